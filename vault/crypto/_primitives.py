@@ -1,0 +1,165 @@
+"""The only module that touches ``cryptography.hazmat`` and ``argon2`` (ruff TID251 enforces it).
+
+Everything here is a thin call into a vetted implementation: AES-256-GCM, HPKE (RFC 9180) with the
+hybrid ML-KEM-768 + X25519 KEM, Ed25519, HMAC-SHA-256, SHA-256 and Argon2id. No primitive, mode or
+padding is written here. Callers above use the recipes in :mod:`vault.crypto`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hpke import (
+    AEAD,
+    KDF,
+    KEM,
+    MLKEM768X25519PrivateKey,
+    MLKEM768X25519PublicKey,
+    Suite,
+)
+
+from vault.errors import DecryptionError, IntegrityError
+
+KEY_BYTES = 32
+NONCE_BYTES = 12
+MLKEM_SEED_BYTES = 64
+MLKEM768_PUBLIC_BYTES = 1184
+X25519_BYTES = 32
+ED25519_BYTES = 32
+KEM_PUBLIC_BYTES = MLKEM768_PUBLIC_BYTES + X25519_BYTES
+KEM_PRIVATE_BYTES = MLKEM_SEED_BYTES + X25519_BYTES
+
+_SUITE = Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
+
+
+def random_bytes(n: int) -> bytes:
+    return os.urandom(n)
+
+
+# --- AEAD -------------------------------------------------------------------------------------
+
+
+def aead_seal(key: bytes, plaintext: bytes, ad: bytes, *, _nonce: bytes | None = None) -> bytes:
+    """AES-256-GCM with a fresh random 96-bit nonce; returns nonce || ciphertext || tag.
+
+    ``_nonce`` exists only so that known-answer vectors can be reproduced.
+    """
+    nonce = _nonce if _nonce is not None else os.urandom(NONCE_BYTES)
+    if len(nonce) != NONCE_BYTES:
+        raise ValueError("bad nonce length")
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, ad)
+
+
+def aead_open(key: bytes, blob: bytes, ad: bytes, what: str) -> bytes:
+    if len(blob) < NONCE_BYTES + 16:
+        raise DecryptionError(what)
+    try:
+        return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ad)
+    except InvalidTag as e:
+        raise DecryptionError(what) from e
+
+
+# --- HPKE -------------------------------------------------------------------------------------
+
+
+def kem_generate() -> bytes:
+    """A fresh hybrid KEM private key, serialised as ML-KEM-768 seed (64) || X25519 (32)."""
+    m = mlkem.MLKEM768PrivateKey.generate()
+    x = x25519.X25519PrivateKey.generate()
+    return m.private_bytes_raw() + x.private_bytes_raw()
+
+
+def _kem_private(private: bytes) -> MLKEM768X25519PrivateKey:
+    if len(private) != KEM_PRIVATE_BYTES:
+        raise ValueError("bad KEM private key length")
+    m = mlkem.MLKEM768PrivateKey.from_seed_bytes(private[:MLKEM_SEED_BYTES])
+    x = x25519.X25519PrivateKey.from_private_bytes(private[MLKEM_SEED_BYTES:])
+    return MLKEM768X25519PrivateKey(m, x)
+
+
+def kem_public(private: bytes) -> bytes:
+    """Public half: ML-KEM-768 encapsulation key (1184) || X25519 public key (32)."""
+    m = mlkem.MLKEM768PrivateKey.from_seed_bytes(private[:MLKEM_SEED_BYTES])
+    x = x25519.X25519PrivateKey.from_private_bytes(private[MLKEM_SEED_BYTES:])
+    raw = serialization.Encoding.Raw
+    return m.public_key().public_bytes_raw() + x.public_key().public_bytes(
+        raw, serialization.PublicFormat.Raw
+    )
+
+
+def _kem_public_key(public: bytes) -> MLKEM768X25519PublicKey:
+    if len(public) != KEM_PUBLIC_BYTES:
+        raise IntegrityError("a KEM public key has the wrong length")
+    try:
+        m = mlkem.MLKEM768PublicKey.from_public_bytes(public[:MLKEM768_PUBLIC_BYTES])
+        x = x25519.X25519PublicKey.from_public_bytes(public[MLKEM768_PUBLIC_BYTES:])
+    except ValueError as e:
+        raise IntegrityError("a KEM public key is malformed") from e
+    return MLKEM768X25519PublicKey(m, x)
+
+
+def hpke_seal(public: bytes, plaintext: bytes, info: bytes) -> bytes:
+    """HPKE base mode, single shot; ``info`` binds the context (RFC 9180 §8.1)."""
+    return _SUITE.encrypt(plaintext, _kem_public_key(public), info=info)
+
+
+def hpke_open(private: bytes, ciphertext: bytes, info: bytes, what: str) -> bytes:
+    try:
+        return _SUITE.decrypt(ciphertext, _kem_private(private), info=info)
+    except (InvalidTag, ValueError) as e:
+        raise DecryptionError(what) from e
+
+
+# --- Ed25519 ------------------------------------------------------------------------------------
+
+
+def sign_generate() -> bytes:
+    return ed25519.Ed25519PrivateKey.generate().private_bytes_raw()
+
+
+def sign_public(private: bytes) -> bytes:
+    return ed25519.Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
+
+
+def sign(private: bytes, message: bytes) -> bytes:
+    return ed25519.Ed25519PrivateKey.from_private_bytes(private).sign(message)
+
+
+def verify(public: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        ed25519.Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# --- hashes, MACs, KDF ----------------------------------------------------------------------------
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def argon2id(
+    passphrase: bytes, salt: bytes, *, time_cost: int, memory_kib: int, parallelism: int
+) -> bytes:
+    return hash_secret_raw(
+        passphrase,
+        salt,
+        time_cost=time_cost,
+        memory_cost=memory_kib,
+        parallelism=parallelism,
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )

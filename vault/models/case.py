@@ -1,0 +1,158 @@
+"""Case records: the value types of every field kind, and a record schema built from a field map.
+
+The list of fields and their levels is a policy decision (``policies/default.toml``); this module
+only knows the *kinds* of value a field may hold. :func:`build_record_model` turns a
+``{field: kind}`` map into a strict pydantic model. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+)
+
+#: Longest free text accepted in one field (testimony can be long; 10 MB cannot).
+MAX_TEXT_CHARS = 100_000
+#: Longest short text (names, places, phone numbers).
+MAX_SHORT_CHARS = 500
+MAX_LIST_ITEMS = 200
+
+_FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_chars(value: str) -> str:
+    if _FORBIDDEN_CONTROL.search(value):
+        raise ValueError("contains a NUL or other control character")
+    return value
+
+
+Text = Annotated[
+    str,
+    StringConstraints(max_length=MAX_TEXT_CHARS),
+    AfterValidator(_no_control_chars),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_SHORT_CHARS, strip_whitespace=True),
+    AfterValidator(_no_control_chars),
+]
+CASE_ID_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,40}$"
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+#: A date that may be approximate: "2017", "2017-05" or "2017-05-14".
+ApproxDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+]
+IsoDate = Annotated[
+    str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Status(enum.StrEnum):
+    MISSING = "missing"
+    DETAINED_CAMP = "detained_camp"
+    DETAINED_PRISON = "detained_prison"
+    SENTENCED = "sentenced"
+    RELEASED = "released"
+    DECEASED = "deceased"
+    UNKNOWN = "unknown"
+
+
+class IdKind(enum.StrEnum):
+    PRC_RESIDENT_ID = "prc_resident_id"
+    PASSPORT = "passport"
+    KZ_IIN = "kz_iin"
+    OTHER = "other"
+
+
+class FamilyContact(_Strict):
+    name: ShortText
+    relation: ShortText
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    location: ShortText | None = None
+
+
+class Source(_Strict):
+    codename: ShortText
+    real_name: ShortText
+    contact: ShortText | None = None
+    relationship: ShortText | None = None
+    risk: ShortText | None = None
+
+
+class IdNumber(_Strict):
+    kind: IdKind
+    value: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z]+$")]
+
+
+class Consent(_Strict):
+    publish_name: bool
+    given_by: ShortText | None = None
+    date: IsoDate | None = None
+
+
+class FieldKind(enum.StrEnum):
+    """The value kinds a policy may give a field. Adding a kind is a code change; adding a field
+    of an existing kind is a policy edit."""
+
+    TEXT = "text"
+    SHORT_TEXT = "short_text"
+    TEXT_LIST = "text_list"
+    INT = "int"
+    DATE = "date"
+    APPROX_DATE = "approx_date"
+    STATUS = "status"
+    FAMILY_CONTACTS = "family_contacts"
+    SOURCES = "sources"
+    ID_NUMBERS = "id_numbers"
+    CONSENT = "consent"
+
+
+_KIND_TYPES: dict[FieldKind, Any] = {
+    FieldKind.TEXT: Text,
+    FieldKind.SHORT_TEXT: ShortText,
+    FieldKind.TEXT_LIST: Annotated[list[ShortText], Field(max_length=MAX_LIST_ITEMS)],
+    FieldKind.INT: Annotated[int, Field(ge=-(2**31), le=2**31)],
+    FieldKind.DATE: IsoDate,
+    FieldKind.APPROX_DATE: ApproxDate,
+    FieldKind.STATUS: Status,
+    FieldKind.FAMILY_CONTACTS: Annotated[list[FamilyContact], Field(max_length=MAX_LIST_ITEMS)],
+    FieldKind.SOURCES: Annotated[list[Source], Field(max_length=MAX_LIST_ITEMS)],
+    FieldKind.ID_NUMBERS: Annotated[list[IdNumber], Field(max_length=MAX_LIST_ITEMS)],
+    FieldKind.CONSENT: Consent,
+}
+
+
+def build_record_model(fields: Mapping[str, FieldKind]) -> type[BaseModel]:
+    """A strict pydantic model with one optional field per entry (``case_id`` required).
+
+    Unknown keys are refused (``extra="forbid"``). Enum and nested values are accepted from
+    their JSON forms, so the same model checks flags, JSON Lines and CSV rows.
+    """
+    definitions: dict[str, Any] = {}
+    for name, kind in fields.items():
+        tp = _KIND_TYPES[kind]
+        if name == "case_id":
+            definitions[name] = (CaseId, ...)
+        else:
+            definitions[name] = (tp | None, None)
+    model: type[BaseModel] = create_model(
+        "CaseRecord",
+        __config__=ConfigDict(extra="forbid", frozen=True, strict=False),
+        **definitions,
+    )
+    return model

@@ -1,0 +1,14 @@
+"""Policy: which field is at which level, and which role reads which level. Data, checked at load."""
+
+from vault.policy.loader import default_policy_text, load_policy_file, parse_policy, policy_digest
+from vault.policy.model import FieldPolicy, Policy, RolePolicy
+
+__all__ = [
+    "FieldPolicy",
+    "Policy",
+    "RolePolicy",
+    "default_policy_text",
+    "load_policy_file",
+    "parse_policy",
+    "policy_digest",
+]

@@ -1,0 +1,114 @@
+"""The policy, parsed by strict models that refuse anything unknown (fail closed). Pure."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from vault.models.case import FieldKind
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+_TEXT_KINDS = {FieldKind.SHORT_TEXT, FieldKind.TEXT, FieldKind.TEXT_LIST}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class RolePolicy(_Strict):
+    description: str = ""
+    reads: list[Name]
+    writes_cases: bool = False
+    manages_people: bool = False
+
+
+class FieldPolicy(_Strict):
+    kind: FieldKind = Field(strict=False)
+    level: Name
+    note: str = ""
+
+
+class SearchPolicy(_Strict):
+    names: list[Name] = Field(default_factory=list)
+
+
+class Policy(_Strict):
+    format: int
+    name: Name
+    version: int = Field(ge=1)
+    levels: list[Name] = Field(min_length=1)
+    roles: dict[Name, RolePolicy]
+    fields: dict[Name, FieldPolicy]
+    search: SearchPolicy = Field(default_factory=SearchPolicy)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        if self.format != 1:
+            raise ValueError(f"unsupported policy format {self.format} (this casevault reads 1)")
+        if len(set(self.levels)) != len(self.levels):
+            raise ValueError("levels are listed twice")
+        levels = set(self.levels)
+        for role, rp in self.roles.items():
+            unknown = [lv for lv in rp.reads if lv not in levels]
+            if unknown:
+                raise ValueError(f"role {role!r} reads unknown level {unknown[0]!r}")
+            if rp.writes_cases and set(rp.reads) != levels:
+                raise ValueError(f"role {role!r} writes cases, so it must read every level")
+        if not any(rp.manages_people for rp in self.roles.values()):
+            raise ValueError("no role manages people (an admin role is required)")
+        if not any(rp.writes_cases for rp in self.roles.values()):
+            raise ValueError("no role writes cases")
+        for fname, fp in self.fields.items():
+            if fp.level not in levels:
+                raise ValueError(f"field {fname!r} has unknown level {fp.level!r}")
+        if "case_id" not in self.fields:
+            raise ValueError("field 'case_id' is required")
+        if self.fields["case_id"].level != self.levels[0]:
+            # case ids are row keys in the database, so they are never encrypted per field
+            raise ValueError(f"field 'case_id' must be at the lowest level {self.levels[0]!r}")
+        for fname in self.search.names:
+            if fname not in self.fields:
+                raise ValueError(f"search names an unknown field {fname!r}")
+            if self.fields[fname].kind not in _TEXT_KINDS:
+                raise ValueError(f"search field {fname!r} is not a text field")
+        return self
+
+    # --- questions the rest of the vault asks -------------------------------------------------
+
+    def rank(self, level: str) -> int:
+        return self.levels.index(level)
+
+    def readable_levels(self, role: str) -> list[str]:
+        """Levels a role reads, lowest first. Unknown role: none (fail closed)."""
+        rp = self.roles.get(role)
+        return [lv for lv in self.levels if rp and lv in rp.reads]
+
+    def can_read(self, role: str, level: str) -> bool:
+        return level in self.readable_levels(role)
+
+    def can_write_cases(self, role: str) -> bool:
+        rp = self.roles.get(role)
+        return bool(rp and rp.writes_cases)
+
+    def can_manage_people(self, role: str) -> bool:
+        rp = self.roles.get(role)
+        return bool(rp and rp.manages_people)
+
+    def level_of(self, field: str) -> str:
+        return self.fields[field].level
+
+    def fields_at(self, level: str) -> list[str]:
+        return [f for f, fp in self.fields.items() if fp.level == level]
+
+    def kinds(self) -> dict[str, FieldKind]:
+        return {f: fp.kind for f, fp in self.fields.items()}
+
+    def search_level(self) -> str:
+        """The level of the name index key: the highest level of the searched fields."""
+        if not self.search.names:
+            return self.levels[0]
+        return max((self.level_of(f) for f in self.search.names), key=self.rank)
+
+    def roles_reading(self, level: str) -> list[str]:
+        return [r for r in self.roles if self.can_read(r, level)]

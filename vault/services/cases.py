@@ -1,0 +1,302 @@
+"""Case records: add, edit (a new version, nothing overwritten), show, list, find, history.
+
+Every version is encrypted field by field under per-level data keys and signed by its author;
+reading checks the signature, the author's enrolment and that the body belongs to the row it was
+found in. Fields whose level the reader's role does not hold come back as *withheld*.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+
+from vault.crypto import blind_index, hash_bytes
+from vault.crypto.records import OpenedRecord, RecordHeader, open_record, seal_record
+from vault.errors import IntegrityError, NotFoundError, UsageError, ValidationError
+from vault.models.names import query_terms, search_terms
+from vault.services.clock import now
+from vault.services.session import NAME_INDEX, Vault
+from vault.store import CaseVersionRow
+
+KIND = "case"
+
+
+@dataclass
+class CaseView:
+    """One version of a case as this person may see it."""
+
+    case_id: str
+    version: int
+    author: str
+    created_at: str
+    values: dict[str, Any] = field(default_factory=dict)
+    withheld: dict[str, str] = field(default_factory=dict)  # field -> level
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case_id": self.case_id,
+            "version": self.version,
+            "author": self.author,
+            "created_at": self.created_at,
+            "fields": self.values,
+            "withheld": self.withheld,
+        }
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    case_id: str
+    version: int
+    author: str
+    created_at: str
+    hash: str
+    changed: list[str]  # fields that differ from the previous version, where this person can tell
+    withheld_changes: int  # fields this person cannot read, present in this version
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def describe_validation(e: pydantic.ValidationError, where: str = "") -> str:
+    """First problem of a pydantic error as one line: names the field, never echoes the value."""
+    first = e.errors()[0]
+    loc = ".".join(str(x) for x in first["loc"]) or "(record)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        msg = "unknown field"
+    elif kind == "string_too_long":
+        msg = f"too long (at most {first.get('ctx', {}).get('max_length')} characters)"
+    elif kind == "missing":
+        msg = "is required"
+    else:
+        msg = first["msg"].removeprefix("Value error, ")
+    extra = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
+    return f"{where}field {loc}: {msg}{extra}"
+
+
+def validate_record(v: Vault, record: Mapping[str, Any], where: str = "") -> dict[str, Any]:
+    """Check a whole record against the policy's schema; return its JSON form without Nones."""
+    if not isinstance(record, Mapping):
+        raise ValidationError(f"{where}a record must be a JSON object")
+    try:
+        model = v.case_model.model_validate(dict(record))
+    except pydantic.ValidationError as e:
+        raise ValidationError(describe_validation(e, where)) from None
+    out: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    return out
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _encode_value(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _name_terms(v: Vault, values: Mapping[str, Any]) -> set[bytes]:
+    key = v.index_key()
+    if key is None:
+        raise IntegrityError("this session has no name-index key; cannot write a case")
+    terms: set[str] = set()
+    for fname in v.policy.search.names:
+        value = values.get(fname)
+        for text in value if isinstance(value, list) else [value] if value else []:
+            terms |= search_terms(str(text))
+    return {blind_index(key, NAME_INDEX, t) for t in terms}
+
+
+@dataclass(frozen=True)
+class PreparedVersion:
+    row: CaseVersionRow
+    index_terms: set[bytes]
+
+
+def prepare_version(
+    v: Vault, case_id: str, version: int, prev_hash: str, values: Mapping[str, Any]
+) -> PreparedVersion:
+    """Encrypt and sign one version (no I/O). ``values`` must be validated already."""
+    v.require(v.policy.can_write_cases(v.role), "write cases")
+    created = now()
+    header = RecordHeader(
+        v.vault_id, KIND, case_id, version, prev_hash, v.user, created, v.policy_digest
+    )
+    sealed_values = {
+        f: (v.policy.level_of(f), _encode_value(val)) for f, val in values.items() if f != "case_id"
+    }
+    body, sig = seal_record(header, sealed_values, v.current_level_keys(), v.identity)
+    row = CaseVersionRow(case_id, version, v.user, created, body, sig)
+    return PreparedVersion(row, _name_terms(v, values))
+
+
+def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
+    """Write prepared versions in the current transaction; returns how many."""
+    batch = list(prepared)
+    v.store.insert_case_versions([p.row for p in batch])
+    for p in batch:
+        v.store.replace_index_terms(p.row.case_id, NAME_INDEX, p.index_terms)
+    return len(batch)
+
+
+def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
+    values = validate_record(v, record)
+    case_id = values["case_id"]
+    with v.store.write():
+        if v.store.case_head(case_id) is not None:
+            raise UsageError(f"case {case_id} already exists (use 'case edit')")
+        store_versions(v, [prepare_version(v, case_id, 1, "", values)])
+    return show_case(v, case_id)
+
+
+def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
+    """Apply changes (a value of None clears a field) as a new version.
+
+    Read, merge and write happen in one write transaction, so two editors never lose each
+    other's update: the second waits, then builds on the first's version.
+    """
+    v.require(v.policy.can_write_cases(v.role), "edit cases")
+    if "case_id" in changes and changes["case_id"] != case_id:
+        raise UsageError("a case id cannot be changed")
+    unknown = [f for f in changes if f not in v.policy.fields]
+    if unknown:
+        raise ValidationError(f"field {unknown[0]}: unknown field")
+    with v.store.write():
+        head = v.store.case_head(case_id)
+        if head is None:
+            raise NotFoundError(f"no case {case_id}")
+        current = _open_version(v, case_id, head)
+        if current.withheld:
+            raise IntegrityError(f"case {case_id}: cannot edit without reading every field")
+        merged = {f: json.loads(b) for f, b in current.values.items()}
+        merged["case_id"] = case_id
+        for f, val in changes.items():
+            if val is None:
+                merged.pop(f, None)
+            else:
+                merged[f] = val
+        values = validate_record(v, merged)
+        store_versions(v, [prepare_version(v, case_id, head + 1, current.body_hash, values)])
+    return show_case(v, case_id)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _open_version(
+    v: Vault, case_id: str, version: int, only: set[str] | None = None
+) -> OpenedRecord:
+    row = v.store.case_version(case_id, version)
+    if row is None:
+        raise NotFoundError(f"no version {version} of case {case_id}")
+    author = v.verified_member(row.author)
+    if not v.policy.can_write_cases(author.role):
+        raise IntegrityError(f"case {case_id} v{version}: written by someone who may not write")
+    opened = open_record(row.body, row.signature, author.sign_public, v.level_key, only=only)
+    hd = opened.header
+    if (hd.vault_id, hd.kind, hd.record_id, hd.version, hd.author) != (
+        v.vault_id,
+        KIND,
+        case_id,
+        version,
+        row.author,
+    ):
+        raise IntegrityError(f"case {case_id} v{version}: record belongs to another place")
+    return opened
+
+
+def _view(opened: OpenedRecord) -> CaseView:
+    hd = opened.header
+    values: dict[str, Any] = {"case_id": hd.record_id}
+    values.update({f: json.loads(b) for f, b in opened.values.items()})
+    return CaseView(hd.record_id, hd.version, hd.author, hd.created_at, values, opened.withheld)
+
+
+def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
+    with v.store.read():
+        head = v.store.case_head(case_id)
+        if head is None:
+            raise NotFoundError(f"no case {case_id}")
+        return _view(_open_version(v, case_id, version or head))
+
+
+SUMMARY_FIELDS = {"full_name", "status", "detained_on"}
+
+
+def _summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
+    out = []
+    for cid in case_ids:
+        head = v.store.case_head(cid)
+        if head is not None:
+            out.append(_view(_open_version(v, cid, head, only=SUMMARY_FIELDS)))
+    return out
+
+
+def list_cases(v: Vault, *, limit: int = 100, after: str | None = None) -> list[CaseView]:
+    """A page of cases in id order, with the few public fields a list needs."""
+    if limit < 1:
+        raise UsageError("limit must be at least 1")
+    with v.store.read():
+        return _summaries(v, v.store.case_ids(limit=limit, after=after))
+
+
+def find_cases(v: Vault, text: str) -> list[CaseView]:
+    """Cases whose known names contain every word of ``text`` (any script or spelling the case
+    records; case, diacritics and word order do not matter). Uses the blind index only."""
+    key = v.index_key()
+    v.require(key is not None, "search names")
+    assert key is not None  # for mypy; require() raised otherwise
+    groups = query_terms(text)
+    if not groups:
+        raise UsageError("give at least one word to search for")
+    with v.store.read():
+        matched: set[str] | None = None
+        for forms in groups:
+            digests = [blind_index(key, NAME_INDEX, f) for f in sorted(forms)]
+            hits = {cid for _, cid in v.store.find_index_terms(NAME_INDEX, digests)}
+            matched = hits if matched is None else matched & hits
+            if not matched:
+                return []
+        return _summaries(v, sorted(matched or ()))
+
+
+def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
+    """Every version, oldest first; checks each signature and the hash chain between them."""
+    out: list[VersionInfo] = []
+    with v.store.read():
+        rows = v.store.case_versions(case_id)
+        if not rows:
+            raise NotFoundError(f"no case {case_id}")
+        prev_hash = ""
+        prev_values: dict[str, bytes] = {}
+        for expected, row in enumerate(rows, start=1):
+            if row.version != expected:
+                raise IntegrityError(f"case {case_id}: version {expected} is missing")
+            opened = _open_version(v, case_id, row.version)
+            if opened.header.prev_hash != prev_hash:
+                raise IntegrityError(f"case {case_id} v{row.version}: hash chain is broken")
+            fields_now = set(opened.values)
+            changed = sorted(
+                f
+                for f in fields_now | set(prev_values)
+                if opened.values.get(f) != prev_values.get(f)
+            )
+            out.append(
+                VersionInfo(
+                    case_id,
+                    row.version,
+                    row.author,
+                    row.created_at,
+                    opened.body_hash,
+                    changed,
+                    len(opened.withheld),
+                )
+            )
+            prev_hash = hash_bytes(row.body).hex()
+            prev_values = opened.values
+    return out

@@ -1,0 +1,105 @@
+"""The vault on disk: a directory holding the SQLCipher database and the keyring file.
+
+    PATH/vault.db       SQLCipher database (all records, members, wrapped role/level keys)
+    PATH/keyring.json   what must be read *before* the database can be opened: the vault id, the
+                        database key HPKE-wrapped to each person, and sealed identities of people
+                        enrolled on this machine. It holds no key in the clear.
+
+The keyring is replaced atomically (write to a sibling file, fsync, rename, fsync the directory)
+under an exclusive lock, so a crash leaves either the old or the new file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vault.errors import StoreError
+
+DB_NAME = "vault.db"
+KEYRING_NAME = "keyring.json"
+LOCK_NAME = ".keyring.lock"
+KEYRING_FORMAT = "casevault-keyring-v1"
+
+
+def db_path(root: Path) -> Path:
+    return root / DB_NAME
+
+
+def is_vault(root: Path) -> bool:
+    return (root / KEYRING_NAME).is_file() and (root / DB_NAME).is_file()
+
+
+def require_vault(root: Path) -> None:
+    if not root.exists():
+        raise StoreError(f"{root}: no such vault (create one with 'casevault init')")
+    if not is_vault(root):
+        raise StoreError(f"{root} is not a casevault vault")
+
+
+def read_keyring(root: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((root / KEYRING_NAME).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise StoreError(f"{root}: keyring file is unreadable or corrupt") from e
+    if not isinstance(data, dict) or data.get("format") != KEYRING_FORMAT:
+        raise StoreError(f"{root}: keyring file has an unknown format")
+    for key in ("vault_id", "db_key_wraps", "identities"):
+        if key not in data:
+            raise StoreError(f"{root}: keyring file lacks {key!r}")
+    return data
+
+
+def write_json_atomic(path: Path, data: dict[str, Any], mode: int = 0o600) -> None:
+    tmp = path.with_name(path.name + ".new")
+    payload = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    try:
+        os.write(fd, payload)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dfd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dfd)
+    finally:
+        os.close(dfd)
+
+
+@contextlib.contextmanager
+def keyring_lock(root: Path) -> Iterator[None]:
+    """Exclusive lock for read-modify-write of the keyring by concurrent processes."""
+    fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def new_keyring(vault_id: str) -> dict[str, Any]:
+    return {"format": KEYRING_FORMAT, "vault_id": vault_id, "db_key_wraps": {}, "identities": {}}
+
+
+def update_keyring(root: Path, change: dict[str, Any]) -> None:
+    """Merge per-person entries into the keyring atomically.
+
+    ``change`` = {"db_key_wraps": {name: b64|None}, "identities": {name: sealed|None}};
+    None removes the entry.
+    """
+    with keyring_lock(root):
+        data = read_keyring(root)
+        for section in ("db_key_wraps", "identities"):
+            for name, value in change.get(section, {}).items():
+                if value is None:
+                    data[section].pop(name, None)
+                else:
+                    data[section][name] = value
+        write_json_atomic(root / KEYRING_NAME, data)

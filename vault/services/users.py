@@ -1,0 +1,161 @@
+"""People: enrol, list, change passphrase, and make an identity on one's own machine."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vault.crypto import (
+    Identity,
+    KdfParams,
+    Passphrase,
+    PublicIdentity,
+    seal_identity,
+    unseal_identity,
+)
+from vault.errors import AuthenticationError, UsageError
+from vault.models import check_member_name
+from vault.services import layout
+from vault.services.clock import now
+from vault.services.session import PassphraseSource, Vault, member_record
+from vault.store import MemberRow
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    name: str
+    role: str
+    added_at: str
+    added_by: str
+    revoked_at: str | None
+    fingerprint: str
+    has_keys: bool  # whether their role key has reached them yet
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def add_member(
+    v: Vault,
+    name: str,
+    role: str,
+    *,
+    passphrase: Passphrase | None = None,
+    public: PublicIdentity | None = None,
+    kdf: KdfParams | None = None,
+) -> MemberInfo:
+    """Enrol a person. Either ``passphrase`` (the identity is made here and sealed with it) or
+    ``public`` (they made their identity themselves; no private key passes through the admin)."""
+    v.require(v.policy.can_manage_people(v.role), "add people")
+    check_member_name(name)
+    if role not in v.policy.roles:
+        known = ", ".join(sorted(v.policy.roles))
+        raise UsageError(f"unknown role {role!r} (the policy has: {known})")
+    if (passphrase is None) == (public is None):
+        raise UsageError("give either a passphrase or a public key file, not both")
+    sealed: dict[str, Any] | None = None
+    if public is None:
+        assert passphrase is not None
+        identity = Identity.generate(name)
+        sealed = seal_identity(identity, passphrase, kdf)
+        public = identity.public
+    elif public.name != name:
+        raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
+    if v.store.member(name) is not None:
+        raise UsageError(f"{name!r} is already a member")
+    # Keyring first: a crash after it leaves an unused wrap for a non-member (harmless, and
+    # overwritten by the next attempt); the member exists only once the database commits.
+    layout.update_keyring(
+        v.root,
+        {"db_key_wraps": {name: v.wrap_db_key_to(public)}, "identities": {name: sealed}},
+    )
+    added = now()
+    record = member_record(v.vault_id, name, role, public, added, v.user)
+    row = MemberRow(
+        name, role, public.sign_public, public.kem_public, added, v.user, None, record,
+        v.identity.sign(record),
+    )
+    with v.store.write():
+        if v.store.member(name) is not None:
+            raise UsageError(f"{name!r} is already a member")
+        v.store.insert_member(row)
+        v.deliver_keys()
+    return _info(v, row)
+
+
+def _info(v: Vault, row: MemberRow) -> MemberInfo:
+    pub = PublicIdentity(row.name, row.sign_public, row.kem_public)
+    epoch_raw = v.store.get_meta(f"epoch:role:{row.role}")
+    epoch = int(epoch_raw.decode()) if epoch_raw else 1
+    has = v.store.key_wrap("role", row.role, epoch, row.name) is not None
+    return MemberInfo(
+        row.name, row.role, row.added_at, row.added_by, row.revoked_at, pub.fingerprint(), has
+    )
+
+
+def list_members(v: Vault) -> list[MemberInfo]:
+    with v.store.read():
+        return [_info(v, row) for row in v.store.members()]
+
+
+def change_passphrase(
+    root: Path,
+    user: str,
+    old: PassphraseSource,
+    new: Passphrase,
+    *,
+    identity_file: Path | None = None,
+    kdf: KdfParams | None = None,
+) -> str:
+    """Re-seal a person's identity under a new passphrase. Keys do not change. Returns the
+    fingerprint."""
+    check_member_name(user)
+    layout.require_vault(root)
+    if identity_file is not None:
+        sealed = _read_json(identity_file)
+    else:
+        sealed = layout.read_keyring(root)["identities"].get(user)
+        if sealed is None:
+            raise AuthenticationError(f"no identity for {user!r} in this vault: pass --identity")
+    identity = unseal_identity(sealed, old(user))
+    if identity.name != user:
+        raise AuthenticationError(f"the identity belongs to {identity.name!r}, not {user!r}")
+    resealed = seal_identity(identity, new, kdf)
+    if identity_file is not None:
+        layout.write_json_atomic(identity_file, resealed)
+    else:
+        layout.update_keyring(root, {"identities": {user: resealed}})
+    return identity.public.fingerprint()
+
+
+def new_identity(
+    name: str, passphrase: Passphrase, out_dir: Path, *, kdf: KdfParams | None = None
+) -> tuple[Path, Path, str]:
+    """Make an identity on this machine: NAME.identity (sealed, stays here) and NAME.pub (give
+    it to the admin). Returns both paths and the fingerprint to read aloud."""
+    check_member_name(name)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    private_path = out_dir / f"{name}.identity"
+    public_path = out_dir / f"{name}.pub"
+    for path in (private_path, public_path):
+        if path.exists():
+            raise UsageError(f"{path} already exists; not overwriting an identity")
+    identity = Identity.generate(name)
+    sealed = seal_identity(identity, passphrase, kdf)
+    layout.write_json_atomic(private_path, sealed)
+    layout.write_json_atomic(public_path, identity.public.to_json(), mode=0o644)
+    return private_path, public_path, identity.public.fingerprint()
+
+
+def read_public_identity(path: Path) -> PublicIdentity:
+    """Read NAME.pub. A sealed identity file is refused: it should never leave its owner."""
+    return PublicIdentity.from_json(_read_json(path))
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UsageError(f"cannot read {path}: not a casevault key file") from e

@@ -1,0 +1,97 @@
+"""The storage interface: rows in, rows out. It never sees a plaintext field or a key but its own.
+
+A second backend (PostgreSQL for a team server) implements :class:`Store`; the services only use
+the methods named here. Every write happens inside :meth:`Store.write`, one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str
+    role: str
+    sign_public: bytes
+    kem_public: bytes
+    added_at: str
+    added_by: str
+    revoked_at: str | None
+    record: bytes  # the canonical bytes the enrolling admin signed
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class KeyWrapRow:
+    """A key wrapped for one holder. kind: 'role' (holder = a person), 'level' or 'index'
+    (holder = 'role@epoch')."""
+
+    kind: str
+    name: str
+    epoch: int
+    holder: str
+    wrapped: bytes
+
+
+@dataclass(frozen=True)
+class CaseVersionRow:
+    case_id: str
+    version: int
+    author: str
+    created_at: str
+    body: bytes  # canonical JSON: ciphertexts, wrapped data keys, commitments, prev hash
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action_id: str
+    version: int
+    author: str
+    updated_at: str
+    body: bytes
+    signature: bytes
+
+
+class Store(Protocol):
+    def write(self) -> AbstractContextManager[None]:
+        """One write transaction (exclusive against other writers); rolls back on error."""
+
+    def read(self) -> AbstractContextManager[None]:
+        """A consistent read snapshot."""
+
+    def close(self) -> None: ...
+
+    # meta
+    def get_meta(self, key: str) -> bytes | None: ...
+    def put_meta(self, key: str, value: bytes) -> None: ...
+
+    # members and keys
+    def insert_member(self, row: MemberRow) -> None: ...
+    def replace_member(self, row: MemberRow) -> None: ...
+    def member(self, name: str) -> MemberRow | None: ...
+    def members(self) -> list[MemberRow]: ...
+    def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None: ...
+    def key_wrap(self, kind: str, name: str, epoch: int, holder: str) -> KeyWrapRow | None: ...
+    def key_wraps(self, kind: str) -> list[KeyWrapRow]: ...
+
+    # cases
+    def case_head(self, case_id: str) -> int | None: ...
+    def insert_case_versions(self, rows: Sequence[CaseVersionRow]) -> None: ...
+    def case_version(self, case_id: str, version: int) -> CaseVersionRow | None: ...
+    def case_versions(self, case_id: str) -> list[CaseVersionRow]: ...
+    def case_ids(self, *, limit: int | None = None, after: str | None = None) -> list[str]: ...
+    def count_cases(self) -> int: ...
+    def replace_index_terms(self, case_id: str, namespace: str, terms: Iterable[bytes]) -> None: ...
+    def find_index_terms(
+        self, namespace: str, terms: Sequence[bytes]
+    ) -> Iterator[tuple[bytes, str]]: ...
+
+    # actions
+    def put_action(self, row: ActionRow) -> None: ...
+    def action(self, action_id: str) -> ActionRow | None: ...
+    def action_ids(self) -> list[str]: ...

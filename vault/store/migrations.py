@@ -1,0 +1,59 @@
+"""Named, ordered schema migrations. Each runs in the transaction that records it."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_core",
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+        CREATE TABLE members (
+            name TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            sign_public BLOB NOT NULL,
+            kem_public BLOB NOT NULL,
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            revoked_at TEXT,
+            record BLOB NOT NULL,
+            signature BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE key_wraps (
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            holder TEXT NOT NULL,
+            wrapped BLOB NOT NULL,
+            PRIMARY KEY (kind, name, epoch, holder)
+        ) WITHOUT ROWID;
+        CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY,
+            head_version INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE case_versions (
+            case_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            PRIMARY KEY (case_id, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE search_index (
+            namespace TEXT NOT NULL,
+            term BLOB NOT NULL,
+            case_id TEXT NOT NULL,
+            PRIMARY KEY (namespace, term, case_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX search_index_by_case ON search_index (case_id, namespace);
+        CREATE TABLE actions (
+            action_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
+]

@@ -1,0 +1,349 @@
+"""The SQLCipher backend of :class:`vault.store.interface.Store`.
+
+Opening follows the pitfalls list of docs/DESIGN: the raw 256-bit key is the first statement
+(``PRAGMA key = "x'..'"``; no PBKDF2 pass), compatibility is pinned to 4, ``sqlite_master`` is
+read at once (a wrong key fails there, not later), ``cipher_version`` must be non-empty, and a
+file whose header reads ``SQLite format 3`` is refused as plaintext. Temporary tables stay in
+memory so nothing spills to an unencrypted temp file. Writes use ``BEGIN IMMEDIATE`` with a busy
+timeout, so a second process waits for the first instead of losing an update.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from vault.errors import ConflictError, StoreError
+from vault.models.secret import SecretBytes
+from vault.store.interface import ActionRow, CaseVersionRow, KeyWrapRow, MemberRow
+from vault.store.migrations import MIGRATIONS
+
+_PLAINTEXT_HEADER = b"SQLite format 3\x00"
+_HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
+BUSY_TIMEOUT_MS = 30_000
+
+_DbError = sqlcipher3.DatabaseError
+
+
+def _raw_key_pragma(key: SecretBytes) -> str:
+    hexkey = key.reveal().hex()
+    # Only ever a 64-hex-digit literal goes into this PRAGMA (it cannot take a bound parameter).
+    if not _HEX_KEY.fullmatch(hexkey):
+        raise StoreError("database key must be 32 bytes")
+    return f"PRAGMA key = \"x'{hexkey}'\""
+
+
+class SqlCipherStore:
+    """One connection to one vault database file."""
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._in_txn = False
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, key: SecretBytes) -> SqlCipherStore:
+        if path.exists():
+            raise StoreError(f"{path} already exists")
+        store = cls._connect(path, key, new=True)
+        store.migrate()
+        return store
+
+    @classmethod
+    def open(cls, path: Path, key: SecretBytes) -> SqlCipherStore:
+        if not path.is_file():
+            raise StoreError(f"{path} is not a vault database")
+        with path.open("rb") as fh:
+            if fh.read(16) == _PLAINTEXT_HEADER:
+                raise StoreError(f"{path} is an unencrypted SQLite file, not a vault")
+        store = cls._connect(path, key, new=False)
+        store.migrate()
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, key: SecretBytes, *, new: bool) -> SqlCipherStore:
+        try:
+            conn = sqlcipher3.connect(
+                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        except _DbError as e:
+            raise StoreError(f"cannot open {path}") from e
+        try:
+            conn.execute(_raw_key_pragma(key))  # must be the very first statement
+            conn.execute("PRAGMA cipher_compatibility = 4")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = conn.execute("PRAGMA cipher_version").fetchone()
+            if not version or not version[0]:
+                raise StoreError("SQLCipher is not active: refusing to use a plaintext database")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if not mode or str(mode[0]).lower() != "wal":
+                raise StoreError("could not switch the vault database to WAL mode")
+            conn.execute("PRAGMA synchronous = FULL")
+        except _DbError as e:
+            conn.close()
+            raise StoreError(
+                f"{path} could not be opened: not a vault database, or the key is wrong"
+            ) from e
+        except StoreError:
+            conn.close()
+            raise
+        if new:
+            os.chmod(path, 0o600)
+        return cls(conn, path)
+
+    def migrate(self) -> None:
+        with self.write():
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, "
+                "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
+            )
+            done = {r[0] for r in self._conn.execute("SELECT name FROM schema_migrations")}
+            for name, sql in MIGRATIONS:
+                if name in done:
+                    continue
+                for statement in (s.strip() for s in sql.split(";")):
+                    if statement:
+                        self._conn.execute(statement)
+                self._conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # --- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        if self._in_txn:
+            raise StoreError("nested write transaction")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as e:
+            raise StoreError("the vault is busy: another process is writing; try again") from e
+        self._in_txn = True
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._conn.execute("COMMIT")
+            except _DbError as e:
+                self._conn.execute("ROLLBACK")
+                raise StoreError("could not commit the write; nothing was changed") from e
+        finally:
+            self._in_txn = False
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        if self._in_txn:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        self._in_txn = True
+        try:
+            yield
+        finally:
+            self._in_txn = False
+            self._conn.execute("COMMIT")
+
+    def integrity_check(self) -> list[str]:
+        """SQLCipher's page-level HMAC check over every page (catches flips in unread pages)."""
+        return [str(r[0]) for r in self._conn.execute("PRAGMA cipher_integrity_check")]
+
+    def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
+        return self._conn.execute(sql, args).fetchone()
+
+    def _exec(self, sql: str, args: tuple[Any, ...]) -> None:
+        try:
+            self._conn.execute(sql, args)
+        except sqlcipher3.IntegrityError as e:
+            raise ConflictError("that record already exists; nothing was written") from e
+
+    # --- meta ---------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> bytes | None:
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return bytes(row[0]) if row else None
+
+    def put_meta(self, key: str, value: bytes) -> None:
+        self._conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # --- members and keys -----------------------------------------------------------------------
+
+    _MEMBER_COLS = (
+        "name, role, sign_public, kem_public, added_at, added_by, revoked_at, record, signature"
+    )
+
+    @staticmethod
+    def _member(r: Any) -> MemberRow:
+        return MemberRow(
+            r[0], r[1], bytes(r[2]), bytes(r[3]), r[4], r[5], r[6], bytes(r[7]), bytes(r[8])
+        )
+
+    def insert_member(self, row: MemberRow) -> None:
+        self._exec(
+            f"INSERT INTO members({self._MEMBER_COLS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
+            (
+                row.name,
+                row.role,
+                row.sign_public,
+                row.kem_public,
+                row.added_at,
+                row.added_by,
+                row.revoked_at,
+                row.record,
+                row.signature,
+            ),
+        )
+
+    def replace_member(self, row: MemberRow) -> None:
+        self._conn.execute("DELETE FROM members WHERE name = ?", (row.name,))
+        self.insert_member(row)
+
+    def member(self, name: str) -> MemberRow | None:
+        r = self._one(
+            f"SELECT {self._MEMBER_COLS} FROM members WHERE name = ?",
+            (name,),  # noqa: S608
+        )
+        return self._member(r) if r else None
+
+    def members(self) -> list[MemberRow]:
+        cur = self._conn.execute(
+            f"SELECT {self._MEMBER_COLS} FROM members ORDER BY name"  # noqa: S608
+        )
+        return [self._member(r) for r in cur]
+
+    def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None:
+        self._conn.executemany(
+            "INSERT INTO key_wraps(kind, name, epoch, holder, wrapped) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(kind, name, epoch, holder) DO UPDATE SET wrapped = excluded.wrapped",
+            [(r.kind, r.name, r.epoch, r.holder, r.wrapped) for r in rows],
+        )
+
+    def key_wrap(self, kind: str, name: str, epoch: int, holder: str) -> KeyWrapRow | None:
+        r = self._one(
+            "SELECT wrapped FROM key_wraps WHERE kind=? AND name=? AND epoch=? AND holder=?",
+            (kind, name, epoch, holder),
+        )
+        return KeyWrapRow(kind, name, epoch, holder, bytes(r[0])) if r else None
+
+    def key_wraps(self, kind: str) -> list[KeyWrapRow]:
+        cur = self._conn.execute(
+            "SELECT kind, name, epoch, holder, wrapped FROM key_wraps WHERE kind = ? "
+            "ORDER BY name, epoch, holder",
+            (kind,),
+        )
+        return [KeyWrapRow(r[0], r[1], r[2], r[3], bytes(r[4])) for r in cur]
+
+    # --- cases -------------------------------------------------------------------------------
+
+    def case_head(self, case_id: str) -> int | None:
+        r = self._one("SELECT head_version FROM cases WHERE case_id = ?", (case_id,))
+        return int(r[0]) if r else None
+
+    def insert_case_versions(self, rows: Sequence[CaseVersionRow]) -> None:
+        """Append versions; each must be exactly one past the case's head (else ConflictError)."""
+        for row in rows:
+            head = self.case_head(row.case_id)
+            if (head or 0) + 1 != row.version:
+                raise ConflictError(
+                    f"case {row.case_id} changed meanwhile (version {head}); nothing was written"
+                )
+            self._exec(
+                "INSERT INTO case_versions(case_id, version, author, created_at, body, signature)"
+                " VALUES (?,?,?,?,?,?)",
+                (row.case_id, row.version, row.author, row.created_at, row.body, row.signature),
+            )
+            self._conn.execute(
+                "INSERT INTO cases(case_id, head_version) VALUES (?, ?) "
+                "ON CONFLICT(case_id) DO UPDATE SET head_version = excluded.head_version",
+                (row.case_id, row.version),
+            )
+
+    @staticmethod
+    def _version(r: Any) -> CaseVersionRow:
+        return CaseVersionRow(r[0], int(r[1]), r[2], r[3], bytes(r[4]), bytes(r[5]))
+
+    def case_version(self, case_id: str, version: int) -> CaseVersionRow | None:
+        r = self._one(
+            "SELECT case_id, version, author, created_at, body, signature FROM case_versions "
+            "WHERE case_id = ? AND version = ?",
+            (case_id, version),
+        )
+        return self._version(r) if r else None
+
+    def case_versions(self, case_id: str) -> list[CaseVersionRow]:
+        cur = self._conn.execute(
+            "SELECT case_id, version, author, created_at, body, signature FROM case_versions "
+            "WHERE case_id = ? ORDER BY version",
+            (case_id,),
+        )
+        return [self._version(r) for r in cur]
+
+    def case_ids(self, *, limit: int | None = None, after: str | None = None) -> list[str]:
+        cur = self._conn.execute(
+            "SELECT case_id FROM cases WHERE case_id > ? ORDER BY case_id LIMIT ?",
+            (after or "", -1 if limit is None else limit),
+        )
+        return [r[0] for r in cur]
+
+    def count_cases(self) -> int:
+        return int(self._one("SELECT count(*) FROM cases", ())[0])
+
+    def replace_index_terms(self, case_id: str, namespace: str, terms: Iterable[bytes]) -> None:
+        self._conn.execute(
+            "DELETE FROM search_index WHERE case_id = ? AND namespace = ?", (case_id, namespace)
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO search_index(namespace, term, case_id) VALUES (?,?,?)",
+            [(namespace, t, case_id) for t in terms],
+        )
+
+    def find_index_terms(
+        self, namespace: str, terms: Sequence[bytes]
+    ) -> Iterator[tuple[bytes, str]]:
+        for term in terms:
+            cur = self._conn.execute(
+                "SELECT term, case_id FROM search_index WHERE namespace = ? AND term = ?",
+                (namespace, term),
+            )
+            for r in cur:
+                yield bytes(r[0]), r[1]
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def put_action(self, row: ActionRow) -> None:
+        self._conn.execute(
+            "INSERT INTO actions(action_id, version, author, updated_at, body, signature) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT(action_id) DO UPDATE SET version=excluded.version,"
+            " author=excluded.author, updated_at=excluded.updated_at, body=excluded.body,"
+            " signature=excluded.signature",
+            (row.action_id, row.version, row.author, row.updated_at, row.body, row.signature),
+        )
+
+    def action(self, action_id: str) -> ActionRow | None:
+        r = self._one(
+            "SELECT action_id, version, author, updated_at, body, signature FROM actions "
+            "WHERE action_id = ?",
+            (action_id,),
+        )
+        return ActionRow(r[0], int(r[1]), r[2], r[3], bytes(r[4]), bytes(r[5])) if r else None
+
+    def action_ids(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT action_id FROM actions ORDER BY 1")]
