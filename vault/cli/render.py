@@ -1,0 +1,99 @@
+"""Turning results into text for a terminal, or JSON. Pure formatting plus one print call each."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from vault.policy import Policy
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def format_value(value: Any) -> str:
+    """A field value as readable lines (lists of objects one per line)."""
+    if isinstance(value, list):
+        return "\n".join(format_value(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {format_value(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def case_table(view: dict[str, Any], policy: Policy) -> Table:
+    table = Table(
+        title=f"{view['case_id']}  (version {view['version']}, by {view['author']}, "
+        f"{view['created_at']})",
+        show_lines=False,
+        title_justify="left",
+    )
+    table.add_column("field", style="bold")
+    table.add_column("level")
+    table.add_column("value", overflow="fold")
+    fields = view["fields"]
+    withheld = view["withheld"]
+    for name, fp in policy.fields.items():
+        if name in fields:
+            table.add_row(name, fp.level, format_value(fields[name]))
+        elif name in withheld:
+            table.add_row(name, fp.level, f"[italic]withheld ({withheld[name]})[/italic]")
+    return table
+
+
+def summary_table(rows: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in ("case", "name", "status", "detained", "version"):
+        table.add_column(col)
+    for r in rows:
+        f = r["fields"]
+        w = r["withheld"]
+        name = f.get("full_name", "withheld" if "full_name" in w else "")
+        table.add_row(
+            r["case_id"], name, f.get("status", ""), f.get("detained_on", ""), str(r["version"])
+        )
+    return table
+
+
+def policy_tables(policy: Policy) -> list[Table]:
+    roles = Table(title=f"policy {policy.name} v{policy.version}: roles", title_justify="left")
+    for col in ("role", "reads", "writes cases", "manages people"):
+        roles.add_column(col)
+    for name, rp in policy.roles.items():
+        roles.add_row(
+            name,
+            ", ".join(policy.readable_levels(name)) or "nothing",
+            "yes" if rp.writes_cases else "",
+            "yes" if rp.manages_people else "",
+        )
+    fields = Table(title="fields", title_justify="left")
+    for col in ("field", "kind", "level", "read by", "note"):
+        fields.add_column(col)
+    for name, fp in policy.fields.items():
+        fields.add_row(
+            name, fp.kind.value, fp.level, ", ".join(policy.roles_reading(fp.level)), fp.note
+        )
+    return [roles, fields]
+
+
+def policy_json(policy: Policy) -> dict[str, Any]:
+    return {
+        "name": policy.name,
+        "version": policy.version,
+        "levels": policy.levels,
+        "roles": {r: policy.readable_levels(r) for r in policy.roles},
+        "fields": {
+            f: {"kind": fp.kind.value, "level": fp.level, "read_by": policy.roles_reading(fp.level)}
+            for f, fp in policy.fields.items()
+        },
+    }

@@ -1,0 +1,55 @@
+"""The embedded demo: a ready vault with four people, 64 invented cases and one action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault.crypto import KdfParams, Passphrase
+from vault.services import actions, cases, users
+from vault.services.demo_data import demo_action, demo_cases
+from vault.services.session import Vault
+
+#: Demo passphrases. They are printed by `casevault demo` on purpose: the demo holds only
+#: invented people. Never reuse them for a real vault.
+DEMO_PEOPLE: list[tuple[str, str, str]] = [
+    ("ada", "admin", "demo-ada-not-secret"),
+    ("cara", "caseworker", "demo-cara-not-secret"),
+    ("rui", "reviewer", "demo-rui-not-secret"),
+    ("pia", "publisher", "demo-pia-not-secret"),
+]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    path: Path
+    cases: int
+    people: list[tuple[str, str, str]]
+    action_id: str
+
+
+def create_demo(
+    path: Path,
+    *,
+    count: int = 64,
+    kdf: KdfParams | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> DemoResult:
+    (admin, _, admin_pw), *others = DEMO_PEOPLE
+    with Vault.init(path, admin, Passphrase.from_text(admin_pw), kdf=kdf) as v:
+        for name, role, pw in others:
+            users.add_member(v, name, role, passphrase=Passphrase.from_text(pw), kdf=kdf)
+    caseworker = next(p for p in DEMO_PEOPLE if p[1] == "caseworker")
+    with Vault.open(path, caseworker[0], lambda _: Passphrase.from_text(caseworker[2])) as v:
+        records = demo_cases(count)
+        with v.store.write():
+            prepared = []
+            for n, record in enumerate(records, start=1):
+                values = cases.validate_record(v, record)
+                prepared.append(cases.prepare_version(v, values["case_id"], 1, "", values))
+                if progress:
+                    progress(n)
+            cases.store_versions(v, prepared)
+        action = actions.put_action(v, demo_action([r["case_id"] for r in records]))
+    return DemoResult(path, len(records), DEMO_PEOPLE, action.action_id)
