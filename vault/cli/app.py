@@ -249,7 +249,9 @@ def user_add(ctx: click.Context, name: str, role: str, public_key: Path | None,
     if public_key is not None:
         info = add_member(v, name, role, public=read_public_identity(public_key))
     else:
-        info = add_member(v, name, role, passphrase=secrets.new(name, new_passphrase_file))
+        info = add_member(
+            v, name, role, passphrase=lambda: secrets.new(name, new_passphrase_file)
+        )
     keys = "has keys" if info.has_keys else "keys arrive when a caseworker next unlocks the vault"
     _print(ctx, info.to_json(),
            f"Added {info.name} as {info.role} ({keys}); fingerprint {info.fingerprint}")

@@ -113,17 +113,24 @@ def _csv_cell(kind: FieldKind, cell: str) -> Any:
     return cell
 
 
+def _decoded_lines(stream: io.BufferedReader, name: str) -> Iterator[str]:
+    for lineno, raw in enumerate(stream, start=1):
+        if len(raw) > MAX_LINE_BYTES:
+            raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError(f"{name}:{lineno}: not valid UTF-8") from None
+
+
 def _csv_rows(
     stream: io.BufferedReader, name: str, kinds: dict[str, FieldKind]
 ) -> Iterator[tuple[int, Any]]:
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="")
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(_decoded_lines(stream, name), strict=True)
     try:
         header = next(reader)
     except StopIteration:
         return
-    except UnicodeDecodeError:
-        raise ValidationError(f"{name}:1: not valid UTF-8") from None
     except csv.Error as e:
         raise ValidationError(f"{name}:1: not valid CSV ({e})") from None
     header = [h.strip().lstrip("\ufeff") for h in header]
@@ -138,10 +145,8 @@ def _csv_rows(
             cells = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError:
-            raise ValidationError(f"{name}:{start}: not valid UTF-8") from None
         except csv.Error as e:
-            raise ValidationError(f"{name}:{start}: not valid CSV ({e})") from None
+            raise ValidationError(f"{name}:{reader.line_num}: not valid CSV ({e})") from None
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,12 +43,13 @@ def add_member(
     name: str,
     role: str,
     *,
-    passphrase: Passphrase | None = None,
+    passphrase: Callable[[], Passphrase] | None = None,
     public: PublicIdentity | None = None,
     kdf: KdfParams | None = None,
 ) -> MemberInfo:
-    """Enrol a person. Either ``passphrase`` (the identity is made here and sealed with it) or
-    ``public`` (they made their identity themselves; no private key passes through the admin)."""
+    """Enrol a person. Either ``passphrase`` (asked only after the request is checked; the
+    identity is made here and sealed with it) or ``public`` (they made their identity
+    themselves; no private key passes through the admin)."""
     v.require(v.policy.can_manage_people(v.role), "add people")
     check_member_name(name)
     if role not in v.policy.roles:
@@ -55,16 +57,16 @@ def add_member(
         raise UsageError(f"unknown role {role!r} (the policy has: {known})")
     if (passphrase is None) == (public is None):
         raise UsageError("give either a passphrase or a public key file, not both")
+    if public is not None and public.name != name:
+        raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
+    if v.store.member(name) is not None:
+        raise UsageError(f"{name!r} is already a member")
     sealed: dict[str, Any] | None = None
     if public is None:
         assert passphrase is not None
         identity = Identity.generate(name)
-        sealed = seal_identity(identity, passphrase, kdf)
+        sealed = seal_identity(identity, passphrase(), kdf)
         public = identity.public
-    elif public.name != name:
-        raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
-    if v.store.member(name) is not None:
-        raise UsageError(f"{name!r} is already a member")
     # Keyring first: a crash after it leaves an unused wrap for a non-member (harmless, and
     # overwritten by the next attempt); the member exists only once the database commits.
     layout.update_keyring(

@@ -1,0 +1,54 @@
+"""Shared fixtures. One demo vault is built per test session and copied for each test that writes,
+so tests stay fast (Argon2id runs at full strength: there is no weakened test mode)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from vault.crypto import Passphrase
+from vault.services.demo import DEMO_PEOPLE, create_demo
+from vault.services.session import Vault
+
+PASSPHRASES = {name: pw for name, _role, pw in DEMO_PEOPLE}
+ROLES = {name: role for name, role, _pw in DEMO_PEOPLE}
+BY_ROLE = {role: name for name, role, _pw in DEMO_PEOPLE}
+
+
+def passphrase_for(name: str) -> Passphrase:
+    return Passphrase.from_text(PASSPHRASES[name])
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("master") / "demo"
+    create_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_path(demo_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo vault for one test."""
+    dest = tmp_path / "vault"
+    shutil.copytree(demo_master, dest)
+    return dest
+
+
+OpenAs = Callable[[str], Vault]
+
+
+@pytest.fixture
+def open_as(demo_path: Path) -> Iterator[OpenAs]:
+    opened: list[Vault] = []
+
+    def _open(name: str) -> Vault:
+        v = Vault.open(demo_path, name, lambda _n: passphrase_for(name))
+        opened.append(v)
+        return v
+
+    yield _open
+    for v in opened:
+        v.close()

@@ -1,0 +1,147 @@
+"""Cases through the service layer: versions, withheld fields, name search, tampering."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import OpenAs
+from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
+from vault.services import cases
+from vault.services.demo_data import demo_cases
+
+DEMO = {c["case_id"]: c for c in demo_cases()}
+CASE = "UA-061-21-004"
+
+
+def test_caseworker_sees_every_field(open_as: OpenAs) -> None:
+    view = cases.show_case(open_as("cara"), CASE)
+    assert view.withheld == {}
+    assert view.values["sources"] == DEMO[CASE]["sources"]
+    assert view.values["id_numbers"] == DEMO[CASE]["id_numbers"]
+
+
+def test_reviewer_sees_secret_fields_as_withheld(open_as: OpenAs) -> None:
+    view = cases.show_case(open_as("rui"), CASE)
+    assert view.withheld == {
+        "family_contacts": "secret", "sources": "secret", "id_numbers": "secret"}
+    assert view.values["case_notes"] == DEMO[CASE]["case_notes"]
+    assert "sources" not in view.values
+
+
+def test_publisher_and_admin_read_no_case_field(open_as: OpenAs) -> None:
+    for name in ("pia", "ada"):
+        view = cases.show_case(open_as(name), CASE)
+        assert set(view.values) == {"case_id"}
+        assert set(view.withheld) == set(DEMO[CASE]) - {"case_id"}
+
+
+def test_edit_appends_a_version_and_keeps_the_old_one(open_as: OpenAs) -> None:
+    v = open_as("cara")
+    before = cases.show_case(v, CASE)
+    after = cases.edit_case(v, CASE, {"status": "released", "health_concerns": None})
+    assert after.version == before.version + 1
+    assert after.values["status"] == "released"
+    assert "health_concerns" not in after.values
+    old = cases.show_case(v, CASE, version=before.version)
+    assert old.values == before.values
+    hist = cases.case_history(v, CASE)
+    assert [h.version for h in hist] == [1, 2]
+    assert hist[1].changed == ["health_concerns", "status"]
+
+
+def test_edit_of_missing_case_is_not_found(open_as: OpenAs) -> None:
+    with pytest.raises(NotFoundError, match="no case UA-999-99-999"):
+        cases.edit_case(open_as("cara"), "UA-999-99-999", {"status": "released"})
+
+
+def test_add_existing_case_is_refused(open_as: OpenAs) -> None:
+    with pytest.raises(UsageError, match="already exists"):
+        cases.add_case(open_as("cara"), {"case_id": CASE})
+
+
+def test_reviewer_cannot_write(open_as: OpenAs) -> None:
+    with pytest.raises(AccessDeniedError):
+        cases.edit_case(open_as("rui"), CASE, {"status": "released"})
+
+
+@pytest.mark.parametrize(
+    "query_of",
+    [
+        lambda c: c["full_name"],  # as recorded
+        lambda c: c["full_name"].upper(),  # case
+        lambda c: " ".join(reversed(c["full_name"].split())),  # word order
+        lambda c: c["name_variants"][0],  # Uyghur Arabic / Kazakh Cyrillic
+        lambda c: c["name_variants"][1],  # Chinese
+        lambda c: c["name_variants"][1].split("·")[0],  # Chinese given name alone
+        lambda c: c["name_variants"][-1],  # other Latin spelling
+        lambda c: c["full_name"].replace("a", "á", 1),  # diacritics
+        lambda c: c["full_name"].replace(" ", "\u200b ", 1),  # zero-width space
+    ],
+)
+def test_find_by_any_known_spelling_or_script(open_as: OpenAs, query_of: object) -> None:
+    record = DEMO[CASE]
+    query = query_of(record)  # type: ignore[operator]
+    hits = [c.case_id for c in cases.find_cases(open_as("cara"), query)]
+    assert CASE in hits
+
+
+def test_find_does_not_return_non_matches(open_as: OpenAs) -> None:
+    assert cases.find_cases(open_as("cara"), "Nobodyhere Atall") == []
+
+
+def test_find_uses_index_not_a_scan(open_as: OpenAs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search must not decrypt every case: count versions opened."""
+    v = open_as("cara")
+    opened: list[str] = []
+    real = cases.open_record
+
+    def spy(body: bytes, *a: object, **k: object) -> object:
+        opened.append(json.loads(body)["record_id"])
+        return real(body, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cases, "open_record", spy)
+    hits = cases.find_cases(v, DEMO[CASE]["full_name"])
+    assert len(opened) == len(hits) < 5
+
+
+def test_publisher_cannot_search_names(open_as: OpenAs) -> None:
+    with pytest.raises(AccessDeniedError):
+        cases.find_cases(open_as("pia"), "Nurlan")
+
+
+def test_tampered_version_body_is_detected(open_as: OpenAs) -> None:
+    """Attack: someone with the database key edits a stored record body."""
+    v = open_as("cara")
+    row = v.store.case_version(CASE, 1)
+    assert row is not None
+    forged = row.body.replace(b'"version":1', b'"version":1 ', 1)
+    with v.store.write():
+        v.store._conn.execute(
+            "UPDATE case_versions SET body = ? WHERE case_id = ? AND version = 1", (forged, CASE))
+    with pytest.raises(IntegrityError, match="bad signature"):
+        cases.show_case(v, CASE)
+
+
+def test_version_moved_to_another_case_is_detected(open_as: OpenAs) -> None:
+    """Attack: copy a validly signed version of one case into the row of another."""
+    v = open_as("cara")
+    src = v.store.case_version("UA-061-21-001", 1)
+    assert src is not None
+    with v.store.write():
+        v.store._conn.execute(
+            "UPDATE case_versions SET body = ?, signature = ? WHERE case_id = ? AND version = 1",
+            (src.body, src.signature, CASE))
+    with pytest.raises(IntegrityError, match="another place"):
+        cases.show_case(v, CASE)
+
+
+def test_member_key_swap_is_detected(open_as: OpenAs) -> None:
+    """Attack: replace a caseworker's signing key in the members table to forge records."""
+    v = open_as("rui")
+    with v.store.write():
+        v.store._conn.execute(
+            "UPDATE members SET sign_public = ? WHERE name = 'cara'", (b"\x01" * 32,))
+    with pytest.raises(IntegrityError):
+        cases.show_case(v, CASE)

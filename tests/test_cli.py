@@ -1,0 +1,234 @@
+"""The command line, as a person types it: through click's runner and through the installed
+`casevault` command. Every error is one line on stderr, a non-zero exit, and no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import PASSPHRASES
+from vault.cli import cli
+from vault.cli.reference import all_commands, render_reference
+from vault.services.demo_data import demo_cases
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = {c["case_id"]: c for c in demo_cases()}
+CASE = "UA-061-21-004"
+
+
+def run(path: Path, user: str | None, *args: str, passphrase: str | None = None,
+        input: str | None = None) -> tuple[int, str, str]:
+    env = {"CASEVAULT_PATH": str(path)}
+    if user:
+        env["CASEVAULT_USER"] = user
+        env["CASEVAULT_PASSPHRASE"] = passphrase or PASSPHRASES[user]
+    result = CliRunner().invoke(cli, list(args), env=env, input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_one_line_error(code: int, out: str, err: str, expected: str) -> None:
+    assert code != 0
+    assert "Traceback" not in out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("casevault: error: ")
+    assert expected in lines[0], lines[0]
+
+
+def test_show_json_as_each_role(demo_path: Path) -> None:
+    code, out, _ = run(demo_path, "cara", "--json", "case", "show", CASE)
+    assert code == 0
+    data = json.loads(out)
+    assert data["fields"]["id_numbers"] == DEMO[CASE]["id_numbers"]
+    code, out, _ = run(demo_path, "rui", "--json", "case", "show", CASE)
+    data = json.loads(out)
+    assert set(data["withheld"]) == {"family_contacts", "sources", "id_numbers"}
+    assert DEMO[CASE]["sources"][0]["real_name"] not in out
+
+
+def test_show_as_publisher_prints_withheld_not_error(demo_path: Path) -> None:
+    code, out, err = run(demo_path, "pia", "case", "show", CASE)
+    assert code == 0, err
+    assert "withheld (secret)" in out and "withheld (public)" in out
+    assert DEMO[CASE]["full_name"] not in out
+
+
+def test_list_find_history(demo_path: Path) -> None:
+    code, out, _ = run(demo_path, "cara", "--json", "case", "list", "--limit", "3")
+    assert [r["case_id"] for r in json.loads(out)] == [
+        "UA-061-21-001", "UA-061-21-002", "UA-061-21-003"]
+    code, out, _ = run(demo_path, "cara", "--json", "case", "list", "--after", "UA-061-21-063")
+    assert [r["case_id"] for r in json.loads(out)] == ["UA-061-21-064"]
+    variant = DEMO[CASE]["name_variants"][0]
+    code, out, _ = run(demo_path, "cara", "--json", "case", "find", variant)
+    assert CASE in [r["case_id"] for r in json.loads(out)]
+    code, out, _ = run(demo_path, "cara", "--json", "case", "history", CASE)
+    assert json.loads(out)[0]["version"] == 1
+
+
+def test_add_and_edit_from_flags_and_json(demo_path: Path, tmp_path: Path) -> None:
+    code, out, err = run(demo_path, "cara", "case", "add", "--set", "case_id=UA-300-26-001",
+                         "--set", "full_name=Invented Flag Person", "--set", "status=missing",
+                         "--set", "birth_year=1980")
+    assert code == 0, err
+    rec = tmp_path / "rec.json"
+    rec.write_text(json.dumps({"sources": [{"codename": "OWL", "real_name": "Invented Src"}]}))
+    code, out, err = run(demo_path, "cara", "case", "edit", "UA-300-26-001",
+                         "--from-json", str(rec))
+    assert code == 0, err
+    assert "version 2" in out
+    code, out, err = run(demo_path, "cara", "case", "edit", "UA-300-26-001",
+                         "--prompt", "home_address", input="Invented Street 1\n")
+    assert code == 0, err
+    code, out, _ = run(demo_path, "cara", "--json", "case", "show", "UA-300-26-001")
+    fields = json.loads(out)["fields"]
+    assert fields["home_address"] == "Invented Street 1"
+    assert fields["sources"][0]["codename"] == "OWL"
+    assert fields["birth_year"] == 1980
+
+
+def test_protected_value_refused_as_argument(demo_path: Path) -> None:
+    code, out, err = run(demo_path, "cara", "case", "edit", CASE,
+                         "--set", "home_address=Invented Street 9")
+    assert_one_line_error(code, out, err, "field home_address is confidential")
+    assert "Invented Street 9" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "user", "passphrase", "expected", "exit_code"),
+    [
+        (("case", "show", CASE), "cara", "wrong passphrase!", "wrong passphrase for 'cara'", 3),
+        (("case", "show", CASE), "nobody", "whatever passphrase", "'nobody' is not a member", 3),
+        (("case", "edit", "UA-999-99-999", "--set", "status=missing"), "cara", None,
+         "no case UA-999-99-999", 4),
+        (("user", "add", "newbie", "--role", "overlord"), "ada", None,
+         "unknown role 'overlord'", 2),
+        (("case", "edit", CASE, "--set", "status=missing"), "rui", None,
+         "rui (reviewer) may not edit cases", 3),
+        (("case", "find", "Nurlan"), "pia", None, "pia (publisher) may not search names", 3),
+        (("case", "show", "UA-999-99-999"), "cara", None, "no case UA-999-99-999", 4),
+    ],
+)
+def test_errors_are_one_clear_line(demo_path: Path, args: tuple[str, ...], user: str,
+                                   passphrase: str | None, expected: str,
+                                   exit_code: int) -> None:
+    env_user = user if user in PASSPHRASES else None
+    if env_user is None:
+        result = CliRunner().invoke(cli, list(args), env={
+            "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": user,
+            "CASEVAULT_PASSPHRASE": passphrase or ""})
+        code, out, err = result.exit_code, result.stdout, result.stderr
+    else:
+        code, out, err = run(demo_path, user, *args, passphrase=passphrase)
+    assert_one_line_error(code, out, err, expected)
+    assert code == exit_code
+
+
+def test_not_a_vault(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("x")
+    code, out, err = run(tmp_path, "cara", "case", "list")
+    assert_one_line_error(code, out, err, "is not a casevault vault")
+
+
+def test_user_add_with_public_key_from_own_machine(demo_path: Path, tmp_path: Path) -> None:
+    env = {"CASEVAULT_NEW_PASSPHRASE": "a passphrase only nadia knows"}
+    r = CliRunner().invoke(cli, ["identity", "new", "nadia", "--out", str(tmp_path)], env=env)
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "nadia.identity").exists()
+    code, out, err = run(demo_path, "ada", "user", "add", "nadia", "--role", "reviewer",
+                         "--public-key", str(tmp_path / "nadia.pub"))
+    assert code == 0, err
+    keyring = json.loads((demo_path / "keyring.json").read_text())
+    assert "nadia" not in keyring["identities"]  # the private key never came here
+    # A reviewer key holder (rui's role key exists) delivers on next unlock by rui:
+    run(demo_path, "rui", "case", "list", "--limit", "1")
+    r = CliRunner().invoke(cli, ["--identity", str(tmp_path / "nadia.identity"), "--json",
+                                 "case", "show", CASE], env={
+        "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": "nadia",
+        "CASEVAULT_PASSPHRASE": "a passphrase only nadia knows"})
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["fields"]["case_notes"] == DEMO[CASE]["case_notes"]
+
+
+def test_user_add_list_passwd(demo_path: Path) -> None:
+    r = CliRunner().invoke(cli, ["user", "add", "omar", "--role", "caseworker"], env={
+        "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": "ada",
+        "CASEVAULT_PASSPHRASE": PASSPHRASES["ada"],
+        "CASEVAULT_NEW_PASSPHRASE": "omar's first passphrase"})
+    assert r.exit_code == 0, r.stderr
+    code, out, _ = run(demo_path, "ada", "--json", "user", "list")
+    people = {m["name"]: m for m in json.loads(out)}
+    assert people["omar"]["role"] == "caseworker"
+    r = CliRunner().invoke(cli, ["user", "passwd"], env={
+        "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": "omar",
+        "CASEVAULT_PASSPHRASE": "omar's first passphrase",
+        "CASEVAULT_NEW_PASSPHRASE": "omar's second passphrase"})
+    assert r.exit_code == 0, r.stderr
+    # Until a caseworker unlocks, omar holds no caseworker key: everything withheld, with a note.
+    code, out, err = run(demo_path, "omar", "--json", "case", "show", CASE,
+                         passphrase="omar's second passphrase")
+    assert code == 0
+    assert "sources" in json.loads(out)["withheld"]
+    assert "keys have not reached you yet" in err
+    code, out, err = run(demo_path, "cara", "case", "list", "--limit", "1")
+    assert "delivered keys to: omar" in err
+    code, out, err = run(demo_path, "omar", "case", "list", passphrase="omar's first passphrase")
+    assert_one_line_error(code, out, err, "wrong passphrase")
+    code, out, err = run(demo_path, "omar", "--json", "case", "show", CASE,
+                         passphrase="omar's second passphrase")
+    assert code == 0, err
+    assert json.loads(out)["fields"]["sources"] == DEMO[CASE]["sources"]
+
+
+def test_short_new_passphrase_refused(tmp_path: Path) -> None:
+    r = CliRunner().invoke(cli, ["init", str(tmp_path / "v"), "--admin", "ada"],
+                           env={"CASEVAULT_NEW_PASSPHRASE": "short"})
+    assert_one_line_error(r.exit_code, r.stdout, r.stderr, "at least 12 characters")
+
+
+def test_policy_show(tmp_path: Path) -> None:
+    r = CliRunner().invoke(cli, ["--json", "policy", "show"])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["fields"]["sources"]["read_by"] == ["caseworker"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("format = 1\n")
+    r = CliRunner().invoke(cli, ["policy", "check", str(bad)])
+    assert_one_line_error(r.exit_code, r.stdout, r.stderr, "bad.toml")
+
+
+def test_every_command_has_help_and_is_in_the_reference() -> None:
+    for path, cmd in all_commands():
+        assert cmd.help, f"{' '.join(path)} has no help text"
+        r = CliRunner().invoke(cli, [*path[1:], "--help"])
+        assert r.exit_code == 0
+    assert (ROOT / "docs" / "cli.md").read_text("utf-8") == render_reference(), (
+        "docs/cli.md is stale: python -m vault.cli.reference > docs/cli.md")
+
+
+@pytest.mark.skipif(shutil.which("casevault") is None, reason="casevault is not installed")
+def test_installed_command_end_to_end(tmp_path: Path) -> None:
+    """The real console script, as a new user types it: demo, then reads, then a bad unlock."""
+    path = tmp_path / "demo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CASEVAULT_")}
+    p = subprocess.run(["casevault", "demo", str(path)], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "demo-cara-not-secret" in p.stdout
+    env.update({"CASEVAULT_PATH": str(path), "CASEVAULT_USER": "rui",
+                "CASEVAULT_PASSPHRASE": PASSPHRASES["rui"]})
+    p = subprocess.run(["casevault", "--json", "case", "show", CASE], capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["withheld"]["sources"] == "secret"
+    env["CASEVAULT_PASSPHRASE"] = "not the passphrase"
+    p = subprocess.run(["casevault", "case", "list"], capture_output=True, text=True, env=env,
+                       timeout=60)
+    assert p.returncode == 3
+    assert p.stderr.strip() == "casevault: error: wrong passphrase for 'rui'"

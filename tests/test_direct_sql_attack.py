@@ -1,0 +1,125 @@
+"""Issue 2, point 6: access is enforced by cryptography, not by `if` statements.
+
+A reviewer or publisher who holds the SQLCipher key (every member does) opens the database with
+raw SQL, takes every wrapped key and every ciphertext, and tries every key they can obtain on
+every ciphertext above their levels. Nothing opens. The same harness *does* open the levels they
+may read, which shows the attack is real and not vacuous.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from tests.conftest import BY_ROLE, passphrase_for
+from vault.crypto import unseal_identity
+from vault.crypto import _primitives as p
+from vault.crypto import hierarchy as h
+from vault.errors import DecryptionError
+from vault.services import layout
+
+LEVELS = ["public", "restricted", "confidential", "secret"]
+READS = {
+    "reviewer": {"public", "restricted", "confidential"},
+    "publisher": set(),
+    "admin": set(),
+}
+
+
+def _raw_attack(root: Path, name: str) -> tuple[set[str], set[str], int]:
+    """Returns (levels whose fields opened, levels that stayed closed, attempts made)."""
+    keyring = layout.read_keyring(root)
+    vault_id = keyring["vault_id"]
+    ident = unseal_identity(keyring["identities"][name], passphrase_for(name))
+    private_kem = ident._kem.reveal()
+    db_key = p.hpke_open(
+        private_kem,
+        base64.b64decode(keyring["db_key_wraps"][name]),
+        h.db_key_info(vault_id, name),
+        "db",
+    )
+    conn = sqlcipher3.connect(str(root / layout.DB_NAME))
+    conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+    wraps = conn.execute("SELECT kind, name, epoch, holder, wrapped FROM key_wraps").fetchall()
+    bodies = [bytes(r[0]) for r in conn.execute("SELECT body FROM case_versions")]
+    conn.close()
+    assert bodies, "the attack must see ciphertexts"
+
+    # Every symmetric key this person can obtain by any route.
+    obtained: list[bytes] = []
+    for kind, role, epoch, holder, wrapped in wraps:
+        if kind != "role":
+            continue
+        # try the context the wrap was made for, and one naming the attacker
+        for ctx_holder in {holder, name}:
+            try:
+                obtained.append(
+                    p.hpke_open(private_kem, bytes(wrapped), h.role_key_info(
+                        vault_id, role, epoch, ctx_holder, ident.public.kem_public), "role"))
+            except DecryptionError:
+                pass
+    grew = True
+    while grew:  # close over key-wraps: any key that unwraps another adds it
+        grew = False
+        for (kind, lname, epoch, holder, wrapped), k in itertools.product(wraps, list(obtained)):
+            if kind not in ("level", "index"):
+                continue
+            role, _, role_epoch = holder.partition("@")
+            make = h.level_key_ad if kind == "level" else h.index_key_ad
+            ad = make(vault_id, lname, epoch, role, int(role_epoch))
+            try:
+                got = p.aead_open(k, bytes(wrapped), ad, "level")
+            except DecryptionError:
+                continue
+            if got not in obtained:
+                obtained.append(got)
+                grew = True
+
+    opened: set[str] = set()
+    closed: set[str] = set()
+    attempts = 0
+    for body in bodies:
+        d = json.loads(body)
+        rid = f"case:{d['record_id']}"
+        deks: list[bytes] = []
+        for level, kinfo in d["keys"].items():
+            ad = h.data_key_ad(vault_id, rid, d["version"], level, kinfo["epoch"])
+            for k in obtained:
+                try:
+                    deks.append(p.aead_open(k, base64.b64decode(kinfo["wrapped"]), ad, "dek"))
+                except DecryptionError:
+                    pass
+        for fname, entry in d["fields"].items():
+            level = entry["level"]
+            ad = h.field_ad(vault_id, rid, d["version"], fname, level,
+                            f"{level}/{d['keys'][level]['epoch']}")
+            ok = False
+            for k in obtained + deks:  # every key, not only the "right" one
+                attempts += 1
+                try:
+                    p.aead_open(k, base64.b64decode(entry["ct"]), ad, "field")
+                    ok = True
+                except DecryptionError:
+                    pass
+            (opened if ok else closed).add(level)
+    return opened, closed, attempts
+
+
+@pytest.mark.parametrize("role", ["reviewer", "publisher", "admin"])
+def test_raw_sql_with_db_key_cannot_decrypt_above_role(demo_path: Path, role: str) -> None:
+    opened, closed, attempts = _raw_attack(demo_path, BY_ROLE[role])
+    assert attempts > 0
+    assert opened == READS[role], f"{role} opened {sorted(opened)}"
+    assert closed == set(LEVELS) - READS[role]
+
+
+def test_caseworker_control_opens_every_level(demo_path: Path) -> None:
+    """Control: the same harness, run as a caseworker, opens all four levels."""
+    opened, closed, _ = _raw_attack(demo_path, BY_ROLE["caseworker"])
+    assert opened == set(LEVELS)
+    assert closed == set()

@@ -1,0 +1,73 @@
+"""Policy files: the default loads, and every kind of mistake is refused with a clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vault.errors import PolicyError
+from vault.policy import default_policy_text, parse_policy
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = (ROOT / "policies" / "default.toml").read_text("utf-8")
+
+
+def test_repository_policy_is_the_packaged_default() -> None:
+    assert DEFAULT == default_policy_text()
+
+
+def test_default_policy_matches_the_design() -> None:
+    p = parse_policy(DEFAULT)
+    assert p.levels == ["public", "restricted", "confidential", "secret"]
+    assert p.readable_levels("reviewer") == ["public", "restricted", "confidential"]
+    assert p.readable_levels("publisher") == []
+    assert p.readable_levels("admin") == []
+    assert {f for f in p.fields if p.level_of(f) == "secret"} == {
+        "family_contacts", "sources", "id_numbers"}
+    assert p.readable_levels("nobody") == []  # unknown role reads nothing
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("kind = \"status\",", "kind = \"mood\","), "fields.status.kind: unknown value"),
+        (("level = \"secret\" }", "level = \"top\" }"), "has unknown level 'top'"),
+        (('reads = ["public", "restricted", "confidential"]', 'reads = ["public", "hidden"]'),
+         "role 'reviewer' reads unknown level 'hidden'"),
+        (('family_contacts    = { kind = "family_contacts", level = "secret" }',
+          'family_contacts    = { kind = "family_contacts" }'),
+         "fields.family_contacts.level: Field required"),
+        (("writes_cases = true", "writes_cases = true\ncolour = 1"),
+         "roles.caseworker.colour: unknown key"),
+        (('reads = ["public", "restricted", "confidential", "secret"]\nwrites_cases',
+          'reads = ["public"]\nwrites_cases'),
+         "role 'caseworker' writes cases, so it must read every level"),
+        (("manages_people = true", ""), "no role manages people"),
+        (('case_id            = { kind = "short_text",      level = "public" }',
+          'case_id            = { kind = "short_text",      level = "secret" }'),
+         "field 'case_id' must be at the lowest level"),
+        (('names = ["full_name", "name_variants"]', 'names = ["full_name", "sources"]'),
+         "search field 'sources' is not a text field"),
+        (("format = 1", "format = 2"), "unsupported policy format 2"),
+        (("[fields]", "[fields"), "not valid TOML"),
+    ],
+)
+def test_bad_policy_is_refused(edit: tuple[str, str], message: str) -> None:
+    old, new = edit
+    assert old in DEFAULT
+    with pytest.raises(PolicyError) as e:
+        parse_policy(DEFAULT.replace(old, new, 1), "test.toml")
+    assert message in e.value.diagnostics()
+    assert e.value.diagnostics().startswith("test.toml")
+    assert "\n" not in e.value.diagnostics()
+
+
+def test_new_field_is_a_policy_edit_not_code() -> None:
+    p = parse_policy(DEFAULT.replace(
+        "[fields]\n", '[fields]\nlawyer_name = { kind = "short_text", level = "confidential" }\n'))
+    assert p.level_of("lawyer_name") == "confidential"
+    from vault.models import build_record_model
+
+    model = build_record_model(p.kinds())
+    assert model.model_validate({"case_id": "UA-1-1", "lawyer_name": "X"})

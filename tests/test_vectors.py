@@ -1,0 +1,115 @@
+"""Known-answer tests: the standards' own vectors, then casevault's pinned on-disk formats."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from vault.crypto import Passphrase, SecretBytes, context, unseal_identity
+from vault.crypto import _primitives as p
+from vault.crypto import hierarchy as h
+from vault.crypto.envelope import blind_index, key_commitment
+from vault.crypto.records import open_record
+from vault.errors import AuthenticationError, DecryptionError
+
+VECTORS = Path(__file__).resolve().parents[1] / "keys" / "vectors"
+STANDARDS = json.loads((VECTORS / "standards.json").read_text("utf-8"))
+FORMAT = json.loads((VECTORS / "format.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", STANDARDS["aes_256_gcm"]["cases"], ids=lambda c: c["name"])
+def test_aes_256_gcm_matches_gcm_spec(case: dict[str, str]) -> None:
+    key, iv = bytes.fromhex(case["key"]), bytes.fromhex(case["iv"])
+    pt, aad = bytes.fromhex(case["pt"]), bytes.fromhex(case["aad"])
+    sealed = p.aead_seal(key, pt, aad, _nonce=iv)
+    assert sealed == iv + bytes.fromhex(case["ct"] + case["tag"])
+    assert p.aead_open(key, sealed, aad, "vector") == pt
+
+
+@pytest.mark.parametrize("case", STANDARDS["ed25519"]["cases"], ids=lambda c: c["name"])
+def test_ed25519_matches_rfc8032(case: dict[str, str]) -> None:
+    secret, msg = bytes.fromhex(case["secret"]), bytes.fromhex(case["message"])
+    assert p.sign_public(secret).hex() == case["public"]
+    assert p.sign(secret, msg).hex() == case["signature"]
+    assert p.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg)
+    assert not p.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg + b"x")
+
+
+@pytest.mark.parametrize("case", STANDARDS["hmac_sha256"]["cases"], ids=lambda c: c["name"])
+def test_hmac_sha256_matches_rfc4231(case: dict[str, str]) -> None:
+    mac = p.hmac_sha256(bytes.fromhex(case["key"]), bytes.fromhex(case["data"]))
+    assert mac.hex() == case["mac"]
+
+
+@pytest.mark.parametrize("case", STANDARDS["argon2id"]["cases"])
+def test_argon2id_matches_reference_implementation(case: dict[str, object]) -> None:
+    tag = p.argon2id(
+        str(case["password"]).encode(),
+        str(case["salt"]).encode(),
+        time_cost=int(str(case["time_cost"])),
+        memory_kib=int(str(case["memory_kib"])),
+        parallelism=int(str(case["parallelism"])),
+    )
+    assert tag.hex() == case["tag"]
+
+
+def test_context_encoding_is_pinned_and_unambiguous() -> None:
+    for case in FORMAT["context_encoding"]:
+        assert context(case["label"], *case["parts"]).hex() == case["hex"]
+    hexes = [c["hex"] for c in FORMAT["context_encoding"]]
+    assert len(set(hexes)) == len(hexes)
+
+
+def test_field_seal_is_pinned() -> None:
+    v = FORMAT["field_seal"]
+    key, nonce, ad = (bytes.fromhex(v[k]) for k in ("key", "nonce", "ad"))
+    assert h.field_ad(
+        "vault-0001", "case:UA-000-00-001", 3, "full_name", "public", "public/1"
+    ) == ad
+    assert p.aead_seal(key, bytes.fromhex(v["plaintext"]), ad, _nonce=nonce).hex() == v["sealed"]
+    with pytest.raises(DecryptionError):
+        p.aead_open(key, bytes.fromhex(v["sealed"]), ad + b"x", "vector")
+
+
+def test_key_commitment_and_blind_index_are_pinned() -> None:
+    c = FORMAT["key_commitment"]
+    assert key_commitment(SecretBytes(bytes.fromhex(c["key"])), bytes.fromhex(c["ad"])).hex() == (
+        c["commitment"]
+    )
+    b = FORMAT["blind_index"]
+    digest = blind_index(SecretBytes(bytes.fromhex(b["key"])), b["namespace"], b["term"])
+    assert digest.hex() == b["digest"]
+
+
+def test_hpke_role_key_wrap_opens_with_pinned_private_key() -> None:
+    v = FORMAT["hpke_role_key"]
+    private = bytes.fromhex(v["kem_private"])
+    assert p.kem_public(private).hex() == v["kem_public"]
+    out = p.hpke_open(private, bytes.fromhex(v["ciphertext"]), bytes.fromhex(v["info"]), "vector")
+    assert out.hex() == v["plaintext"]
+    with pytest.raises(DecryptionError):
+        p.hpke_open(private, bytes.fromhex(v["ciphertext"]), b"other context", "vector")
+
+
+def test_sealed_identity_file_format_is_pinned() -> None:
+    v = FORMAT["sealed_identity"]
+    ident = unseal_identity(v["file"], Passphrase.from_text(v["passphrase"]))
+    assert ident.public.fingerprint() == v["fingerprint"]
+    assert ident.public.sign_public == p.sign_public(bytes.fromhex(v["sign_private"]))
+    with pytest.raises(AuthenticationError):
+        unseal_identity(v["file"], Passphrase.from_text("wrong"))
+
+
+def test_record_format_is_pinned() -> None:
+    v = FORMAT["record"]
+    key = SecretBytes(bytes.fromhex(v["level_key"]))
+    opened = open_record(
+        base64.b64decode(v["body"]),
+        bytes.fromhex(v["signature"]),
+        bytes.fromhex(v["author_public"]),
+        lambda level, epoch: key,
+    )
+    assert {f: b.decode() for f, b in opened.values.items()} == v["values"]
