@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -212,23 +213,40 @@ def test_every_command_has_help_and_is_in_the_reference() -> None:
         "docs/cli.md is stale: python -m vault.cli.reference > docs/cli.md")
 
 
-@pytest.mark.skipif(shutil.which("casevault") is None, reason="casevault is not installed")
+def _installed_command() -> str:
+    beside = Path(sys.executable).parent / "casevault"
+    found = str(beside) if beside.exists() else shutil.which("casevault")
+    if found is None:
+        pytest.fail("the casevault console script is not installed (pip install -e .)")
+    return found
+
+
 def test_installed_command_end_to_end(tmp_path: Path) -> None:
     """The real console script, as a new user types it: demo, then reads, then a bad unlock."""
+    casevault = _installed_command()
     path = tmp_path / "demo"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEVAULT_")}
-    p = subprocess.run(["casevault", "demo", str(path)], capture_output=True, text=True,
+    p = subprocess.run([casevault, "demo", str(path)], capture_output=True, text=True,
                        env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert "demo-cara-not-secret" in p.stdout
     env.update({"CASEVAULT_PATH": str(path), "CASEVAULT_USER": "rui",
                 "CASEVAULT_PASSPHRASE": PASSPHRASES["rui"]})
-    p = subprocess.run(["casevault", "--json", "case", "show", CASE], capture_output=True,
+    p = subprocess.run([casevault, "--json", "case", "show", CASE], capture_output=True,
                        text=True, env=env, timeout=60)
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["withheld"]["sources"] == "secret"
     env["CASEVAULT_PASSPHRASE"] = "not the passphrase"
-    p = subprocess.run(["casevault", "case", "list"], capture_output=True, text=True, env=env,
+    p = subprocess.run([casevault, "case", "list"], capture_output=True, text=True, env=env,
                        timeout=60)
     assert p.returncode == 3
     assert p.stderr.strip() == "casevault: error: wrong passphrase for 'rui'"
+
+
+def test_values_are_printed_literally_not_as_markup(demo_path: Path, tmp_path: Path) -> None:
+    rec = tmp_path / "r.json"
+    rec.write_text(json.dumps({"case_notes": "[bold]not markup[/bold] [withheld]"}))
+    code, _, err = run(demo_path, "cara", "case", "edit", CASE, "--from-json", str(rec))
+    assert code == 0, err
+    code, out, _ = run(demo_path, "cara", "case", "show", CASE)
+    assert "[bold]not markup[/bold]" in out and "[withheld]" in out

@@ -61,7 +61,7 @@ class VaultGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("casevault: interrupted; nothing was written", err=True)
             ctx.exit(130)
-        except Exception as e:  # noqa: BLE001 - the last line of defence against tracebacks
+        except Exception as e:  # the last line of defence against tracebacks
             click.echo(
                 f"casevault: internal error ({type(e).__name__}); details are not shown because "
                 "they may contain protected data. Please report the command you ran.",
@@ -91,7 +91,8 @@ class Settings:
 
 def _settings(ctx: click.Context) -> Settings:
     obj = ctx.find_object(Settings)
-    assert obj is not None
+    if obj is None:  # only when a command is invoked outside the `casevault` group
+        raise UsageError("casevault commands must run under the casevault group")
     return obj
 
 
@@ -124,23 +125,41 @@ def _print(ctx: click.Context, data: Any, human: Any) -> None:
         return
     con = render.console()
     for item in human if isinstance(human, list) else [human]:
-        con.print(item)
+        # Plain strings may hold values typed by people: never interpret them as markup.
+        con.print(item, markup=not isinstance(item, str))
 
 
 @click.group(cls=VaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--vault", "vault", type=click.Path(path_type=Path), envvar="CASEVAULT_PATH",
-              help="Vault directory (or $CASEVAULT_PATH).")
+@click.option(
+    "--vault",
+    "vault",
+    type=click.Path(path_type=Path),
+    envvar="CASEVAULT_PATH",
+    help="Vault directory (or $CASEVAULT_PATH).",
+)
 @click.option("--user", envvar="CASEVAULT_USER", help="Who you are (or $CASEVAULT_USER).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--passphrase-file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read your passphrase from the first line of this file (for scripts).")
-@click.option("--identity", type=click.Path(path_type=Path, dir_okay=False),
-              envvar="CASEVAULT_IDENTITY",
-              help="Your sealed identity file, if it is not kept in the vault.")
+@click.option(
+    "--passphrase-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read your passphrase from the first line of this file (for scripts).",
+)
+@click.option(
+    "--identity",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="CASEVAULT_IDENTITY",
+    help="Your sealed identity file, if it is not kept in the vault.",
+)
 @click.version_option(package_name="casevault")
 @click.pass_context
-def cli(ctx: click.Context, vault: Path | None, user: str | None, as_json: bool,
-        passphrase_file: Path | None, identity: Path | None) -> None:
+def cli(
+    ctx: click.Context,
+    vault: Path | None,
+    user: str | None,
+    as_json: bool,
+    passphrase_file: Path | None,
+    identity: Path | None,
+) -> None:
     """casevault: an encrypted case-record vault for human-rights casework.
 
     Passphrases come from a hidden prompt, $CASEVAULT_PASSPHRASE, or --passphrase-file.
@@ -148,18 +167,27 @@ def cli(ctx: click.Context, vault: Path | None, user: str | None, as_json: bool,
     ctx.obj = Settings(vault, user, as_json, passphrase_file, identity)
 
 
-# --- init, demo ---------------------------------------------------------------------------------
+# --- init, demo -------------------------------------------------------------------------------
 
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--admin", required=True, help="Name of the first admin (you).")
-@click.option("--policy", "policy_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Policy file (default: the built-in policies/default.toml).")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy file (default: the built-in policies/default.toml).",
+)
 @click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
-def init(ctx: click.Context, path: Path, admin: str, policy_file: Path | None,
-         new_passphrase_file: Path | None) -> None:
+def init(
+    ctx: click.Context,
+    path: Path,
+    admin: str,
+    policy_file: Path | None,
+    new_passphrase_file: Path | None,
+) -> None:
     """Create a new vault at PATH with you as its first admin."""
     from vault.services.session import Vault
 
@@ -167,9 +195,12 @@ def init(ctx: click.Context, path: Path, admin: str, policy_file: Path | None,
     pw = secrets.new(admin, new_passphrase_file)
     with Vault.init(path, admin, pw, policy_text=text) as v:
         fp = v.identity.public.fingerprint()
-    _print(ctx, {"vault": str(path), "admin": admin, "fingerprint": fp},
-           f"Created vault {path}\nadmin {admin}, key fingerprint {fp}\n"
-           f"Next: casevault --vault {path} --user {admin} user add NAME --role ROLE")
+    _print(
+        ctx,
+        {"vault": str(path), "admin": admin, "fingerprint": fp},
+        f"Created vault {path}\nadmin {admin}, key fingerprint {fp}\n"
+        f"Next: casevault --vault {path} --user {admin} user add NAME --role ROLE",
+    )
 
 
 @cli.command()
@@ -195,14 +226,17 @@ def demo(ctx: click.Context, path: Path) -> None:
         "  casevault case list --limit 5",
         "  casevault case show UA-061-21-004",
         "  casevault case find 'Ерлан'",
-        "  CASEVAULT_USER=rui CASEVAULT_PASSPHRASE=demo-rui-not-secret casevault case show "
-        "UA-061-21-004",
+        "  export CASEVAULT_USER=rui CASEVAULT_PASSPHRASE=demo-rui-not-secret",
+        "  casevault case show UA-061-21-004      # the reviewer: secret fields withheld",
     ]
-    _print(ctx, {"vault": str(path), "cases": result.cases, "action": result.action_id,
-                 "people": people}, "\n".join(lines))
+    _print(
+        ctx,
+        {"vault": str(path), "cases": result.cases, "action": result.action_id, "people": people},
+        "\n".join(lines),
+    )
 
 
-# --- identity, user ------------------------------------------------------------------------------
+# --- identity, user ---------------------------------------------------------------------------
 
 
 @cli.group()
@@ -212,20 +246,30 @@ def identity() -> None:
 
 @identity.command("new")
 @click.argument("name")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("."), show_default=True, help="Where to write NAME.identity/NAME.pub.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Where to write NAME.identity/NAME.pub.",
+)
 @click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
-def identity_new(ctx: click.Context, name: str, out_dir: Path,
-                 new_passphrase_file: Path | None) -> None:
+def identity_new(
+    ctx: click.Context, name: str, out_dir: Path, new_passphrase_file: Path | None
+) -> None:
     """Make an identity: keep NAME.identity, give NAME.pub to the admin."""
     from vault.services.users import new_identity
 
     priv, pub, fp = new_identity(name, secrets.new(name, new_passphrase_file), out_dir)
-    _print(ctx, {"identity": str(priv), "public": str(pub), "fingerprint": fp},
-           f"Wrote {priv} (keep it; sealed with your passphrase)\n"
-           f"Wrote {pub} (give this to the admin)\n"
-           f"Fingerprint {fp} — read it to the admin so they can check the file.")
+    _print(
+        ctx,
+        {"identity": str(priv), "public": str(pub), "fingerprint": fp},
+        f"Wrote {priv} (keep it; sealed with your passphrase)\n"
+        f"Wrote {pub} (give this to the admin)\n"
+        f"Fingerprint {fp} — read it to the admin so they can check the file.",
+    )
 
 
 @cli.group()
@@ -236,12 +280,20 @@ def user() -> None:
 @user.command("add")
 @click.argument("name")
 @click.option("--role", required=True, help="One of the policy's roles.")
-@click.option("--public-key", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="NAME.pub made by `casevault identity new` (no private key passes to you).")
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="NAME.pub made by `casevault identity new` (no private key passes to you).",
+)
 @click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
 @click.pass_context
-def user_add(ctx: click.Context, name: str, role: str, public_key: Path | None,
-             new_passphrase_file: Path | None) -> None:
+def user_add(
+    ctx: click.Context,
+    name: str,
+    role: str,
+    public_key: Path | None,
+    new_passphrase_file: Path | None,
+) -> None:
     """Enrol NAME with ROLE (admin only)."""
     from vault.services.users import add_member, read_public_identity
 
@@ -249,12 +301,13 @@ def user_add(ctx: click.Context, name: str, role: str, public_key: Path | None,
     if public_key is not None:
         info = add_member(v, name, role, public=read_public_identity(public_key))
     else:
-        info = add_member(
-            v, name, role, passphrase=lambda: secrets.new(name, new_passphrase_file)
-        )
+        info = add_member(v, name, role, passphrase=lambda: secrets.new(name, new_passphrase_file))
     keys = "has keys" if info.has_keys else "keys arrive when a caseworker next unlocks the vault"
-    _print(ctx, info.to_json(),
-           f"Added {info.name} as {info.role} ({keys}); fingerprint {info.fingerprint}")
+    _print(
+        ctx,
+        info.to_json(),
+        f"Added {info.name} as {info.role} ({keys}); fingerprint {info.fingerprint}",
+    )
 
 
 @user.command("list")
@@ -270,8 +323,14 @@ def user_list(ctx: click.Context) -> None:
     for col in ("name", "role", "added", "by", "keys", "fingerprint"):
         table.add_column(col)
     for m in members:
-        table.add_row(m.name, m.role, m.added_at, m.added_by, "yes" if m.has_keys else "waiting",
-                      m.fingerprint[:16])
+        table.add_row(
+            m.name,
+            m.role,
+            m.added_at,
+            m.added_by,
+            "yes" if m.has_keys else "waiting",
+            m.fingerprint[:16],
+        )
     _print(ctx, [m.to_json() for m in members], table)
 
 
@@ -284,8 +343,13 @@ def user_passwd(ctx: click.Context, new_passphrase_file: Path | None) -> None:
 
     s = _settings(ctx)
     who = s.who()
-    fp = change_passphrase(s.root(), who, lambda _n: secrets.existing(s.passphrase_file),
-                           secrets.new(who, new_passphrase_file), identity_file=s.identity)
+    fp = change_passphrase(
+        s.root(),
+        who,
+        lambda _n: secrets.existing(s.passphrase_file),
+        secrets.new(who, new_passphrase_file),
+        identity_file=s.identity,
+    )
     _print(ctx, {"user": who, "fingerprint": fp}, f"Passphrase changed for {who}.")
 
 
@@ -341,8 +405,13 @@ def _coerce(kind: Any, raw: str) -> Any:
             return int(raw)
         except ValueError:
             raise ValidationError("expected a whole number") from None
-    if kind in (FieldKind.TEXT_LIST, FieldKind.FAMILY_CONTACTS, FieldKind.SOURCES,
-                FieldKind.ID_NUMBERS, FieldKind.CONSENT):
+    if kind in (
+        FieldKind.TEXT_LIST,
+        FieldKind.FAMILY_CONTACTS,
+        FieldKind.SOURCES,
+        FieldKind.ID_NUMBERS,
+        FieldKind.CONSENT,
+    ):
         if kind == FieldKind.TEXT_LIST and not raw.lstrip().startswith("["):
             return [p.strip() for p in raw.split(";") if p.strip()]
         try:
@@ -354,13 +423,24 @@ def _coerce(kind: Any, raw: str) -> Any:
 
 @case.command("add")
 @click.option("--from-json", "from_json", help="A JSON file with the record, or - for stdin.")
-@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
-              help="A public field, e.g. --set case_id=UA-061-21-100 --set status=missing.")
-@click.option("--prompt", "prompts", multiple=True, metavar="FIELD",
-              help="Ask for a field's value at a hidden prompt (for protected fields).")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A public field, e.g. --set case_id=UA-061-21-100 --set status=missing.",
+)
+@click.option(
+    "--prompt",
+    "prompts",
+    multiple=True,
+    metavar="FIELD",
+    help="Ask for a field's value at a hidden prompt (for protected fields).",
+)
 @click.pass_context
-def case_add(ctx: click.Context, from_json: str | None, sets: tuple[str, ...],
-             prompts: tuple[str, ...]) -> None:
+def case_add(
+    ctx: click.Context, from_json: str | None, sets: tuple[str, ...], prompts: tuple[str, ...]
+) -> None:
     """Add a new case."""
     from vault.services.cases import add_case
 
@@ -382,12 +462,23 @@ def case_add(ctx: click.Context, from_json: str | None, sets: tuple[str, ...],
 @click.argument("case_id")
 @click.option("--from-json", "from_json", help="JSON object of fields to change, or - for stdin.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Change a public field.")
-@click.option("--prompt", "prompts", multiple=True, metavar="FIELD",
-              help="Ask for a new value at a hidden prompt.")
+@click.option(
+    "--prompt",
+    "prompts",
+    multiple=True,
+    metavar="FIELD",
+    help="Ask for a new value at a hidden prompt.",
+)
 @click.option("--clear", "clears", multiple=True, metavar="FIELD", help="Remove a field's value.")
 @click.pass_context
-def case_edit(ctx: click.Context, case_id: str, from_json: str | None, sets: tuple[str, ...],
-              prompts: tuple[str, ...], clears: tuple[str, ...]) -> None:
+def case_edit(
+    ctx: click.Context,
+    case_id: str,
+    from_json: str | None,
+    sets: tuple[str, ...],
+    prompts: tuple[str, ...],
+    clears: tuple[str, ...],
+) -> None:
     """Change a case: a new version is written, the old one is kept."""
     from vault.services.cases import edit_case
 
@@ -455,10 +546,16 @@ def case_history(ctx: click.Context, case_id: str) -> None:
 
     versions = history(_open(ctx), case_id)
     table = Table(title=f"history of {case_id}", title_justify="left")
-    for col in ("version", "when", "by", "changed", "hash"):
-        table.add_column(col)
+    table.add_column("version")
+    table.add_column("when", no_wrap=True)
+    table.add_column("by")
+    table.add_column("changed")
+    table.add_column("hash", no_wrap=True)
     for h in versions:
-        changed = ", ".join(h.changed) or "—"
+        if h.version == 1:
+            changed = f"created with {len(h.changed)} readable fields"
+        else:
+            changed = ", ".join(h.changed) or "—"
         if h.withheld_changes:
             changed += f" (+{h.withheld_changes} withheld fields)"
         table.add_row(str(h.version), h.created_at, h.author, changed, h.hash[:16])
@@ -470,8 +567,12 @@ def case_history(ctx: click.Context, case_id: str) -> None:
 
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
-              help="Default: from the file name (.jsonl/.ndjson/.json or .csv).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv"]),
+    help="Default: from the file name (.jsonl/.ndjson/.json or .csv).",
+)
 @click.pass_context
 def import_(ctx: click.Context, file: Path, fmt: str | None) -> None:
     """Import new cases from JSON Lines or CSV: all rows, or none."""
@@ -482,18 +583,28 @@ def import_(ctx: click.Context, file: Path, fmt: str | None) -> None:
     v = _open(ctx)
     size = os.path.getsize(file)
     show = sys.stderr.isatty() and not _settings(ctx).json
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                  TimeRemainingColumn(), disable=not show, transient=True,
-                  console=render.Console(stderr=True)) as bar:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        disable=not show,
+        transient=True,
+        console=render.console(stderr=True),
+    ) as bar:
         task = bar.add_task(f"importing {file.name}", total=size)
-        result = import_file(v, file, fmt=fmt,
-                             progress=lambda done: bar.update(task, completed=done))
-    _print(ctx, result.to_json(),
-           f"Imported {result.count} cases from {file.name} ({result.format}, "
-           f"sha256 {result.sha256[:16]}…).")
+        result = import_file(
+            v, file, fmt=fmt, progress=lambda done: bar.update(task, completed=done)
+        )
+    _print(
+        ctx,
+        result.to_json(),
+        f"Imported {result.count} cases from {file.name} ({result.format}, "
+        f"sha256 {result.sha256[:16]}…).",
+    )
 
 
-# --- actions, policy -------------------------------------------------------------------------------
+# --- actions, policy --------------------------------------------------------------------------
 
 
 @cli.group()
@@ -522,9 +633,12 @@ def action_show(ctx: click.Context, action_id: str) -> None:
     if a is None:
         raise AccessDeniedError(f"your role does not read action {action_id}")
     data = a.model_dump(mode="json")
-    lines = [f"{a.action_id}: {a.title}", f"country {a.country}, issued {a.issued}",
-             f"{len(a.case_ids)} cases: {', '.join(a.case_ids[:8])}"
-             + (" …" if len(a.case_ids) > 8 else "")]
+    lines = [
+        f"{a.action_id}: {a.title}",
+        f"country {a.country}, issued {a.issued}",
+        f"{len(a.case_ids)} cases: {', '.join(a.case_ids[:8])}"
+        + (" …" if len(a.case_ids) > 8 else ""),
+    ]
     lines += [f"[{lang}] {text}" for lang, text in a.texts.items()]
     _print(ctx, data, "\n".join(lines))
 
@@ -555,5 +669,8 @@ def policy_show(ctx: click.Context, file: Path | None) -> None:
 def policy_check(ctx: click.Context, file: Path) -> None:
     """Validate a policy file; exit non-zero with the first problem."""
     pol = load_policy_file(file)[0]
-    _print(ctx, {"ok": True, "name": pol.name, "version": pol.version},
-           f"{file}: policy {pol.name} v{pol.version} is valid")
+    _print(
+        ctx,
+        {"ok": True, "name": pol.name, "version": pol.version},
+        f"{file}: policy {pol.name} v{pol.version} is valid",
+    )

@@ -1,6 +1,6 @@
 """Generate docs/cli.md from the commands themselves, so the reference cannot drift.
 
-    python -m vault.cli.reference > docs/cli.md
+python -m vault.cli.reference > docs/cli.md
 """
 
 from __future__ import annotations

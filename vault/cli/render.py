@@ -8,12 +8,13 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from vault.policy import Policy
 
 
-def console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+def console(*, stderr: bool = False) -> Console:
+    return Console(highlight=False, soft_wrap=False, stderr=stderr)
 
 
 def emit_json(data: Any) -> None:
@@ -45,9 +46,9 @@ def case_table(view: dict[str, Any], policy: Policy) -> Table:
     withheld = view["withheld"]
     for name, fp in policy.fields.items():
         if name in fields:
-            table.add_row(name, fp.level, format_value(fields[name]))
+            table.add_row(name, fp.level, Text(format_value(fields[name])))
         elif name in withheld:
-            table.add_row(name, fp.level, f"[italic]withheld ({withheld[name]})[/italic]")
+            table.add_row(name, fp.level, Text(f"withheld ({withheld[name]})", style="italic"))
     return table
 
 
@@ -59,9 +60,8 @@ def summary_table(rows: list[dict[str, Any]], title: str) -> Table:
         f = r["fields"]
         w = r["withheld"]
         name = f.get("full_name", "withheld" if "full_name" in w else "")
-        table.add_row(
-            r["case_id"], name, f.get("status", ""), f.get("detained_on", ""), str(r["version"])
-        )
+        cells = (r["case_id"], name, f.get("status", ""), f.get("detained_on", ""), r["version"])
+        table.add_row(*(Text(str(c)) for c in cells))
     return table
 
 

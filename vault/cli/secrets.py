@@ -11,8 +11,9 @@ from vault.crypto import Passphrase
 from vault.errors import UsageError
 
 MIN_NEW_PASSPHRASE = 12
-ENV_PASSPHRASE = "CASEVAULT_PASSPHRASE"
-ENV_NEW_PASSPHRASE = "CASEVAULT_NEW_PASSPHRASE"
+# Names of environment variables, not secrets:
+ENV_PASSPHRASE = "CASEVAULT_PASSPHRASE"  # noqa: S105  # nosec B105
+ENV_NEW_PASSPHRASE = "CASEVAULT_NEW_PASSPHRASE"  # noqa: S105  # nosec B105
 
 
 def _from_file(path: Path) -> Passphrase:

@@ -176,10 +176,10 @@ def open_record(
                 else:
                     ad = h.data_key_ad(header.vault_id, rid, header.version, level, epoch)
                     what = f"{header.kind} {header.record_id} v{header.version} ({level} key)"
-                    dek = unwrap_key(lk, _unb64(kinfo["wrapped"]), ad, what)
-                    if not commitment_matches(dek, ad, _unb64(kinfo["commitment"])):
+                    unwrapped = unwrap_key(lk, _unb64(kinfo["wrapped"]), ad, what)
+                    if not commitment_matches(unwrapped, ad, _unb64(kinfo["commitment"])):
                         raise DecryptionError(what)
-                    deks[level] = dek
+                    deks[level] = unwrapped
             dek = deks[level]
             if dek is None:
                 out.withheld[fname] = level

@@ -39,7 +39,7 @@ class SecretBytes:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> str | tuple[object, ...]:
         raise TypeError("secrets are not picklable")
 
 

@@ -1,4 +1,4 @@
-"""Policy: which field is at which level, and which role reads which level. Data, checked at load."""
+"""Policy: the level of each field and the levels each role reads. Data, checked at load."""
 
 from vault.policy.loader import default_policy_text, load_policy_file, parse_policy, policy_digest
 from vault.policy.model import FieldPolicy, Policy, RolePolicy

@@ -16,7 +16,13 @@ import pydantic
 
 from vault.crypto import blind_index, hash_bytes
 from vault.crypto.records import OpenedRecord, RecordHeader, open_record, seal_record
-from vault.errors import IntegrityError, NotFoundError, UsageError, ValidationError
+from vault.errors import (
+    AccessDeniedError,
+    IntegrityError,
+    NotFoundError,
+    UsageError,
+    ValidationError,
+)
 from vault.models.names import query_terms, search_terms
 from vault.services.clock import now
 from vault.services.session import NAME_INDEX, Vault
@@ -249,8 +255,8 @@ def find_cases(v: Vault, text: str) -> list[CaseView]:
     """Cases whose known names contain every word of ``text`` (any script or spelling the case
     records; case, diacritics and word order do not matter). Uses the blind index only."""
     key = v.index_key()
-    v.require(key is not None, "search names")
-    assert key is not None  # for mypy; require() raised otherwise
+    if key is None:
+        raise AccessDeniedError(f"{v.user} ({v.role}) may not search names")
     groups = query_terms(text)
     if not groups:
         raise UsageError("give at least one word to search for")

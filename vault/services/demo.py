@@ -29,6 +29,10 @@ class DemoResult:
     action_id: str
 
 
+def _fixed(text: str) -> Callable[[], Passphrase]:
+    return lambda: Passphrase.from_text(text)
+
+
 def create_demo(
     path: Path,
     *,
@@ -39,9 +43,7 @@ def create_demo(
     (admin, _, admin_pw), *others = DEMO_PEOPLE
     with Vault.init(path, admin, Passphrase.from_text(admin_pw), kdf=kdf) as v:
         for name, role, pw in others:
-            users.add_member(
-                v, name, role, passphrase=lambda pw=pw: Passphrase.from_text(pw), kdf=kdf
-            )
+            users.add_member(v, name, role, passphrase=_fixed(pw), kdf=kdf)
     caseworker = next(p for p in DEMO_PEOPLE if p[1] == "caseworker")
     with Vault.open(path, caseworker[0], lambda _: Passphrase.from_text(caseworker[2])) as v:
         records = demo_cases(count)

@@ -96,16 +96,37 @@ UYGHUR_REGIONS = [
 ]
 KAZAKH_REGIONS = [("Altay", "654301"), ("Tacheng", "654201"), ("Ghulja", "654002")]
 OCCUPATIONS = [
-    "teacher", "farmer", "shopkeeper", "doctor", "truck driver", "poet", "student",
-    "engineer", "trader", "nurse", "tailor", "retired accountant", "musician", "herder",
+    "teacher",
+    "farmer",
+    "shopkeeper",
+    "doctor",
+    "truck driver",
+    "poet",
+    "student",
+    "engineer",
+    "trader",
+    "nurse",
+    "tailor",
+    "retired accountant",
+    "musician",
+    "herder",
 ]
 STATUSES = [
-    "missing", "detained_camp", "detained_prison", "sentenced", "released", "unknown",
+    "missing",
+    "detained_camp",
+    "detained_prison",
+    "sentenced",
+    "released",
+    "unknown",
 ]
 STREETS = ["Anar", "Yengi", "Bagh", "Chinar", "Tengri", "Almaz", "Kok Tal", "Bostan"]
 DIASPORA = [
-    ("Almaty", "+7 701"), ("Istanbul", "+90 532"), ("Amsterdam", "+31 6"),
-    ("Munich", "+49 151"), ("Toronto", "+1 416"), ("Bishkek", "+996 555"),
+    ("Almaty", "+7 701"),
+    ("Istanbul", "+90 532"),
+    ("Amsterdam", "+31 6"),
+    ("Munich", "+49 151"),
+    ("Toronto", "+1 416"),
+    ("Bishkek", "+996 555"),
 ]
 RELATIONS_FEMALE = ["sister", "daughter", "mother", "cousin", "niece"]
 RELATIONS_MALE = ["brother", "son", "father", "cousin", "nephew"]
@@ -123,16 +144,20 @@ class Person:
         return f"{self.given.latin} {self.family.latin}"
 
     def variants(self) -> list[str]:
-        out = [f"{self.given.native} {self.family.native}", f"{self.given.chinese}·{self.family.chinese}"]
+        out = [
+            f"{self.given.native} {self.family.native}",
+            f"{self.given.chinese}·{self.family.chinese}",
+        ]
         if self.given.alt_latin or self.family.alt_latin:
-            out.append(
-                f"{self.given.alt_latin or self.given.latin} {self.family.alt_latin or self.family.latin}"
-            )
+            given = self.given.alt_latin or self.given.latin
+            out.append(f"{given} {self.family.alt_latin or self.family.latin}")
         return out
 
 
 def prc_resident_id(rng: random.Random, region: str, born: dt.date, female: bool) -> str:
-    seq = rng.randrange(0, 100) * 10 + (rng.choice([0, 2, 4, 6, 8]) if female else rng.choice([1, 3, 5, 7, 9]))
+    seq = rng.randrange(0, 100) * 10 + (
+        rng.choice([0, 2, 4, 6, 8]) if female else rng.choice([1, 3, 5, 7, 9])
+    )
     first17 = f"{region}{born:%Y%m%d}{seq:03d}"
     return first17 + prc_check_char(first17)
 
@@ -160,7 +185,8 @@ def _person(rng: random.Random, kazakh: bool, female: bool) -> Person:
 
 def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
     """``count`` invented case records, the same for the same seed."""
-    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    # Seeded on purpose: the demo must be the same every time. It makes no secret.
+    rng = random.Random(seed)  # noqa: S311  # nosec B311
     out: list[dict[str, Any]] = []
     used: set[str] = set()
     for i in range(1, count + 1):
@@ -185,13 +211,15 @@ def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
                 relations.append("wife" if rel_female else "husband")
             city, prefix = rng.choice(DIASPORA)
             handle = f"{rel.given.latin}.{rel.family.latin}{rng.randrange(10, 99)}".lower()
-            relatives.append({
-                "name": rel.latin,
-                "relation": rng.choice(relations),
-                "phone": _phone(rng, prefix),
-                "email": f"{handle}@example.org",
-                "location": city,
-            })
+            relatives.append(
+                {
+                    "name": rel.latin,
+                    "relation": rng.choice(relations),
+                    "phone": _phone(rng, prefix),
+                    "email": f"{handle}@example.org",
+                    "location": city,
+                }
+            )
         src = _person(rng, kazakh, rng.random() < 0.5)
         ids: list[dict[str, str]] = [
             {"kind": "prc_resident_id", "value": prc_resident_id(rng, code, born, female)}
@@ -202,50 +230,64 @@ def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
             ids.append({"kind": "passport", "value": f"E{rng.randrange(10**7, 10**8)}"})
         age = 2021 - born.year
         pronoun = "She" if female else "He"
-        out.append({
-            "case_id": f"UA-061-21-{i:03d}",
-            "full_name": person.latin,
-            "name_variants": person.variants(),
-            "gender": "female" if female else "male",
-            "ethnicity": person.ethnicity,
-            "birth_year": born.year,
-            "occupation": occupation,
-            "home_region": region,
-            "status": status,
-            "detained_on": detained,
-            "charges": rng.choice(["none known", "not disclosed to the family", "'extremism' (reported)"]),
-            "sentence": "unknown" if status != "sentenced" else f"{rng.randrange(5, 21)} years (reported)",
-            "public_summary": (
-                f"{person.latin}, a {age}-year-old {person.ethnicity} {occupation} from {region}, "
-                f"has not been heard from since {detained}. {pronoun} is believed to be held "
-                "without charge. The family has received no official information."
-            ),
-            "last_seen_place": f"{region} city centre",
-            "detention_facility": f"a facility near {region} (unconfirmed)",
-            "consent": {
-                "publish_name": consent,
-                "given_by": relatives[0]["name"],
-                "date": f"2021-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
-            },
-            "risk_notes": "relatives abroad were warned by phone not to speak to journalists",
-            "date_of_birth": born.isoformat(),
-            "home_address": f"No. {rng.randrange(1, 200)}, {rng.choice(STREETS)} Road, {region}",
-            "case_notes": (
-                f"Testimony of a {relatives[0]['relation']} (interview 2021): {person.given.latin} "
-                "was taken from home at night; neighbours saw two vehicles. Later messages "
-                "stopped. This testimony is fictional demo text."
-            ),
-            "health_concerns": rng.choice(["diabetes, needs insulin", "heart condition", "none known"]),
-            "family_contacts": relatives,
-            "sources": [{
-                "codename": f"{rng.choice(CODENAMES)}-{i:02d}",
-                "real_name": src.latin,
-                "contact": _phone(rng, rng.choice(DIASPORA)[1]),
-                "relationship": "former neighbour",
-                "risk": "high: family still in the region",
-            }],
-            "id_numbers": ids,
-        })
+        out.append(
+            {
+                "case_id": f"UA-061-21-{i:03d}",
+                "full_name": person.latin,
+                "name_variants": person.variants(),
+                "gender": "female" if female else "male",
+                "ethnicity": person.ethnicity,
+                "birth_year": born.year,
+                "occupation": occupation,
+                "home_region": region,
+                "status": status,
+                "detained_on": detained,
+                "charges": rng.choice(
+                    ["none known", "not disclosed to the family", "'extremism' (reported)"]
+                ),
+                "sentence": "unknown"
+                if status != "sentenced"
+                else f"{rng.randrange(5, 21)} years (reported)",
+                "public_summary": (
+                    f"{person.latin}, a {age}-year-old {person.ethnicity} {occupation} "
+                    f"from {region}, "
+                    f"has not been heard from since {detained}. {pronoun} is believed to be held "
+                    "without charge. The family has received no official information."
+                ),
+                "last_seen_place": f"{region} city centre",
+                "detention_facility": f"a facility near {region} (unconfirmed)",
+                "consent": {
+                    "publish_name": consent,
+                    "given_by": relatives[0]["name"],
+                    "date": f"2021-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+                },
+                "risk_notes": "relatives abroad were warned by phone not to speak to journalists",
+                "date_of_birth": born.isoformat(),
+                "home_address": (
+                    f"No. {rng.randrange(1, 200)}, {rng.choice(STREETS)} Road, {region}"
+                ),
+                "case_notes": (
+                    f"Testimony of a {relatives[0]['relation']} (interview 2021): "
+                    f"{person.given.latin} "
+                    "was taken from home at night; neighbours saw two vehicles. Later messages "
+                    "stopped. This testimony is fictional demo text."
+                ),
+                "health_concerns": rng.choice(
+                    ["diabetes, needs insulin", "heart condition", "none known"]
+                ),
+                "family_contacts": relatives,
+                "sources": [
+                    {
+                        "codename": f"{rng.choice(CODENAMES)}-{i:02d}",
+                        "real_name": src.latin,
+                        "contact": _phone(rng, rng.choice(DIASPORA)[1]),
+                        "relationship": "former neighbour",
+                        "risk": "high: family still in the region",
+                    }
+                ],
+                "id_numbers": ids,
+            }
+        )
     return out
 
 
@@ -266,7 +308,11 @@ def demo_action(case_ids: list[str]) -> dict[str, Any]:
             "die Behörden.",
         },
         "officials": [
-            {"title": "Regional Chair (fictional)", "name": "Chen Demo", "salutation": "Dear Chair"},
+            {
+                "title": "Regional Chair (fictional)",
+                "name": "Chen Demo",
+                "salutation": "Dear Chair",
+            },
         ],
         "case_ids": case_ids,
     }

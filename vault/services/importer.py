@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
@@ -79,7 +79,7 @@ def detect_format(path: Path, given: str | None) -> str:
     raise UsageError(f"{path.name}: cannot tell the format from the name; pass --format")
 
 
-def _jsonl_rows(stream: io.BufferedReader, name: str) -> Iterator[tuple[int, Any]]:
+def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
     for lineno, raw in enumerate(stream, start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
@@ -113,7 +113,7 @@ def _csv_cell(kind: FieldKind, cell: str) -> Any:
     return cell
 
 
-def _decoded_lines(stream: io.BufferedReader, name: str) -> Iterator[str]:
+def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[str]:
     for lineno, raw in enumerate(stream, start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
@@ -124,7 +124,7 @@ def _decoded_lines(stream: io.BufferedReader, name: str) -> Iterator[str]:
 
 
 def _csv_rows(
-    stream: io.BufferedReader, name: str, kinds: dict[str, FieldKind]
+    stream: BinaryIO, name: str, kinds: dict[str, FieldKind]
 ) -> Iterator[tuple[int, Any]]:
     reader = csv.reader(_decoded_lines(stream, name), strict=True)
     try:
@@ -179,7 +179,7 @@ def import_file(
     count = 0
     with raw, v.store.write():
         reader = _HashingReader(raw, progress)
-        stream = io.BufferedReader(reader, buffer_size=1 << 16)
+        stream = cast(BinaryIO, io.BufferedReader(reader, buffer_size=1 << 16))
         rows = (
             _jsonl_rows(stream, name)
             if kind == "jsonl"

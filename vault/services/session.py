@@ -118,7 +118,7 @@ class Vault:
         self._verified_members: dict[str, MemberRow] = {}
         self.notice = UnlockNotice([], False)
 
-    # --- identity of the session ----------------------------------------------------------
+    # --- identity of the session ------------------------------------------------------------------
 
     @property
     def user(self) -> str:
@@ -150,7 +150,7 @@ class Vault:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- creating ------------------------------------------------------------------------------
+    # --- creating ---------------------------------------------------------------------------------
 
     @classmethod
     def init(
@@ -207,7 +207,7 @@ class Vault:
         vault._after_unlock()
         return vault
 
-    # --- unlocking -------------------------------------------------------------------------------
+    # --- unlocking --------------------------------------------------------------------------------
 
     @classmethod
     def open(
@@ -278,7 +278,7 @@ class Vault:
             raise AuthenticationError(f"{user!r} is not a member of this vault")
         return sealed
 
-    # --- members and their signatures --------------------------------------------------------------
+    # --- members and their signatures -------------------------------------------------------------
 
     def verified_member(self, name: str) -> MemberRow:
         """The member row, after checking its signature chain back to the founder."""
@@ -328,7 +328,7 @@ class Vault:
         if not allowed:
             raise AccessDeniedError(f"{self.user} ({self.role}) may not {what}")
 
-    # --- keys -----------------------------------------------------------------------------------
+    # --- keys -------------------------------------------------------------------------------------
 
     def _epoch(self, kind: str, name: str) -> int:
         raw = self.store.get_meta(f"epoch:{kind}:{name}")

@@ -63,7 +63,8 @@ def add_member(
         raise UsageError(f"{name!r} is already a member")
     sealed: dict[str, Any] | None = None
     if public is None:
-        assert passphrase is not None
+        if passphrase is None:
+            raise UsageError("give either a passphrase or a public key file")
         identity = Identity.generate(name)
         sealed = seal_identity(identity, passphrase(), kdf)
         public = identity.public
@@ -76,7 +77,14 @@ def add_member(
     added = now()
     record = member_record(v.vault_id, name, role, public, added, v.user)
     row = MemberRow(
-        name, role, public.sign_public, public.kem_public, added, v.user, None, record,
+        name,
+        role,
+        public.sign_public,
+        public.kem_public,
+        added,
+        v.user,
+        None,
+        record,
         v.identity.sign(record),
     )
     with v.store.write():

@@ -186,8 +186,9 @@ class SqlCipherStore:
 
     # --- members and keys -----------------------------------------------------------------------
 
-    _MEMBER_COLS = (
-        "name, role, sign_public, kem_public, added_at, added_by, revoked_at, record, signature"
+    _SELECT_MEMBERS = (
+        "SELECT name, role, sign_public, kem_public, added_at, added_by, revoked_at, record, "
+        "signature FROM members"
     )
 
     @staticmethod
@@ -198,7 +199,8 @@ class SqlCipherStore:
 
     def insert_member(self, row: MemberRow) -> None:
         self._exec(
-            f"INSERT INTO members({self._MEMBER_COLS}) VALUES (?,?,?,?,?,?,?,?,?)",  # noqa: S608
+            "INSERT INTO members(name, role, sign_public, kem_public, added_at, added_by, "
+            "revoked_at, record, signature) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 row.name,
                 row.role,
@@ -218,15 +220,13 @@ class SqlCipherStore:
 
     def member(self, name: str) -> MemberRow | None:
         r = self._one(
-            f"SELECT {self._MEMBER_COLS} FROM members WHERE name = ?",
-            (name,),  # noqa: S608
+            self._SELECT_MEMBERS + " WHERE name = ?",
+            (name,),
         )
         return self._member(r) if r else None
 
     def members(self) -> list[MemberRow]:
-        cur = self._conn.execute(
-            f"SELECT {self._MEMBER_COLS} FROM members ORDER BY name"  # noqa: S608
-        )
+        cur = self._conn.execute(self._SELECT_MEMBERS + " ORDER BY name")
         return [self._member(r) for r in cur]
 
     def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None:
