@@ -76,10 +76,10 @@ class Frontier:
     def root(self) -> bytes:
         if self.size == 0:
             return EMPTY_ROOT
-        acc: bytes | None = None
-        for level in sorted(self._levels):
-            acc = self._levels[level] if acc is None else node_hash(self._levels[level], acc)
-        assert acc is not None
+        levels = sorted(self._levels)
+        acc = self._levels[levels[0]]
+        for level in levels[1:]:
+            acc = node_hash(self._levels[level], acc)
         return acc
 
 

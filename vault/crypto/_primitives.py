@@ -13,7 +13,7 @@ import os
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, mlkem, x25519
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hpke import (
@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.hpke import (
     MLKEM768X25519PublicKey,
     Suite,
 )
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vault.errors import DecryptionError, IntegrityError
 
@@ -163,3 +164,8 @@ def argon2id(
         hash_len=KEY_BYTES,
         type=Type.ID,
     )
+
+
+def hkdf_sha256(key: bytes, info: bytes) -> bytes:
+    """HKDF-SHA-256 (RFC 5869), no salt, 32 bytes out: a sub-key for one purpose."""
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(key)

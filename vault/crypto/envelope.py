@@ -64,3 +64,16 @@ def blind_index(key: SecretBytes, namespace: str, term: str) -> bytes:
     """Keyed HMAC-SHA-256 of a normalised term, truncated to 128 bits, for exact-match lookup
     without decrypting rows. ``namespace`` separates indexes (names, ids) under one key."""
     return p.hmac_sha256(key.reveal(), context("casevault/blind-index/v1", namespace, term))[:16]
+
+
+def derive_key(key: SecretBytes, purpose: str) -> SecretBytes:
+    """A sub-key for one named purpose (HKDF-SHA-256, info = the purpose's context)."""
+    return SecretBytes(p.hkdf_sha256(key.reveal(), context("casevault/derive/v1", purpose)))
+
+
+def keyed_hash(key: SecretBytes, namespace: str, value: str) -> str:
+    """HMAC-SHA-256 of a value, hex, 128 bits: lets the audit log name a value without holding
+    it (a search term, a file name)."""
+    return p.hmac_sha256(key.reveal(), context("casevault/keyed-hash/v1", namespace, value))[
+        :16
+    ].hex()

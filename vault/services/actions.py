@@ -7,6 +7,7 @@ from typing import Any
 
 import pydantic
 
+from vault.audit.log import Record
 from vault.crypto import hash_bytes
 from vault.crypto.records import RecordHeader, open_record, seal_record
 from vault.errors import IntegrityError, NotFoundError, ValidationError
@@ -43,6 +44,17 @@ def put_action(v: Vault, data: dict[str, Any]) -> Action:
             header, {"action": (level, payload)}, v.current_level_keys(), v.identity
         )
         v.store.put_action(ActionRow(action.action_id, version, v.user, created, body, sig))
+        v.record(
+            Record(
+                "action.put",
+                cases=action.case_ids[:50],
+                details={
+                    "action": action.action_id,
+                    "version": version,
+                    "cases": len(action.case_ids),
+                },
+            )
+        )
     return action
 
 

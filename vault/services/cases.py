@@ -14,6 +14,7 @@ from typing import Any
 
 import pydantic
 
+from vault.audit.log import Record
 from vault.crypto import blind_index, hash_bytes
 from vault.crypto.records import OpenedRecord, RecordHeader, open_record, seal_record
 from vault.errors import (
@@ -142,7 +143,8 @@ def prepare_version(
 
 
 def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
-    """Write prepared versions in the current transaction; returns how many."""
+    """Write prepared versions in the current transaction; returns how many. The caller logs
+    them (one entry per version, or one bulk entry with the count)."""
     batch = list(prepared)
     v.store.insert_case_versions([p.row for p in batch])
     for p in batch:
@@ -157,7 +159,10 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
         if v.store.case_head(case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
         store_versions(v, [prepare_version(v, case_id, 1, "", values)])
-    return show_case(v, case_id)
+        v.record(
+            Record("case.create", cases=[case_id], fields=sorted(values), details={"version": 1})
+        )
+        return _view(_open_version(v, case_id, 1))
 
 
 def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
@@ -179,8 +184,8 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
         current = _open_version(v, case_id, head)
         if current.withheld:
             raise IntegrityError(f"case {case_id}: cannot edit without reading every field")
-        merged = {f: json.loads(b) for f, b in current.values.items()}
-        merged["case_id"] = case_id
+        before = merged_before(current)
+        merged = dict(before)
         for f, val in changes.items():
             if val is None:
                 merged.pop(f, None)
@@ -188,7 +193,17 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
                 merged[f] = val
         values = validate_record(v, merged)
         store_versions(v, [prepare_version(v, case_id, head + 1, current.body_hash, values)])
-    return show_case(v, case_id)
+        changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
+        v.record(
+            Record("case.edit", cases=[case_id], fields=changed, details={"version": head + 1})
+        )
+        return _view(_open_version(v, case_id, head + 1))
+
+
+def merged_before(opened: OpenedRecord) -> dict[str, Any]:
+    values = {f: json.loads(b) for f, b in opened.values.items()}
+    values["case_id"] = opened.header.record_id
+    return values
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -223,12 +238,31 @@ def _view(opened: OpenedRecord) -> CaseView:
     return CaseView(hd.record_id, hd.version, hd.author, hd.created_at, values, opened.withheld)
 
 
+def _protected_read(v: Vault, fields: Iterable[str]) -> list[str]:
+    """The fields above the lowest level among those just decrypted (what the log must name)."""
+    lowest = v.policy.levels[0]
+    return sorted(f for f in fields if f in v.policy.fields and v.policy.level_of(f) != lowest)
+
+
 def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
-    with v.store.read():
+    """One version of a case. A read of any field above the lowest level is logged (who, which
+    case and version, which fields), in the same transaction as the read."""
+    with v.store.write():
         head = v.store.case_head(case_id)
         if head is None:
             raise NotFoundError(f"no case {case_id}")
-        return _view(_open_version(v, case_id, version or head))
+        view = _view(_open_version(v, case_id, version or head))
+        protected = _protected_read(v, view.values)
+        if protected:
+            v.record(
+                Record(
+                    "case.read",
+                    cases=[case_id],
+                    fields=protected,
+                    details={"version": view.version},
+                )
+            )
+        return view
 
 
 SUMMARY_FIELDS = {"full_name", "status", "detained_on"}
@@ -260,21 +294,32 @@ def find_cases(v: Vault, text: str) -> list[CaseView]:
     groups = query_terms(text)
     if not groups:
         raise UsageError("give at least one word to search for")
-    with v.store.read():
+    with v.store.write():
         matched: set[str] | None = None
         for forms in groups:
             digests = [blind_index(key, NAME_INDEX, f) for f in sorted(forms)]
             hits = {cid for _, cid in v.store.find_index_terms(NAME_INDEX, digests)}
             matched = hits if matched is None else matched & hits
             if not matched:
-                return []
-        return _summaries(v, sorted(matched or ()))
+                break
+        found = _summaries(v, sorted(matched or ()))
+        # The term is a keyed hash: the log can tell two searches for the same name apart from
+        # others without holding the name.
+        v.record(
+            Record(
+                "case.find",
+                cases=[c.case_id for c in found][:50],
+                details={"query": v.keyed("search", text), "results": len(found)},
+            )
+        )
+        return found
 
 
 def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
     """Every version, oldest first; checks each signature and the hash chain between them."""
     out: list[VersionInfo] = []
-    with v.store.read():
+    read_fields: set[str] = set()
+    with v.store.write():
         rows = v.store.case_versions(case_id)
         if not rows:
             raise NotFoundError(f"no case {case_id}")
@@ -305,4 +350,15 @@ def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
             )
             prev_hash = hash_bytes(row.body).hex()
             prev_values = opened.values
+            read_fields |= set(opened.values)
+        protected = _protected_read(v, read_fields)
+        if protected:
+            v.record(
+                Record(
+                    "case.history",
+                    cases=[case_id],
+                    fields=protected,
+                    details={"versions": len(rows)},
+                )
+            )
     return out

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vault.audit.log import Record
 from vault.crypto import KdfParams, Passphrase
 from vault.services import actions, cases, users
 from vault.services.demo_data import demo_action, demo_cases
@@ -55,5 +56,6 @@ def create_demo(
                 if progress:
                     progress(n)
             cases.store_versions(v, prepared)
+            v.record(Record("case.bulk_create", details={"count": len(prepared), "source": "demo"}))
         action = actions.put_action(v, demo_action([r["case_id"] for r in records]))
     return DemoResult(path, len(records), DEMO_PEOPLE, action.action_id)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from vault.audit.log import Record
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
 from vault.services.cases import PreparedVersion, prepare_version, store_versions, validate_record
@@ -201,4 +202,16 @@ def import_file(
         count += store_versions(v, batch)
         if count == 0:
             raise ValidationError(f"{name}: no records in the file")
-    return ImportResult(str(path), kind, count, reader.digest.hexdigest())
+        digest = reader.digest.hexdigest()
+        v.record(
+            Record(
+                "case.import",
+                details={
+                    "count": count,
+                    "format": kind,
+                    "sha256": digest,
+                    "file": v.keyed("file", name),
+                },
+            )
+        )
+    return ImportResult(str(path), kind, count, digest)

@@ -24,6 +24,7 @@ from vault.errors import StoreError
 DB_NAME = "vault.db"
 KEYRING_NAME = "keyring.json"
 LOCK_NAME = ".keyring.lock"
+FAILED_UNLOCKS = "failed-unlocks.jsonl"
 KEYRING_FORMAT = "casevault-keyring-v1"
 
 
@@ -103,3 +104,59 @@ def update_keyring(root: Path, change: dict[str, Any]) -> None:
                 else:
                     data[section][name] = value
         write_json_atomic(root / KEYRING_NAME, data)
+
+
+def note_failed_unlock(root: Path, user: str | None, reason: str, time: str) -> None:
+    """Remember a failed unlock until someone can write it into the audit log (the database
+    cannot be opened without a passphrase). Holds a member name or "(unknown)", never what was
+    typed. Best effort: a failure to write this note never hides the original error."""
+    line = json.dumps({"user": user or "(unknown)", "reason": reason, "time": time})
+    try:
+        with keyring_lock(root):
+            fd = os.open(root / FAILED_UNLOCKS, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, (line + "\n").encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError:
+        pass
+
+
+def pending_failed_unlocks(root: Path) -> list[dict[str, Any]]:
+    path = root / FAILED_UNLOCKS
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    out: list[dict[str, Any]] = []
+    for line in lines:
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            item = {"user": "(unreadable note)", "reason": "corrupt note", "time": None}
+        if isinstance(item, dict):
+            out.append(
+                {
+                    k: item.get(k) if isinstance(item.get(k), str) else None
+                    for k in ("user", "reason", "time")
+                }
+            )
+    return out
+
+
+def clear_failed_unlocks(root: Path, count: int) -> None:
+    """Drop the first ``count`` notes (those just logged), keeping any added meanwhile."""
+    path = root / FAILED_UNLOCKS
+    with keyring_lock(root):
+        try:
+            lines = path.read_text("utf-8").splitlines()
+        except OSError:
+            return
+        rest = lines[count:]
+        if rest:
+            tmp = path.with_name(path.name + ".new")
+            tmp.write_text("\n".join(rest) + "\n", "utf-8")
+            os.replace(tmp, path)
+        else:
+            path.unlink(missing_ok=True)

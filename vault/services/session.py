@@ -24,6 +24,7 @@ from typing import Any
 
 import pydantic
 
+from vault.audit.log import AuditLog, Record
 from vault.crypto import (
     Identity,
     KdfParams,
@@ -31,6 +32,8 @@ from vault.crypto import (
     PublicIdentity,
     SecretBytes,
     canonical_json,
+    derive_key,
+    keyed_hash,
     new_key,
     seal_identity,
     unseal_identity,
@@ -116,6 +119,8 @@ class Vault:
         self._level_keys: dict[tuple[str, int], SecretBytes] = {}
         self._index_keys: dict[tuple[str, int], SecretBytes] = {}
         self._verified_members: dict[str, MemberRow] = {}
+        self.audit = AuditLog(store, vault_id)
+        self._audit_key = derive_key(db_key, "audit keyed hash")
         self.notice = UnlockNotice([], False)
 
     # --- identity of the session ------------------------------------------------------------------
@@ -140,6 +145,26 @@ class Vault:
     def deliver_keys(self) -> list[str]:
         """Inside a write transaction: hand the keys this session holds to members lacking them."""
         return self._bootstrap_and_deliver()
+
+    def record(self, *records: Record) -> None:
+        """Append audit entries signed by this person; call inside the action's transaction."""
+        if records:
+            self.audit.append(self.identity, self.identity.public.sign_public, records, now())
+
+    def keyed(self, namespace: str, value: str) -> str:
+        """A keyed hash of a value for the audit log (a search term, a file name)."""
+        return keyed_hash(self._audit_key, namespace, value)
+
+    def member_sign_keys(self) -> dict[str, bytes]:
+        """Every member's signing key (revoked ones too: their old signatures stay valid),
+        after checking each enrolment chain."""
+        out: dict[str, bytes] = {}
+        for row in self.store.members():
+            try:
+                out[row.name] = self.verified_member(row.name).sign_public
+            except IntegrityError:
+                continue  # a member whose enrolment does not verify signs nothing valid
+        return out
 
     def close(self) -> None:
         self.store.close()
@@ -199,6 +224,22 @@ class Vault:
             store.put_meta("policy", text.encode("utf-8"))
             store.put_meta("created_at", added.encode())
             store.insert_member(row)
+            AuditLog(store, vault_id).append(
+                identity,
+                identity.public.sign_public,
+                [
+                    Record("vault.init", details={"policy": policy_digest(text)}),
+                    Record(
+                        "member.add",
+                        details={
+                            "name": admin,
+                            "role": role,
+                            "fingerprint": identity.public.fingerprint(),
+                        },
+                    ),
+                ],
+                added,
+            )
         # The keyring is written last: a crash before this leaves a database nobody can open and
         # no keyring, so `is_vault` is false and init can be run again on a cleaned directory.
         layout.write_json_atomic(root / layout.KEYRING_NAME, keyring)
@@ -222,11 +263,21 @@ class Vault:
         layout.require_vault(root)
         keyring = layout.read_keyring(root)
         vault_id = str(keyring["vault_id"])
-        sealed = cls._sealed_identity(keyring, user, identity_file)
+        try:
+            sealed = cls._sealed_identity(keyring, user, identity_file)
+        except AuthenticationError:
+            known = user in keyring["db_key_wraps"]
+            layout.note_failed_unlock(root, user if known else None, "no identity", now())
+            raise
         wrapped_db = keyring["db_key_wraps"].get(user)
         if wrapped_db is None:
+            layout.note_failed_unlock(root, None, "not a member", now())
             raise AuthenticationError(f"{user!r} is not a member of this vault")
-        identity = unseal_identity(sealed, passphrase(user))
+        try:
+            identity = unseal_identity(sealed, passphrase(user))
+        except AuthenticationError:
+            layout.note_failed_unlock(root, user, "wrong passphrase", now())
+            raise
         if identity.name != user:
             raise AuthenticationError(
                 f"the identity file belongs to {identity.name!r}, not {user!r}"
@@ -407,17 +458,61 @@ class Vault:
         return key
 
     def _after_unlock(self) -> None:
-        """Create missing keys this person may create, and deliver keys to members lacking them."""
-        with self.store.write():
-            delivered = self._bootstrap_and_deliver()
+        """Create missing keys this person may create, deliver keys to members lacking them,
+        and log failed unlocks noted since the last one. Takes the write lock only when there
+        is such work, so that reading does not wait for another writer."""
+        delivered: list[str] = []
+        failures = layout.pending_failed_unlocks(self.root)
+        if failures or self._delivery_pending():
+            with self.store.write():
+                delivered = self._bootstrap_and_deliver()
+                self.record(
+                    *(
+                        Record(
+                            "auth.failed",
+                            details={
+                                "user": f.get("user"),
+                                "reason": f.get("reason"),
+                                "at": f.get("time"),
+                            },
+                        )
+                        for f in failures
+                    )
+                )
+            if failures:
+                layout.clear_failed_unlocks(self.root, len(failures))
         waiting = self._role_key(self.role, self._epoch("role", self.role)) is None
         self.notice = UnlockNotice(delivered, waiting)
+
+    def _delivery_pending(self) -> bool:
+        """Read-only: would :meth:`_bootstrap_and_deliver` have anything to do?"""
+        if self.policy.can_write_cases(self.role) and not self.store.key_wraps("level"):
+            return True
+        holders = {(r.name, r.epoch) for r in self.store.key_wraps("role")}
+        for m in self.store.members():
+            if m.revoked_at is not None:
+                continue
+            epoch = self._epoch("role", m.role)
+            if self.store.key_wrap("role", m.role, epoch, m.name) is not None:
+                continue
+            if (m.role, epoch) in holders:
+                if m.role == self.role and self._role_key(m.role, epoch) is not None:
+                    return True
+            elif self._can_supply(m.role):
+                return True
+        return False
 
     def _bootstrap_and_deliver(self) -> list[str]:
         policy = self.policy
         delivered: list[str] = []
-        if policy.can_write_cases(self.role):
-            self._ensure_level_keys()
+        records: list[Record] = []
+        if policy.can_write_cases(self.role) and self._ensure_level_keys():
+            records.append(
+                Record(
+                    "key.create",
+                    details={"keys": ",".join([*policy.levels, NAME_INDEX]), "epoch": 1},
+                )
+            )
         for m in self.store.members():
             if m.revoked_at is not None:
                 continue
@@ -458,6 +553,10 @@ class Vault:
                 self._role_keys[(m.role, epoch)] = key
             if m.name != self.user:
                 delivered.append(m.name)
+            records.append(
+                Record("key.deliver", details={"to": m.name, "role": m.role, "epoch": epoch})
+            )
+        self.record(*records)
         return delivered
 
     def _can_supply(self, role: str) -> bool:
@@ -472,13 +571,15 @@ class Vault:
                 return False
         return True
 
-    def _ensure_level_keys(self) -> None:
-        """First writer: create every level key and the name-index key (epoch 1)."""
+    def _ensure_level_keys(self) -> bool:
+        """First writer: create every level key and the name-index key (epoch 1). Returns
+        whether it created them."""
         if self.store.key_wraps("level"):
-            return
+            return False
         for level in self.policy.levels:
             self._level_keys[(level, self._epoch("level", level))] = new_key()
         self._index_keys[(NAME_INDEX, self._epoch("index", NAME_INDEX))] = new_key()
+        return True
 
     def _create_role_key(self, role: str, epoch: int) -> SecretBytes:
         """A new role key, with every level key (and the index key) that role may read wrapped

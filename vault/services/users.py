@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vault.audit.log import Record
 from vault.crypto import (
     Identity,
     KdfParams,
     Passphrase,
     PublicIdentity,
     seal_identity,
-    unseal_identity,
 )
-from vault.errors import AuthenticationError, UsageError
+from vault.errors import UsageError
 from vault.models import check_member_name
 from vault.services import layout
 from vault.services.clock import now
@@ -91,6 +91,17 @@ def add_member(
         if v.store.member(name) is not None:
             raise UsageError(f"{name!r} is already a member")
         v.store.insert_member(row)
+        v.record(
+            Record(
+                "member.add",
+                details={
+                    "name": name,
+                    "role": role,
+                    "fingerprint": public.fingerprint(),
+                    "identity": "made by the admin" if sealed else "made by the member",
+                },
+            )
+        )
         v.deliver_keys()
     return _info(v, row)
 
@@ -119,25 +130,20 @@ def change_passphrase(
     identity_file: Path | None = None,
     kdf: KdfParams | None = None,
 ) -> str:
-    """Re-seal a person's identity under a new passphrase. Keys do not change. Returns the
-    fingerprint."""
-    check_member_name(user)
-    layout.require_vault(root)
-    if identity_file is not None:
-        sealed = _read_json(identity_file)
-    else:
-        sealed = layout.read_keyring(root)["identities"].get(user)
-        if sealed is None:
-            raise AuthenticationError(f"no identity for {user!r} in this vault: pass --identity")
-    identity = unseal_identity(sealed, old(user))
-    if identity.name != user:
-        raise AuthenticationError(f"the identity belongs to {identity.name!r}, not {user!r}")
-    resealed = seal_identity(identity, new, kdf)
-    if identity_file is not None:
-        layout.write_json_atomic(identity_file, resealed)
-    else:
-        layout.update_keyring(root, {"identities": {user: resealed}})
-    return identity.public.fingerprint()
+    """Re-seal a person's identity under a new passphrase (keys do not change) and log it.
+
+    The log entry commits first, then the identity file is replaced atomically: a crash in
+    between leaves the old passphrase working and an entry saying it was changed (a false
+    alarm, never a silent change). Returns the fingerprint."""
+    with Vault.open(root, user, old, identity_file=identity_file) as v:
+        resealed = seal_identity(v.identity, new, kdf)
+        with v.store.write():
+            v.record(Record("member.passwd", details={"name": user}))
+        if identity_file is not None:
+            layout.write_json_atomic(identity_file, resealed)
+        else:
+            layout.update_keyring(root, {"identities": {user: resealed}})
+        return v.identity.public.fingerprint()
 
 
 def new_identity(

@@ -48,6 +48,19 @@ class CaseVersionRow:
 
 
 @dataclass(frozen=True)
+class AuditRow:
+    """One audit entry; time/actor/action/case_ids are index columns copied from the signed body
+    (for filtering only; verification reads the body)."""
+
+    seq: int
+    time: str
+    actor: str
+    action: str
+    case_ids: tuple[str, ...]
+    body: bytes
+
+
+@dataclass(frozen=True)
 class ActionRow:
     action_id: str
     version: int
@@ -90,6 +103,28 @@ class Store(Protocol):
     def find_index_terms(
         self, namespace: str, terms: Sequence[bytes]
     ) -> Iterator[tuple[bytes, str]]: ...
+
+    # audit log
+    def in_write(self) -> bool: ...
+    def audit_size(self) -> int: ...
+    def append_audit(self, row: AuditRow, nodes: Sequence[tuple[int, int, bytes]]) -> None: ...
+    def audit_node(self, level: int, idx: int) -> bytes | None: ...
+    def audit_entry(self, seq: int) -> AuditRow | None: ...
+    def audit_entries(self, start: int = 0) -> Iterator[AuditRow]: ...
+    def find_audit(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        case_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+    ) -> list[AuditRow]: ...
+    def put_audit_head(self, size: int, note: str) -> None: ...
+    def audit_heads(self) -> Iterator[tuple[int, str]]: ...
+    def latest_audit_head(self) -> tuple[int, str] | None: ...
+    def count_case_versions(self) -> int: ...
 
     # actions
     def put_action(self, row: ActionRow) -> None: ...

@@ -56,4 +56,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0002_audit",
+        """
+        CREATE TABLE audit_entries (
+            seq INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX audit_entries_by_actor ON audit_entries (actor, seq);
+        CREATE INDEX audit_entries_by_action ON audit_entries (action, seq);
+        CREATE INDEX audit_entries_by_time ON audit_entries (time);
+        CREATE TABLE audit_case_refs (
+            case_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_nodes (
+            level INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            PRIMARY KEY (level, idx)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_heads (
+            size INTEGER PRIMARY KEY,
+            note TEXT NOT NULL
+        );
+        """,
+    ),
 ]

@@ -21,7 +21,7 @@ import sqlcipher3
 
 from vault.errors import ConflictError, StoreError
 from vault.models.secret import SecretBytes
-from vault.store.interface import ActionRow, CaseVersionRow, KeyWrapRow, MemberRow
+from vault.store.interface import ActionRow, AuditRow, CaseVersionRow, KeyWrapRow, MemberRow
 from vault.store.migrations import MIGRATIONS
 
 _PLAINTEXT_HEADER = b"SQLite format 3\x00"
@@ -325,6 +325,99 @@ class SqlCipherStore:
             )
             for r in cur:
                 yield bytes(r[0]), r[1]
+
+    # --- audit log ----------------------------------------------------------------------------
+
+    def in_write(self) -> bool:
+        return self._in_txn and self._conn.in_transaction
+
+    def audit_size(self) -> int:
+        r = self._one("SELECT max(seq) FROM audit_entries", ())
+        return 0 if r is None or r[0] is None else int(r[0]) + 1
+
+    def append_audit(self, row: AuditRow, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        self._exec(
+            "INSERT INTO audit_entries(seq, time, actor, action, body) VALUES (?,?,?,?,?)",
+            (row.seq, row.time, row.actor, row.action, row.body),
+        )
+        self._conn.executemany(
+            "INSERT INTO audit_case_refs(case_id, seq) VALUES (?, ?)",
+            [(c, row.seq) for c in row.case_ids],
+        )
+        self._conn.executemany(
+            "INSERT INTO audit_nodes(level, idx, hash) VALUES (?,?,?)", list(nodes)
+        )
+
+    def audit_node(self, level: int, idx: int) -> bytes | None:
+        r = self._one("SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?", (level, idx))
+        return bytes(r[0]) if r else None
+
+    _AUDIT_COLS = "SELECT seq, time, actor, action, body FROM audit_entries"
+
+    @staticmethod
+    def _audit(r: Any) -> AuditRow:
+        return AuditRow(int(r[0]), r[1], r[2], r[3], (), bytes(r[4]))
+
+    def audit_entry(self, seq: int) -> AuditRow | None:
+        r = self._one(self._AUDIT_COLS + " WHERE seq = ?", (seq,))
+        return self._audit(r) if r else None
+
+    def audit_entries(self, start: int = 0) -> Iterator[AuditRow]:
+        cur = self._conn.execute(self._AUDIT_COLS + " WHERE seq >= ? ORDER BY seq", (start,))
+        for r in cur:
+            yield self._audit(r)
+
+    def find_audit(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        case_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 100,
+    ) -> list[AuditRow]:
+        """Newest first. Every filter is a bound parameter on an indexed column."""
+        sql = (
+            "SELECT seq, time, actor, action, body FROM audit_entries WHERE "
+            "(? IS NULL OR actor = ?) AND (? IS NULL OR action = ? OR action LIKE ? || '.%') "
+            "AND (? IS NULL OR time >= ?) AND (? IS NULL OR time <= ?) "
+            "AND (? IS NULL OR seq IN (SELECT seq FROM audit_case_refs WHERE case_id = ?)) "
+            "ORDER BY seq DESC LIMIT ?"
+        )
+        args = (
+            actor,
+            actor,
+            action,
+            action,
+            action,
+            since,
+            since,
+            until,
+            until,
+            case_id,
+            case_id,
+            limit,
+        )
+        return [self._audit(r) for r in self._conn.execute(sql, args)]
+
+    def put_audit_head(self, size: int, note: str) -> None:
+        self._conn.execute(
+            "INSERT INTO audit_heads(size, note) VALUES (?, ?) "
+            "ON CONFLICT(size) DO UPDATE SET note = excluded.note",
+            (size, note),
+        )
+
+    def audit_heads(self) -> Iterator[tuple[int, str]]:
+        for r in self._conn.execute("SELECT size, note FROM audit_heads ORDER BY size"):
+            yield int(r[0]), str(r[1])
+
+    def latest_audit_head(self) -> tuple[int, str] | None:
+        r = self._one("SELECT size, note FROM audit_heads ORDER BY size DESC LIMIT 1", ())
+        return (int(r[0]), str(r[1])) if r else None
+
+    def count_case_versions(self) -> int:
+        return int(self._one("SELECT count(*) FROM case_versions", ())[0])
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -1,0 +1,115 @@
+"""Audit entries: canonical bytes, signed by the person who acted. Pure.
+
+An entry is canonical JSON (sorted keys, no spaces, ASCII; see docs/audit.md):
+
+    {"format": "casevault-audit-v1", "vault": ID, "seq": N, "time": T, "actor": NAME,
+     "action": "case.read", "cases": [...], "fields": [...], "details": {...}, "sig": B64}
+
+``sig`` is Ed25519 over ``context("casevault/audit-entry/v1", <the same JSON without sig>)``.
+The Merkle leaf is the whole JSON, ``sig`` included. Entries name cases and fields by id and
+hold no protected value: anything else they must mention is a keyed hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from vault.crypto import canonical_json, context, verify_signature
+from vault.errors import IntegrityError
+
+FORMAT = "casevault-audit-v1"
+_LABEL = "casevault/audit-entry/v1"
+Detail = str | int | bool | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    vault: str
+    seq: int
+    time: str
+    actor: str
+    action: str
+    cases: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    details: Mapping[str, Detail] = field(default_factory=dict)
+
+    def unsigned(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "vault": self.vault,
+            "seq": self.seq,
+            "time": self.time,
+            "actor": self.actor,
+            "action": self.action,
+            "cases": list(self.cases),
+            "fields": list(self.fields),
+            "details": dict(self.details),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return self.unsigned()
+
+
+def signed_message(entry: Entry) -> bytes:
+    return context(_LABEL, canonical_json(entry.unsigned()))
+
+
+def encode(entry: Entry, sign: Callable[[bytes], bytes]) -> bytes:
+    """The leaf bytes: the entry with its author's signature."""
+    sig = base64.b64encode(sign(signed_message(entry))).decode("ascii")
+    return canonical_json({**entry.unsigned(), "sig": sig})
+
+
+def decode(body: bytes) -> tuple[Entry, bytes]:
+    """Parse leaf bytes (checking they are canonical) into the entry and its signature."""
+    try:
+        d = json.loads(body)
+        if d.get("format") != FORMAT:
+            raise IntegrityError("not an audit entry")
+        sig = base64.b64decode(d.pop("sig"), validate=True)
+        entry = Entry(
+            vault=str(d["vault"]),
+            seq=int(d["seq"]),
+            time=str(d["time"]),
+            actor=str(d["actor"]),
+            action=str(d["action"]),
+            cases=tuple(str(c) for c in d["cases"]),
+            fields=tuple(str(f) for f in d["fields"]),
+            details=dict(d["details"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise IntegrityError("an audit entry is malformed") from e
+    if canonical_json({**entry.unsigned(), "sig": base64.b64encode(sig).decode()}) != body:
+        raise IntegrityError("an audit entry is not in canonical form")
+    return entry, sig
+
+
+def signature_ok(entry: Entry, sig: bytes, public: bytes) -> bool:
+    return verify_signature(public, sig, signed_message(entry))
+
+
+def make(
+    vault: str,
+    seq: int,
+    time: str,
+    actor: str,
+    action: str,
+    *,
+    cases: Sequence[str] = (),
+    fields: Sequence[str] = (),
+    details: Mapping[str, Detail] | None = None,
+) -> Entry:
+    return Entry(
+        vault,
+        seq,
+        time,
+        actor,
+        action,
+        tuple(cases),
+        tuple(sorted(set(fields))),
+        dict(details or {}),
+    )
