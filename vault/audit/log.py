@@ -246,14 +246,14 @@ class AuditLog:
         result.size = front.size
         result.root = front.root()
         if next_head is not None:
+            for later in heads:  # report the newest head: it says how much was cut off
+                next_head = later
             size, note = next_head
             signer = self._head_signer(note, keys)
             result.add(
                 f"the log was truncated: a tree head signed by {signer} covers {size} "
                 f"entries, only {front.size} remain"
             )
-            for _ in heads:
-                pass
         if front.size and result.heads_checked == 0 and not gap:
             result.add("the log has no signed tree head")
         # 5. stored nodes on the right edge equal the recomputed ones

@@ -14,7 +14,8 @@ from vault.policy import Policy
 
 
 def console(*, stderr: bool = False) -> Console:
-    return Console(highlight=False, soft_wrap=False, stderr=stderr)
+    # Plain text lines are not re-wrapped (soft_wrap): a long hash or key stays on one line.
+    return Console(highlight=False, soft_wrap=True, stderr=stderr)
 
 
 def emit_json(data: Any) -> None:

@@ -1,0 +1,184 @@
+"""Audit use cases: list entries, verify the whole log, write a checkpoint, prove an entry.
+
+Checking a proof bundle (:func:`check_proof_bundle`) needs no vault: a third party holds only the
+bundle and the signer's published verifier key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vault.audit import checkpoint as cp
+from vault.audit import entry as en
+from vault.audit import merkle
+from vault.audit.log import Record, VerifyResult, note_keys
+from vault.errors import IntegrityError, NotFoundError, UsageError
+from vault.services.clock import now
+from vault.services.session import Vault
+
+BUNDLE_FORMAT = "casevault-inclusion-proof-v1"
+
+
+@dataclass(frozen=True)
+class LogLine:
+    seq: int
+    entry: en.Entry
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, **self.entry.to_json()}
+
+
+def audit_log(
+    v: Vault,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    case_id: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 100,
+) -> list[LogLine]:
+    """Entries newest first, filtered on indexed columns. Shows what the entries say; run
+    :func:`verify` to know they were not changed."""
+    if limit < 1:
+        raise UsageError("limit must be at least 1")
+    with v.store.read():
+        rows = v.store.find_audit(
+            actor=actor, action=action, case_id=case_id, since=since, until=until, limit=limit
+        )
+    out = []
+    for row in rows:
+        entry, _ = en.decode(row.body)
+        out.append(LogLine(row.seq, entry))
+    return out
+
+
+def verify(v: Vault) -> VerifyResult:
+    """Recompute the whole log, check every signature and head, and cross-check case versions."""
+    with v.store.read():
+        keys = v.member_sign_keys()
+        return v.audit.verify(
+            keys,
+            case_versions=v.store.count_case_versions(),
+            version_exists=lambda cid, ver: v.store.case_version(cid, ver) is not None,
+        )
+
+
+def verify_against(v: Vault, note: str) -> tuple[int, int]:
+    """Prove the log extends an outside checkpoint; raises IntegrityError on rollback or fork."""
+    with v.store.read():
+        return v.audit.check_against(note, v.member_sign_keys())
+
+
+@dataclass(frozen=True)
+class SignedCheckpoint:
+    note: str
+    size: int
+    verifier_key: str
+
+
+def make_checkpoint(v: Vault) -> SignedCheckpoint:
+    """A checkpoint of the current log signed by this person, to keep outside the vault. Writing
+    it is itself logged, after the checkpoint's size."""
+    with v.store.write():
+        size = v.audit.size()
+        note = v.audit.signed_head(
+            size, v.audit.root_at(size), v.identity, v.identity.public.sign_public, now()
+        )
+        v.record(Record("audit.checkpoint", details={"size": size}))
+    return SignedCheckpoint(note, size, verifier_key(v))
+
+
+def verifier_key(v: Vault, name: str | None = None) -> str:
+    """The published key that checks notes signed by a member (default: this person)."""
+    who = name or v.user
+    keys = v.member_sign_keys()
+    if who not in keys:
+        raise NotFoundError(f"no member named {who!r}")
+    return cp.verifier_key(who, keys[who])
+
+
+def prove(v: Vault, seq: int, checkpoint_note: str | None = None) -> dict[str, Any]:
+    """An inclusion proof bundle for entry ``seq`` against a checkpoint (default: a fresh one
+    signed by this person). See docs/audit.md for the format."""
+    note = make_checkpoint(v).note if checkpoint_note is None else checkpoint_note
+    with v.store.read():
+        opened = cp.open_note(note, note_keys(v.member_sign_keys()))
+        c = cp.parse_checkpoint(opened.text)
+        if c.origin != v.audit.origin:
+            raise IntegrityError("the checkpoint is for another log")
+        if not 0 <= seq < c.size:
+            raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {c.size}")
+        body = v.audit.entry_body(seq)
+        proof = v.audit.inclusion_proof(seq, c.size)
+        if not merkle.verify_inclusion(seq, c.size, merkle.leaf_hash(body), proof, c.root):
+            raise IntegrityError("the stored log does not match the checkpoint")
+        signers = {
+            name: cp.verifier_key(name, v.member_sign_keys()[name]) for name in opened.verified
+        }
+    return {
+        "format": BUNDLE_FORMAT,
+        "entry": base64.b64encode(body).decode(),
+        "index": seq,
+        "tree_size": c.size,
+        "proof": [base64.b64encode(h).decode() for h in proof],
+        "checkpoint": note,
+        "verifier_keys": sorted(signers.values()),
+    }
+
+
+@dataclass(frozen=True)
+class ProofCheck:
+    entry: en.Entry
+    tree_size: int
+    signers: list[str]
+
+
+def check_proof_bundle(bundle: Any, trusted_keys: list[str]) -> ProofCheck:
+    """Check an inclusion proof bundle with nothing but published verifier keys: the checkpoint
+    signature, then the entry's inclusion in the checkpoint's tree. Raises IntegrityError."""
+    try:
+        if bundle["format"] != BUNDLE_FORMAT:
+            raise IntegrityError("not a casevault inclusion proof")
+        body = base64.b64decode(bundle["entry"], validate=True)
+        index, size = int(bundle["index"]), int(bundle["tree_size"])
+        proof = [base64.b64decode(h, validate=True) for h in bundle["proof"]]
+        note = str(bundle["checkpoint"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise IntegrityError("the proof file is malformed") from e
+    if not trusted_keys:
+        raise UsageError("give at least one trusted verifier key (--key)")
+    keys: dict[tuple[str, bytes], bytes] = {}
+    for vkey in trusted_keys:
+        name, public = cp.parse_verifier_key(vkey)
+        keys[(name, cp.key_id(name, public))] = public
+    opened = cp.open_note(note, keys)
+    c = cp.parse_checkpoint(opened.text)
+    if c.size != size:
+        raise IntegrityError("the proof is for another tree size than its checkpoint")
+    if not merkle.verify_inclusion(index, size, merkle.leaf_hash(body), proof, c.root):
+        raise IntegrityError("the entry is not in the checkpoint's tree (inclusion proof fails)")
+    entry, _ = en.decode(body)
+    if entry.seq != index or cp.parse_checkpoint(opened.text).origin != (
+        "casevault/" + entry.vault
+    ):
+        raise IntegrityError("the entry does not belong where the proof puts it")
+    return ProofCheck(entry, size, opened.verified)
+
+
+def read_note(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read {path}") from e
+
+
+def read_bundle(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UsageError(f"cannot read proof file {path}") from e
