@@ -64,13 +64,15 @@ def encode(entry: Entry, sign: Callable[[bytes], bytes]) -> bytes:
     return canonical_json({**entry.unsigned(), "sig": sig})
 
 
-def decode(body: bytes) -> tuple[Entry, bytes]:
-    """Parse leaf bytes (checking they are canonical) into the entry and its signature."""
+def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
+    """Parse leaf bytes into (entry, signature, signed message), checking the bytes are exactly
+    the canonical form. Encodes once: the message is the body without its ``sig`` member."""
     try:
         d = json.loads(body)
         if d.get("format") != FORMAT:
             raise IntegrityError("not an audit entry")
-        sig = base64.b64decode(d.pop("sig"), validate=True)
+        sig_b64 = d.pop("sig")
+        sig = base64.b64decode(sig_b64, validate=True)
         entry = Entry(
             vault=str(d["vault"]),
             seq=int(d["seq"]),
@@ -83,13 +85,17 @@ def decode(body: bytes) -> tuple[Entry, bytes]:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise IntegrityError("an audit entry is malformed") from e
-    if canonical_json({**entry.unsigned(), "sig": base64.b64encode(sig).decode()}) != body:
+    unsigned = canonical_json(entry.unsigned())
+    # Keys are sorted, so "sig" sits just before the top-level "time" (the last such key).
+    at = unsigned.rfind(b',"time":')
+    expected = unsigned[:at] + b',"sig":"' + sig_b64.encode("ascii") + b'"' + unsigned[at:]
+    if at < 0 or expected != body:
         raise IntegrityError("an audit entry is not in canonical form")
-    return entry, sig
+    return entry, sig, context(_LABEL, unsigned)
 
 
-def signature_ok(entry: Entry, sig: bytes, public: bytes) -> bool:
-    return verify_signature(public, sig, signed_message(entry))
+def signature_ok(sig: bytes, message: bytes, public: bytes) -> bool:
+    return verify_signature(public, sig, message)
 
 
 def make(

@@ -197,7 +197,7 @@ class AuditLog:
             expected = row.seq + 1
             # 2.-3. content and signature
             try:
-                e, sig = en.decode(row.body)
+                e, sig, message = en.decode(row.body)
             except IntegrityError:
                 result.add(f"audit entry {row.seq} is malformed: its bytes were changed")
                 e = None
@@ -215,7 +215,7 @@ class AuditLog:
                         f"audit entry {row.seq} claims to be by {e.actor!r}, who is not "
                         "a member: forged"
                     )
-                elif not en.signature_ok(e, sig, public):
+                elif not en.signature_ok(sig, message, public):
                     result.add(
                         f"audit entry {row.seq} ({e.action}) does not verify under "
                         f"{e.actor}'s key: changed, or forged with a key that is not a "

@@ -397,6 +397,20 @@ def _parse_sets(v: Any, pairs: tuple[str, ...], prompts: tuple[str, ...]) -> dic
     return out
 
 
+def _gather_fields(
+    v: Any, from_json: str | None, sets: tuple[str, ...], prompts: tuple[str, ...]
+) -> dict[str, Any]:
+    """Fields from --from-json (a JSON object), then --set and --prompt on top."""
+    out: dict[str, Any] = {}
+    if from_json:
+        data = _read_json_source(from_json)
+        if not isinstance(data, dict):
+            raise ValidationError(f"{from_json}: expected a JSON object of fields")
+        out.update(data)
+    out.update(_parse_sets(v, sets, prompts))
+    return out
+
+
 def _coerce(kind: Any, raw: str) -> Any:
     from vault.models import FieldKind
 
@@ -445,13 +459,7 @@ def case_add(
     from vault.services.cases import add_case
 
     v = _open(ctx)
-    record: dict[str, Any] = {}
-    if from_json:
-        data = _read_json_source(from_json)
-        if not isinstance(data, dict):
-            raise ValidationError(f"{from_json}: the record must be a JSON object")
-        record.update(data)
-    record.update(_parse_sets(v, sets, prompts))
+    record = _gather_fields(v, from_json, sets, prompts)
     if not record:
         raise UsageError("nothing to add: use --from-json FILE, --set or --prompt")
     view = add_case(v, record)
@@ -483,13 +491,7 @@ def case_edit(
     from vault.services.cases import edit_case
 
     v = _open(ctx)
-    changes: dict[str, Any] = {}
-    if from_json:
-        data = _read_json_source(from_json)
-        if not isinstance(data, dict):
-            raise ValidationError(f"{from_json}: changes must be a JSON object")
-        changes.update(data)
-    changes.update(_parse_sets(v, sets, prompts))
+    changes = _gather_fields(v, from_json, sets, prompts)
     changes.update({f: None for f in clears})
     if not changes:
         raise UsageError("nothing to change: use --set, --prompt, --clear or --from-json")

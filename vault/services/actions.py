@@ -51,7 +51,7 @@ def put_action(v: Vault, data: dict[str, Any]) -> Action:
                 details={
                     "action": action.action_id,
                     "version": version,
-                    "cases": len(action.case_ids),
+                    "case_count": len(action.case_ids),
                 },
             )
         )

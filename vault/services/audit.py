@@ -52,7 +52,7 @@ def audit_log(
         )
     out = []
     for row in rows:
-        entry, _ = en.decode(row.body)
+        entry, _, _ = en.decode(row.body)
         out.append(LogLine(row.seq, entry))
     return out
 
@@ -162,7 +162,7 @@ def check_proof_bundle(bundle: Any, trusted_keys: list[str]) -> ProofCheck:
         raise IntegrityError("the proof is for another tree size than its checkpoint")
     if not merkle.verify_inclusion(index, size, merkle.leaf_hash(body), proof, c.root):
         raise IntegrityError("the entry is not in the checkpoint's tree (inclusion proof fails)")
-    entry, _ = en.decode(body)
+    entry, _, _ = en.decode(body)
     if entry.seq != index or cp.parse_checkpoint(opened.text).origin != (
         "casevault/" + entry.vault
     ):

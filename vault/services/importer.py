@@ -80,14 +80,18 @@ def detect_format(path: Path, given: str | None) -> str:
     raise UsageError(f"{path.name}: cannot tell the format from the name; pass --format")
 
 
-def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
+def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[str]:
     for lineno, raw in enumerate(stream, start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
         try:
-            text = raw.decode("utf-8")
+            yield raw.decode("utf-8")
         except UnicodeDecodeError:
             raise ValidationError(f"{name}:{lineno}: not valid UTF-8") from None
+
+
+def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
+    for lineno, text in enumerate(_decoded_lines(stream, name), start=1):
         if not text.strip():
             continue
         try:
@@ -112,16 +116,6 @@ def _csv_cell(kind: FieldKind, cell: str) -> Any:
             return json.loads(stripped)
         return [part.strip() for part in stripped.split(";") if part.strip()]
     return cell
-
-
-def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[str]:
-    for lineno, raw in enumerate(stream, start=1):
-        if len(raw) > MAX_LINE_BYTES:
-            raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationError(f"{name}:{lineno}: not valid UTF-8") from None
 
 
 def _csv_rows(

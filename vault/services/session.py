@@ -484,11 +484,12 @@ class Vault:
         waiting = self._role_key(self.role, self._epoch("role", self.role)) is None
         self.notice = UnlockNotice(delivered, waiting)
 
-    def _delivery_pending(self) -> bool:
-        """Read-only: would :meth:`_bootstrap_and_deliver` have anything to do?"""
-        if self.policy.can_write_cases(self.role) and not self.store.key_wraps("level"):
-            return True
+    def _delivery_plan(self) -> list[tuple[MemberRow, int, bool]]:
+        """Members lacking their current role key that this session can serve: (member, epoch,
+        whether a new role key must be made). Reads only."""
         holders = {(r.name, r.epoch) for r in self.store.key_wraps("role")}
+        planned_new: set[tuple[str, int]] = set()
+        plan: list[tuple[MemberRow, int, bool]] = []
         for m in self.store.members():
             if m.revoked_at is not None:
                 continue
@@ -497,10 +498,15 @@ class Vault:
                 continue
             if (m.role, epoch) in holders:
                 if m.role == self.role and self._role_key(m.role, epoch) is not None:
-                    return True
-            elif self._can_supply(m.role):
-                return True
-        return False
+                    plan.append((m, epoch, False))
+            elif (m.role, epoch) in planned_new or self._can_supply(m.role):
+                plan.append((m, epoch, (m.role, epoch) not in planned_new))
+                planned_new.add((m.role, epoch))
+        return plan
+
+    def _delivery_pending(self) -> bool:
+        first_writer = self.policy.can_write_cases(self.role) and not self.store.key_wraps("level")
+        return first_writer or bool(self._delivery_plan())
 
     def _bootstrap_and_deliver(self) -> list[str]:
         policy = self.policy
@@ -513,42 +519,21 @@ class Vault:
                     details={"keys": ",".join([*policy.levels, NAME_INDEX]), "epoch": 1},
                 )
             )
-        for m in self.store.members():
-            if m.revoked_at is not None:
-                continue
-            epoch = self._epoch("role", m.role)
-            if self.store.key_wrap("role", m.role, epoch, m.name) is not None:
-                continue
-            holders = [
-                r for r in self.store.key_wraps("role") if r.name == m.role and r.epoch == epoch
-            ]
-            if holders:
-                key = self._role_key(m.role, epoch) if m.role == self.role else None
-            elif self._can_supply(m.role):
-                key = self._create_role_key(m.role, epoch)
-            else:
-                key = None
+        keys: dict[tuple[str, int], SecretBytes | None] = {}
+        for m, epoch, new in self._delivery_plan():
+            if (m.role, epoch) not in keys:
+                make = self._create_role_key if new else self._role_key
+                keys[(m.role, epoch)] = make(m.role, epoch)
+            key = keys[(m.role, epoch)]
             if key is None:
                 continue
             try:
                 pub = self.verified_member(m.name)
             except IntegrityError:
                 continue  # never hand a key to a member whose enrolment does not verify
-            self.store.put_key_wraps(
-                [
-                    KeyWrapRow(
-                        "role",
-                        m.role,
-                        epoch,
-                        m.name,
-                        wrap_to(
-                            PublicIdentity(m.name, pub.sign_public, pub.kem_public),
-                            key,
-                            h.role_key_info(self.vault_id, m.role, epoch, m.name, pub.kem_public),
-                        ),
-                    )
-                ]
-            )
+            info = h.role_key_info(self.vault_id, m.role, epoch, m.name, pub.kem_public)
+            wrapped = wrap_to(PublicIdentity(m.name, pub.sign_public, pub.kem_public), key, info)
+            self.store.put_key_wraps([KeyWrapRow("role", m.role, epoch, m.name, wrapped)])
             if m.role == self.role:
                 self._role_keys[(m.role, epoch)] = key
             if m.name != self.user:
