@@ -120,13 +120,10 @@ STATUSES = [
     "unknown",
 ]
 STREETS = ["Anar", "Yengi", "Bagh", "Chinar", "Tengri", "Almaz", "Kok Tal", "Bostan"]
+# (city, dialling prefix, digits after the prefix): lengths valid for libphonenumber
 DIASPORA = [
-    ("Almaty", "+7 701"),
-    ("Istanbul", "+90 532"),
-    ("Amsterdam", "+31 6"),
-    ("Munich", "+49 151"),
-    ("Toronto", "+1 416"),
-    ("Bishkek", "+996 555"),
+    ("Almaty", "+7 701", 7), ("Istanbul", "+90 532", 7), ("Amsterdam", "+31 6", 8),
+    ("Munich", "+49 151", 8), ("Toronto", "+1 416", 7), ("Bishkek", "+996 555", 6),
 ]
 RELATIONS_FEMALE = ["sister", "daughter", "mother", "cousin", "niece"]
 RELATIONS_MALE = ["brother", "son", "father", "cousin", "nephew"]
@@ -171,8 +168,11 @@ def kz_iin(rng: random.Random, born: dt.date, female: bool) -> str:
             return first11 + str(check)
 
 
-def _phone(rng: random.Random, prefix: str) -> str:
-    return f"{prefix} {rng.randrange(100, 1000)} {rng.randrange(1000, 10000)}"
+def _phone(rng: random.Random, place: tuple[str, str, int]) -> str:
+    _, prefix, digits = place
+    # a leading 2-5 keeps every country's number in an allocated range
+    rest = str(rng.randrange(2, 6)) + str(rng.randrange(10 ** (digits - 2), 10 ** (digits - 1)))
+    return f"{prefix} {rest[:3]} {rest[3:]}"
 
 
 def _person(rng: random.Random, kazakh: bool, female: bool) -> Person:
@@ -209,13 +209,14 @@ def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
             relations = list(RELATIONS_FEMALE if rel_female else RELATIONS_MALE)
             if rel_female != female:
                 relations.append("wife" if rel_female else "husband")
-            city, prefix = rng.choice(DIASPORA)
+            place = rng.choice(DIASPORA)
+            city = place[0]
             handle = f"{rel.given.latin}.{rel.family.latin}{rng.randrange(10, 99)}".lower()
             relatives.append(
                 {
                     "name": rel.latin,
                     "relation": rng.choice(relations),
-                    "phone": _phone(rng, prefix),
+                    "phone": _phone(rng, place),
                     "email": f"{handle}@example.org",
                     "location": city,
                 }
@@ -280,7 +281,7 @@ def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
                     {
                         "codename": f"{rng.choice(CODENAMES)}-{i:02d}",
                         "real_name": src.latin,
-                        "contact": _phone(rng, rng.choice(DIASPORA)[1]),
+                        "contact": _phone(rng, rng.choice(DIASPORA)),
                         "relationship": "former neighbour",
                         "risk": "high: family still in the region",
                     }

@@ -1,0 +1,171 @@
+"""The redaction engine: (text, known values, consent) -> redacted text + every redaction with
+its span, layer, reason and replacement. Pure: no I/O, no keys, no database.
+
+Layers, strongest first:
+1. policy — only public fields are ever given to the builder; the person's own name goes out only
+   with recorded consent, otherwise it becomes a description (heading) or "[name withheld]";
+2. known-entity — every protected value the vault knows, in any spelling or script
+   (:mod:`vault.redact.entities`);
+3. pattern — identifiers recognised by shape and check digit (:mod:`vault.redact.detectors`).
+Overlapping findings merge into one redaction that names every layer that caught it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vault.redact import describe as d
+from vault.redact.detectors import detect
+from vault.redact.entities import KnownValues, find_known
+
+LAYER_ORDER = ("consent", "manual", "known-entity", "pattern")
+
+
+@dataclass(frozen=True)
+class Redaction:
+    start: int  # span in the source text
+    end: int
+    out_start: int  # span of the replacement in the redacted text
+    out_end: int
+    layers: tuple[str, ...]
+    kind: str
+    reason: str
+    replacement: str
+    level: str | None = None  # level of the protected value, when the known-entity layer knows
+
+    @property
+    def layer(self) -> str:
+        return self.layers[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "out_start": self.out_start,
+                "out_end": self.out_end, "layers": list(self.layers), "kind": self.kind,
+                "reason": self.reason, "replacement": self.replacement, "level": self.level}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Redaction:
+        return cls(int(data["start"]), int(data["end"]), int(data["out_start"]),
+                   int(data["out_end"]), tuple(data["layers"]), str(data["kind"]),
+                   str(data["reason"]), str(data["replacement"]), data.get("level"))
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    source: str
+    text: str
+    redactions: tuple[Redaction, ...]
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    layer: str
+    kind: str
+    reason: str
+    replacement: str
+    level: str | None
+
+
+def _merge(spans: Sequence[_Span]) -> list[list[_Span]]:
+    groups: list[list[_Span]] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if groups and s.start < max(x.end for x in groups[-1]):
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
+
+
+def apply(source: str, spans: Sequence[_Span]) -> RedactionResult:
+    out: list[str] = []
+    reds: list[Redaction] = []
+    pos = 0
+    length = 0
+    for group in _merge(spans):
+        start = min(s.start for s in group)
+        end = max(s.end for s in group)
+        lead = min(group, key=lambda s: LAYER_ORDER.index(s.layer))
+        layers = tuple(sorted({s.layer for s in group}, key=LAYER_ORDER.index))
+        level = next((s.level for s in group if s.level), None)
+        chunk = source[pos:start]
+        out.append(chunk)
+        length += len(chunk)
+        out.append(lead.replacement)
+        reds.append(Redaction(start, end, length, length + len(lead.replacement), layers,
+                              lead.kind, lead.reason, lead.replacement, level))
+        length += len(lead.replacement)
+        pos = end
+    out.append(source[pos:])
+    return RedactionResult(source, "".join(out), tuple(reds))
+
+
+def _widen(text: str, start: int, kind: str) -> int:
+    """Take a phone number's leading '+' (and an opening bracket) along with it."""
+    while kind == "phone" and start > 0 and text[start - 1] in "+(":
+        start -= 1
+    return start
+
+
+def redact(
+    text: str,
+    *,
+    lang: str,
+    known: KnownValues,
+    subject_names: KnownValues | None = None,
+    extra: Sequence[tuple[int, int, str]] = (),
+) -> RedactionResult:
+    """Find and replace. ``subject_names`` are the person's own names when they did not consent
+    to publication (replaced by "[name withheld]"); ``extra`` are manual redactions
+    (start, end, reason)."""
+    withheld = d.WITHHELD[lang]
+    spans: list[_Span] = []
+    if subject_names is not None:
+        spans += [_Span(h.start, h.end, "consent", "name", "no recorded consent to publish the "
+                        "name", d.NAME_WITHHELD[lang], h.info.level)
+                  for h in find_known(text, subject_names)]
+    spans += [_Span(_widen(text, h.start, h.info.kind), h.end, "known-entity", h.info.kind,
+                    f"a protected {h.info.kind.replace('_', ' ')} held in the vault",
+                    withheld, h.info.level)
+              for h in find_known(text, known)]
+    spans += [_Span(f.start, f.end, "pattern", f.kind, f.reason, withheld, None)
+              for f in detect(text)]
+    spans += [_Span(a, b, "manual", "manual", reason, withheld, None) for a, b, reason in extra]
+    return apply(text, spans)
+
+
+# --- the policy layer: what a draft is built from ----------------------------------------------
+
+CASE_FIELDS = ("status", "detained_on", "charges", "sentence")
+
+
+def case_source(public: Mapping[str, Any], lang: str, *, consent: bool, year: int) -> str:
+    """The text of a case draft, from public fields only. Without consent the heading is a
+    description of the person, never their name."""
+    labels = d.LABELS[lang]
+    heading = str(public["full_name"]) if consent and public.get("full_name") else (
+        d.describe(public, lang, year))
+    lines = [f"{labels['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"]
+    for f in CASE_FIELDS:
+        value = public.get(f)
+        if value in (None, ""):
+            continue
+        if f == "status":
+            value = d.STATUS.get(str(value), {}).get(lang, str(value))
+        lines.append(f"{labels[f]}: {value}")
+    summary = public.get("public_summary")
+    if summary:
+        lines += ["", str(summary)]
+    return "\n".join(lines) + "\n"
+
+
+def action_source(action: Mapping[str, Any], people: Sequence[tuple[str, str]],
+                  lang: str) -> str:
+    """An Urgent Action's text in one language, then one line per person: (heading, status)."""
+    lines = [f"{action['action_id']}: {action['title']}", "", str(action["texts"].get(lang, ""))]
+    if people:
+        lines.append("")
+        lines += [f"- {heading}: {status}" for heading, status in people]
+    return "\n".join(lines) + "\n"
