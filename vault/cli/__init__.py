@@ -4,7 +4,13 @@ from vault.cli.app import cli
 
 
 def main() -> None:
-    cli(prog_name="casevault")
+    import sys
+
+    args = sys.argv[1:]
+    # `--json` is a global option; accept it after the command too (`case show X --json`).
+    if "--json" in args[1:] and "--" not in args:
+        args = ["--json", *[a for a in args if a != "--json"]]
+    cli(args=args, prog_name="casevault")
 
 
 __all__ = ["cli", "main"]

@@ -125,8 +125,10 @@ def _print(ctx: click.Context, data: Any, human: Any) -> None:
         return
     con = render.console()
     for item in human if isinstance(human, list) else [human]:
-        # Plain strings may hold values typed by people: never interpret them as markup.
-        con.print(item, markup=not isinstance(item, str))
+        # Plain strings may hold values typed by people: never interpret them as markup; and
+        # never re-wrap them, so that a long hash or key stays on one line.
+        plain = isinstance(item, str)
+        con.print(item, markup=not plain, soft_wrap=plain)
 
 
 @click.group(cls=VaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -643,6 +645,175 @@ def action_show(ctx: click.Context, action_id: str) -> None:
     ]
     lines += [f"[{lang}] {text}" for lang, text in a.texts.items()]
     _print(ctx, data, "\n".join(lines))
+
+
+@case.command("consent")
+@click.argument("case_id")
+@click.option(
+    "--publish-name",
+    type=click.Choice(["yes", "no"]),
+    required=True,
+    help="May the person's name be published?",
+)
+@click.option(
+    "--given-by",
+    help="Who gave or withdrew consent (a relation such as 'sister' is "
+    "enough; a name typed here stays in shell history).",
+)
+@click.option("--date", "date_", help="When, as YYYY-MM-DD.")
+@click.pass_context
+def case_consent(
+    ctx: click.Context, case_id: str, publish_name: str, given_by: str | None, date_: str | None
+) -> None:
+    """Record or withdraw consent to publish a name (voids approvals of earlier versions)."""
+    from vault.services.drafts import set_consent
+
+    view = set_consent(_open(ctx), case_id, publish_name == "yes", given_by, date_)
+    _print(
+        ctx,
+        view.to_json(),
+        f"Consent recorded for {case_id} (version {view.version}); "
+        "approvals of earlier versions no longer count.",
+    )
+
+
+# --- drafts and review -------------------------------------------------------------------------
+
+
+@cli.group()
+def draft() -> None:
+    """Redacted public versions of a case or an action."""
+
+
+def _draft_summary(d: Any, st: Any) -> str:
+    return (
+        f"{d.draft_id} v{d.version}  {d.subject}  [{d.lang}]  by {d.author}  "
+        f"{st.state}: {st.detail}  ({len(d.redactions)} redactions)"
+    )
+
+
+@draft.command("create")
+@click.argument("subject")
+@click.option("--lang", type=click.Choice(["en", "fr", "de"]), default="en", show_default=True)
+@click.pass_context
+def draft_create(ctx: click.Context, subject: str, lang: str) -> None:
+    """Build a redacted draft of a case (its id) or an action (e.g. 'UA 061/21')."""
+    from vault.services import drafts
+
+    v = _open(ctx)
+    d = drafts.create_draft(v, subject, lang)
+    st = drafts.status(v, d)
+    _print(
+        ctx,
+        _draft_json(d, st),
+        _draft_summary(d, st) + f"\nReview it: casevault review show {d.draft_id}",
+    )
+
+
+@draft.command("edit")
+@click.argument("draft_id")
+@click.option(
+    "--redact",
+    "redact_",
+    is_flag=True,
+    help="Hide more text: you are asked for it at a hidden prompt.",
+)
+@click.option(
+    "--unredact",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Release redaction #N (shown to the reviewer with your reason).",
+)
+@click.option("--reason", required=True, help="Why (kept with the draft).")
+@click.pass_context
+def draft_edit(
+    ctx: click.Context, draft_id: str, redact_: bool, unredact: int | None, reason: str
+) -> None:
+    """Add a manual redaction or release one; makes a new version of the draft."""
+    from vault.services import drafts
+
+    if redact_ == (unredact is not None):
+        raise UsageError("give exactly one of --redact or --unredact N")
+    v = _open(ctx)
+    text = click.prompt("Text to redact", hide_input=True, err=True) if redact_ else None
+    d = drafts.edit_draft(v, draft_id, redact_text=text, unredact=unredact, reason=reason)
+    st = drafts.status(v, d)
+    _print(ctx, _draft_json(d, st), _draft_summary(d, st))
+
+
+def _draft_json(d: Any, st: Any) -> dict[str, Any]:
+    return {
+        "draft": d.draft_id,
+        "version": d.version,
+        "subject": d.subject,
+        "lang": d.lang,
+        "author": d.author,
+        "created_at": d.created_at,
+        "status": st.to_json(),
+        "text": d.text,
+        "text_sha256": d.text_hash,
+        "case_versions": d.versions,
+        "redactions": [
+            dict(r.to_json(), index=i, original=d.originals.get(i))
+            for i, r in enumerate(d.redactions)
+        ],
+        "released_by_hand": [m.to_json() for m in d.unredactions],
+    }
+
+
+@cli.group()
+def review() -> None:
+    """Review drafts: list, show, approve, reject."""
+
+
+@review.command("list")
+@click.pass_context
+def review_list(ctx: click.Context) -> None:
+    """Drafts and their state (a publisher sees approved ones only)."""
+    from vault.services import drafts
+
+    items = drafts.list_drafts(_open(ctx))
+    lines = [_draft_summary(d, st) for d, st in items] or ["no drafts"]
+    _print(ctx, [_draft_json(d, st) for d, st in items], "\n".join(lines))
+
+
+@review.command("show")
+@click.argument("draft_id")
+@click.pass_context
+def review_show(ctx: click.Context, draft_id: str) -> None:
+    """The redacted text with every redaction marked, and what each one hides (where your level
+    allows), why, and which layer caught it."""
+    from vault.services import drafts
+
+    v = _open(ctx)
+    d, st = drafts.show_draft(v, draft_id)
+    reasons = drafts.rejection_reasons(v, d) if st.state == "rejected" else []
+    data = _draft_json(d, st)
+    data["rejections"] = [{"reviewer": r, "reason": t} for r, t in reasons]
+    _print(ctx, data, render.draft_view(d, st, reasons))
+
+
+@review.command("approve")
+@click.argument("draft_id")
+@click.pass_context
+def review_approve(ctx: click.Context, draft_id: str) -> None:
+    """Approve the draft's exact text (signed; an edit of its cases voids it)."""
+    from vault.services import drafts
+
+    st = drafts.review(_open(ctx), draft_id, "approve")
+    _print(ctx, st.to_json(), f"{draft_id}: {st.state} ({st.detail})")
+
+
+@review.command("reject")
+@click.argument("draft_id")
+@click.option("--reason", required=True, help="What must change.")
+@click.pass_context
+def review_reject(ctx: click.Context, draft_id: str, reason: str) -> None:
+    """Reject the draft, saying why."""
+    from vault.services import drafts
+
+    st = drafts.review(_open(ctx), draft_id, "reject", reason)
+    _print(ctx, st.to_json(), f"{draft_id}: {st.state} ({st.detail})")
 
 
 @cli.group()

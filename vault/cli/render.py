@@ -14,8 +14,7 @@ from vault.policy import Policy
 
 
 def console(*, stderr: bool = False) -> Console:
-    # Plain text lines are not re-wrapped (soft_wrap): a long hash or key stays on one line.
-    return Console(highlight=False, soft_wrap=True, stderr=stderr)
+    return Console(highlight=False, stderr=stderr)
 
 
 def emit_json(data: Any) -> None:
@@ -98,3 +97,71 @@ def policy_json(policy: Policy) -> dict[str, Any]:
             for f, fp in policy.fields.items()
         },
     }
+
+
+LAYER_STYLE = {
+    "consent": "bold magenta",
+    "known-entity": "bold red",
+    "pattern": "bold yellow",
+    "manual": "bold cyan",
+}
+
+
+def draft_view(d: Any, st: Any, reasons: list[tuple[str, str]]) -> list[Any]:
+    """A reviewer's page: status, the text with each redaction coloured by layer and numbered,
+    then a table of what each one hides and why."""
+    from rich.panel import Panel
+
+    head = Text()
+    head.append(f"{d.draft_id} version {d.version}", style="bold")
+    head.append(f"  {d.subject}  [{d.lang}]  written by {d.author}\n")
+    state_style = {
+        "approved": "bold green",
+        "pending": "bold",
+        "rejected": "bold red",
+        "void": "bold red",
+        "stale": "bold red",
+    }.get(st.state, "bold")
+    head.append(f"{st.state.upper()}", style=state_style)
+    head.append(f": {st.detail}; {st.required} approval(s) needed, never from the author\n")
+    head.append(f"text sha256 {d.text_hash}")
+    body = Text()
+    pos = 0
+    for i, r in enumerate(d.redactions):
+        body.append(d.text[pos : r.out_start])
+        body.append(d.text[r.out_start : r.out_end], style=LAYER_STYLE.get(r.layer, "bold"))
+        body.append(f"[{i}]", style="dim")
+        pos = r.out_end
+    body.append(d.text[pos:])
+    out: list[Any] = [head, Panel(body, title="redacted text", title_align="left")]
+    if d.redactions:
+        table = Table(
+            title="redactions (original shown only where your level allows)", title_justify="left"
+        )
+        for col in ("#", "layer", "kind", "reason", "original", "now reads"):
+            table.add_column(col)
+        for i, r in enumerate(d.redactions):
+            original = d.originals.get(i)
+            shown = (
+                Text(original)
+                if original is not None
+                else Text(f"not shown ({r.level or 'public'})", style="italic")
+            )
+            table.add_row(
+                str(i),
+                Text(", ".join(r.layers), style=LAYER_STYLE.get(r.layer, "")),
+                r.kind,
+                Text(r.reason),
+                shown,
+                Text(r.replacement),
+            )
+        out.append(table)
+    if d.unredactions:
+        rel = Text("RELEASED BY HAND (check these):\n", style="bold red")
+        for m in d.unredactions:
+            snippet = d.source[m.start : m.end] if d.source is not None else "(not shown)"
+            rel.append(f"  {snippet!r} by {m.by}: {m.reason}\n")
+        out.append(rel)
+    for reviewer, reason in reasons:
+        out.append(Text(f"rejected by {reviewer}: {reason}", style="red"))
+    return out

@@ -21,6 +21,9 @@ class RolePolicy(_Strict):
     reads: list[Name]
     writes_cases: bool = False
     manages_people: bool = False
+    drafts: bool = False  # may build redacted drafts
+    reviews: bool = False  # may approve or reject drafts
+    publishes: bool = False  # may read approved public text
 
 
 class FieldPolicy(_Strict):
@@ -33,6 +36,10 @@ class SearchPolicy(_Strict):
     names: list[Name] = Field(default_factory=list)
 
 
+class ReviewPolicy(_Strict):
+    approvals_required: int = Field(default=1, ge=1, le=10)
+
+
 class Policy(_Strict):
     format: int
     name: Name
@@ -41,6 +48,7 @@ class Policy(_Strict):
     roles: dict[Name, RolePolicy]
     fields: dict[Name, FieldPolicy]
     search: SearchPolicy = Field(default_factory=SearchPolicy)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
@@ -67,6 +75,13 @@ class Policy(_Strict):
         if self.fields["case_id"].level != self.levels[0]:
             # case ids are row keys in the database, so they are never encrypted per field
             raise ValueError(f"field 'case_id' must be at the lowest level {self.levels[0]!r}")
+        for role, rp in self.roles.items():
+            if rp.drafts and self.levels[0] not in rp.reads:
+                raise ValueError(f"role {role!r} drafts, so it must read {self.levels[0]!r}")
+        if any(rp.drafts for rp in self.roles.values()) and not any(
+            rp.reviews for rp in self.roles.values()
+        ):
+            raise ValueError("roles draft but no role reviews")
         for fname in self.search.names:
             if fname not in self.fields:
                 raise ValueError(f"search names an unknown field {fname!r}")
@@ -109,6 +124,30 @@ class Policy(_Strict):
         if not self.search.names:
             return self.levels[0]
         return max((self.level_of(f) for f in self.search.names), key=self.rank)
+
+    def can_draft(self, role: str) -> bool:
+        rp = self.roles.get(role)
+        return bool(rp and rp.drafts)
+
+    def can_review(self, role: str) -> bool:
+        rp = self.roles.get(role)
+        return bool(rp and rp.reviews)
+
+    def can_publish(self, role: str) -> bool:
+        rp = self.roles.get(role)
+        return bool(rp and rp.publishes)
+
+    def holds_extra_key(self, role: str, key: str) -> bool:
+        """Keys beside the level keys: the name-index key (search), the leak-index key (drafts:
+        find protected values in text without reading them) and the publication key (redacted
+        drafts and approved text)."""
+        if key == "names":
+            return bool(self.search.names) and self.can_read(role, self.search_level())
+        if key == "leaks":
+            return self.can_draft(role) or self.can_review(role)
+        if key == "publication":
+            return self.can_draft(role) or self.can_review(role) or self.can_publish(role)
+        return False
 
     def roles_reading(self, level: str) -> list[str]:
         return [r for r in self.roles if self.can_read(r, level)]

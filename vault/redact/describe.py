@@ -15,20 +15,41 @@ WITHHELD = {"en": "[withheld]", "fr": "[masqué]", "de": "[geschwärzt]"}
 NAME_WITHHELD = {"en": "[name withheld]", "fr": "[nom masqué]", "de": "[Name geschwärzt]"}
 
 LABELS = {
-    "en": {"status": "Status", "detained_on": "Detained", "charges": "Charges",
-           "sentence": "Sentence", "case": "Case"},
-    "fr": {"status": "Situation", "detained_on": "Arrêté(e)", "charges": "Chefs d'accusation",
-           "sentence": "Peine", "case": "Dossier"},
-    "de": {"status": "Status", "detained_on": "Festgenommen", "charges": "Anklage",
-           "sentence": "Urteil", "case": "Fall"},
+    "en": {
+        "status": "Status",
+        "detained_on": "Detained",
+        "charges": "Charges",
+        "sentence": "Sentence",
+        "case": "Case",
+    },
+    "fr": {
+        "status": "Situation",
+        "detained_on": "Arrêté(e)",
+        "charges": "Chefs d'accusation",
+        "sentence": "Peine",
+        "case": "Dossier",
+    },
+    "de": {
+        "status": "Status",
+        "detained_on": "Festgenommen",
+        "charges": "Anklage",
+        "sentence": "Urteil",
+        "case": "Fall",
+    },
 }
 
 STATUS = {
     "missing": {"en": "missing", "fr": "disparu(e)", "de": "verschwunden"},
-    "detained_camp": {"en": "detained in a camp", "fr": "détenu(e) dans un camp",
-                      "de": "in einem Lager inhaftiert"},
-    "detained_prison": {"en": "detained in prison", "fr": "détenu(e) en prison",
-                        "de": "im Gefängnis inhaftiert"},
+    "detained_camp": {
+        "en": "detained in a camp",
+        "fr": "détenu(e) dans un camp",
+        "de": "in einem Lager inhaftiert",
+    },
+    "detained_prison": {
+        "en": "detained in prison",
+        "fr": "détenu(e) en prison",
+        "de": "im Gefängnis inhaftiert",
+    },
     "sentenced": {"en": "sentenced", "fr": "condamné(e)", "de": "verurteilt"},
     "released": {"en": "released", "fr": "libéré(e)", "de": "freigelassen"},
     "deceased": {"en": "deceased", "fr": "décédé(e)", "de": "verstorben"},
@@ -37,12 +58,21 @@ STATUS = {
 
 # ethnicity -> lang -> (masculine, feminine) adjective
 ETHNICITY = {
-    "uyghur": {"en": ("Uyghur", "Uyghur"), "fr": ("ouïghour", "ouïghoure"),
-               "de": ("uigurischer", "uigurische")},
-    "kazakh": {"en": ("Kazakh", "Kazakh"), "fr": ("kazakh", "kazakhe"),
-               "de": ("kasachischer", "kasachische")},
-    "kyrgyz": {"en": ("Kyrgyz", "Kyrgyz"), "fr": ("kirghiz", "kirghize"),
-               "de": ("kirgisischer", "kirgisische")},
+    "uyghur": {
+        "en": ("Uyghur", "Uyghur"),
+        "fr": ("ouïghour", "ouïghoure"),
+        "de": ("uigurischer", "uigurische"),
+    },
+    "kazakh": {
+        "en": ("Kazakh", "Kazakh"),
+        "fr": ("kazakh", "kazakhe"),
+        "de": ("kasachischer", "kasachische"),
+    },
+    "kyrgyz": {
+        "en": ("Kyrgyz", "Kyrgyz"),
+        "fr": ("kirghiz", "kirghize"),
+        "de": ("kirgisischer", "kirgisische"),
+    },
 }
 
 # occupation -> lang -> (masculine, feminine)
@@ -51,16 +81,20 @@ OCCUPATION = {
     "farmer": {"fr": ("agriculteur", "agricultrice"), "de": ("Landwirt", "Landwirtin")},
     "shopkeeper": {"fr": ("commerçant", "commerçante"), "de": ("Ladenbesitzer", "Ladenbesitzerin")},
     "doctor": {"fr": ("médecin", "médecin"), "de": ("Arzt", "Ärztin")},
-    "truck driver": {"fr": ("chauffeur routier", "chauffeuse routière"),
-                     "de": ("Lkw-Fahrer", "Lkw-Fahrerin")},
+    "truck driver": {
+        "fr": ("chauffeur routier", "chauffeuse routière"),
+        "de": ("Lkw-Fahrer", "Lkw-Fahrerin"),
+    },
     "poet": {"fr": ("poète", "poétesse"), "de": ("Dichter", "Dichterin")},
     "student": {"fr": ("étudiant", "étudiante"), "de": ("Student", "Studentin")},
     "engineer": {"fr": ("ingénieur", "ingénieure"), "de": ("Ingenieur", "Ingenieurin")},
     "trader": {"fr": ("négociant", "négociante"), "de": ("Händler", "Händlerin")},
     "nurse": {"fr": ("infirmier", "infirmière"), "de": ("Krankenpfleger", "Krankenpflegerin")},
     "tailor": {"fr": ("tailleur", "couturière"), "de": ("Schneider", "Schneiderin")},
-    "retired accountant": {"fr": ("comptable retraité", "comptable retraitée"),
-                           "de": ("Buchhalter im Ruhestand", "Buchhalterin im Ruhestand")},
+    "retired accountant": {
+        "fr": ("comptable retraité", "comptable retraitée"),
+        "de": ("Buchhalter im Ruhestand", "Buchhalterin im Ruhestand"),
+    },
     "musician": {"fr": ("musicien", "musicienne"), "de": ("Musiker", "Musikerin")},
     "herder": {"fr": ("éleveur", "éleveuse"), "de": ("Hirte", "Hirtin")},
 }
@@ -87,8 +121,9 @@ def describe(record: Mapping[str, Any], lang: str, year: int) -> str:
             words.append(f"{age}-year-old")
         if eth_raw:
             words.append(eth[0] if eth else eth_raw)
-        words.append(occ_raw or ("woman" if gender == "female" else "man" if gender == "male"
-                                 else "person"))
+        words.append(
+            occ_raw or ("woman" if gender == "female" else "man" if gender == "male" else "person")
+        )
         text = " ".join(words)
         article = "an" if text[:1].lower() in "aeiou" and not text.startswith("one") else "a"
         out = f"{article} {text}"
@@ -105,8 +140,11 @@ def describe(record: Mapping[str, Any], lang: str, year: int) -> str:
         if occ_raw:
             out += ", " + (_gendered(occ, gender) if occ else occ_raw)
         if region:
-            out += f", originaire d'{region}" if region[:1].lower() in "aeiouy" else (
-                f", originaire de {region}")
+            out += (
+                f", originaire d'{region}"
+                if region[:1].lower() in "aeiouy"
+                else (f", originaire de {region}")
+            )
         return out
     if lang == "de":
         female = gender == "female"
@@ -117,7 +155,8 @@ def describe(record: Mapping[str, Any], lang: str, year: int) -> str:
         if eth_raw:
             parts.append(_gendered(eth, gender) if eth else eth_raw)
         noun = (_gendered(occ, gender) if occ else occ_raw) or (
-            "Frau" if female else "Mann" if gender == "male" else "Person")
+            "Frau" if female else "Mann" if gender == "male" else "Person"
+        )
         parts.append(noun)
         out = " ".join(parts)
         return out + (f" aus {region}" if region else "")

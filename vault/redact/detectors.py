@@ -85,18 +85,25 @@ _PASSPORT_CONTEXT = re.compile(
 
 
 def passports(text: str) -> list[Finding]:
-    out = [Finding(m.start(), m.end(), "passport", "passport number")
-           for m in _PASSPORT.finditer(text)]
+    out = [
+        Finding(m.start(), m.end(), "passport", "passport number") for m in _PASSPORT.finditer(text)
+    ]
     for m in _PASSPORT_CONTEXT.finditer(text):
         if any(c.isdigit() for c in m.group(1)):
-            out.append(Finding(m.start(1), m.end(1), "passport", "passport number (after the word)"))
+            out.append(
+                Finding(m.start(1), m.end(1), "passport", "passport number (after the word)")
+            )
     return out
 
 
-_DEC = re.compile(r"(?<![\d.])([-+]?\d{1,2}\.\d{3,})\s*°?\s*([NS])?\s*[,;/ ]\s*([-+]?\d{1,3}\.\d{3,})"
-                  r"\s*°?\s*([EW])?(?![\d.])")
-_DMS = re.compile(r"\d{1,3}\s*°\s*\d{1,2}\s*[′']\s*(?:\d{1,2}(?:\.\d+)?\s*[″\"])?\s*[NSEW]"
-                  r"(?:[\s,]+\d{1,3}\s*°\s*\d{1,2}\s*[′']\s*(?:\d{1,2}(?:\.\d+)?\s*[″\"])?\s*[NSEW])?")
+_DEC = re.compile(
+    r"(?<![\d.])([-+]?\d{1,2}\.\d{3,})\s*°?\s*([NS])?\s*[,;/ ]\s*([-+]?\d{1,3}\.\d{3,})"
+    r"\s*°?\s*([EW])?(?![\d.])"
+)
+_DMS = re.compile(
+    r"\d{1,3}\s*°\s*\d{1,2}\s*[′']\s*(?:\d{1,2}(?:\.\d+)?\s*[″\"])?\s*[NSEW]"
+    r"(?:[\s,]+\d{1,3}\s*°\s*\d{1,2}\s*[′']\s*(?:\d{1,2}(?:\.\d+)?\s*[″\"])?\s*[NSEW])?"
+)
 
 
 def gps(text: str) -> list[Finding]:
@@ -115,19 +122,24 @@ _MONTH_WORDS = (
     "Januar|Februar|März|Juni|Juli|Oktober|Dezember"
 )
 _DATE = (
-    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\.?\s+(?:" + _MONTH_WORDS
-    + r")\s+\d{4}|(?:" + _MONTH_WORDS + r")\s+\d{1,2},?\s+\d{4})"
+    r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{1,2}\.?\s+(?:"
+    + _MONTH_WORDS
+    + r")\s+\d{4}|(?:"
+    + _MONTH_WORDS
+    + r")\s+\d{1,2},?\s+\d{4})"
 )
 _DOB = re.compile(
     r"(?i)(?:\bborn\b(?:\s+on)?|\bdate of birth\b|\bDOB\b|\bd\.o\.b\.|\bnée?\b(?:\s+le)?|"
-    r"\bdate de naissance\b|\bgeboren\b(?:\s+am)?|\bGeburtsdatum\b|\bgeb\.)\s*[:,]?\s*(" + _DATE
+    r"\bdate de naissance\b|\bgeboren\b(?:\s+am)?|\bGeburtsdatum\b|\bgeb\.)\s*[:,]?\s*("
+    + _DATE
     + r")"
 )
 
 
 def dates_of_birth(text: str) -> list[Finding]:
-    return [Finding(m.start(1), m.end(1), "date_of_birth", "date of birth")
-            for m in _DOB.finditer(text)]
+    return [
+        Finding(m.start(1), m.end(1), "date_of_birth", "date of birth") for m in _DOB.finditer(text)
+    ]
 
 
 _SOCIAL = re.compile(
@@ -135,15 +147,21 @@ _SOCIAL = re.compile(
     r"|t\.me|telegram\.me|vk\.com|tiktok\.com|weibo\.com|douyin\.com|youtube\.com|linkedin\.com/in"
     r"|github\.com)/@?[\w.\-]{2,}[^\s)]*"
 )
-_HANDLE_URL = re.compile(r"(?i)https?://[^\s)]+/(?:@[\w.\-]+|(?:user|u|profile|people)/[\w.\-]+)"
-                         r"[^\s)]*|https?://[^\s)]*[?&](?:id|user|uid)=[\w.\-]+[^\s)]*")
+_HANDLE_URL = re.compile(
+    r"(?i)https?://[^\s)]+/(?:@[\w.\-]+|(?:user|u|profile|people)/[\w.\-]+)"
+    r"[^\s)]*|https?://[^\s)]*[?&](?:id|user|uid)=[\w.\-]+[^\s)]*"
+)
 
 
 def personal_urls(text: str) -> list[Finding]:
-    out = [Finding(m.start(), m.end(), "url", "URL with a personal handle")
-           for m in _SOCIAL.finditer(text)]
-    out += [Finding(m.start(), m.end(), "url", "URL with a personal handle")
-            for m in _HANDLE_URL.finditer(text)]
+    out = [
+        Finding(m.start(), m.end(), "url", "URL with a personal handle")
+        for m in _SOCIAL.finditer(text)
+    ]
+    out += [
+        Finding(m.start(), m.end(), "url", "URL with a personal handle")
+        for m in _HANDLE_URL.finditer(text)
+    ]
     return out
 
 

@@ -40,15 +40,31 @@ class Redaction:
         return self.layers[0]
 
     def to_json(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "out_start": self.out_start,
-                "out_end": self.out_end, "layers": list(self.layers), "kind": self.kind,
-                "reason": self.reason, "replacement": self.replacement, "level": self.level}
+        return {
+            "start": self.start,
+            "end": self.end,
+            "out_start": self.out_start,
+            "out_end": self.out_end,
+            "layers": list(self.layers),
+            "kind": self.kind,
+            "reason": self.reason,
+            "replacement": self.replacement,
+            "level": self.level,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Redaction:
-        return cls(int(data["start"]), int(data["end"]), int(data["out_start"]),
-                   int(data["out_end"]), tuple(data["layers"]), str(data["kind"]),
-                   str(data["reason"]), str(data["replacement"]), data.get("level"))
+        return cls(
+            int(data["start"]),
+            int(data["end"]),
+            int(data["out_start"]),
+            int(data["out_end"]),
+            tuple(data["layers"]),
+            str(data["kind"]),
+            str(data["reason"]),
+            str(data["replacement"]),
+            data.get("level"),
+        )
 
 
 @dataclass(frozen=True)
@@ -94,8 +110,19 @@ def apply(source: str, spans: Sequence[_Span]) -> RedactionResult:
         out.append(chunk)
         length += len(chunk)
         out.append(lead.replacement)
-        reds.append(Redaction(start, end, length, length + len(lead.replacement), layers,
-                              lead.kind, lead.reason, lead.replacement, level))
+        reds.append(
+            Redaction(
+                start,
+                end,
+                length,
+                length + len(lead.replacement),
+                layers,
+                lead.kind,
+                lead.reason,
+                lead.replacement,
+                level,
+            )
+        )
         length += len(lead.replacement)
         pos = end
     out.append(source[pos:])
@@ -116,22 +143,43 @@ def redact(
     known: KnownValues,
     subject_names: KnownValues | None = None,
     extra: Sequence[tuple[int, int, str]] = (),
+    keep: Sequence[tuple[int, int]] = (),
 ) -> RedactionResult:
     """Find and replace. ``subject_names`` are the person's own names when they did not consent
     to publication (replaced by "[name withheld]"); ``extra`` are manual redactions
-    (start, end, reason)."""
+    (start, end, reason); ``keep`` are spans a person released by hand (with a reason kept
+    elsewhere): automatic findings overlapping them are dropped."""
     withheld = d.WITHHELD[lang]
     spans: list[_Span] = []
     if subject_names is not None:
-        spans += [_Span(h.start, h.end, "consent", "name", "no recorded consent to publish the "
-                        "name", d.NAME_WITHHELD[lang], h.info.level)
-                  for h in find_known(text, subject_names)]
-    spans += [_Span(_widen(text, h.start, h.info.kind), h.end, "known-entity", h.info.kind,
-                    f"a protected {h.info.kind.replace('_', ' ')} held in the vault",
-                    withheld, h.info.level)
-              for h in find_known(text, known)]
-    spans += [_Span(f.start, f.end, "pattern", f.kind, f.reason, withheld, None)
-              for f in detect(text)]
+        spans += [
+            _Span(
+                h.start,
+                h.end,
+                "consent",
+                "name",
+                "no recorded consent to publish the name",
+                d.NAME_WITHHELD[lang],
+                h.info.level,
+            )
+            for h in find_known(text, subject_names)
+        ]
+    spans += [
+        _Span(
+            _widen(text, h.start, h.info.kind),
+            h.end,
+            "known-entity",
+            h.info.kind,
+            f"a protected {h.info.kind.replace('_', ' ')} held in the vault",
+            withheld,
+            h.info.level,
+        )
+        for h in find_known(text, known)
+    ]
+    spans += [
+        _Span(f.start, f.end, "pattern", f.kind, f.reason, withheld, None) for f in detect(text)
+    ]
+    spans = [s for s in spans if not any(s.start < b and a < s.end for a, b in keep)]
     spans += [_Span(a, b, "manual", "manual", reason, withheld, None) for a, b, reason in extra]
     return apply(text, spans)
 
@@ -145,8 +193,11 @@ def case_source(public: Mapping[str, Any], lang: str, *, consent: bool, year: in
     """The text of a case draft, from public fields only. Without consent the heading is a
     description of the person, never their name."""
     labels = d.LABELS[lang]
-    heading = str(public["full_name"]) if consent and public.get("full_name") else (
-        d.describe(public, lang, year))
+    heading = (
+        str(public["full_name"])
+        if consent and public.get("full_name")
+        else (d.describe(public, lang, year))
+    )
     lines = [f"{labels['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"]
     for f in CASE_FIELDS:
         value = public.get(f)
@@ -161,8 +212,7 @@ def case_source(public: Mapping[str, Any], lang: str, *, consent: bool, year: in
     return "\n".join(lines) + "\n"
 
 
-def action_source(action: Mapping[str, Any], people: Sequence[tuple[str, str]],
-                  lang: str) -> str:
+def action_source(action: Mapping[str, Any], people: Sequence[tuple[str, str]], lang: str) -> str:
     """An Urgent Action's text in one language, then one line per person: (heading, status)."""
     lines = [f"{action['action_id']}: {action['title']}", "", str(action["texts"].get(lang, ""))]
     if people:

@@ -65,12 +65,48 @@ class TermSet:
 
 
 _MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"],
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-           "September", "Oktober", "November", "Dezember"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "de": [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
 }
 
 
@@ -80,8 +116,13 @@ def date_spellings(iso: str) -> list[str]:
     if not m:
         return [iso]
     y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
-    out = [iso, f"{d:02d}.{mo:02d}.{y}", f"{d}.{mo}.{y}", f"{d:02d}/{mo:02d}/{y}",
-           f"{mo:02d}/{d:02d}/{y}"]
+    out = [
+        iso,
+        f"{d:02d}.{mo:02d}.{y}",
+        f"{d}.{mo}.{y}",
+        f"{d:02d}/{mo:02d}/{y}",
+        f"{mo:02d}/{d:02d}/{y}",
+    ]
     for lang, names in _MONTHS.items():
         month = names[mo - 1]
         out += [f"{d} {month} {y}", f"{d}. {month} {y}"]
@@ -230,19 +271,19 @@ PROTECTED_PARTS: dict[str, list[tuple[str | None, str]]] = {
 
 
 def protected_values(
-    record: Mapping[str, Any], level_of: Mapping[str, str], lowest: str, *,
-    name_is_public: bool
+    record: Mapping[str, Any], level_of: Mapping[str, str], lowest: str, *, name_is_public: bool
 ) -> list[tuple[str, EntityInfo]]:
-    """(value, info) for every protected value of one case. ``full_name`` counts only when the
-    person has not consented to publication."""
+    """(value, info) for every protected value of one case. The person's own names
+    (``full_name`` and ``name_variants``) count only when they have not consented to
+    publication."""
     out: list[tuple[str, EntityInfo]] = []
     for fname, parts in PROTECTED_PARTS.items():
         if fname not in record or fname not in level_of:
             continue
         level = level_of[fname]
-        if fname == "full_name":
+        if fname in ("full_name", "name_variants"):
             if name_is_public:
-                continue
+                continue  # consent to publish the name covers it in every script
         elif level == lowest:
             continue
         value = record[fname]
@@ -251,8 +292,11 @@ def protected_values(
             for key, kind in parts:
                 raw = item.get(key) if key and isinstance(item, dict) else item
                 if isinstance(raw, str) and raw.strip():
-                    kind_here = "phone" if kind == "phone" and _looks_like_phone(raw) else (
-                        "name" if kind == "phone" else kind)
+                    kind_here = (
+                        "phone"
+                        if kind == "phone" and _looks_like_phone(raw)
+                        else ("name" if kind == "phone" else kind)
+                    )
                     out.append((raw, EntityInfo(kind_here, level)))
     return out
 

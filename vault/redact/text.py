@@ -89,8 +89,9 @@ def skeleton(text: str) -> Skeleton:
         if cjk:
             close()
     close()
-    return Skeleton("".join(chars), tuple(start), tuple(end), tuple(wstart), tuple(wend),
-                    tuple(tokens))
+    return Skeleton(
+        "".join(chars), tuple(start), tuple(end), tuple(wstart), tuple(wend), tuple(tokens)
+    )
 
 
 def sorted_tokens(text: str) -> str:

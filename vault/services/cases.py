@@ -26,6 +26,7 @@ from vault.errors import (
 )
 from vault.models.names import query_terms, search_terms
 from vault.services.clock import now
+from vault.services.leaks import hashed_case_terms
 from vault.services.session import NAME_INDEX, Vault
 from vault.store import CaseVersionRow
 
@@ -123,6 +124,8 @@ def _name_terms(v: Vault, values: Mapping[str, Any]) -> set[bytes]:
 class PreparedVersion:
     row: CaseVersionRow
     index_terms: set[bytes]
+    leak_terms: list[tuple[bytes, str, str]]
+    leak_lengths: set[int]
 
 
 def prepare_version(
@@ -139,7 +142,8 @@ def prepare_version(
     }
     body, sig = seal_record(header, sealed_values, v.current_level_keys(), v.identity)
     row = CaseVersionRow(case_id, version, v.user, created, body, sig)
-    return PreparedVersion(row, _name_terms(v, values))
+    leak_terms, leak_lengths = hashed_case_terms(v, values)
+    return PreparedVersion(row, _name_terms(v, values), leak_terms, leak_lengths)
 
 
 def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
@@ -149,6 +153,7 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
     v.store.insert_case_versions([p.row for p in batch])
     for p in batch:
         v.store.replace_index_terms(p.row.case_id, NAME_INDEX, p.index_terms)
+        v.store.replace_leak_terms(p.row.case_id, p.leak_terms, p.leak_lengths)
     return len(batch)
 
 

@@ -60,6 +60,8 @@ from vault.store import KeyWrapRow, MemberRow, SqlCipherStore
 
 PassphraseSource = Callable[[str], Passphrase]
 NAME_INDEX = "names"
+#: Keys besides the level keys; who holds each is Policy.holds_extra_key.
+EXTRA_KEYS = ("names", "leaks", "publication")
 MEMBER_FORMAT = "casevault-member-v1"
 
 
@@ -437,24 +439,29 @@ class Vault:
 
     def index_key(self) -> SecretBytes | None:
         """The name-index key, or None when this role may not search names."""
-        if not self.policy.can_read(self.role, self.policy.search_level()):
+        return self.extra_key(NAME_INDEX)
+
+    def extra_key(self, name: str) -> SecretBytes | None:
+        """A key beside the level keys (see EXTRA_KEYS), or None when this role does not hold
+        it (or it has not reached this person yet)."""
+        if not self.policy.holds_extra_key(self.role, name):
             return None
-        epoch = self._epoch("index", NAME_INDEX)
-        key = self._index_keys.get((NAME_INDEX, epoch))
+        epoch = self._epoch("index", name)
+        key = self._index_keys.get((name, epoch))
         if key is not None:
             return key
         role_epoch = self._epoch("role", self.role)
         rk = self._role_key(self.role, role_epoch)
-        row = self.store.key_wrap("index", NAME_INDEX, epoch, f"{self.role}@{role_epoch}")
+        row = self.store.key_wrap("index", name, epoch, f"{self.role}@{role_epoch}")
         if rk is None or row is None:
             return None
         key = unwrap_key(
             rk,
             row.wrapped,
-            h.index_key_ad(self.vault_id, NAME_INDEX, epoch, self.role, role_epoch),
-            "name index key",
+            h.index_key_ad(self.vault_id, name, epoch, self.role, role_epoch),
+            f"{name} key",
         )
-        self._index_keys[(NAME_INDEX, epoch)] = key
+        self._index_keys[(name, epoch)] = key
         return key
 
     def _after_unlock(self) -> None:
@@ -516,7 +523,7 @@ class Vault:
             records.append(
                 Record(
                     "key.create",
-                    details={"keys": ",".join([*policy.levels, NAME_INDEX]), "epoch": 1},
+                    details={"keys": ",".join([*policy.levels, *EXTRA_KEYS]), "epoch": 1},
                 )
             )
         keys: dict[tuple[str, int], SecretBytes | None] = {}
@@ -550,25 +557,27 @@ class Vault:
             lepoch = self._epoch("level", level)
             if (level, lepoch) not in self._level_keys and self.level_key(level, lepoch) is None:
                 return False
-        if self.policy.can_read(role, self.policy.search_level()) and self.policy.search.names:
-            iepoch = self._epoch("index", NAME_INDEX)
-            if (NAME_INDEX, iepoch) not in self._index_keys and self.index_key() is None:
-                return False
+        for name in EXTRA_KEYS:
+            if self.policy.holds_extra_key(role, name):
+                iepoch = self._epoch("index", name)
+                if (name, iepoch) not in self._index_keys and self.extra_key(name) is None:
+                    return False
         return True
 
     def _ensure_level_keys(self) -> bool:
-        """First writer: create every level key and the name-index key (epoch 1). Returns
-        whether it created them."""
+        """First writer: create every level key and the extra keys (epoch 1). Returns whether it
+        created them."""
         if self.store.key_wraps("level"):
             return False
         for level in self.policy.levels:
             self._level_keys[(level, self._epoch("level", level))] = new_key()
-        self._index_keys[(NAME_INDEX, self._epoch("index", NAME_INDEX))] = new_key()
+        for name in EXTRA_KEYS:
+            self._index_keys[(name, self._epoch("index", name))] = new_key()
         return True
 
     def _create_role_key(self, role: str, epoch: int) -> SecretBytes:
-        """A new role key, with every level key (and the index key) that role may read wrapped
-        under it. The caller must hold those level keys."""
+        """A new role key, with every level key and extra key that role holds wrapped under it.
+        The caller must hold those keys."""
         rk = new_key()
         rows: list[KeyWrapRow] = []
         holder = f"{role}@{epoch}"
@@ -586,20 +595,14 @@ class Vault:
                     wrap_key(rk, lk, h.level_key_ad(self.vault_id, level, lepoch, role, epoch)),
                 )
             )
-        if self.policy.can_read(role, self.policy.search_level()):
-            iepoch = self._epoch("index", NAME_INDEX)
-            ik = self._index_keys.get((NAME_INDEX, iepoch)) or self.index_key()
-            if ik is not None:
-                rows.append(
-                    KeyWrapRow(
-                        "index",
-                        NAME_INDEX,
-                        iepoch,
-                        holder,
-                        wrap_key(
-                            rk, ik, h.index_key_ad(self.vault_id, NAME_INDEX, iepoch, role, epoch)
-                        ),
-                    )
-                )
+        for name in EXTRA_KEYS:
+            if not self.policy.holds_extra_key(role, name):
+                continue
+            iepoch = self._epoch("index", name)
+            ik = self._index_keys.get((name, iepoch)) or self.extra_key(name)
+            if ik is None:
+                raise AccessDeniedError(f"cannot create the {role} key without the {name} key")
+            ad = h.index_key_ad(self.vault_id, name, iepoch, role, epoch)
+            rows.append(KeyWrapRow("index", name, iepoch, holder, wrap_key(rk, ik, ad)))
         self.store.put_key_wraps(rows)
         return rk

@@ -61,6 +61,29 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
+class DraftRow:
+    draft_id: str
+    version: int
+    subject: str
+    lang: str
+    author: str
+    created_at: str
+    body: bytes  # a sealed, signed record (kind "draft")
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    draft_id: str
+    version: int
+    reviewer: str
+    verdict: str  # "approve" or "reject"
+    created_at: str
+    body: bytes  # canonical JSON the reviewer signed (+ a sealed reason for a rejection)
+    signature: bytes
+
+
+@dataclass(frozen=True)
 class ActionRow:
     action_id: str
     version: int
@@ -125,6 +148,19 @@ class Store(Protocol):
     def audit_heads(self) -> Iterator[tuple[int, str]]: ...
     def latest_audit_head(self) -> tuple[int, str] | None: ...
     def count_case_versions(self) -> int: ...
+
+    # leak index and reviews
+    def replace_leak_terms(
+        self, case_id: str, rows: Iterable[tuple[bytes, str, str]], lengths: Iterable[int]
+    ) -> None: ...
+    def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]: ...
+    def leak_lengths(self) -> set[int]: ...
+    def put_draft(self, row: DraftRow) -> None: ...
+    def draft(self, draft_id: str, version: int | None = None) -> DraftRow | None: ...
+    def drafts(self) -> list[DraftRow]: ...
+    def count_drafts(self) -> int: ...
+    def put_review(self, row: ReviewRow) -> None: ...
+    def reviews(self, draft_id: str, version: int) -> list[ReviewRow]: ...
 
     # actions
     def put_action(self, row: ActionRow) -> None: ...

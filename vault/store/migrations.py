@@ -86,4 +86,39 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0003_review",
+        """
+        CREATE TABLE leak_terms (
+            term BLOB NOT NULL,
+            case_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            level TEXT NOT NULL,
+            PRIMARY KEY (term, case_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX leak_terms_by_case ON leak_terms (case_id);
+        CREATE TABLE leak_lengths (length INTEGER PRIMARY KEY);
+        CREATE TABLE drafts (
+            draft_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            PRIMARY KEY (draft_id, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE reviews (
+            draft_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            reviewer TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            PRIMARY KEY (draft_id, version, reviewer, verdict)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]

@@ -21,7 +21,15 @@ import sqlcipher3
 
 from vault.errors import ConflictError, StoreError
 from vault.models.secret import SecretBytes
-from vault.store.interface import ActionRow, AuditRow, CaseVersionRow, KeyWrapRow, MemberRow
+from vault.store.interface import (
+    ActionRow,
+    AuditRow,
+    CaseVersionRow,
+    DraftRow,
+    KeyWrapRow,
+    MemberRow,
+    ReviewRow,
+)
 from vault.store.migrations import MIGRATIONS
 
 _PLAINTEXT_HEADER = b"SQLite format 3\x00"
@@ -418,6 +426,109 @@ class SqlCipherStore:
 
     def count_case_versions(self) -> int:
         return int(self._one("SELECT count(*) FROM case_versions", ())[0])
+
+    # --- leak index ------------------------------------------------------------------------------
+
+    def replace_leak_terms(
+        self, case_id: str, rows: Iterable[tuple[bytes, str, str]], lengths: Iterable[int]
+    ) -> None:
+        self._conn.execute("DELETE FROM leak_terms WHERE case_id = ?", (case_id,))
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO leak_terms(term, case_id, kind, level) VALUES (?,?,?,?)",
+            [(t, case_id, kind, level) for t, kind, level in rows],
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO leak_lengths(length) VALUES (?)", [(n,) for n in lengths]
+        )
+
+    def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
+        out: dict[bytes, tuple[str, str]] = {}
+        for i in range(0, len(terms), 500):
+            chunk = list(terms[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            cur = self._conn.execute(
+                # only "?" placeholders are joined in; every value is a bound parameter
+                "SELECT term, kind, level FROM leak_terms WHERE term IN (" + marks + ")",  # noqa: S608
+                chunk,
+            )
+            for r in cur:
+                out[bytes(r[0])] = (r[1], r[2])
+        return out
+
+    def leak_lengths(self) -> set[int]:
+        return {int(r[0]) for r in self._conn.execute("SELECT length FROM leak_lengths")}
+
+    # --- drafts and reviews --------------------------------------------------------------------
+
+    _DRAFT_COLS = "SELECT draft_id, version, subject, lang, author, created_at, body, signature"
+
+    @staticmethod
+    def _draft(r: Any) -> DraftRow:
+        return DraftRow(r[0], int(r[1]), r[2], r[3], r[4], r[5], bytes(r[6]), bytes(r[7]))
+
+    def put_draft(self, row: DraftRow) -> None:
+        self._exec(
+            "INSERT INTO drafts(draft_id, version, subject, lang, author, created_at, body, "
+            "signature) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                row.draft_id,
+                row.version,
+                row.subject,
+                row.lang,
+                row.author,
+                row.created_at,
+                row.body,
+                row.signature,
+            ),
+        )
+
+    def draft(self, draft_id: str, version: int | None = None) -> DraftRow | None:
+        if version is None:
+            r = self._one(
+                self._DRAFT_COLS + " FROM drafts WHERE draft_id = ? ORDER BY version DESC LIMIT 1",
+                (draft_id,),
+            )
+        else:
+            r = self._one(
+                self._DRAFT_COLS + " FROM drafts WHERE draft_id = ? AND version = ?",
+                (draft_id, version),
+            )
+        return self._draft(r) if r else None
+
+    def drafts(self) -> list[DraftRow]:
+        """The latest version of every draft."""
+        cur = self._conn.execute(
+            "SELECT draft_id, version, subject, lang, author, created_at, body, signature "
+            "FROM drafts d WHERE version = (SELECT max(version) FROM drafts "
+            "WHERE draft_id = d.draft_id) ORDER BY draft_id"
+        )
+        return [self._draft(r) for r in cur]
+
+    def count_drafts(self) -> int:
+        return int(self._one("SELECT count(DISTINCT draft_id) FROM drafts", ())[0])
+
+    def put_review(self, row: ReviewRow) -> None:
+        self._exec(
+            "INSERT INTO reviews(draft_id, version, reviewer, verdict, created_at, body, "
+            "signature) VALUES (?,?,?,?,?,?,?)",
+            (
+                row.draft_id,
+                row.version,
+                row.reviewer,
+                row.verdict,
+                row.created_at,
+                row.body,
+                row.signature,
+            ),
+        )
+
+    def reviews(self, draft_id: str, version: int) -> list[ReviewRow]:
+        cur = self._conn.execute(
+            "SELECT draft_id, version, reviewer, verdict, created_at, body, signature FROM "
+            "reviews WHERE draft_id = ? AND version = ? ORDER BY created_at",
+            (draft_id, version),
+        )
+        return [ReviewRow(r[0], int(r[1]), r[2], r[3], r[4], bytes(r[5]), bytes(r[6])) for r in cur]
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -1,0 +1,573 @@
+"""Drafts and their review: build a redacted public version, edit it by hand, approve, reject.
+
+A draft is a sealed, signed record (kind "draft"): the redacted text and the list of redactions
+under the publication key (drafters, reviewers, publishers), the unredacted source under the
+lowest level key, and each redacted original under the key of the level it came from — so a
+reviewer sees an original only where their level allows. An approval is the reviewer's Ed25519
+signature over the exact text's hash, the case versions and the policy digest; it is valid only
+while those case versions are still current (any edit of a case voids it, visibly). The author
+of a draft never approves it (two-person rule); the policy sets how many approvals are needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from vault.audit.log import Record
+from vault.crypto import (
+    canonical_json,
+    context,
+    hash_bytes,
+    open_sealed,
+    seal,
+    verify_signature,
+)
+from vault.crypto.records import LevelKey, RecordHeader, open_record, seal_record
+from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
+from vault.redact import describe as d
+from vault.redact.engine import Redaction, RedactionResult, action_source, case_source, redact
+from vault.redact.entities import EntityInfo, TermSet
+from vault.services import actions as actions_svc
+from vault.services.cases import KIND as CASE_KIND
+from vault.services.clock import now
+from vault.services.leaks import VaultKnownValues, consent_given
+from vault.services.session import Vault
+from vault.store import DraftRow, ReviewRow
+
+KIND = "draft"
+PUBLICATION = "publication"
+APPROVAL_LABEL = "casevault/approval/v1"
+
+
+@dataclass(frozen=True)
+class Manual:
+    start: int
+    end: int
+    reason: str
+    by: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+@dataclass
+class Draft:
+    draft_id: str
+    version: int
+    subject: str
+    lang: str
+    author: str
+    created_at: str
+    text: str
+    redactions: list[Redaction]
+    versions: dict[str, int]
+    policy: str
+    manual_redactions: list[Manual] = field(default_factory=list)
+    unredactions: list[Manual] = field(default_factory=list)
+    source: str | None = None  # None when this person cannot read the lowest level
+    originals: dict[int, str] = field(default_factory=dict)  # only those this person may read
+
+    @property
+    def text_hash(self) -> str:
+        return hash_bytes(self.text.encode("utf-8")).hex()
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str  # pending, approved, void, rejected, stale
+    approvals: list[str]
+    required: int
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def _year() -> int:
+    return dt.datetime.now(dt.UTC).year
+
+
+def _case_values(v: Vault, case_id: str) -> tuple[int, dict[str, Any]]:
+    from vault.services.cases import _open_version
+
+    head = v.store.case_head(case_id)
+    if head is None:
+        raise NotFoundError(f"no case {case_id}")
+    opened = _open_version(v, case_id, head)
+    values = {f: json.loads(b) for f, b in opened.values.items()}
+    values["case_id"] = case_id
+    return head, values
+
+
+def _public(v: Vault, values: dict[str, Any]) -> dict[str, Any]:
+    """The policy layer: only fields at the lowest level ever enter a draft."""
+    lowest = v.policy.levels[0]
+    return {
+        f: val
+        for f, val in values.items()
+        if f in v.policy.fields and v.policy.level_of(f) == lowest
+    }
+
+
+def _subject_names(values: dict[str, Any], into: TermSet) -> None:
+    if consent_given(values):
+        return
+    for value in [values.get("full_name"), *(values.get("name_variants") or [])]:
+        if isinstance(value, str) and value.strip():
+            into.add_value(value, EntityInfo("name", "public"))
+
+
+def _build(
+    v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]
+) -> tuple[str, RedactionResult, dict[str, int]]:
+    names = TermSet()
+    if v.store.case_head(subject) is not None:
+        head, values = _case_values(v, subject)
+        versions = {subject: head}
+        source = case_source(_public(v, values), lang, consent=consent_given(values), year=_year())
+        _subject_names(values, names)
+    else:
+        action = actions_svc.get_action(v, subject)
+        if action is None:
+            raise AccessDeniedError(f"{v.user} ({v.role}) cannot read action {subject}")
+        versions = {}
+        people = []
+        for cid in action.case_ids:
+            head, values = _case_values(v, cid)
+            versions[cid] = head
+            public = _public(v, values)
+            heading = (public.get("full_name") if consent_given(values) else None) or (
+                d.describe(public, lang, _year())
+            )
+            status = d.STATUS.get(str(public.get("status")), {}).get(lang, "")
+            people.append((str(heading), status))
+            _subject_names(values, names)
+        source = action_source(action.model_dump(mode="json"), people, lang)
+    result = redact(
+        source,
+        lang=lang,
+        known=VaultKnownValues(v),
+        subject_names=names,
+        extra=[(m.start, m.end, m.reason) for m in manual],
+        keep=[(m.start, m.end) for m in unredact],
+    )
+    return source, result, versions
+
+
+def _seal(
+    v: Vault,
+    draft_id: str,
+    version: int,
+    subject: str,
+    lang: str,
+    source: str,
+    result: RedactionResult,
+    versions: dict[str, int],
+    manual: list[Manual],
+    unredact: list[Manual],
+) -> DraftRow:
+    pub_key = v.extra_key(PUBLICATION)
+    if pub_key is None:
+        raise AccessDeniedError(f"{v.user} ({v.role}) holds no publication key")
+    level_keys = dict(v.current_level_keys())
+    level_keys[PUBLICATION] = LevelKey(PUBLICATION, 1, pub_key)
+    lowest = v.policy.levels[0]
+    meta = {
+        "subject": subject,
+        "lang": lang,
+        "versions": versions,
+        "policy": v.policy_digest,
+        "redactions": [r.to_json() for r in result.redactions],
+        "manual": [m.to_json() for m in manual],
+        "unredact": [m.to_json() for m in unredact],
+    }
+    fields: dict[str, tuple[str, bytes]] = {
+        "text": (PUBLICATION, result.text.encode("utf-8")),
+        "meta": (PUBLICATION, canonical_json(meta)),
+        "source": (lowest, source.encode("utf-8")),
+    }
+    originals: dict[str, dict[str, str]] = {}
+    for i, r in enumerate(result.redactions):
+        level = r.level if r.level in v.policy.levels else lowest
+        originals.setdefault(level, {})[str(i)] = source[r.start : r.end]
+    for level, items in originals.items():
+        if level not in level_keys:
+            # the drafter cannot read this level: store under the lowest level's key instead
+            # would widen access, so the original is simply not kept
+            continue
+        fields[f"originals.{level}"] = (level, canonical_json(items))
+    created = now()
+    prev = v.store.draft(draft_id, version - 1) if version > 1 else None
+    header = RecordHeader(
+        v.vault_id,
+        KIND,
+        draft_id,
+        version,
+        hash_bytes(prev.body).hex() if prev else "",
+        v.user,
+        created,
+        v.policy_digest,
+    )
+    body, sig = seal_record(header, fields, level_keys, v.identity)
+    return DraftRow(draft_id, version, subject, lang, v.user, created, body, sig)
+
+
+def create_draft(v: Vault, subject: str, lang: str) -> Draft:
+    v.require(v.policy.can_draft(v.role), "create drafts")
+    if lang not in d.LANGS:
+        raise UsageError(f"language must be one of {', '.join(d.LANGS)}")
+    with v.store.write():
+        draft_id = f"D-{v.store.count_drafts() + 1:04d}"
+        source, result, versions = _build(v, subject, lang, [], [])
+        row = _seal(v, draft_id, 1, subject, lang, source, result, versions, [], [])
+        v.store.put_draft(row)
+        v.record(
+            Record(
+                "draft.create",
+                cases=sorted(versions)[:50],
+                details={
+                    "draft": draft_id,
+                    "version": 1,
+                    "subject": subject,
+                    "lang": lang,
+                    "redactions": len(result.redactions),
+                },
+            )
+        )
+        return _open(v, row)
+
+
+def edit_draft(
+    v: Vault,
+    draft_id: str,
+    *,
+    redact_text: str | None = None,
+    unredact: int | None = None,
+    reason: str,
+) -> Draft:
+    """A new version with one more manual redaction (every occurrence of ``redact_text`` in the
+    source) or one redaction undone (needs the right to read its original). A reason is
+    required; un-redactions are shown to the reviewer. Approvals of older versions do not
+    carry over."""
+    v.require(v.policy.can_draft(v.role), "edit drafts")
+    if not reason.strip():
+        raise UsageError("a reason is required")
+    with v.store.write():
+        current = get_draft(v, draft_id)
+        if current.source is None:
+            raise AccessDeniedError(f"{v.user} ({v.role}) cannot read the draft's source")
+        manual = list(current.manual_redactions)
+        undo = list(current.unredactions)
+        if redact_text:
+            start = current.source.find(redact_text)
+            if start < 0:
+                raise UsageError("that text does not occur in the draft's source")
+            while start >= 0:
+                manual.append(Manual(start, start + len(redact_text), reason, v.user))
+                start = current.source.find(redact_text, start + len(redact_text))
+        elif unredact is not None:
+            if not 0 <= unredact < len(current.redactions):
+                raise UsageError(f"no redaction #{unredact} in {draft_id}")
+            if unredact not in current.originals:
+                raise AccessDeniedError("you may not read that original, so you may not release it")
+            r = current.redactions[unredact]
+            undo.append(Manual(r.start, r.end, reason, v.user))
+            manual = [m for m in manual if not (m.start < r.end and r.start < m.end)]
+        else:
+            raise UsageError("say what to change: --redact TEXT or --unredact N")
+        source, result, versions = _build(v, current.subject, current.lang, manual, undo)
+        if source != current.source:
+            raise IntegrityError(
+                f"{draft_id}: its cases changed since it was made; create a new draft"
+            )
+        row = _seal(
+            v,
+            draft_id,
+            current.version + 1,
+            current.subject,
+            current.lang,
+            source,
+            result,
+            versions,
+            manual,
+            undo,
+        )
+        v.store.put_draft(row)
+        v.record(
+            Record(
+                "draft.edit",
+                cases=sorted(versions)[:50],
+                details={
+                    "draft": draft_id,
+                    "version": row.version,
+                    "change": "redact" if redact_text else "unredact",
+                    "reason": v.keyed("reason", reason),
+                },
+            )
+        )
+        return _open(v, row)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _open(v: Vault, row: DraftRow) -> Draft:
+    author = v.verified_member(row.author)
+    pub = v.extra_key(PUBLICATION)
+
+    def key(level: str, epoch: int) -> Any:
+        return pub if level == PUBLICATION else v.level_key(level, epoch)
+
+    opened = open_record(row.body, row.signature, author.sign_public, key)
+    hd = opened.header
+    if (hd.kind, hd.record_id, hd.version, hd.vault_id) != (
+        KIND,
+        row.draft_id,
+        row.version,
+        v.vault_id,
+    ):
+        raise IntegrityError(f"draft {row.draft_id}: record belongs to another place")
+    if "text" not in opened.values:
+        raise AccessDeniedError(f"{v.user} ({v.role}) may not read drafts")
+    meta = json.loads(opened.values["meta"])
+    originals: dict[int, str] = {}
+    for fname, raw in opened.values.items():
+        if fname.startswith("originals."):
+            originals.update({int(k): val for k, val in json.loads(raw).items()})
+    source = opened.values.get("source")
+    return Draft(
+        row.draft_id,
+        row.version,
+        meta["subject"],
+        meta["lang"],
+        row.author,
+        row.created_at,
+        opened.values["text"].decode("utf-8"),
+        [Redaction.from_json(r) for r in meta["redactions"]],
+        dict(meta["versions"]),
+        meta["policy"],
+        [Manual(**m) for m in meta["manual"]],
+        [Manual(**m) for m in meta["unredact"]],
+        source.decode("utf-8") if source is not None else None,
+        originals,
+    )
+
+
+def get_draft(v: Vault, draft_id: str, version: int | None = None) -> Draft:
+    row = v.store.draft(draft_id, version)
+    if row is None:
+        raise NotFoundError(f"no draft {draft_id}")
+    return _open(v, row)
+
+
+def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
+    return context(
+        APPROVAL_LABEL,
+        canonical_json(
+            {
+                "vault": v.vault_id,
+                "draft": draft.draft_id,
+                "version": draft.version,
+                "text_sha256": draft.text_hash,
+                "versions": draft.versions,
+                "policy": draft.policy,
+                "reviewer": reviewer,
+            }
+        ),
+    )
+
+
+def status(v: Vault, draft: Draft) -> Status:
+    required = v.policy.review.approvals_required
+    changed = [cid for cid, ver in sorted(draft.versions.items()) if v.store.case_head(cid) != ver]
+    approvals: list[str] = []
+    rejected: list[str] = []
+    for row in v.store.reviews(draft.draft_id, draft.version):
+        try:
+            member = v.verified_member(row.reviewer)
+        except (IntegrityError, NotFoundError):
+            continue
+        if row.verdict == "reject":
+            rejected.append(row.reviewer)
+            continue
+        ok = (
+            row.reviewer != draft.author
+            and v.policy.can_review(member.role)
+            and verify_signature(
+                member.sign_public, row.signature, approval_message(v, draft, row.reviewer)
+            )
+        )
+        if ok:
+            approvals.append(row.reviewer)
+    if rejected:
+        return Status("rejected", approvals, required, f"rejected by {', '.join(rejected)}")
+    if changed and approvals:
+        return Status(
+            "void", approvals, required, f"void: {', '.join(changed)} changed after approval"
+        )
+    if changed:
+        return Status(
+            "stale", approvals, required, f"{', '.join(changed)} changed since the draft was made"
+        )
+    if len(approvals) >= required:
+        return Status("approved", approvals, required, f"approved by {', '.join(approvals)}")
+    return Status("pending", approvals, required, f"{len(approvals)} of {required} approvals")
+
+
+def list_drafts(v: Vault) -> list[tuple[Draft, Status]]:
+    v.require(v.policy.holds_extra_key(v.role, PUBLICATION), "see drafts")
+    with v.store.read():
+        out = []
+        for row in v.store.drafts():
+            draft = _open(v, row)
+            st = status(v, draft)
+            if v.policy.can_draft(v.role) or v.policy.can_review(v.role) or st.state == "approved":
+                out.append((draft, st))
+        return out
+
+
+def show_draft(v: Vault, draft_id: str) -> tuple[Draft, Status]:
+    """A draft and its status. A publisher sees only approved text; reviewers and drafters see
+    every draft, with originals where their level allows (the reading is logged)."""
+    v.require(v.policy.holds_extra_key(v.role, PUBLICATION), "see drafts")
+    with v.store.write():
+        draft = get_draft(v, draft_id)
+        st = status(v, draft)
+        if not (v.policy.can_draft(v.role) or v.policy.can_review(v.role)):
+            if st.state != "approved":
+                raise AccessDeniedError(f"{draft_id} is not approved ({st.detail})")
+            draft.source = None
+            draft.originals = {}
+        v.record(
+            Record(
+                "draft.read",
+                cases=sorted(draft.versions)[:50],
+                details={
+                    "draft": draft_id,
+                    "version": draft.version,
+                    "originals": len(draft.originals),
+                },
+            )
+        )
+        return draft, st
+
+
+def review(v: Vault, draft_id: str, verdict: str, reason: str | None = None) -> Status:
+    v.require(v.policy.can_review(v.role), "review drafts")
+    if verdict not in ("approve", "reject"):
+        raise UsageError("verdict is approve or reject")
+    if verdict == "reject" and not (reason and reason.strip()):
+        raise UsageError("a rejection needs a reason (--reason)")
+    with v.store.write():
+        draft = get_draft(v, draft_id)
+        if draft.author == v.user:
+            raise AccessDeniedError(
+                f"{v.user} wrote {draft_id}: the author cannot review it (two-person rule)"
+            )
+        st = status(v, draft)
+        if st.state in ("stale", "void"):
+            raise UsageError(f"{draft_id} is {st.state}: {st.detail}; create a new draft")
+        if any(
+            r.reviewer == v.user and r.verdict == verdict
+            for r in v.store.reviews(draft_id, draft.version)
+        ):
+            raise UsageError(f"you already gave {draft_id} v{draft.version} that verdict")
+        message = approval_message(v, draft, v.user)
+        body: dict[str, Any] = {"verdict": verdict, "text_sha256": draft.text_hash}
+        if reason:
+            pub = v.extra_key(PUBLICATION)
+            if pub is None:
+                raise AccessDeniedError(f"{v.user} ({v.role}) holds no publication key")
+
+            body["reason"] = base64.b64encode(
+                seal(
+                    pub,
+                    reason.encode("utf-8"),
+                    context(
+                        "casevault/review-reason/v1", v.vault_id, draft_id, draft.version, v.user
+                    ),
+                )
+            ).decode()
+        v.store.put_review(
+            ReviewRow(
+                draft_id,
+                draft.version,
+                v.user,
+                verdict,
+                now(),
+                canonical_json(body),
+                v.identity.sign(message),
+            )
+        )
+        v.record(
+            Record(
+                f"review.{verdict}",
+                cases=sorted(draft.versions)[:50],
+                details={
+                    "draft": draft_id,
+                    "version": draft.version,
+                    "text_sha256": draft.text_hash,
+                },
+            )
+        )
+        return status(v, draft)
+
+
+def rejection_reasons(v: Vault, draft: Draft) -> list[tuple[str, str]]:
+    pub = v.extra_key(PUBLICATION)
+    out = []
+    for row in v.store.reviews(draft.draft_id, draft.version):
+        data = json.loads(row.body)
+        if row.verdict == "reject" and pub is not None and "reason" in data:
+            text = open_sealed(
+                pub,
+                base64.b64decode(data["reason"]),
+                context(
+                    "casevault/review-reason/v1",
+                    v.vault_id,
+                    draft.draft_id,
+                    draft.version,
+                    row.reviewer,
+                ),
+                f"reason of {row.reviewer}",
+            ).decode("utf-8")
+            out.append((row.reviewer, text))
+    return out
+
+
+def set_consent(
+    v: Vault, case_id: str, publish_name: bool, given_by: str | None, date: str | None
+) -> Any:
+    """Record or withdraw consent to publish the person's name (a case edit: it voids every
+    approval that relied on the earlier version)."""
+    from vault.services.cases import edit_case
+
+    consent: dict[str, Any] = {"publish_name": publish_name}
+    if given_by:
+        consent["given_by"] = given_by
+    if date:
+        consent["date"] = date
+    return edit_case(v, case_id, {"consent": consent})
+
+
+__all__ = [
+    "CASE_KIND",
+    "Draft",
+    "Status",
+    "create_draft",
+    "edit_draft",
+    "get_draft",
+    "list_drafts",
+    "rejection_reasons",
+    "review",
+    "set_consent",
+    "show_draft",
+    "status",
+]
