@@ -142,4 +142,4 @@ def test_import_killed_midway_leaves_vault_as_before(demo_path: Path, tmp_path: 
 def test_migrations_are_recorded(open_as: OpenAs) -> None:
     v = open_as("cara")
     names = [r[0] for r in v.store._conn.execute("SELECT name FROM schema_migrations")]
-    assert names == ["0001_core", "0002_audit"]
+    assert names == ["0001_core", "0002_audit", "0003_review"]

@@ -178,10 +178,15 @@ DETECTORS: dict[str, Detector] = {
 
 
 def _trim(text: str, f: Finding) -> Finding:
-    end = f.end
-    while end > f.start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
+    """Drop trailing punctuation and unbalanced brackets at either end."""
+    start, end = f.start, f.end
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:!?"):
         end -= 1
-    return Finding(f.start, end, f.kind, f.reason)
+    if start < end and text[start] == "(" and ")" not in text[start:end]:
+        start += 1
+    if start < end and text[end - 1] == ")" and "(" not in text[start:end]:
+        end -= 1
+    return Finding(start, end, f.kind, f.reason)
 
 
 def detect(text: str) -> list[Finding]:

@@ -130,8 +130,8 @@ def apply(source: str, spans: Sequence[_Span]) -> RedactionResult:
 
 
 def _widen(text: str, start: int, kind: str) -> int:
-    """Take a phone number's leading '+' (and an opening bracket) along with it."""
-    while kind == "phone" and start > 0 and text[start - 1] in "+(":
+    """Take a phone number's leading '+' along with it."""
+    if kind == "phone" and start > 0 and text[start - 1] == "+":
         start -= 1
     return start
 

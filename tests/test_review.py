@@ -1,0 +1,171 @@
+"""The review workflow of issue 4: drafts, the two-person rule, approvals voided by edits and by
+consent withdrawal, several approvals, what each role may see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import OpenAs
+from vault.crypto import Passphrase
+from vault.errors import AccessDeniedError, UsageError
+from vault.policy import default_policy_text
+from vault.services import audit, cases, drafts, users
+from vault.services.demo_data import demo_cases
+from vault.services.session import Vault
+
+DEMO = {c["case_id"]: c for c in demo_cases()}
+NO_CONSENT = next(cid for cid, c in DEMO.items() if not c["consent"]["publish_name"])
+WITH_CONSENT = next(cid for cid, c in DEMO.items() if c["consent"]["publish_name"])
+
+
+def _leak(v: Vault, case_id: str, other: str) -> None:
+    """Put another case's family phone and this case's source codename into the summary."""
+    rec = DEMO[case_id]
+    phone = DEMO[other]["family_contacts"][0]["phone"]
+    cases.edit_case(v, case_id, {"public_summary": rec["public_summary"] + f" Call {phone}. "
+                                 f"Source {rec['sources'][0]['codename']} saw it."})
+
+
+def test_draft_hides_protected_values_from_any_case(open_as: OpenAs) -> None:
+    cw = open_as("cara")
+    _leak(cw, NO_CONSENT, "UA-061-21-033")
+    d = drafts.create_draft(cw, NO_CONSENT, "en")
+    rec = DEMO[NO_CONSENT]
+    assert rec["full_name"] not in d.text
+    assert DEMO["UA-061-21-033"]["family_contacts"][0]["phone"] not in d.text
+    assert rec["sources"][0]["codename"] not in d.text
+    assert "[name withheld]" in d.text
+    kinds = {r.kind for r in d.redactions}
+    assert {"name", "phone", "codename"} <= kinds
+    # nothing above public enters the draft at all (policy layer)
+    for field in ("case_notes", "home_address", "risk_notes"):
+        assert str(rec[field]) not in d.text
+
+
+def test_two_person_rule(open_as: OpenAs, demo_path: Path) -> None:
+    rui = open_as("rui")
+    d = drafts.create_draft(rui, WITH_CONSENT, "fr")
+    with pytest.raises(AccessDeniedError, match="two-person rule"):
+        drafts.review(rui, d.draft_id, "approve")
+    with pytest.raises(AccessDeniedError, match="may not review"):
+        drafts.review(open_as("cara"), d.draft_id, "approve")
+    admin = open_as("ada")
+    users.add_member(admin, "nadia", "reviewer",
+                     passphrase=lambda: Passphrase.from_text("nadia passphrase 1"))
+    open_as("rui").close()  # rui's unlock delivers the reviewer key to nadia
+    nadia = Vault.open(demo_path, "nadia", lambda _n: Passphrase.from_text("nadia passphrase 1"))
+    st = drafts.review(nadia, d.draft_id, "approve")
+    assert (st.state, st.approvals) == ("approved", ["nadia"])
+    with pytest.raises(UsageError, match="already"):
+        drafts.review(nadia, d.draft_id, "approve")
+    nadia.close()
+
+
+def test_edit_after_approval_voids_it_visibly(open_as: OpenAs) -> None:
+    d = drafts.create_draft(open_as("cara"), WITH_CONSENT, "en")
+    rui = open_as("rui")
+    assert drafts.review(rui, d.draft_id, "approve").state == "approved"
+    cases.edit_case(open_as("cara"), WITH_CONSENT, {"charges": "none known (updated)"})
+    st = drafts.status(rui, drafts.get_draft(rui, d.draft_id))
+    assert st.state == "void" and WITH_CONSENT in st.detail
+    with pytest.raises(UsageError, match="void"):
+        drafts.review(rui, d.draft_id, "approve")
+    with pytest.raises(AccessDeniedError, match="not approved"):
+        drafts.show_draft(open_as("pia"), d.draft_id)
+
+
+def test_consent_withdrawal_voids_approvals_that_named_the_person(open_as: OpenAs) -> None:
+    cw = open_as("cara")
+    name = DEMO[WITH_CONSENT]["full_name"]
+    d = drafts.create_draft(cw, WITH_CONSENT, "en")
+    assert name in d.text
+    action = drafts.create_draft(cw, "UA 061/21", "de")
+    assert name in action.text
+    rui = open_as("rui")
+    drafts.review(rui, d.draft_id, "approve")
+    drafts.review(rui, action.draft_id, "approve")
+    drafts.set_consent(cw, WITH_CONSENT, False, "sister", "2026-11-01")
+    for draft_id in (d.draft_id, action.draft_id):
+        assert drafts.status(rui, drafts.get_draft(rui, draft_id)).state == "void"
+    again = drafts.create_draft(cw, WITH_CONSENT, "en")
+    assert name not in again.text and "year-old" in again.text
+
+
+def test_rejection_needs_and_keeps_a_reason(open_as: OpenAs) -> None:
+    d = drafts.create_draft(open_as("cara"), NO_CONSENT, "en")
+    rui = open_as("rui")
+    with pytest.raises(UsageError, match="reason"):
+        drafts.review(rui, d.draft_id, "reject", "  ")
+    assert drafts.review(rui, d.draft_id, "reject", "the village is too specific").state == (
+        "rejected")
+    assert drafts.rejection_reasons(rui, drafts.get_draft(rui, d.draft_id)) == [
+        ("rui", "the village is too specific")]
+
+
+def test_originals_only_where_the_level_allows(open_as: OpenAs) -> None:
+    cw = open_as("cara")
+    _leak(cw, NO_CONSENT, "UA-061-21-033")
+    d = drafts.create_draft(cw, NO_CONSENT, "en")
+    secret = [i for i, r in enumerate(d.redactions) if r.level == "secret"]
+    assert secret and all(i in d.originals for i in secret)  # the caseworker sees them
+    seen_by_reviewer, _ = drafts.show_draft(open_as("rui"), d.draft_id)
+    assert not any(i in seen_by_reviewer.originals for i in secret)
+    assert seen_by_reviewer.text == d.text
+
+
+def test_publisher_sees_approved_text_only(open_as: OpenAs) -> None:
+    d = drafts.create_draft(open_as("cara"), WITH_CONSENT, "de")
+    pia = open_as("pia")
+    with pytest.raises(AccessDeniedError, match="not approved"):
+        drafts.show_draft(pia, d.draft_id)
+    assert drafts.list_drafts(pia) == []
+    drafts.review(open_as("rui"), d.draft_id, "approve")
+    seen, st = drafts.show_draft(pia, d.draft_id)
+    assert st.state == "approved" and seen.text == d.text
+    assert seen.source is None and seen.originals == {}
+    with pytest.raises(AccessDeniedError):
+        drafts.create_draft(pia, WITH_CONSENT, "en")
+
+
+def test_manual_unredaction_needs_reason_and_is_shown(open_as: OpenAs) -> None:
+    cw = open_as("cara")
+    _leak(cw, NO_CONSENT, "UA-061-21-033")
+    d = drafts.create_draft(cw, NO_CONSENT, "en")
+    drafts.review(open_as("rui"), d.draft_id, "approve")
+    with pytest.raises(UsageError, match="reason"):
+        drafts.edit_draft(cw, d.draft_id, unredact=0, reason="")
+    codename = DEMO[NO_CONSENT]["sources"][0]["codename"]
+    idx = next(i for i, r in enumerate(d.redactions) if d.source and
+               d.source[r.start:r.end] == codename)
+    d2 = drafts.edit_draft(cw, d.draft_id, unredact=idx, reason="the codename is public")
+    assert d2.version == 2 and codename in d2.text
+    assert [(m.reason, m.by) for m in d2.unredactions] == [("the codename is public", "cara")]
+    assert drafts.status(cw, d2).state == "pending"  # the v1 approval does not carry over
+    d3 = drafts.edit_draft(cw, d.draft_id, redact_text="without charge", reason="speculative")
+    assert "without charge" not in d3.text and d3.redactions
+
+
+def test_policy_can_require_two_approvals(tmp_path: Path) -> None:
+    text = default_policy_text().replace("approvals_required = 1", "approvals_required = 2")
+    root = tmp_path / "v"
+
+    def pw(n: str) -> Passphrase:
+        return Passphrase.from_text(f"{n} passphrase 123")
+
+    with Vault.init(root, "ada", pw("ada"), policy_text=text) as a:
+        for n, role in (("cara", "caseworker"), ("rui", "reviewer"), ("ron", "reviewer")):
+            users.add_member(a, n, role, passphrase=lambda n=n: pw(n))
+    with Vault.open(root, "cara", pw) as cw:
+        cases.add_case(cw, {"case_id": "UA-002-26-001", "full_name": "Invented Two",
+                            "public_summary": "Invented Two is missing."})
+        d = drafts.create_draft(cw, "UA-002-26-001", "en")
+    with Vault.open(root, "rui", pw) as r:
+        assert drafts.review(r, d.draft_id, "approve").state == "pending"
+    with Vault.open(root, "ron", pw) as r:
+        st = drafts.review(r, d.draft_id, "approve")
+        assert st.state == "approved" and sorted(st.approvals) == ["ron", "rui"]
+        actions = [line.entry.action for line in audit.audit_log(r, action="review")]
+        assert actions == ["review.approve", "review.approve"]
+        assert audit.verify(r).ok
