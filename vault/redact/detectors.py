@@ -98,7 +98,7 @@ def passports(text: str) -> list[Finding]:
 
 _DEC = re.compile(
     r"(?<![\d.])([-+]?\d{1,2}\.\d{3,})\s*°?\s*([NS])?\s*[,;/ ]\s*([-+]?\d{1,3}\.\d{3,})"
-    r"\s*°?\s*([EW])?(?![\d.])"
+    r"\s*°?\s*([EW])?(?!\d)(?!\.\d)"
 )
 _DMS = re.compile(
     r"\d{1,3}\s*°\s*\d{1,2}\s*[′']\s*(?:\d{1,2}(?:\.\d+)?\s*[″\"])?\s*[NSEW]"

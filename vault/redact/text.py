@@ -68,8 +68,12 @@ def skeleton(text: str) -> Skeleton:
     for i, ch in enumerate(text):
         folded = fold_char(ch)
         if not folded:
-            if unicodedata.category(ch) in _INVISIBLE:
+            category = unicodedata.category(ch)
+            if category in _INVISIBLE:
                 continue  # zero-width and combining marks: not even a separator
+            if category.startswith("L") and token_open is not None:
+                end[-1] = i + 1  # a letter with no ASCII rendering (Arabic alef) stays in the word
+                continue
             close()
             continue
         cjk = _is_cjk(ch)
