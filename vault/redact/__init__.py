@@ -1,0 +1,1 @@
+"""Redaction: the policy, known-entity and pattern layers. Pure functions; no I/O inside."""
