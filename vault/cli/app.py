@@ -226,10 +226,10 @@ def demo(ctx: click.Context, path: Path) -> None:
         f"  export CASEVAULT_PATH={path} CASEVAULT_USER=cara",
         "  export CASEVAULT_PASSPHRASE=demo-cara-not-secret   # demo only",
         "  casevault case list --limit 5",
-        "  casevault case show UA-061-21-004",
-        "  casevault case find 'Ерлан'",
+        f"  casevault case show {result.example_case}",
+        f"  casevault case find '{result.example_query}'",
         "  export CASEVAULT_USER=rui CASEVAULT_PASSPHRASE=demo-rui-not-secret",
-        "  casevault case show UA-061-21-004      # the reviewer: secret fields withheld",
+        f"  casevault case show {result.example_case}      # the reviewer: secret fields withheld",
     ]
     _print(
         ctx,

@@ -28,6 +28,8 @@ class DemoResult:
     cases: int
     people: list[tuple[str, str, str]]
     action_id: str
+    example_case: str
+    example_query: str  # a name of that case in another script, to try `case find` with
 
 
 def _fixed(text: str) -> Callable[[], Passphrase]:
@@ -58,4 +60,12 @@ def create_demo(
             cases.store_versions(v, prepared)
             v.record(Record("case.bulk_create", details={"count": len(prepared), "source": "demo"}))
         action = actions.put_action(v, demo_action([r["case_id"] for r in records]))
-    return DemoResult(path, len(records), DEMO_PEOPLE, action.action_id)
+    example = records[3]
+    return DemoResult(
+        path,
+        len(records),
+        DEMO_PEOPLE,
+        action.action_id,
+        example["case_id"],
+        example["name_variants"][0].split()[0],
+    )

@@ -409,9 +409,7 @@ def status(v: Vault, draft: Draft) -> Status:
     if rejected:
         return Status("rejected", approvals, required, f"rejected by {', '.join(rejected)}")
     if changed and approvals:
-        return Status(
-            "void", approvals, required, f"void: {', '.join(changed)} changed after approval"
-        )
+        return Status("void", approvals, required, f"{', '.join(changed)} changed after approval")
     if changed:
         return Status(
             "stale", approvals, required, f"{', '.join(changed)} changed since the draft was made"

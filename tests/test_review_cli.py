@@ -1,0 +1,75 @@
+"""The review workflow from the command line, as the people of the demo type it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import PASSPHRASES
+from vault.cli import cli
+from vault.services.demo_data import demo_cases
+
+WITH_CONSENT = next(c["case_id"] for c in demo_cases() if c["consent"]["publish_name"])
+
+
+def run(path: Path, user: str, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, list(args), input=input, env={
+        "CASEVAULT_PATH": str(path), "CASEVAULT_USER": user,
+        "CASEVAULT_PASSPHRASE": PASSPHRASES[user]})
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_draft_review_approve_publish(demo_path: Path) -> None:
+    code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT,
+                         "--lang", "fr")
+    assert code == 0, err
+    draft = json.loads(out)
+    assert draft["status"]["state"] == "pending" and draft["lang"] == "fr"
+    code, out, err = run(demo_path, "rui", "review", "show", draft["draft"])
+    assert code == 0, err
+    assert "PENDING" in out and "redacted text" in out
+    code, out, err = run(demo_path, "cara", "review", "approve", draft["draft"])
+    assert code == 3 and err.strip() == "casevault: error: cara (caseworker) may not review drafts"
+    code, out, err = run(demo_path, "pia", "review", "show", draft["draft"])
+    assert code == 3 and "is not approved" in err
+    code, out, err = run(demo_path, "rui", "review", "approve", draft["draft"])
+    assert code == 0 and "approved" in out, err
+    code, out, err = run(demo_path, "pia", "--json", "review", "show", draft["draft"])
+    assert code == 0, err
+    seen = json.loads(out)
+    assert seen["text"] == draft["text"] and all(r["original"] is None
+                                                 for r in seen["redactions"])
+    code, out, _ = run(demo_path, "pia", "review", "list")
+    assert draft["draft"] in out
+
+
+def test_consent_edit_voids_and_reject_needs_reason(demo_path: Path) -> None:
+    code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
+    draft_id = json.loads(out)["draft"]
+    run(demo_path, "rui", "review", "approve", draft_id)
+    code, out, err = run(demo_path, "cara", "case", "consent", WITH_CONSENT,
+                         "--publish-name", "no", "--given-by", "sister", "--date", "2026-11-20")
+    assert code == 0, err
+    code, out, err = run(demo_path, "rui", "--json", "review", "list")
+    states = {d["draft"]: d["status"]["state"] for d in json.loads(out)}
+    assert states[draft_id] == "void"
+    code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
+    new_id = json.loads(out)["draft"]
+    code, out, err = run(demo_path, "rui", "review", "reject", new_id)
+    assert code == 2 and "Missing option '--reason'" in err
+    code, out, err = run(demo_path, "rui", "review", "reject", new_id, "--reason", "too vague")
+    assert code == 0 and "rejected" in out
+
+
+def test_manual_redaction_is_asked_at_a_hidden_prompt(demo_path: Path) -> None:
+    code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
+    draft_id = json.loads(out)["draft"]
+    code, out, err = run(demo_path, "cara", "--json", "draft", "edit", draft_id, "--redact",
+                         "--reason", "speculation", input="without charge\n")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["version"] == 2 and "without charge" not in d["text"]
+    code, out, err = run(demo_path, "cara", "draft", "edit", draft_id, "--reason", "x")
+    assert code == 2 and "exactly one of --redact or --unredact" in err
