@@ -10,6 +10,7 @@ timeout, so a second process waits for the first instead of losing an update.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -442,18 +443,13 @@ class SqlCipherStore:
         )
 
     def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
-        out: dict[bytes, tuple[str, str]] = {}
-        for i in range(0, len(terms), 500):
-            chunk = list(terms[i : i + 500])
-            marks = ",".join("?" * len(chunk))
-            cur = self._conn.execute(
-                # only "?" placeholders are joined in; every value is a bound parameter
-                "SELECT term, kind, level FROM leak_terms WHERE term IN (" + marks + ")",  # noqa: S608
-                chunk,
-            )
-            for r in cur:
-                out[bytes(r[0])] = (r[1], r[2])
-        return out
+        """Which of these hashed terms are indexed (one query; the list is a bound JSON array)."""
+        cur = self._conn.execute(
+            "SELECT term, kind, level FROM leak_terms "
+            "WHERE term IN (SELECT unhex(value) FROM json_each(?))",
+            (json.dumps([t.hex() for t in terms]),),
+        )
+        return {bytes(r[0]): (r[1], r[2]) for r in cur}
 
     def leak_lengths(self) -> set[int]:
         return {int(r[0]) for r in self._conn.execute("SELECT length FROM leak_lengths")}
