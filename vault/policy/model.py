@@ -102,13 +102,16 @@ class Policy(_Strict):
     def can_read(self, role: str, level: str) -> bool:
         return level in self.readable_levels(role)
 
-    def can_write_cases(self, role: str) -> bool:
+    def _flag(self, role: str, flag: str) -> bool:
+        """A role's yes/no permission; an unknown role has none (fail closed)."""
         rp = self.roles.get(role)
-        return bool(rp and rp.writes_cases)
+        return bool(rp and getattr(rp, flag))
+
+    def can_write_cases(self, role: str) -> bool:
+        return self._flag(role, "writes_cases")
 
     def can_manage_people(self, role: str) -> bool:
-        rp = self.roles.get(role)
-        return bool(rp and rp.manages_people)
+        return self._flag(role, "manages_people")
 
     def level_of(self, field: str) -> str:
         return self.fields[field].level
@@ -126,16 +129,13 @@ class Policy(_Strict):
         return max((self.level_of(f) for f in self.search.names), key=self.rank)
 
     def can_draft(self, role: str) -> bool:
-        rp = self.roles.get(role)
-        return bool(rp and rp.drafts)
+        return self._flag(role, "drafts")
 
     def can_review(self, role: str) -> bool:
-        rp = self.roles.get(role)
-        return bool(rp and rp.reviews)
+        return self._flag(role, "reviews")
 
     def can_publish(self, role: str) -> bool:
-        rp = self.roles.get(role)
-        return bool(rp and rp.publishes)
+        return self._flag(role, "publishes")
 
     def holds_extra_key(self, role: str, key: str) -> bool:
         """Keys beside the level keys: the name-index key (search), the leak-index key (drafts:
