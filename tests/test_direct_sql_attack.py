@@ -31,7 +31,8 @@ READS = {
 }
 
 
-def _raw_attack(root: Path, name: str) -> tuple[set[str], set[str], int]:
+def _raw_attack(root: Path, name: str, table: str = "case_versions",
+                record_kind: str = "case") -> tuple[set[str], set[str], int]:
     """Returns (levels whose fields opened, levels that stayed closed, attempts made)."""
     keyring = layout.read_keyring(root)
     vault_id = keyring["vault_id"]
@@ -46,7 +47,7 @@ def _raw_attack(root: Path, name: str) -> tuple[set[str], set[str], int]:
     conn = sqlcipher3.connect(str(root / layout.DB_NAME))
     conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
     wraps = conn.execute("SELECT kind, name, epoch, holder, wrapped FROM key_wraps").fetchall()
-    bodies = [bytes(r[0]) for r in conn.execute("SELECT body FROM case_versions")]
+    bodies = [bytes(r[0]) for r in conn.execute(f"SELECT body FROM {table}")]  # noqa: S608
     conn.close()
     assert bodies, "the attack must see ciphertexts"
 
@@ -85,7 +86,7 @@ def _raw_attack(root: Path, name: str) -> tuple[set[str], set[str], int]:
     attempts = 0
     for body in bodies:
         d = json.loads(body)
-        rid = f"case:{d['record_id']}"
+        rid = f"{record_kind}:{d['record_id']}"
         deks: list[bytes] = []
         for level, kinfo in d["keys"].items():
             ad = h.data_key_ad(vault_id, rid, d["version"], level, kinfo["epoch"])
@@ -123,3 +124,37 @@ def test_caseworker_control_opens_every_level(demo_path: Path) -> None:
     opened, closed, _ = _raw_attack(demo_path, BY_ROLE["caseworker"])
     assert opened == set(LEVELS)
     assert closed == set()
+
+
+@pytest.fixture
+def drafted(demo_path: Path) -> Path:
+    """A draft whose source leaks a secret value, so that it holds a secret original."""
+    from vault.services import cases, drafts
+    from vault.services.demo_data import demo_cases
+    from vault.services.session import Vault
+
+    rec = demo_cases()[5]
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        phone = rec["family_contacts"][0]["phone"]
+        cases.edit_case(v, rec["case_id"], {"public_summary": f"Call {phone}."})
+        d = drafts.create_draft(v, rec["case_id"], "en")
+        assert any(r.level == "secret" for r in d.redactions)
+    return demo_path
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("reviewer", {"publication", "public"}),  # text, redactions and source; not the secret
+    ("publisher", {"publication"}),  # the redacted text and list only
+    ("admin", set()),
+])
+def test_raw_sql_on_drafts_opens_only_what_the_role_holds(drafted: Path, role: str,
+                                                          expected: set[str]) -> None:
+    opened, closed, attempts = _raw_attack(drafted, BY_ROLE[role], "drafts", "draft")
+    assert attempts > 0
+    assert opened == expected
+    assert "secret" in closed
+
+
+def test_caseworker_control_opens_every_draft_level(drafted: Path) -> None:
+    opened, _, _ = _raw_attack(drafted, BY_ROLE["caseworker"], "drafts", "draft")
+    assert opened == {"publication", "public", "secret"}

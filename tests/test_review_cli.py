@@ -73,3 +73,28 @@ def test_manual_redaction_is_asked_at_a_hidden_prompt(demo_path: Path) -> None:
     assert d["version"] == 2 and "without charge" not in d["text"]
     code, out, err = run(demo_path, "cara", "draft", "edit", draft_id, "--reason", "x")
     assert code == 2 and "exactly one of --redact or --unredact" in err
+
+
+def test_bad_draft_requests_are_one_clear_line_and_change_nothing(demo_path: Path) -> None:
+    from vault.services.session import Vault
+    from tests.conftest import passphrase_for
+
+    def drafts_and_log() -> tuple[int, int]:
+        with Vault.open(demo_path, "ada", lambda _n: passphrase_for("ada")) as v:
+            return v.store.count_drafts(), v.audit.size()
+
+    before = drafts_and_log()
+    for user, args, expected, code in [
+        ("cara", ["draft", "create", "UA-999-99-999"], "no case or action 'UA-999-99-999'", 4),
+        ("rui", ["review", "approve", "D-0042"], "no draft D-0042", 4),
+        ("pia", ["draft", "create", WITH_CONSENT], "pia (publisher) may not create drafts", 3),
+        ("ada", ["review", "list"], "ada (admin) may not see drafts", 3),
+    ]:
+        got, out, err = run(demo_path, user, *args)
+        assert got == code, (args, err)
+        assert err.strip() == f"casevault: error: {expected}"
+    r = CliRunner().invoke(cli, ["draft", "create", WITH_CONSENT, "--lang", "es"], env={
+        "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": "cara",
+        "CASEVAULT_PASSPHRASE": PASSPHRASES["cara"]})
+    assert r.exit_code == 2 and "'es' is not one of 'en', 'fr', 'de'" in r.stderr
+    assert drafts_and_log() == before  # no draft, and no audit entry, was written

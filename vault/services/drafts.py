@@ -134,6 +134,8 @@ def _build(
         source = case_source(_public(v, values), lang, consent=consent_given(values), year=_year())
         _subject_names(values, names)
     else:
+        if v.store.action(subject) is None:
+            raise NotFoundError(f"no case or action {subject!r}")
         action = actions_svc.get_action(v, subject)
         if action is None:
             raise AccessDeniedError(f"{v.user} ({v.role}) cannot read action {subject}")
