@@ -24,7 +24,6 @@ from vault.crypto import Identity, Passphrase
 from vault.crypto import _primitives as p
 from vault.models.secret import SecretBytes
 from vault.services import audit
-from vault.services.clock import now
 from vault.services.session import Vault
 from vault.store import SqlCipherStore
 

@@ -7,6 +7,7 @@ Failures are one opaque :class:`~vault.errors.DecryptionError`.
 
 from __future__ import annotations
 
+import functools
 import hmac
 
 from vault.crypto import _primitives as p
@@ -63,7 +64,15 @@ def hash_bytes(data: bytes) -> bytes:
 def blind_index(key: SecretBytes, namespace: str, term: str) -> bytes:
     """Keyed HMAC-SHA-256 of a normalised term, truncated to 128 bits, for exact-match lookup
     without decrypting rows. ``namespace`` separates indexes (names, ids) under one key."""
-    return p.hmac_sha256(key.reveal(), context("casevault/blind-index/v1", namespace, term))[:16]
+    encoded = term.encode("utf-8")
+    message = _index_prefix(namespace) + len(encoded).to_bytes(4, "big") + encoded
+    return p.hmac_sha256(key.reveal(), message)[:16]
+
+
+@functools.lru_cache(maxsize=64)
+def _index_prefix(namespace: str) -> bytes:
+    # context(label, namespace, term) without its last part: the same bytes, computed once
+    return context("casevault/blind-index/v1", namespace)
 
 
 def derive_key(key: SecretBytes, purpose: str) -> SecretBytes:

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import phonenumbers
 from pypinyin import lazy_pinyin
 
-from vault.redact.text import Skeleton, _is_cjk, skeleton, sorted_tokens
+from vault.redact.text import Skeleton, _is_cjk, skeleton, words
 
 MIN_TERM = 4  # shorter values are too common to look for by themselves
 MAX_WINDOW = 4
@@ -174,12 +174,12 @@ def value_terms(value: str, kind: str) -> set[str]:
     """Every term under which a protected value is looked for."""
     terms: set[str] = set()
     for spelling in _value_spellings(value, kind):
-        joined = skeleton(spelling).chars
+        ws = words(spelling)
+        joined = "".join(ws)
         if len(joined) >= MIN_TERM:
             terms.add(joined)
-        words = sorted_tokens(spelling).split()
-        if 2 <= len(words) <= MAX_WINDOW:
-            terms.add(SORTED_PREFIX + " ".join(words))
+        if 2 <= len(ws) <= MAX_WINDOW:
+            terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
     return terms
 
 

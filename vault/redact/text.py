@@ -98,7 +98,32 @@ def skeleton(text: str) -> Skeleton:
     )
 
 
+def words(text: str) -> list[str]:
+    """The folded words of a value (the tokens of its skeleton, without offsets: faster)."""
+    out: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        folded = fold_char(ch)
+        if not folded:
+            category = unicodedata.category(ch)
+            if category in _INVISIBLE or (category.startswith("L") and current):
+                continue
+            if current:
+                out.append("".join(current))
+                current = []
+            continue
+        if _is_cjk(ch):
+            if current:
+                out.append("".join(current))
+                current = []
+            out.append(folded)
+            continue
+        current.append(folded)
+    if current:
+        out.append("".join(current))
+    return out
+
+
 def sorted_tokens(text: str) -> str:
     """The words of a value, folded and sorted: the same for any word order."""
-    sk = skeleton(text)
-    return " ".join(sorted(sk.chars[a:b] for a, b in sk.tokens))
+    return " ".join(sorted(words(text)))
