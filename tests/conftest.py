@@ -22,6 +22,13 @@ def passphrase_for(name: str) -> Passphrase:
     return Passphrase.from_text(PASSPHRASES[name])
 
 
+@pytest.fixture(autouse=True)
+def _own_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test remembers what it has seen of a vault in its own place: copies of the demo
+    share a vault id, and a checkpoint from another test would look like a rollback."""
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("master") / "demo"

@@ -196,11 +196,15 @@ def test_attack_vault_replaced_by_an_older_copy(demo_path: Path, tmp_path: Path)
     v.close()
     shutil.rmtree(demo_path)
     shutil.copytree(old, demo_path)  # the rollback
-    v = Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
-    assert audit.verify(v).ok  # the old copy is self-consistent ...
+    # cara saw the newer log on this machine: her unlock refuses the old copy outright
+    with pytest.raises(IntegrityError, match="rollback: .*compared with what cara last saw"):
+        Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
+    # rui never saw it here: the copy is self-consistent, only the outside checkpoint tells
+    v = Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui"))
+    assert audit.verify(v).ok
     with pytest.raises(IntegrityError, match="rollback: the checkpoint .* covers \\d+ entries, "
                        "this vault's log has only \\d+"):
-        audit.verify_against(v, kept_outside)  # ... but the checkpoint kept outside catches it
+        audit.verify_against(v, kept_outside)
     v.close()
 
 
@@ -213,12 +217,14 @@ def test_attack_old_copy_with_new_entries_is_a_fork(demo_path: Path, tmp_path: P
     v.close()
     shutil.rmtree(demo_path)
     shutil.copytree(old, demo_path)
-    v = Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
-    for _ in range(5):  # the attacker pads the old copy past the checkpoint's size
+    v = Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui"))
+    for _ in range(8):  # the attacker pads the old copy past the checkpoint's size
         cases.show_case(v, CASE)
     with pytest.raises(IntegrityError, match="does not extend the checkpoint"):
         audit.verify_against(v, kept_outside)
     v.close()
+    with pytest.raises(IntegrityError, match="does not extend .*what cara last saw"):
+        Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
 
 
 def _append_forged(v: Vault, actor: str, forger: Identity) -> int:

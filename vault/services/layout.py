@@ -160,3 +160,35 @@ def clear_failed_unlocks(root: Path, count: int) -> None:
             os.replace(tmp, path)
         else:
             path.unlink(missing_ok=True)
+
+
+def state_dir() -> Path:
+    """Where this machine keeps what each person last saw of each vault (outside the vault)."""
+    env = os.environ.get("CASEVAULT_STATE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "casevault"
+
+
+def seen_path(vault_id: str, user: str) -> Path:
+    return state_dir() / vault_id / f"{user}.checkpoint"
+
+
+def read_seen(vault_id: str, user: str) -> str | None:
+    try:
+        return seen_path(vault_id, user).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_seen(vault_id: str, user: str, note: str) -> None:
+    """Best effort: failing to remember never stops the work, it only weakens the next check."""
+    path = seen_path(vault_id, user)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(path.name + ".new")
+        tmp.write_text(note, "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass

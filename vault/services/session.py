@@ -122,6 +122,7 @@ class Vault:
         self._index_keys: dict[tuple[str, int], SecretBytes] = {}
         self._verified_members: dict[str, MemberRow] = {}
         self.audit = AuditLog(store, vault_id)
+        self._closed = False
         self._audit_key = derive_key(db_key, "audit keyed hash")
         self.notice = UnlockNotice([], False)
 
@@ -168,8 +169,37 @@ class Vault:
                 continue  # a member whose enrolment does not verify signs nothing valid
         return out
 
+    def _check_seen(self) -> None:
+        """Refuse a vault whose log is older than, or forks from, the last one this person saw
+        on this machine: a rolled-back copy (SQLCipher alone accepts one)."""
+        note = layout.read_seen(self.vault_id, self.user)
+        if note is None:
+            return
+        try:
+            with self.store.read():
+                self.audit.check_against(note, self.member_sign_keys())
+        except IntegrityError as e:
+            raise IntegrityError(
+                f"{e.diagnostics()} (compared with what {self.user} last saw on this machine, "
+                f"{layout.seen_path(self.vault_id, self.user)}; if you restored a backup on "
+                "purpose, move that file away)"
+            ) from e
+
+    def remember_seen(self) -> None:
+        """Keep the latest signed tree head outside the vault, for :meth:`_check_seen`."""
+        with self.store.read():
+            head = self.store.latest_audit_head()
+        if head is not None:
+            layout.write_seen(self.vault_id, self.user, head[1])
+
     def close(self) -> None:
-        self.store.close()
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.remember_seen()
+        finally:
+            self.store.close()
 
     def __enter__(self) -> Vault:
         return self
@@ -310,6 +340,7 @@ class Vault:
             ):
                 raise AuthenticationError(f"this identity is not the one enrolled for {user!r}")
             vault._after_unlock()
+            vault._check_seen()
         except BaseException:
             store.close()
             raise
