@@ -143,7 +143,7 @@ def drafted(demo_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    ("reviewer", {"publication", "public"}),  # text, redactions and source; not the secret
+    ("reviewer", {"publication"}),  # text and redactions; the source holds a secret value
     ("publisher", {"publication"}),  # the redacted text and list only
     ("admin", set()),
 ])
@@ -157,4 +157,4 @@ def test_raw_sql_on_drafts_opens_only_what_the_role_holds(drafted: Path, role: s
 
 def test_caseworker_control_opens_every_draft_level(drafted: Path) -> None:
     opened, _, _ = _raw_attack(drafted, BY_ROLE["caseworker"], "drafts", "draft")
-    assert opened == {"publication", "public", "secret"}
+    assert opened == {"publication", "secret"}  # the source is sealed at its highest level

@@ -1,9 +1,9 @@
 """Drafts and their review: build a redacted public version, edit it by hand, approve, reject.
 
 A draft is a sealed, signed record (kind "draft"): the redacted text and the list of redactions
-under the publication key (drafters, reviewers, publishers), the unredacted source under the
-lowest level key, and each redacted original under the key of the level it came from — so a
-reviewer sees an original only where their level allows. An approval is the reviewer's Ed25519
+under the publication key (drafters, reviewers, publishers), the unredacted source under the key
+of the highest level of any value found in it, and each redacted original under the key of the
+level it came from — so a reviewer sees an original only where their level allows. An approval is the reviewer's Ed25519
 signature over the exact text's hash, the case versions and the policy digest; it is valid only
 while those case versions are still current (any edit of a case voids it, visibly). The author
 of a draft never approves it (two-person rule); the policy sets how many approvals are needed.
@@ -190,21 +190,26 @@ def _seal(
         "manual": [m.to_json() for m in manual],
         "unredact": [m.to_json() for m in unredact],
     }
+    # The source is built from public fields, but when it holds a value the vault knows at a
+    # higher level (a phone typed into a summary), it is sealed at the highest such level, so a
+    # reviewer who may not read that level cannot read it here either.
+    levels_found = [r.level for r in result.redactions if r.level in v.policy.levels]
+    source_level = max([lowest, *levels_found], key=v.policy.rank)
     fields: dict[str, tuple[str, bytes]] = {
         "text": (PUBLICATION, result.text.encode("utf-8")),
         "meta": (PUBLICATION, canonical_json(meta)),
-        "source": (lowest, source.encode("utf-8")),
     }
+    if source_level in level_keys:  # else (a reviewer drafting) it is not kept: make a new draft
+        fields["source"] = (source_level, source.encode("utf-8"))
     originals: dict[str, dict[str, str]] = {}
     for i, r in enumerate(result.redactions):
         level = r.level if r.level in v.policy.levels else lowest
         originals.setdefault(level, {})[str(i)] = source[r.start : r.end]
     for level, items in originals.items():
-        if level not in level_keys:
-            # the drafter cannot read this level: store under the lowest level's key instead
-            # would widen access, so the original is simply not kept
-            continue
-        fields[f"originals.{level}"] = (level, canonical_json(items))
+        # An original is kept only under its own level's key; a drafter who does not hold that
+        # key (a reviewer) cannot seal it, and it is not kept under a weaker one.
+        if level in level_keys:
+            fields[f"originals.{level}"] = (level, canonical_json(items))
     created = now()
     prev = v.store.draft(draft_id, version - 1) if version > 1 else None
     header = RecordHeader(
