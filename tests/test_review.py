@@ -169,3 +169,33 @@ def test_policy_can_require_two_approvals(tmp_path: Path) -> None:
         actions = [line.entry.action for line in audit.audit_log(r, action="review")]
         assert actions == ["review.approve", "review.approve"]
         assert audit.verify(r).ok
+
+
+def test_attack_approval_replayed_onto_another_version_does_not_count(open_as: OpenAs) -> None:
+    cw = open_as("cara")
+    d = drafts.create_draft(cw, WITH_CONSENT, "en")
+    rui = open_as("rui")
+    drafts.review(rui, d.draft_id, "approve")
+    d2 = drafts.edit_draft(cw, d.draft_id, redact_text="without charge", reason="speculative")
+    row = cw.store.reviews(d.draft_id, 1)[0]
+    with cw.store.write():  # the attacker copies rui's signed approval onto version 2
+        cw.store._conn.execute(
+            "INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
+            (row.draft_id, 2, row.reviewer, row.verdict, row.created_at, row.body, row.signature))
+    assert drafts.status(rui, drafts.get_draft(rui, d.draft_id)).state == "pending"
+    assert drafts.status(rui, d2).approvals == []
+
+
+def test_attack_draft_text_changed_in_the_database(open_as: OpenAs) -> None:
+    from vault.errors import IntegrityError
+
+    cw = open_as("cara")
+    d = drafts.create_draft(cw, WITH_CONSENT, "en")
+    row = cw.store.draft(d.draft_id)
+    assert row is not None
+    forged = row.body.replace(b'"version":1', b'"version":1 ', 1)
+    with cw.store.write():
+        cw.store._conn.execute("UPDATE drafts SET body = ? WHERE draft_id = ?",
+                               (forged, d.draft_id))
+    with pytest.raises(IntegrityError, match="bad signature"):
+        drafts.get_draft(open_as("rui"), d.draft_id)
