@@ -131,6 +131,14 @@ def _print(ctx: click.Context, data: Any, human: Any) -> None:
         con.print(item, markup=not plain, soft_wrap=plain)
 
 
+new_passphrase_file_option = click.option(
+    "--new-passphrase-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the new passphrase from the first line of this file (for scripts); otherwise "
+    "$CASEVAULT_NEW_PASSPHRASE, otherwise a hidden prompt asked twice.",
+)
+
+
 @click.group(cls=VaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--vault",
@@ -181,7 +189,7 @@ def cli(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Policy file (default: the built-in policies/default.toml).",
 )
-@click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
+@new_passphrase_file_option
 @click.pass_context
 def init(
     ctx: click.Context,
@@ -256,7 +264,7 @@ def identity() -> None:
     show_default=True,
     help="Where to write NAME.identity/NAME.pub.",
 )
-@click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
+@new_passphrase_file_option
 @click.pass_context
 def identity_new(
     ctx: click.Context, name: str, out_dir: Path, new_passphrase_file: Path | None
@@ -287,7 +295,7 @@ def user() -> None:
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="NAME.pub made by `casevault identity new` (no private key passes to you).",
 )
-@click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
+@new_passphrase_file_option
 @click.pass_context
 def user_add(
     ctx: click.Context,
@@ -337,7 +345,7 @@ def user_list(ctx: click.Context) -> None:
 
 
 @user.command("passwd")
-@click.option("--new-passphrase-file", type=click.Path(path_type=Path, dir_okay=False))
+@new_passphrase_file_option
 @click.pass_context
 def user_passwd(ctx: click.Context, new_passphrase_file: Path | None) -> None:
     """Change your passphrase (your keys stay the same)."""
