@@ -3,10 +3,12 @@
 A draft is a sealed, signed record (kind "draft"): the redacted text and the list of redactions
 under the publication key (drafters, reviewers, publishers), the unredacted source under the key
 of the highest level of any value found in it, and each redacted original under the key of the
-level it came from — so a reviewer sees an original only where their level allows. An approval is the reviewer's Ed25519
-signature over the exact text's hash, the case versions and the policy digest; it is valid only
-while those case versions are still current (any edit of a case voids it, visibly). The author
-of a draft never approves it (two-person rule); the policy sets how many approvals are needed.
+level it came from — so a reviewer sees an original only where their level allows.
+
+An approval is the reviewer's Ed25519 signature over the exact text's hash, the case versions and
+the policy digest; it is valid only while those case versions are still current (any edit of a
+case voids it, visibly). The author of a draft never approves it (two-person rule); the policy
+sets how many approvals are needed.
 """
 
 from __future__ import annotations
