@@ -114,3 +114,27 @@ def test_manual_redaction_and_release() -> None:
     assert out.redactions[1].layers == ("manual",)
     released = redact(text, lang="en", known=KNOWN, keep=[(0, 12)])
     assert released.text == text
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.fixtures.make_redaction_corpus import NAME_TRICKS  # noqa: E402
+from vault.redact.text import fold  # noqa: E402
+
+_WORDS = ["the", "family", "said", "Kashgar", "court", "in", "2019", "and", "—", "(", ")", ",",
+          "police", "Almaty", "news", "no", "letter", "UA", "061/21", "people"]
+_NAMES = ["Saule Toqtar", "Сәуле Тоқтар", "莎乌列·托克塔尔"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=12), st.lists(st.sampled_from(_WORDS),
+       max_size=12), st.sampled_from(_NAMES), st.sampled_from(sorted(NAME_TRICKS)))
+def test_a_known_name_never_survives_in_any_context(before: list[str], after: list[str],
+                                                    name: str, trick: str) -> None:
+    """Property: wherever a known name stands, whichever trick spells it, its folded form is
+    gone from the output."""
+    value = NAME_TRICKS[trick](name) if name.isascii() else name
+    text = " ".join([*before, value, *after]) + "."
+    out = redacted(text)
+    assert fold(name) not in fold(out), (trick, text, out)
