@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import phonenumbers
 from pypinyin import lazy_pinyin
 
-from vault.redact.text import Skeleton, _is_cjk, skeleton, words
+from vault.redact.text import Skeleton, is_cjk, skeleton, words
 
 MIN_TERM = 4  # shorter values are too common to look for by themselves
 MAX_WINDOW = 4
@@ -164,7 +164,7 @@ def _value_spellings(value: str, kind: str) -> list[str]:
     if kind == "address":
         return address_spellings(value)
     out = [value]
-    if any(_is_cjk(c) for c in value):
+    if any(is_cjk(c) for c in value):
         out.append(" ".join(w for w in lazy_pinyin(value) if w.strip(" ·")))
         out.append("".join(w for w in lazy_pinyin(value) if w.strip(" ·")))
     return out

@@ -31,7 +31,7 @@ def fold(text: str) -> str:
     return "".join(fold_char(c) for c in text)
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
@@ -76,7 +76,7 @@ def skeleton(text: str) -> Skeleton:
                 continue
             close()
             continue
-        cjk = _is_cjk(ch)
+        cjk = is_cjk(ch)
         if cjk:
             close()  # each CJK character is a word of its own
         if token_open is None:
@@ -112,7 +112,7 @@ def words(text: str) -> list[str]:
                 out.append("".join(current))
                 current = []
             continue
-        if _is_cjk(ch):
+        if is_cjk(ch):
             if current:
                 out.append("".join(current))
                 current = []

@@ -19,6 +19,7 @@ from vault.audit.log import Record, VerifyResult, note_keys
 from vault.errors import IntegrityError, NotFoundError, UsageError
 from vault.services.clock import now
 from vault.services.session import Vault
+from vault.store import AuditFilter
 
 BUNDLE_FORMAT = "casevault-inclusion-proof-v1"
 
@@ -47,9 +48,7 @@ def audit_log(
     if limit < 1:
         raise UsageError("limit must be at least 1")
     with v.store.read():
-        rows = v.store.find_audit(
-            actor=actor, action=action, case_id=case_id, since=since, until=until, limit=limit
-        )
+        rows = v.store.find_audit(AuditFilter(actor, action, case_id, since, until, limit))
     out = []
     for row in rows:
         entry, _, _ = en.decode(row.body)

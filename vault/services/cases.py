@@ -167,7 +167,7 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
         v.record(
             Record("case.create", cases=[case_id], fields=sorted(values), details={"version": 1})
         )
-        return _view(_open_version(v, case_id, 1))
+        return _view(open_version(v, case_id, 1))
 
 
 def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
@@ -186,7 +186,7 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
         head = v.store.case_head(case_id)
         if head is None:
             raise NotFoundError(f"no case {case_id}")
-        current = _open_version(v, case_id, head)
+        current = open_version(v, case_id, head)
         if current.withheld:
             raise IntegrityError(f"case {case_id}: cannot edit without reading every field")
         before = merged_before(current)
@@ -202,7 +202,7 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
         v.record(
             Record("case.edit", cases=[case_id], fields=changed, details={"version": head + 1})
         )
-        return _view(_open_version(v, case_id, head + 1))
+        return _view(open_version(v, case_id, head + 1))
 
 
 def merged_before(opened: OpenedRecord) -> dict[str, Any]:
@@ -214,7 +214,7 @@ def merged_before(opened: OpenedRecord) -> dict[str, Any]:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _open_version(
+def open_version(
     v: Vault, case_id: str, version: int, only: set[str] | None = None
 ) -> OpenedRecord:
     row = v.store.case_version(case_id, version)
@@ -256,7 +256,7 @@ def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
         head = v.store.case_head(case_id)
         if head is None:
             raise NotFoundError(f"no case {case_id}")
-        view = _view(_open_version(v, case_id, version or head))
+        view = _view(open_version(v, case_id, version or head))
         protected = _protected_read(v, view.values)
         if protected:
             v.record(
@@ -278,7 +278,7 @@ def _summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
     for cid in case_ids:
         head = v.store.case_head(cid)
         if head is not None:
-            out.append(_view(_open_version(v, cid, head, only=SUMMARY_FIELDS)))
+            out.append(_view(open_version(v, cid, head, only=SUMMARY_FIELDS)))
     return out
 
 
@@ -333,7 +333,7 @@ def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
         for expected, row in enumerate(rows, start=1):
             if row.version != expected:
                 raise IntegrityError(f"case {case_id}: version {expected} is missing")
-            opened = _open_version(v, case_id, row.version)
+            opened = open_version(v, case_id, row.version)
             if opened.header.prev_hash != prev_hash:
                 raise IntegrityError(f"case {case_id} v{row.version}: hash chain is broken")
             fields_now = set(opened.values)

@@ -34,7 +34,7 @@ from vault.redact import describe as d
 from vault.redact.engine import Redaction, RedactionResult, action_source, case_source, redact
 from vault.redact.entities import EntityInfo, TermSet
 from vault.services import actions as actions_svc
-from vault.services.cases import KIND as CASE_KIND
+from vault.services.cases import open_version
 from vault.services.clock import now
 from vault.services.leaks import VaultKnownValues, consent_given
 from vault.services.session import Vault
@@ -97,12 +97,10 @@ def _year() -> int:
 
 
 def _case_values(v: Vault, case_id: str) -> tuple[int, dict[str, Any]]:
-    from vault.services.cases import _open_version
-
     head = v.store.case_head(case_id)
     if head is None:
         raise NotFoundError(f"no case {case_id}")
-    opened = _open_version(v, case_id, head)
+    opened = open_version(v, case_id, head)
     values = {f: json.loads(b) for f, b in opened.values.items()}
     values["case_id"] = case_id
     return head, values
@@ -565,7 +563,6 @@ def set_consent(
 
 
 __all__ = [
-    "CASE_KIND",
     "Draft",
     "Status",
     "create_draft",

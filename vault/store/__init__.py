@@ -2,6 +2,7 @@
 
 from vault.store.interface import (
     ActionRow,
+    AuditFilter,
     AuditRow,
     CaseVersionRow,
     DraftRow,
@@ -14,6 +15,7 @@ from vault.store.sqlcipher import SqlCipherStore
 
 __all__ = [
     "ActionRow",
+    "AuditFilter",
     "AuditRow",
     "CaseVersionRow",
     "DraftRow",

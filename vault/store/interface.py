@@ -61,6 +61,18 @@ class AuditRow:
 
 
 @dataclass(frozen=True)
+class AuditFilter:
+    """Which audit entries to list (newest first). Every field is optional."""
+
+    actor: str | None = None
+    action: str | None = None  # an action, or a family: "case" matches "case.read" ...
+    case_id: str | None = None
+    since: str | None = None  # ISO times, compared as text
+    until: str | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True)
 class DraftRow:
     draft_id: str
     version: int
@@ -134,16 +146,7 @@ class Store(Protocol):
     def audit_node(self, level: int, idx: int) -> bytes | None: ...
     def audit_entry(self, seq: int) -> AuditRow | None: ...
     def audit_entries(self, start: int = 0) -> Iterator[AuditRow]: ...
-    def find_audit(
-        self,
-        *,
-        actor: str | None = None,
-        action: str | None = None,
-        case_id: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        limit: int = 100,
-    ) -> list[AuditRow]: ...
+    def find_audit(self, f: AuditFilter) -> list[AuditRow]: ...
     def put_audit_head(self, size: int, note: str) -> None: ...
     def audit_heads(self) -> Iterator[tuple[int, str]]: ...
     def latest_audit_head(self) -> tuple[int, str] | None: ...

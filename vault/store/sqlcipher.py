@@ -24,6 +24,7 @@ from vault.errors import ConflictError, StoreError
 from vault.models.secret import SecretBytes
 from vault.store.interface import (
     ActionRow,
+    AuditFilter,
     AuditRow,
     CaseVersionRow,
     DraftRow,
@@ -376,16 +377,7 @@ class SqlCipherStore:
         for r in cur:
             yield self._audit(r)
 
-    def find_audit(
-        self,
-        *,
-        actor: str | None = None,
-        action: str | None = None,
-        case_id: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        limit: int = 100,
-    ) -> list[AuditRow]:
+    def find_audit(self, f: AuditFilter) -> list[AuditRow]:
         """Newest first. Every filter is a bound parameter on an indexed column."""
         sql = (
             "SELECT seq, time, actor, action, body FROM audit_entries WHERE "
@@ -395,18 +387,18 @@ class SqlCipherStore:
             "ORDER BY seq DESC LIMIT ?"
         )
         args = (
-            actor,
-            actor,
-            action,
-            action,
-            action,
-            since,
-            since,
-            until,
-            until,
-            case_id,
-            case_id,
-            limit,
+            f.actor,
+            f.actor,
+            f.action,
+            f.action,
+            f.action,
+            f.since,
+            f.since,
+            f.until,
+            f.until,
+            f.case_id,
+            f.case_id,
+            f.limit,
         )
         return [self._audit(r) for r in self._conn.execute(sql, args)]
 
