@@ -98,3 +98,33 @@ def test_bad_draft_requests_are_one_clear_line_and_change_nothing(demo_path: Pat
         "CASEVAULT_PASSPHRASE": PASSPHRASES["cara"]})
     assert r.exit_code == 2 and "'es' is not one of 'en', 'fr', 'de'" in r.stderr
     assert drafts_and_log() == before  # no draft, and no audit entry, was written
+
+
+def test_more_bad_inputs_are_one_line_and_change_nothing(demo_path: Path, tmp_path: Path) -> None:
+    from tests.conftest import passphrase_for
+    from vault.services.session import Vault
+
+    def state() -> tuple[int | None, int, int]:
+        with Vault.open(demo_path, "ada", lambda _n: passphrase_for("ada")) as v:
+            return v.store.case_head(WITH_CONSENT), v.audit.size(), v.store.count_drafts()
+
+    code, out, _ = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
+    draft_id = json.loads(out)["draft"]
+    bad_proof = tmp_path / "proof.json"
+    bad_proof.write_text("{not json")
+    before = state()
+    for user, args, expected, exit_code in [
+        ("cara", ["case", "consent", WITH_CONSENT, "--publish-name", "no", "--date", "May 2021"],
+         "field consent.date: String should match pattern", 2),
+        ("cara", ["draft", "edit", draft_id, "--unredact", "99", "--reason", "x"],
+         f"no redaction #99 in {draft_id}", 2),
+        ("rui", ["audit", "prove", "100000"], "entry 100000 is not covered", 4),
+        ("rui", ["audit", "check-proof", str(bad_proof), "--key", "rui+00+AAAA"],
+         "cannot read proof file", 2),
+    ]:
+        got, _, err = run(demo_path, user, *args)
+        assert got == exit_code, (args, err)
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("casevault: error: "), err
+        assert expected in lines[0], lines[0]
+    assert state() == before  # no case version, no audit entry, no draft

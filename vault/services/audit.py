@@ -104,6 +104,11 @@ def verifier_key(v: Vault, name: str | None = None) -> str:
 def prove(v: Vault, seq: int, checkpoint_note: str | None = None) -> dict[str, Any]:
     """An inclusion proof bundle for entry ``seq`` against a checkpoint (default: a fresh one
     signed by this person). See docs/audit.md for the format."""
+    if checkpoint_note is None:
+        with v.store.read():
+            size = v.audit.size()
+        if not 0 <= seq < size:  # before signing a checkpoint that would then be thrown away
+            raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {size}")
     note = make_checkpoint(v).note if checkpoint_note is None else checkpoint_note
     with v.store.read():
         opened = cp.open_note(note, note_keys(v.member_sign_keys()))
