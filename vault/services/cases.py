@@ -101,6 +101,25 @@ def validate_record(v: Vault, record: Mapping[str, Any], where: str = "") -> dic
     return out
 
 
+def check_argument_field(v: Vault, name: str) -> None:
+    """Refuse a field given as a command-line argument unless it is at the lowest level: a
+    protected value typed as an argument stays in shell history and ``ps``."""
+    if name not in v.policy.fields:
+        raise ValidationError(f"field {name}: unknown field")
+    level = v.policy.level_of(name)
+    if level != v.policy.levels[0]:
+        raise UsageError(
+            f"field {name} is {level}: not accepted as an argument "
+            "(it would stay in shell history); use --prompt, --from-json FILE or -"
+        )
+
+
+def count_cases(v: Vault) -> int:
+    """How many cases the vault holds."""
+    with v.store.read():
+        return v.store.count_cases()
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 
