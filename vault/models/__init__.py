@@ -11,7 +11,7 @@ from vault.models.case import (
     Status,
     build_record_model,
 )
-from vault.models.member import Member, check_member_name
+from vault.models.member import check_member_name
 
 __all__ = [
     "Action",
@@ -20,7 +20,6 @@ __all__ = [
     "FieldKind",
     "IdKind",
     "IdNumber",
-    "Member",
     "Official",
     "Source",
     "Status",

@@ -1,10 +1,8 @@
-"""People of a vault: their names, roles and public keys. Pure data."""
+"""People of a vault: the rule for their names. Pure."""
 
 from __future__ import annotations
 
 import re
-
-from pydantic import BaseModel, ConfigDict
 
 from vault.errors import UsageError
 
@@ -21,15 +19,3 @@ def check_member_name(name: str) -> str:
             "a person's name must be 1-32 characters: a-z first, then a-z, 0-9, '.', '_' or '-'"
         )
     return name
-
-
-class Member(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    role: str
-    sign_public: bytes
-    kem_public: bytes
-    added_at: str
-    added_by: str
-    revoked_at: str | None = None

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from vault.models.case import FieldKind
+from vault.policy.keys import ExtraKey, KeyRef
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 _TEXT_KINDS = {FieldKind.SHORT_TEXT, FieldKind.TEXT, FieldKind.TEXT_LIST}
@@ -116,9 +117,6 @@ class Policy(_Strict):
     def level_of(self, field: str) -> str:
         return self.fields[field].level
 
-    def fields_at(self, level: str) -> list[str]:
-        return [f for f, fp in self.fields.items() if fp.level == level]
-
     def kinds(self) -> dict[str, FieldKind]:
         return {f: fp.kind for f, fp in self.fields.items()}
 
@@ -137,17 +135,31 @@ class Policy(_Strict):
     def can_publish(self, role: str) -> bool:
         return self._flag(role, "publishes")
 
-    def holds_extra_key(self, role: str, key: str) -> bool:
-        """Keys beside the level keys: the name-index key (search), the leak-index key (drafts:
-        find protected values in text without reading them) and the publication key (redacted
-        drafts and approved text)."""
-        if key == "names":
+    def holds_extra_key(self, role: str, key: ExtraKey | str) -> bool:
+        """Whether a role holds a key beside the level keys: the name-index key (roles that read
+        every searched field), the leak-index key (drafters and reviewers: they find protected
+        values in text without reading them) and the publication key (drafters, reviewers and
+        publishers: redacted drafts and approved text). Unknown role or key: no (fail closed)."""
+        if key == ExtraKey.NAMES:
             return bool(self.search.names) and self.can_read(role, self.search_level())
-        if key == "leaks":
+        if key == ExtraKey.LEAKS:
             return self.can_draft(role) or self.can_review(role)
-        if key == "publication":
+        if key == ExtraKey.PUBLICATION:
             return self.can_draft(role) or self.can_review(role) or self.can_publish(role)
         return False
+
+    def keys_of(self, role: str) -> list[KeyRef]:
+        """Every key a role holds under its role key: the levels it reads, lowest first, then
+        the extra keys it holds. What a new role key must carry; what delivery must supply."""
+        return [KeyRef.for_level(lv) for lv in self.readable_levels(role)] + [
+            KeyRef.for_extra(k) for k in ExtraKey if self.holds_extra_key(role, k)
+        ]
+
+    def all_keys(self) -> list[KeyRef]:
+        """Every key of the hierarchy under this policy (what the first writer creates)."""
+        return [KeyRef.for_level(lv) for lv in self.levels] + [
+            KeyRef.for_extra(k) for k in ExtraKey
+        ]
 
     def roles_reading(self, level: str) -> list[str]:
         return [r for r in self.roles if self.can_read(r, level)]

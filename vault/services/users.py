@@ -20,7 +20,8 @@ from vault.errors import UsageError
 from vault.models import check_member_name
 from vault.services import layout
 from vault.services.clock import now
-from vault.services.session import PassphraseSource, Vault, member_record
+from vault.services.members import member_record, public_identity
+from vault.services.session import PassphraseSource, Vault
 from vault.store import MemberRow
 
 
@@ -72,7 +73,7 @@ def add_member(
     # overwritten by the next attempt); the member exists only once the database commits.
     layout.update_keyring(
         v.root,
-        {"db_key_wraps": {name: v.wrap_db_key_to(public)}, "identities": {name: sealed}},
+        {"db_key_wraps": {name: v.keys.wrap_db_key_to(public)}, "identities": {name: sealed}},
     )
     added = now()
     record = member_record(v.vault_id, name, role, public, added, v.user)
@@ -102,15 +103,14 @@ def add_member(
                 },
             )
         )
-        v.deliver_keys()
+        result = v.keys.deliver()
+        v.record(*result.events)
     return _info(v, row)
 
 
 def _info(v: Vault, row: MemberRow) -> MemberInfo:
-    pub = PublicIdentity(row.name, row.sign_public, row.kem_public)
-    epoch_raw = v.store.get_meta(f"epoch:role:{row.role}")
-    epoch = int(epoch_raw.decode()) if epoch_raw else 1
-    has = v.store.key_wrap("role", row.role, epoch, row.name) is not None
+    pub = public_identity(row)
+    has = v.keys.holds_role_key(row)
     return MemberInfo(
         row.name, row.role, row.added_at, row.added_by, row.revoked_at, pub.fingerprint(), has
     )

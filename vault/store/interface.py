@@ -106,66 +106,163 @@ class ActionRow:
 
 
 class Store(Protocol):
+    """What the services may ask of storage. Rows in, rows out: a store never sees a plaintext
+    field or a key but its own, and trusts nothing it returns (the services verify signatures).
+
+    Contracts every backend keeps:
+    - every write method is called inside :meth:`write`, and everything written in one
+      :meth:`write` block commits together or not at all;
+    - a row that would duplicate a primary key raises :class:`~vault.errors.ConflictError` and
+      writes nothing (except where a method says it replaces);
+    - lookups of something absent return None or an empty collection, never raise;
+    - lists come back in a stable order, named on each method.
+    """
+
     def write(self) -> AbstractContextManager[None]:
-        """One write transaction (exclusive against other writers); rolls back on error."""
+        """One write transaction, exclusive against other writers; rolls back on any error.
+        Nested write blocks are refused (StoreError)."""
 
     def read(self) -> AbstractContextManager[None]:
-        """A consistent read snapshot."""
+        """A consistent read snapshot (inside a write block: that block's own view)."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the connection; the store is unusable afterwards."""
 
-    # meta
-    def get_meta(self, key: str) -> bytes | None: ...
-    def put_meta(self, key: str, value: bytes) -> None: ...
+    def in_write(self) -> bool:
+        """Whether a :meth:`write` block is open (the audit log appends only inside one)."""
 
-    # members and keys
-    def insert_member(self, row: MemberRow) -> None: ...
-    def replace_member(self, row: MemberRow) -> None: ...
-    def member(self, name: str) -> MemberRow | None: ...
-    def members(self) -> list[MemberRow]: ...
-    def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None: ...
-    def key_wrap(self, kind: str, name: str, epoch: int, holder: str) -> KeyWrapRow | None: ...
-    def key_wraps(self, kind: str) -> list[KeyWrapRow]: ...
+    # --- meta --------------------------------------------------------------------------------
 
-    # cases
-    def case_head(self, case_id: str) -> int | None: ...
-    def insert_case_versions(self, rows: Sequence[CaseVersionRow]) -> None: ...
-    def case_version(self, case_id: str, version: int) -> CaseVersionRow | None: ...
-    def case_versions(self, case_id: str) -> list[CaseVersionRow]: ...
-    def case_ids(self, *, limit: int | None = None, after: str | None = None) -> list[str]: ...
-    def count_cases(self) -> int: ...
-    def replace_index_terms(self, case_id: str, namespace: str, terms: Iterable[bytes]) -> None: ...
+    def get_meta(self, key: str) -> bytes | None:
+        """A value of the vault's key-value table, as bytes, or None."""
+
+    def put_meta(self, key: str, value: bytes) -> None:
+        """Set a value of the key-value table (replaces)."""
+
+    # --- members and keys ----------------------------------------------------------------------
+
+    def insert_member(self, row: MemberRow) -> None:
+        """Add a member; ConflictError if the name exists."""
+
+    def member(self, name: str) -> MemberRow | None:
+        """A member by name, revoked or not."""
+
+    def members(self) -> list[MemberRow]:
+        """Every member, by name."""
+
+    def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None:
+        """Store wrapped keys; a row for the same (kind, name, epoch, holder) is replaced."""
+
+    def key_wrap(self, kind: str, name: str, epoch: int, holder: str) -> KeyWrapRow | None:
+        """One wrapped key for one holder."""
+
+    def key_wraps(self, kind: str) -> list[KeyWrapRow]:
+        """Every wrapped key of a kind, by (name, epoch, holder)."""
+
+    # --- cases ---------------------------------------------------------------------------------
+
+    def case_head(self, case_id: str) -> int | None:
+        """The newest version number of a case, or None for an unknown case."""
+
+    def insert_case_versions(self, rows: Sequence[CaseVersionRow]) -> None:
+        """Append versions, in order. Each must be exactly one past its case's head at that
+        moment (version 1 for a new case), else ConflictError and nothing of the call is kept by
+        the enclosing transaction. Moves each case's head to the version written."""
+
+    def case_version(self, case_id: str, version: int) -> CaseVersionRow | None:
+        """One version of a case."""
+
+    def case_versions(self, case_id: str) -> list[CaseVersionRow]:
+        """Every version of a case, oldest first."""
+
+    def case_ids(self, *, limit: int | None = None, after: str | None = None) -> list[str]:
+        """Case ids in ascending order, after ``after`` (exclusive), at most ``limit``."""
+
+    def count_cases(self) -> int:
+        """How many cases exist."""
+
+    def count_case_versions(self) -> int:
+        """How many case versions exist, over all cases."""
+
+    def replace_index_terms(self, case_id: str, namespace: str, terms: Iterable[bytes]) -> None:
+        """Make ``terms`` the whole set of a case's blind-index terms in one namespace."""
+
     def find_index_terms(
         self, namespace: str, terms: Sequence[bytes]
-    ) -> Iterator[tuple[bytes, str]]: ...
+    ) -> Iterator[tuple[bytes, str]]:
+        """(term, case id) for every indexed term of ``terms`` in a namespace."""
 
-    # audit log
-    def in_write(self) -> bool: ...
-    def audit_size(self) -> int: ...
-    def append_audit(self, row: AuditRow, nodes: Sequence[tuple[int, int, bytes]]) -> None: ...
-    def audit_node(self, level: int, idx: int) -> bytes | None: ...
-    def audit_entry(self, seq: int) -> AuditRow | None: ...
-    def audit_entries(self, start: int = 0) -> Iterator[AuditRow]: ...
-    def find_audit(self, f: AuditFilter) -> list[AuditRow]: ...
-    def put_audit_head(self, size: int, note: str) -> None: ...
-    def audit_heads(self) -> Iterator[tuple[int, str]]: ...
-    def latest_audit_head(self) -> tuple[int, str] | None: ...
-    def count_case_versions(self) -> int: ...
+    # --- audit log -----------------------------------------------------------------------------
 
-    # leak index and reviews
+    def audit_size(self) -> int:
+        """One past the highest sequence number stored (0 for an empty log)."""
+
+    def append_audit(self, row: AuditRow, nodes: Sequence[tuple[int, int, bytes]]) -> None:
+        """Store one entry, its case references and the tree nodes it completes
+        (level, index, hash); ConflictError if the sequence number exists."""
+
+    def audit_node(self, level: int, idx: int) -> bytes | None:
+        """A stored tree node."""
+
+    def audit_entry(self, seq: int) -> AuditRow | None:
+        """One entry by sequence number."""
+
+    def audit_entries(self, start: int = 0) -> Iterator[AuditRow]:
+        """Entries from ``start`` on, in sequence order, streamed."""
+
+    def find_audit(self, f: AuditFilter) -> list[AuditRow]:
+        """Entries matching a filter on the index columns, newest first, at most ``f.limit``."""
+
+    def put_audit_head(self, size: int, note: str) -> None:
+        """Store a signed tree head for a size (replaces one of the same size)."""
+
+    def audit_heads(self) -> Iterator[tuple[int, str]]:
+        """Every stored (size, signed note), smallest size first."""
+
+    def latest_audit_head(self) -> tuple[int, str] | None:
+        """The stored head of the largest size."""
+
+    # --- leak index ----------------------------------------------------------------------------
+
     def replace_leak_terms(
         self, case_id: str, rows: Iterable[tuple[bytes, str, str]], lengths: Iterable[int]
-    ) -> None: ...
-    def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]: ...
-    def leak_lengths(self) -> set[int]: ...
-    def put_draft(self, row: DraftRow) -> None: ...
-    def draft(self, draft_id: str, version: int | None = None) -> DraftRow | None: ...
-    def drafts(self) -> list[DraftRow]: ...
-    def count_drafts(self) -> int: ...
-    def put_review(self, row: ReviewRow) -> None: ...
-    def reviews(self, draft_id: str, version: int) -> list[ReviewRow]: ...
+    ) -> None:
+        """Make ``rows`` (term, kind, level) the whole set of a case's leak terms and add
+        ``lengths`` to the set of known term lengths."""
 
-    # actions
-    def put_action(self, row: ActionRow) -> None: ...
-    def action(self, action_id: str) -> ActionRow | None: ...
-    def action_ids(self) -> list[str]: ...
+    def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
+        """term -> (kind, level) for every stored leak term among ``terms``."""
+
+    def leak_lengths(self) -> set[int]:
+        """The lengths of every leak term ever stored."""
+
+    # --- drafts and reviews --------------------------------------------------------------------
+
+    def put_draft(self, row: DraftRow) -> None:
+        """Add a draft version; ConflictError if that (draft, version) exists."""
+
+    def draft(self, draft_id: str, version: int | None = None) -> DraftRow | None:
+        """A version of a draft (default: its newest)."""
+
+    def drafts(self) -> list[DraftRow]:
+        """The newest version of every draft, by draft id."""
+
+    def count_drafts(self) -> int:
+        """How many drafts exist (not versions)."""
+
+    def put_review(self, row: ReviewRow) -> None:
+        """Add a verdict; ConflictError if that reviewer gave it to that version already."""
+
+    def reviews(self, draft_id: str, version: int) -> list[ReviewRow]:
+        """Every verdict on one draft version, oldest first."""
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def put_action(self, row: ActionRow) -> None:
+        """Store the newest version of an action (replaces the stored one)."""
+
+    def action(self, action_id: str) -> ActionRow | None:
+        """The stored version of an action."""
+
+    def action_ids(self) -> list[str]:
+        """Every action id, in order."""

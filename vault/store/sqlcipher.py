@@ -1,27 +1,17 @@
-"""The SQLCipher backend of :class:`vault.store.interface.Store`.
+"""The SQLCipher backend of :class:`vault.store.interface.Store`: the tables, row in, row out.
 
-Opening follows the pitfalls list of docs/DESIGN: the raw 256-bit key is the first statement
-(``PRAGMA key = "x'..'"``; no PBKDF2 pass), compatibility is pinned to 4, ``sqlite_master`` is
-read at once (a wrong key fails there, not later), ``cipher_version`` must be non-empty, and a
-file whose header reads ``SQLite format 3`` is refused as plaintext. Temporary tables stay in
-memory so nothing spills to an unencrypted temp file. Writes use ``BEGIN IMMEDIATE`` with a busy
-timeout, so a second process waits for the first instead of losing an update.
+Opening, the schema and transactions are in :mod:`vault.store.connection`. Every statement binds
+its values as parameters; no SQL is built from values.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import sqlcipher3
-
-from vault.errors import ConflictError, StoreError
-from vault.models.secret import SecretBytes
+from vault.errors import ConflictError, IntegrityError
+from vault.store.connection import SqlCipherConnection
 from vault.store.interface import (
     ActionRow,
     AuditFilter,
@@ -32,160 +22,23 @@ from vault.store.interface import (
     MemberRow,
     ReviewRow,
 )
-from vault.store.migrations import MIGRATIONS
-
-_PLAINTEXT_HEADER = b"SQLite format 3\x00"
-_HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
-BUSY_TIMEOUT_MS = 30_000
-
-_DbError = sqlcipher3.DatabaseError
 
 
-def _raw_key_pragma(key: SecretBytes) -> str:
-    hexkey = key.reveal().hex()
-    # Only ever a 64-hex-digit literal goes into this PRAGMA (it cannot take a bound parameter).
-    if not _HEX_KEY.fullmatch(hexkey):
-        raise StoreError("database key must be 32 bytes")
-    return f"PRAGMA key = \"x'{hexkey}'\""
-
-
-class SqlCipherStore:
-    """One connection to one vault database file."""
-
-    def __init__(self, conn: Any, path: Path) -> None:
-        self._conn = conn
-        self.path = path
-        self._in_txn = False
-
-    # --- opening ----------------------------------------------------------------------------
-
-    @classmethod
-    def create(cls, path: Path, key: SecretBytes) -> SqlCipherStore:
-        if path.exists():
-            raise StoreError(f"{path} already exists")
-        store = cls._connect(path, key, new=True)
-        store.migrate()
-        return store
-
-    @classmethod
-    def open(cls, path: Path, key: SecretBytes) -> SqlCipherStore:
-        if not path.is_file():
-            raise StoreError(f"{path} is not a vault database")
-        with path.open("rb") as fh:
-            if fh.read(16) == _PLAINTEXT_HEADER:
-                raise StoreError(f"{path} is an unencrypted SQLite file, not a vault")
-        store = cls._connect(path, key, new=False)
-        store.migrate()
-        return store
-
-    @classmethod
-    def _connect(cls, path: Path, key: SecretBytes, *, new: bool) -> SqlCipherStore:
-        try:
-            conn = sqlcipher3.connect(
-                str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-        except _DbError as e:
-            raise StoreError(f"cannot open {path}") from e
-        try:
-            conn.execute(_raw_key_pragma(key))  # must be the very first statement
-            conn.execute("PRAGMA cipher_compatibility = 4")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            version = conn.execute("PRAGMA cipher_version").fetchone()
-            if not version or not version[0]:
-                raise StoreError("SQLCipher is not active: refusing to use a plaintext database")
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA foreign_keys = ON")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
-            if not mode or str(mode[0]).lower() != "wal":
-                raise StoreError("could not switch the vault database to WAL mode")
-            conn.execute("PRAGMA synchronous = FULL")
-        except _DbError as e:
-            conn.close()
-            raise StoreError(
-                f"{path} could not be opened: not a vault database, or the key is wrong"
-            ) from e
-        except StoreError:
-            conn.close()
-            raise
-        if new:
-            os.chmod(path, 0o600)
-        return cls(conn, path)
-
-    def migrate(self) -> None:
-        with self.write():
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, "
-                "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
-            )
-            done = {r[0] for r in self._conn.execute("SELECT name FROM schema_migrations")}
-            for name, sql in MIGRATIONS:
-                if name in done:
-                    continue
-                for statement in (s.strip() for s in sql.split(";")):
-                    if statement:
-                        self._conn.execute(statement)
-                self._conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
-
-    def close(self) -> None:
-        self._conn.close()
-
-    # --- transactions -------------------------------------------------------------------------
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        if self._in_txn:
-            raise StoreError("nested write transaction")
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlcipher3.OperationalError as e:
-            raise StoreError("the vault is busy: another process is writing; try again") from e
-        self._in_txn = True
-        try:
-            yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self._conn.execute("COMMIT")
-            except _DbError as e:
-                self._conn.execute("ROLLBACK")
-                raise StoreError("could not commit the write; nothing was changed") from e
-        finally:
-            self._in_txn = False
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        if self._in_txn:
-            yield
-            return
-        self._conn.execute("BEGIN")
-        self._in_txn = True
-        try:
-            yield
-        finally:
-            self._in_txn = False
-            self._conn.execute("COMMIT")
-
-    def integrity_check(self) -> list[str]:
-        """SQLCipher's page-level HMAC check over every page (catches flips in unread pages)."""
-        return [str(r[0]) for r in self._conn.execute("PRAGMA cipher_integrity_check")]
-
-    def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
-        return self._conn.execute(sql, args).fetchone()
-
-    def _exec(self, sql: str, args: tuple[Any, ...]) -> None:
-        try:
-            self._conn.execute(sql, args)
-        except sqlcipher3.IntegrityError as e:
-            raise ConflictError("that record already exists; nothing was written") from e
+class SqlCipherStore(SqlCipherConnection):
+    """The vault's tables over one SQLCipher connection (implements :class:`Store`)."""
 
     # --- meta ---------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> bytes | None:
         row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
-        return bytes(row[0]) if row else None
+        if row is None:
+            return None
+        value = row[0]
+        if isinstance(value, str):
+            return value.encode("utf-8")
+        if not isinstance(value, bytes):
+            raise IntegrityError(f"the vault's {key!r} setting is malformed")
+        return value
 
     def put_meta(self, key: str, value: bytes) -> None:
         self._conn.execute(
@@ -223,10 +76,6 @@ class SqlCipherStore:
                 row.signature,
             ),
         )
-
-    def replace_member(self, row: MemberRow) -> None:
-        self._conn.execute("DELETE FROM members WHERE name = ?", (row.name,))
-        self.insert_member(row)
 
     def member(self, name: str) -> MemberRow | None:
         r = self._one(

@@ -1,0 +1,268 @@
+"""One person's view of the key hierarchy, and the delivery of keys to members who lack them.
+
+    identity --HPKE--> role key (role, epoch) --GCM--> level keys and extra keys (name, epoch)
+
+Every key is found through one lookup, :meth:`Keyring.key`; what a role holds is
+:meth:`Policy.keys_of`. The admin enrols people but never holds a level key: a role key reaches a
+new member from a *holder* — whenever a person unlocks, their session wraps the keys it holds to
+members of their own role who lack them, and a person whose role writes cases (and so holds every
+level) creates the hierarchy and the first key of every other role (ADR 0002).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+
+from vault.audit.log import Record
+from vault.crypto import (
+    Identity,
+    PublicIdentity,
+    SecretBytes,
+    new_key,
+    unwrap_key,
+    wrap_key,
+    wrap_to,
+)
+from vault.crypto.hierarchy import db_key_info, index_key_ad, level_key_ad, role_key_info
+from vault.crypto.records import LevelKey
+from vault.errors import AccessDeniedError, IntegrityError
+from vault.policy import KeyKind, KeyRef, Policy
+from vault.services.members import Members, public_identity
+from vault.store import KeyWrapRow, MemberRow, Store
+
+ROLE_KIND = "role"
+
+
+def holder_of(role: str, role_epoch: int) -> str:
+    """How a key wrapped under a role key names its holder in ``key_wraps``."""
+    return f"{role}@{role_epoch}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A member who lacks their current role key, and how this session can serve them."""
+
+    member: MemberRow
+    epoch: int
+    new_role_key: bool  # nobody holds this role's key at this epoch yet: this session makes it
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    delivered: list[str]  # other people who received a key
+    events: list[Record]  # what the caller logs, in the same transaction
+
+
+class Keyring:
+    """The keys one unlocked person holds, unwrapped on first use and cached for the session."""
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        vault_id: str,
+        identity: Identity,
+        role: str,
+        members: Members,
+        db_key: SecretBytes,
+    ) -> None:
+        self._store = store
+        self._policy = policy
+        self._vault_id = vault_id
+        self._identity = identity
+        self._role = role
+        self._members = members
+        self._db_key = db_key
+        self._role_keys: dict[int, SecretBytes] = {}
+        self._held: dict[tuple[KeyRef, int], SecretBytes] = {}
+        self._own = set(policy.keys_of(role))
+
+    # --- epochs -----------------------------------------------------------------------------
+
+    def epoch(self, kind: str, name: str) -> int:
+        """The current epoch of a key (1 until a rotation advances it)."""
+        raw = self._store.get_meta(f"epoch:{kind}:{name}")
+        if raw is None:
+            return 1
+        try:
+            value = int(raw.decode("ascii"))
+        except (UnicodeDecodeError, ValueError):
+            raise IntegrityError(f"the epoch of the {name} {kind} key is malformed") from None
+        if value < 1:
+            raise IntegrityError(f"the epoch of the {name} {kind} key is malformed")
+        return value
+
+    def _role_epoch(self, role: str) -> int:
+        return self.epoch(ROLE_KIND, role)
+
+    # --- the one lookup ---------------------------------------------------------------------
+
+    def role_key(self) -> SecretBytes | None:
+        """This person's current role key, or None when it has not reached them yet."""
+        epoch = self._role_epoch(self._role)
+        key = self._role_keys.get(epoch)
+        if key is None:
+            row = self._store.key_wrap(ROLE_KIND, self._role, epoch, self._identity.name)
+            if row is None:
+                return None
+            key = self._identity.open_wrapped(
+                row.wrapped,
+                role_key_info(
+                    self._vault_id,
+                    self._role,
+                    epoch,
+                    self._identity.name,
+                    self._identity.public.kem_public,
+                ),
+                f"{self._role} role key",
+            )
+            self._role_keys[epoch] = key
+        return key
+
+    def key(self, ref: KeyRef, epoch: int | None = None) -> SecretBytes | None:
+        """A level key or extra key at an epoch (default: the current one), or None when this
+        person's role does not hold it or it has not reached them yet."""
+        at = self.epoch(ref.kind, ref.name) if epoch is None else epoch
+        cached = self._held.get((ref, at))
+        if cached is not None:
+            return cached
+        if ref not in self._own:
+            return None
+        role_epoch = self._role_epoch(self._role)
+        rk = self.role_key()
+        row = self._store.key_wrap(ref.kind, ref.name, at, holder_of(self._role, role_epoch))
+        if rk is None or row is None:
+            return None
+        key = unwrap_key(rk, row.wrapped, self._wrap_ad(ref, at, self._role, role_epoch), str(ref))
+        self._held[(ref, at)] = key
+        return key
+
+    def level_key(self, level: str, epoch: int) -> SecretBytes | None:
+        """:meth:`key` for a level: the callback records are opened with."""
+        return self.key(KeyRef.for_level(level), epoch)
+
+    def sealing_key(self, ref: KeyRef) -> LevelKey | None:
+        """A held key at its current epoch, as records are sealed under it."""
+        epoch = self.epoch(ref.kind, ref.name)
+        key = self.key(ref, epoch)
+        return None if key is None else LevelKey(ref.name, epoch, key)
+
+    def current_level_keys(self) -> dict[str, LevelKey]:
+        """Every level key this person holds, at its current epoch."""
+        out: dict[str, LevelKey] = {}
+        for level in self._policy.levels:
+            held = self.sealing_key(KeyRef.for_level(level))
+            if held is not None:
+                out[level] = held
+        return out
+
+    def holds_role_key(self, member: MemberRow) -> bool:
+        """Whether a member's current role key has reached them (a wrap exists)."""
+        epoch = self._role_epoch(member.role)
+        return self._store.key_wrap(ROLE_KIND, member.role, epoch, member.name) is not None
+
+    def _wrap_ad(self, ref: KeyRef, epoch: int, role: str, role_epoch: int) -> bytes:
+        make = level_key_ad if ref.kind is KeyKind.LEVEL else index_key_ad
+        return make(self._vault_id, ref.name, epoch, role, role_epoch)
+
+    def wrap_db_key_to(self, member: PublicIdentity) -> str:
+        """The database key HPKE-wrapped to a person, base64, for the keyring file."""
+        wrapped = wrap_to(member, self._db_key, db_key_info(self._vault_id, member.name))
+        return base64.b64encode(wrapped).decode("ascii")
+
+    # --- delivery ---------------------------------------------------------------------------
+
+    def plan(self) -> list[Delivery]:
+        """Members lacking their current role key that this session can serve. Reads only."""
+        holders = {(r.name, r.epoch) for r in self._store.key_wraps(ROLE_KIND)}
+        planned_new: set[tuple[str, int]] = set()
+        plan: list[Delivery] = []
+        for m in self._members.active():
+            if self.holds_role_key(m):
+                continue
+            epoch = self._role_epoch(m.role)
+            if (m.role, epoch) in holders:
+                if m.role == self._role and self.role_key() is not None:
+                    plan.append(Delivery(m, epoch, False))
+            elif (m.role, epoch) in planned_new or self._can_supply(m.role):
+                plan.append(Delivery(m, epoch, (m.role, epoch) not in planned_new))
+                planned_new.add((m.role, epoch))
+        return plan
+
+    def _first_writer(self) -> bool:
+        return self._policy.can_write_cases(self._role) and not self._store.key_wraps("level")
+
+    def delivery_pending(self) -> bool:
+        """Whether :meth:`deliver` has work (so that a read need not take the write lock)."""
+        return self._first_writer() or bool(self.plan())
+
+    def deliver(self) -> DeliveryResult:
+        """Inside a write transaction: make the hierarchy if this person is its first writer, then
+        hand the keys this session holds to members lacking them. Never wraps a key to a member
+        whose enrolment chain does not verify."""
+        events: list[Record] = []
+        if self._first_writer():
+            self._create_hierarchy()
+            refs = self._policy.all_keys()
+            events.append(
+                Record(
+                    "key.create",
+                    details={
+                        "keys": ",".join(r.name for r in refs),
+                        "epoch": self.epoch(refs[0].kind, refs[0].name),
+                    },
+                )
+            )
+        delivered: list[str] = []
+        made: dict[tuple[str, int], SecretBytes | None] = {}
+        for d in self.plan():
+            slot = (d.member.role, d.epoch)
+            if slot not in made:
+                made[slot] = self._create_role_key(*slot) if d.new_role_key else self.role_key()
+            key = made[slot]
+            if key is None:
+                continue
+            try:
+                pub = public_identity(self._members.verified(d.member.name))
+            except IntegrityError:
+                continue
+            info = role_key_info(self._vault_id, d.member.role, d.epoch, pub.name, pub.kem_public)
+            self._store.put_key_wraps(
+                [KeyWrapRow(ROLE_KIND, d.member.role, d.epoch, pub.name, wrap_to(pub, key, info))]
+            )
+            if d.member.role == self._role:
+                self._role_keys[d.epoch] = key
+            if pub.name != self._identity.name:
+                delivered.append(pub.name)
+            events.append(
+                Record(
+                    "key.deliver",
+                    details={"to": pub.name, "role": d.member.role, "epoch": d.epoch},
+                )
+            )
+        return DeliveryResult(delivered, events)
+
+    def _can_supply(self, role: str) -> bool:
+        """True when this session holds every key a new key of ``role`` must carry."""
+        return all(self.key(ref) is not None for ref in self._policy.keys_of(role))
+
+    def _create_hierarchy(self) -> None:
+        """First writer: a fresh key for every level and extra key, at its current epoch."""
+        for ref in self._policy.all_keys():
+            self._held[(ref, self.epoch(ref.kind, ref.name))] = new_key()
+
+    def _create_role_key(self, role: str, epoch: int) -> SecretBytes:
+        """A new role key, with every key that role holds wrapped under it. The caller must
+        hold those keys."""
+        rk = new_key()
+        rows: list[KeyWrapRow] = []
+        for ref in self._policy.keys_of(role):
+            at = self.epoch(ref.kind, ref.name)
+            key = self.key(ref, at)
+            if key is None:
+                raise AccessDeniedError(f"cannot create the {role} key without the {ref}")
+            wrapped = wrap_key(rk, key, self._wrap_ad(ref, at, role, epoch))
+            rows.append(KeyWrapRow(ref.kind, ref.name, at, holder_of(role, epoch), wrapped))
+        self._store.put_key_wraps(rows)
+        return rk
