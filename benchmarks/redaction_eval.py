@@ -21,11 +21,11 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "redaction
 
 def demo_known() -> TermSet:
     policy = parse_policy(default_policy_text())
-    level_of = {f: fp.level for f, fp in policy.fields.items()}
+    sources = policy.value_sources()
     known = TermSet()
     for case in demo_cases():
         consent = bool(case["consent"]["publish_name"])
-        for value, info in protected_values(case, level_of, policy.levels[0],
+        for value, info in protected_values(case, sources, policy.levels[0],
                                             name_is_public=consent):
             known.add_value(value, info)
     return known

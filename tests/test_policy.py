@@ -24,31 +24,98 @@ def test_default_policy_matches_the_design() -> None:
     assert p.readable_levels("publisher") == []
     assert p.readable_levels("admin") == []
     assert {f for f in p.fields if p.level_of(f) == "secret"} == {
-        "family_contacts", "sources", "id_numbers"}
+        "family_contacts",
+        "sources",
+        "id_numbers",
+    }
     assert p.readable_levels("nobody") == []  # unknown role reads nothing
 
 
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("kind = \"status\",", "kind = \"mood\","), "fields.status.kind: unknown value"),
-        (("level = \"secret\" }", "level = \"top\" }"), "has unknown level 'top'"),
-        (('reads = ["public", "restricted", "confidential"]', 'reads = ["public", "hidden"]'),
-         "role 'reviewer' reads unknown level 'hidden'"),
-        (('family_contacts    = { kind = "family_contacts", level = "secret" }',
-          'family_contacts    = { kind = "family_contacts" }'),
-         "fields.family_contacts.level: Field required"),
-        (("writes_cases = true", "writes_cases = true\ncolour = 1"),
-         "roles.caseworker.colour: unknown key"),
-        (('reads = ["public", "restricted", "confidential", "secret"]\nwrites_cases',
-          'reads = ["public"]\nwrites_cases'),
-         "role 'caseworker' writes cases, so it must read every level"),
+        (('kind = "status",', 'kind = "mood",'), "fields.status.kind: unknown value"),
+        (('level = "secret" }', 'level = "top" }'), "has unknown level 'top'"),
+        (
+            ('reads = ["public", "restricted", "confidential"]', 'reads = ["public", "hidden"]'),
+            "role 'reviewer' reads unknown level 'hidden'",
+        ),
+        (
+            (
+                'family_contacts    = { kind = "family_contacts", level = "secret" }',
+                'family_contacts    = { kind = "family_contacts" }',
+            ),
+            "fields.family_contacts.level: Field required",
+        ),
+        (
+            ("writes_cases = true", "writes_cases = true\ncolour = 1"),
+            "roles.caseworker.colour: unknown key",
+        ),
+        (
+            (
+                'reads = ["public", "restricted", "confidential", "secret"]\nwrites_cases',
+                'reads = ["public"]\nwrites_cases',
+            ),
+            "role 'caseworker' writes cases, so it must read every level",
+        ),
         (("manages_people = true", ""), "no role manages people"),
-        (('case_id            = { kind = "short_text",      level = "public" }',
-          'case_id            = { kind = "short_text",      level = "secret" }'),
-         "field 'case_id' must be at the lowest level"),
-        (('names = ["full_name", "name_variants"]', 'names = ["full_name", "sources"]'),
-         "search field 'sources' is not a text field"),
+        (
+            (
+                'case_id            = { kind = "short_text",      level = "public" }',
+                'case_id            = { kind = "short_text",      level = "secret" }',
+            ),
+            "field 'case_id' must be at the lowest level",
+        ),
+        (
+            ('names = ["full_name", "name_variants"]', 'names = ["full_name", "sources"]'),
+            "search field 'sources' is not a text field",
+        ),
+        (
+            ('names = ["full_name", "name_variants"]', 'names = ["full_name", "home_address"]'),
+            "search field 'home_address' does not hold a name",
+        ),
+        (
+            (
+                'risk_notes         = { kind = "text",            level = "restricted", holds = "free_text" }',
+                'risk_notes         = { kind = "text",            level = "restricted" }',
+            ),
+            "field 'risk_notes' is restricted but does not say what it holds",
+        ),
+        (
+            (
+                'id_numbers         = { kind = "id_numbers",      level = "secret" }',
+                'id_numbers         = { kind = "id_numbers",      level = "secret", holds = "name" }',
+            ),
+            "field 'id_numbers': a id_numbers field says what it holds",
+        ),
+        (
+            (
+                'consent            = { kind = "consent",         level = "restricted" }',
+                'consent            = { kind = "consent",         level = "restricted" }\n'
+                'consent2           = { kind = "consent",         level = "restricted" }',
+            ),
+            "more than one consent field",
+        ),
+        (
+            (
+                'facts = ["status", "detained_on", "charges", "sentence"]',
+                'facts = ["status", "date_of_birth"]',
+            ),
+            "publication field 'date_of_birth' is not at the lowest level",
+        ),
+        (
+            ('summary = "public_summary"', 'summary = "summary"'),
+            "publication names an unknown field 'summary'",
+        ),
+        (
+            ('region = "home_region"', 'hometown = "home_region"'),
+            "publication.portrait: unknown role 'hometown'",
+        ),
+        (
+            ('columns = ["full_name", "status", "detained_on"]', 'columns = ["nickname"]'),
+            "display names an unknown field 'nickname'",
+        ),
+        (('holds = "place" }', 'holds = "rumour" }'), "holds: unknown value"),
         (("format = 1", "format = 2"), "unsupported policy format 2"),
         (("[fields]", "[fields"), "not valid TOML"),
     ],
@@ -64,8 +131,12 @@ def test_bad_policy_is_refused(edit: tuple[str, str], message: str) -> None:
 
 
 def test_new_field_is_a_policy_edit_not_code() -> None:
-    p = parse_policy(DEFAULT.replace(
-        "[fields]\n", '[fields]\nlawyer_name = { kind = "short_text", level = "confidential" }\n'))
+    p = parse_policy(
+        DEFAULT.replace(
+            "[fields]\n",
+            '[fields]\nlawyer_name = { kind = "short_text", level = "confidential", holds = "name" }\n',
+        )
+    )
     assert p.level_of("lawyer_name") == "confidential"
     from vault.models import build_record_model
 

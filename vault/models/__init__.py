@@ -2,6 +2,7 @@
 
 from vault.models.action import Action, Official
 from vault.models.case import (
+    KIND_PARTS,
     Consent,
     FamilyContact,
     FieldKind,
@@ -9,11 +10,14 @@ from vault.models.case import (
     IdNumber,
     Source,
     Status,
+    ValueKind,
+    ValueSource,
     build_record_model,
 )
 from vault.models.member import check_member_name
 
 __all__ = [
+    "KIND_PARTS",
     "Action",
     "Consent",
     "FamilyContact",
@@ -23,6 +27,8 @@ __all__ = [
     "Official",
     "Source",
     "Status",
+    "ValueKind",
+    "ValueSource",
     "build_record_model",
     "check_member_name",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
@@ -120,6 +121,53 @@ class FieldKind(enum.StrEnum):
     SOURCES = "sources"
     ID_NUMBERS = "id_numbers"
     CONSENT = "consent"
+
+
+class ValueKind(enum.StrEnum):
+    """What a field's value *is*, for redaction and search (the policy's ``holds``).
+
+    Every kind but FREE_TEXT names a value that is looked for in public text (a protected phone
+    number typed into a summary); FREE_TEXT (testimony, notes) is never looked for as a whole
+    and never enters a draft. SUBJECT_NAME is the person's own name: protected unless they
+    consented to its publication, whatever the field's level.
+    """
+
+    SUBJECT_NAME = "subject_name"
+    NAME = "name"
+    PHONE = "phone"
+    EMAIL = "email"
+    ID_NUMBER = "id_number"
+    CODENAME = "codename"
+    ADDRESS = "address"
+    DATE_OF_BIRTH = "date_of_birth"
+    PLACE = "place"
+    FREE_TEXT = "free_text"
+
+
+#: The parts of the structured kinds and what each part holds. A structured field's parts are
+#: fixed by its kind (code); the policy says only its level.
+KIND_PARTS: dict[FieldKind, tuple[tuple[str, ValueKind], ...]] = {
+    FieldKind.FAMILY_CONTACTS: (
+        ("name", ValueKind.NAME),
+        ("phone", ValueKind.PHONE),
+        ("email", ValueKind.EMAIL),
+    ),
+    FieldKind.SOURCES: (
+        ("codename", ValueKind.CODENAME),
+        ("real_name", ValueKind.NAME),
+        ("contact", ValueKind.PHONE),
+    ),
+    FieldKind.ID_NUMBERS: (("value", ValueKind.ID_NUMBER),),
+}
+
+
+@dataclass(frozen=True)
+class ValueSource:
+    """Where a field's findable values are: its level, and its parts as (sub-key or None for
+    the value itself, what the part holds)."""
+
+    level: str
+    parts: tuple[tuple[str | None, ValueKind], ...]
 
 
 _KIND_TYPES: dict[FieldKind, Any] = {

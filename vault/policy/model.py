@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from vault.models.case import FieldKind
+from vault.models.case import KIND_PARTS, FieldKind, ValueKind, ValueSource
 from vault.policy.keys import ExtraKey, KeyRef
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
@@ -27,14 +27,43 @@ class RolePolicy(_Strict):
     publishes: bool = False  # may read approved public text
 
 
+Lang = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+#: Roles a public field can play in the description of a person who is not named.
+PORTRAIT_ROLES = ("gender", "ethnicity", "birth_year", "occupation", "region")
+_NAME_VALUES = {ValueKind.NAME, ValueKind.SUBJECT_NAME}
+
+
 class FieldPolicy(_Strict):
     kind: FieldKind = Field(strict=False)
     level: Name
+    #: What the value is, for redaction and search. Required for a text field above the lowest
+    #: level; structured kinds (contacts, sources, ID numbers, consent) say it by their kind.
+    holds: ValueKind | None = Field(default=None, strict=False)
+    #: How a draft labels the field, per language (default: the field name in words).
+    label: dict[Lang, str] = Field(default_factory=dict)
     note: str = ""
+
+    def label_in(self, name: str, lang: str) -> str:
+        return self.label.get(lang) or name.replace("_", " ").capitalize()
 
 
 class SearchPolicy(_Strict):
     names: list[Name] = Field(default_factory=list)
+
+
+class PublicationPolicy(_Strict):
+    """What a case draft is built from: fact lines in order, the narrative, and the public
+    fields that describe a person who is not named (role -> field)."""
+
+    facts: list[Name] = Field(default_factory=list)
+    summary: Name | None = None
+    portrait: dict[str, Name] = Field(default_factory=dict)
+
+
+class DisplayPolicy(_Strict):
+    """The fields a list of cases shows beside the case id."""
+
+    columns: list[Name] = Field(default_factory=list)
 
 
 class ReviewPolicy(_Strict):
@@ -50,6 +79,8 @@ class Policy(_Strict):
     fields: dict[Name, FieldPolicy]
     search: SearchPolicy = Field(default_factory=SearchPolicy)
     review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    publication: PublicationPolicy = Field(default_factory=PublicationPolicy)
+    display: DisplayPolicy = Field(default_factory=DisplayPolicy)
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
@@ -83,12 +114,48 @@ class Policy(_Strict):
             rp.reviews for rp in self.roles.values()
         ):
             raise ValueError("roles draft but no role reviews")
+        self._check_values()
+        self._check_uses()
+        return self
+
+    def _check_values(self) -> None:
+        """Every field says what it holds where redaction and search must know (fail closed)."""
+        consent = [f for f, fp in self.fields.items() if fp.kind is FieldKind.CONSENT]
+        if len(consent) > 1:
+            raise ValueError("more than one consent field")
+        for fname, fp in self.fields.items():
+            structured = fp.kind in KIND_PARTS or fp.kind is FieldKind.CONSENT
+            if structured and fp.holds is not None:
+                raise ValueError(f"field {fname!r}: a {fp.kind.value} field says what it holds")
+            if structured or fp.holds is not None or fp.level == self.levels[0]:
+                continue
+            raise ValueError(
+                f"field {fname!r} is {fp.level} but does not say what it holds "
+                f"(holds = one of {', '.join(k.value for k in ValueKind)})"
+            )
+
+    def _check_uses(self) -> None:
+        """Search, drafts and lists name existing fields, of the right kind and level."""
         for fname in self.search.names:
             if fname not in self.fields:
                 raise ValueError(f"search names an unknown field {fname!r}")
             if self.fields[fname].kind not in _TEXT_KINDS:
                 raise ValueError(f"search field {fname!r} is not a text field")
-        return self
+            if self.fields[fname].holds not in _NAME_VALUES:
+                raise ValueError(f"search field {fname!r} does not hold a name")
+        pub = self.publication
+        used = [*pub.facts, *([pub.summary] if pub.summary else []), *pub.portrait.values()]
+        for fname in used:
+            if fname not in self.fields:
+                raise ValueError(f"publication names an unknown field {fname!r}")
+            if self.fields[fname].level != self.levels[0]:
+                raise ValueError(f"publication field {fname!r} is not at the lowest level")
+        unknown_roles = [r for r in pub.portrait if r not in PORTRAIT_ROLES]
+        if unknown_roles:
+            raise ValueError(f"publication.portrait: unknown role {unknown_roles[0]!r}")
+        for fname in self.display.columns:
+            if fname not in self.fields:
+                raise ValueError(f"display names an unknown field {fname!r}")
 
     # --- questions the rest of the vault asks -------------------------------------------------
 
@@ -116,6 +183,28 @@ class Policy(_Strict):
 
     def level_of(self, field: str) -> str:
         return self.fields[field].level
+
+    def value_sources(self) -> dict[str, ValueSource]:
+        """Where every findable value of a case is (for the leak index and redaction): each
+        field that holds something other than free text, with its parts."""
+        out: dict[str, ValueSource] = {}
+        for fname, fp in self.fields.items():
+            if fp.kind in KIND_PARTS:
+                parts: tuple[tuple[str | None, ValueKind], ...] = KIND_PARTS[fp.kind]
+            elif fp.holds is not None and fp.holds is not ValueKind.FREE_TEXT:
+                parts = ((None, fp.holds),)
+            else:
+                continue
+            out[fname] = ValueSource(fp.level, parts)
+        return out
+
+    def subject_name_fields(self) -> list[str]:
+        """The fields that hold the person's own names."""
+        return [f for f, fp in self.fields.items() if fp.holds is ValueKind.SUBJECT_NAME]
+
+    def consent_field(self) -> str | None:
+        """The field that records consent to publish the person's name, if the policy has one."""
+        return next((f for f, fp in self.fields.items() if fp.kind is FieldKind.CONSENT), None)
 
     def kinds(self) -> dict[str, FieldKind]:
         return {f: fp.kind for f, fp in self.fields.items()}

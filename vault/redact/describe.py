@@ -14,28 +14,11 @@ LANGS = ("en", "fr", "de")
 WITHHELD = {"en": "[withheld]", "fr": "[masqué]", "de": "[geschwärzt]"}
 NAME_WITHHELD = {"en": "[name withheld]", "fr": "[nom masqué]", "de": "[Name geschwärzt]"}
 
+#: The word before a case id in a draft's heading. Field labels are in the policy.
 LABELS = {
-    "en": {
-        "status": "Status",
-        "detained_on": "Detained",
-        "charges": "Charges",
-        "sentence": "Sentence",
-        "case": "Case",
-    },
-    "fr": {
-        "status": "Situation",
-        "detained_on": "Arrêté(e)",
-        "charges": "Chefs d'accusation",
-        "sentence": "Peine",
-        "case": "Dossier",
-    },
-    "de": {
-        "status": "Status",
-        "detained_on": "Festgenommen",
-        "charges": "Anklage",
-        "sentence": "Urteil",
-        "case": "Fall",
-    },
+    "en": {"case": "Case"},
+    "fr": {"case": "Dossier"},
+    "de": {"case": "Fall"},
 }
 
 STATUS = {
@@ -104,15 +87,17 @@ def _gendered(pair: tuple[str, str], gender: str | None) -> str:
     return pair[1] if gender == "female" else pair[0]
 
 
-def describe(record: Mapping[str, Any], lang: str, year: int) -> str:
-    """A description from public fields only: age (from birth_year), ethnicity, occupation and
-    home region. Missing parts are left out."""
+def describe(portrait: Mapping[str, Any], lang: str, year: int) -> str:
+    """A description from public values only, by role (gender, ethnicity, birth_year,
+    occupation, region; the policy's publication.portrait maps fields to them). Missing parts
+    are left out."""
+    record = portrait
     gender = record.get("gender")
     birth_year = record.get("birth_year")
     age = year - birth_year if isinstance(birth_year, int) and 0 < year - birth_year < 130 else None
     eth_raw = str(record.get("ethnicity") or "")
     occ_raw = str(record.get("occupation") or "")
-    region = record.get("home_region")
+    region = record.get("region", record.get("home_region"))  # TRANSITIONAL
     eth = ETHNICITY.get(eth_raw.lower(), {}).get(lang)
     occ = OCCUPATION.get(occ_raw.lower(), {}).get(lang)
     if lang == "en":

@@ -186,27 +186,65 @@ def redact(
 
 # --- the policy layer: what a draft is built from ----------------------------------------------
 
-CASE_FIELDS = ("status", "detained_on", "charges", "sentence")
+
+@dataclass(frozen=True)
+class CaseLayout:
+    """What a case draft is built from, in one language (from the policy's [publication]
+    table): fact lines in order as (field, label), the narrative field, the fields that describe
+    a person who is not named (role -> field), the field holding their name, and the fields
+    whose values are status words (said in the draft's language)."""
+
+    facts: tuple[tuple[str, str], ...]
+    summary: str | None
+    portrait: Mapping[str, str]
+    name_field: str | None
+    status_fields: frozenset[str] = frozenset()
 
 
-def case_source(public: Mapping[str, Any], lang: str, *, consent: bool, year: int) -> str:
+_TRANSITIONAL = CaseLayout(  # TRANSITIONAL: removed once drafts passes the policy's layout
+    (
+        ("status", "Status"),
+        ("detained_on", "Detained"),
+        ("charges", "Charges"),
+        ("sentence", "Sentence"),
+    ),
+    "public_summary",
+    {
+        "gender": "gender",
+        "ethnicity": "ethnicity",
+        "birth_year": "birth_year",
+        "occupation": "occupation",
+        "region": "home_region",
+    },
+    "full_name",
+    frozenset({"status"}),
+)
+
+
+def case_source(
+    public: Mapping[str, Any],
+    lang: str,
+    *,
+    consent: bool,
+    year: int,
+    layout: CaseLayout | None = None,
+) -> str:
     """The text of a case draft, from public fields only. Without consent the heading is a
     description of the person, never their name."""
-    labels = d.LABELS[lang]
-    heading = (
-        str(public["full_name"])
-        if consent and public.get("full_name")
-        else (d.describe(public, lang, year))
-    )
-    lines = [f"{labels['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"]
-    for f in CASE_FIELDS:
+    if layout is None:
+        layout = _TRANSITIONAL
+    name = public.get(layout.name_field) if layout.name_field else None
+    portrait = {role: public.get(f) for role, f in layout.portrait.items()}
+    heading = str(name) if consent and name else d.describe(portrait, lang, year)
+    lines = [f"{d.LABELS[lang]['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"]
+    for f, label in layout.facts:
         value = public.get(f)
         if value in (None, ""):
             continue
-        if f == "status":
+        if f in layout.status_fields:
             value = d.STATUS.get(str(value), {}).get(lang, str(value))
-        lines.append(f"{labels[f]}: {value}")
-    summary = public.get("public_summary")
+        lines.append(f"{label}: {value}")
+    summary = public.get(layout.summary) if layout.summary else None
     if summary:
         lines += ["", str(summary)]
     return "\n".join(lines) + "\n"

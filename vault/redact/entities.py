@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import phonenumbers
 from pypinyin import lazy_pinyin
 
+from vault.models.case import ValueKind, ValueSource
 from vault.redact.text import Skeleton, is_cjk, skeleton, words
 
 MIN_TERM = 4  # shorter values are too common to look for by themselves
@@ -255,51 +256,41 @@ def find_known(text: str, known: KnownValues) -> list[Hit]:
 
 # --- which values of a case are protected ---------------------------------------------------------
 
-# field -> how its strings are found; sub-keys for lists of objects. Long free text (testimony,
-# risk notes, health) is not a value to find: it never enters a draft (policy layer).
-PROTECTED_PARTS: dict[str, list[tuple[str | None, str]]] = {
-    "full_name": [(None, "name")],
-    "name_variants": [(None, "name")],
-    "family_contacts": [("name", "name"), ("phone", "phone"), ("email", "email")],
-    "sources": [("codename", "codename"), ("real_name", "name"), ("contact", "phone")],
-    "id_numbers": [("value", "id_number")],
-    "home_address": [(None, "address")],
-    "date_of_birth": [(None, "date_of_birth")],
-    "last_seen_place": [(None, "place")],
-    "detention_facility": [(None, "place")],
-}
-
 
 def protected_values(
-    record: Mapping[str, Any], level_of: Mapping[str, str], lowest: str, *, name_is_public: bool
+    record: Mapping[str, Any],
+    sources: Mapping[str, ValueSource],
+    lowest: str,
+    *,
+    name_is_public: bool,
 ) -> list[tuple[str, EntityInfo]]:
-    """(value, info) for every protected value of one case. The person's own names
-    (``full_name`` and ``name_variants``) count only when they have not consented to
-    publication."""
+    """(value, info) for every protected value of one case. ``sources`` says where the findable
+    values are (the policy's :meth:`value_sources`). The person's own names count only when
+    they have not consented to publication; any other value counts only above ``lowest``.
+    Long free text (testimony, notes) is never a source: it never enters a draft."""
     out: list[tuple[str, EntityInfo]] = []
-    for fname, parts in PROTECTED_PARTS.items():
-        if fname not in record or fname not in level_of:
-            continue
-        level = level_of[fname]
-        if fname in ("full_name", "name_variants"):
-            if name_is_public:
-                continue  # consent to publish the name covers it in every script
-        elif level == lowest:
+    for fname, source in sources.items():
+        if fname not in record:
             continue
         value = record[fname]
         items = value if isinstance(value, list) else [value]
-        for item in items:
-            for key, kind in parts:
+        for key, holds in source.parts:
+            if holds is ValueKind.SUBJECT_NAME:
+                if name_is_public:
+                    continue  # consent to publish the name covers it in every script
+            elif source.level == lowest:
+                continue
+            for item in items:
                 raw = item.get(key) if key and isinstance(item, dict) else item
                 if isinstance(raw, str) and raw.strip():
-                    kind_here = (
-                        "phone"
-                        if kind == "phone" and _looks_like_phone(raw)
-                        else ("name" if kind == "phone" else kind)
-                    )
-                    out.append((raw, EntityInfo(kind_here, level)))
+                    out.append((raw, EntityInfo(_entity_kind(holds, raw), source.level)))
     return out
 
 
-def _looks_like_phone(value: str) -> bool:
-    return sum(c.isdigit() for c in value) >= 7
+def _entity_kind(holds: ValueKind, raw: str) -> str:
+    """The kind a value is found as: a contact that is not phone-shaped is a name (a handle)."""
+    if holds is ValueKind.SUBJECT_NAME:
+        return ValueKind.NAME.value
+    if holds is ValueKind.PHONE and sum(c.isdigit() for c in raw) < 7:
+        return ValueKind.NAME.value
+    return holds.value

@@ -19,8 +19,16 @@ from vault.services.session import Vault
 LEAKS = "leaks"
 
 
-def consent_given(values: Mapping[str, Any]) -> bool:
+def consent_given(values: Mapping[str, Any]) -> bool:  # compat: drafts moves to has_consent
     consent = values.get("consent")
+    return isinstance(consent, dict) and consent.get("publish_name") is True
+
+
+def has_consent(v: Vault, values: Mapping[str, Any]) -> bool:
+    """Whether the case records consent to publish the person's name (the policy's consent
+    field says ``publish_name: true``)."""
+    field = v.policy.consent_field()
+    consent = values.get(field) if field else None
     return isinstance(consent, dict) and consent.get("publish_name") is True
 
 
@@ -28,11 +36,13 @@ def case_terms(
     v: Vault, values: Mapping[str, Any]
 ) -> tuple[list[tuple[str, EntityInfo]], set[int]]:
     """(term, info) for every protected value of a case, and the term lengths."""
-    level_of = {f: fp.level for f, fp in v.policy.fields.items()}
     out: list[tuple[str, EntityInfo]] = []
     lengths: set[int] = set()
     for value, info in protected_values(
-        values, level_of, v.policy.levels[0], name_is_public=consent_given(values)
+        values,
+        v.policy.value_sources(),
+        v.policy.levels[0],
+        name_is_public=has_consent(v, values),
     ):
         for term in value_terms(value, info.kind):
             out.append((term, info))
