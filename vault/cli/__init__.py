@@ -1,16 +1,31 @@
-"""The command line. Parses, prompts and prints; the work is in :mod:`vault.services`."""
+"""The command line. Parses, prompts and prints; the work is in :mod:`vault.services`.
 
-from vault.cli.app import cli
+:mod:`vault.cli.main` holds the `casevault` group and what every command shares; each command
+group lives in a module of its own and is attached here.
+"""
+
+from vault.cli import actions, audit, cases, importing, people, policy, review, vaults
+from vault.cli.main import cli
+
+for _command in (
+    vaults.init,
+    vaults.demo,
+    people.identity,
+    people.user,
+    cases.case,
+    importing.import_,
+    actions.action,
+    review.draft,
+    review.review,
+    audit.audit,
+    policy.policy,
+):
+    cli.add_command(_command)
 
 
 def main() -> None:
-    import sys
-
-    args = sys.argv[1:]
-    # `--json` is a global option; accept it after the command too (`case show X --json`).
-    if "--json" in args[1:] and "--" not in args:
-        args = ["--json", *[a for a in args if a != "--json"]]
-    cli(args=args, prog_name="casevault")
+    """The `casevault` console script."""
+    cli(prog_name="casevault")
 
 
 __all__ = ["cli", "main"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from vault.cli.app import cli
+from vault.cli import cli
 
 
 def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:

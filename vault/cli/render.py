@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from vault.policy import Policy
+
+if TYPE_CHECKING:
+    from vault.services.drafts import Draft, Status
+
+#: What a command prints for a person: text, a rich renderable, or several of them in order.
+Renderable = RenderableType | Sequence[RenderableType]
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -19,6 +26,22 @@ def console(*, stderr: bool = False) -> Console:
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def emit_human(human: Renderable) -> None:
+    con = console()
+    items: Sequence[RenderableType]
+    if isinstance(human, str):
+        items = [human]
+    elif isinstance(human, Sequence):
+        items = human
+    else:
+        items = [human]
+    for item in items:
+        # Plain strings may hold values typed by people: never interpret them as markup; and
+        # never re-wrap them, so that a long hash or key stays on one line.
+        plain = isinstance(item, str)
+        con.print(item, markup=not plain, soft_wrap=plain)
 
 
 def format_value(value: Any) -> str:
@@ -107,7 +130,7 @@ LAYER_STYLE = {
 }
 
 
-def draft_view(d: Any, st: Any, reasons: list[tuple[str, str]]) -> list[Any]:
+def draft_view(d: Draft, st: Status, reasons: list[tuple[str, str]]) -> list[RenderableType]:
     """A reviewer's page: status, the text with each redaction coloured by layer and numbered,
     then a table of what each one hides and why."""
     from rich.panel import Panel
@@ -133,7 +156,7 @@ def draft_view(d: Any, st: Any, reasons: list[tuple[str, str]]) -> list[Any]:
         body.append(f"[{i}]", style="dim")
         pos = r.out_end
     body.append(d.text[pos:])
-    out: list[Any] = [head, Panel(body, title="redacted text", title_align="left")]
+    out: list[RenderableType] = [head, Panel(body, title="redacted text", title_align="left")]
     if d.redactions:
         table = Table(
             title="redactions (original shown only where your level allows)", title_justify="left"

@@ -6,7 +6,8 @@ import with the file, line and field named, and *nothing* from that file is writ
 
 CSV: the header row names fields. Empty cells are absent fields. Cells of list or object fields
 hold JSON (``["a","b"]``, ``[{"kind":"passport","value":"E1234567"}]``); a list-of-text cell may
-instead be plain text separated by ``;``. Integer fields hold digits.
+instead be plain text separated by ``;``. Integer fields hold digits. A cell is read by
+:func:`vault.models.fieldtext.parse_field_text`, the parser ``--set`` and ``--prompt`` use too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, BinaryIO, cast
 from vault.audit.log import Record
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
+from vault.models.fieldtext import parse_field_text
 from vault.services.cases import PreparedVersion, prepare_version, store_versions, validate_record
 from vault.services.session import Vault
 
@@ -100,24 +102,6 @@ def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
             raise ValidationError(f"{name}:{lineno}: not valid JSON ({e.msg})") from None
 
 
-def _csv_cell(kind: FieldKind, cell: str) -> Any:
-    if kind == FieldKind.INT:
-        return int(cell.strip())
-    if kind in (
-        FieldKind.FAMILY_CONTACTS,
-        FieldKind.SOURCES,
-        FieldKind.ID_NUMBERS,
-        FieldKind.CONSENT,
-    ):
-        return json.loads(cell)
-    if kind == FieldKind.TEXT_LIST:
-        stripped = cell.strip()
-        if stripped.startswith("["):
-            return json.loads(stripped)
-        return [part.strip() for part in stripped.split(";") if part.strip()]
-    return cell
-
-
 def _csv_rows(
     stream: BinaryIO, name: str, kinds: dict[str, FieldKind]
 ) -> Iterator[tuple[int, Any]]:
@@ -153,8 +137,8 @@ def _csv_rows(
             if cell == "":
                 continue
             try:
-                record[col] = _csv_cell(kinds[col], cell)
-            except (ValueError, json.JSONDecodeError):
+                record[col] = parse_field_text(kinds[col], cell)
+            except ValueError:
                 raise ValidationError(
                     f"{name}:{start}: field {col}: not a valid {kinds[col].value} cell"
                 ) from None

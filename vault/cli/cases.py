@@ -1,0 +1,248 @@
+"""Case records: `case add|edit|show|list|find|history|consent`.
+
+Protected values never come as arguments: `--set` takes fields at the lowest level only (the
+service decides which); anything else comes from `--from-json FILE`, standard input or a hidden
+`--prompt`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from vault.cli import render
+from vault.cli.main import open_vault, output_options, print_result
+from vault.errors import UsageError, ValidationError
+from vault.models import FieldKind
+from vault.models.fieldtext import parse_field_text
+
+if TYPE_CHECKING:
+    from vault.services.session import Vault
+
+
+@click.group()
+def case() -> None:
+    """Case records: add, edit, show, list, find, history."""
+
+
+def _read_json_source(source: str) -> Any:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"cannot read {source}") from e
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValidationError(f"{source}: not valid JSON (line {e.lineno})") from None
+
+
+def _field_value(kind: FieldKind, raw: str) -> Any:
+    try:
+        return parse_field_text(kind, raw)
+    except ValueError as e:  # the message names the kind expected, never the value
+        raise ValidationError(str(e)) from None
+
+
+def _parse_sets(v: Vault, pairs: tuple[str, ...], prompts: tuple[str, ...]) -> dict[str, Any]:
+    """--set FIELD=VALUE (lowest-level fields only) and --prompt FIELD (asked, hidden)."""
+    from vault.services.cases import check_argument_field
+
+    out: dict[str, Any] = {}
+    kinds = v.policy.kinds()
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep:
+            # Not echoed: without '=' the whole argument may be a value.
+            raise UsageError("--set takes FIELD=VALUE; one --set has no '='")
+        check_argument_field(v, name)
+        out[name] = _field_value(kinds[name], raw)
+    for name in prompts:
+        if name not in kinds:
+            raise ValidationError(f"field {name}: unknown field")
+        raw = click.prompt(f"{name} ({kinds[name].value})", hide_input=True, err=True)
+        out[name] = _field_value(kinds[name], raw)
+    return out
+
+
+def _gather_fields(
+    v: Vault, from_json: str | None, sets: tuple[str, ...], prompts: tuple[str, ...]
+) -> dict[str, Any]:
+    """Fields from --from-json (a JSON object), then --set and --prompt on top."""
+    out: dict[str, Any] = {}
+    if from_json:
+        data = _read_json_source(from_json)
+        if not isinstance(data, dict):
+            raise ValidationError(f"{from_json}: expected a JSON object of fields")
+        out.update(data)
+    out.update(_parse_sets(v, sets, prompts))
+    return out
+
+
+@case.command("add")
+@click.option("--from-json", "from_json", help="A JSON file with the record, or - for stdin.")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A public field, e.g. --set case_id=UA-061-21-100 --set status=missing.",
+)
+@click.option(
+    "--prompt",
+    "prompts",
+    multiple=True,
+    metavar="FIELD",
+    help="Ask for a field's value at a hidden prompt (for protected fields).",
+)
+@output_options
+@click.pass_context
+def case_add(
+    ctx: click.Context, from_json: str | None, sets: tuple[str, ...], prompts: tuple[str, ...]
+) -> None:
+    """Add a new case."""
+    from vault.services.cases import add_case
+
+    v = open_vault(ctx)
+    record = _gather_fields(v, from_json, sets, prompts)
+    if not record:
+        raise UsageError("nothing to add: use --from-json FILE, --set or --prompt")
+    view = add_case(v, record)
+    print_result(ctx, view.to_json(), f"Added case {view.case_id} (version {view.version}).")
+
+
+@case.command("edit")
+@click.argument("case_id")
+@click.option("--from-json", "from_json", help="JSON object of fields to change, or - for stdin.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Change a public field.")
+@click.option(
+    "--prompt",
+    "prompts",
+    multiple=True,
+    metavar="FIELD",
+    help="Ask for a new value at a hidden prompt.",
+)
+@click.option("--clear", "clears", multiple=True, metavar="FIELD", help="Remove a field's value.")
+@output_options
+@click.pass_context
+def case_edit(
+    ctx: click.Context,
+    case_id: str,
+    from_json: str | None,
+    sets: tuple[str, ...],
+    prompts: tuple[str, ...],
+    clears: tuple[str, ...],
+) -> None:
+    """Change a case: a new version is written, the old one is kept."""
+    from vault.services.cases import edit_case
+
+    v = open_vault(ctx)
+    changes = _gather_fields(v, from_json, sets, prompts)
+    changes.update({f: None for f in clears})
+    if not changes:
+        raise UsageError("nothing to change: use --set, --prompt, --clear or --from-json")
+    view = edit_case(v, case_id, changes)
+    print_result(ctx, view.to_json(), f"Case {view.case_id} is now at version {view.version}.")
+
+
+@case.command("show")
+@click.argument("case_id")
+@click.option("--version", "version", type=click.IntRange(min=1), help="An older version.")
+@output_options
+@click.pass_context
+def case_show(ctx: click.Context, case_id: str, version: int | None) -> None:
+    """Show a case; fields your role may not read are shown as withheld."""
+    from vault.services.cases import show_case
+
+    v = open_vault(ctx)
+    data = show_case(v, case_id, version).to_json()
+    print_result(ctx, data, render.case_table(data, v.policy))
+
+
+@case.command("list")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--after", help="Start after this case id (paging).")
+@output_options
+@click.pass_context
+def case_list(ctx: click.Context, limit: int, after: str | None) -> None:
+    """List cases in id order, a page at a time."""
+    from vault.services.cases import count_cases, list_cases
+
+    v = open_vault(ctx)
+    rows = [c.to_json() for c in list_cases(v, limit=limit, after=after)]
+    total = count_cases(v)
+    print_result(ctx, rows, render.summary_table(rows, f"cases ({len(rows)} of {total})"))
+
+
+@case.command("find")
+@click.argument("text")
+@output_options
+@click.pass_context
+def case_find(ctx: click.Context, text: str) -> None:
+    """Find cases by name, in any script or spelling the case records."""
+    from vault.services.cases import find_cases
+
+    rows = [c.to_json() for c in find_cases(open_vault(ctx), text)]
+    print_result(ctx, rows, render.summary_table(rows, f"{len(rows)} matching case(s)"))
+
+
+@case.command("history")
+@click.argument("case_id")
+@output_options
+@click.pass_context
+def case_history(ctx: click.Context, case_id: str) -> None:
+    """Every version of a case, oldest first (signatures and hash chain checked)."""
+    from rich.table import Table
+
+    from vault.services.cases import case_history as history
+
+    versions = history(open_vault(ctx), case_id)
+    table = Table(title=f"history of {case_id}", title_justify="left")
+    table.add_column("version")
+    table.add_column("when", no_wrap=True)
+    table.add_column("by")
+    table.add_column("changed")
+    table.add_column("hash", no_wrap=True)
+    for h in versions:
+        if h.version == 1:
+            changed = f"created with {len(h.changed)} readable fields"
+        else:
+            changed = ", ".join(h.changed) or "—"
+        if h.withheld_changes:
+            changed += f" (+{h.withheld_changes} withheld fields)"
+        table.add_row(str(h.version), h.created_at, h.author, changed, h.hash[:16])
+    print_result(ctx, [h.to_json() for h in versions], table)
+
+
+@case.command("consent")
+@click.argument("case_id")
+@click.option(
+    "--publish-name",
+    type=click.Choice(["yes", "no"]),
+    required=True,
+    help="May the person's name be published?",
+)
+@click.option(
+    "--given-by",
+    help="Who gave or withdrew consent (a relation such as 'sister' is "
+    "enough; a name typed here stays in shell history).",
+)
+@click.option("--date", "date_", help="When, as YYYY-MM-DD.")
+@output_options
+@click.pass_context
+def case_consent(
+    ctx: click.Context, case_id: str, publish_name: str, given_by: str | None, date_: str | None
+) -> None:
+    """Record or withdraw consent to publish a name (voids approvals of earlier versions)."""
+    from vault.services.drafts import set_consent
+
+    view = set_consent(open_vault(ctx), case_id, publish_name == "yes", given_by, date_)
+    print_result(
+        ctx,
+        view.to_json(),
+        f"Consent recorded for {case_id} (version {view.version}); "
+        "approvals of earlier versions no longer count.",
+    )

@@ -1,0 +1,199 @@
+"""The `casevault` group: global options, error handling, and the helpers every command shares
+(opening the vault, printing, reusable option decorators).
+
+No argument or value is ever logged. Protected field values are never taken as command-line
+arguments (they would sit in shell history and `ps`): `--set` accepts only fields at the lowest
+level; anything else comes from a file, standard input or a prompt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from vault.cli import render, secrets
+from vault.errors import (
+    AccessDeniedError,
+    AuthenticationError,
+    IntegrityError,
+    NotFoundError,
+    UsageError,
+    ValidationError,
+    VaultError,
+)
+
+if TYPE_CHECKING:  # imported when a command runs, so `--help` stays quick
+    from vault.services.session import Vault
+
+EXIT_CODES: dict[type[VaultError], int] = {
+    UsageError: 2,
+    ValidationError: 2,
+    AuthenticationError: 3,
+    AccessDeniedError: 3,
+    NotFoundError: 4,
+    IntegrityError: 5,
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class VaultGroup(click.Group):
+    """Turns every VaultError into one line on stderr and an exit code; never a traceback.
+
+    An unexpected exception prints only its type: its message could hold a protected value.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VaultError as e:
+            code = next((c for t, c in EXIT_CODES.items() if isinstance(e, t)), 1)
+            click.echo(f"casevault: error: {e.diagnostics()}", err=True)
+            ctx.exit(code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("casevault: interrupted; nothing was written", err=True)
+            ctx.exit(130)
+        except Exception as e:  # the last line of defence against tracebacks
+            click.echo(
+                f"casevault: internal error ({type(e).__name__}); details are not shown because "
+                "they may contain protected data. Please report the command you ran.",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+@dataclass
+class Settings:
+    vault: Path | None
+    user: str | None
+    json: bool
+    passphrase_file: Path | None
+    identity: Path | None
+
+    def root(self) -> Path:
+        if self.vault is None:
+            raise UsageError("no vault given: use --vault PATH or set CASEVAULT_PATH")
+        return self.vault
+
+    def who(self) -> str:
+        if not self.user:
+            raise UsageError("no person given: use --user NAME or set CASEVAULT_USER")
+        return self.user
+
+
+def settings(ctx: click.Context) -> Settings:
+    """The global options, from the `casevault` group."""
+    obj = ctx.find_object(Settings)
+    if obj is None:  # only when a command is invoked outside the `casevault` group
+        raise UsageError("casevault commands must run under the casevault group")
+    return obj
+
+
+def open_vault(ctx: click.Context) -> Vault:
+    """Unlock the vault as the person of --user; it closes when the command ends."""
+    from vault.services.session import Vault
+
+    s = settings(ctx)
+    v = Vault.open(
+        s.root(),
+        s.who(),
+        lambda _name: secrets.existing(s.passphrase_file),
+        identity_file=s.identity,
+    )
+    if v.notice.delivered:
+        click.echo(f"casevault: delivered keys to: {', '.join(v.notice.delivered)}", err=True)
+    if v.notice.waiting_for_keys:
+        click.echo(
+            f"casevault: note: your {v.role} keys have not reached you yet; a {v.role} or a "
+            "caseworker must unlock the vault once. Until then every field is withheld.",
+            err=True,
+        )
+    ctx.call_on_close(v.close)
+    return v
+
+
+def wants_json(ctx: click.Context) -> bool:
+    """Whether --json was given, before or after the command."""
+    return settings(ctx).json
+
+
+def print_result(ctx: click.Context, data: Any, human: render.Renderable) -> None:
+    """JSON when --json, else the human rendering (a rich renderable, a list of them, or text)."""
+    if wants_json(ctx):
+        render.emit_json(data)
+    else:
+        render.emit_human(human)
+
+
+# --- reusable options (sqlite-utils style) -----------------------------------------------------
+
+
+def _json_given(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        settings(ctx).json = True
+
+
+def output_options(fn: F) -> F:
+    """Options of every command that prints: `--json` after the command, as well as before it."""
+    return click.option(
+        "--json",
+        is_flag=True,
+        expose_value=False,
+        callback=_json_given,
+        help="Machine-readable output (same as casevault --json).",
+    )(fn)
+
+
+new_passphrase_file_option = click.option(
+    "--new-passphrase-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the new passphrase from the first line of this file (for scripts); otherwise "
+    "$CASEVAULT_NEW_PASSPHRASE, otherwise a hidden prompt asked twice.",
+)
+
+
+# --- the group --------------------------------------------------------------------------------
+
+
+@click.group(cls=VaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--vault",
+    "vault",
+    type=click.Path(path_type=Path),
+    envvar="CASEVAULT_PATH",
+    help="Vault directory (or $CASEVAULT_PATH).",
+)
+@click.option("--user", envvar="CASEVAULT_USER", help="Who you are (or $CASEVAULT_USER).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--passphrase-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read your passphrase from the first line of this file (for scripts).",
+)
+@click.option(
+    "--identity",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="CASEVAULT_IDENTITY",
+    help="Your sealed identity file, if it is not kept in the vault.",
+)
+@click.version_option(package_name="casevault")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    vault: Path | None,
+    user: str | None,
+    as_json: bool,
+    passphrase_file: Path | None,
+    identity: Path | None,
+) -> None:
+    """casevault: an encrypted case-record vault for human-rights casework.
+
+    Passphrases come from a hidden prompt, $CASEVAULT_PASSPHRASE, or --passphrase-file.
+    """
+    ctx.obj = Settings(vault, user, as_json, passphrase_file, identity)

@@ -1,0 +1,134 @@
+"""People: your own identity keys (`identity`), and enrolment in a vault (`user`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vault.cli import secrets
+from vault.cli.main import (
+    new_passphrase_file_option,
+    open_vault,
+    output_options,
+    print_result,
+    settings,
+)
+
+
+@click.group()
+def identity() -> None:
+    """Your own identity keys, made on your own machine."""
+
+
+@identity.command("new")
+@click.argument("name")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Where to write NAME.identity/NAME.pub.",
+)
+@new_passphrase_file_option
+@output_options
+@click.pass_context
+def identity_new(
+    ctx: click.Context, name: str, out_dir: Path, new_passphrase_file: Path | None
+) -> None:
+    """Make an identity: keep NAME.identity, give NAME.pub to the admin."""
+    from vault.services.users import new_identity
+
+    priv, pub, fp = new_identity(name, secrets.new(name, new_passphrase_file), out_dir)
+    print_result(
+        ctx,
+        {"identity": str(priv), "public": str(pub), "fingerprint": fp},
+        f"Wrote {priv} (keep it; sealed with your passphrase)\n"
+        f"Wrote {pub} (give this to the admin)\n"
+        f"Fingerprint {fp} — read it to the admin so they can check the file.",
+    )
+
+
+@click.group()
+def user() -> None:
+    """People: add, list, change passphrase."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="One of the policy's roles.")
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="NAME.pub made by `casevault identity new` (no private key passes to you).",
+)
+@new_passphrase_file_option
+@output_options
+@click.pass_context
+def user_add(
+    ctx: click.Context,
+    name: str,
+    role: str,
+    public_key: Path | None,
+    new_passphrase_file: Path | None,
+) -> None:
+    """Enrol NAME with ROLE (admin only)."""
+    from vault.services.users import add_member, read_public_identity
+
+    v = open_vault(ctx)
+    if public_key is not None:
+        info = add_member(v, name, role, public=read_public_identity(public_key))
+    else:
+        info = add_member(v, name, role, passphrase=lambda: secrets.new(name, new_passphrase_file))
+    keys = "has keys" if info.has_keys else "keys arrive when a caseworker next unlocks the vault"
+    print_result(
+        ctx,
+        info.to_json(),
+        f"Added {info.name} as {info.role} ({keys}); fingerprint {info.fingerprint}",
+    )
+
+
+@user.command("list")
+@output_options
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """Everyone enrolled in the vault."""
+    from rich.table import Table
+
+    from vault.services.users import list_members
+
+    members = list_members(open_vault(ctx))
+    table = Table(title="people", title_justify="left")
+    for col in ("name", "role", "added", "by", "keys", "fingerprint"):
+        table.add_column(col)
+    for m in members:
+        table.add_row(
+            m.name,
+            m.role,
+            m.added_at,
+            m.added_by,
+            "yes" if m.has_keys else "waiting",
+            m.fingerprint[:16],
+        )
+    print_result(ctx, [m.to_json() for m in members], table)
+
+
+@user.command("passwd")
+@new_passphrase_file_option
+@output_options
+@click.pass_context
+def user_passwd(ctx: click.Context, new_passphrase_file: Path | None) -> None:
+    """Change your passphrase (your keys stay the same)."""
+    from vault.services.users import change_passphrase
+
+    s = settings(ctx)
+    who = s.who()
+    fp = change_passphrase(
+        s.root(),
+        who,
+        lambda _n: secrets.existing(s.passphrase_file),
+        secrets.new(who, new_passphrase_file),
+        identity_file=s.identity,
+    )
+    print_result(ctx, {"user": who, "fingerprint": fp}, f"Passphrase changed for {who}.")
