@@ -20,8 +20,7 @@ import time
 from pathlib import Path
 
 from vault.audit.log import Record
-from vault.crypto import Identity, Passphrase
-from vault.crypto import _primitives as p
+from vault.crypto import Identity, Passphrase, _primitives
 from vault.models.secret import SecretBytes
 from vault.services import audit
 from vault.services.session import Vault
@@ -102,8 +101,8 @@ def main() -> None:
         k = 20000
         t = time.perf_counter()
         for _ in range(k):
-            p.verify(pub, sig, body)
-            p.sha256(body)
+            _primitives.verify(pub, sig, body)
+            _primitives.sha256(body)
         floor_per = (time.perf_counter() - t) / k
         n = result.size
         print(f"verify {n:,} entries: {verify_s:.1f} s ({verify_s / n * 1e6:.1f} µs/entry), "

@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from vault.crypto import Identity, Passphrase
-from vault.crypto import _primitives as p
+from vault.crypto import Identity, Passphrase, _primitives
 from vault.models.idnumbers import prc_check_char
 from vault.models.secret import SecretBytes
 from vault.services.demo import create_demo
@@ -80,7 +79,7 @@ def main() -> None:
         for _ in range(2000):
             ident.sign(row.body)
             for _ in range(fields + 4):  # one seal per field, one wrap per level
-                p.aead_seal(key, b"x" * 64, b"ad")
+                _primitives.aead_seal(key, b"x" * 64, b"ad")
         crypto = (time.perf_counter() - t) / 2000
         store = SqlCipherStore.create(tmp / "floor.db", SecretBytes(os.urandom(32)))
         store._conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")

@@ -17,9 +17,7 @@ import pytest
 import sqlcipher3
 
 from tests.conftest import BY_ROLE, passphrase_for
-from vault.crypto import unseal_identity
-from vault.crypto import _primitives as p
-from vault.crypto import hierarchy as h
+from vault.crypto import _primitives, hierarchy, unseal_identity
 from vault.errors import DecryptionError
 from vault.services import layout
 
@@ -38,10 +36,10 @@ def _raw_attack(root: Path, name: str, table: str = "case_versions",
     vault_id = keyring["vault_id"]
     ident = unseal_identity(keyring["identities"][name], passphrase_for(name))
     private_kem = ident._kem.reveal()
-    db_key = p.hpke_open(
+    db_key = _primitives.hpke_open(
         private_kem,
         base64.b64decode(keyring["db_key_wraps"][name]),
-        h.db_key_info(vault_id, name),
+        hierarchy.db_key_info(vault_id, name),
         "db",
     )
     conn = sqlcipher3.connect(str(root / layout.DB_NAME))
@@ -60,7 +58,7 @@ def _raw_attack(root: Path, name: str, table: str = "case_versions",
         for ctx_holder in {holder, name}:
             try:
                 obtained.append(
-                    p.hpke_open(private_kem, bytes(wrapped), h.role_key_info(
+                    _primitives.hpke_open(private_kem, bytes(wrapped), hierarchy.role_key_info(
                         vault_id, role, epoch, ctx_holder, ident.public.kem_public), "role"))
             except DecryptionError:
                 pass
@@ -71,10 +69,10 @@ def _raw_attack(root: Path, name: str, table: str = "case_versions",
             if kind not in ("level", "index"):
                 continue
             role, _, role_epoch = holder.partition("@")
-            make = h.level_key_ad if kind == "level" else h.index_key_ad
+            make = hierarchy.level_key_ad if kind == "level" else hierarchy.index_key_ad
             ad = make(vault_id, lname, epoch, role, int(role_epoch))
             try:
-                got = p.aead_open(k, bytes(wrapped), ad, "level")
+                got = _primitives.aead_open(k, bytes(wrapped), ad, "level")
             except DecryptionError:
                 continue
             if got not in obtained:
@@ -89,21 +87,21 @@ def _raw_attack(root: Path, name: str, table: str = "case_versions",
         rid = f"{record_kind}:{d['record_id']}"
         deks: list[bytes] = []
         for level, kinfo in d["keys"].items():
-            ad = h.data_key_ad(vault_id, rid, d["version"], level, kinfo["epoch"])
+            ad = hierarchy.data_key_ad(vault_id, rid, d["version"], level, kinfo["epoch"])
             for k in obtained:
                 try:
-                    deks.append(p.aead_open(k, base64.b64decode(kinfo["wrapped"]), ad, "dek"))
+                    deks.append(_primitives.aead_open(k, base64.b64decode(kinfo["wrapped"]), ad, "dek"))
                 except DecryptionError:
                     pass
         for fname, entry in d["fields"].items():
             level = entry["level"]
-            ad = h.field_ad(vault_id, rid, d["version"], fname, level,
+            ad = hierarchy.field_ad(vault_id, rid, d["version"], fname, level,
                             f"{level}/{d['keys'][level]['epoch']}")
             ok = False
             for k in obtained + deks:  # every key, not only the "right" one
                 attempts += 1
                 try:
-                    p.aead_open(k, base64.b64decode(entry["ct"]), ad, "field")
+                    _primitives.aead_open(k, base64.b64decode(entry["ct"]), ad, "field")
                     ok = True
                 except DecryptionError:
                     pass

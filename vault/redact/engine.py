@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vault.redact import describe as d
+from vault.redact import describe
 from vault.redact.detectors import detect
 from vault.redact.entities import KnownValues, find_known
 
@@ -149,7 +149,7 @@ def redact(
     to publication (replaced by "[name withheld]"); ``extra`` are manual redactions
     (start, end, reason); ``keep`` are spans a person released by hand (with a reason kept
     elsewhere): automatic findings overlapping them are dropped."""
-    withheld = d.WITHHELD[lang]
+    withheld = describe.WITHHELD[lang]
     spans: list[_Span] = []
     if subject_names is not None:
         spans += [
@@ -159,7 +159,7 @@ def redact(
                 "consent",
                 "name",
                 "no recorded consent to publish the name",
-                d.NAME_WITHHELD[lang],
+                describe.NAME_WITHHELD[lang],
                 h.info.level,
             )
             for h in find_known(text, subject_names)
@@ -235,14 +235,16 @@ def case_source(
         layout = _TRANSITIONAL
     name = public.get(layout.name_field) if layout.name_field else None
     portrait = {role: public.get(f) for role, f in layout.portrait.items()}
-    heading = str(name) if consent and name else d.describe(portrait, lang, year)
-    lines = [f"{d.LABELS[lang]['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"]
+    heading = str(name) if consent and name else describe.describe(portrait, lang, year)
+    lines = [
+        f"{describe.LABELS[lang]['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"
+    ]
     for f, label in layout.facts:
         value = public.get(f)
         if value in (None, ""):
             continue
         if f in layout.status_fields:
-            value = d.STATUS.get(str(value), {}).get(lang, str(value))
+            value = describe.STATUS.get(str(value), {}).get(lang, str(value))
         lines.append(f"{label}: {value}")
     summary = public.get(layout.summary) if layout.summary else None
     if summary:
