@@ -1,5 +1,7 @@
 """Audit use cases: list entries, verify the whole log, write a checkpoint, prove an entry.
 
+The vault's own rules about its log live here, not in :mod:`vault.audit`: which actions write
+case versions, and that the log and the vault agree on them (:class:`CaseVersionCheck`).
 Checking a proof bundle (:func:`check_proof_bundle`) needs no vault: a third party holds only the
 bundle and the signer's published verifier key.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,13 +18,16 @@ from typing import Any
 from vault.audit import checkpoint as cp
 from vault.audit import entry as en
 from vault.audit import merkle
-from vault.audit.log import Record, VerifyResult, note_keys
+from vault.audit.log import Record
+from vault.audit.verification import VerifyResult, note_keys
 from vault.errors import IntegrityError, NotFoundError, UsageError
 from vault.services.clock import now
 from vault.services.session import Vault
 from vault.store import AuditFilter
 
 BUNDLE_FORMAT = "casevault-inclusion-proof-v1"
+CASE_WRITES = ("case.create", "case.edit")  # one entry per case version, naming it
+BULK_CASE_WRITES = ("case.import", "case.bulk_create")  # one entry for many, with their count
 
 
 @dataclass(frozen=True)
@@ -56,15 +62,61 @@ def audit_log(
     return out
 
 
-def verify(v: Vault) -> VerifyResult:
-    """Recompute the whole log, check every signature and head, and cross-check case versions."""
-    with v.store.read():
-        keys = v.member_sign_keys()
-        return v.audit.verify(
-            keys,
-            case_versions=v.store.count_case_versions(),
-            version_exists=lambda cid, ver: v.store.case_version(cid, ver) is not None,
+class CaseVersionCheck:
+    """No case version without its entry, no entry without its case version: step 8 of
+    verifying, after the log's own steps (:class:`~vault.audit.verification.LogVerifier`).
+
+    Called with each entry, it counts the case versions the log records and names any recorded
+    version ``version_exists`` denies (it catches a truncation that also removed the heads);
+    :meth:`compare` then sets the count against the vault's."""
+
+    def __init__(self, version_exists: Callable[[str, int], bool]) -> None:
+        self._version_exists = version_exists
+        self.recorded = 0
+
+    def __call__(self, seq: int, entry: en.Entry) -> list[str]:
+        """The problems with entry ``seq`` (none for an action that writes no case)."""
+        if entry.action in BULK_CASE_WRITES:
+            count = entry.details.get("count")
+            self.recorded += count if isinstance(count, int) else 0
+            return []
+        if entry.action not in CASE_WRITES:
+            return []
+        self.recorded += 1
+        version = entry.details.get("version")
+        if entry.cases and isinstance(version, int):
+            case_id = entry.cases[0]
+            if not self._version_exists(case_id, version):
+                return [
+                    f"audit entry {seq} records {case_id} v{version}, which is not in the "
+                    "vault: a version was removed"
+                ]
+        return []
+
+    def compare(self, held: int) -> str | None:
+        """The problem when the vault holds ``held`` case versions and the entries seen so
+        far record another number; None when they agree."""
+        if held == self.recorded:
+            return None
+        what = (
+            "case changes with no audit entry, or audit entries removed"
+            if held > self.recorded
+            else "audit entries whose case versions were removed"
         )
+        return f"the log records {self.recorded} case versions, the vault holds {held}: {what}"
+
+
+def verify(v: Vault) -> VerifyResult:
+    """Recompute the whole log, check every signature and head, and cross-check case versions.
+    Reports every problem; never raises for what it finds."""
+    with v.store.read():
+        held = v.store.count_case_versions()
+        case_check = CaseVersionCheck(lambda cid, ver: v.store.case_version(cid, ver) is not None)
+        result = v.audit.verify(v.member_sign_keys(), check_entry=case_check)
+        mismatch = case_check.compare(held)
+    if mismatch is not None:
+        result.add(mismatch)
+    return result
 
 
 def verify_against(v: Vault, note: str) -> tuple[int, int]:
@@ -119,8 +171,10 @@ def prove(v: Vault, seq: int, checkpoint_note: str | None = None) -> dict[str, A
             raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {c.size}")
         body = v.audit.entry_body(seq)
         proof = v.audit.inclusion_proof(seq, c.size)
-        if not merkle.verify_inclusion(seq, c.size, merkle.leaf_hash(body), proof, c.root):
-            raise IntegrityError("the stored log does not match the checkpoint")
+        try:
+            merkle.check_inclusion(seq, c.size, merkle.leaf_hash(body), proof, c.root)
+        except merkle.ProofError as e:
+            raise IntegrityError("the stored log does not match the checkpoint") from e
         signers = {
             name: cp.verifier_key(name, v.member_sign_keys()[name]) for name in opened.verified
         }
@@ -164,8 +218,12 @@ def check_proof_bundle(bundle: Any, trusted_keys: list[str]) -> ProofCheck:
     c = cp.parse_checkpoint(opened.text)
     if c.size != size:
         raise IntegrityError("the proof is for another tree size than its checkpoint")
-    if not merkle.verify_inclusion(index, size, merkle.leaf_hash(body), proof, c.root):
-        raise IntegrityError("the entry is not in the checkpoint's tree (inclusion proof fails)")
+    try:
+        merkle.check_inclusion(index, size, merkle.leaf_hash(body), proof, c.root)
+    except merkle.ProofError as e:
+        raise IntegrityError(
+            f"the entry is not in the checkpoint's tree (inclusion proof fails: {e.reason})"
+        ) from e
     entry, _, _ = en.decode(body)
     if entry.seq != index or cp.parse_checkpoint(opened.text).origin != (
         "casevault/" + entry.vault

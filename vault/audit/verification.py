@@ -1,0 +1,227 @@
+"""Checking a whole audit log, one step at a time, reporting every problem found.
+
+:class:`LogVerifier` is fed the stored rows in order and then told to finish; each step is a
+small method. It does no I/O: the rows, the signed heads and the stored tree nodes come from the
+caller (:meth:`vault.audit.log.AuditLog.verify`). It knows no vault rules either: what the
+entries must agree with outside the log (case versions, for one) is checked by an
+:data:`EntryCheck` the caller passes in.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Any
+
+from vault.audit import checkpoint as cp
+from vault.audit import entry as en
+from vault.audit import merkle
+from vault.errors import IntegrityError
+from vault.store import AuditRow
+
+MAX_PROBLEMS = 50
+
+EntryCheck = Callable[[int, en.Entry], Iterable[str]]
+"""Sees each entry that decodes, with its stored position, and returns the problems it finds
+(none: an empty iterable). The verifier reports them in entry order, among its own."""
+
+NoteKeys = Mapping[tuple[str, bytes], bytes]
+
+
+def note_keys(member_keys: Mapping[str, bytes]) -> dict[tuple[str, bytes], bytes]:
+    """Members' Ed25519 keys by (name, signed-note key id), as :func:`cp.open_note` wants."""
+    return {(name, cp.key_id(name, pub)): pub for name, pub in member_keys.items()}
+
+
+@dataclass
+class VerifyResult:
+    """What verifying a log found: its size and root, how many signed heads matched, and every
+    problem (at most :data:`MAX_PROBLEMS`, first found first). ``ok`` when there is none."""
+
+    size: int = 0
+    root: bytes = merkle.EMPTY_ROOT
+    heads_checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def add(self, problem: str) -> None:
+        """Report one problem; past the cap the rest are dropped (the first ones say most)."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as plain JSON types, for ``audit verify --json``."""
+        return {
+            "ok": self.ok,
+            "size": self.size,
+            "root": base64.b64encode(self.root).decode(),
+            "heads_checked": self.heads_checked,
+            "problems": self.problems,
+        }
+
+
+class LogVerifier:
+    """Recomputes a log from its entries. For each row, in order:
+
+    1. it is where its sequence number says (nothing deleted, nothing reordered);
+    2. it parses and is canonical;
+    3. it belongs to this vault;
+    4. its signature verifies under the key of the member it names;
+    5. every signed tree head up to here matches the tree recomputed at its size;
+    then, at the end (:meth:`finish`):
+    6. no head claims more entries than there are (truncation), and there is a head;
+    7. the stored tree nodes on the right edge match the recomputed ones.
+    The caller's :data:`EntryCheck` sees each entry after step 4.
+
+    Does no I/O; never raises for what it finds, it reports it in :attr:`result`.
+    """
+
+    def __init__(
+        self,
+        vault_id: str,
+        origin: str,
+        member_keys: Mapping[str, bytes],
+        heads: Iterator[tuple[int, str]],
+        check_entry: EntryCheck | None = None,
+    ) -> None:
+        """``origin`` is the name the log's checkpoints carry; ``heads`` yields the stored
+        (size, signed note) pairs in increasing size."""
+        self.result = VerifyResult()
+        self._vault_id = vault_id
+        self._origin = origin
+        self._member_keys = member_keys
+        self._note_keys = note_keys(member_keys)
+        self._heads = heads
+        self._next_head = next(heads, None)
+        self._check_entry = check_entry
+        self._front = merkle.Frontier()
+        self._expected = 0
+        # After a gap the recomputed tree no longer lines up with the signed heads: every later
+        # head would be reported as a mismatch, burying the one problem that matters.
+        self._gap = False
+
+    def feed(self, row: AuditRow) -> None:
+        """Check one stored row, the next in sequence order."""
+        self._check_position(row)
+        decoded = self._decode(row)
+        if decoded is not None:
+            entry, sig, message = decoded
+            self._check_claimed_position(row, entry)
+            self._check_vault(row, entry)
+            self._check_signature(row, entry, sig, message)
+            if self._check_entry is not None:
+                for problem in self._check_entry(row.seq, entry):
+                    self.result.add(problem)
+        self._front.append(merkle.leaf_hash(row.body))
+        self._check_heads()
+
+    def finish(self, stored_hashes: Callable[[int], Sequence[bytes]]) -> VerifyResult:
+        """Run the end-of-log steps and return the result. ``stored_hashes(size)`` returns the
+        stored right-edge subtree roots of a tree of that size (it may raise IntegrityError for
+        a missing node)."""
+        self.result.size = self._front.size
+        self.result.root = self._front.root()
+        self._check_truncation()
+        self._check_stored_nodes(stored_hashes)
+        return self.result
+
+    # --- the steps, in order ------------------------------------------------------------------
+
+    def _check_position(self, row: AuditRow) -> None:
+        # 1. the rows are numbered without holes
+        if row.seq != self._expected:
+            self.result.add(f"audit entries {self._expected}..{row.seq - 1} are missing: deleted")
+            self._gap = True
+        self._expected = row.seq + 1
+
+    def _decode(self, row: AuditRow) -> tuple[en.Entry, bytes, bytes] | None:
+        # 2. canonical bytes: any other spelling of the same JSON is a change
+        try:
+            return en.decode(row.body)
+        except IntegrityError:
+            self.result.add(f"audit entry {row.seq} is malformed: its bytes were changed")
+            return None
+
+    def _check_claimed_position(self, row: AuditRow, entry: en.Entry) -> None:
+        # 1. (again) the signed sequence number, which a swap of two rows cannot change
+        if entry.seq != row.seq:
+            self.result.add(
+                f"audit entry {row.seq} holds entry {entry.seq}: entries were swapped or reordered"
+            )
+
+    def _check_vault(self, row: AuditRow, entry: en.Entry) -> None:
+        # 3. an entry copied in from another vault signs correctly but is not ours
+        if entry.vault != self._vault_id:
+            self.result.add(f"audit entry {row.seq} belongs to another vault")
+
+    def _check_signature(self, row: AuditRow, entry: en.Entry, sig: bytes, message: bytes) -> None:
+        # 4. signed by the member it names, under that member's key
+        public = self._member_keys.get(entry.actor)
+        if public is None:
+            self.result.add(
+                f"audit entry {row.seq} claims to be by {entry.actor!r}, who is not a member: "
+                "forged"
+            )
+        elif not en.signature_ok(sig, message, public):
+            self.result.add(
+                f"audit entry {row.seq} ({entry.action}) does not verify under {entry.actor}'s "
+                "key: changed, or forged with a key that is not a member's"
+            )
+
+    def _check_heads(self) -> None:
+        # 5. each head is checked once the recomputed tree reaches its size
+        while self._next_head is not None and self._next_head[0] <= self._front.size:
+            if not self._gap:
+                self._check_head(*self._next_head)
+            self._next_head = next(self._heads, None)
+
+    def _check_head(self, size: int, note: str) -> None:
+        try:
+            opened = cp.open_note(note, self._note_keys)
+            c = cp.parse_checkpoint(opened.text)
+        except IntegrityError as err:
+            self.result.add(f"tree head at size {size}: {err}")
+            return
+        self.result.heads_checked += 1
+        if c.origin != self._origin or c.size != size:
+            self.result.add(f"tree head at size {size} names another log or size")
+        elif size != self._front.size or c.root != self._front.root():
+            self.result.add(
+                f"tree head at size {size} (signed by {', '.join(opened.verified)}) does not "
+                "match the entries: an entry before it was changed, removed or reordered"
+            )
+
+    def _check_truncation(self) -> None:
+        # 6. a head beyond the last entry means entries were cut off the end
+        if self._next_head is not None:
+            # report the newest head: it says how much was cut off
+            size, note = deque(chain([self._next_head], self._heads), maxlen=1)[0]
+            self.result.add(
+                f"the log was truncated: a tree head signed by {self._head_signer(note)} covers "
+                f"{size} entries, only {self._front.size} remain"
+            )
+        if self._front.size and self.result.heads_checked == 0 and not self._gap:
+            self.result.add("the log has no signed tree head")
+
+    def _head_signer(self, note: str) -> str:
+        try:
+            return ", ".join(cp.open_note(note, self._note_keys).verified)
+        except IntegrityError:
+            return "an unknown key"
+
+    def _check_stored_nodes(self, stored_hashes: Callable[[int], Sequence[bytes]]) -> None:
+        # 7. proofs are built from stored nodes: they must be the ones the entries give
+        if self._gap or not self._front.size:
+            return
+        try:
+            if list(stored_hashes(self._front.size)) != self._front.hashes():
+                self.result.add("stored audit tree nodes do not match the entries")
+        except IntegrityError as err:
+            self.result.add(str(err))
