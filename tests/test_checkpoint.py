@@ -83,7 +83,10 @@ def test_malformed_notes_from_the_go_tests(suffix: str) -> None:
 def test_checkpoint_round_trip_and_refusals() -> None:
     c = cp.Checkpoint("casevault/abc", 12, bytes(range(32)), ("time 2026-01-01T00:00:00Z",))
     assert cp.parse_checkpoint(c.text()) == c
-    for bad in ("casevault/abc\n012\n" + base64.b64encode(bytes(32)).decode() + "\n",
-                "casevault/abc\n12\nnot-base64\n", "casevault/abc\n12\n"):
+    for bad in (
+        "casevault/abc\n012\n" + base64.b64encode(bytes(32)).decode() + "\n",
+        "casevault/abc\n12\nnot-base64\n",
+        "casevault/abc\n12\n",
+    ):
         with pytest.raises(IntegrityError):
             cp.parse_checkpoint(bad)
