@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from vault.crypto import Passphrase, SecretBytes, context, unseal_identity
-from vault.crypto import _primitives as p
-from vault.crypto import hierarchy as h
+from vault.crypto import Passphrase, SecretBytes, _primitives, context, unseal_identity
 from vault.crypto.envelope import blind_index, key_commitment
-from vault.crypto.records import open_record
-from vault.errors import AuthenticationError, DecryptionError
+from vault.crypto.hierarchy import field_ad
+from vault.crypto.records import RecordPlace, encode_value, open_record
+from vault.errors import AuthenticationError, DecryptionError, IntegrityError
 
 VECTORS = Path(__file__).resolve().parents[1] / "keys" / "vectors"
 STANDARDS = json.loads((VECTORS / "standards.json").read_text("utf-8"))
@@ -24,29 +23,29 @@ FORMAT = json.loads((VECTORS / "format.json").read_text("utf-8"))
 def test_aes_256_gcm_matches_gcm_spec(case: dict[str, str]) -> None:
     key, iv = bytes.fromhex(case["key"]), bytes.fromhex(case["iv"])
     pt, aad = bytes.fromhex(case["pt"]), bytes.fromhex(case["aad"])
-    sealed = p.aead_seal(key, pt, aad, _nonce=iv)
+    sealed = _primitives.aead_seal(key, pt, aad, _nonce=iv)
     assert sealed == iv + bytes.fromhex(case["ct"] + case["tag"])
-    assert p.aead_open(key, sealed, aad, "vector") == pt
+    assert _primitives.aead_open(key, sealed, aad, "vector") == pt
 
 
 @pytest.mark.parametrize("case", STANDARDS["ed25519"]["cases"], ids=lambda c: c["name"])
 def test_ed25519_matches_rfc8032(case: dict[str, str]) -> None:
     secret, msg = bytes.fromhex(case["secret"]), bytes.fromhex(case["message"])
-    assert p.sign_public(secret).hex() == case["public"]
-    assert p.sign(secret, msg).hex() == case["signature"]
-    assert p.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg)
-    assert not p.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg + b"x")
+    assert _primitives.sign_public(secret).hex() == case["public"]
+    assert _primitives.sign(secret, msg).hex() == case["signature"]
+    assert _primitives.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg)
+    assert not _primitives.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg + b"x")
 
 
 @pytest.mark.parametrize("case", STANDARDS["hmac_sha256"]["cases"], ids=lambda c: c["name"])
 def test_hmac_sha256_matches_rfc4231(case: dict[str, str]) -> None:
-    mac = p.hmac_sha256(bytes.fromhex(case["key"]), bytes.fromhex(case["data"]))
+    mac = _primitives.hmac_sha256(bytes.fromhex(case["key"]), bytes.fromhex(case["data"]))
     assert mac.hex() == case["mac"]
 
 
 @pytest.mark.parametrize("case", STANDARDS["argon2id"]["cases"])
 def test_argon2id_matches_reference_implementation(case: dict[str, object]) -> None:
-    tag = p.argon2id(
+    tag = _primitives.argon2id(
         str(case["password"]).encode(),
         str(case["salt"]).encode(),
         time_cost=int(str(case["time_cost"])),
@@ -66,12 +65,12 @@ def test_context_encoding_is_pinned_and_unambiguous() -> None:
 def test_field_seal_is_pinned() -> None:
     v = FORMAT["field_seal"]
     key, nonce, ad = (bytes.fromhex(v[k]) for k in ("key", "nonce", "ad"))
-    assert h.field_ad(
+    assert field_ad(
         "vault-0001", "case:UA-000-00-001", 3, "full_name", "public", "public/1"
     ) == ad
-    assert p.aead_seal(key, bytes.fromhex(v["plaintext"]), ad, _nonce=nonce).hex() == v["sealed"]
+    assert _primitives.aead_seal(key, bytes.fromhex(v["plaintext"]), ad, _nonce=nonce).hex() == v["sealed"]
     with pytest.raises(DecryptionError):
-        p.aead_open(key, bytes.fromhex(v["sealed"]), ad + b"x", "vector")
+        _primitives.aead_open(key, bytes.fromhex(v["sealed"]), ad + b"x", "vector")
 
 
 def test_key_commitment_and_blind_index_are_pinned() -> None:
@@ -87,20 +86,23 @@ def test_key_commitment_and_blind_index_are_pinned() -> None:
 def test_hpke_role_key_wrap_opens_with_pinned_private_key() -> None:
     v = FORMAT["hpke_role_key"]
     private = bytes.fromhex(v["kem_private"])
-    assert p.kem_public(private).hex() == v["kem_public"]
-    out = p.hpke_open(private, bytes.fromhex(v["ciphertext"]), bytes.fromhex(v["info"]), "vector")
+    assert _primitives.kem_public(private).hex() == v["kem_public"]
+    out = _primitives.hpke_open(private, bytes.fromhex(v["ciphertext"]), bytes.fromhex(v["info"]), "vector")
     assert out.hex() == v["plaintext"]
     with pytest.raises(DecryptionError):
-        p.hpke_open(private, bytes.fromhex(v["ciphertext"]), b"other context", "vector")
+        _primitives.hpke_open(private, bytes.fromhex(v["ciphertext"]), b"other context", "vector")
 
 
 def test_sealed_identity_file_format_is_pinned() -> None:
     v = FORMAT["sealed_identity"]
     ident = unseal_identity(v["file"], Passphrase.from_text(v["passphrase"]))
     assert ident.public.fingerprint() == v["fingerprint"]
-    assert ident.public.sign_public == p.sign_public(bytes.fromhex(v["sign_private"]))
+    assert ident.public.sign_public == _primitives.sign_public(bytes.fromhex(v["sign_private"]))
     with pytest.raises(AuthenticationError):
         unseal_identity(v["file"], Passphrase.from_text("wrong"))
+
+
+PINNED_PLACE = RecordPlace("vault-0001", "case", "UA-000-00-001", 1, "vera")
 
 
 def test_record_format_is_pinned() -> None:
@@ -111,5 +113,22 @@ def test_record_format_is_pinned() -> None:
         bytes.fromhex(v["signature"]),
         bytes.fromhex(v["author_public"]),
         lambda level, epoch: key,
+        expect=PINNED_PLACE,
     )
-    assert {f: b.decode() for f, b in opened.values.items()} == v["values"]
+    assert opened.values == {"full_name": "Vera Example", "sources": []}
+    # the value encoding is pinned too: each field's plaintext is exactly what encode_value writes
+    assert {f: encode_value(val).decode() for f, val in opened.values.items()} == v["values"]
+    assert opened.header.place == PINNED_PLACE
+
+
+def test_pinned_record_refused_at_another_place() -> None:
+    v = FORMAT["record"]
+    key = SecretBytes(bytes.fromhex(v["level_key"]))
+    with pytest.raises(IntegrityError, match="another place"):
+        open_record(
+            base64.b64decode(v["body"]),
+            bytes.fromhex(v["signature"]),
+            bytes.fromhex(v["author_public"]),
+            lambda level, epoch: key,
+            expect=RecordPlace("vault-0001", "case", "UA-000-00-001", 2, "vera"),
+        )

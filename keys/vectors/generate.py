@@ -15,11 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-from vault.crypto import Identity, Passphrase, SecretBytes, context, seal_identity
-from vault.crypto import _primitives as p
-from vault.crypto import hierarchy as h
+from vault.crypto import Identity, Passphrase, SecretBytes, _primitives, context, seal_identity
 from vault.crypto.envelope import blind_index, key_commitment
-from vault.crypto.records import LevelKey, RecordHeader, seal_record
+from vault.crypto.hierarchy import field_ad, role_key_info
+from vault.crypto.records import LevelKey, RecordHeader, encode_value, seal_record
 
 OUT = Path(__file__).with_name("format.json")
 
@@ -35,11 +34,11 @@ def main() -> None:
         sys.exit(f"{OUT} exists; pass --force to replace pinned vectors")
     key = bytes(range(32))
     nonce = bytes(range(12))
-    field_ad = h.field_ad("vault-0001", "case:UA-000-00-001", 3, "full_name", "public", "public/1")
+    ad = field_ad("vault-0001", "case:UA-000-00-001", 3, "full_name", "public", "public/1")
     kem_private = bytes(range(64)) + bytes(range(100, 132))
-    info = h.role_key_info("vault-0001", "reviewer", 1, "rui", p.kem_public(kem_private))
+    info = role_key_info("vault-0001", "reviewer", 1, "rui", _primitives.kem_public(kem_private))
     role_key = bytes(range(200, 232))
-    hpke_ct = p.hpke_seal(p.kem_public(kem_private), role_key, info)
+    hpke_ct = _primitives.hpke_seal(_primitives.kem_public(kem_private), role_key, info)
 
     sign_private = bytes(range(50, 82))
     ident = Identity("vera", SecretBytes(sign_private), SecretBytes(kem_private))
@@ -51,7 +50,7 @@ def main() -> None:
     )
     body, sig = seal_record(
         header,
-        {"full_name": ("public", b'"Vera Example"'), "sources": ("secret", b"[]")},
+        {"full_name": ("public", "Vera Example"), "sources": ("secret", [])},
         {"public": LevelKey("public", 1, level_key), "secret": LevelKey("secret", 1, level_key)},
         ident,
     )
@@ -67,19 +66,19 @@ def main() -> None:
              "hex": hx(context("casevault/test/v1", 7))},
         ],
         "field_seal": {
-            "key": hx(key), "nonce": hx(nonce), "ad": hx(field_ad), "plaintext": hx(b'"Vera"'),
-            "sealed": hx(p.aead_seal(key, b'"Vera"', field_ad, _nonce=nonce)),
+            "key": hx(key), "nonce": hx(nonce), "ad": hx(ad), "plaintext": hx(b'"Vera"'),
+            "sealed": hx(_primitives.aead_seal(key, b'"Vera"', ad, _nonce=nonce)),
         },
         "key_commitment": {
-            "key": hx(key), "ad": hx(field_ad),
-            "commitment": hx(key_commitment(SecretBytes(key), field_ad)),
+            "key": hx(key), "ad": hx(ad),
+            "commitment": hx(key_commitment(SecretBytes(key), ad)),
         },
         "blind_index": {
             "key": hx(key), "namespace": "names", "term": "vera",
             "digest": hx(blind_index(SecretBytes(key), "names", "vera")),
         },
         "hpke_role_key": {
-            "kem_private": hx(kem_private), "kem_public": hx(p.kem_public(kem_private)),
+            "kem_private": hx(kem_private), "kem_public": hx(_primitives.kem_public(kem_private)),
             "info": hx(info), "ciphertext": hx(hpke_ct), "plaintext": hx(role_key),
         },
         "sealed_identity": {
@@ -93,7 +92,9 @@ def main() -> None:
             "author_public": hx(ident.public.sign_public),
             "body": base64.b64encode(body).decode(),
             "signature": hx(sig),
-            "values": {"full_name": '"Vera Example"', "sources": "[]"},
+            # each field's plaintext, as encode_value writes it
+            "values": {"full_name": encode_value("Vera Example").decode(),
+                       "sources": encode_value([]).decode()},
         },
     }
     OUT.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")

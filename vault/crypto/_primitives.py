@@ -41,6 +41,7 @@ _SUITE = Suite(KEM.MLKEM768_X25519, KDF.HKDF_SHA256, AEAD.AES_256_GCM)
 
 
 def random_bytes(n: int) -> bytes:
+    """``n`` bytes from the operating system's CSPRNG."""
     return os.urandom(n)
 
 
@@ -59,6 +60,8 @@ def aead_seal(key: bytes, plaintext: bytes, ad: bytes, *, _nonce: bytes | None =
 
 
 def aead_open(key: bytes, blob: bytes, ad: bytes, what: str) -> bytes:
+    """Inverse of :func:`aead_seal`. Raises DecryptionError (naming only ``what``) when the
+    key is wrong, ``blob`` is too short or altered, or ``ad`` differs."""
     if len(blob) < NONCE_BYTES + 16:
         raise DecryptionError(what)
     try:
@@ -112,6 +115,8 @@ def hpke_seal(public: bytes, plaintext: bytes, info: bytes) -> bytes:
 
 
 def hpke_open(private: bytes, ciphertext: bytes, info: bytes, what: str) -> bytes:
+    """Inverse of :func:`hpke_seal`. Raises DecryptionError (naming only ``what``) when the
+    private key is not the recipient's, the ciphertext was altered or ``info`` differs."""
     try:
         return _SUITE.decrypt(ciphertext, _kem_private(private), info=info)
     except (InvalidTag, ValueError) as e:
@@ -122,18 +127,23 @@ def hpke_open(private: bytes, ciphertext: bytes, info: bytes, what: str) -> byte
 
 
 def sign_generate() -> bytes:
+    """A fresh Ed25519 private key (32 raw bytes)."""
     return ed25519.Ed25519PrivateKey.generate().private_bytes_raw()
 
 
 def sign_public(private: bytes) -> bytes:
+    """The Ed25519 public key (32 raw bytes) of a private key."""
     return ed25519.Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
 
 
 def sign(private: bytes, message: bytes) -> bytes:
+    """Ed25519 signature (RFC 8032) of ``message``: 64 bytes."""
     return ed25519.Ed25519PrivateKey.from_private_bytes(private).sign(message)
 
 
 def verify(public: bytes, signature: bytes, message: bytes) -> bool:
+    """Whether ``signature`` is valid for ``message`` under ``public``; a malformed key or
+    signature is False, never an exception."""
     try:
         ed25519.Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
     except (InvalidSignature, ValueError):
@@ -145,16 +155,20 @@ def verify(public: bytes, signature: bytes, message: bytes) -> bool:
 
 
 def sha256(data: bytes) -> bytes:
+    """SHA-256 digest (32 bytes)."""
     return hashlib.sha256(data).digest()
 
 
 def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    """HMAC-SHA-256 (RFC 2104) of ``data`` under ``key`` (32 bytes)."""
     return hmac.new(key, data, hashlib.sha256).digest()
 
 
 def argon2id(
     passphrase: bytes, salt: bytes, *, time_cost: int, memory_kib: int, parallelism: int
 ) -> bytes:
+    """Argon2id (RFC 9106) of ``passphrase``: a 32-byte key. The caller enforces the
+    parameter floor (:class:`vault.crypto.identity.KdfParams`)."""
     return hash_secret_raw(
         passphrase,
         salt,

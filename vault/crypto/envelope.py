@@ -1,8 +1,8 @@
 """Envelope encryption recipes: random keys, key wrapping, field sealing, key commitments.
 
 Every call takes the associated data that names the ciphertext's place (build it with
-:func:`vault.crypto.encoding.context`); a ciphertext moved to another place fails to open.
-Failures are one opaque :class:`~vault.errors.DecryptionError`.
+:mod:`vault.crypto.hierarchy`); a ciphertext moved to another place fails to open. Every failure
+to open is one opaque :class:`~vault.errors.DecryptionError`. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -10,35 +10,46 @@ from __future__ import annotations
 import functools
 import hmac
 
-from vault.crypto import _primitives as p
-from vault.crypto.encoding import context
+from vault.crypto import _primitives
+from vault.crypto.hierarchy import (
+    blind_index_prefix,
+    derive_info,
+    key_commitment_message,
+    keyed_hash_message,
+)
 from vault.errors import DecryptionError
 from vault.models.secret import SecretBytes
 
 
 def new_key() -> SecretBytes:
-    """A fresh random 256-bit symmetric key."""
-    return SecretBytes(p.random_bytes(p.KEY_BYTES))
+    """A fresh random 256-bit symmetric key from the operating system's CSPRNG."""
+    return SecretBytes(_primitives.random_bytes(_primitives.KEY_BYTES))
 
 
 def seal(key: SecretBytes, plaintext: bytes, ad: bytes) -> bytes:
-    """AES-256-GCM, random nonce, ``ad`` bound. Output: nonce || ciphertext || tag."""
-    return p.aead_seal(key.reveal(), plaintext, ad)
+    """AES-256-GCM under ``key`` with a fresh random nonce, ``ad`` bound as associated data.
+
+    Returns nonce || ciphertext || tag; :func:`open_sealed` with the same ``ad`` reverses it.
+    """
+    return _primitives.aead_seal(key.reveal(), plaintext, ad)
 
 
 def open_sealed(key: SecretBytes, blob: bytes, ad: bytes, what: str) -> bytes:
-    """Inverse of :func:`seal`; ``what`` names the thing (an id, never a value) for the error."""
-    return p.aead_open(key.reveal(), blob, ad, what)
+    """Inverse of :func:`seal`. Raises DecryptionError when the key is wrong or ``blob`` or
+    ``ad`` was altered; ``what`` names the thing in the message (an id, never a value)."""
+    return _primitives.aead_open(key.reveal(), blob, ad, what)
 
 
 def wrap_key(kek: SecretBytes, key: SecretBytes, ad: bytes) -> bytes:
-    """Wrap a 256-bit key under another with AES-256-GCM (60 bytes out)."""
-    return p.aead_seal(kek.reveal(), key.reveal(), ad)
+    """Wrap a 256-bit key under another with AES-256-GCM, ``ad`` bound (60 bytes out)."""
+    return _primitives.aead_seal(kek.reveal(), key.reveal(), ad)
 
 
 def unwrap_key(kek: SecretBytes, blob: bytes, ad: bytes, what: str) -> SecretBytes:
-    out = p.aead_open(kek.reveal(), blob, ad, what)
-    if len(out) != p.KEY_BYTES:
+    """Inverse of :func:`wrap_key`. Raises DecryptionError when the key-encryption key is wrong,
+    ``blob`` or ``ad`` was altered, or what opens is not a 256-bit key."""
+    out = _primitives.aead_open(kek.reveal(), blob, ad, what)
+    if len(out) != _primitives.KEY_BYTES:
         raise DecryptionError(what)
     return SecretBytes(out)
 
@@ -49,16 +60,17 @@ def key_commitment(key: SecretBytes, ad: bytes) -> bytes:
     AES-GCM is not key-committing; the signed record carries this value, and a reader checks the
     key it unwrapped against it, so a writer cannot hand two roles two different plaintexts.
     """
-    return p.hmac_sha256(key.reveal(), context("casevault/key-commitment/v1", ad))
+    return _primitives.hmac_sha256(key.reveal(), key_commitment_message(ad))
 
 
 def commitment_matches(key: SecretBytes, ad: bytes, expected: bytes) -> bool:
+    """Whether ``expected`` is the commitment to ``key`` at ``ad`` (constant-time compare)."""
     return hmac.compare_digest(key_commitment(key, ad), expected)
 
 
 def hash_bytes(data: bytes) -> bytes:
-    """SHA-256."""
-    return p.sha256(data)
+    """SHA-256 of ``data`` (32 bytes)."""
+    return _primitives.sha256(data)
 
 
 def blind_index(key: SecretBytes, namespace: str, term: str) -> bytes:
@@ -66,23 +78,22 @@ def blind_index(key: SecretBytes, namespace: str, term: str) -> bytes:
     without decrypting rows. ``namespace`` separates indexes (names, ids) under one key."""
     encoded = term.encode("utf-8")
     message = _index_prefix(namespace) + len(encoded).to_bytes(4, "big") + encoded
-    return p.hmac_sha256(key.reveal(), message)[:16]
+    return _primitives.hmac_sha256(key.reveal(), message)[:16]
 
 
 @functools.lru_cache(maxsize=64)
 def _index_prefix(namespace: str) -> bytes:
     # context(label, namespace, term) without its last part: the same bytes, computed once
-    return context("casevault/blind-index/v1", namespace)
+    return blind_index_prefix(namespace)
 
 
 def derive_key(key: SecretBytes, purpose: str) -> SecretBytes:
     """A sub-key for one named purpose (HKDF-SHA-256, info = the purpose's context)."""
-    return SecretBytes(p.hkdf_sha256(key.reveal(), context("casevault/derive/v1", purpose)))
+    return SecretBytes(_primitives.hkdf_sha256(key.reveal(), derive_info(purpose)))
 
 
 def keyed_hash(key: SecretBytes, namespace: str, value: str) -> str:
     """HMAC-SHA-256 of a value, hex, 128 bits: lets the audit log name a value without holding
     it (a search term, a file name)."""
-    return p.hmac_sha256(key.reveal(), context("casevault/keyed-hash/v1", namespace, value))[
-        :16
-    ].hex()
+    digest = _primitives.hmac_sha256(key.reveal(), keyed_hash_message(namespace, value))
+    return digest[:16].hex()

@@ -12,8 +12,8 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from vault.crypto import _primitives as p
-from vault.crypto.encoding import context
+from vault.crypto import _primitives
+from vault.crypto.hierarchy import fingerprint_message, identity_seal_ad
 from vault.errors import AuthenticationError, DecryptionError, IntegrityError
 from vault.models.secret import Passphrase, SecretBytes
 
@@ -35,6 +35,8 @@ class KdfParams:
     MIN_PARALLELISM = 1
 
     def check_floor(self) -> None:
+        """Raise IntegrityError when a parameter is below the floor or absurdly high (a
+        denial of service); does nothing otherwise."""
         if (
             self.time_cost < self.MIN_TIME_COST
             or self.memory_kib < self.MIN_MEMORY_KIB
@@ -50,17 +52,18 @@ class KdfParams:
 
 @dataclass(frozen=True)
 class PublicIdentity:
+    """The public half of an identity: a name, an Ed25519 and a hybrid KEM public key."""
+
     name: str
     sign_public: bytes
     kem_public: bytes
 
     def fingerprint(self) -> str:
         """SHA-256 over both public keys, hex: what a person reads aloud to confirm a key."""
-        return p.sha256(
-            context("casevault/fingerprint/v1", self.sign_public, self.kem_public)
-        ).hex()
+        return _primitives.sha256(fingerprint_message(self.sign_public, self.kem_public)).hex()
 
     def to_json(self) -> dict[str, Any]:
+        """The public identity file (``casevault-public-identity-v1``) as a JSON-able dict."""
         return {
             "format": PUBLIC_FORMAT,
             "name": self.name,
@@ -70,13 +73,18 @@ class PublicIdentity:
 
     @classmethod
     def from_json(cls, data: Any) -> PublicIdentity:
+        """Parse a public identity file. Raises IntegrityError when it is malformed, of another
+        format, or holds keys of the wrong size."""
         try:
             if data["format"] != PUBLIC_FORMAT:
                 raise IntegrityError("not a casevault public identity file")
             pub = cls(data["name"], _unb64(data["sign_public"]), _unb64(data["kem_public"]))
         except (KeyError, TypeError, ValueError) as e:
             raise IntegrityError("public identity file is malformed") from e
-        if len(pub.sign_public) != p.ED25519_BYTES or len(pub.kem_public) != p.KEM_PUBLIC_BYTES:
+        if (
+            len(pub.sign_public) != _primitives.ED25519_BYTES
+            or len(pub.kem_public) != _primitives.KEM_PUBLIC_BYTES
+        ):
             raise IntegrityError("public identity file holds keys of the wrong size")
         return pub
 
@@ -90,23 +98,32 @@ class Identity:
         self._sign = sign_private
         self._kem = kem_private
         self.public = PublicIdentity(
-            name, p.sign_public(sign_private.reveal()), p.kem_public(kem_private.reveal())
+            name,
+            _primitives.sign_public(sign_private.reveal()),
+            _primitives.kem_public(kem_private.reveal()),
         )
 
     @property
     def name(self) -> str:
+        """The person's name."""
         return self.public.name
 
     @classmethod
     def generate(cls, name: str) -> Identity:
-        return cls(name, SecretBytes(p.sign_generate()), SecretBytes(p.kem_generate()))
+        """A new identity with fresh random keys."""
+        return cls(
+            name, SecretBytes(_primitives.sign_generate()), SecretBytes(_primitives.kem_generate())
+        )
 
     def sign(self, message: bytes) -> bytes:
-        return p.sign(self._sign.reveal(), message)
+        """Ed25519 signature of ``message``; the caller binds the purpose into the message
+        (see :mod:`vault.crypto.hierarchy`)."""
+        return _primitives.sign(self._sign.reveal(), message)
 
     def open_wrapped(self, ciphertext: bytes, info: bytes, what: str) -> SecretBytes:
-        """Open an HPKE ciphertext addressed to this identity (see :func:`wrap_to`)."""
-        return SecretBytes(p.hpke_open(self._kem.reveal(), ciphertext, info, what))
+        """Open an HPKE ciphertext addressed to this identity (see :func:`wrap_to`). ``info``
+        must be the context it was sealed with; raises DecryptionError otherwise."""
+        return SecretBytes(_primitives.hpke_open(self._kem.reveal(), ciphertext, info, what))
 
     def __repr__(self) -> str:
         return f"Identity({self.name!r}, **********)"
@@ -117,16 +134,17 @@ class Identity:
 
 def wrap_to(recipient: PublicIdentity, key: SecretBytes, info: bytes) -> bytes:
     """HPKE-seal ``key`` to a person; ``info`` must name the context (vault, purpose, person)."""
-    return p.hpke_seal(recipient.kem_public, key.reveal(), info)
+    return _primitives.hpke_seal(recipient.kem_public, key.reveal(), info)
 
 
 def verify_signature(public: bytes, signature: bytes, message: bytes) -> bool:
-    return p.verify(public, signature, message)
+    """Whether ``signature`` is a valid Ed25519 signature of ``message`` by ``public``; never
+    raises for a bad signature or a malformed key (both are False)."""
+    return _primitives.verify(public, signature, message)
 
 
 def _seal_ad(name: str, salt: bytes, params: KdfParams, pub: PublicIdentity) -> bytes:
-    return context(
-        "casevault/identity-seal/v1",
+    return identity_seal_ad(
         name,
         salt,
         params.time_cost,
@@ -139,7 +157,7 @@ def _seal_ad(name: str, salt: bytes, params: KdfParams, pub: PublicIdentity) -> 
 
 def _kdf(passphrase: Passphrase, salt: bytes, params: KdfParams) -> bytes:
     params.check_floor()
-    return p.argon2id(
+    return _primitives.argon2id(
         passphrase.reveal(),
         salt,
         time_cost=params.time_cost,
@@ -151,12 +169,19 @@ def _kdf(passphrase: Passphrase, salt: bytes, params: KdfParams) -> bytes:
 def seal_identity(
     identity: Identity, passphrase: Passphrase, params: KdfParams | None = None
 ) -> dict[str, Any]:
-    """The sealed identity as a JSON-able dict (the on-disk format, pinned by keys/vectors)."""
+    """The sealed identity as a JSON-able dict (the on-disk format, pinned by keys/vectors).
+
+    The private keys are sealed with AES-256-GCM under Argon2id(passphrase, random salt); the AD
+    binds the name, the salt, the KDF parameters and both public keys. Raises IntegrityError when
+    ``params`` is below the floor. Does no I/O.
+    """
     params = params or KdfParams()
-    salt = p.random_bytes(16)
+    salt = _primitives.random_bytes(16)
     key = _kdf(passphrase, salt, params)
     pub = identity.public
-    blob = p.aead_seal(key, identity._private_bundle(), _seal_ad(pub.name, salt, params, pub))
+    blob = _primitives.aead_seal(
+        key, identity._private_bundle(), _seal_ad(pub.name, salt, params, pub)
+    )
     return {
         "format": SEALED_FORMAT,
         "name": pub.name,
@@ -174,11 +199,15 @@ def seal_identity(
 
 
 def sealed_public(sealed: Any) -> PublicIdentity:
+    """The public identity of a sealed identity file, without the passphrase. Raises
+    IntegrityError when the file is malformed."""
     return PublicIdentity.from_json({**sealed, "format": PUBLIC_FORMAT})
 
 
 def unseal_identity(sealed: Any, passphrase: Passphrase) -> Identity:
-    """Open a sealed identity. A wrong passphrase and a tampered file give the same error."""
+    """Open a sealed identity. A wrong passphrase and a tampered sealed part give the same
+    AuthenticationError; a malformed file, parameters outside the floor or public keys that do not
+    match the private ones raise IntegrityError."""
     try:
         if sealed["format"] != SEALED_FORMAT or sealed["kdf"]["alg"] != "argon2id":
             raise IntegrityError("not a casevault identity file")
@@ -193,13 +222,13 @@ def unseal_identity(sealed: Any, passphrase: Passphrase) -> Identity:
         raise IntegrityError("identity file is malformed") from e
     key = _kdf(passphrase, salt, params)
     try:
-        bundle = p.aead_open(key, blob, _seal_ad(pub.name, salt, params, pub), "identity")
+        bundle = _primitives.aead_open(key, blob, _seal_ad(pub.name, salt, params, pub), "identity")
     except DecryptionError as e:
         raise AuthenticationError(f"wrong passphrase for {pub.name!r}") from e
     ident = Identity(
         pub.name,
-        SecretBytes(bundle[: p.ED25519_BYTES]),
-        SecretBytes(bundle[p.ED25519_BYTES :]),
+        SecretBytes(bundle[: _primitives.ED25519_BYTES]),
+        SecretBytes(bundle[_primitives.ED25519_BYTES :]),
     )
     if ident.public != pub:  # the stored public keys must be the ones the private keys make
         raise IntegrityError("identity file's public keys do not match its private keys")

@@ -1,8 +1,12 @@
-"""Sealing and opening one signed, versioned record (a case version or an action).
+"""The record format: sealing and opening one signed, versioned record (a case version, an
+action or a draft). This module owns the format, as Fernet owns its token: callers hand it
+values and a place and get values back; none of them parses a body or decodes a field.
 
-A record version is canonical JSON holding, per level, a fresh data key wrapped under that
-level's key plus a commitment to it, and per field its ciphertext. The author signs the body;
-the body names the previous version's hash, so versions form a chain. Pure: no I/O.
+A record version is canonical JSON holding its header (vault, kind, id, version, previous
+version's hash, author, time, policy digest), per level a fresh data key wrapped under that
+level's key plus a commitment to it, and per field its ciphertext. A field's plaintext is its
+value encoded by :func:`encode_value`. The author signs the whole body; the body names the
+previous version's hash, so versions form a chain. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -11,10 +15,9 @@ import base64
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-from vault.crypto import hierarchy as h
-from vault.crypto.encoding import canonical_json, context
+from vault.crypto.encoding import canonical_json
 from vault.crypto.envelope import (
     commitment_matches,
     hash_bytes,
@@ -25,17 +28,41 @@ from vault.crypto.envelope import (
     unwrap_key,
     wrap_key,
 )
+from vault.crypto.hierarchy import data_key_ad, field_ad, key_id, record_signature_message
 from vault.crypto.identity import Identity, verify_signature
 from vault.errors import DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
 
 FORMAT = "casevault-record-v1"
 
+JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
+"""A value a record field can hold: anything JSON can say."""
+
+LevelKeyLookup: TypeAlias = Callable[[str, int], SecretBytes | None]
+"""``lookup(level, epoch)``: the reader's key of that level and epoch, or None if not held."""
+
+
+@dataclass(frozen=True)
+class RecordPlace:
+    """Where a record version belongs: what a reader expects before trusting its content."""
+
+    vault_id: str
+    kind: str  # "case", "action" or "draft"
+    record_id: str
+    version: int
+    author: str
+
+    def describe(self) -> str:
+        """Ids only, for messages: ``case UA-061-21-004 v2``."""
+        return f"{self.kind} {self.record_id} v{self.version}"
+
 
 @dataclass(frozen=True)
 class RecordHeader:
+    """The signed, unencrypted part of a record version."""
+
     vault_id: str
-    kind: str  # "case" or "action"
+    kind: str  # "case", "action" or "draft"
     record_id: str
     version: int
     prev_hash: str  # hex SHA-256 of the previous version's body, "" for version 1
@@ -43,9 +70,16 @@ class RecordHeader:
     created_at: str
     policy: str  # digest of the policy it was written under
 
+    @property
+    def place(self) -> RecordPlace:
+        """The place this header claims."""
+        return RecordPlace(self.vault_id, self.kind, self.record_id, self.version, self.author)
+
 
 @dataclass(frozen=True)
 class LevelKey:
+    """One epoch of a level's key, as a writer seals under it."""
+
     level: str
     epoch: int
     key: SecretBytes
@@ -53,41 +87,77 @@ class LevelKey:
 
 @dataclass
 class OpenedRecord:
+    """A verified record version: its header, its body's hash and the fields the reader's keys
+    opened, decoded. A field whose level the reader does not hold is *withheld* instead."""
+
     header: RecordHeader
-    body_hash: str
-    values: dict[str, bytes] = field(default_factory=dict)  # field -> plaintext (canonical JSON)
+    body_hash: str  # hex SHA-256 of the body, what the next version names as prev_hash
+    values: dict[str, JSONValue] = field(default_factory=dict)  # field -> decoded value
     withheld: dict[str, str] = field(default_factory=dict)  # field -> level
 
+    def text(self, name: str) -> str | None:
+        """Field ``name`` as a string; None when absent or withheld. Raises IntegrityError when
+        the signed value is not a string."""
+        value = self.values.get(name)
+        if value is not None and not isinstance(value, str):
+            raise IntegrityError(f"{self.header.place.describe()}: field {name} is not text")
+        return value
 
-def _signed_message(body: bytes) -> bytes:
-    return context("casevault/record-signature/v1", body)
+    def mapping(self, name: str) -> dict[str, Any] | None:
+        """Field ``name`` as a JSON object; None when absent or withheld. Raises IntegrityError
+        when the signed value is not an object."""
+        value = self.values.get(name)
+        if value is not None and not isinstance(value, dict):
+            raise IntegrityError(f"{self.header.place.describe()}: field {name} is not an object")
+        return value
 
 
-def _rid(header: RecordHeader) -> str:
+def encode_value(value: JSONValue) -> bytes:
+    """The plaintext of a field: compact UTF-8 JSON with sorted keys, so one value always has
+    one encoding (pinned by ``keys/vectors/format.json``). Raises ValueError for NaN/infinity."""
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def _decode_value(plaintext: bytes, place: RecordPlace, name: str) -> JSONValue:
+    try:
+        value: JSONValue = json.loads(plaintext.decode("utf-8"))
+    except ValueError as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise IntegrityError(f"{place.describe()}: field {name} does not hold a value") from e
+    return value
+
+
+def _record_ref(header: RecordHeader) -> str:
+    # The record part of the associated data ("case:UA-061-21-004").
     return f"{header.kind}:{header.record_id}"
 
 
 def seal_record(
     header: RecordHeader,
-    values: Mapping[str, tuple[str, bytes]],
+    values: Mapping[str, tuple[str, JSONValue]],
     level_keys: Mapping[str, LevelKey],
     author: Identity,
 ) -> tuple[bytes, bytes]:
-    """Encrypt ``{field: (level, plaintext)}`` and sign. Returns (body, signature).
+    """Encrypt ``{field: (level, value)}`` and sign: returns (body, signature). Does no I/O.
 
-    Needs the key of every level that occurs in ``values``.
+    Each level present gets a fresh data key, wrapped under that level's current key with AD
+    (vault, record, version, level, epoch) and committed to; each field is sealed under its
+    level's data key with AD (vault, record, version, field, level, key id). Raises
+    IntegrityError when ``author`` is not the header's author or a level's key is missing, and
+    ValueError when a value is not JSON-able.
     """
     if author.name != header.author:
         raise IntegrityError("a record must be signed by its author")
-    rid = _rid(header)
-    keys: dict[str, Any] = {}
+    rid = _record_ref(header)
+    keys: dict[str, dict[str, Any]] = {}
     deks: dict[str, SecretBytes] = {}
     for level in sorted({lv for lv, _ in values.values()}):
         lk = level_keys.get(level)
         if lk is None:
             raise IntegrityError(f"no key for level {level!r}: cannot write it")
         dek = new_key()
-        ad = h.data_key_ad(header.vault_id, rid, header.version, level, lk.epoch)
+        ad = data_key_ad(header.vault_id, rid, header.version, level, lk.epoch)
         deks[level] = dek
         keys[level] = {
             "epoch": lk.epoch,
@@ -95,10 +165,10 @@ def seal_record(
             "commitment": _b64(key_commitment(dek, ad)),
         }
     fields: dict[str, Any] = {}
-    for fname, (level, plaintext) in sorted(values.items()):
-        key_id = f"{level}/{keys[level]['epoch']}"
-        ad = h.field_ad(header.vault_id, rid, header.version, fname, level, key_id)
-        fields[fname] = {"level": level, "ct": _b64(seal(deks[level], plaintext, ad))}
+    for name, (level, value) in sorted(values.items()):
+        kid = key_id(level, keys[level]["epoch"])
+        ad = field_ad(header.vault_id, rid, header.version, name, level, kid)
+        fields[name] = {"level": level, "ct": _b64(seal(deks[level], encode_value(value), ad))}
     body = canonical_json(
         {
             "format": FORMAT,
@@ -114,14 +184,84 @@ def seal_record(
             "fields": fields,
         }
     )
-    return body, author.sign(_signed_message(body))
+    return body, author.sign(record_signature_message(body))
 
 
-def parse_header(body: bytes) -> tuple[RecordHeader, dict[str, Any]]:
+def open_record(
+    body: bytes,
+    signature: bytes,
+    author_public: bytes,
+    level_key: LevelKeyLookup,
+    *,
+    expect: RecordPlace,
+    only: set[str] | None = None,
+) -> OpenedRecord:
+    """Verify a record version found at ``expect`` and decrypt what the reader's keys allow.
+
+    1. the author's Ed25519 signature over the body must verify under ``author_public``;
+    2. the header must name exactly ``expect`` (vault, kind, id, version, author): a validly
+       signed version copied to another row is refused;
+    3. per level read, the data key must unwrap and match its signed commitment.
+
+    ``level_key(level, epoch)`` returns the key, or None when the reader may not read that level
+    (its fields are then *withheld*); ``only`` limits which fields are decrypted. Raises
+    IntegrityError (bad signature, wrong place, malformed body or value) or DecryptionError (a
+    key or field that does not open). Does no I/O.
+    """
+    if not verify_signature(author_public, signature, record_signature_message(body)):
+        raise IntegrityError(f"{expect.describe()}: bad signature")
+    header, keys, fields = _parse(body, expect)
+    if header.place != expect:
+        raise IntegrityError(f"{expect.describe()}: record belongs to another place")
+    rid = _record_ref(header)
+    out = OpenedRecord(header, hash_bytes(body).hex())
+    deks: dict[str, SecretBytes | None] = {}
+    try:
+        for name, entry in fields.items():
+            if only is not None and name not in only:
+                continue
+            level = str(entry["level"])
+            epoch = int(keys[level]["epoch"])
+            if level not in deks:
+                deks[level] = _data_key(header, rid, level, epoch, keys[level], level_key)
+            dek = deks[level]
+            if dek is None:
+                out.withheld[name] = level
+                continue
+            ad = field_ad(header.vault_id, rid, header.version, name, level, key_id(level, epoch))
+            what = f"{header.kind} {header.record_id} field {name}"
+            plaintext = open_sealed(dek, _unb64(entry["ct"]), ad, what)
+            out.values[name] = _decode_value(plaintext, expect, name)
+    except (KeyError, TypeError, ValueError) as e:
+        raise IntegrityError(f"{expect.describe()}: record body is malformed") from e
+    return out
+
+
+def _data_key(
+    header: RecordHeader,
+    rid: str,
+    level: str,
+    epoch: int,
+    kinfo: Mapping[str, Any],
+    level_key: LevelKeyLookup,
+) -> SecretBytes | None:
+    lk = level_key(level, epoch)
+    if lk is None:
+        return None
+    ad = data_key_ad(header.vault_id, rid, header.version, level, epoch)
+    what = f"{header.kind} {header.record_id} v{header.version} ({level} key)"
+    dek = unwrap_key(lk, _unb64(kinfo["wrapped"]), ad, what)
+    if not commitment_matches(dek, ad, _unb64(kinfo["commitment"])):
+        raise DecryptionError(what)
+    return dek
+
+
+def _parse(body: bytes, expect: RecordPlace) -> tuple[RecordHeader, dict[str, Any], dict[str, Any]]:
+    """The header, the key entries and the field entries of a body (parsed once)."""
     try:
         d = json.loads(body)
         if d["format"] != FORMAT:
-            raise IntegrityError("unknown record format")
+            raise IntegrityError(f"{expect.describe()}: unknown record format")
         header = RecordHeader(
             str(d["vault_id"]),
             str(d["kind"]),
@@ -132,66 +272,12 @@ def parse_header(body: bytes) -> tuple[RecordHeader, dict[str, Any]]:
             str(d["created_at"]),
             str(d["policy"]),
         )
+        keys, fields = d["keys"], d["fields"]
+        if not isinstance(keys, dict) or not isinstance(fields, dict):
+            raise TypeError("keys and fields must be objects")
     except (KeyError, TypeError, ValueError) as e:
-        raise IntegrityError("a record body is malformed") from e
-    return header, d
-
-
-def verify_record(body: bytes, signature: bytes, author_public: bytes) -> RecordHeader:
-    """Check the author's signature; return the header. Raises IntegrityError."""
-    header, _ = parse_header(body)
-    if not verify_signature(author_public, signature, _signed_message(body)):
-        raise IntegrityError(
-            f"{header.kind} {header.record_id} version {header.version}: bad signature"
-        )
-    return header
-
-
-def open_record(
-    body: bytes,
-    signature: bytes,
-    author_public: bytes,
-    level_key: Callable[[str, int], SecretBytes | None],
-    *,
-    only: set[str] | None = None,
-) -> OpenedRecord:
-    """Verify and decrypt what the caller's keys allow. ``level_key(level, epoch)`` returns the
-    key, or None when the caller may not read that level (the field is then *withheld*)."""
-    header = verify_record(body, signature, author_public)
-    _, d = parse_header(body)
-    rid = _rid(header)
-    out = OpenedRecord(header, hash_bytes(body).hex())
-    deks: dict[str, SecretBytes | None] = {}
-    try:
-        for fname, entry in d["fields"].items():
-            if only is not None and fname not in only:
-                continue
-            level = str(entry["level"])
-            if level not in deks:
-                kinfo = d["keys"][level]
-                epoch = int(kinfo["epoch"])
-                lk = level_key(level, epoch)
-                if lk is None:
-                    deks[level] = None
-                else:
-                    ad = h.data_key_ad(header.vault_id, rid, header.version, level, epoch)
-                    what = f"{header.kind} {header.record_id} v{header.version} ({level} key)"
-                    unwrapped = unwrap_key(lk, _unb64(kinfo["wrapped"]), ad, what)
-                    if not commitment_matches(unwrapped, ad, _unb64(kinfo["commitment"])):
-                        raise DecryptionError(what)
-                    deks[level] = unwrapped
-            dek = deks[level]
-            if dek is None:
-                out.withheld[fname] = level
-                continue
-            key_id = f"{level}/{d['keys'][level]['epoch']}"
-            ad = h.field_ad(header.vault_id, rid, header.version, fname, level, key_id)
-            out.values[fname] = open_sealed(
-                dek, _unb64(entry["ct"]), ad, f"{header.kind} {header.record_id} field {fname}"
-            )
-    except (KeyError, TypeError, ValueError) as e:
-        raise IntegrityError(f"{header.kind} {header.record_id}: record body is malformed") from e
-    return out
+        raise IntegrityError(f"{expect.describe()}: record body is malformed") from e
+    return header, keys, fields
 
 
 def _b64(b: bytes) -> str:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pydantic
 
 from vault.audit.log import Record
 from vault.crypto import hash_bytes
-from vault.crypto.records import RecordHeader, open_record, seal_record
-from vault.errors import IntegrityError, NotFoundError, ValidationError
+from vault.crypto.records import RecordHeader, RecordPlace, open_record, seal_record
+from vault.errors import NotFoundError, ValidationError
 from vault.models import Action
 from vault.services.cases import describe_validation
 from vault.services.clock import now
@@ -39,7 +38,7 @@ def put_action(v: Vault, data: dict[str, Any]) -> Action:
         header = RecordHeader(
             v.vault_id, KIND, action.action_id, version, prev, v.user, created, v.policy_digest
         )
-        payload = action.model_dump_json().encode("utf-8")
+        payload = action.model_dump(mode="json")
         body, sig = seal_record(
             header, {"action": (level, payload)}, v.current_level_keys(), v.identity
         )
@@ -65,14 +64,15 @@ def get_action(v: Vault, action_id: str) -> Action | None:
     if row is None:
         raise NotFoundError(f"no action {action_id!r}")
     author = v.verified_member(row.author)
-    opened = open_record(row.body, row.signature, author.sign_public, v.level_key)
-    if (opened.header.record_id, opened.header.kind) != (action_id, KIND):
-        raise IntegrityError(f"action {action_id}: record belongs to another place")
-    if "action" not in opened.values:
+    place = RecordPlace(v.vault_id, KIND, action_id, row.version, row.author)
+    opened = open_record(row.body, row.signature, author.sign_public, v.level_key, expect=place)
+    payload = opened.mapping("action")
+    if payload is None:
         return None
-    return Action.model_validate(json.loads(opened.values["action"]))
+    return Action.model_validate(payload)
 
 
 def list_actions(v: Vault) -> list[str]:
+    """The ids of every action, in order."""
     with v.store.read():
         return v.store.action_ids()

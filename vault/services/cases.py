@@ -7,7 +7,6 @@ found in. Fields whose level the reader's role does not hold come back as *withh
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,13 @@ import pydantic
 
 from vault.audit.log import Record
 from vault.crypto import blind_index, hash_bytes
-from vault.crypto.records import OpenedRecord, RecordHeader, open_record, seal_record
+from vault.crypto.records import (
+    OpenedRecord,
+    RecordHeader,
+    RecordPlace,
+    open_record,
+    seal_record,
+)
 from vault.errors import (
     AccessDeniedError,
     IntegrityError,
@@ -123,10 +128,6 @@ def count_cases(v: Vault) -> int:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _encode_value(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
 def _name_terms(v: Vault, values: Mapping[str, Any]) -> set[bytes]:
     key = v.index_key()
     if key is None:
@@ -156,9 +157,7 @@ def prepare_version(
     header = RecordHeader(
         v.vault_id, KIND, case_id, version, prev_hash, v.user, created, v.policy_digest
     )
-    sealed_values = {
-        f: (v.policy.level_of(f), _encode_value(val)) for f, val in values.items() if f != "case_id"
-    }
+    sealed_values = {f: (v.policy.level_of(f), val) for f, val in values.items() if f != "case_id"}
     body, sig = seal_record(header, sealed_values, v.current_level_keys(), v.identity)
     row = CaseVersionRow(case_id, version, v.user, created, body, sig)
     leak_terms, leak_lengths = hashed_case_terms(v, values)
@@ -225,7 +224,8 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
 
 
 def merged_before(opened: OpenedRecord) -> dict[str, Any]:
-    values = {f: json.loads(b) for f, b in opened.values.items()}
+    """The whole record of an opened version, ``case_id`` included (what an edit starts from)."""
+    values: dict[str, Any] = dict(opened.values)
     values["case_id"] = opened.header.record_id
     return values
 
@@ -236,29 +236,24 @@ def merged_before(opened: OpenedRecord) -> dict[str, Any]:
 def open_version(
     v: Vault, case_id: str, version: int, only: set[str] | None = None
 ) -> OpenedRecord:
+    """One version of a case, verified: its author's signature and enrolment, that the author
+    may write cases, and that the body belongs to this vault, case, version and author."""
     row = v.store.case_version(case_id, version)
     if row is None:
         raise NotFoundError(f"no version {version} of case {case_id}")
     author = v.verified_member(row.author)
     if not v.policy.can_write_cases(author.role):
         raise IntegrityError(f"case {case_id} v{version}: written by someone who may not write")
-    opened = open_record(row.body, row.signature, author.sign_public, v.level_key, only=only)
-    hd = opened.header
-    if (hd.vault_id, hd.kind, hd.record_id, hd.version, hd.author) != (
-        v.vault_id,
-        KIND,
-        case_id,
-        version,
-        row.author,
-    ):
-        raise IntegrityError(f"case {case_id} v{version}: record belongs to another place")
-    return opened
+    place = RecordPlace(v.vault_id, KIND, case_id, version, row.author)
+    return open_record(
+        row.body, row.signature, author.sign_public, v.level_key, expect=place, only=only
+    )
 
 
 def _view(opened: OpenedRecord) -> CaseView:
     hd = opened.header
     values: dict[str, Any] = {"case_id": hd.record_id}
-    values.update({f: json.loads(b) for f, b in opened.values.items()})
+    values.update(opened.values)
     return CaseView(hd.record_id, hd.version, hd.author, hd.created_at, values, opened.withheld)
 
 
@@ -348,7 +343,7 @@ def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
         if not rows:
             raise NotFoundError(f"no case {case_id}")
         prev_hash = ""
-        prev_values: dict[str, bytes] = {}
+        prev_values: dict[str, Any] = {}
         for expected, row in enumerate(rows, start=1):
             if row.version != expected:
                 raise IntegrityError(f"case {case_id}: version {expected} is missing")

@@ -20,17 +20,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vault.audit.log import Record
-from vault.crypto import (
-    canonical_json,
-    context,
-    hash_bytes,
-    open_sealed,
-    seal,
-    verify_signature,
+from vault.crypto import canonical_json, hash_bytes, open_sealed, seal, verify_signature
+from vault.crypto.hierarchy import approval_message as signed_approval
+from vault.crypto.hierarchy import review_reason_ad
+from vault.crypto.records import (
+    JSONValue,
+    LevelKey,
+    RecordHeader,
+    RecordPlace,
+    open_record,
+    seal_record,
 )
-from vault.crypto.records import LevelKey, RecordHeader, open_record, seal_record
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
-from vault.redact import describe as d
+from vault.models.secret import SecretBytes
+from vault.redact.describe import LANGS, STATUS, describe
 from vault.redact.engine import Redaction, RedactionResult, action_source, case_source, redact
 from vault.redact.entities import EntityInfo, TermSet
 from vault.services import actions as actions_svc
@@ -42,7 +45,6 @@ from vault.store import DraftRow, ReviewRow
 
 KIND = "draft"
 PUBLICATION = "publication"
-APPROVAL_LABEL = "casevault/approval/v1"
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,7 @@ def _case_values(v: Vault, case_id: str) -> tuple[int, dict[str, Any]]:
     head = v.store.case_head(case_id)
     if head is None:
         raise NotFoundError(f"no case {case_id}")
-    opened = open_version(v, case_id, head)
-    values = {f: json.loads(b) for f, b in opened.values.items()}
+    values: dict[str, Any] = dict(open_version(v, case_id, head).values)
     values["case_id"] = case_id
     return head, values
 
@@ -146,9 +147,9 @@ def _build(
             versions[cid] = head
             public = _public(v, values)
             heading = (public.get("full_name") if consent_given(values) else None) or (
-                d.describe(public, lang, _year())
+                describe(public, lang, _year())
             )
-            status = d.STATUS.get(str(public.get("status")), {}).get(lang, "")
+            status = STATUS.get(str(public.get("status")), {}).get(lang, "")
             people.append((str(heading), status))
             _subject_names(values, names)
         source = action_source(action.model_dump(mode="json"), people, lang)
@@ -181,7 +182,7 @@ def _seal(
     level_keys = dict(v.current_level_keys())
     level_keys[PUBLICATION] = LevelKey(PUBLICATION, 1, pub_key)
     lowest = v.policy.levels[0]
-    meta = {
+    meta: dict[str, Any] = {
         "subject": subject,
         "lang": lang,
         "versions": versions,
@@ -195,13 +196,13 @@ def _seal(
     # reviewer who may not read that level cannot read it here either.
     levels_found = [r.level for r in result.redactions if r.level in v.policy.levels]
     source_level = max([lowest, *levels_found], key=v.policy.rank)
-    fields: dict[str, tuple[str, bytes]] = {
-        "text": (PUBLICATION, result.text.encode("utf-8")),
-        "meta": (PUBLICATION, canonical_json(meta)),
+    fields: dict[str, tuple[str, JSONValue]] = {
+        "text": (PUBLICATION, result.text),
+        "meta": (PUBLICATION, meta),
     }
     if source_level in level_keys:  # else (a reviewer drafting) it is not kept: make a new draft
-        fields["source"] = (source_level, source.encode("utf-8"))
-    originals: dict[str, dict[str, str]] = {}
+        fields["source"] = (source_level, source)
+    originals: dict[str, dict[str, JSONValue]] = {}
     for i, r in enumerate(result.redactions):
         level = r.level if r.level in v.policy.levels else lowest
         originals.setdefault(level, {})[str(i)] = source[r.start : r.end]
@@ -209,7 +210,7 @@ def _seal(
         # An original is kept only under its own level's key; a drafter who does not hold that
         # key (a reviewer) cannot seal it, and it is not kept under a weaker one.
         if level in level_keys:
-            fields[f"originals.{level}"] = (level, canonical_json(items))
+            fields[f"originals.{level}"] = (level, items)
     created = now()
     prev = v.store.draft(draft_id, version - 1) if version > 1 else None
     header = RecordHeader(
@@ -228,8 +229,8 @@ def _seal(
 
 def create_draft(v: Vault, subject: str, lang: str) -> Draft:
     v.require(v.policy.can_draft(v.role), "create drafts")
-    if lang not in d.LANGS:
-        raise UsageError(f"language must be one of {', '.join(d.LANGS)}")
+    if lang not in LANGS:
+        raise UsageError(f"language must be one of {', '.join(LANGS)}")
     with v.store.write():
         draft_id = f"D-{v.store.count_drafts() + 1:04d}"
         source, result, versions = _build(v, subject, lang, [], [])
@@ -329,26 +330,18 @@ def _open(v: Vault, row: DraftRow) -> Draft:
     author = v.verified_member(row.author)
     pub = v.extra_key(PUBLICATION)
 
-    def key(level: str, epoch: int) -> Any:
+    def key(level: str, epoch: int) -> SecretBytes | None:
         return pub if level == PUBLICATION else v.level_key(level, epoch)
 
-    opened = open_record(row.body, row.signature, author.sign_public, key)
-    hd = opened.header
-    if (hd.kind, hd.record_id, hd.version, hd.vault_id) != (
-        KIND,
-        row.draft_id,
-        row.version,
-        v.vault_id,
-    ):
-        raise IntegrityError(f"draft {row.draft_id}: record belongs to another place")
-    if "text" not in opened.values:
+    place = RecordPlace(v.vault_id, KIND, row.draft_id, row.version, row.author)
+    opened = open_record(row.body, row.signature, author.sign_public, key, expect=place)
+    text, meta = opened.text("text"), opened.mapping("meta")
+    if text is None or meta is None:
         raise AccessDeniedError(f"{v.user} ({v.role}) may not read drafts")
-    meta = json.loads(opened.values["meta"])
     originals: dict[int, str] = {}
-    for fname, raw in opened.values.items():
+    for fname in opened.values:
         if fname.startswith("originals."):
-            originals.update({int(k): val for k, val in json.loads(raw).items()})
-    source = opened.values.get("source")
+            originals.update({int(k): str(val) for k, val in (opened.mapping(fname) or {}).items()})
     return Draft(
         row.draft_id,
         row.version,
@@ -356,13 +349,13 @@ def _open(v: Vault, row: DraftRow) -> Draft:
         meta["lang"],
         row.author,
         row.created_at,
-        opened.values["text"].decode("utf-8"),
+        text,
         [Redaction.from_json(r) for r in meta["redactions"]],
         dict(meta["versions"]),
         meta["policy"],
         [Manual(**m) for m in meta["manual"]],
         [Manual(**m) for m in meta["unredact"]],
-        source.decode("utf-8") if source is not None else None,
+        opened.text("source"),
         originals,
     )
 
@@ -375,8 +368,8 @@ def get_draft(v: Vault, draft_id: str, version: int | None = None) -> Draft:
 
 
 def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
-    return context(
-        APPROVAL_LABEL,
+    """What a reviewer signs: the exact text's hash, case versions and policy of this draft."""
+    return signed_approval(
         canonical_json(
             {
                 "vault": v.vault_id,
@@ -495,9 +488,7 @@ def review(v: Vault, draft_id: str, verdict: str, reason: str | None = None) -> 
                 seal(
                     pub,
                     reason.encode("utf-8"),
-                    context(
-                        "casevault/review-reason/v1", v.vault_id, draft_id, draft.version, v.user
-                    ),
+                    review_reason_ad(v.vault_id, draft_id, draft.version, v.user),
                 )
             ).decode()
         v.store.put_review(
@@ -534,13 +525,7 @@ def rejection_reasons(v: Vault, draft: Draft) -> list[tuple[str, str]]:
             text = open_sealed(
                 pub,
                 base64.b64decode(data["reason"]),
-                context(
-                    "casevault/review-reason/v1",
-                    v.vault_id,
-                    draft.draft_id,
-                    draft.version,
-                    row.reviewer,
-                ),
+                review_reason_ad(v.vault_id, draft.draft_id, draft.version, row.reviewer),
                 f"reason of {row.reviewer}",
             ).decode("utf-8")
             out.append((row.reviewer, text))
