@@ -23,6 +23,9 @@ MAX_SIGNATURES = 100
 
 
 class MalformedNoteError(IntegrityError):
+    """A note, checkpoint or verifier key that does not follow the C2SP syntax. A subclass of
+    IntegrityError: a note is evidence, and evidence that does not parse was tampered with."""
+
     def __init__(self, why: str = "malformed note") -> None:
         super().__init__(why)
 
@@ -32,6 +35,8 @@ def _valid_name(name: str) -> bool:
 
 
 def key_id(name: str, public: bytes) -> bytes:
+    """The 4-byte signed-note key id of an Ed25519 key: it lets a reader pick the key to try
+    without trusting the name alone. Does no I/O."""
     return hash_bytes(name.encode("utf-8") + b"\n" + bytes([ALG_ED25519]) + public)[:4]
 
 
@@ -42,7 +47,8 @@ def verifier_key(name: str, public: bytes) -> str:
 
 
 def parse_verifier_key(vkey: str) -> tuple[str, bytes]:
-    """(name, Ed25519 public key) from a published verifier key; refuses any mangling."""
+    """(name, Ed25519 public key) from a published verifier key. Raises MalformedNoteError for
+    any mangling: bad syntax, non-canonical base64 or hex, or a key id that does not match."""
     parts = vkey.split("+", 2)  # the base64 key may itself contain "+"
     if len(parts) != 3 or not _valid_name(parts[0]) or len(parts[1]) != 8:
         raise MalformedNoteError("malformed verifier key")
@@ -60,7 +66,8 @@ def parse_verifier_key(vkey: str) -> tuple[str, bytes]:
 
 
 def sign_note(text: str, name: str, public: bytes, sign: Callable[[bytes], bytes]) -> str:
-    """The note with one Ed25519 signature line."""
+    """The note with one Ed25519 signature line by ``name``. Raises MalformedNoteError for text
+    that is not a note body (no final newline, a blank line inside) or an invalid name."""
     if not text.endswith("\n") or "\n\n" in text or not _valid_name(name):
         raise MalformedNoteError()
     sig = sign(text.encode("utf-8"))
@@ -70,6 +77,8 @@ def sign_note(text: str, name: str, public: bytes, sign: Callable[[bytes], bytes
 
 @dataclass(frozen=True)
 class OpenedNote:
+    """A note whose signatures were checked: its text, and who signed it."""
+
     text: str
     verified: list[str]  # names whose signatures verified
     unverified: list[str]  # names we hold no key for
@@ -123,12 +132,16 @@ def open_note(note: str, keys: Mapping[tuple[str, bytes], bytes]) -> OpenedNote:
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """A C2SP tlog-checkpoint body: which log, how many entries, their root hash, and any
+    extension lines (ours: ``time …``). Unsigned; :func:`sign_note` signs its text."""
+
     origin: str
     size: int
     root: bytes
     extensions: tuple[str, ...] = ()
 
     def text(self) -> str:
+        """The note text: origin, size, base64 root, extensions, one per line. Does no I/O."""
         lines = [
             self.origin,
             str(self.size),
@@ -139,6 +152,9 @@ class Checkpoint:
 
 
 def parse_checkpoint(text: str) -> Checkpoint:
+    """Parse a checkpoint's text (as :func:`open_note` returns it, signatures already checked).
+    Raises MalformedNoteError for anything but the canonical form: no leading zeros, a 32-byte
+    root in strict base64, no empty extension line."""
     lines = text.split("\n")
     if len(lines) < 4 or lines[-1] != "":
         raise MalformedNoteError("malformed checkpoint")

@@ -28,6 +28,10 @@ Detail = str | int | bool | None
 
 @dataclass(frozen=True)
 class Entry:
+    """One audit entry, without its signature: who did what to which cases and fields, when,
+    in which vault and at which position of its log. ``details`` hold ids, counts and keyed
+    hashes, never a protected value."""
+
     vault: str
     seq: int
     time: str
@@ -38,6 +42,7 @@ class Entry:
     details: Mapping[str, Detail] = field(default_factory=dict)
 
     def unsigned(self) -> dict[str, Any]:
+        """The JSON object that is signed: every member but ``sig``."""
         return {
             "format": FORMAT,
             "vault": self.vault,
@@ -51,22 +56,28 @@ class Entry:
         }
 
     def to_json(self) -> dict[str, Any]:
+        """The entry for display (``audit log --json``)."""
         return self.unsigned()
 
 
 def signed_message(entry: Entry) -> bytes:
+    """The bytes the actor signs: the canonical unsigned JSON under the entry's context label,
+    so that no other signed object of casevault can pass for an entry. Does no I/O."""
     return context(_LABEL, canonical_json(entry.unsigned()))
 
 
 def encode(entry: Entry, sign: Callable[[bytes], bytes]) -> bytes:
-    """The leaf bytes: the entry with its author's signature."""
+    """The leaf bytes: the entry with its author's signature (``sign`` is the actor's Ed25519
+    signing function). Does no I/O."""
     sig = base64.b64encode(sign(signed_message(entry))).decode("ascii")
     return canonical_json({**entry.unsigned(), "sig": sig})
 
 
 def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
-    """Parse leaf bytes into (entry, signature, signed message), checking the bytes are exactly
-    the canonical form. Encodes once: the message is the body without its ``sig`` member."""
+    """Parse leaf bytes into (entry, signature, signed message). Raises IntegrityError when
+    they are not an entry, or not exactly its canonical form (another spelling of the same JSON
+    would hash to another leaf). Does not check the signature: see :func:`signature_ok`.
+    Encodes once: the message is the body without its ``sig`` member."""
     try:
         d = json.loads(body)
         if d.get("format") != FORMAT:
@@ -95,6 +106,8 @@ def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
 
 
 def signature_ok(sig: bytes, message: bytes, public: bytes) -> bool:
+    """True when ``sig`` is an Ed25519 signature of ``message`` (from :func:`decode`) under
+    ``public``. Never raises for a bad signature."""
     return verify_signature(public, sig, message)
 
 
@@ -109,6 +122,8 @@ def make(
     fields: Sequence[str] = (),
     details: Mapping[str, Detail] | None = None,
 ) -> Entry:
+    """A new entry. Field names are sorted and deduplicated so the same read always logs the
+    same bytes. Does no I/O."""
     return Entry(
         vault,
         seq,
