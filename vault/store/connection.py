@@ -10,6 +10,7 @@ timeout, so a second process waits for the first instead of losing an update.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -38,11 +39,118 @@ def _raw_key_pragma(key: SecretBytes) -> str:
     return f"PRAGMA key = \"x'{hexkey}'\""
 
 
+DAMAGED = (
+    "the vault database is damaged or unreadable; run 'casevault check' to see what is "
+    "damaged, and restore a backup"
+)
+
+
+def _store_error(e: Exception) -> StoreError:
+    """SQLite's error as a StoreError that says what a person can do. SQLite's own text is not
+    shown: the person cannot act on it, and it is no place for a value."""
+    if isinstance(e, sqlcipher3.OperationalError) and "locked" in str(e).lower():
+        return StoreError("the vault is busy: another process is writing; try again")
+    return StoreError(DAMAGED)
+
+
+class _GuardedCursor:
+    """A cursor whose fetches turn SQLite errors into StoreError (a damaged page can fail a
+    fetch long after the statement started)."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    def fetchone(self) -> Any:
+        try:
+            return self._cursor.fetchone()
+        except sqlcipher3.DatabaseError as e:
+            raise _store_error(e) from e
+
+    def fetchall(self) -> list[Any]:
+        try:
+            return list(self._cursor.fetchall())
+        except sqlcipher3.DatabaseError as e:
+            raise _store_error(e) from e
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row
+
+
+class _GuardedConnection:
+    """The connection with SQLite's errors turned into StoreError, except a constraint
+    violation (IntegrityError), which the store maps to ConflictError where it expects one."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self._conn.in_transaction)
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> _GuardedCursor:
+        try:
+            return _GuardedCursor(self._conn.execute(sql, args))
+        except sqlcipher3.IntegrityError:
+            raise
+        except sqlcipher3.DatabaseError as e:
+            raise _store_error(e) from e
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        try:
+            self._conn.executemany(sql, rows)
+        except sqlcipher3.IntegrityError:
+            raise
+        except sqlcipher3.DatabaseError as e:
+            raise _store_error(e) from e
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+_MIGRATIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, "
+    "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
+)
+SchemaItem = tuple[str, str, str, str]
+
+
+def _apply_migrations(conn: Any) -> None:
+    conn.execute(_MIGRATIONS_TABLE)
+    done = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        for statement in (part.strip() for part in sql.split(";")):
+            if statement:
+                conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
+
+
+def _schema(conn: Any) -> set[SchemaItem]:
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    return {(r[0], r[1], r[2], " ".join(str(r[3] or "").split())) for r in rows}
+
+
+@functools.cache
+def _expected_schema() -> frozenset[SchemaItem]:
+    """The schema the migrations make, read off an in-memory database (nothing on disk)."""
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    try:
+        _apply_migrations(conn)
+        return frozenset(_schema(conn))
+    finally:
+        conn.close()
+
+
 class SqlCipherConnection:
     """One keyed connection to one vault database file: opening, schema, transactions."""
 
     def __init__(self, conn: Any, path: Path) -> None:
-        self._conn = conn
+        self._conn = _GuardedConnection(conn)
         self.path = path
         self._in_txn = False
 
@@ -77,6 +185,9 @@ class SqlCipherConnection:
             raise StoreError(f"cannot open {path}") from e
         try:
             conn.execute(_raw_key_pragma(key))  # must be the very first statement
+            # SQLCipher logs failed page checks to stderr itself; errors reach people as one
+            # line of ours instead.
+            conn.execute("PRAGMA cipher_log_level = NONE")
             conn.execute("PRAGMA cipher_compatibility = 4")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = conn.execute("PRAGMA cipher_version").fetchone()
@@ -102,19 +213,20 @@ class SqlCipherConnection:
         return cls(conn, path)
 
     def migrate(self) -> None:
+        """Apply the named migrations not yet applied, then refuse a schema casevault did not
+        make: a trigger, view, table or index added by hand (a trigger can drop a person's
+        reads from the log) makes the vault refuse to open."""
         with self.write():
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, "
-                "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
+            _apply_migrations(self._conn)
+            found = _schema(self._conn)
+        expected = _expected_schema()
+        extra = sorted(found - expected)
+        if extra:
+            kind, name = extra[0][0], extra[0][1]
+            raise StoreError(
+                f"the vault database holds a {kind} {name!r} that casevault did not create, or "
+                "a changed one: someone altered its schema; refusing to open it"
             )
-            done = {r[0] for r in self._conn.execute("SELECT name FROM schema_migrations")}
-            for name, sql in MIGRATIONS:
-                if name in done:
-                    continue
-                for statement in (s.strip() for s in sql.split(";")):
-                    if statement:
-                        self._conn.execute(statement)
-                self._conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
 
     def close(self) -> None:
         self._conn.close()
@@ -125,10 +237,7 @@ class SqlCipherConnection:
     def write(self) -> Iterator[None]:
         if self._in_txn:
             raise StoreError("nested write transaction")
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except sqlcipher3.OperationalError as e:
-            raise StoreError("the vault is busy: another process is writing; try again") from e
+        self._conn.execute("BEGIN IMMEDIATE")
         self._in_txn = True
         try:
             yield
@@ -138,9 +247,9 @@ class SqlCipherConnection:
         else:
             try:
                 self._conn.execute("COMMIT")
-            except _DbError as e:
+            except StoreError as e:
                 self._conn.execute("ROLLBACK")
-                raise StoreError("could not commit the write; nothing was changed") from e
+                raise StoreError(f"could not commit the write; nothing was changed ({e})") from e
         finally:
             self._in_txn = False
 
@@ -158,8 +267,13 @@ class SqlCipherConnection:
             self._conn.execute("COMMIT")
 
     def integrity_check(self) -> list[str]:
-        """SQLCipher's page-level HMAC check over every page (catches flips in unread pages)."""
-        return [str(r[0]) for r in self._conn.execute("PRAGMA cipher_integrity_check")]
+        """Every problem SQLCipher's page check (an HMAC over every page: catches a flipped byte
+        in a page no command reads) and SQLite's structural check find; empty when sound."""
+        problems = [str(r[0]) for r in self._conn.execute("PRAGMA cipher_integrity_check")]
+        if problems:
+            return problems
+        found = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check")]
+        return [] if found == ["ok"] else found
 
     def _one(self, sql: str, args: tuple[Any, ...]) -> Any:
         return self._conn.execute(sql, args).fetchone()

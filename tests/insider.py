@@ -1,0 +1,39 @@
+"""What an insider holds: any member can unwrap the database key with their own identity and
+open vault.db directly, outside casevault. Attack tests use this, then run the product's own
+commands as each role and assert the refusal a person sees."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from tests.conftest import passphrase_for
+from vault.crypto import unseal_identity
+from vault.crypto.hierarchy import db_key_info
+from vault.services import layout
+
+
+def db_key(root: Path, name: str) -> bytes:
+    """The SQLCipher key, as member ``name`` recovers it from the keyring with their identity."""
+    keyring = layout.read_keyring(root)
+    ident = unseal_identity(keyring["identities"][name], passphrase_for(name))
+    wrapped = base64.b64decode(keyring["db_key_wraps"][name])
+    return ident.open_wrapped(wrapped, db_key_info(keyring["vault_id"], name), "db").reveal()
+
+
+@contextlib.contextmanager
+def raw_db(root: Path, name: str) -> Iterator[Any]:
+    """A plain sqlcipher3 connection to the vault's database, keyed as ``name`` would key it;
+    commits on exit."""
+    conn = sqlcipher3.connect(str(root / layout.DB_NAME), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{db_key(root, name).hex()}'\"")
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    try:
+        yield conn
+    finally:
+        conn.close()
