@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from vault.audit import witness
 from vault.errors import StoreError
 
 DB_NAME = "vault.db"
@@ -162,33 +163,26 @@ def clear_failed_unlocks(root: Path, count: int) -> None:
             path.unlink(missing_ok=True)
 
 
+# What a person last saw of a vault is vault.audit.witness's business now. These four stay only
+# until services/session.py calls Witness itself; then delete them.
+
+
 def state_dir() -> Path:
-    """Where this machine keeps what each person last saw of each vault (outside the vault)."""
-    env = os.environ.get("CASEVAULT_STATE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "casevault"
+    """Deprecated: use :func:`vault.audit.witness.state_dir`."""
+    return witness.state_dir()
 
 
 def seen_path(vault_id: str, user: str) -> Path:
-    return state_dir() / vault_id / f"{user}.checkpoint"
+    """Deprecated: use :attr:`vault.audit.witness.Witness.path`."""
+    return witness.Witness(vault_id, user).path
 
 
 def read_seen(vault_id: str, user: str) -> str | None:
-    try:
-        return seen_path(vault_id, user).read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    """Deprecated: use :meth:`vault.audit.witness.Witness.remembered`."""
+    return witness.Witness(vault_id, user).remembered()
 
 
 def write_seen(vault_id: str, user: str, note: str) -> None:
-    """Best effort: failing to remember never stops the work, it only weakens the next check."""
-    path = seen_path(vault_id, user)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_name(path.name + ".new")
-        tmp.write_text(note, "utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    """Deprecated: use :meth:`vault.audit.witness.Witness.remember` (best effort, never raises
+    OSError)."""
+    witness.Witness(vault_id, user).remember(note)
