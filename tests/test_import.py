@@ -19,8 +19,9 @@ def _record(i: int, **extra: object) -> dict[str, object]:
         "case_id": f"UA-100-26-{i:03d}",
         "full_name": f"Invented Person{i}",
         "status": "missing",
-        "family_contacts": [{"name": f"Relative Number{i}", "relation": "sister",
-                             "phone": f"+7 701 555 {1000 + i}"}],
+        "family_contacts": [
+            {"name": f"Relative Number{i}", "relation": "sister", "phone": f"+7 701 555 {1000 + i}"}
+        ],
     }
     base.update(extra)
     return base
@@ -38,7 +39,8 @@ def test_jsonl_import_writes_every_row(open_as: OpenAs, tmp_path: Path) -> None:
     assert result.count == 50
     assert v.store.count_cases() == before + 50
     assert cases.show_case(v, "UA-100-26-007").values["family_contacts"][0]["phone"] == (
-        "+7 701 555 1007")
+        "+7 701 555 1007"
+    )
     assert [c.case_id for c in cases.find_cases(v, "Person7")] == ["UA-100-26-007"]
 
 
@@ -48,8 +50,15 @@ def test_csv_import_with_lists_and_json_cells(open_as: OpenAs, tmp_path: Path) -
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["case_id", "full_name", "name_variants", "birth_year", "id_numbers"])
-        w.writerow(["UA-100-26-001", "Invented Aygul", "Айгүл; 阿依古丽", "1990",
-                    json.dumps([{"kind": "passport", "value": "E12345678"}])])
+        w.writerow(
+            [
+                "UA-100-26-001",
+                "Invented Aygul",
+                "Айгүл; 阿依古丽",
+                "1990",
+                json.dumps([{"kind": "passport", "value": "E12345678"}]),
+            ]
+        )
         w.writerow(["UA-100-26-002", "Invented Serik", "", "", ""])
     assert import_file(v, path).count == 2
     view = cases.show_case(v, "UA-100-26-001")
@@ -60,14 +69,22 @@ def test_csv_import_with_lists_and_json_cells(open_as: OpenAs, tmp_path: Path) -
 
 BAD_JSONL = {
     "malformed JSON": ('{"case_id": "UA-100-26-002", ', "new.jsonl:2: not valid JSON"),
-    "unknown field": (json.dumps(_record(2, favourite_colour="blue")),
-                      "new.jsonl:2: field favourite_colour: unknown field"),
-    "wrong type": (json.dumps(_record(2, birth_year="nineteen ninety")),
-                   "new.jsonl:2: field birth_year"),
-    "NUL in a value": (json.dumps(_record(2, case_notes="before\u0000after")),
-                       "new.jsonl:2: field case_notes: Value error, contains a NUL"),
-    "10 MB field": (json.dumps(_record(2, case_notes="x" * 10_000_000)),
-                    "new.jsonl:2: field case_notes: too long"),
+    "unknown field": (
+        json.dumps(_record(2, favourite_colour="blue")),
+        "new.jsonl:2: field favourite_colour: unknown field",
+    ),
+    "wrong type": (
+        json.dumps(_record(2, birth_year="nineteen ninety")),
+        "new.jsonl:2: field birth_year",
+    ),
+    "NUL in a value": (
+        json.dumps(_record(2, case_notes="before\u0000after")),
+        "new.jsonl:2: field case_notes: Value error, contains a NUL",
+    ),
+    "10 MB field": (
+        json.dumps(_record(2, case_notes="x" * 10_000_000)),
+        "new.jsonl:2: field case_notes: too long",
+    ),
     "bad status": (json.dumps(_record(2, status="vanished")), "new.jsonl:2: field status"),
     "not an object": ("[1, 2, 3]", "new.jsonl:2: a record must be a JSON object"),
     "duplicate id": (json.dumps(_record(1)), "new.jsonl:2: case UA-100-26-001 already exists"),
@@ -103,14 +120,29 @@ def test_invalid_utf8_is_named_with_its_line(open_as: OpenAs, tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"case_id,full_name\nUA-100-26-001,A Name\nUA-100-26-002,B\x00Name\n",
-         "sheet.csv:3: field full_name: contains a NUL"),
-        (b"case_id,full_name\nUA-100-26-001,A Name\nUA-100-26-002,\xc3\x28\n",
-         "sheet.csv:3: not valid UTF-8"),
+        (
+            b"case_id,full_name\nUA-100-26-001,A Name\nUA-100-26-002,B\x00Name\n",
+            "sheet.csv:3: field full_name: contains a NUL",
+        ),
+        (
+            b"case_id,full_name\nUA-100-26-001,A Name\nUA-100-26-002,\xc3\x28\n",
+            "sheet.csv:3: not valid UTF-8",
+        ),
         (b"case_id,shoe_size\nUA-100-26-001,42\n", "sheet.csv:1: column 'shoe_size': unknown"),
-        (b"case_id,birth_year\nUA-100-26-001,1990\nUA-100-26-002,old\n",
-         "sheet.csv:3: field birth_year: not a valid int cell"),
+        (
+            b"case_id,birth_year\nUA-100-26-001,1990\nUA-100-26-002,old\n",
+            "sheet.csv:3: field birth_year: not a valid int cell",
+        ),
         (b"case_id,full_name\nUA-100-26-001,A Name,extra\n", "sheet.csv:2: 3 cells"),
+        (
+            b"case_id,id_numbers\n"
+            b'UA-100-26-001,"[{""kind"": ""passport"", ""value"": ""E777123""}"\n',
+            "sheet.csv:2: field id_numbers: not a valid id_numbers cell",
+        ),
+        (
+            b"case_id,name_variants\nUA-100-26-001,[E777123\n",
+            "sheet.csv:2: field name_variants: not a valid text_list cell",
+        ),
     ],
 )
 def test_bad_csv_writes_nothing(
@@ -123,6 +155,7 @@ def test_bad_csv_writes_nothing(
     with pytest.raises(ValidationError) as e:
         import_file(v, path)
     assert e.value.diagnostics().startswith(expected), e.value.diagnostics()
+    assert "E777123" not in e.value.diagnostics()
     assert v.store.count_cases() == before
 
 

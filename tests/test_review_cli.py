@@ -15,15 +15,23 @@ WITH_CONSENT = next(c["case_id"] for c in demo_cases() if c["consent"]["publish_
 
 
 def run(path: Path, user: str, *args: str, input: str | None = None) -> tuple[int, str, str]:
-    r = CliRunner().invoke(cli, list(args), input=input, env={
-        "CASEVAULT_PATH": str(path), "CASEVAULT_USER": user,
-        "CASEVAULT_PASSPHRASE": PASSPHRASES[user]})
+    r = CliRunner().invoke(
+        cli,
+        list(args),
+        input=input,
+        env={
+            "CASEVAULT_PATH": str(path),
+            "CASEVAULT_USER": user,
+            "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
+        },
+    )
     return r.exit_code, r.stdout, r.stderr
 
 
 def test_draft_review_approve_publish(demo_path: Path) -> None:
-    code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT,
-                         "--lang", "fr")
+    code, out, err = run(
+        demo_path, "cara", "--json", "draft", "create", WITH_CONSENT, "--lang", "fr"
+    )
     assert code == 0, err
     draft = json.loads(out)
     assert draft["status"]["state"] == "pending" and draft["lang"] == "fr"
@@ -36,11 +44,10 @@ def test_draft_review_approve_publish(demo_path: Path) -> None:
     assert code == 3 and "is not approved" in err
     code, out, err = run(demo_path, "rui", "review", "approve", draft["draft"])
     assert code == 0 and "approved" in out, err
-    code, out, err = run(demo_path, "pia", "--json", "review", "show", draft["draft"])
+    code, out, err = run(demo_path, "pia", "review", "show", draft["draft"], "--json")
     assert code == 0, err
     seen = json.loads(out)
-    assert seen["text"] == draft["text"] and all(r["original"] is None
-                                                 for r in seen["redactions"])
+    assert seen["text"] == draft["text"] and all(r["original"] is None for r in seen["redactions"])
     code, out, _ = run(demo_path, "pia", "review", "list")
     assert draft["draft"] in out
 
@@ -49,8 +56,19 @@ def test_consent_edit_voids_and_reject_needs_reason(demo_path: Path) -> None:
     code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
     draft_id = json.loads(out)["draft"]
     run(demo_path, "rui", "review", "approve", draft_id)
-    code, out, err = run(demo_path, "cara", "case", "consent", WITH_CONSENT,
-                         "--publish-name", "no", "--given-by", "sister", "--date", "2026-11-20")
+    code, out, err = run(
+        demo_path,
+        "cara",
+        "case",
+        "consent",
+        WITH_CONSENT,
+        "--publish-name",
+        "no",
+        "--given-by",
+        "sister",
+        "--date",
+        "2026-11-20",
+    )
     assert code == 0, err
     code, out, err = run(demo_path, "rui", "--json", "review", "list")
     states = {d["draft"]: d["status"]["state"] for d in json.loads(out)}
@@ -66,8 +84,18 @@ def test_consent_edit_voids_and_reject_needs_reason(demo_path: Path) -> None:
 def test_manual_redaction_is_asked_at_a_hidden_prompt(demo_path: Path) -> None:
     code, out, err = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
     draft_id = json.loads(out)["draft"]
-    code, out, err = run(demo_path, "cara", "--json", "draft", "edit", draft_id, "--redact",
-                         "--reason", "speculation", input="without charge\n")
+    code, out, err = run(
+        demo_path,
+        "cara",
+        "--json",
+        "draft",
+        "edit",
+        draft_id,
+        "--redact",
+        "--reason",
+        "speculation",
+        input="without charge\n",
+    )
     assert code == 0, err
     d = json.loads(out)
     assert d["version"] == 2 and "without charge" not in d["text"]
@@ -76,8 +104,8 @@ def test_manual_redaction_is_asked_at_a_hidden_prompt(demo_path: Path) -> None:
 
 
 def test_bad_draft_requests_are_one_clear_line_and_change_nothing(demo_path: Path) -> None:
-    from vault.services.session import Vault
     from tests.conftest import passphrase_for
+    from vault.services.session import Vault
 
     def drafts_and_log() -> tuple[int, int]:
         with Vault.open(demo_path, "ada", lambda _n: passphrase_for("ada")) as v:
@@ -90,12 +118,18 @@ def test_bad_draft_requests_are_one_clear_line_and_change_nothing(demo_path: Pat
         ("pia", ["draft", "create", WITH_CONSENT], "pia (publisher) may not create drafts", 3),
         ("ada", ["review", "list"], "ada (admin) may not see drafts", 3),
     ]:
-        got, out, err = run(demo_path, user, *args)
+        got, _, err = run(demo_path, user, *args)
         assert got == code, (args, err)
         assert err.strip() == f"casevault: error: {expected}"
-    r = CliRunner().invoke(cli, ["draft", "create", WITH_CONSENT, "--lang", "es"], env={
-        "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": "cara",
-        "CASEVAULT_PASSPHRASE": PASSPHRASES["cara"]})
+    r = CliRunner().invoke(
+        cli,
+        ["draft", "create", WITH_CONSENT, "--lang", "es"],
+        env={
+            "CASEVAULT_PATH": str(demo_path),
+            "CASEVAULT_USER": "cara",
+            "CASEVAULT_PASSPHRASE": PASSPHRASES["cara"],
+        },
+    )
     assert r.exit_code == 2 and "'es' is not one of 'en', 'fr', 'de'" in r.stderr
     assert drafts_and_log() == before  # no draft, and no audit entry, was written
 
@@ -108,19 +142,31 @@ def test_more_bad_inputs_are_one_line_and_change_nothing(demo_path: Path, tmp_pa
         with Vault.open(demo_path, "ada", lambda _n: passphrase_for("ada")) as v:
             return v.store.case_head(WITH_CONSENT), v.audit.size(), v.store.count_drafts()
 
-    code, out, _ = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
+    _, out, _ = run(demo_path, "cara", "--json", "draft", "create", WITH_CONSENT)
     draft_id = json.loads(out)["draft"]
     bad_proof = tmp_path / "proof.json"
     bad_proof.write_text("{not json")
     before = state()
     for user, args, expected, exit_code in [
-        ("cara", ["case", "consent", WITH_CONSENT, "--publish-name", "no", "--date", "May 2021"],
-         "field consent.date: String should match pattern", 2),
-        ("cara", ["draft", "edit", draft_id, "--unredact", "99", "--reason", "x"],
-         f"no redaction #99 in {draft_id}", 2),
+        (
+            "cara",
+            ["case", "consent", WITH_CONSENT, "--publish-name", "no", "--date", "May 2021"],
+            "field consent.date: String should match pattern",
+            2,
+        ),
+        (
+            "cara",
+            ["draft", "edit", draft_id, "--unredact", "99", "--reason", "x"],
+            f"no redaction #99 in {draft_id}",
+            2,
+        ),
         ("rui", ["audit", "prove", "100000"], "entry 100000 is not covered", 4),
-        ("rui", ["audit", "check-proof", str(bad_proof), "--key", "rui+00+AAAA"],
-         "cannot read proof file", 2),
+        (
+            "rui",
+            ["audit", "check-proof", str(bad_proof), "--key", "rui+00+AAAA"],
+            "cannot read proof file",
+            2,
+        ),
     ]:
         got, _, err = run(demo_path, user, *args)
         assert got == exit_code, (args, err)

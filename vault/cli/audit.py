@@ -23,7 +23,13 @@ def audit() -> None:
 @click.option("--action", "action_", help="Only this action, or family (e.g. 'case').")
 @click.option("--since", help="ISO time, e.g. 2026-11-01 or 2026-11-01T12:00:00Z.")
 @click.option("--until", help="ISO time; entries at or before it (compared as text).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="At most this many entries.",
+)
 @output_options
 @click.pass_context
 def audit_log(

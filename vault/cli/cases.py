@@ -163,7 +163,13 @@ def case_show(ctx: click.Context, case_id: str, version: int | None) -> None:
 
 
 @case.command("list")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="At most this many cases.",
+)
 @click.option("--after", help="Start after this case id (paging).")
 @output_options
 @click.pass_context

@@ -48,7 +48,13 @@ def draft() -> None:
 
 @draft.command("create")
 @click.argument("subject")
-@click.option("--lang", type=click.Choice(["en", "fr", "de"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "fr", "de"]),
+    default="en",
+    show_default=True,
+    help="Language of the draft.",
+)
 @output_options
 @click.pass_context
 def draft_create(ctx: click.Context, subject: str, lang: str) -> None:
