@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import OpenAs
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
+from vault.models.folding import fold, runs, skeleton, words
+from vault.models.names import query_terms, search_terms
 from vault.services import cases
 from vault.services.demo_data import demo_cases
 
@@ -25,7 +29,10 @@ def test_caseworker_sees_every_field(open_as: OpenAs) -> None:
 def test_reviewer_sees_secret_fields_as_withheld(open_as: OpenAs) -> None:
     view = cases.show_case(open_as("rui"), CASE)
     assert view.withheld == {
-        "family_contacts": "secret", "sources": "secret", "id_numbers": "secret"}
+        "family_contacts": "secret",
+        "sources": "secret",
+        "id_numbers": "secret",
+    }
     assert view.values["case_notes"] == DEMO[CASE]["case_notes"]
     assert "sources" not in view.values
 
@@ -120,7 +127,8 @@ def test_tampered_version_body_is_detected(open_as: OpenAs) -> None:
     forged = row.body.replace(b'"version":1', b'"version":1 ', 1)
     with v.store.write():
         v.store._conn.execute(
-            "UPDATE case_versions SET body = ? WHERE case_id = ? AND version = 1", (forged, CASE))
+            "UPDATE case_versions SET body = ? WHERE case_id = ? AND version = 1", (forged, CASE)
+        )
     with pytest.raises(IntegrityError, match="bad signature"):
         cases.show_case(v, CASE)
 
@@ -133,7 +141,8 @@ def test_version_moved_to_another_case_is_detected(open_as: OpenAs) -> None:
     with v.store.write():
         v.store._conn.execute(
             "UPDATE case_versions SET body = ?, signature = ? WHERE case_id = ? AND version = 1",
-            (src.body, src.signature, CASE))
+            (src.body, src.signature, CASE),
+        )
     with pytest.raises(IntegrityError, match="another place"):
         cases.show_case(v, CASE)
 
@@ -143,6 +152,39 @@ def test_member_key_swap_is_detected(open_as: OpenAs) -> None:
     v = open_as("rui")
     with v.store.write():
         v.store._conn.execute(
-            "UPDATE members SET sign_public = ? WHERE name = 'cara'", (b"\x01" * 32,))
+            "UPDATE members SET sign_public = ? WHERE name = 'cara'", (b"\x01" * 32,)
+        )
     with pytest.raises(IntegrityError):
         cases.show_case(v, CASE)
+
+
+# --- search and redaction fold alike ----------------------------------------------------------
+
+TRICKY_TEXT = st.text(
+    alphabet=st.sampled_from("aZé\u0301\u200b\u00ad -_.'阿依·Абئابدۇ١3ßİıǅﬁ①\n"), max_size=30
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TRICKY_TEXT)
+def test_skeleton_tokens_are_the_words_redaction_and_search_split(text: str) -> None:
+    """One word rule: the skeleton redaction cuts with splits exactly as ``words`` does, and a
+    search run differs only by keeping CJK characters together."""
+    sk = skeleton(text)
+    assert [sk.chars[a:b] for a, b in sk.tokens] == words(text)
+    assert "".join(runs(text)) == "".join(words(text)) == fold(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TRICKY_TEXT, min_size=1, max_size=3))
+def test_a_name_is_found_by_its_own_words_in_any_order(parts: list[str]) -> None:
+    name = " ".join(parts)
+    indexed = search_terms(name)
+    for forms in query_terms(" ".join(reversed(parts))):
+        assert forms & indexed
+
+
+def test_search_folds_as_redaction_does() -> None:
+    assert query_terms("ÁBDULLA\u200b-Kadir") == [{"abdulla"}, {"kadir"}]
+    assert search_terms("阿依古丽·阿布力米提") == {"ayiguli", "abulimiti", "ayiguliabulimiti"}
+    assert search_terms("Абдулла") == {"abdulla"} == set(words("Абдулла"))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import pickle
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +25,16 @@ from vault.crypto import (
     unwrap_key,
     wrap_key,
 )
-from vault.crypto import hierarchy as h
+from vault.crypto.hierarchy import field_ad
+from vault.crypto.records import (
+    JSONValue,
+    LevelKey,
+    OpenedRecord,
+    RecordHeader,
+    RecordPlace,
+    open_record,
+    seal_record,
+)
 from vault.errors import AuthenticationError, DecryptionError, IntegrityError
 
 KEY = SecretBytes(bytes(range(32)))
@@ -31,8 +42,10 @@ KEY = SecretBytes(bytes(range(32)))
 
 @settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=200), st.data())
-def test_any_single_byte_flip_in_a_sealed_field_fails(plaintext: bytes, data: st.DataObject) -> None:
-    ad = h.field_ad("v", "case:X", 1, "full_name", "public", "public/1")
+def test_any_single_byte_flip_in_a_sealed_field_fails(
+    plaintext: bytes, data: st.DataObject
+) -> None:
+    ad = field_ad("v", "case:X", 1, "full_name", "public", "public/1")
     blob = bytearray(seal(KEY, plaintext, ad))
     i = data.draw(st.integers(0, len(blob) - 1))
     bit = data.draw(st.integers(0, 7))
@@ -44,15 +57,15 @@ def test_any_single_byte_flip_in_a_sealed_field_fails(plaintext: bytes, data: st
 @pytest.mark.parametrize(
     "moved",
     [
-        h.field_ad("v", "case:Y", 1, "full_name", "public", "public/1"),  # another case
-        h.field_ad("v", "case:X", 1, "case_notes", "public", "public/1"),  # another field
-        h.field_ad("v", "case:X", 2, "full_name", "public", "public/1"),  # another version
-        h.field_ad("w", "case:X", 1, "full_name", "public", "public/1"),  # another vault
-        h.field_ad("v", "case:X", 1, "full_name", "public", "public/2"),  # another key id
+        field_ad("v", "case:Y", 1, "full_name", "public", "public/1"),  # another case
+        field_ad("v", "case:X", 1, "case_notes", "public", "public/1"),  # another field
+        field_ad("v", "case:X", 2, "full_name", "public", "public/1"),  # another version
+        field_ad("w", "case:X", 1, "full_name", "public", "public/1"),  # another vault
+        field_ad("v", "case:X", 1, "full_name", "public", "public/2"),  # another key id
     ],
 )
 def test_ciphertext_moved_to_another_place_does_not_open(moved: bytes) -> None:
-    ad = h.field_ad("v", "case:X", 1, "full_name", "public", "public/1")
+    ad = field_ad("v", "case:X", 1, "full_name", "public", "public/1")
     blob = seal(KEY, b'"Example Name"', ad)
     assert open_sealed(KEY, blob, ad, "field") == b'"Example Name"'
     with pytest.raises(DecryptionError):
@@ -130,3 +143,107 @@ def test_swapped_public_key_in_identity_file_is_refused() -> None:
     sealed["kem_public"] = other["kem_public"]
     with pytest.raises(AuthenticationError):
         unseal_identity(sealed, Passphrase.from_text("a long enough passphrase"))
+
+
+# --- records: one format, one place check, one value encoding ---------------------------------
+
+AUTHOR = Identity.generate("vera")
+PLACE = RecordPlace("vault-1", "case", "UA-000-00-001", 2, "vera")
+HEADER = RecordHeader(*dataclasses.astuple(PLACE)[:4], "ab" * 32, "vera", "2026-01-01", "0" * 64)
+LEVEL_KEYS = {"public": LevelKey("public", 1, KEY), "secret": LevelKey("secret", 3, new_key())}
+
+
+def _lookup(level: str, epoch: int) -> SecretBytes | None:
+    lk = LEVEL_KEYS.get(level)
+    return lk.key if lk is not None and lk.epoch == epoch else None
+
+
+def _seal(values: dict[str, tuple[str, JSONValue]]) -> tuple[bytes, bytes]:
+    return seal_record(HEADER, values, LEVEL_KEYS, AUTHOR)
+
+
+def _open(body: bytes, sig: bytes, **kw: Any) -> OpenedRecord:
+    return open_record(body, sig, AUTHOR.public.sign_public, _lookup, **{"expect": PLACE, **kw})
+
+
+BODY, SIG = _seal({"full_name": ("public", "Vera Example"), "sources": ("secret", [{"a": 1}])})
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def test_record_opens_at_its_place_with_its_header() -> None:
+    opened = _open(BODY, SIG)
+    assert opened.header == HEADER
+    assert opened.header.place == PLACE
+    assert opened.values == {"full_name": "Vera Example", "sources": [{"a": 1}]}
+    assert opened.text("full_name") == "Vera Example"
+    with pytest.raises(IntegrityError, match="field sources is not text"):
+        opened.text("sources")
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        dataclasses.replace(PLACE, vault_id="vault-2"),  # a copy of another vault
+        dataclasses.replace(PLACE, kind="draft"),  # a case version shown as a draft
+        dataclasses.replace(PLACE, record_id="UA-000-00-002"),  # another case's row
+        dataclasses.replace(PLACE, version=1),  # an older or newer version's row
+        dataclasses.replace(PLACE, author="rui"),  # a row that names another author
+    ],
+)
+def test_record_opened_at_another_place_is_refused(elsewhere: RecordPlace) -> None:
+    """Attack: a validly signed version copied into a row where it does not belong."""
+    with pytest.raises(IntegrityError, match="record belongs to another place"):
+        _open(BODY, SIG, expect=elsewhere)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=12), JSON_VALUES, max_size=5))
+def test_record_values_round_trip(values: dict[str, JSONValue]) -> None:
+    body, sig = _seal({name: ("public", value) for name, value in values.items()})
+    assert _open(body, sig).values == values
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.booleans(), st.data())
+def test_any_single_bit_flip_in_a_record_is_refused(in_body: bool, data: st.DataObject) -> None:
+    blob = bytearray(BODY if in_body else SIG)
+    i = data.draw(st.integers(0, len(blob) - 1))
+    blob[i] ^= 1 << data.draw(st.integers(0, 7))
+    body, sig = (bytes(blob), SIG) if in_body else (BODY, bytes(blob))
+    with pytest.raises(IntegrityError, match="bad signature"):
+        _open(body, sig)
+
+
+def test_record_fields_above_the_readers_levels_are_withheld() -> None:
+    opened = open_record(
+        BODY,
+        SIG,
+        AUTHOR.public.sign_public,
+        lambda level, epoch: KEY if level == "public" else None,
+        expect=PLACE,
+    )
+    assert opened.values == {"full_name": "Vera Example"}
+    assert opened.withheld == {"sources": "secret"}
+    assert set(_open(BODY, SIG, only={"sources"}).values) == {"sources"}
+
+
+def test_record_signed_by_someone_else_is_refused() -> None:
+    other = Identity.generate("vera")
+    with pytest.raises(IntegrityError, match="bad signature"):
+        open_record(BODY, SIG, other.public.sign_public, _lookup, expect=PLACE)
+    with pytest.raises(IntegrityError, match="signed by its author"):
+        seal_record(HEADER, {}, LEVEL_KEYS, Identity.generate("rui"))
+
+
+def test_record_with_a_wrong_level_key_does_not_open() -> None:
+    with pytest.raises(DecryptionError):
+        open_record(BODY, SIG, AUTHOR.public.sign_public, lambda _l, _e: new_key(), expect=PLACE)

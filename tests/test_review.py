@@ -24,8 +24,14 @@ def _leak(v: Vault, case_id: str, other: str) -> None:
     """Put another case's family phone and this case's source codename into the summary."""
     rec = DEMO[case_id]
     phone = DEMO[other]["family_contacts"][0]["phone"]
-    cases.edit_case(v, case_id, {"public_summary": rec["public_summary"] + f" Call {phone}. "
-                                 f"Source {rec['sources'][0]['codename']} saw it."})
+    cases.edit_case(
+        v,
+        case_id,
+        {
+            "public_summary": rec["public_summary"] + f" Call {phone}. "
+            f"Source {rec['sources'][0]['codename']} saw it."
+        },
+    )
 
 
 def test_draft_hides_protected_values_from_any_case(open_as: OpenAs) -> None:
@@ -52,8 +58,9 @@ def test_two_person_rule(open_as: OpenAs, demo_path: Path) -> None:
     with pytest.raises(AccessDeniedError, match="may not review"):
         drafts.review(open_as("cara"), d.draft_id, "approve")
     admin = open_as("ada")
-    users.add_member(admin, "nadia", "reviewer",
-                     passphrase=lambda: Passphrase.from_text("nadia passphrase 1"))
+    users.add_member(
+        admin, "nadia", "reviewer", passphrase=lambda: Passphrase.from_text("nadia passphrase 1")
+    )
     open_as("rui").close()  # rui's unlock delivers the reviewer key to nadia
     nadia = Vault.open(demo_path, "nadia", lambda _n: Passphrase.from_text("nadia passphrase 1"))
     st = drafts.review(nadia, d.draft_id, "approve")
@@ -99,9 +106,11 @@ def test_rejection_needs_and_keeps_a_reason(open_as: OpenAs) -> None:
     with pytest.raises(UsageError, match="reason"):
         drafts.review(rui, d.draft_id, "reject", "  ")
     assert drafts.review(rui, d.draft_id, "reject", "the village is too specific").state == (
-        "rejected")
+        "rejected"
+    )
     assert drafts.rejection_reasons(rui, drafts.get_draft(rui, d.draft_id)) == [
-        ("rui", "the village is too specific")]
+        ("rui", "the village is too specific")
+    ]
 
 
 def test_originals_only_where_the_level_allows(open_as: OpenAs) -> None:
@@ -137,8 +146,9 @@ def test_manual_unredaction_needs_reason_and_is_shown(open_as: OpenAs) -> None:
     with pytest.raises(UsageError, match="reason"):
         drafts.edit_draft(cw, d.draft_id, unredact=0, reason="")
     codename = DEMO[NO_CONSENT]["sources"][0]["codename"]
-    idx = next(i for i, r in enumerate(d.redactions) if d.source and
-               d.source[r.start:r.end] == codename)
+    idx = next(
+        i for i, r in enumerate(d.redactions) if d.source and d.source[r.start : r.end] == codename
+    )
     d2 = drafts.edit_draft(cw, d.draft_id, unredact=idx, reason="the codename is public")
     assert d2.version == 2 and codename in d2.text
     assert [(m.reason, m.by) for m in d2.unredactions] == [("the codename is public", "cara")]
@@ -158,8 +168,14 @@ def test_policy_can_require_two_approvals(tmp_path: Path) -> None:
         for n, role in (("cara", "caseworker"), ("rui", "reviewer"), ("ron", "reviewer")):
             users.add_member(a, n, role, passphrase=lambda n=n: pw(n))
     with Vault.open(root, "cara", pw) as cw:
-        cases.add_case(cw, {"case_id": "UA-002-26-001", "full_name": "Invented Two",
-                            "public_summary": "Invented Two is missing."})
+        cases.add_case(
+            cw,
+            {
+                "case_id": "UA-002-26-001",
+                "full_name": "Invented Two",
+                "public_summary": "Invented Two is missing.",
+            },
+        )
         d = drafts.create_draft(cw, "UA-002-26-001", "en")
     with Vault.open(root, "rui", pw) as r:
         assert drafts.review(r, d.draft_id, "approve").state == "pending"
@@ -181,7 +197,8 @@ def test_attack_approval_replayed_onto_another_version_does_not_count(open_as: O
     with cw.store.write():  # the attacker copies rui's signed approval onto version 2
         cw.store._conn.execute(
             "INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
-            (row.draft_id, 2, row.reviewer, row.verdict, row.created_at, row.body, row.signature))
+            (row.draft_id, 2, row.reviewer, row.verdict, row.created_at, row.body, row.signature),
+        )
     assert drafts.status(rui, drafts.get_draft(rui, d.draft_id)).state == "pending"
     assert drafts.status(rui, d2).approvals == []
 
@@ -195,7 +212,8 @@ def test_attack_draft_text_changed_in_the_database(open_as: OpenAs) -> None:
     assert row is not None
     forged = row.body.replace(b'"version":1', b'"version":1 ', 1)
     with cw.store.write():
-        cw.store._conn.execute("UPDATE drafts SET body = ? WHERE draft_id = ?",
-                               (forged, d.draft_id))
+        cw.store._conn.execute(
+            "UPDATE drafts SET body = ? WHERE draft_id = ?", (forged, d.draft_id)
+        )
     with pytest.raises(IntegrityError, match="bad signature"):
         drafts.get_draft(open_as("rui"), d.draft_id)

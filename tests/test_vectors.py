@@ -34,7 +34,9 @@ def test_ed25519_matches_rfc8032(case: dict[str, str]) -> None:
     assert _primitives.sign_public(secret).hex() == case["public"]
     assert _primitives.sign(secret, msg).hex() == case["signature"]
     assert _primitives.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg)
-    assert not _primitives.verify(bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg + b"x")
+    assert not _primitives.verify(
+        bytes.fromhex(case["public"]), bytes.fromhex(case["signature"]), msg + b"x"
+    )
 
 
 @pytest.mark.parametrize("case", STANDARDS["hmac_sha256"]["cases"], ids=lambda c: c["name"])
@@ -65,18 +67,20 @@ def test_context_encoding_is_pinned_and_unambiguous() -> None:
 def test_field_seal_is_pinned() -> None:
     v = FORMAT["field_seal"]
     key, nonce, ad = (bytes.fromhex(v[k]) for k in ("key", "nonce", "ad"))
-    assert field_ad(
-        "vault-0001", "case:UA-000-00-001", 3, "full_name", "public", "public/1"
-    ) == ad
-    assert _primitives.aead_seal(key, bytes.fromhex(v["plaintext"]), ad, _nonce=nonce).hex() == v["sealed"]
+    assert field_ad("vault-0001", "case:UA-000-00-001", 3, "full_name", "public", "public/1") == ad
+    assert (
+        _primitives.aead_seal(key, bytes.fromhex(v["plaintext"]), ad, _nonce=nonce).hex()
+        == v["sealed"]
+    )
     with pytest.raises(DecryptionError):
         _primitives.aead_open(key, bytes.fromhex(v["sealed"]), ad + b"x", "vector")
 
 
 def test_key_commitment_and_blind_index_are_pinned() -> None:
     c = FORMAT["key_commitment"]
-    assert key_commitment(SecretBytes(bytes.fromhex(c["key"])), bytes.fromhex(c["ad"])).hex() == (
-        c["commitment"]
+    assert (
+        key_commitment(SecretBytes(bytes.fromhex(c["key"])), bytes.fromhex(c["ad"])).hex()
+        == (c["commitment"])
     )
     b = FORMAT["blind_index"]
     digest = blind_index(SecretBytes(bytes.fromhex(b["key"])), b["namespace"], b["term"])
@@ -87,7 +91,9 @@ def test_hpke_role_key_wrap_opens_with_pinned_private_key() -> None:
     v = FORMAT["hpke_role_key"]
     private = bytes.fromhex(v["kem_private"])
     assert _primitives.kem_public(private).hex() == v["kem_public"]
-    out = _primitives.hpke_open(private, bytes.fromhex(v["ciphertext"]), bytes.fromhex(v["info"]), "vector")
+    out = _primitives.hpke_open(
+        private, bytes.fromhex(v["ciphertext"]), bytes.fromhex(v["info"]), "vector"
+    )
     assert out.hex() == v["plaintext"]
     with pytest.raises(DecryptionError):
         _primitives.hpke_open(private, bytes.fromhex(v["ciphertext"]), b"other context", "vector")
