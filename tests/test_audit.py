@@ -206,6 +206,21 @@ def test_attack_truncation_with_heads_removed_is_caught_by_cross_check(open_as: 
     assert any("case changes with no audit entry" in p for p in problems), problems
 
 
+def test_attack_case_version_deleted_is_caught_by_cross_check(open_as: OpenAs) -> None:
+    """The attacker removes the edit itself, not its entry: the log names the missing version."""
+    v = open_as("cara")
+    cases.edit_case(v, CASE, {"status": "released"})
+    edit = audit.audit_log(v, action="case.edit", limit=1)[0]
+    version = edit.entry.details["version"]
+    _sql(v, "DELETE FROM case_versions WHERE case_id = ? AND version = ?", CASE, version)
+    problems = _problems(v)
+    assert problems[0] == (
+        f"audit entry {edit.seq} records {CASE} v{version}, which is not in the vault: "
+        "a version was removed"
+    )
+    assert problems[-1].endswith(": audit entries whose case versions were removed")
+
+
 def test_attack_two_entries_swapped(open_as: OpenAs) -> None:
     v = open_as("cara")
     a, b = v.store.audit_entry(6), v.store.audit_entry(7)
