@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vault.audit import witness
 from vault.errors import StoreError
 
 DB_NAME = "vault.db"
@@ -161,28 +160,3 @@ def clear_failed_unlocks(root: Path, count: int) -> None:
             os.replace(tmp, path)
         else:
             path.unlink(missing_ok=True)
-
-
-# What a person last saw of a vault is vault.audit.witness's business now. These four stay only
-# until services/session.py calls Witness itself; then delete them.
-
-
-def state_dir() -> Path:
-    """Deprecated: use :func:`vault.audit.witness.state_dir`."""
-    return witness.state_dir()
-
-
-def seen_path(vault_id: str, user: str) -> Path:
-    """Deprecated: use :attr:`vault.audit.witness.Witness.path`."""
-    return witness.Witness(vault_id, user).path
-
-
-def read_seen(vault_id: str, user: str) -> str | None:
-    """Deprecated: use :meth:`vault.audit.witness.Witness.remembered`."""
-    return witness.Witness(vault_id, user).remembered()
-
-
-def write_seen(vault_id: str, user: str, note: str) -> None:
-    """Deprecated: use :meth:`vault.audit.witness.Witness.remember` (best effort, never raises
-    OSError)."""
-    witness.Witness(vault_id, user).remember(note)

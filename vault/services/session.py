@@ -21,6 +21,7 @@ from typing import Any
 import pydantic
 
 from vault.audit.log import AuditLog, Record
+from vault.audit.witness import Witness
 from vault.crypto import (
     Identity,
     KdfParams,
@@ -87,6 +88,7 @@ class Vault:
         self.members = Members(store, policy, vault_id)
         self.keys = Keyring(store, policy, vault_id, identity, member.role, self.members, db_key)
         self.audit = AuditLog(store, vault_id)
+        self._witness = Witness(vault_id, member.name)
         self._closed = False
         self._audit_key = derive_key(db_key, "audit keyed hash")
         self.notice = UnlockNotice([], False)
@@ -115,28 +117,18 @@ class Vault:
         """A keyed hash of a value for the audit log (a search term, a file name)."""
         return keyed_hash(self._audit_key, namespace, value)
 
-    def _check_seen(self) -> None:
+    def _check_fresh(self) -> None:
         """Refuse a vault whose log is older than, or forks from, the last one this person saw
         on this machine: a rolled-back copy (SQLCipher alone accepts one)."""
-        note = layout.read_seen(self.vault_id, self.user)
-        if note is None:
-            return
-        try:
-            with self.store.read():
-                self.audit.check_against(note, self.members.sign_keys())
-        except IntegrityError as e:
-            raise IntegrityError(
-                f"{e.diagnostics()} (compared with what {self.user} last saw on this machine, "
-                f"{layout.seen_path(self.vault_id, self.user)}; if you restored a backup on "
-                "purpose, move that file away)"
-            ) from e
+        with self.store.read():
+            self._witness.check(self.audit, self.members.sign_keys())
 
     def remember_seen(self) -> None:
-        """Keep the latest signed tree head outside the vault, for :meth:`_check_seen`."""
+        """Keep the latest signed tree head outside the vault, for :meth:`_check_fresh`."""
         with self.store.read():
             head = self.store.latest_audit_head()
         if head is not None:
-            layout.write_seen(self.vault_id, self.user, head[1])
+            self._witness.remember(head[1])
 
     def close(self) -> None:
         if self._closed:
@@ -286,7 +278,7 @@ class Vault:
             ):
                 raise AuthenticationError(f"this identity is not the one enrolled for {user!r}")
             vault._after_unlock()
-            vault._check_seen()
+            vault._check_fresh()
         except BaseException:
             store.close()
             raise
