@@ -9,6 +9,7 @@ from vault.store.interface import (
     KeyWrapRow,
     MemberRow,
     ReviewRow,
+    StateRow,
     Store,
 )
 from vault.store.sqlcipher import SqlCipherStore
@@ -23,5 +24,6 @@ __all__ = [
     "MemberRow",
     "ReviewRow",
     "SqlCipherStore",
+    "StateRow",
     "Store",
 ]

@@ -26,6 +26,19 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class StateRow:
+    """One signed state record (policy, member, epoch change); ``log_seq`` is the audit entry
+    that records its hash (an index only: the services check that entry says so)."""
+
+    seq: int
+    kind: str
+    author: str
+    body: bytes
+    signature: bytes
+    log_seq: int
+
+
+@dataclass(frozen=True)
 class KeyWrapRow:
     """A key wrapped for one holder. kind: 'role' (holder = a person), 'level' or 'index'
     (holder = 'role@epoch')."""
@@ -149,6 +162,12 @@ class Store(Protocol):
 
     def members(self) -> list[MemberRow]:
         """Every member, by name."""
+
+    def append_state(self, row: StateRow) -> None:
+        """Add a state record; it must be exactly one past the last (else ConflictError)."""
+
+    def state_rows(self) -> list[StateRow]:
+        """Every state record, oldest first (a malformed row: IntegrityError)."""
 
     def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None:
         """Store wrapped keys; a row for the same (kind, name, epoch, holder) is replaced."""

@@ -121,4 +121,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0004_signed_state",
+        """
+        CREATE TABLE state_records (
+            seq INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            author TEXT NOT NULL,
+            body BLOB NOT NULL,
+            signature BLOB NOT NULL,
+            log_seq INTEGER NOT NULL
+        );
+        """,
+    ),
 ]

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from vault.errors import ConflictError, IntegrityError
-from vault.store.connection import SqlCipherConnection
 from vault.store.interface import (
     ActionRow,
     AuditFilter,
@@ -22,9 +21,10 @@ from vault.store.interface import (
     MemberRow,
     ReviewRow,
 )
+from vault.store.state_tables import StateTables
 
 
-class SqlCipherStore(SqlCipherConnection):
+class SqlCipherStore(StateTables):
     """The vault's tables over one SQLCipher connection (implements :class:`Store`)."""
 
     # --- meta ---------------------------------------------------------------------------------
