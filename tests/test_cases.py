@@ -149,13 +149,16 @@ def test_version_moved_to_another_case_is_detected(open_as: OpenAs) -> None:
 
 def test_member_key_swap_is_detected(open_as: OpenAs) -> None:
     """Attack: replace a caseworker's signing key in the members table to forge records."""
-    v = open_as("rui")
-    with v.store.write():
-        v.store._conn.execute(
+    attacker = open_as("rui")
+    with attacker.store.write():
+        attacker.store._conn.execute(
             "UPDATE members SET sign_public = ? WHERE name = 'cara'", (b"\x01" * 32,)
         )
+    attacker.close()
+    # A session verifies each member once and keeps the verified key, so the reader who meets
+    # the swapped row is the next one: refused when it opens or when it reads cara's record.
     with pytest.raises(IntegrityError):
-        cases.show_case(v, CASE)
+        cases.show_case(open_as("rui"), CASE)
 
 
 # --- search and redaction fold alike ----------------------------------------------------------

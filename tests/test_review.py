@@ -217,3 +217,9 @@ def test_attack_draft_text_changed_in_the_database(open_as: OpenAs) -> None:
         )
     with pytest.raises(IntegrityError, match="bad signature"):
         drafts.get_draft(open_as("rui"), d.draft_id)
+
+
+def test_draft_labels_come_from_the_policy_in_the_drafts_language(open_as: OpenAs) -> None:
+    cw = open_as("cara")
+    assert "\nSituation: " in drafts.create_draft(cw, WITH_CONSENT, "fr").text
+    assert "\nStatus: " in drafts.create_draft(cw, WITH_CONSENT, "en").text

@@ -223,6 +223,19 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
         return _view(open_version(v, case_id, head + 1))
 
 
+def set_consent(
+    v: Vault, case_id: str, publish_name: bool, given_by: str | None, date: str | None
+) -> CaseView:
+    """Record or withdraw consent to publish the person's name (a case edit: it voids every
+    draft approval that relied on the earlier version)."""
+    consent: dict[str, Any] = {"publish_name": publish_name}
+    if given_by:
+        consent["given_by"] = given_by
+    if date:
+        consent["date"] = date
+    return edit_case(v, case_id, {"consent": consent})
+
+
 def merged_before(opened: OpenedRecord) -> dict[str, Any]:
     """The whole record of an opened version, ``case_id`` included (what an edit starts from)."""
     values: dict[str, Any] = dict(opened.values)
@@ -284,15 +297,14 @@ def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
         return view
 
 
-SUMMARY_FIELDS = {"full_name", "status", "detained_on"}
-
-
 def _summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
+    """The head version of each case, with only the fields the policy's list shows decrypted."""
+    columns = set(v.policy.display.columns)
     out = []
     for cid in case_ids:
         head = v.store.case_head(cid)
         if head is not None:
-            out.append(_view(open_version(v, cid, head, only=SUMMARY_FIELDS)))
+            out.append(_view(open_version(v, cid, head, only=columns)))
     return out
 
 

@@ -32,12 +32,20 @@ from vault.crypto.records import (
     seal_record,
 )
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
+from vault.models import FieldKind
 from vault.models.secret import SecretBytes
 from vault.redact.describe import LANGS, STATUS, describe
-from vault.redact.engine import Redaction, RedactionResult, action_source, case_source, redact
+from vault.redact.engine import (
+    CaseLayout,
+    Redaction,
+    RedactionResult,
+    action_source,
+    case_source,
+    redact,
+)
 from vault.redact.entities import EntityInfo, TermSet
 from vault.services import actions as actions_svc
-from vault.services.cases import open_version
+from vault.services.cases import open_version, set_consent
 from vault.services.clock import now
 from vault.services.leaks import VaultKnownValues, consent_given
 from vault.services.session import Vault
@@ -117,6 +125,20 @@ def _public(v: Vault, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _layout(v: Vault, lang: str) -> CaseLayout:
+    """The policy's [publication] table in one language: what a case draft is built from."""
+    policy, pub = v.policy, v.policy.publication
+    lowest = policy.levels[0]
+    names = [f for f in policy.subject_name_fields() if policy.level_of(f) == lowest]
+    return CaseLayout(
+        tuple((f, policy.fields[f].label_in(f, lang)) for f in pub.facts),
+        pub.summary,
+        dict(pub.portrait),
+        names[0] if names else None,
+        frozenset(f for f in pub.facts if policy.fields[f].kind is FieldKind.STATUS),
+    )
+
+
 def _subject_names(values: dict[str, Any], into: TermSet) -> None:
     if consent_given(values):
         return
@@ -132,7 +154,13 @@ def _build(
     if v.store.case_head(subject) is not None:
         head, values = _case_values(v, subject)
         versions = {subject: head}
-        source = case_source(_public(v, values), lang, consent=consent_given(values), year=_year())
+        source = case_source(
+            _public(v, values),
+            lang,
+            consent=consent_given(values),
+            year=_year(),
+            layout=_layout(v, lang),
+        )
         _subject_names(values, names)
     else:
         if v.store.action(subject) is None:
@@ -213,15 +241,9 @@ def _seal(
             fields[f"originals.{level}"] = (level, items)
     created = now()
     prev = v.store.draft(draft_id, version - 1) if version > 1 else None
+    prev_hash = hash_bytes(prev.body).hex() if prev else ""
     header = RecordHeader(
-        v.vault_id,
-        KIND,
-        draft_id,
-        version,
-        hash_bytes(prev.body).hex() if prev else "",
-        v.user,
-        created,
-        v.policy_digest,
+        v.vault_id, KIND, draft_id, version, prev_hash, v.user, created, v.policy_digest
     )
     body, sig = seal_record(header, fields, level_keys, v.identity)
     return DraftRow(draft_id, version, subject, lang, v.user, created, body, sig)
@@ -530,21 +552,6 @@ def rejection_reasons(v: Vault, draft: Draft) -> list[tuple[str, str]]:
             ).decode("utf-8")
             out.append((row.reviewer, text))
     return out
-
-
-def set_consent(
-    v: Vault, case_id: str, publish_name: bool, given_by: str | None, date: str | None
-) -> Any:
-    """Record or withdraw consent to publish the person's name (a case edit: it voids every
-    approval that relied on the earlier version)."""
-    from vault.services.cases import edit_case
-
-    consent: dict[str, Any] = {"publish_name": publish_name}
-    if given_by:
-        consent["given_by"] = given_by
-    if date:
-        consent["date"] = date
-    return edit_case(v, case_id, {"consent": consent})
 
 
 __all__ = [
