@@ -180,7 +180,7 @@ def case_list(ctx: click.Context, limit: int, after: str | None) -> None:
     v = open_vault(ctx)
     rows = [c.to_json() for c in list_cases(v, limit=limit, after=after)]
     total = count_cases(v)
-    print_result(ctx, rows, render.summary_table(rows, f"cases ({len(rows)} of {total})"))
+    print_result(ctx, rows, render.summary_table(rows, f"cases ({len(rows)} of {total})", v.policy))
 
 
 @case.command("find")
@@ -191,8 +191,9 @@ def case_find(ctx: click.Context, text: str) -> None:
     """Find cases by name, in any script or spelling the case records."""
     from vault.services.cases import find_cases
 
-    rows = [c.to_json() for c in find_cases(open_vault(ctx), text)]
-    print_result(ctx, rows, render.summary_table(rows, f"{len(rows)} matching case(s)"))
+    v = open_vault(ctx)
+    rows = [c.to_json() for c in find_cases(v, text)]
+    print_result(ctx, rows, render.summary_table(rows, f"{len(rows)} matching case(s)", v.policy))
 
 
 @case.command("history")

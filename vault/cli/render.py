@@ -75,16 +75,17 @@ def case_table(view: dict[str, Any], policy: Policy) -> Table:
     return table
 
 
-def summary_table(rows: list[dict[str, Any]], title: str) -> Table:
+def summary_table(rows: list[dict[str, Any]], title: str, policy: Policy) -> Table:
+    """A list of cases: the case id, the policy's list columns, the version."""
+    columns = policy.display.columns
     table = Table(title=title, title_justify="left")
-    for col in ("case", "name", "status", "detained", "version"):
+    for col in ("case_id", *columns, "version"):
         table.add_column(col)
     for r in rows:
         f = r["fields"]
         w = r["withheld"]
-        name = f.get("full_name", "withheld" if "full_name" in w else "")
-        cells = (r["case_id"], name, f.get("status", ""), f.get("detained_on", ""), r["version"])
-        table.add_row(*(Text(str(c)) for c in cells))
+        cells = [f.get(c, "withheld" if c in w else "") for c in columns]
+        table.add_row(*(Text(format_value(c)) for c in (r["case_id"], *cells, r["version"])))
     return table
 
 
