@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.crypto import Identity, Passphrase, _primitives
 from vault.models.secret import SecretBytes
 from vault.services import audit
@@ -31,11 +31,11 @@ def fill(v: Vault, n: int, batch: int = 5000) -> None:
     done = v.audit.size()
     while done < n:
         k = min(batch, n - done)
-        records = [Record("case.read", cases=[f"UA-900-26-{(done + i) % 100000:05d}"],
+        records = [AuditEvent("case.read", cases=[f"UA-900-26-{(done + i) % 100000:05d}"],
                           fields=["case_notes", "sources"], details={"version": 1})
                    for i in range(k)]
         with v.store.write():
-            v.record(*records)
+            v.log(*records)
         done += k
 
 
@@ -44,7 +44,7 @@ def time_appends(v: Vault, count: int) -> list[float]:
     for i in range(count):
         t = time.perf_counter()
         with v.store.write():
-            v.record(Record("case.read", cases=[f"UA-901-26-{i:05d}"], fields=["sources"],
+            v.log(AuditEvent("case.read", cases=[f"UA-901-26-{i:05d}"], fields=["sources"],
                             details={"version": 1}))
         out.append(time.perf_counter() - t)
     return out

@@ -387,7 +387,7 @@ def _latest_head(v: Vault) -> str:
 
 def _check(w: Witness, v: Vault) -> None:
     with v.store.read():
-        w.check(v.audit, v.member_sign_keys())
+        w.check(v.audit, v.members.sign_keys())
 
 
 def _rolled_back(demo_path: Path, tmp_path: Path, w: Witness) -> Vault:

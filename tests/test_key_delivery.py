@@ -18,7 +18,7 @@ def test_first_caseworker_serves_every_new_member_of_a_keyless_role(tmp_path: Pa
     with Vault.init(root, "ada", _pw("ada")) as admin:
         for name, role in (("cara", "caseworker"), ("rui", "reviewer"), ("nadia", "reviewer")):
             users.add_member(admin, name, role, passphrase=lambda n=name: _pw(n))
-        assert admin.current_level_keys() == {}  # the admin holds no level key, ever
+        assert admin.keys.current_level_keys() == {}  # the admin holds no level key, ever
         waiting = {m.name for m in users.list_members(admin) if not m.has_keys}
         assert waiting == {"cara", "rui", "nadia"}
     with Vault.open(root, "cara", lambda n: _pw(n)) as cw:

@@ -12,6 +12,7 @@ from vault.crypto import Passphrase
 from vault.errors import AccessDeniedError, UsageError
 from vault.policy import default_policy_text
 from vault.services import audit, cases, drafts, users
+from vault.services import review as review_svc
 from vault.services.demo_data import demo_cases
 from vault.services.session import Vault
 
@@ -54,33 +55,33 @@ def test_two_person_rule(open_as: OpenAs, demo_path: Path) -> None:
     rui = open_as("rui")
     d = drafts.create_draft(rui, WITH_CONSENT, "fr")
     with pytest.raises(AccessDeniedError, match="two-person rule"):
-        drafts.review(rui, d.draft_id, "approve")
+        review_svc.give_verdict(rui, d.draft_id, "approve")
     with pytest.raises(AccessDeniedError, match="may not review"):
-        drafts.review(open_as("cara"), d.draft_id, "approve")
+        review_svc.give_verdict(open_as("cara"), d.draft_id, "approve")
     admin = open_as("ada")
     users.add_member(
         admin, "nadia", "reviewer", passphrase=lambda: Passphrase.from_text("nadia passphrase 1")
     )
     open_as("rui").close()  # rui's unlock delivers the reviewer key to nadia
     nadia = Vault.open(demo_path, "nadia", lambda _n: Passphrase.from_text("nadia passphrase 1"))
-    st = drafts.review(nadia, d.draft_id, "approve")
+    st = review_svc.give_verdict(nadia, d.draft_id, "approve")
     assert (st.state, st.approvals) == ("approved", ["nadia"])
     with pytest.raises(UsageError, match="already"):
-        drafts.review(nadia, d.draft_id, "approve")
+        review_svc.give_verdict(nadia, d.draft_id, "approve")
     nadia.close()
 
 
 def test_edit_after_approval_voids_it_visibly(open_as: OpenAs) -> None:
     d = drafts.create_draft(open_as("cara"), WITH_CONSENT, "en")
     rui = open_as("rui")
-    assert drafts.review(rui, d.draft_id, "approve").state == "approved"
+    assert review_svc.give_verdict(rui, d.draft_id, "approve").state == "approved"
     cases.edit_case(open_as("cara"), WITH_CONSENT, {"charges": "none known (updated)"})
-    st = drafts.status(rui, drafts.get_draft(rui, d.draft_id))
+    st = review_svc.status(rui, drafts.get_draft(rui, d.draft_id))
     assert st.state == "void" and WITH_CONSENT in st.detail
     with pytest.raises(UsageError, match="void"):
-        drafts.review(rui, d.draft_id, "approve")
+        review_svc.give_verdict(rui, d.draft_id, "approve")
     with pytest.raises(AccessDeniedError, match="not approved"):
-        drafts.show_draft(open_as("pia"), d.draft_id)
+        review_svc.show_draft(open_as("pia"), d.draft_id)
 
 
 def test_consent_withdrawal_voids_approvals_that_named_the_person(open_as: OpenAs) -> None:
@@ -91,11 +92,11 @@ def test_consent_withdrawal_voids_approvals_that_named_the_person(open_as: OpenA
     action = drafts.create_draft(cw, "UA 061/21", "de")
     assert name in action.text
     rui = open_as("rui")
-    drafts.review(rui, d.draft_id, "approve")
-    drafts.review(rui, action.draft_id, "approve")
-    drafts.set_consent(cw, WITH_CONSENT, False, "sister", "2026-11-01")
+    review_svc.give_verdict(rui, d.draft_id, "approve")
+    review_svc.give_verdict(rui, action.draft_id, "approve")
+    cases.set_consent(cw, WITH_CONSENT, False, "sister", "2026-11-01")
     for draft_id in (d.draft_id, action.draft_id):
-        assert drafts.status(rui, drafts.get_draft(rui, draft_id)).state == "void"
+        assert review_svc.status(rui, drafts.get_draft(rui, draft_id)).state == "void"
     again = drafts.create_draft(cw, WITH_CONSENT, "en")
     assert name not in again.text and "year-old" in again.text
 
@@ -104,11 +105,11 @@ def test_rejection_needs_and_keeps_a_reason(open_as: OpenAs) -> None:
     d = drafts.create_draft(open_as("cara"), NO_CONSENT, "en")
     rui = open_as("rui")
     with pytest.raises(UsageError, match="reason"):
-        drafts.review(rui, d.draft_id, "reject", "  ")
-    assert drafts.review(rui, d.draft_id, "reject", "the village is too specific").state == (
-        "rejected"
-    )
-    assert drafts.rejection_reasons(rui, drafts.get_draft(rui, d.draft_id)) == [
+        review_svc.give_verdict(rui, d.draft_id, "reject", "  ")
+    assert review_svc.give_verdict(
+        rui, d.draft_id, "reject", "the village is too specific"
+    ).state == ("rejected")
+    assert review_svc.rejection_reasons(rui, drafts.get_draft(rui, d.draft_id)) == [
         ("rui", "the village is too specific")
     ]
 
@@ -119,7 +120,7 @@ def test_originals_only_where_the_level_allows(open_as: OpenAs) -> None:
     d = drafts.create_draft(cw, NO_CONSENT, "en")
     secret = [i for i, r in enumerate(d.redactions) if r.level == "secret"]
     assert secret and all(i in d.originals for i in secret)  # the caseworker sees them
-    seen_by_reviewer, _ = drafts.show_draft(open_as("rui"), d.draft_id)
+    seen_by_reviewer, _ = review_svc.show_draft(open_as("rui"), d.draft_id)
     assert not any(i in seen_by_reviewer.originals for i in secret)
     assert seen_by_reviewer.text == d.text
 
@@ -128,10 +129,10 @@ def test_publisher_sees_approved_text_only(open_as: OpenAs) -> None:
     d = drafts.create_draft(open_as("cara"), WITH_CONSENT, "de")
     pia = open_as("pia")
     with pytest.raises(AccessDeniedError, match="not approved"):
-        drafts.show_draft(pia, d.draft_id)
-    assert drafts.list_drafts(pia) == []
-    drafts.review(open_as("rui"), d.draft_id, "approve")
-    seen, st = drafts.show_draft(pia, d.draft_id)
+        review_svc.show_draft(pia, d.draft_id)
+    assert review_svc.list_drafts(pia) == []
+    review_svc.give_verdict(open_as("rui"), d.draft_id, "approve")
+    seen, st = review_svc.show_draft(pia, d.draft_id)
     assert st.state == "approved" and seen.text == d.text
     assert seen.source is None and seen.originals == {}
     with pytest.raises(AccessDeniedError):
@@ -142,7 +143,7 @@ def test_manual_unredaction_needs_reason_and_is_shown(open_as: OpenAs) -> None:
     cw = open_as("cara")
     _leak(cw, NO_CONSENT, "UA-061-21-033")
     d = drafts.create_draft(cw, NO_CONSENT, "en")
-    drafts.review(open_as("rui"), d.draft_id, "approve")
+    review_svc.give_verdict(open_as("rui"), d.draft_id, "approve")
     with pytest.raises(UsageError, match="reason"):
         drafts.edit_draft(cw, d.draft_id, unredact=0, reason="")
     codename = DEMO[NO_CONSENT]["sources"][0]["codename"]
@@ -152,7 +153,7 @@ def test_manual_unredaction_needs_reason_and_is_shown(open_as: OpenAs) -> None:
     d2 = drafts.edit_draft(cw, d.draft_id, unredact=idx, reason="the codename is public")
     assert d2.version == 2 and codename in d2.text
     assert [(m.reason, m.by) for m in d2.unredactions] == [("the codename is public", "cara")]
-    assert drafts.status(cw, d2).state == "pending"  # the v1 approval does not carry over
+    assert review_svc.status(cw, d2).state == "pending"  # the v1 approval does not carry over
     d3 = drafts.edit_draft(cw, d.draft_id, redact_text="without charge", reason="speculative")
     assert "without charge" not in d3.text and d3.redactions
 
@@ -178,9 +179,9 @@ def test_policy_can_require_two_approvals(tmp_path: Path) -> None:
         )
         d = drafts.create_draft(cw, "UA-002-26-001", "en")
     with Vault.open(root, "rui", pw) as r:
-        assert drafts.review(r, d.draft_id, "approve").state == "pending"
+        assert review_svc.give_verdict(r, d.draft_id, "approve").state == "pending"
     with Vault.open(root, "ron", pw) as r:
-        st = drafts.review(r, d.draft_id, "approve")
+        st = review_svc.give_verdict(r, d.draft_id, "approve")
         assert st.state == "approved" and sorted(st.approvals) == ["ron", "rui"]
         actions = [line.entry.action for line in audit.audit_log(r, action="review")]
         assert actions == ["review.approve", "review.approve"]
@@ -191,7 +192,7 @@ def test_attack_approval_replayed_onto_another_version_does_not_count(open_as: O
     cw = open_as("cara")
     d = drafts.create_draft(cw, WITH_CONSENT, "en")
     rui = open_as("rui")
-    drafts.review(rui, d.draft_id, "approve")
+    review_svc.give_verdict(rui, d.draft_id, "approve")
     d2 = drafts.edit_draft(cw, d.draft_id, redact_text="without charge", reason="speculative")
     row = cw.store.reviews(d.draft_id, 1)[0]
     with cw.store.write():  # the attacker copies rui's signed approval onto version 2
@@ -199,8 +200,8 @@ def test_attack_approval_replayed_onto_another_version_does_not_count(open_as: O
             "INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
             (row.draft_id, 2, row.reviewer, row.verdict, row.created_at, row.body, row.signature),
         )
-    assert drafts.status(rui, drafts.get_draft(rui, d.draft_id)).state == "pending"
-    assert drafts.status(rui, d2).approvals == []
+    assert review_svc.status(rui, drafts.get_draft(rui, d.draft_id)).state == "pending"
+    assert review_svc.status(rui, d2).approvals == []
 
 
 def test_attack_draft_text_changed_in_the_database(open_as: OpenAs) -> None:

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vault.crypto import canonical_json, context, verify_signature
+from vault.crypto.hierarchy import AUDIT_ENTRY
 from vault.errors import IntegrityError
 
 FORMAT = "casevault-audit-v1"
-_LABEL = "casevault/audit-entry/v1"
 Detail = str | int | bool | None
 
 
@@ -63,7 +63,7 @@ class Entry:
 def signed_message(entry: Entry) -> bytes:
     """The bytes the actor signs: the canonical unsigned JSON under the entry's context label,
     so that no other signed object of casevault can pass for an entry. Does no I/O."""
-    return context(_LABEL, canonical_json(entry.unsigned()))
+    return context(AUDIT_ENTRY, canonical_json(entry.unsigned()))
 
 
 def encode(entry: Entry, sign: Callable[[bytes], bytes]) -> bytes:
@@ -102,7 +102,7 @@ def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
     expected = unsigned[:at] + b',"sig":"' + sig_b64.encode("ascii") + b'"' + unsigned[at:]
     if at < 0 or expected != body:
         raise IntegrityError("an audit entry is not in canonical form")
-    return entry, sig, context(_LABEL, unsigned)
+    return entry, sig, context(AUDIT_ENTRY, unsigned)
 
 
 def signature_ok(sig: bytes, message: bytes, public: bytes) -> bool:

@@ -37,7 +37,7 @@ class Signer(Protocol):
 
 
 @dataclass(frozen=True)
-class Record:
+class AuditEvent:
     """What a service asks to log; the log adds vault, sequence number, time and signature."""
 
     action: str
@@ -100,7 +100,7 @@ class AuditLog:
     # --- appending ----------------------------------------------------------------------------
 
     def append(
-        self, signer: Signer, sign_public: bytes, records: Sequence[Record], time: str
+        self, signer: Signer, sign_public: bytes, events: Sequence[AuditEvent], time: str
     ) -> int:
         """Append entries and a signed head inside the caller's write transaction; returns the
         new size. Raises IntegrityError outside a write transaction: an entry written apart
@@ -109,16 +109,16 @@ class AuditLog:
             raise IntegrityError("audit entries must be written in the action's transaction")
         size = self.size()
         front = self.frontier(size)
-        for rec in records:
+        for event in events:
             e = en.make(
                 self.vault_id,
                 front.size,
                 time,
                 signer.name,
-                rec.action,
-                cases=rec.cases,
-                fields=rec.fields,
-                details=rec.details,
+                event.action,
+                cases=event.cases,
+                fields=event.fields,
+                details=event.details,
             )
             body = en.encode(e, signer.sign)
             nodes = front.append(merkle.leaf_hash(body))

@@ -6,13 +6,18 @@ self-consistent: its own log verifies. Only a tree head remembered from before c
 :func:`state_dir`, and at the next unlock proves the log still extends it (RFC 9162 consistency):
 a rolled-back or forked vault is refused before anything is read or written.
 
-The file holds a signed checkpoint: a size and a root hash, no case data and no key.
+The file holds a signed checkpoint: a size and a root hash, no case data and no key. Beside it,
+the witness keeps the head of the vault's signed state chain the person last saw
+(``NAME.state``), and, once per vault on this machine, the fingerprint of the vault's founder
+(``founder``): pinned at first use, the way SSH pins a host key, so that a vault replaced by one
+with another founder (the same vault id, the real members re-enrolled) is refused.
 """
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from vault.audit.log import AuditLog
@@ -77,14 +82,73 @@ class Witness:
         """Keep ``note`` (the latest signed tree head) as what this person last saw. Atomic: a
         crash leaves the old note or the new one. Best effort: never raises OSError, since
         failing to remember must not stop the work; it only weakens the next check."""
-        path = self.path
-        tmp = path.with_name(path.name + ".new")
+        _write_atomic(self.path, note.encode("utf-8"))
+
+    # --- the signed state chain ------------------------------------------------------------
+
+    @property
+    def state_path(self) -> Path:
+        """The file holding the head of the state chain this person last saw."""
+        return self._root / self.vault_id / f"{self.person}.state"
+
+    def check_state(self, heads: Sequence[str]) -> None:
+        """Refuse a state chain that does not extend the one this person last saw.
+
+        ``heads[i]`` is the hash of state record ``i + 1`` as the vault holds it now. Raises
+        IntegrityError when the remembered record is missing (rolled back) or differs
+        (rewritten); a no-op when nothing is remembered."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                f.write(note.encode("utf-8"))
-                f.flush()
-                os.fsync(f.fileno())  # the rename must not publish bytes that are not on disk
-            os.replace(tmp, path)
-        except OSError:
-            pass
+            seen = json.loads(self.state_path.read_text("utf-8"))
+            seq, head = int(seen["seq"]), str(seen["head"])
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+            return
+        if seq > len(heads) or heads[seq - 1] != head:
+            what = "rolled back" if seq > len(heads) else "rewritten"
+            raise IntegrityError(
+                f"the vault's signed state was {what}: {self.person} last saw {seq} state "
+                f"records on this machine ({self.state_path}), the vault now holds {len(heads)}"
+                " that do not extend them"
+            )
+
+    def remember_state(self, seq: int, head: str) -> None:
+        """Keep the head of the state chain as what this person last saw (best effort)."""
+        _write_atomic(self.state_path, json.dumps({"seq": seq, "head": head}).encode("ascii"))
+
+    # --- the founder, pinned at first use -------------------------------------------------------
+
+    @property
+    def founder_path(self) -> Path:
+        """The file pinning the fingerprint of this vault's founder on this machine."""
+        return self._root / self.vault_id / "founder"
+
+    def check_founder(self, fingerprint: str) -> bool:
+        """Compare the vault's founder with the one pinned on this machine. Returns True when
+        this is the first use (the fingerprint is pinned now: show it to the person to compare
+        with what their admin gave them). Raises IntegrityError when it differs."""
+        try:
+            pinned = self.founder_path.read_text("ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            _write_atomic(self.founder_path, fingerprint.encode("ascii"))
+            return True
+        if pinned != fingerprint:
+            raise IntegrityError(
+                f"this vault's founder ({fingerprint[:16]}…) is not the one pinned on this "
+                f"machine at first use ({pinned[:16]}…, {self.founder_path}): the vault was "
+                "replaced by another one. Ask your admin before using it."
+            )
+        return False
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temp file, fsync, rename). Best effort: never
+    raises OSError, since failing to remember must not stop the work."""
+    tmp = path.with_name(path.name + ".new")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # the rename must not publish bytes that are not on disk
+        os.replace(tmp, path)
+    except OSError:
+        pass

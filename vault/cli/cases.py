@@ -244,7 +244,7 @@ def case_consent(
     ctx: click.Context, case_id: str, publish_name: str, given_by: str | None, date_: str | None
 ) -> None:
     """Record or withdraw consent to publish a name (voids approvals of earlier versions)."""
-    from vault.services.drafts import set_consent
+    from vault.services.cases import set_consent
 
     view = set_consent(open_vault(ctx), case_id, publish_name == "yes", given_by, date_)
     print_result(

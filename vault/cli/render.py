@@ -14,7 +14,8 @@ from rich.text import Text
 from vault.policy import Policy
 
 if TYPE_CHECKING:
-    from vault.services.drafts import Draft, Status
+    from vault.services.drafts import Draft
+    from vault.services.review import Status
 
 #: What a command prints for a person: text, a rich renderable, or several of them in order.
 Renderable = RenderableType | Sequence[RenderableType]

@@ -11,7 +11,8 @@ from vault.cli.main import open_vault, output_options, print_result
 from vault.errors import UsageError
 
 if TYPE_CHECKING:
-    from vault.services.drafts import Draft, Status
+    from vault.services.drafts import Draft
+    from vault.services.review import Status
 
 
 def _draft_summary(d: Draft, st: Status) -> str:
@@ -60,10 +61,11 @@ def draft() -> None:
 def draft_create(ctx: click.Context, subject: str, lang: str) -> None:
     """Build a redacted draft of a case (its id) or an action (e.g. 'UA 061/21')."""
     from vault.services import drafts
+    from vault.services import review as review_svc
 
     v = open_vault(ctx)
     d = drafts.create_draft(v, subject, lang)
-    st = drafts.status(v, d)
+    st = review_svc.status(v, d)
     print_result(
         ctx,
         _draft_json(d, st),
@@ -93,13 +95,14 @@ def draft_edit(
 ) -> None:
     """Add a manual redaction or release one; makes a new version of the draft."""
     from vault.services import drafts
+    from vault.services import review as review_svc
 
     if redact_ == (unredact is not None):
         raise UsageError("give exactly one of --redact or --unredact N")
     v = open_vault(ctx)
     text = click.prompt("Text to redact", hide_input=True, err=True) if redact_ else None
     d = drafts.edit_draft(v, draft_id, redact_text=text, unredact=unredact, reason=reason)
-    st = drafts.status(v, d)
+    st = review_svc.status(v, d)
     print_result(ctx, _draft_json(d, st), _draft_summary(d, st))
 
 
@@ -113,9 +116,9 @@ def review() -> None:
 @click.pass_context
 def review_list(ctx: click.Context) -> None:
     """Drafts and their state (a publisher sees approved ones only)."""
-    from vault.services import drafts
+    from vault.services import review as review_svc
 
-    items = drafts.list_drafts(open_vault(ctx))
+    items = review_svc.list_drafts(open_vault(ctx))
     lines = [_draft_summary(d, st) for d, st in items] or ["no drafts"]
     print_result(ctx, [_draft_json(d, st) for d, st in items], "\n".join(lines))
 
@@ -127,11 +130,11 @@ def review_list(ctx: click.Context) -> None:
 def review_show(ctx: click.Context, draft_id: str) -> None:
     """The redacted text with every redaction marked, and what each one hides (where your level
     allows), why, and which layer caught it."""
-    from vault.services import drafts
+    from vault.services import review as review_svc
 
     v = open_vault(ctx)
-    d, st = drafts.show_draft(v, draft_id)
-    reasons = drafts.rejection_reasons(v, d) if st.state == "rejected" else []
+    d, st = review_svc.show_draft(v, draft_id)
+    reasons = review_svc.rejection_reasons(v, d) if st.state == "rejected" else []
     data = _draft_json(d, st)
     data["rejections"] = [{"reviewer": r, "reason": t} for r, t in reasons]
     print_result(ctx, data, render.draft_view(d, st, reasons))
@@ -143,9 +146,9 @@ def review_show(ctx: click.Context, draft_id: str) -> None:
 @click.pass_context
 def review_approve(ctx: click.Context, draft_id: str) -> None:
     """Approve the draft's exact text (signed; an edit of its cases voids it)."""
-    from vault.services import drafts
+    from vault.services import review as review_svc
 
-    st = drafts.review(open_vault(ctx), draft_id, "approve")
+    st = review_svc.give_verdict(open_vault(ctx), draft_id, "approve")
     print_result(ctx, st.to_json(), f"{draft_id}: {st.state} ({st.detail})")
 
 
@@ -156,7 +159,7 @@ def review_approve(ctx: click.Context, draft_id: str) -> None:
 @click.pass_context
 def review_reject(ctx: click.Context, draft_id: str, reason: str) -> None:
     """Reject the draft, saying why."""
-    from vault.services import drafts
+    from vault.services import review as review_svc
 
-    st = drafts.review(open_vault(ctx), draft_id, "reject", reason)
+    st = review_svc.give_verdict(open_vault(ctx), draft_id, "reject", reason)
     print_result(ctx, st.to_json(), f"{draft_id}: {st.state} ({st.detail})")

@@ -97,7 +97,7 @@ def describe(portrait: Mapping[str, Any], lang: str, year: int) -> str:
     age = year - birth_year if isinstance(birth_year, int) and 0 < year - birth_year < 130 else None
     eth_raw = str(record.get("ethnicity") or "")
     occ_raw = str(record.get("occupation") or "")
-    region = record.get("region", record.get("home_region"))  # TRANSITIONAL
+    region = record.get("region")
     eth = ETHNICITY.get(eth_raw.lower(), {}).get(lang)
     occ = OCCUPATION.get(occ_raw.lower(), {}).get(lang)
     if lang == "en":

@@ -201,38 +201,16 @@ class CaseLayout:
     status_fields: frozenset[str] = frozenset()
 
 
-_TRANSITIONAL = CaseLayout(  # TRANSITIONAL: removed once drafts passes the policy's layout
-    (
-        ("status", "Status"),
-        ("detained_on", "Detained"),
-        ("charges", "Charges"),
-        ("sentence", "Sentence"),
-    ),
-    "public_summary",
-    {
-        "gender": "gender",
-        "ethnicity": "ethnicity",
-        "birth_year": "birth_year",
-        "occupation": "occupation",
-        "region": "home_region",
-    },
-    "full_name",
-    frozenset({"status"}),
-)
-
-
 def case_source(
     public: Mapping[str, Any],
     lang: str,
     *,
     consent: bool,
     year: int,
-    layout: CaseLayout | None = None,
+    layout: CaseLayout,
 ) -> str:
     """The text of a case draft, from public fields only. Without consent the heading is a
     description of the person, never their name."""
-    if layout is None:
-        layout = _TRANSITIONAL
     name = public.get(layout.name_field) if layout.name_field else None
     portrait = {role: public.get(f) for role, f in layout.portrait.items()}
     heading = str(name) if consent and name else describe.describe(portrait, lang, year)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pydantic
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.crypto import hash_bytes
 from vault.crypto.records import RecordHeader, RecordPlace, open_record, seal_record
 from vault.errors import NotFoundError, ValidationError
@@ -40,11 +40,11 @@ def put_action(v: Vault, data: dict[str, Any]) -> Action:
         )
         payload = action.model_dump(mode="json")
         body, sig = seal_record(
-            header, {"action": (level, payload)}, v.current_level_keys(), v.identity
+            header, {"action": (level, payload)}, v.keys.current_level_keys(), v.identity
         )
         v.store.put_action(ActionRow(action.action_id, version, v.user, created, body, sig))
-        v.record(
-            Record(
+        v.log(
+            AuditEvent(
                 "action.put",
                 cases=action.case_ids[:50],
                 details={
@@ -63,9 +63,11 @@ def get_action(v: Vault, action_id: str) -> Action | None:
         row = v.store.action(action_id)
     if row is None:
         raise NotFoundError(f"no action {action_id!r}")
-    author = v.verified_member(row.author)
+    author = v.members.verified(row.author)
     place = RecordPlace(v.vault_id, KIND, action_id, row.version, row.author)
-    opened = open_record(row.body, row.signature, author.sign_public, v.level_key, expect=place)
+    opened = open_record(
+        row.body, row.signature, author.sign_public, v.keys.level_key, expect=place
+    )
     payload = opened.mapping("action")
     if payload is None:
         return None

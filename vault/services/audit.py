@@ -18,7 +18,7 @@ from typing import Any
 from vault.audit import checkpoint as cp
 from vault.audit import entry as en
 from vault.audit import merkle
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.audit.verification import VerifyResult, note_keys
 from vault.errors import IntegrityError, NotFoundError, UsageError
 from vault.services.clock import now
@@ -112,7 +112,7 @@ def verify(v: Vault) -> VerifyResult:
     with v.store.read():
         held = v.store.count_case_versions()
         case_check = CaseVersionCheck(lambda cid, ver: v.store.case_version(cid, ver) is not None)
-        result = v.audit.verify(v.member_sign_keys(), check_entry=case_check)
+        result = v.audit.verify(v.members.sign_keys(), check_entry=case_check)
         mismatch = case_check.compare(held)
     if mismatch is not None:
         result.add(mismatch)
@@ -122,7 +122,7 @@ def verify(v: Vault) -> VerifyResult:
 def verify_against(v: Vault, note: str) -> tuple[int, int]:
     """Prove the log extends an outside checkpoint; raises IntegrityError on rollback or fork."""
     with v.store.read():
-        return v.audit.check_against(note, v.member_sign_keys())
+        return v.audit.check_against(note, v.members.sign_keys())
 
 
 @dataclass(frozen=True)
@@ -140,14 +140,14 @@ def make_checkpoint(v: Vault) -> SignedCheckpoint:
         note = v.audit.signed_head(
             size, v.audit.root_at(size), v.identity, v.identity.public.sign_public, now()
         )
-        v.record(Record("audit.checkpoint", details={"size": size}))
+        v.log(AuditEvent("audit.checkpoint", details={"size": size}))
     return SignedCheckpoint(note, size, verifier_key(v))
 
 
 def verifier_key(v: Vault, name: str | None = None) -> str:
     """The published key that checks notes signed by a member (default: this person)."""
     who = name or v.user
-    keys = v.member_sign_keys()
+    keys = v.members.sign_keys()
     if who not in keys:
         raise NotFoundError(f"no member named {who!r}")
     return cp.verifier_key(who, keys[who])
@@ -163,7 +163,7 @@ def prove(v: Vault, seq: int, checkpoint_note: str | None = None) -> dict[str, A
             raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {size}")
     note = make_checkpoint(v).note if checkpoint_note is None else checkpoint_note
     with v.store.read():
-        opened = cp.open_note(note, note_keys(v.member_sign_keys()))
+        opened = cp.open_note(note, note_keys(v.members.sign_keys()))
         c = cp.parse_checkpoint(opened.text)
         if c.origin != v.audit.origin:
             raise IntegrityError("the checkpoint is for another log")
@@ -176,7 +176,7 @@ def prove(v: Vault, seq: int, checkpoint_note: str | None = None) -> dict[str, A
         except merkle.ProofError as e:
             raise IntegrityError("the stored log does not match the checkpoint") from e
         signers = {
-            name: cp.verifier_key(name, v.member_sign_keys()[name]) for name in opened.verified
+            name: cp.verifier_key(name, v.members.sign_keys()[name]) for name in opened.verified
         }
     return {
         "format": BUNDLE_FORMAT,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pydantic
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.crypto import blind_index, hash_bytes
 from vault.crypto.records import (
     OpenedRecord,
@@ -30,12 +30,15 @@ from vault.errors import (
     ValidationError,
 )
 from vault.models.names import query_terms, search_terms
+from vault.policy import ExtraKey, KeyRef
 from vault.services.clock import now
 from vault.services.leaks import hashed_case_terms
-from vault.services.session import NAME_INDEX, Vault
+from vault.services.session import Vault
 from vault.store import CaseVersionRow
 
 KIND = "case"
+NAMES = ExtraKey.NAMES.value  # the blind name index's namespace
+NAMES_KEY = KeyRef.for_extra(ExtraKey.NAMES)
 
 
 @dataclass
@@ -129,7 +132,7 @@ def count_cases(v: Vault) -> int:
 
 
 def _name_terms(v: Vault, values: Mapping[str, Any]) -> set[bytes]:
-    key = v.index_key()
+    key = v.keys.key(NAMES_KEY)
     if key is None:
         raise IntegrityError("this session has no name-index key; cannot write a case")
     terms: set[str] = set()
@@ -137,7 +140,7 @@ def _name_terms(v: Vault, values: Mapping[str, Any]) -> set[bytes]:
         value = values.get(fname)
         for text in value if isinstance(value, list) else [value] if value else []:
             terms |= search_terms(str(text))
-    return {blind_index(key, NAME_INDEX, t) for t in terms}
+    return {blind_index(key, NAMES, t) for t in terms}
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def prepare_version(
         v.vault_id, KIND, case_id, version, prev_hash, v.user, created, v.policy_digest
     )
     sealed_values = {f: (v.policy.level_of(f), val) for f, val in values.items() if f != "case_id"}
-    body, sig = seal_record(header, sealed_values, v.current_level_keys(), v.identity)
+    body, sig = seal_record(header, sealed_values, v.keys.current_level_keys(), v.identity)
     row = CaseVersionRow(case_id, version, v.user, created, body, sig)
     leak_terms, leak_lengths = hashed_case_terms(v, values)
     return PreparedVersion(row, _name_terms(v, values), leak_terms, leak_lengths)
@@ -170,7 +173,7 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
     batch = list(prepared)
     v.store.insert_case_versions([p.row for p in batch])
     for p in batch:
-        v.store.replace_index_terms(p.row.case_id, NAME_INDEX, p.index_terms)
+        v.store.replace_index_terms(p.row.case_id, NAMES, p.index_terms)
         v.store.replace_leak_terms(p.row.case_id, p.leak_terms, p.leak_lengths)
     return len(batch)
 
@@ -182,8 +185,10 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
         if v.store.case_head(case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
         store_versions(v, [prepare_version(v, case_id, 1, "", values)])
-        v.record(
-            Record("case.create", cases=[case_id], fields=sorted(values), details={"version": 1})
+        v.log(
+            AuditEvent(
+                "case.create", cases=[case_id], fields=sorted(values), details={"version": 1}
+            )
         )
         return _view(open_version(v, case_id, 1))
 
@@ -217,8 +222,8 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
         values = validate_record(v, merged)
         store_versions(v, [prepare_version(v, case_id, head + 1, current.body_hash, values)])
         changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
-        v.record(
-            Record("case.edit", cases=[case_id], fields=changed, details={"version": head + 1})
+        v.log(
+            AuditEvent("case.edit", cases=[case_id], fields=changed, details={"version": head + 1})
         )
         return _view(open_version(v, case_id, head + 1))
 
@@ -226,7 +231,7 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
 def set_consent(
     v: Vault, case_id: str, publish_name: bool, given_by: str | None, date: str | None
 ) -> CaseView:
-    """Record or withdraw consent to publish the person's name (a case edit: it voids every
+    """AuditEvent or withdraw consent to publish the person's name (a case edit: it voids every
     draft approval that relied on the earlier version)."""
     consent: dict[str, Any] = {"publish_name": publish_name}
     if given_by:
@@ -254,12 +259,12 @@ def open_version(
     row = v.store.case_version(case_id, version)
     if row is None:
         raise NotFoundError(f"no version {version} of case {case_id}")
-    author = v.verified_member(row.author)
+    author = v.members.verified(row.author)
     if not v.policy.can_write_cases(author.role):
         raise IntegrityError(f"case {case_id} v{version}: written by someone who may not write")
     place = RecordPlace(v.vault_id, KIND, case_id, version, row.author)
     return open_record(
-        row.body, row.signature, author.sign_public, v.level_key, expect=place, only=only
+        row.body, row.signature, author.sign_public, v.keys.level_key, expect=place, only=only
     )
 
 
@@ -286,8 +291,8 @@ def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
         view = _view(open_version(v, case_id, version or head))
         protected = _protected_read(v, view.values)
         if protected:
-            v.record(
-                Record(
+            v.log(
+                AuditEvent(
                     "case.read",
                     cases=[case_id],
                     fields=protected,
@@ -319,7 +324,7 @@ def list_cases(v: Vault, *, limit: int = 100, after: str | None = None) -> list[
 def find_cases(v: Vault, text: str) -> list[CaseView]:
     """Cases whose known names contain every word of ``text`` (any script or spelling the case
     records; case, diacritics and word order do not matter). Uses the blind index only."""
-    key = v.index_key()
+    key = v.keys.key(NAMES_KEY)
     if key is None:
         raise AccessDeniedError(f"{v.user} ({v.role}) may not search names")
     groups = query_terms(text)
@@ -328,16 +333,16 @@ def find_cases(v: Vault, text: str) -> list[CaseView]:
     with v.store.write():
         matched: set[str] | None = None
         for forms in groups:
-            digests = [blind_index(key, NAME_INDEX, f) for f in sorted(forms)]
-            hits = {cid for _, cid in v.store.find_index_terms(NAME_INDEX, digests)}
+            digests = [blind_index(key, NAMES, f) for f in sorted(forms)]
+            hits = {cid for _, cid in v.store.find_index_terms(NAMES, digests)}
             matched = hits if matched is None else matched & hits
             if not matched:
                 break
         found = _summaries(v, sorted(matched or ()))
         # The term is a keyed hash: the log can tell two searches for the same name apart from
         # others without holding the name.
-        v.record(
-            Record(
+        v.log(
+            AuditEvent(
                 "case.find",
                 cases=[c.case_id for c in found][:50],
                 details={"query": v.keyed("search", text), "results": len(found)},
@@ -384,8 +389,8 @@ def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
             read_fields |= set(opened.values)
         protected = _protected_read(v, read_fields)
         if protected:
-            v.record(
-                Record(
+            v.log(
+                AuditEvent(
                     "case.history",
                     cases=[case_id],
                     fields=protected,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.crypto import KdfParams, Passphrase
 from vault.services import actions, cases, users
 from vault.services.demo_data import demo_action, demo_cases
@@ -58,7 +58,9 @@ def create_demo(
                 if progress:
                     progress(n)
             cases.store_versions(v, prepared)
-            v.record(Record("case.bulk_create", details={"count": len(prepared), "source": "demo"}))
+            v.log(
+                AuditEvent("case.bulk_create", details={"count": len(prepared), "source": "demo"})
+            )
         action = actions.put_action(v, demo_action([r["case_id"] for r in records]))
     example = records[3]
     return DemoResult(

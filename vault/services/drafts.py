@@ -1,31 +1,22 @@
-"""Drafts and their review: build a redacted public version, edit it by hand, approve, reject.
+"""Drafts: build a redacted public version of a case or an action, edit it by hand, read it.
 
-A draft is a sealed, signed record (kind "draft"): the redacted text and the list of redactions
+Their review (status, approvals, rejections) is :mod:`vault.services.review`. A draft is a
+sealed, signed record (kind "draft"): the redacted text and the list of redactions
 under the publication key (drafters, reviewers, publishers), the unredacted source under the key
 of the highest level of any value found in it, and each redacted original under the key of the
 level it came from — so a reviewer sees an original only where their level allows.
-
-An approval is the reviewer's Ed25519 signature over the exact text's hash, the case versions and
-the policy digest; it is valid only while those case versions are still current (any edit of a
-case voids it, visibly). The author of a draft never approves it (two-person rule); the policy
-sets how many approvals are needed.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from vault.audit.log import Record
-from vault.crypto import canonical_json, hash_bytes, open_sealed, seal, verify_signature
-from vault.crypto.hierarchy import approval_message as signed_approval
-from vault.crypto.hierarchy import review_reason_ad
+from vault.audit.log import AuditEvent
+from vault.crypto import hash_bytes
 from vault.crypto.records import (
     JSONValue,
-    LevelKey,
     RecordHeader,
     RecordPlace,
     open_record,
@@ -34,6 +25,7 @@ from vault.crypto.records import (
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.models import FieldKind
 from vault.models.secret import SecretBytes
+from vault.policy import ExtraKey, KeyRef, Policy
 from vault.redact.describe import LANGS, STATUS, describe
 from vault.redact.engine import (
     CaseLayout,
@@ -45,14 +37,15 @@ from vault.redact.engine import (
 )
 from vault.redact.entities import EntityInfo, TermSet
 from vault.services import actions as actions_svc
-from vault.services.cases import open_version, set_consent
+from vault.services.cases import open_version
 from vault.services.clock import now
-from vault.services.leaks import VaultKnownValues, consent_given
+from vault.services.leaks import VaultKnownValues, has_consent
 from vault.services.session import Vault
-from vault.store import DraftRow, ReviewRow
+from vault.store import DraftRow
 
 KIND = "draft"
-PUBLICATION = "publication"
+PUBLICATION = ExtraKey.PUBLICATION.value  # the pseudo-level of a draft's text in its record
+PUBLICATION_KEY = KeyRef.for_extra(ExtraKey.PUBLICATION)
 
 
 @dataclass(frozen=True)
@@ -88,17 +81,6 @@ class Draft:
         return hash_bytes(self.text.encode("utf-8")).hex()
 
 
-@dataclass(frozen=True)
-class Status:
-    state: str  # pending, approved, void, rejected, stale
-    approvals: list[str]
-    required: int
-    detail: str
-
-    def to_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
-
-
 # --- building ---------------------------------------------------------------------------------
 
 
@@ -125,9 +107,9 @@ def _public(v: Vault, values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _layout(v: Vault, lang: str) -> CaseLayout:
+def case_layout(policy: Policy, lang: str) -> CaseLayout:
     """The policy's [publication] table in one language: what a case draft is built from."""
-    policy, pub = v.policy, v.policy.publication
+    pub = policy.publication
     lowest = policy.levels[0]
     names = [f for f in policy.subject_name_fields() if policy.level_of(f) == lowest]
     return CaseLayout(
@@ -139,8 +121,8 @@ def _layout(v: Vault, lang: str) -> CaseLayout:
     )
 
 
-def _subject_names(values: dict[str, Any], into: TermSet) -> None:
-    if consent_given(values):
+def _subject_names(v: Vault, values: dict[str, Any], into: TermSet) -> None:
+    if has_consent(v, values):
         return
     for value in [values.get("full_name"), *(values.get("name_variants") or [])]:
         if isinstance(value, str) and value.strip():
@@ -157,11 +139,11 @@ def _build(
         source = case_source(
             _public(v, values),
             lang,
-            consent=consent_given(values),
+            consent=has_consent(v, values),
             year=_year(),
-            layout=_layout(v, lang),
+            layout=case_layout(v.policy, lang),
         )
-        _subject_names(values, names)
+        _subject_names(v, values, names)
     else:
         if v.store.action(subject) is None:
             raise NotFoundError(f"no case or action {subject!r}")
@@ -174,12 +156,12 @@ def _build(
             head, values = _case_values(v, cid)
             versions[cid] = head
             public = _public(v, values)
-            heading = (public.get("full_name") if consent_given(values) else None) or (
+            heading = (public.get("full_name") if has_consent(v, values) else None) or (
                 describe(public, lang, _year())
             )
             status = STATUS.get(str(public.get("status")), {}).get(lang, "")
             people.append((str(heading), status))
-            _subject_names(values, names)
+            _subject_names(v, values, names)
         source = action_source(action.model_dump(mode="json"), people, lang)
     result = redact(
         source,
@@ -204,11 +186,11 @@ def _seal(
     manual: list[Manual],
     unredact: list[Manual],
 ) -> DraftRow:
-    pub_key = v.extra_key(PUBLICATION)
+    pub_key = v.keys.sealing_key(PUBLICATION_KEY)
     if pub_key is None:
         raise AccessDeniedError(f"{v.user} ({v.role}) holds no publication key")
-    level_keys = dict(v.current_level_keys())
-    level_keys[PUBLICATION] = LevelKey(PUBLICATION, 1, pub_key)
+    level_keys = dict(v.keys.current_level_keys())
+    level_keys[PUBLICATION] = pub_key
     lowest = v.policy.levels[0]
     meta: dict[str, Any] = {
         "subject": subject,
@@ -258,8 +240,8 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
         source, result, versions = _build(v, subject, lang, [], [])
         row = _seal(v, draft_id, 1, subject, lang, source, result, versions, [], [])
         v.store.put_draft(row)
-        v.record(
-            Record(
+        v.log(
+            AuditEvent(
                 "draft.create",
                 cases=sorted(versions)[:50],
                 details={
@@ -271,7 +253,7 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
                 },
             )
         )
-        return _open(v, row)
+        return read_draft(v, row)
 
 
 def edit_draft(
@@ -330,8 +312,8 @@ def edit_draft(
             undo,
         )
         v.store.put_draft(row)
-        v.record(
-            Record(
+        v.log(
+            AuditEvent(
                 "draft.edit",
                 cases=sorted(versions)[:50],
                 details={
@@ -342,18 +324,20 @@ def edit_draft(
                 },
             )
         )
-        return _open(v, row)
+        return read_draft(v, row)
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _open(v: Vault, row: DraftRow) -> Draft:
-    author = v.verified_member(row.author)
-    pub = v.extra_key(PUBLICATION)
+def read_draft(v: Vault, row: DraftRow) -> Draft:
+    """Verify and open one draft version as far as this person's keys allow."""
+    author = v.members.verified(row.author)
 
     def key(level: str, epoch: int) -> SecretBytes | None:
-        return pub if level == PUBLICATION else v.level_key(level, epoch)
+        if level == PUBLICATION:
+            return v.keys.key(PUBLICATION_KEY, epoch)
+        return v.keys.level_key(level, epoch)
 
     place = RecordPlace(v.vault_id, KIND, row.draft_id, row.version, row.author)
     opened = open_record(row.body, row.signature, author.sign_public, key, expect=place)
@@ -386,184 +370,4 @@ def get_draft(v: Vault, draft_id: str, version: int | None = None) -> Draft:
     row = v.store.draft(draft_id, version)
     if row is None:
         raise NotFoundError(f"no draft {draft_id}")
-    return _open(v, row)
-
-
-def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
-    """What a reviewer signs: the exact text's hash, case versions and policy of this draft."""
-    return signed_approval(
-        canonical_json(
-            {
-                "vault": v.vault_id,
-                "draft": draft.draft_id,
-                "version": draft.version,
-                "text_sha256": draft.text_hash,
-                "versions": draft.versions,
-                "policy": draft.policy,
-                "reviewer": reviewer,
-            }
-        ),
-    )
-
-
-def status(v: Vault, draft: Draft) -> Status:
-    required = v.policy.review.approvals_required
-    changed = [cid for cid, ver in sorted(draft.versions.items()) if v.store.case_head(cid) != ver]
-    approvals: list[str] = []
-    rejected: list[str] = []
-    for row in v.store.reviews(draft.draft_id, draft.version):
-        try:
-            member = v.verified_member(row.reviewer)
-        except (IntegrityError, NotFoundError):
-            continue
-        if row.verdict == "reject":
-            rejected.append(row.reviewer)
-            continue
-        ok = (
-            row.reviewer != draft.author
-            and v.policy.can_review(member.role)
-            and verify_signature(
-                member.sign_public, row.signature, approval_message(v, draft, row.reviewer)
-            )
-        )
-        if ok:
-            approvals.append(row.reviewer)
-    if rejected:
-        return Status("rejected", approvals, required, f"rejected by {', '.join(rejected)}")
-    if changed and approvals:
-        return Status("void", approvals, required, f"{', '.join(changed)} changed after approval")
-    if changed:
-        return Status(
-            "stale", approvals, required, f"{', '.join(changed)} changed since the draft was made"
-        )
-    if len(approvals) >= required:
-        return Status("approved", approvals, required, f"approved by {', '.join(approvals)}")
-    return Status("pending", approvals, required, f"{len(approvals)} of {required} approvals")
-
-
-def list_drafts(v: Vault) -> list[tuple[Draft, Status]]:
-    v.require(v.policy.holds_extra_key(v.role, PUBLICATION), "see drafts")
-    with v.store.read():
-        out = []
-        for row in v.store.drafts():
-            draft = _open(v, row)
-            st = status(v, draft)
-            if v.policy.can_draft(v.role) or v.policy.can_review(v.role) or st.state == "approved":
-                out.append((draft, st))
-        return out
-
-
-def show_draft(v: Vault, draft_id: str) -> tuple[Draft, Status]:
-    """A draft and its status. A publisher sees only approved text; reviewers and drafters see
-    every draft, with originals where their level allows (the reading is logged)."""
-    v.require(v.policy.holds_extra_key(v.role, PUBLICATION), "see drafts")
-    with v.store.write():
-        draft = get_draft(v, draft_id)
-        st = status(v, draft)
-        if not (v.policy.can_draft(v.role) or v.policy.can_review(v.role)):
-            if st.state != "approved":
-                raise AccessDeniedError(f"{draft_id} is not approved ({st.detail})")
-            draft.source = None
-            draft.originals = {}
-        v.record(
-            Record(
-                "draft.read",
-                cases=sorted(draft.versions)[:50],
-                details={
-                    "draft": draft_id,
-                    "version": draft.version,
-                    "originals": len(draft.originals),
-                },
-            )
-        )
-        return draft, st
-
-
-def review(v: Vault, draft_id: str, verdict: str, reason: str | None = None) -> Status:
-    v.require(v.policy.can_review(v.role), "review drafts")
-    if verdict not in ("approve", "reject"):
-        raise UsageError("verdict is approve or reject")
-    if verdict == "reject" and not (reason and reason.strip()):
-        raise UsageError("a rejection needs a reason (--reason)")
-    with v.store.write():
-        draft = get_draft(v, draft_id)
-        if draft.author == v.user:
-            raise AccessDeniedError(
-                f"{v.user} wrote {draft_id}: the author cannot review it (two-person rule)"
-            )
-        st = status(v, draft)
-        if st.state in ("stale", "void"):
-            raise UsageError(f"{draft_id} is {st.state}: {st.detail}; create a new draft")
-        if any(
-            r.reviewer == v.user and r.verdict == verdict
-            for r in v.store.reviews(draft_id, draft.version)
-        ):
-            raise UsageError(f"you already gave {draft_id} v{draft.version} that verdict")
-        message = approval_message(v, draft, v.user)
-        body: dict[str, Any] = {"verdict": verdict, "text_sha256": draft.text_hash}
-        if reason:
-            pub = v.extra_key(PUBLICATION)
-            if pub is None:
-                raise AccessDeniedError(f"{v.user} ({v.role}) holds no publication key")
-
-            body["reason"] = base64.b64encode(
-                seal(
-                    pub,
-                    reason.encode("utf-8"),
-                    review_reason_ad(v.vault_id, draft_id, draft.version, v.user),
-                )
-            ).decode()
-        v.store.put_review(
-            ReviewRow(
-                draft_id,
-                draft.version,
-                v.user,
-                verdict,
-                now(),
-                canonical_json(body),
-                v.identity.sign(message),
-            )
-        )
-        v.record(
-            Record(
-                f"review.{verdict}",
-                cases=sorted(draft.versions)[:50],
-                details={
-                    "draft": draft_id,
-                    "version": draft.version,
-                    "text_sha256": draft.text_hash,
-                },
-            )
-        )
-        return status(v, draft)
-
-
-def rejection_reasons(v: Vault, draft: Draft) -> list[tuple[str, str]]:
-    pub = v.extra_key(PUBLICATION)
-    out = []
-    for row in v.store.reviews(draft.draft_id, draft.version):
-        data = json.loads(row.body)
-        if row.verdict == "reject" and pub is not None and "reason" in data:
-            text = open_sealed(
-                pub,
-                base64.b64decode(data["reason"]),
-                review_reason_ad(v.vault_id, draft.draft_id, draft.version, row.reviewer),
-                f"reason of {row.reviewer}",
-            ).decode("utf-8")
-            out.append((row.reviewer, text))
-    return out
-
-
-__all__ = [
-    "Draft",
-    "Status",
-    "create_draft",
-    "edit_draft",
-    "get_draft",
-    "list_drafts",
-    "rejection_reasons",
-    "review",
-    "set_consent",
-    "show_draft",
-    "status",
-]
+    return read_draft(v, row)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
 from vault.models.fieldtext import parse_field_text
@@ -181,8 +181,8 @@ def import_file(
         if count == 0:
             raise ValidationError(f"{name}: no records in the file")
         digest = reader.digest.hexdigest()
-        v.record(
-            Record(
+        v.log(
+            AuditEvent(
                 "case.import",
                 details={
                     "count": count,

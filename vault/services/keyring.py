@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.crypto import (
     Identity,
     PublicIdentity,
@@ -51,7 +51,7 @@ class Delivery:
 @dataclass(frozen=True)
 class DeliveryResult:
     delivered: list[str]  # other people who received a key
-    events: list[Record]  # what the caller logs, in the same transaction
+    events: list[AuditEvent]  # what the caller logs, in the same transaction
 
 
 class Keyring:
@@ -201,12 +201,12 @@ class Keyring:
         """Inside a write transaction: make the hierarchy if this person is its first writer, then
         hand the keys this session holds to members lacking them. Never wraps a key to a member
         whose enrolment chain does not verify."""
-        events: list[Record] = []
+        events: list[AuditEvent] = []
         if self._first_writer():
             self._create_hierarchy()
             refs = self._policy.all_keys()
             events.append(
-                Record(
+                AuditEvent(
                     "key.create",
                     details={
                         "keys": ",".join(r.name for r in refs),
@@ -236,7 +236,7 @@ class Keyring:
             if pub.name != self._identity.name:
                 delivered.append(pub.name)
             events.append(
-                Record(
+                AuditEvent(
                     "key.deliver",
                     details={"to": pub.name, "role": d.member.role, "epoch": d.epoch},
                 )

@@ -13,15 +13,11 @@ from typing import Any
 from vault.crypto import blind_index
 from vault.errors import AccessDeniedError
 from vault.models.secret import SecretBytes
+from vault.policy import ExtraKey, KeyRef
 from vault.redact.entities import EntityInfo, protected_values, value_terms
 from vault.services.session import Vault
 
-LEAKS = "leaks"
-
-
-def consent_given(values: Mapping[str, Any]) -> bool:  # compat: drafts moves to has_consent
-    consent = values.get("consent")
-    return isinstance(consent, dict) and consent.get("publish_name") is True
+LEAKS = ExtraKey.LEAKS.value  # the leak index's namespace
 
 
 def has_consent(v: Vault, values: Mapping[str, Any]) -> bool:
@@ -60,7 +56,7 @@ def hashed_case_terms(
 
 
 def _key(v: Vault) -> SecretBytes:
-    key = v.extra_key(LEAKS)
+    key = v.keys.key(KeyRef.for_extra(ExtraKey.LEAKS))
     if key is None:
         raise AccessDeniedError(f"{v.user} ({v.role}) holds no leak-index key")
     return key

@@ -20,7 +20,7 @@ from typing import Any
 
 import pydantic
 
-from vault.audit.log import AuditLog, Record
+from vault.audit.log import AuditEvent, AuditLog
 from vault.audit.witness import Witness
 from vault.crypto import (
     Identity,
@@ -35,7 +35,6 @@ from vault.crypto import (
     wrap_to,
 )
 from vault.crypto.hierarchy import db_key_info
-from vault.crypto.records import LevelKey
 from vault.errors import (
     AccessDeniedError,
     AuthenticationError,
@@ -44,7 +43,7 @@ from vault.errors import (
     UsageError,
 )
 from vault.models import build_record_model, check_member_name
-from vault.policy import ExtraKey, KeyRef, Policy, default_policy_text, parse_policy, policy_digest
+from vault.policy import Policy, default_policy_text, parse_policy, policy_digest
 from vault.services import layout
 from vault.services.clock import now
 from vault.services.keyring import Keyring
@@ -52,7 +51,6 @@ from vault.services.members import Members, member_record
 from vault.store import MemberRow, SqlCipherStore, Store
 
 PassphraseSource = Callable[[str], Passphrase]
-NAME_INDEX = ExtraKey.NAMES
 
 
 @dataclass(frozen=True)
@@ -108,10 +106,10 @@ class Vault:
         """The strict schema of a case record under this vault's policy."""
         return build_record_model(self.policy.kinds())
 
-    def record(self, *records: Record) -> None:
+    def log(self, *events: AuditEvent) -> None:
         """Append audit entries signed by this person; call inside the action's transaction."""
-        if records:
-            self.audit.append(self.identity, self.identity.public.sign_public, records, now())
+        if events:
+            self.audit.append(self.identity, self.identity.public.sign_public, events, now())
 
     def keyed(self, namespace: str, value: str) -> str:
         """A keyed hash of a value for the audit log (a search term, a file name)."""
@@ -198,8 +196,8 @@ class Vault:
                 identity,
                 identity.public.sign_public,
                 [
-                    Record("vault.init", details={"policy": policy_digest(text)}),
-                    Record(
+                    AuditEvent("vault.init", details={"policy": policy_digest(text)}),
+                    AuditEvent(
                         "member.add",
                         details={
                             "name": admin,
@@ -315,10 +313,10 @@ class Vault:
             with self.store.write():
                 result = self.keys.deliver()
                 delivered = result.delivered
-                self.record(*result.events)
-                self.record(
+                self.log(*result.events)
+                self.log(
                     *(
-                        Record(
+                        AuditEvent(
                             "auth.failed",
                             details={
                                 "user": f.get("user"),
@@ -332,23 +330,3 @@ class Vault:
             if failures:
                 layout.clear_failed_unlocks(self.root, len(failures))
         self.notice = UnlockNotice(delivered, self.keys.role_key() is None)
-
-    # --- compatibility: callers move to self.keys / self.members ----------------------------
-
-    def level_key(self, level: str, epoch: int) -> SecretBytes | None:
-        return self.keys.level_key(level, epoch)
-
-    def current_level_keys(self) -> dict[str, LevelKey]:
-        return self.keys.current_level_keys()
-
-    def extra_key(self, name: str) -> SecretBytes | None:
-        return self.keys.key(KeyRef.for_extra(ExtraKey(name)))
-
-    def index_key(self) -> SecretBytes | None:
-        return self.keys.key(KeyRef.for_extra(ExtraKey.NAMES))
-
-    def verified_member(self, name: str) -> MemberRow:
-        return self.members.verified(name)
-
-    def member_sign_keys(self) -> dict[str, bytes]:
-        return self.members.sign_keys()

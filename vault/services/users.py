@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vault.audit.log import Record
+from vault.audit.log import AuditEvent
 from vault.crypto import (
     Identity,
     KdfParams,
@@ -92,8 +92,8 @@ def add_member(
         if v.store.member(name) is not None:
             raise UsageError(f"{name!r} is already a member")
         v.store.insert_member(row)
-        v.record(
-            Record(
+        v.log(
+            AuditEvent(
                 "member.add",
                 details={
                     "name": name,
@@ -104,7 +104,7 @@ def add_member(
             )
         )
         result = v.keys.deliver()
-        v.record(*result.events)
+        v.log(*result.events)
     return _info(v, row)
 
 
@@ -138,7 +138,7 @@ def change_passphrase(
     with Vault.open(root, user, old, identity_file=identity_file) as v:
         resealed = seal_identity(v.identity, new, kdf)
         with v.store.write():
-            v.record(Record("member.passwd", details={"name": user}))
+            v.log(AuditEvent("member.passwd", details={"name": user}))
         if identity_file is not None:
             layout.write_json_atomic(identity_file, resealed)
         else:

@@ -1,0 +1,201 @@
+"""Review of drafts: their status, approvals and rejections, and who sees which draft.
+
+An approval is the reviewer's Ed25519 signature over the exact text's hash, the case versions and
+the policy digest; it is valid only while those case versions are still current (any edit of a
+case voids it, visibly). The author of a draft never approves it (two-person rule); the policy
+sets how many approvals are needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from vault.audit.log import AuditEvent
+from vault.crypto import canonical_json, open_sealed, seal, verify_signature
+from vault.crypto.hierarchy import approval_message as signed_approval
+from vault.crypto.hierarchy import review_reason_ad
+from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
+from vault.policy import ExtraKey
+from vault.services.clock import now
+from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
+from vault.services.session import Vault
+from vault.store import ReviewRow
+
+
+@dataclass(frozen=True)
+class Status:
+    state: str  # pending, approved, void, rejected, stale
+    approvals: list[str]
+    required: int
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
+    """What a reviewer signs: the exact text's hash, case versions and policy of this draft."""
+    return signed_approval(
+        canonical_json(
+            {
+                "vault": v.vault_id,
+                "draft": draft.draft_id,
+                "version": draft.version,
+                "text_sha256": draft.text_hash,
+                "versions": draft.versions,
+                "policy": draft.policy,
+                "reviewer": reviewer,
+            }
+        ),
+    )
+
+
+def status(v: Vault, draft: Draft) -> Status:
+    required = v.policy.review.approvals_required
+    changed = [cid for cid, ver in sorted(draft.versions.items()) if v.store.case_head(cid) != ver]
+    approvals: list[str] = []
+    rejected: list[str] = []
+    for row in v.store.reviews(draft.draft_id, draft.version):
+        try:
+            member = v.members.verified(row.reviewer)
+        except (IntegrityError, NotFoundError):
+            continue
+        if row.verdict == "reject":
+            rejected.append(row.reviewer)
+            continue
+        ok = (
+            row.reviewer != draft.author
+            and v.policy.can_review(member.role)
+            and verify_signature(
+                member.sign_public, row.signature, approval_message(v, draft, row.reviewer)
+            )
+        )
+        if ok:
+            approvals.append(row.reviewer)
+    if rejected:
+        return Status("rejected", approvals, required, f"rejected by {', '.join(rejected)}")
+    if changed and approvals:
+        return Status("void", approvals, required, f"{', '.join(changed)} changed after approval")
+    if changed:
+        return Status(
+            "stale", approvals, required, f"{', '.join(changed)} changed since the draft was made"
+        )
+    if len(approvals) >= required:
+        return Status("approved", approvals, required, f"approved by {', '.join(approvals)}")
+    return Status("pending", approvals, required, f"{len(approvals)} of {required} approvals")
+
+
+def list_drafts(v: Vault) -> list[tuple[Draft, Status]]:
+    v.require(v.policy.holds_extra_key(v.role, ExtraKey.PUBLICATION), "see drafts")
+    with v.store.read():
+        out = []
+        for row in v.store.drafts():
+            draft = read_draft(v, row)
+            st = status(v, draft)
+            if v.policy.can_draft(v.role) or v.policy.can_review(v.role) or st.state == "approved":
+                out.append((draft, st))
+        return out
+
+
+def show_draft(v: Vault, draft_id: str) -> tuple[Draft, Status]:
+    """A draft and its status. A publisher sees only approved text; reviewers and drafters see
+    every draft, with originals where their level allows (the reading is logged)."""
+    v.require(v.policy.holds_extra_key(v.role, ExtraKey.PUBLICATION), "see drafts")
+    with v.store.write():
+        draft = get_draft(v, draft_id)
+        st = status(v, draft)
+        if not (v.policy.can_draft(v.role) or v.policy.can_review(v.role)):
+            if st.state != "approved":
+                raise AccessDeniedError(f"{draft_id} is not approved ({st.detail})")
+            draft.source = None
+            draft.originals = {}
+        v.log(
+            AuditEvent(
+                "draft.read",
+                cases=sorted(draft.versions)[:50],
+                details={
+                    "draft": draft_id,
+                    "version": draft.version,
+                    "originals": len(draft.originals),
+                },
+            )
+        )
+        return draft, st
+
+
+def give_verdict(v: Vault, draft_id: str, verdict: str, reason: str | None = None) -> Status:
+    v.require(v.policy.can_review(v.role), "review drafts")
+    if verdict not in ("approve", "reject"):
+        raise UsageError("verdict is approve or reject")
+    if verdict == "reject" and not (reason and reason.strip()):
+        raise UsageError("a rejection needs a reason (--reason)")
+    with v.store.write():
+        draft = get_draft(v, draft_id)
+        if draft.author == v.user:
+            raise AccessDeniedError(
+                f"{v.user} wrote {draft_id}: the author cannot review it (two-person rule)"
+            )
+        st = status(v, draft)
+        if st.state in ("stale", "void"):
+            raise UsageError(f"{draft_id} is {st.state}: {st.detail}; create a new draft")
+        if any(
+            r.reviewer == v.user and r.verdict == verdict
+            for r in v.store.reviews(draft_id, draft.version)
+        ):
+            raise UsageError(f"you already gave {draft_id} v{draft.version} that verdict")
+        message = approval_message(v, draft, v.user)
+        body: dict[str, Any] = {"verdict": verdict, "text_sha256": draft.text_hash}
+        if reason:
+            pub = v.keys.key(PUBLICATION_KEY)
+            if pub is None:
+                raise AccessDeniedError(f"{v.user} ({v.role}) holds no publication key")
+
+            body["reason"] = base64.b64encode(
+                seal(
+                    pub,
+                    reason.encode("utf-8"),
+                    review_reason_ad(v.vault_id, draft_id, draft.version, v.user),
+                )
+            ).decode()
+        v.store.put_review(
+            ReviewRow(
+                draft_id,
+                draft.version,
+                v.user,
+                verdict,
+                now(),
+                canonical_json(body),
+                v.identity.sign(message),
+            )
+        )
+        v.log(
+            AuditEvent(
+                f"review.{verdict}",
+                cases=sorted(draft.versions)[:50],
+                details={
+                    "draft": draft_id,
+                    "version": draft.version,
+                    "text_sha256": draft.text_hash,
+                },
+            )
+        )
+        return status(v, draft)
+
+
+def rejection_reasons(v: Vault, draft: Draft) -> list[tuple[str, str]]:
+    pub = v.keys.key(PUBLICATION_KEY)
+    out = []
+    for row in v.store.reviews(draft.draft_id, draft.version):
+        data = json.loads(row.body)
+        if row.verdict == "reject" and pub is not None and "reason" in data:
+            text = open_sealed(
+                pub,
+                base64.b64decode(data["reason"]),
+                review_reason_ad(v.vault_id, draft.draft_id, draft.version, row.reviewer),
+                f"reason of {row.reviewer}",
+            ).decode("utf-8")
+            out.append((row.reviewer, text))
+    return out
