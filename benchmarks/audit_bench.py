@@ -31,9 +31,15 @@ def fill(v: Vault, n: int, batch: int = 5000) -> None:
     done = v.audit.size()
     while done < n:
         k = min(batch, n - done)
-        records = [AuditEvent("case.read", cases=[f"UA-900-26-{(done + i) % 100000:05d}"],
-                          fields=["case_notes", "sources"], details={"version": 1})
-                   for i in range(k)]
+        records = [
+            AuditEvent(
+                "case.read",
+                cases=[f"UA-900-26-{(done + i) % 100000:05d}"],
+                fields=["case_notes", "sources"],
+                details={"version": 1},
+            )
+            for i in range(k)
+        ]
         with v.store.write():
             v.log(*records)
         done += k
@@ -44,8 +50,14 @@ def time_appends(v: Vault, count: int) -> list[float]:
     for i in range(count):
         t = time.perf_counter()
         with v.store.write():
-            v.log(AuditEvent("case.read", cases=[f"UA-901-26-{i:05d}"], fields=["sources"],
-                            details={"version": 1}))
+            v.log(
+                AuditEvent(
+                    "case.read",
+                    cases=[f"UA-901-26-{i:05d}"],
+                    fields=["sources"],
+                    details={"version": 1},
+                )
+            )
         out.append(time.perf_counter() - t)
     return out
 
@@ -80,17 +92,23 @@ def main() -> None:
             ident.sign(body)
         sign_s = (time.perf_counter() - t) / 2000
         print(f"append (one entry + signed head, one transaction), {args.appends} runs:")
-        print(f"  median {statistics.median(appends) * 1e3:.2f} ms, "
-              f"p95 {sorted(appends)[int(len(appends) * 0.95)] * 1e3:.2f} ms")
-        print(f"  floor: durable commit of a {len(body)}-byte row "
-              f"{statistics.median(floor) * 1e3:.2f} ms + 2 Ed25519 signatures "
-              f"{2 * sign_s * 1e3:.3f} ms")
+        print(
+            f"  median {statistics.median(appends) * 1e3:.2f} ms, "
+            f"p95 {sorted(appends)[int(len(appends) * 0.95)] * 1e3:.2f} ms"
+        )
+        print(
+            f"  floor: durable commit of a {len(body)}-byte row "
+            f"{statistics.median(floor) * 1e3:.2f} ms + 2 Ed25519 signatures "
+            f"{2 * sign_s * 1e3:.3f} ms"
+        )
 
         t = time.perf_counter()
         fill(v, args.entries)
         fill_s = time.perf_counter() - t
-        print(f"filled the log to {v.audit.size():,} entries in {fill_s:.1f} s "
-              f"({fill_s / args.entries * 1e6:.1f} µs/entry in batches of 5,000)")
+        print(
+            f"filled the log to {v.audit.size():,} entries in {fill_s:.1f} s "
+            f"({fill_s / args.entries * 1e6:.1f} µs/entry in batches of 5,000)"
+        )
 
         t = time.perf_counter()
         result = audit.verify(v)
@@ -105,10 +123,14 @@ def main() -> None:
             _primitives.sha256(body)
         floor_per = (time.perf_counter() - t) / k
         n = result.size
-        print(f"verify {n:,} entries: {verify_s:.1f} s ({verify_s / n * 1e6:.1f} µs/entry), "
-              f"{result.heads_checked:,} heads")
-        print(f"  floor: Ed25519 verify + SHA-256 per entry {floor_per * 1e6:.1f} µs "
-              f"-> {floor_per * n:.1f} s for {n:,}")
+        print(
+            f"verify {n:,} entries: {verify_s:.1f} s ({verify_s / n * 1e6:.1f} µs/entry), "
+            f"{result.heads_checked:,} heads"
+        )
+        print(
+            f"  floor: Ed25519 verify + SHA-256 per entry {floor_per * 1e6:.1f} µs "
+            f"-> {floor_per * n:.1f} s for {n:,}"
+        )
         v.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

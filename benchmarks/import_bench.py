@@ -33,22 +33,38 @@ def make_file(path: Path, n: int) -> None:
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
             first = f"6531011980{rng.randrange(1, 13):02d}{rng.randrange(1, 29):02d}{i % 1000:03d}"
-            fh.write(json.dumps({
-                "case_id": f"UA-900-26-{i:06d}",
-                "full_name": f"Invented Person{i}",
-                "name_variants": [f"Инвентед Персон{i}", f"Invented Persson{i}"],
-                "status": "missing",
-                "public_summary": "A fictional case for the benchmark.",
-                "family_contacts": [
-                    {"name": f"Relative A{i}", "relation": "sister",
-                     "phone": f"+7 701 {rng.randrange(200, 600)} {rng.randrange(1000, 9999)}",
-                     "email": f"rel.a{i}@example.org"},
-                    {"name": f"Relative B{i}", "relation": "son",
-                     "phone": f"+90 532 {rng.randrange(200, 600)} {rng.randrange(1000, 9999)}"},
-                ],
-                "sources": [{"codename": f"OWL-{i}", "real_name": f"Source Person{i}"}],
-                "id_numbers": [{"kind": "prc_resident_id", "value": first + prc_check_char(first)}],
-            }, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "case_id": f"UA-900-26-{i:06d}",
+                        "full_name": f"Invented Person{i}",
+                        "name_variants": [f"Инвентед Персон{i}", f"Invented Persson{i}"],
+                        "status": "missing",
+                        "public_summary": "A fictional case for the benchmark.",
+                        "family_contacts": [
+                            {
+                                "name": f"Relative A{i}",
+                                "relation": "sister",
+                                "phone": f"+7 701 {rng.randrange(200, 600)} "
+                                f"{rng.randrange(1000, 9999)}",
+                                "email": f"rel.a{i}@example.org",
+                            },
+                            {
+                                "name": f"Relative B{i}",
+                                "relation": "son",
+                                "phone": f"+90 532 {rng.randrange(200, 600)} "
+                                f"{rng.randrange(1000, 9999)}",
+                            },
+                        ],
+                        "sources": [{"codename": f"OWL-{i}", "real_name": f"Source Person{i}"}],
+                        "id_numbers": [
+                            {"kind": "prc_resident_id", "value": first + prc_check_char(first)}
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 def main() -> None:
@@ -68,8 +84,10 @@ def main() -> None:
         assert row is not None
         v.close()
         size = src.stat().st_size
-        print(f"imported {result.count:,} cases ({size / 1e6:.1f} MB) in {took:.1f} s: "
-              f"{took / n * 1e6:.0f} µs/case, {n / took:,.0f} cases/s")
+        print(
+            f"imported {result.count:,} cases ({size / 1e6:.1f} MB) in {took:.1f} s: "
+            f"{took / n * 1e6:.0f} µs/case, {n / took:,.0f} cases/s"
+        )
 
         # floor: the crypto and one durable transaction writing the same bytes
         ident = Identity.generate("x")
@@ -85,13 +103,16 @@ def main() -> None:
         store._conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")
         t = time.perf_counter()
         with store.write():
-            store._conn.executemany("INSERT INTO t VALUES (?, ?)",
-                                    ((i, row.body) for i in range(n)))
+            store._conn.executemany(
+                "INSERT INTO t VALUES (?, ?)", ((i, row.body) for i in range(n))
+            )
         io = (time.perf_counter() - t) / n
         store.close()
-        print(f"  floor: {crypto * 1e6:.0f} µs/case of signing and sealing + "
-              f"{io * 1e6:.0f} µs/case to write {len(row.body)}-byte rows in one transaction "
-              f"= {(crypto + io) * 1e6:.0f} µs/case")
+        print(
+            f"  floor: {crypto * 1e6:.0f} µs/case of signing and sealing + "
+            f"{io * 1e6:.0f} µs/case to write {len(row.body)}-byte rows in one transaction "
+            f"= {(crypto + io) * 1e6:.0f} µs/case"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -25,8 +25,9 @@ def demo_known() -> TermSet:
     known = TermSet()
     for case in demo_cases():
         consent = bool(case["consent"]["publish_name"])
-        for value, info in protected_values(case, sources, policy.levels[0],
-                                            name_is_public=consent):
+        for value, info in protected_values(
+            case, sources, policy.levels[0], name_is_public=consent
+        ):
             known.add_value(value, info)
     return known
 
@@ -43,8 +44,10 @@ def main() -> None:
     print(f"overall   recall {o.recall:7.2%}   precision {o.precision:7.2%}")
     print("by layer (recall = share of protected values this layer alone catches):")
     for layer, t in sorted(ev.by_layer.items()):
-        print(f"  {layer:13} recall {t.recall:7.2%}   precision {t.precision:7.2%}   "
-              f"({t.redactions} redactions)")
+        print(
+            f"  {layer:13} recall {t.recall:7.2%}   precision {t.precision:7.2%}   "
+            f"({t.redactions} redactions)"
+        )
     print("by kind of value:")
     for kind, t in sorted(ev.by_kind.items()):
         print(f"  {kind:13} recall {t.recall:7.2%}   ({t.caught}/{t.labelled})")

@@ -31,8 +31,13 @@ def test_demo_has_64_distinct_cases_with_every_script() -> None:
 
 
 def test_demo_names_come_only_from_the_invented_combinations() -> None:
-    given = {n.latin for n in demo_data.UYGHUR_MALE + demo_data.UYGHUR_FEMALE
-             + demo_data.KAZAKH_MALE + demo_data.KAZAKH_FEMALE}
+    given = {
+        n.latin
+        for n in demo_data.UYGHUR_MALE
+        + demo_data.UYGHUR_FEMALE
+        + demo_data.KAZAKH_MALE
+        + demo_data.KAZAKH_FEMALE
+    }
     family = {n.latin for n in demo_data.UYGHUR_FAMILY + demo_data.KAZAKH_FAMILY}
     for c in demo_cases():
         first, last = c["full_name"].split()

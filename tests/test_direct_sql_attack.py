@@ -9,6 +9,7 @@ may read, which shows the attack is real and not vacuous.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 from pathlib import Path
@@ -29,8 +30,9 @@ READS = {
 }
 
 
-def _raw_attack(root: Path, name: str, table: str = "case_versions",
-                record_kind: str = "case") -> tuple[set[str], set[str], int]:
+def _raw_attack(
+    root: Path, name: str, table: str = "case_versions", record_kind: str = "case"
+) -> tuple[set[str], set[str], int]:
     """Returns (levels whose fields opened, levels that stayed closed, attempts made)."""
     keyring = layout.read_keyring(root)
     vault_id = keyring["vault_id"]
@@ -56,12 +58,17 @@ def _raw_attack(root: Path, name: str, table: str = "case_versions",
             continue
         # try the context the wrap was made for, and one naming the attacker
         for ctx_holder in {holder, name}:
-            try:
+            with contextlib.suppress(DecryptionError):
                 obtained.append(
-                    _primitives.hpke_open(private_kem, bytes(wrapped), hierarchy.role_key_info(
-                        vault_id, role, epoch, ctx_holder, ident.public.kem_public), "role"))
-            except DecryptionError:
-                pass
+                    _primitives.hpke_open(
+                        private_kem,
+                        bytes(wrapped),
+                        hierarchy.role_key_info(
+                            vault_id, role, epoch, ctx_holder, ident.public.kem_public
+                        ),
+                        "role",
+                    )
+                )
     grew = True
     while grew:  # close over key-wraps: any key that unwraps another adds it
         grew = False
@@ -89,14 +96,20 @@ def _raw_attack(root: Path, name: str, table: str = "case_versions",
         for level, kinfo in d["keys"].items():
             ad = hierarchy.data_key_ad(vault_id, rid, d["version"], level, kinfo["epoch"])
             for k in obtained:
-                try:
-                    deks.append(_primitives.aead_open(k, base64.b64decode(kinfo["wrapped"]), ad, "dek"))
-                except DecryptionError:
-                    pass
+                with contextlib.suppress(DecryptionError):
+                    deks.append(
+                        _primitives.aead_open(k, base64.b64decode(kinfo["wrapped"]), ad, "dek")
+                    )
         for fname, entry in d["fields"].items():
             level = entry["level"]
-            ad = hierarchy.field_ad(vault_id, rid, d["version"], fname, level,
-                            f"{level}/{d['keys'][level]['epoch']}")
+            ad = hierarchy.field_ad(
+                vault_id,
+                rid,
+                d["version"],
+                fname,
+                level,
+                hierarchy.key_id(level, d["keys"][level]["epoch"]),
+            )
             ok = False
             for k in obtained + deks:  # every key, not only the "right" one
                 attempts += 1
@@ -140,13 +153,17 @@ def drafted(demo_path: Path) -> Path:
     return demo_path
 
 
-@pytest.mark.parametrize(("role", "expected"), [
-    ("reviewer", {"publication"}),  # text and redactions; the source holds a secret value
-    ("publisher", {"publication"}),  # the redacted text and list only
-    ("admin", set()),
-])
-def test_raw_sql_on_drafts_opens_only_what_the_role_holds(drafted: Path, role: str,
-                                                          expected: set[str]) -> None:
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("reviewer", {"publication"}),  # text and redactions; the source holds a secret value
+        ("publisher", {"publication"}),  # the redacted text and list only
+        ("admin", set()),
+    ],
+)
+def test_raw_sql_on_drafts_opens_only_what_the_role_holds(
+    drafted: Path, role: str, expected: set[str]
+) -> None:
     opened, closed, attempts = _raw_attack(drafted, BY_ROLE[role], "drafts", "draft")
     assert attempts > 0
     assert opened == expected

@@ -16,8 +16,11 @@ from vault.services import layout
 
 def _run(path: Path, user: str, *args: str) -> tuple[int, str, str]:
     runner = CliRunner()
-    env = {"CASEVAULT_PATH": str(path), "CASEVAULT_USER": user,
-           "CASEVAULT_PASSPHRASE": PASSPHRASES[user]}
+    env = {
+        "CASEVAULT_PATH": str(path),
+        "CASEVAULT_USER": user,
+        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
+    }
     r = runner.invoke(cli, list(args), env=env)
     return r.exit_code, r.stdout, r.stderr
 
@@ -34,11 +37,14 @@ def test_attack_trigger_that_drops_reads_makes_the_vault_refuse_to_open(demo_pat
     assert err.count("\n") == 1
 
 
-@pytest.mark.parametrize("ddl", [
-    "CREATE VIEW v AS SELECT * FROM cases",
-    "CREATE TABLE shadow (x)",
-    "CREATE INDEX extra ON cases (head_version)",
-])
+@pytest.mark.parametrize(
+    "ddl",
+    [
+        "CREATE VIEW v AS SELECT * FROM cases",
+        "CREATE TABLE shadow (x)",
+        "CREATE INDEX extra ON cases (head_version)",
+    ],
+)
 def test_attack_any_object_added_to_the_schema_is_refused(demo_path: Path, ddl: str) -> None:
     with raw_db(demo_path, "pia") as db:
         db.execute(ddl)
@@ -55,9 +61,9 @@ def test_attack_text_in_a_numeric_setting_is_a_clean_error(demo_path: Path) -> N
     assert "internal error" not in err and "Traceback" not in err
 
 
-def test_a_flipped_byte_in_an_unread_page_is_found_and_named(demo_path: Path,
-                                                              capfd: pytest.CaptureFixture[str]
-                                                              ) -> None:
+def test_a_flipped_byte_in_an_unread_page_is_found_and_named(
+    demo_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     from vault.crypto import Passphrase
     from vault.services.session import Vault
 

@@ -23,9 +23,15 @@ def test_first_caseworker_serves_every_new_member_of_a_keyless_role(tmp_path: Pa
         assert waiting == {"cara", "rui", "nadia"}
     with Vault.open(root, "cara", lambda n: _pw(n)) as cw:
         assert sorted(cw.notice.delivered) == ["nadia", "rui"]
-        cases.add_case(cw, {"case_id": "UA-001-26-001", "full_name": "Invented Person",
-                            "case_notes": "invented testimony",
-                            "sources": [{"codename": "OWL", "real_name": "Invented Source"}]})
+        cases.add_case(
+            cw,
+            {
+                "case_id": "UA-001-26-001",
+                "full_name": "Invented Person",
+                "case_notes": "invented testimony",
+                "sources": [{"codename": "OWL", "real_name": "Invented Source"}],
+            },
+        )
     for reviewer in ("rui", "nadia"):
         with Vault.open(root, reviewer, lambda n: _pw(n)) as r:
             assert not r.notice.waiting_for_keys

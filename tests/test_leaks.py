@@ -44,23 +44,37 @@ def test_errors_and_notices_carry_no_protected_value(demo_path: Path, tmp_path: 
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({**victim, "case_id": "UA-400-26-001", "favourite": 1}) + "\n")
     leaky_row = tmp_path / "leaky.jsonl"
-    leaky_row.write_text(json.dumps(
-        {"case_id": "UA-400-26-002", "sources": [{"codename": victim["sources"][0]["real_name"]
-                                                  * 40, "real_name": "x"}]}) + "\n")
+    leaky_row.write_text(
+        json.dumps(
+            {
+                "case_id": "UA-400-26-002",
+                "sources": [{"codename": victim["sources"][0]["real_name"] * 40, "real_name": "x"}],
+            }
+        )
+        + "\n"
+    )
     commands = [
         ("cara", ["import", str(bad)]),
         ("cara", ["import", str(leaky_row)]),
-        ("cara", ["case", "edit", "UA-061-21-004", "--set",
-                  f"home_address={victim['home_address']}"]),
+        (
+            "cara",
+            ["case", "edit", "UA-061-21-004", "--set", f"home_address={victim['home_address']}"],
+        ),
         ("rui", ["case", "show", "UA-061-21-004"]),
         ("rui", ["case", "edit", "UA-061-21-004", "--set", "status=released"]),
         ("pia", ["case", "find", victim["full_name"]]),
         ("cara", ["case", "find", victim["name_variants"][0]]),
     ]
     for user, args in commands:
-        r = CliRunner().invoke(cli, args, env={
-            "CASEVAULT_PATH": str(demo_path), "CASEVAULT_USER": user,
-            "CASEVAULT_PASSPHRASE": PASSPHRASES[user]})
+        r = CliRunner().invoke(
+            cli,
+            args,
+            env={
+                "CASEVAULT_PATH": str(demo_path),
+                "CASEVAULT_USER": user,
+                "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
+            },
+        )
         for s in secrets:
             assert s not in r.stderr, f"{args[0]}: stderr shows a protected value"
         assert "Traceback" not in r.stderr + r.stdout

@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.fixtures.make_redaction_corpus import OUT, build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from redaction_eval import run  # noqa: E402
+from redaction_eval import run
 
 
 def test_checked_in_corpus_is_what_its_generator_makes() -> None:

@@ -99,8 +99,9 @@ def test_two_processes_editing_one_case_lose_no_update(demo_path: Path) -> None:
     v = Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
     hist = cases.case_history(v, "UA-061-21-010")  # also checks the hash chain
     assert [h.version for h in hist] == list(range(1, 2 * n + 2))
-    notes = {cases.show_case(v, "UA-061-21-010", h.version).values.get("risk_notes")
-             for h in hist[1:]}
+    notes = {
+        cases.show_case(v, "UA-061-21-010", h.version).values.get("risk_notes") for h in hist[1:]
+    }
     assert notes == {f"{t}-{i}" for t in "AB" for i in range(n)}
     v.close()
 
@@ -119,12 +120,16 @@ print("done", flush=True)
 
 
 def test_import_killed_midway_leaves_vault_as_before(demo_path: Path, tmp_path: Path) -> None:
-    rows = [{"case_id": f"UA-200-26-{i:04d}", "full_name": f"Invented Crash{i}"}
-            for i in range(30000)]
+    rows = [
+        {"case_id": f"UA-200-26-{i:04d}", "full_name": f"Invented Crash{i}"} for i in range(30000)
+    ]
     src = tmp_path / "big.jsonl"
     src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    proc = subprocess.Popen([sys.executable, "-c", _IMPORTER, str(demo_path), str(src)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _IMPORTER, str(demo_path), str(src)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "started"
     time.sleep(0.5)
