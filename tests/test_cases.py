@@ -148,17 +148,26 @@ def test_version_moved_to_another_case_is_detected(open_as: OpenAs) -> None:
 
 
 def test_member_key_swap_is_detected(open_as: OpenAs) -> None:
-    """Attack: replace a caseworker's signing key in the members table to forge records."""
+    """Attack: replace a caseworker's signing key in her signed enrolment record to forge
+    records in her name. The record no longer verifies: every unlock refuses the vault."""
+    import base64
+    import json
+
     attacker = open_as("rui")
     with attacker.store.write():
-        attacker.store._conn.execute(
-            "UPDATE members SET sign_public = ? WHERE name = 'cara'", (b"\x01" * 32,)
+        conn = attacker.store._conn  # type: ignore[attr-defined]
+        seq, body = next(
+            (r[0], bytes(r[1]))
+            for r in conn.execute("SELECT seq, body FROM state_records ORDER BY seq")
+            if json.loads(bytes(r[1]))["payload"].get("name") == "cara"
         )
+        record = json.loads(body)
+        record["payload"]["sign_public"] = base64.b64encode(b"\x01" * 32).decode()
+        forged = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+        conn.execute("UPDATE state_records SET body = ? WHERE seq = ?", (forged, seq))
     attacker.close()
-    # A session verifies each member once and keeps the verified key, so the reader who meets
-    # the swapped row is the next one: refused when it opens or when it reads cara's record.
-    with pytest.raises(IntegrityError):
-        cases.show_case(open_as("rui"), CASE)
+    with pytest.raises(IntegrityError, match="invalid signature"):
+        open_as("rui")
 
 
 # --- search and redaction fold alike ----------------------------------------------------------

@@ -52,10 +52,20 @@ def test_attack_any_object_added_to_the_schema_is_refused(demo_path: Path, ddl: 
     assert code != 0 and "that casevault did not create" in err
 
 
-def test_attack_text_in_a_numeric_setting_is_a_clean_error(demo_path: Path) -> None:
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE state_records SET log_seq = 'x' WHERE seq = 1",
+        "UPDATE state_records SET body = 'not a blob' WHERE seq = 2",
+        "UPDATE case_versions SET log_seq = 'x' WHERE version = 1",
+    ],
+)
+def test_attack_text_in_a_numeric_or_blob_column_is_a_clean_error(
+    demo_path: Path, sql: str
+) -> None:
     with raw_db(demo_path, "pia") as db:
-        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('epoch:role:caseworker', 'x')")
-    code, _, err = _run(demo_path, "cara", "case", "list")
+        db.execute(sql)
+    code, _, err = _run(demo_path, "cara", "case", "show", "UA-061-21-004")
     assert code != 0
     assert err.startswith("casevault: error:") and "malformed" in err
     assert "internal error" not in err and "Traceback" not in err

@@ -197,8 +197,17 @@ def test_attack_approval_replayed_onto_another_version_does_not_count(open_as: O
     row = cw.store.reviews(d.draft_id, 1)[0]
     with cw.store.write():  # the attacker copies rui's signed approval onto version 2
         cw.store._conn.execute(
-            "INSERT INTO reviews VALUES (?,?,?,?,?,?,?)",
-            (row.draft_id, 2, row.reviewer, row.verdict, row.created_at, row.body, row.signature),
+            "INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?)",
+            (
+                row.draft_id,
+                2,
+                row.reviewer,
+                row.verdict,
+                row.created_at,
+                row.body,
+                row.signature,
+                row.log_seq,
+            ),
         )
     assert review_svc.status(rui, drafts.get_draft(rui, d.draft_id)).state == "pending"
     assert review_svc.status(rui, d2).approvals == []

@@ -34,6 +34,8 @@ RECORD_SIGNATURE = "casevault/record-signature/v1"
 APPROVAL = "casevault/approval/v1"
 REVIEW_REASON = "casevault/review-reason/v1"
 AUDIT_ENTRY = "casevault/audit-entry/v1"
+STATE_RECORD = "casevault/state-record/v1"
+SEARCH_AUDIT = "casevault/search-audit/v1"
 
 
 # --- key ids ----------------------------------------------------------------------------------
@@ -89,6 +91,11 @@ def field_ad(
 def record_signature_message(body: bytes) -> bytes:
     """What an author signs for one record version: the whole canonical body under its label."""
     return context(RECORD_SIGNATURE, body)
+
+
+def state_record_message(body: bytes) -> bytes:
+    """What the author of a state record (policy, member, epoch change) signs."""
+    return context(STATE_RECORD, body)
 
 
 def approval_message(statement: bytes) -> bytes:

@@ -26,10 +26,11 @@ from vault.crypto import (
 )
 from vault.crypto.hierarchy import db_key_info, index_key_ad, level_key_ad, role_key_info
 from vault.crypto.records import LevelKey
-from vault.errors import AccessDeniedError, IntegrityError
+from vault.errors import AccessDeniedError
 from vault.policy import KeyKind, KeyRef, Policy
+from vault.policy.state import MemberState
 from vault.services.members import Members, public_identity
-from vault.store import KeyWrapRow, MemberRow, Store
+from vault.store import KeyWrapRow, Store
 
 ROLE_KIND = "role"
 
@@ -43,7 +44,7 @@ def holder_of(role: str, role_epoch: int) -> str:
 class Delivery:
     """A member who lacks their current role key, and how this session can serve them."""
 
-    member: MemberRow
+    member: MemberState
     epoch: int
     new_role_key: bool  # nobody holds this role's key at this epoch yet: this session makes it
 
@@ -81,17 +82,8 @@ class Keyring:
     # --- epochs -----------------------------------------------------------------------------
 
     def epoch(self, kind: str, name: str) -> int:
-        """The current epoch of a key (1 until a rotation advances it)."""
-        raw = self._store.get_meta(f"epoch:{kind}:{name}")
-        if raw is None:
-            return 1
-        try:
-            value = int(raw.decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
-            raise IntegrityError(f"the epoch of the {name} {kind} key is malformed") from None
-        if value < 1:
-            raise IntegrityError(f"the epoch of the {name} {kind} key is malformed")
-        return value
+        """The current epoch of a key, as the signed state says (1 until a rotation)."""
+        return self._members.state.epoch(kind, name)
 
     def _role_epoch(self, role: str) -> int:
         return self.epoch(ROLE_KIND, role)
@@ -157,7 +149,7 @@ class Keyring:
                 out[level] = held
         return out
 
-    def holds_role_key(self, member: MemberRow) -> bool:
+    def holds_role_key(self, member: MemberState) -> bool:
         """Whether a member's current role key has reached them (a wrap exists)."""
         epoch = self._role_epoch(member.role)
         return self._store.key_wrap(ROLE_KIND, member.role, epoch, member.name) is not None
@@ -223,10 +215,7 @@ class Keyring:
             key = made[slot]
             if key is None:
                 continue
-            try:
-                pub = public_identity(self._members.verified(d.member.name))
-            except IntegrityError:
-                continue
+            pub = public_identity(d.member)
             info = role_key_info(self._vault_id, d.member.role, d.epoch, pub.name, pub.kem_public)
             self._store.put_key_wraps(
                 [KeyWrapRow(ROLE_KIND, d.member.role, d.epoch, pub.name, wrap_to(pub, key, info))]

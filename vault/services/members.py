@@ -1,126 +1,123 @@
-"""The people of a vault and their enrolment chain: who signed each member in, back to the founder.
+"""The people of a vault as its signed state says: their roles and keys, and the state itself.
 
-A member counts only when their row matches the canonical record an admin signed, the signer was
-enrolled the same way, and the chain ends at the founder's self-signed record. Reads only; the
-writer of a member row is :mod:`vault.services.users`.
+Every member holds the database key, so no row counts by itself. The state — policy, members,
+key epochs — is the chain of signed state records (:mod:`vault.policy.state`) replayed from the
+founder's genesis record, and each record must be the one its audit entry names by hash. This
+module loads and checks that chain at unlock and appends to it; it does no other I/O.
 """
 
 from __future__ import annotations
 
-import base64
+from collections.abc import Mapping
+from typing import Any
 
-from vault.crypto import PublicIdentity, canonical_json, verify_signature
+from vault.audit import entry as audit_entry
+from vault.audit.log import AuditEvent
+from vault.crypto import Identity, PublicIdentity, hash_bytes, verify_signature
 from vault.errors import IntegrityError, NotFoundError
-from vault.policy import Policy
-from vault.store import MemberRow, Store
-
-MEMBER_FORMAT = "casevault-member-v1"
-
-
-def member_record(
-    vault_id: str, name: str, role: str, pub: PublicIdentity, added_at: str, added_by: str
-) -> bytes:
-    """The canonical bytes an admin signs to enrol a person (pinned by keys/vectors)."""
-    return canonical_json(
-        {
-            "format": MEMBER_FORMAT,
-            "vault_id": vault_id,
-            "name": name,
-            "role": role,
-            "sign_public": base64.b64encode(pub.sign_public).decode("ascii"),
-            "kem_public": base64.b64encode(pub.kem_public).decode("ascii"),
-            "added_at": added_at,
-            "added_by": added_by,
-        }
-    )
+from vault.policy import state as signed_state
+from vault.policy.state import MemberState, VaultState
+from vault.store import StateRow, Store
 
 
-def public_identity(row: MemberRow) -> PublicIdentity:
-    """The public keys a member row names."""
-    return PublicIdentity(row.name, row.sign_public, row.kem_public)
+def public_identity(member: MemberState) -> PublicIdentity:
+    """The public keys a member's signed record names."""
+    return PublicIdentity(member.name, member.sign_public, member.kem_public)
+
+
+def load_state(store: Store, vault_id: str) -> tuple[VaultState, list[str]]:
+    """Replay and check the signed state chain; also check that each record is the one its audit
+    entry names (by hash, signed by the record's author). Returns the state and the hash of
+    every record, oldest first (for the witness). Raises IntegrityError naming what is wrong."""
+    rows = store.state_rows()
+    state = signed_state.replay(vault_id, [(r.body, r.signature) for r in rows])
+    heads: list[str] = []
+    members: dict[str, MemberState] = {}
+    for row in rows:
+        record = signed_state.parse(row.body)
+        heads.append(record.hash)
+        if record.kind in (signed_state.GENESIS, signed_state.MEMBER_ADD):
+            added = state.members[str(record.payload["name"])]
+            members[added.name] = added
+        _check_logged(store, row, record.hash, members)
+    return state, heads
+
+
+def _check_logged(
+    store: Store, row: StateRow, record_hash: str, members: Mapping[str, MemberState]
+) -> None:
+    """The audit entry at ``row.log_seq`` must be signed by the record's author and name this
+    record's number and hash: a state record with no entry, or a rewritten one, is refused."""
+    where = f"state record {row.seq}"
+    logged = store.audit_entry(row.log_seq)
+    if logged is None:
+        raise IntegrityError(f"{where} has no audit entry: it was not written by casevault")
+    entry, signature, message = audit_entry.decode(logged.body)
+    author = members.get(entry.actor)
+    if (
+        author is None
+        or entry.seq != row.log_seq
+        or entry.details.get("state") != row.seq
+        or entry.details.get("body") != record_hash
+        or not verify_signature(author.sign_public, signature, message)
+    ):
+        raise IntegrityError(f"{where} is not the one its audit entry records: it was rewritten")
 
 
 class Members:
-    """Verified member rows of one vault, cached for a session."""
+    """The members of one vault as its verified state says, for one session."""
 
-    def __init__(self, store: Store, policy: Policy, vault_id: str) -> None:
-        self._store = store
-        self._policy = policy
-        self._vault_id = vault_id
-        self._verified: dict[str, MemberRow] = {}
+    def __init__(self, state: VaultState) -> None:
+        self.state = state
 
-    def trust(self, row: MemberRow) -> None:
-        """Remember a row this session wrote and signed itself (the founder at ``init``)."""
-        self._verified[row.name] = row
-
-    def verified(self, name: str) -> MemberRow:
-        """The member row, after checking its signature chain back to the founder.
-
-        Raises NotFoundError for an unknown name and IntegrityError for a chain that does not
-        verify (a row that differs from its signed record, an unknown or non-admin signer, a
-        loop, a self-signed record that is not the founder's)."""
-        cached = self._verified.get(name)
-        if cached is not None:
-            return cached
-        row = self._store.member(name)
-        if row is None:
+    def verified(self, name: str) -> MemberState:
+        """A member of the signed state. Raises NotFoundError for a name it does not hold."""
+        member = self.state.members.get(name)
+        if member is None:
             raise NotFoundError(f"no member named {name!r}")
-        seen: set[str] = set()
-        current = row
-        while True:
-            if current.name in seen:
-                raise IntegrityError(f"member {name!r}: enrolment chain loops")
-            seen.add(current.name)
-            signer = self._check_link(current)
-            if signer is None:
-                break
-            current = signer
-        self._verified[name] = row
-        return row
+        return member
 
-    def _check_link(self, row: MemberRow) -> MemberRow | None:
-        """Check one enrolment; return the signer's row to check next, or None at the founder."""
-        expected = member_record(
-            self._vault_id,
-            row.name,
-            row.role,
-            public_identity(row),
-            row.added_at,
-            row.added_by,
-        )
-        if expected != row.record:
-            raise IntegrityError(f"member {row.name!r}: record does not match its row")
-        signer = row if row.added_by == row.name else self._store.member(row.added_by)
-        if signer is None:
-            raise IntegrityError(f"member {row.name!r}: enrolled by an unknown person")
-        if not verify_signature(signer.sign_public, row.signature, row.record):
-            raise IntegrityError(f"member {row.name!r}: enrolment signature is invalid")
-        if not self._policy.can_manage_people(signer.role):
-            raise IntegrityError(f"member {row.name!r}: enrolled by a non-admin")
-        if signer.name != row.name:
-            return signer
-        if row.name != self._founder():
-            raise IntegrityError(f"member {row.name!r}: self-signed but not the founder")
-        return None
-
-    def _founder(self) -> str:
-        raw = self._store.get_meta("founder") or b""
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise IntegrityError("the vault's founder record is malformed") from e
+    def __contains__(self, name: object) -> bool:
+        return name in self.state.members
 
     def sign_keys(self) -> dict[str, bytes]:
-        """Every verified member's signing key (revoked ones too: their old signatures stay
-        valid). A member whose enrolment does not verify signs nothing valid: left out."""
-        out: dict[str, bytes] = {}
-        for row in self._store.members():
-            try:
-                out[row.name] = self.verified(row.name).sign_public
-            except IntegrityError:
-                continue
-        return out
+        """Every member's signing key (revoked ones too: their old signatures stay valid)."""
+        return {m.name: m.sign_public for m in self.state.members.values()}
 
-    def active(self) -> list[MemberRow]:
-        """Members not revoked, in name order (rows as stored: verify before trusting keys)."""
-        return [m for m in self._store.members() if m.revoked_at is None]
+    def active(self) -> list[MemberState]:
+        """Members who may hold keys, in name order."""
+        return [self.state.members[n] for n in sorted(self.state.members)]
+
+
+def append_state(
+    store: Store,
+    state: VaultState,
+    author: Identity,
+    kind: str,
+    payload: Mapping[str, Any],
+    time: str,
+    log_seq: int,
+) -> tuple[VaultState, AuditEvent]:
+    """Sign one more state record and store it, inside the caller's write transaction; return
+    the state after it and the audit event the caller must log at ``log_seq`` (the next entry).
+    The record is checked exactly as every later unlock will check it."""
+    seq = state.seq + 1
+    body = signed_state.encode(state.vault_id, seq, state.head, kind, author.name, time, payload)
+    signature = author.sign(signed_state.signed_message(body))
+    after = signed_state.apply(state, body, signature)
+    store.append_state(StateRow(seq, kind, author.name, body, signature, log_seq))
+    return after, state_event(kind, seq, body, payload)
+
+
+def state_event(kind: str, seq: int, body: bytes, payload: Mapping[str, Any]) -> AuditEvent:
+    """The audit event recording a state record: its number and hash, and what it changed
+    (names and digests only; a policy is named by its digest)."""
+    details: dict[str, audit_entry.Detail] = {"state": seq, "body": hash_bytes(body).hex()}
+    if "name" in payload:
+        details["name"] = str(payload["name"])
+        details["role"] = str(payload["role"])
+        member = signed_state.member_of(payload)
+        details["fingerprint"] = public_identity(member).fingerprint()
+    if "policy" in payload:
+        details["policy"] = hash_bytes(str(payload["policy"]).encode("utf-8")).hex()
+    return AuditEvent(kind, details=details)

@@ -13,13 +13,14 @@ import base64
 import functools
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
+from vault.audit.entry import Detail
 from vault.audit.log import AuditEvent, AuditLog
 from vault.audit.witness import Witness
 from vault.crypto import (
@@ -43,22 +44,33 @@ from vault.errors import (
     UsageError,
 )
 from vault.models import build_record_model, check_member_name
-from vault.policy import Policy, default_policy_text, parse_policy, policy_digest
+from vault.policy import Policy, default_policy_text, parse_policy
+from vault.policy import state as signed_state
+from vault.policy.state import VaultState
 from vault.services import layout
 from vault.services.clock import now
 from vault.services.keyring import Keyring
-from vault.services.members import Members, member_record
-from vault.store import MemberRow, SqlCipherStore, Store
+from vault.services.members import (
+    Members,
+    append_state,
+    load_state,
+    public_identity,
+    state_event,
+)
+from vault.store import SqlCipherStore, StateRow, Store
 
 PassphraseSource = Callable[[str], Passphrase]
 
 
 @dataclass(frozen=True)
 class UnlockNotice:
-    """What the unlock did on the way (keys delivered), for the CLI to mention."""
+    """What the unlock did on the way, for the CLI to mention: keys delivered, keys still
+    missing, and on the first use of this vault on this machine the founder's fingerprint
+    (pinned now: compare it with what your admin gave you)."""
 
     delivered: list[str]
     waiting_for_keys: bool
+    first_use_founder: str | None
 
 
 class Vault:
@@ -69,27 +81,60 @@ class Vault:
         root: Path,
         store: Store,
         identity: Identity,
-        member: MemberRow,
-        policy: Policy,
-        policy_text: str,
-        vault_id: str,
+        state: VaultState,
         db_key: SecretBytes,
     ) -> None:
         self.root = root
         self.store = store
         self.identity = identity
-        self.member = member
-        self.policy = policy
-        self.policy_text = policy_text
-        self.policy_digest = policy_digest(policy_text)
-        self.vault_id = vault_id
-        self.members = Members(store, policy, vault_id)
-        self.keys = Keyring(store, policy, vault_id, identity, member.role, self.members, db_key)
-        self.audit = AuditLog(store, vault_id)
-        self._witness = Witness(vault_id, member.name)
+        self.vault_id = state.vault_id
+        self.members = Members(state)
+        self.member = self.members.verified(identity.name)
+        self.keys = Keyring(
+            store, state.policy, self.vault_id, identity, self.member.role, self.members, db_key
+        )
+        self.audit = AuditLog(store, self.vault_id)
+        self._witness = Witness(self.vault_id, self.member.name)
         self._closed = False
         self._audit_key = derive_key(db_key, "audit keyed hash")
-        self.notice = UnlockNotice([], False)
+        self.notice = UnlockNotice([], False, None)
+
+    @property
+    def state(self) -> VaultState:
+        """The verified signed state: policy, members, epochs."""
+        return self.members.state
+
+    @property
+    def policy(self) -> Policy:
+        return self.members.state.policy
+
+    @property
+    def policy_text(self) -> str:
+        return self.members.state.policy_text
+
+    @property
+    def policy_digest(self) -> str:
+        return self.members.state.policy_digest
+
+    def refresh_state(self) -> None:
+        """Re-read the signed state inside a write transaction, so that a change builds on what
+        another process may have added since this session unlocked."""
+        state, _ = load_state(self.store, self.vault_id)
+        if state.members.get(self.user) != self.member:
+            raise IntegrityError(f"{self.user}'s enrolment changed while this session was open")
+        self.members.state = state
+
+    def change_state(
+        self, kind: str, payload: Mapping[str, Any], note: Mapping[str, Detail] | None = None
+    ) -> None:
+        """Sign and store one more state record and log it (with ``note`` added to the entry's
+        details), inside the caller's write transaction; the session goes on under the new
+        state."""
+        after, event = append_state(
+            self.store, self.state, self.identity, kind, payload, now(), self.audit.size()
+        )
+        self.log(AuditEvent(event.action, details={**event.details, **(note or {})}))
+        self.members.state = after
 
     # --- identity of the session ------------------------------------------------------------------
 
@@ -115,18 +160,27 @@ class Vault:
         """A keyed hash of a value for the audit log (a search term, a file name)."""
         return keyed_hash(self._audit_key, namespace, value)
 
-    def _check_fresh(self) -> None:
-        """Refuse a vault whose log is older than, or forks from, the last one this person saw
-        on this machine: a rolled-back copy (SQLCipher alone accepts one)."""
+    def _check_fresh(self, heads: list[str]) -> str | None:
+        """Before anything is written or any key wrapped: refuse a vault whose founder is not
+        the one pinned on this machine, whose signed state does not extend the one this person
+        last saw, or whose log is older than, or forks from, the last one they saw (a rolled-back
+        or replaced copy: SQLCipher alone accepts one). Returns the founder's fingerprint when
+        this is the first use here (it is pinned now)."""
+        founder = public_identity(self.members.verified(self.state.founder)).fingerprint()
+        first_use = self._witness.check_founder(founder)
+        self._witness.check_state(heads)
         with self.store.read():
             self._witness.check(self.audit, self.members.sign_keys())
+        return founder if first_use else None
 
     def remember_seen(self) -> None:
-        """Keep the latest signed tree head outside the vault, for :meth:`_check_fresh`."""
+        """Keep the latest signed tree head and state head outside the vault, for
+        :meth:`_check_fresh`."""
         with self.store.read():
             head = self.store.latest_audit_head()
         if head is not None:
             self._witness.remember(head[1])
+        self._witness.remember_state(self.state.seq, self.state.head)
 
     def close(self) -> None:
         if self._closed:
@@ -174,46 +228,30 @@ class Vault:
         keyring["identities"][admin] = seal_identity(identity, passphrase, kdf)
         store = SqlCipherStore.create(layout.db_path(root), db_key)
         added = now()
-        record = member_record(vault_id, admin, role, identity.public, added, admin)
-        row = MemberRow(
-            admin,
-            role,
-            identity.public.sign_public,
-            identity.public.kem_public,
-            added,
-            admin,
-            None,
-            record,
-            identity.sign(record),
-        )
+        payload = {
+            **signed_state.member_payload(
+                admin, role, identity.public.sign_public, identity.public.kem_public
+            ),
+            "policy": text,
+        }
+        body = signed_state.encode(vault_id, 1, "", signed_state.GENESIS, admin, added, payload)
+        signature = identity.sign(signed_state.signed_message(body))
+        genesis = signed_state.replay(vault_id, [(body, signature)])
         with store.write():
             store.put_meta("vault_id", vault_id.encode())
-            store.put_meta("founder", admin.encode())
-            store.put_meta("policy", text.encode("utf-8"))
-            store.put_meta("created_at", added.encode())
-            store.insert_member(row)
+            store.append_state(StateRow(1, signed_state.GENESIS, admin, body, signature, 0))
             AuditLog(store, vault_id).append(
                 identity,
                 identity.public.sign_public,
-                [
-                    AuditEvent("vault.init", details={"policy": policy_digest(text)}),
-                    AuditEvent(
-                        "member.add",
-                        details={
-                            "name": admin,
-                            "role": role,
-                            "fingerprint": identity.public.fingerprint(),
-                        },
-                    ),
-                ],
+                [state_event("vault.init", 1, body, payload)],
                 added,
             )
         # The keyring is written last: a crash before this leaves a database nobody can open and
         # no keyring, so `is_vault` is false and init can be run again on a cleaned directory.
         layout.write_json_atomic(root / layout.KEYRING_NAME, keyring)
-        vault = cls(root, store, identity, row, policy, text, vault_id, db_key)
-        vault.members.trust(row)
-        vault._after_unlock()
+        vault = cls(root, store, identity, genesis, db_key)
+        founder = vault._check_fresh(heads=[genesis.head])
+        vault._after_unlock(founder)
         return vault
 
     # --- unlocking --------------------------------------------------------------------------------
@@ -259,24 +297,20 @@ class Vault:
         store = SqlCipherStore.open(layout.db_path(root), db_key)
         try:
             stored_id = store.get_meta("vault_id")
-            if stored_id is None or stored_id.decode() != vault_id:
+            if stored_id is None or stored_id != vault_id.encode():
                 raise IntegrityError("keyring and database belong to different vaults")
-            text = (store.get_meta("policy") or b"").decode("utf-8")
-            policy = parse_policy(text, "the vault's policy")
-            member = store.member(user)
+            state, heads = load_state(store, vault_id)
+            member = state.members.get(user)
             if member is None:
                 raise AuthenticationError(f"{user!r} is not a member of this vault")
-            vault = cls(root, store, identity, member, policy, text, vault_id, db_key)
-            vault.members.verified(user)
-            if member.revoked_at is not None:
-                raise AuthenticationError(f"{user!r} was removed from this vault")
             if (member.sign_public, member.kem_public) != (
                 identity.public.sign_public,
                 identity.public.kem_public,
             ):
                 raise AuthenticationError(f"this identity is not the one enrolled for {user!r}")
-            vault._after_unlock()
-            vault._check_fresh()
+            vault = cls(root, store, identity, state, db_key)
+            founder = vault._check_fresh(heads)  # freshness first: nothing written before it
+            vault._after_unlock(founder)
         except BaseException:
             store.close()
             raise
@@ -303,7 +337,7 @@ class Vault:
         if not allowed:
             raise AccessDeniedError(f"{self.user} ({self.role}) may not {what}")
 
-    def _after_unlock(self) -> None:
+    def _after_unlock(self, first_use_founder: str | None) -> None:
         """Deliver keys to members lacking them (creating the hierarchy if this person is its
         first writer) and log failed unlocks noted since the last one. Takes the write lock only
         when there is such work, so that reading does not wait for another writer."""
@@ -329,4 +363,4 @@ class Vault:
                 )
             if failures:
                 layout.clear_failed_unlocks(self.root, len(failures))
-        self.notice = UnlockNotice(delivered, self.keys.role_key() is None)
+        self.notice = UnlockNotice(delivered, self.keys.role_key() is None, first_use_founder)

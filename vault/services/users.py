@@ -18,11 +18,10 @@ from vault.crypto import (
 )
 from vault.errors import UsageError
 from vault.models import check_member_name
+from vault.policy.state import MEMBER_ADD, MemberState, member_payload
 from vault.services import layout
-from vault.services.clock import now
-from vault.services.members import member_record, public_identity
+from vault.services.members import public_identity
 from vault.services.session import PassphraseSource, Vault
-from vault.store import MemberRow
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def add_member(
         raise UsageError("give either a passphrase or a public key file, not both")
     if public is not None and public.name != name:
         raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
-    if v.store.member(name) is not None:
+    if name in v.members:
         raise UsageError(f"{name!r} is already a member")
     sealed: dict[str, Any] | None = None
     if public is None:
@@ -75,50 +74,32 @@ def add_member(
         v.root,
         {"db_key_wraps": {name: v.keys.wrap_db_key_to(public)}, "identities": {name: sealed}},
     )
-    added = now()
-    record = member_record(v.vault_id, name, role, public, added, v.user)
-    row = MemberRow(
-        name,
-        role,
-        public.sign_public,
-        public.kem_public,
-        added,
-        v.user,
-        None,
-        record,
-        v.identity.sign(record),
-    )
     with v.store.write():
-        if v.store.member(name) is not None:
+        v.refresh_state()
+        if name in v.members:
             raise UsageError(f"{name!r} is already a member")
-        v.store.insert_member(row)
-        v.log(
-            AuditEvent(
-                "member.add",
-                details={
-                    "name": name,
-                    "role": role,
-                    "fingerprint": public.fingerprint(),
-                    "identity": "made by the admin" if sealed else "made by the member",
-                },
-            )
+        v.change_state(
+            MEMBER_ADD,
+            member_payload(name, role, public.sign_public, public.kem_public),
+            {"identity": "made by the admin" if sealed else "made by the member"},
         )
         result = v.keys.deliver()
         v.log(*result.events)
-    return _info(v, row)
+    return _info(v, v.members.verified(name))
 
 
-def _info(v: Vault, row: MemberRow) -> MemberInfo:
-    pub = public_identity(row)
-    has = v.keys.holds_role_key(row)
+def _info(v: Vault, member: MemberState) -> MemberInfo:
+    has = v.keys.holds_role_key(member)
+    fingerprint = public_identity(member).fingerprint()
     return MemberInfo(
-        row.name, row.role, row.added_at, row.added_by, row.revoked_at, pub.fingerprint(), has
+        member.name, member.role, member.added_at, member.added_by, None, fingerprint, has
     )
 
 
 def list_members(v: Vault) -> list[MemberInfo]:
+    """Everyone the signed state enrols, with whether their keys have reached them."""
     with v.store.read():
-        return [_info(v, row) for row in v.store.members()]
+        return [_info(v, m) for m in v.members.active()]
 
 
 def change_passphrase(

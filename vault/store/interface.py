@@ -13,19 +13,6 @@ from typing import Protocol
 
 
 @dataclass(frozen=True)
-class MemberRow:
-    name: str
-    role: str
-    sign_public: bytes
-    kem_public: bytes
-    added_at: str
-    added_by: str
-    revoked_at: str | None
-    record: bytes  # the canonical bytes the enrolling admin signed
-    signature: bytes
-
-
-@dataclass(frozen=True)
 class StateRow:
     """One signed state record (policy, member, epoch change); ``log_seq`` is the audit entry
     that records its hash (an index only: the services check that entry says so)."""
@@ -58,6 +45,7 @@ class CaseVersionRow:
     created_at: str
     body: bytes  # canonical JSON: ciphertexts, wrapped data keys, commitments, prev hash
     signature: bytes
+    log_seq: int = -1  # the audit entry that records it (an index: checked against the entry)
 
 
 @dataclass(frozen=True)
@@ -95,6 +83,7 @@ class DraftRow:
     created_at: str
     body: bytes  # a sealed, signed record (kind "draft")
     signature: bytes
+    log_seq: int = -1  # the audit entry that records it (an index: checked against the entry)
 
 
 @dataclass(frozen=True)
@@ -106,6 +95,7 @@ class ReviewRow:
     created_at: str
     body: bytes  # canonical JSON the reviewer signed (+ a sealed reason for a rejection)
     signature: bytes
+    log_seq: int = -1  # the audit entry that records it (an index: checked against the entry)
 
 
 @dataclass(frozen=True)
@@ -152,16 +142,7 @@ class Store(Protocol):
     def put_meta(self, key: str, value: bytes) -> None:
         """Set a value of the key-value table (replaces)."""
 
-    # --- members and keys ----------------------------------------------------------------------
-
-    def insert_member(self, row: MemberRow) -> None:
-        """Add a member; ConflictError if the name exists."""
-
-    def member(self, name: str) -> MemberRow | None:
-        """A member by name, revoked or not."""
-
-    def members(self) -> list[MemberRow]:
-        """Every member, by name."""
+    # --- signed state and keys -----------------------------------------------------------------
 
     def append_state(self, row: StateRow) -> None:
         """Add a state record; it must be exactly one past the last (else ConflictError)."""

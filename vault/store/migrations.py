@@ -132,6 +132,10 @@ MIGRATIONS: list[tuple[str, str]] = [
             signature BLOB NOT NULL,
             log_seq INTEGER NOT NULL
         );
+        DROP TABLE members;
+        ALTER TABLE case_versions ADD COLUMN log_seq INTEGER NOT NULL DEFAULT -1;
+        ALTER TABLE drafts ADD COLUMN log_seq INTEGER NOT NULL DEFAULT -1;
+        ALTER TABLE reviews ADD COLUMN log_seq INTEGER NOT NULL DEFAULT -1;
         """,
     ),
 ]

@@ -18,10 +18,9 @@ from vault.store.interface import (
     CaseVersionRow,
     DraftRow,
     KeyWrapRow,
-    MemberRow,
     ReviewRow,
 )
-from vault.store.state_tables import StateTables
+from vault.store.state_tables import StateTables, blob, integer
 
 
 class SqlCipherStore(StateTables):
@@ -47,46 +46,7 @@ class SqlCipherStore(StateTables):
             (key, value),
         )
 
-    # --- members and keys -----------------------------------------------------------------------
-
-    _SELECT_MEMBERS = (
-        "SELECT name, role, sign_public, kem_public, added_at, added_by, revoked_at, record, "
-        "signature FROM members"
-    )
-
-    @staticmethod
-    def _member(r: Any) -> MemberRow:
-        return MemberRow(
-            r[0], r[1], bytes(r[2]), bytes(r[3]), r[4], r[5], r[6], bytes(r[7]), bytes(r[8])
-        )
-
-    def insert_member(self, row: MemberRow) -> None:
-        self._exec(
-            "INSERT INTO members(name, role, sign_public, kem_public, added_at, added_by, "
-            "revoked_at, record, signature) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                row.name,
-                row.role,
-                row.sign_public,
-                row.kem_public,
-                row.added_at,
-                row.added_by,
-                row.revoked_at,
-                row.record,
-                row.signature,
-            ),
-        )
-
-    def member(self, name: str) -> MemberRow | None:
-        r = self._one(
-            self._SELECT_MEMBERS + " WHERE name = ?",
-            (name,),
-        )
-        return self._member(r) if r else None
-
-    def members(self) -> list[MemberRow]:
-        cur = self._conn.execute(self._SELECT_MEMBERS + " ORDER BY name")
-        return [self._member(r) for r in cur]
+    # --- keys ---------------------------------------------------------------------------------
 
     def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None:
         self._conn.executemany(
@@ -125,9 +85,17 @@ class SqlCipherStore(StateTables):
                     f"case {row.case_id} changed meanwhile (version {head}); nothing was written"
                 )
             self._exec(
-                "INSERT INTO case_versions(case_id, version, author, created_at, body, signature)"
-                " VALUES (?,?,?,?,?,?)",
-                (row.case_id, row.version, row.author, row.created_at, row.body, row.signature),
+                "INSERT INTO case_versions(case_id, version, author, created_at, body, signature,"
+                " log_seq) VALUES (?,?,?,?,?,?,?)",
+                (
+                    row.case_id,
+                    row.version,
+                    row.author,
+                    row.created_at,
+                    row.body,
+                    row.signature,
+                    row.log_seq,
+                ),
             )
             self._conn.execute(
                 "INSERT INTO cases(case_id, head_version) VALUES (?, ?) "
@@ -137,11 +105,14 @@ class SqlCipherStore(StateTables):
 
     @staticmethod
     def _version(r: Any) -> CaseVersionRow:
-        return CaseVersionRow(r[0], int(r[1]), r[2], r[3], bytes(r[4]), bytes(r[5]))
+        return CaseVersionRow(
+            r[0], integer(r[1]), r[2], r[3], blob(r[4]), blob(r[5]), integer(r[6])
+        )
 
     def case_version(self, case_id: str, version: int) -> CaseVersionRow | None:
         r = self._one(
-            "SELECT case_id, version, author, created_at, body, signature FROM case_versions "
+            "SELECT case_id, version, author, created_at, body, signature, log_seq "
+            "FROM case_versions "
             "WHERE case_id = ? AND version = ?",
             (case_id, version),
         )
@@ -149,7 +120,8 @@ class SqlCipherStore(StateTables):
 
     def case_versions(self, case_id: str) -> list[CaseVersionRow]:
         cur = self._conn.execute(
-            "SELECT case_id, version, author, created_at, body, signature FROM case_versions "
+            "SELECT case_id, version, author, created_at, body, signature, log_seq "
+            "FROM case_versions "
             "WHERE case_id = ? ORDER BY version",
             (case_id,),
         )
@@ -297,16 +269,20 @@ class SqlCipherStore(StateTables):
 
     # --- drafts and reviews --------------------------------------------------------------------
 
-    _DRAFT_COLS = "SELECT draft_id, version, subject, lang, author, created_at, body, signature"
+    _DRAFT_COLS = (
+        "SELECT draft_id, version, subject, lang, author, created_at, body, signature, log_seq"
+    )
 
     @staticmethod
     def _draft(r: Any) -> DraftRow:
-        return DraftRow(r[0], int(r[1]), r[2], r[3], r[4], r[5], bytes(r[6]), bytes(r[7]))
+        return DraftRow(
+            r[0], integer(r[1]), r[2], r[3], r[4], r[5], blob(r[6]), blob(r[7]), integer(r[8])
+        )
 
     def put_draft(self, row: DraftRow) -> None:
         self._exec(
             "INSERT INTO drafts(draft_id, version, subject, lang, author, created_at, body, "
-            "signature) VALUES (?,?,?,?,?,?,?,?)",
+            "signature, log_seq) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 row.draft_id,
                 row.version,
@@ -316,6 +292,7 @@ class SqlCipherStore(StateTables):
                 row.created_at,
                 row.body,
                 row.signature,
+                row.log_seq,
             ),
         )
 
@@ -335,7 +312,7 @@ class SqlCipherStore(StateTables):
     def drafts(self) -> list[DraftRow]:
         """The latest version of every draft."""
         cur = self._conn.execute(
-            "SELECT draft_id, version, subject, lang, author, created_at, body, signature "
+            "SELECT draft_id, version, subject, lang, author, created_at, body, signature, log_seq "
             "FROM drafts d WHERE version = (SELECT max(version) FROM drafts "
             "WHERE draft_id = d.draft_id) ORDER BY draft_id"
         )
@@ -347,7 +324,7 @@ class SqlCipherStore(StateTables):
     def put_review(self, row: ReviewRow) -> None:
         self._exec(
             "INSERT INTO reviews(draft_id, version, reviewer, verdict, created_at, body, "
-            "signature) VALUES (?,?,?,?,?,?,?)",
+            "signature, log_seq) VALUES (?,?,?,?,?,?,?,?)",
             (
                 row.draft_id,
                 row.version,
@@ -356,16 +333,20 @@ class SqlCipherStore(StateTables):
                 row.created_at,
                 row.body,
                 row.signature,
+                row.log_seq,
             ),
         )
 
     def reviews(self, draft_id: str, version: int) -> list[ReviewRow]:
         cur = self._conn.execute(
-            "SELECT draft_id, version, reviewer, verdict, created_at, body, signature FROM "
-            "reviews WHERE draft_id = ? AND version = ? ORDER BY created_at",
+            "SELECT draft_id, version, reviewer, verdict, created_at, body, signature, log_seq "
+            "FROM reviews WHERE draft_id = ? AND version = ? ORDER BY created_at",
             (draft_id, version),
         )
-        return [ReviewRow(r[0], int(r[1]), r[2], r[3], r[4], bytes(r[5]), bytes(r[6])) for r in cur]
+        return [
+            ReviewRow(r[0], integer(r[1]), r[2], r[3], r[4], blob(r[5]), blob(r[6]), integer(r[7]))
+            for r in cur
+        ]
 
     # --- actions -------------------------------------------------------------------------------
 

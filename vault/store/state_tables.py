@@ -16,6 +16,13 @@ def blob(value: Any) -> bytes:
     raise IntegrityError("a row of the vault database is malformed")
 
 
+def integer(value: Any) -> int:
+    """An INTEGER column's value; any other type is a clean error."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise IntegrityError("a row of the vault database is malformed")
+
+
 class StateTables(SqlCipherConnection):
     """Append and read the state chain. Rows are trusted only after the chain verifies."""
 
@@ -33,11 +40,7 @@ class StateTables(SqlCipherConnection):
         cur = self._conn.execute(
             "SELECT seq, kind, author, body, signature, log_seq FROM state_records ORDER BY seq"
         )
-        out = []
-        for r in cur:
-            try:
-                seq, log_seq = int(r[0]), int(r[5])
-            except (TypeError, ValueError):
-                raise IntegrityError("a state record row is malformed") from None
-            out.append(StateRow(seq, str(r[1]), str(r[2]), blob(r[3]), blob(r[4]), log_seq))
-        return out
+        return [
+            StateRow(integer(r[0]), str(r[1]), str(r[2]), blob(r[3]), blob(r[4]), integer(r[5]))
+            for r in cur
+        ]
