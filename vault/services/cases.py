@@ -8,13 +8,14 @@ found in. Fields whose level the reader's role does not hold come back as *withh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pydantic
 
+from vault.audit.entry import Detail
 from vault.audit.log import AuditEvent
-from vault.crypto import blind_index, hash_bytes
+from vault.crypto import hash_bytes
 from vault.crypto.records import (
     OpenedRecord,
     RecordHeader,
@@ -23,22 +24,18 @@ from vault.crypto.records import (
     seal_record,
 )
 from vault.errors import (
-    AccessDeniedError,
     IntegrityError,
     NotFoundError,
     UsageError,
     ValidationError,
 )
-from vault.models.names import query_terms, search_terms
-from vault.policy import ExtraKey, KeyRef
 from vault.services.clock import now
-from vault.services.leaks import hashed_case_terms
+from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
+from vault.services.name_index import IndexTerms, index_terms, matching_cases, store_index_terms
 from vault.services.session import Vault
 from vault.store import CaseVersionRow
 
 KIND = "case"
-NAMES = ExtraKey.NAMES.value  # the blind name index's namespace
-NAMES_KEY = KeyRef.for_extra(ExtraKey.NAMES)
 
 
 @dataclass
@@ -131,24 +128,13 @@ def count_cases(v: Vault) -> int:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _name_terms(v: Vault, values: Mapping[str, Any]) -> set[bytes]:
-    key = v.keys.key(NAMES_KEY)
-    if key is None:
-        raise IntegrityError("this session has no name-index key; cannot write a case")
-    terms: set[str] = set()
-    for fname in v.policy.search.names:
-        value = values.get(fname)
-        for text in value if isinstance(value, list) else [value] if value else []:
-            terms |= search_terms(str(text))
-    return {blind_index(key, NAMES, t) for t in terms}
-
-
 @dataclass(frozen=True)
 class PreparedVersion:
+    """One case version sealed and signed, with its name-index and leak-index terms."""
+
     row: CaseVersionRow
-    index_terms: set[bytes]
-    leak_terms: list[tuple[bytes, str, str]]
-    leak_lengths: set[int]
+    index_terms: IndexTerms
+    leak_terms: LeakTerms
 
 
 def prepare_version(
@@ -163,19 +149,33 @@ def prepare_version(
     sealed_values = {f: (v.policy.level_of(f), val) for f, val in values.items() if f != "case_id"}
     body, sig = seal_record(header, sealed_values, v.keys.current_level_keys(), v.identity)
     row = CaseVersionRow(case_id, version, v.user, created, body, sig)
-    leak_terms, leak_lengths = hashed_case_terms(v, values)
-    return PreparedVersion(row, _name_terms(v, values), leak_terms, leak_lengths)
+    return PreparedVersion(row, index_terms(v, values), case_leak_terms(v, values))
 
 
-def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
-    """Write prepared versions in the current transaction; returns how many. The caller logs
-    them (one entry per version, or one bulk entry with the count)."""
+def store_versions(v: Vault, prepared: Iterable[PreparedVersion], log_seq: int) -> int:
+    """Write prepared versions in the current transaction; returns how many. ``log_seq`` is the
+    audit entry the caller logs for them next (one entry per version, or one bulk entry with
+    the count): each version row names it, and a read checks that entry records the version."""
     batch = list(prepared)
-    v.store.insert_case_versions([p.row for p in batch])
+    v.store.insert_case_versions([replace(p.row, log_seq=log_seq) for p in batch])
     for p in batch:
-        v.store.replace_index_terms(p.row.case_id, NAMES, p.index_terms)
-        v.store.replace_leak_terms(p.row.case_id, p.leak_terms, p.leak_lengths)
+        store_index_terms(v, p.row.case_id, p.index_terms)
+        store_leak_terms(v, p.row.case_id, p.leak_terms)
     return len(batch)
+
+
+def _write_one(v: Vault, action: str, prepared: PreparedVersion, fields: list[str]) -> None:
+    """Store one version and log it: the entry names the version and its body's hash."""
+    row = prepared.row
+    store_versions(v, [prepared], v.audit.size())
+    details: dict[str, Detail] = {"version": row.version, "body": hash_bytes(row.body).hex()}
+    v.log(AuditEvent(action, cases=[row.case_id], fields=fields, details=details))
+
+
+def versions_digest(body_hashes: Iterable[bytes]) -> str:
+    """What a bulk write's audit entry says of the versions it wrote: SHA-256 over their body
+    hashes in sorted order (``audit verify`` recomputes it from the versions naming the entry)."""
+    return hash_bytes(b"".join(sorted(body_hashes))).hex()
 
 
 def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
@@ -184,12 +184,7 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
     with v.store.write():
         if v.store.case_head(case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
-        store_versions(v, [prepare_version(v, case_id, 1, "", values)])
-        v.log(
-            AuditEvent(
-                "case.create", cases=[case_id], fields=sorted(values), details={"version": 1}
-            )
-        )
+        _write_one(v, "case.create", prepare_version(v, case_id, 1, "", values), sorted(values))
         return _view(open_version(v, case_id, 1))
 
 
@@ -220,11 +215,9 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
             else:
                 merged[f] = val
         values = validate_record(v, merged)
-        store_versions(v, [prepare_version(v, case_id, head + 1, current.body_hash, values)])
+        prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
-        v.log(
-            AuditEvent("case.edit", cases=[case_id], fields=changed, details={"version": head + 1})
-        )
+        _write_one(v, "case.edit", prepared, changed)
         return _view(open_version(v, case_id, head + 1))
 
 
@@ -302,7 +295,7 @@ def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
         return view
 
 
-def _summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
+def summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
     """The head version of each case, with only the fields the policy's list shows decrypted."""
     columns = set(v.policy.display.columns)
     out = []
@@ -318,29 +311,15 @@ def list_cases(v: Vault, *, limit: int = 100, after: str | None = None) -> list[
     if limit < 1:
         raise UsageError("limit must be at least 1")
     with v.store.read():
-        return _summaries(v, v.store.case_ids(limit=limit, after=after))
+        return summaries(v, v.store.case_ids(limit=limit, after=after))
 
 
 def find_cases(v: Vault, text: str) -> list[CaseView]:
-    """Cases whose known names contain every word of ``text`` (any script or spelling the case
-    records; case, diacritics and word order do not matter). Uses the blind index only."""
-    key = v.keys.key(NAMES_KEY)
-    if key is None:
-        raise AccessDeniedError(f"{v.user} ({v.role}) may not search names")
-    groups = query_terms(text)
-    if not groups:
-        raise UsageError("give at least one word to search for")
+    """Cases whose known names contain every word of ``text`` (see
+    :func:`~vault.services.name_index.matching_cases`). The search is logged under a keyed hash
+    of the text: the log can tell two searches for the same name apart without holding it."""
     with v.store.write():
-        matched: set[str] | None = None
-        for forms in groups:
-            digests = [blind_index(key, NAMES, f) for f in sorted(forms)]
-            hits = {cid for _, cid in v.store.find_index_terms(NAMES, digests)}
-            matched = hits if matched is None else matched & hits
-            if not matched:
-                break
-        found = _summaries(v, sorted(matched or ()))
-        # The term is a keyed hash: the log can tell two searches for the same name apart from
-        # others without holding the name.
+        found = summaries(v, sorted(matching_cases(v, text)))
         v.log(
             AuditEvent(
                 "case.find",

@@ -8,6 +8,7 @@ leak key and looked up. Written in the same transaction as each case version.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from vault.crypto import blind_index
@@ -47,12 +48,24 @@ def case_terms(
     return out, lengths
 
 
-def hashed_case_terms(
-    v: Vault, values: Mapping[str, Any]
-) -> tuple[list[tuple[bytes, str, str]], set[int]]:
+@dataclass(frozen=True)
+class LeakTerms:
+    """What a case version adds to the leak index."""
+
+    rows: list[tuple[bytes, str, str]]  # (keyed term, kind, level)
+    lengths: set[int]
+
+
+def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
+    """The leak-index terms of a case's protected values (no I/O)."""
     key = _key(v)
     terms, lengths = case_terms(v, values)
-    return [(blind_index(key, LEAKS, t), i.kind, i.level) for t, i in terms], lengths
+    return LeakTerms([(blind_index(key, LEAKS, t), i.kind, i.level) for t, i in terms], lengths)
+
+
+def store_leak_terms(v: Vault, case_id: str, terms: LeakTerms) -> None:
+    """Make ``terms`` a case's whole leak index, in the caller's write transaction."""
+    v.store.replace_leak_terms(case_id, terms.rows, terms.lengths)
 
 
 def _key(v: Vault) -> SecretBytes:

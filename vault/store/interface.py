@@ -172,6 +172,13 @@ class Store(Protocol):
     def case_version(self, case_id: str, version: int) -> CaseVersionRow | None:
         """One version of a case."""
 
+    def last_case_version(self, case_id: str) -> int | None:
+        """The highest version number stored for a case (whatever its head row says)."""
+
+    def last_case_write(self, case_id: str) -> int | None:
+        """The sequence number of the newest audit entry indexed as writing this case
+        (``case.create``/``case.edit`` naming it), or None. An index: check the entry."""
+
     def case_versions(self, case_id: str) -> list[CaseVersionRow]:
         """Every version of a case, oldest first."""
 

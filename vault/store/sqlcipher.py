@@ -118,6 +118,18 @@ class SqlCipherStore(StateTables):
         )
         return self._version(r) if r else None
 
+    def last_case_version(self, case_id: str) -> int | None:
+        r = self._one("SELECT max(version) FROM case_versions WHERE case_id = ?", (case_id,))
+        return None if r is None or r[0] is None else integer(r[0])
+
+    def last_case_write(self, case_id: str) -> int | None:
+        r = self._one(
+            "SELECT max(r.seq) FROM audit_case_refs r JOIN audit_entries e ON e.seq = r.seq "
+            "WHERE r.case_id = ? AND e.action IN ('case.create', 'case.edit')",
+            (case_id,),
+        )
+        return None if r is None or r[0] is None else integer(r[0])
+
     def case_versions(self, case_id: str) -> list[CaseVersionRow]:
         cur = self._conn.execute(
             "SELECT case_id, version, author, created_at, body, signature, log_seq "
