@@ -13,6 +13,7 @@ from vault.errors import NotFoundError, ValidationError
 from vault.models import Action
 from vault.services.cases import describe_validation
 from vault.services.clock import now
+from vault.services.provenance import case_head
 from vault.services.session import Vault
 from vault.store import ActionRow
 
@@ -28,7 +29,7 @@ def put_action(v: Vault, data: dict[str, Any]) -> Action:
         raise ValidationError(describe_validation(e)) from None
     level = v.policy.levels[0]
     with v.store.write():
-        unknown = [c for c in action.case_ids if v.store.case_head(c) is None]
+        unknown = [c for c in action.case_ids if case_head(v, c) is None]
         if unknown:
             raise NotFoundError(f"action names unknown case {unknown[0]}")
         old = v.store.action(action.action_id)

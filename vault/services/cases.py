@@ -32,6 +32,7 @@ from vault.errors import (
 from vault.services.clock import now
 from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
 from vault.services.name_index import IndexTerms, index_terms, matching_cases, store_index_terms
+from vault.services.provenance import BULK_CASE_WRITES, CASE_WRITES, case_head, logged_entry
 from vault.services.session import Vault
 from vault.store import CaseVersionRow
 
@@ -182,7 +183,7 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
     values = validate_record(v, record)
     case_id = values["case_id"]
     with v.store.write():
-        if v.store.case_head(case_id) is not None:
+        if case_head(v, case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
         _write_one(v, "case.create", prepare_version(v, case_id, 1, "", values), sorted(values))
         return _view(open_version(v, case_id, 1))
@@ -201,7 +202,7 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
     if unknown:
         raise ValidationError(f"field {unknown[0]}: unknown field")
     with v.store.write():
-        head = v.store.case_head(case_id)
+        head = case_head(v, case_id)
         if head is None:
             raise NotFoundError(f"no case {case_id}")
         current = open_version(v, case_id, head)
@@ -256,9 +257,27 @@ def open_version(
     if not v.policy.can_write_cases(author.role):
         raise IntegrityError(f"case {case_id} v{version}: written by someone who may not write")
     place = RecordPlace(v.vault_id, KIND, case_id, version, row.author)
-    return open_record(
+    opened = open_record(
         row.body, row.signature, author.sign_public, v.keys.level_key, expect=place, only=only
     )
+    entry = logged_entry(
+        v,
+        row.log_seq,
+        what=f"case {case_id} v{version}",
+        actor=row.author,
+        actions=(*CASE_WRITES, *BULK_CASE_WRITES),
+        details={},
+        body=None,
+    )
+    if entry.action in CASE_WRITES and (
+        entry.cases[:1] != (case_id,)
+        or entry.details.get("version") != version
+        or entry.details.get("body") != opened.body_hash
+    ):
+        raise IntegrityError(
+            f"case {case_id} v{version} is not the one its audit entry records: it was rewritten"
+        )
+    return opened
 
 
 def _view(opened: OpenedRecord) -> CaseView:
@@ -278,7 +297,7 @@ def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
     """One version of a case. A read of any field above the lowest level is logged (who, which
     case and version, which fields), in the same transaction as the read."""
     with v.store.write():
-        head = v.store.case_head(case_id)
+        head = case_head(v, case_id)
         if head is None:
             raise NotFoundError(f"no case {case_id}")
         view = _view(open_version(v, case_id, version or head))
@@ -300,7 +319,7 @@ def summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
     columns = set(v.policy.display.columns)
     out = []
     for cid in case_ids:
-        head = v.store.case_head(cid)
+        head = case_head(v, cid)
         if head is not None:
             out.append(_view(open_version(v, cid, head, only=columns)))
     return out

@@ -10,7 +10,7 @@ level it came from — so a reviewer sees an original only where their level all
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vault.audit.log import AuditEvent
@@ -40,6 +40,7 @@ from vault.services import actions as actions_svc
 from vault.services.cases import open_version
 from vault.services.clock import now
 from vault.services.leaks import VaultKnownValues, has_consent
+from vault.services.provenance import case_head, logged_entry
 from vault.services.session import Vault
 from vault.store import DraftRow
 
@@ -89,7 +90,7 @@ def _year() -> int:
 
 
 def _case_values(v: Vault, case_id: str) -> tuple[int, dict[str, Any]]:
-    head = v.store.case_head(case_id)
+    head = case_head(v, case_id)
     if head is None:
         raise NotFoundError(f"no case {case_id}")
     values: dict[str, Any] = dict(open_version(v, case_id, head).values)
@@ -133,7 +134,7 @@ def _build(
     v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]
 ) -> tuple[str, RedactionResult, dict[str, int]]:
     names = TermSet()
-    if v.store.case_head(subject) is not None:
+    if case_head(v, subject) is not None:
         head, values = _case_values(v, subject)
         versions = {subject: head}
         source = case_source(
@@ -239,6 +240,7 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
         draft_id = f"D-{v.store.count_drafts() + 1:04d}"
         source, result, versions = _build(v, subject, lang, [], [])
         row = _seal(v, draft_id, 1, subject, lang, source, result, versions, [], [])
+        row = replace(row, log_seq=v.audit.size())
         v.store.put_draft(row)
         v.log(
             AuditEvent(
@@ -247,6 +249,7 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
                 details={
                     "draft": draft_id,
                     "version": 1,
+                    "body": hash_bytes(row.body).hex(),
                     "subject": subject,
                     "lang": lang,
                     "redactions": len(result.redactions),
@@ -311,6 +314,7 @@ def edit_draft(
             manual,
             undo,
         )
+        row = replace(row, log_seq=v.audit.size())
         v.store.put_draft(row)
         v.log(
             AuditEvent(
@@ -319,6 +323,7 @@ def edit_draft(
                 details={
                     "draft": draft_id,
                     "version": row.version,
+                    "body": hash_bytes(row.body).hex(),
                     "change": "redact" if redact_text else "unredact",
                     "reason": v.keyed("reason", reason),
                 },
@@ -341,6 +346,15 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
 
     place = RecordPlace(v.vault_id, KIND, row.draft_id, row.version, row.author)
     opened = open_record(row.body, row.signature, author.sign_public, key, expect=place)
+    logged_entry(
+        v,
+        row.log_seq,
+        what=f"draft {row.draft_id} v{row.version}",
+        actor=row.author,
+        actions=("draft.create", "draft.edit"),
+        details={"draft": row.draft_id, "version": row.version},
+        body=row.body,
+    )
     text, meta = opened.text("text"), opened.mapping("meta")
     if text is None or meta is None:
         raise AccessDeniedError(f"{v.user} ({v.role}) may not read drafts")

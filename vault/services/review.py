@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from vault.audit.log import AuditEvent
-from vault.crypto import canonical_json, open_sealed, seal, verify_signature
+from vault.crypto import canonical_json, hash_bytes, open_sealed, seal, verify_signature
 from vault.crypto.hierarchy import approval_message as signed_approval
 from vault.crypto.hierarchy import review_reason_ad
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.policy import ExtraKey
 from vault.services.clock import now
 from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
+from vault.services.provenance import case_head, logged_entry
 from vault.services.session import Vault
 from vault.store import ReviewRow
 
@@ -53,9 +54,26 @@ def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
     )
 
 
+def _logged(v: Vault, row: ReviewRow) -> bool:
+    """Whether the audit entry the verdict names records exactly it (signed by the reviewer)."""
+    try:
+        logged_entry(
+            v,
+            row.log_seq,
+            what=f"a review of {row.draft_id} v{row.version}",
+            actor=row.reviewer,
+            actions=(f"review.{row.verdict}",),
+            details={"draft": row.draft_id, "version": row.version},
+            body=row.body,
+        )
+    except IntegrityError:
+        return False
+    return True
+
+
 def status(v: Vault, draft: Draft) -> Status:
     required = v.policy.review.approvals_required
-    changed = [cid for cid, ver in sorted(draft.versions.items()) if v.store.case_head(cid) != ver]
+    changed = [cid for cid, ver in sorted(draft.versions.items()) if case_head(v, cid) != ver]
     approvals: list[str] = []
     rejected: list[str] = []
     for row in v.store.reviews(draft.draft_id, draft.version):
@@ -63,6 +81,8 @@ def status(v: Vault, draft: Draft) -> Status:
             member = v.members.verified(row.reviewer)
         except (IntegrityError, NotFoundError):
             continue
+        if not _logged(v, row):
+            continue  # a verdict no audit entry records does not count
         if row.verdict == "reject":
             rejected.append(row.reviewer)
             continue
@@ -160,17 +180,17 @@ def give_verdict(v: Vault, draft_id: str, verdict: str, reason: str | None = Non
                     review_reason_ad(v.vault_id, draft_id, draft.version, v.user),
                 )
             ).decode()
-        v.store.put_review(
-            ReviewRow(
-                draft_id,
-                draft.version,
-                v.user,
-                verdict,
-                now(),
-                canonical_json(body),
-                v.identity.sign(message),
-            )
+        row = ReviewRow(
+            draft_id,
+            draft.version,
+            v.user,
+            verdict,
+            now(),
+            canonical_json(body),
+            v.identity.sign(message),
+            v.audit.size(),
         )
+        v.store.put_review(row)
         v.log(
             AuditEvent(
                 f"review.{verdict}",
@@ -178,6 +198,7 @@ def give_verdict(v: Vault, draft_id: str, verdict: str, reason: str | None = Non
                 details={
                     "draft": draft_id,
                     "version": draft.version,
+                    "body": hash_bytes(row.body).hex(),
                     "text_sha256": draft.text_hash,
                 },
             )

@@ -1,0 +1,75 @@
+"""Provenance: every stored case version, draft version and review names the audit entry that
+records it, and that entry — signed by the writer, a leaf of the Merkle log — names the stored
+body's hash. A row no entry records, or one rewritten in place, or a current version set back,
+does not count: these checks refuse it at the moment it is read. ``audit verify`` checks the
+same for every row at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from vault.audit import entry as audit_entry
+from vault.crypto import hash_bytes
+from vault.errors import IntegrityError
+from vault.services.session import Vault
+
+CASE_WRITES = ("case.create", "case.edit")
+BULK_CASE_WRITES = ("case.import", "case.bulk_create")
+
+
+def logged_entry(
+    v: Vault,
+    log_seq: int,
+    *,
+    what: str,
+    actor: str,
+    actions: Collection[str],
+    details: Mapping[str, audit_entry.Detail],
+    body: bytes | None,
+) -> audit_entry.Entry:
+    """The audit entry at ``log_seq``, after checking that it is signed by ``actor``, is one of
+    ``actions``, says ``details`` and, when ``body`` is given, names its hash. Raises
+    IntegrityError naming ``what`` (ids only) otherwise."""
+    row = v.store.audit_entry(log_seq) if log_seq >= 0 else None
+    if row is None:
+        raise IntegrityError(f"{what} has no audit entry: it was not written by casevault")
+    entry, signature, message = audit_entry.decode(row.body)
+    key = v.members.sign_keys().get(entry.actor)
+    said = {k: entry.details.get(k) for k in details}
+    if (
+        entry.seq != log_seq
+        or entry.actor != actor
+        or entry.action not in actions
+        or said != dict(details)
+        or (body is not None and entry.details.get("body") != hash_bytes(body).hex())
+        or key is None
+        or not audit_entry.signature_ok(signature, message, key)
+    ):
+        raise IntegrityError(f"{what} is not the one its audit entry records: it was rewritten")
+    return entry
+
+
+def case_head(v: Vault, case_id: str) -> int | None:
+    """The current version of a case, or None for an unknown case, after checking that the head
+    the vault serves is its last version and no newer version the log records was removed."""
+    head = v.store.case_head(case_id)
+    if head is None:
+        return None
+    last = v.store.last_case_version(case_id)
+    if last != head:
+        raise IntegrityError(
+            f"case {case_id}: its current version was set back (the vault holds version {last}, "
+            f"serves {head})"
+        )
+    seq = v.store.last_case_write(case_id)
+    row = v.store.audit_entry(seq) if seq is not None else None
+    if row is not None:
+        entry, _, _ = audit_entry.decode(row.body)
+        logged = entry.details.get("version")
+        if isinstance(logged, int) and logged > head:
+            raise IntegrityError(
+                f"case {case_id}: the log records version {logged}, the vault holds only "
+                f"{head}: a version was removed"
+            )
+    return head
