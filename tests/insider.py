@@ -13,7 +13,7 @@ from typing import Any
 import sqlcipher3
 
 from tests.conftest import passphrase_for
-from vault.crypto import unseal_identity
+from vault.crypto import Identity, unseal_identity
 from vault.crypto.hierarchy import db_key_info
 from vault.services import layout
 
@@ -37,3 +37,15 @@ def raw_db(root: Path, name: str) -> Iterator[Any]:
         yield conn
     finally:
         conn.close()
+
+
+def identity(root: Path, name: str) -> Identity:
+    """Member ``name``'s own identity (an insider holds their own private keys)."""
+    keyring = layout.read_keyring(root)
+    return unseal_identity(keyring["identities"][name], passphrase_for(name))
+
+
+def state_rows(db: Any) -> list[tuple[int, bytes, bytes, int]]:
+    """(seq, body, signature, log_seq) of every state record."""
+    rows = db.execute("SELECT seq, body, signature, log_seq FROM state_records ORDER BY seq")
+    return [(int(r[0]), bytes(r[1]), bytes(r[2]), int(r[3])) for r in rows]

@@ -3,15 +3,25 @@ asserting the refusal a person sees when they next use the vault normally."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import PASSPHRASES
-from tests.insider import raw_db
+from tests.conftest import PASSPHRASES, passphrase_for
+from tests.insider import identity, raw_db, state_rows
 from vault.cli import cli
-from vault.services import layout
+from vault.crypto import Identity, Passphrase, canonical_json, sealed_public
+from vault.policy import state as signed_state
+from vault.services import cases, drafts, layout, users
+from vault.services import review as review_svc
+from vault.services import session as session_module
+from vault.services.members import public_identity
+from vault.services.session import Vault
 
 
 def _run(path: Path, user: str, *args: str) -> tuple[int, str, str]:
@@ -74,9 +84,6 @@ def test_attack_text_in_a_numeric_or_blob_column_is_a_clean_error(
 def test_a_flipped_byte_in_an_unread_page_is_found_and_named(
     demo_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    from vault.crypto import Passphrase
-    from vault.services.session import Vault
-
     db = demo_path / layout.DB_NAME
     with Vault.open(demo_path, "cara", lambda _n: Passphrase.from_text(PASSPHRASES["cara"])):
         pass  # checkpoint the WAL into the file
@@ -89,3 +96,231 @@ def test_a_flipped_byte_in_an_unread_page_is_found_and_named(
     assert problems and f"page {page + 1}" in problems[0]
     captured = capfd.readouterr()
     assert "ERROR CORE" not in captured.err  # SQLCipher's own log lines never reach a person
+
+
+# --- 1. the policy and the epochs are signed state, not rows ----------------------------------
+
+
+def _role_wraps(path: Path, role: str) -> set[tuple[str, int]]:
+    with raw_db(path, "cara") as db:
+        rows = db.execute(
+            "SELECT holder, epoch FROM key_wraps WHERE kind = 'role' AND name = ?", (role,)
+        )
+        return {(str(r[0]), int(r[1])) for r in rows}
+
+
+def _publisher_reads_everything(policy: str) -> str:
+    return policy.replace(
+        "reads = []\npublishes = true",
+        'reads = ["public", "restricted", "confidential", "secret"]'
+        "\npublishes = true\nmanages_people = true\nreviews = true",
+    )
+
+
+def test_attack_publisher_rewrites_the_signed_policy_in_place(demo_path: Path) -> None:
+    with raw_db(demo_path, "pia") as db:
+        seq, body, _, _ = state_rows(db)[0]
+        record = json.loads(body)
+        record["payload"]["policy"] = _publisher_reads_everything(record["payload"]["policy"])
+        assert "manages_people = true\nreviews" in record["payload"]["policy"]
+        forged = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+        db.execute("UPDATE state_records SET body = ? WHERE seq = ?", (forged, seq))
+    before = _role_wraps(demo_path, "publisher")
+    code, _, err = _run(demo_path, "cara", "case", "list")
+    assert code == 5 and "genesis record's signature is invalid" in err
+    assert _role_wraps(demo_path, "publisher") == before  # nothing delivered
+
+
+def test_attack_publisher_appends_her_own_policy_change(demo_path: Path) -> None:
+    pia = identity(demo_path, "pia")
+    with raw_db(demo_path, "pia") as db:
+        rows = state_rows(db)
+        seq, last, _, _ = rows[-1]
+        vault_id = json.loads(last)["vault_id"]
+        policy = _publisher_reads_everything(json.loads(rows[0][1])["payload"]["policy"])
+        prev = hashlib.sha256(last).hexdigest()
+        body = signed_state.encode(
+            vault_id,
+            seq + 1,
+            prev,
+            signed_state.POLICY_SET,
+            "pia",
+            "2026-12-01T00:00:00Z",
+            {"policy": policy},
+        )
+        db.execute(
+            "INSERT INTO state_records VALUES (?,?,?,?,?,?)",
+            (seq + 1, "policy.set", "pia", body, pia.sign(signed_state.signed_message(body)), 0),
+        )
+    code, _, err = _run(demo_path, "cara", "case", "list")
+    assert code == 5
+    assert f"state record {seq + 1} (policy.set) is signed by a publisher, who may not" in err
+
+
+def test_attack_policy_and_epoch_rows_in_meta_steer_nothing(demo_path: Path) -> None:
+    """The old attack: a publisher writes a policy and bumps her role's epoch in `meta`. Those
+    rows are no longer read: the next caseworker command delivers nothing to her."""
+    with raw_db(demo_path, "pia") as db:
+        policy = json.loads(state_rows(db)[0][1])["payload"]["policy"]
+        db.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('policy', ?)",
+            (_publisher_reads_everything(policy).encode(),),
+        )
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('epoch:role:publisher', '2')")
+    before = _role_wraps(demo_path, "publisher")
+    code, _, err = _run(demo_path, "cara", "case", "list")
+    assert code == 0 and "delivered keys to" not in err
+    assert _role_wraps(demo_path, "publisher") == before
+    code, out, _ = _run(demo_path, "pia", "case", "show", "UA-061-21-004")
+    assert "withheld (secret)" in out or code != 0
+
+
+# --- 2. freshness first, and the founder pinned -----------------------------------------------
+
+
+def test_attack_member_enrolled_in_an_older_copy_receives_no_key(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "old-copy"
+    shutil.copytree(demo_path, old)
+    assert (
+        _run(demo_path, "cara", "case", "edit", "UA-061-21-004", "--set", "status=released")[0] == 0
+    )
+    # the admin, on a machine that never saw the newer vault, enrols a member in the old copy
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "admins-machine"))
+    with Vault.open(old, "ada", lambda _n: passphrase_for("ada")) as admin:
+        users.add_member(
+            admin, "mallory", "caseworker", passphrase=lambda: Passphrase.from_text("x" * 16)
+        )
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
+    shutil.rmtree(demo_path)
+    shutil.copytree(old, demo_path)
+    code, _, err = _run(demo_path, "cara", "case", "list")
+    assert code == 5 and "last saw on this machine" in err
+    assert not any(h == "mallory" for h, _ in _role_wraps(demo_path, "caseworker"))
+
+
+def test_attack_vault_replaced_by_one_with_another_founder(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _run(demo_path, "cara", "case", "list")[0] == 0  # cara's machine pins the founder
+    real = layout.read_keyring(demo_path)
+    fake = tmp_path / "fake"
+    monkeypatch.setattr(session_module.secrets, "token_hex", lambda _n: real["vault_id"])
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "eves-machine"))
+    eve = Passphrase.from_text("eve-is-the-founder-now")
+    with Vault.init(fake, "eve", eve) as v:
+        users.add_member(v, "cara", "caseworker", public=sealed_public(real["identities"]["cara"]))
+    keyring = layout.read_keyring(fake)
+    keyring["identities"]["cara"] = real["identities"]["cara"]
+    layout.write_json_atomic(fake / layout.KEYRING_NAME, keyring)
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
+    shutil.rmtree(demo_path)
+    shutil.copytree(fake, demo_path)
+    code, _, err = _run(demo_path, "cara", "case", "list")
+    assert code == 5 and "is not the one pinned on this machine at first use" in err
+
+
+def test_first_use_on_a_machine_pins_the_founder_to_compare(demo_path: Path) -> None:
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        founder = v.members.verified(v.state.founder)
+        assert v.notice.first_use_founder == public_identity(founder).fingerprint()
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        assert v.notice.first_use_founder is None
+
+
+# --- 4. the current version is checked, not taken from a pointer -------------------------------
+
+
+CASE = "UA-061-21-004"
+
+
+def _approved_then_voided(path: Path) -> str:
+    with Vault.open(path, "cara", lambda _n: passphrase_for("cara")) as v:
+        draft_id = drafts.create_draft(v, CASE, "en").draft_id
+    with Vault.open(path, "rui", lambda _n: passphrase_for("rui")) as v:
+        assert review_svc.give_verdict(v, draft_id, "approve").state == "approved"
+    code, _, _ = _run(path, "cara", "case", "consent", CASE, "--publish-name", "no")
+    assert code == 0
+    return draft_id
+
+
+def test_attack_head_pointer_set_back_revives_no_approval(demo_path: Path) -> None:
+    draft_id = _approved_then_voided(demo_path)
+    with raw_db(demo_path, "pia") as db:
+        db.execute("UPDATE cases SET head_version = head_version - 1 WHERE case_id = ?", (CASE,))
+    code, _, err = _run(demo_path, "pia", "review", "show", draft_id)
+    assert code == 5 and "current version was set back" in err
+    code, _, err = _run(demo_path, "rui", "case", "show", CASE)
+    assert code == 5 and "current version was set back" in err
+
+
+def test_attack_newest_version_deleted_and_head_set_back(demo_path: Path) -> None:
+    draft_id = _approved_then_voided(demo_path)
+    with raw_db(demo_path, "pia") as db:
+        head = int(
+            db.execute("SELECT head_version FROM cases WHERE case_id = ?", (CASE,)).fetchone()[0]
+        )
+        db.execute("DELETE FROM case_versions WHERE case_id = ? AND version = ?", (CASE, head))
+        db.execute("UPDATE cases SET head_version = ? WHERE case_id = ?", (head - 1, CASE))
+    code, _, err = _run(demo_path, "pia", "review", "show", draft_id)
+    assert code == 5 and "a version was removed" in err
+
+
+# --- 5. database state is bound to the log ------------------------------------------------------
+
+
+def test_attack_caseworker_rewrites_a_version_in_place(demo_path: Path) -> None:
+    """cara re-seals version 1 of a case with other content, signed by herself, with no new
+    version and no log entry: the signature is valid, the log says otherwise."""
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        values = cases.show_case(v, CASE).values | {"status": "released"}
+        forged = cases.prepare_version(v, CASE, 1, "", values).row
+    with raw_db(demo_path, "cara") as db:
+        db.execute(
+            "UPDATE case_versions SET body = ?, signature = ? WHERE case_id = ? AND version = 1",
+            (forged.body, forged.signature, CASE),
+        )
+    code, _, err = _run(demo_path, "rui", "case", "show", CASE)
+    assert code == 5 and f"case {CASE} v1 is not the one its audit entry records" in err
+
+
+def test_attack_signed_approval_inserted_without_a_log_entry(demo_path: Path) -> None:
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        d = drafts.create_draft(v, CASE, "en")
+    with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
+        draft = drafts.get_draft(v, d.draft_id)
+        signature = v.identity.sign(review_svc.approval_message(v, draft, "rui"))
+        body = canonical_json({"verdict": "approve", "text_sha256": draft.text_hash})
+    with raw_db(demo_path, "rui") as db:
+        for log_seq in (-1, 0):  # no entry, and an entry that records something else
+            db.execute("DELETE FROM reviews")
+            db.execute(
+                "INSERT INTO reviews VALUES (?,?,?,?,?,?,?,?)",
+                (d.draft_id, 1, "rui", "approve", "2026-12-01T00:00:00Z", body, signature, log_seq),
+            )
+            with Vault.open(demo_path, "pia", lambda _n: passphrase_for("pia")) as v:
+                assert review_svc.status(v, drafts.get_draft(v, d.draft_id)).state == "pending"
+
+
+def test_attack_admin_resigns_a_member_record_with_keys_he_holds(demo_path: Path) -> None:
+    ada = identity(demo_path, "ada")
+    sock = Identity.generate("cara")
+    with raw_db(demo_path, "ada") as db:
+        for seq, body, _, _ in state_rows(db):
+            record = json.loads(body)
+            if record["payload"].get("name") == "cara":
+                record["payload"]["sign_public"] = base64.b64encode(
+                    sock.public.sign_public
+                ).decode()
+                record["payload"]["kem_public"] = base64.b64encode(sock.public.kem_public).decode()
+                forged = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
+                signature = ada.sign(signed_state.signed_message(forged))
+                db.execute(
+                    "UPDATE state_records SET body = ?, signature = ? WHERE seq = ?",
+                    (forged, signature, seq),
+                )
+    before = _role_wraps(demo_path, "caseworker")
+    code, _, err = _run(demo_path, "rui", "case", "list")
+    assert code == 5 and "state record" in err
+    assert _role_wraps(demo_path, "caseworker") == before

@@ -8,6 +8,7 @@ level; anything else comes from a file, standard input or a prompt.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,13 @@ def open_vault(ctx: click.Context) -> Vault:
         lambda _name: secrets.existing(s.passphrase_file),
         identity_file=s.identity,
     )
+    if v.notice.first_use_founder and sys.stderr.isatty():  # a person at a terminal, as ssh
+        click.echo(
+            f"casevault: first use of this vault on this machine: its founder is "
+            f"{v.state.founder}, key fingerprint {v.notice.first_use_founder}. Compare it with "
+            "the one your admin gave you; it is pinned from now on.",
+            err=True,
+        )
     if v.notice.delivered:
         click.echo(f"casevault: delivered keys to: {', '.join(v.notice.delivered)}", err=True)
     if v.notice.waiting_for_keys:

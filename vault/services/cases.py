@@ -32,7 +32,7 @@ from vault.errors import (
 from vault.services.clock import now
 from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
 from vault.services.name_index import IndexTerms, index_terms, matching_cases, store_index_terms
-from vault.services.provenance import BULK_CASE_WRITES, CASE_WRITES, case_head, logged_entry
+from vault.services.provenance import CASE_WRITES, case_head, logged_entry
 from vault.services.session import Vault
 from vault.store import CaseVersionRow
 
@@ -134,6 +134,7 @@ class PreparedVersion:
     """One case version sealed and signed, with its name-index and leak-index terms."""
 
     row: CaseVersionRow
+    fields: tuple[str, ...]  # what its audit entry names: the fields written or changed
     index_terms: IndexTerms
     leak_terms: LeakTerms
 
@@ -150,33 +151,31 @@ def prepare_version(
     sealed_values = {f: (v.policy.level_of(f), val) for f, val in values.items() if f != "case_id"}
     body, sig = seal_record(header, sealed_values, v.keys.current_level_keys(), v.identity)
     row = CaseVersionRow(case_id, version, v.user, created, body, sig)
-    return PreparedVersion(row, index_terms(v, values), case_leak_terms(v, values))
+    fields = tuple(sorted(values))
+    return PreparedVersion(row, fields, index_terms(v, values), case_leak_terms(v, values))
 
 
-def store_versions(v: Vault, prepared: Iterable[PreparedVersion], log_seq: int) -> int:
-    """Write prepared versions in the current transaction; returns how many. ``log_seq`` is the
-    audit entry the caller logs for them next (one entry per version, or one bulk entry with
-    the count): each version row names it, and a read checks that entry records the version."""
+def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
+    """Write prepared versions and log each, in the current transaction; returns how many.
+
+    Every version gets its own audit entry (``case.create`` for version 1, else
+    ``case.edit``) naming the version and its body's hash, and its row names that entry: a
+    read checks the one against the other, so a version rewritten in place is refused."""
     batch = list(prepared)
-    v.store.insert_case_versions([replace(p.row, log_seq=log_seq) for p in batch])
+    first = v.audit.size()
+    v.store.insert_case_versions([replace(p.row, log_seq=first + i) for i, p in enumerate(batch)])
     for p in batch:
         store_index_terms(v, p.row.case_id, p.index_terms)
         store_leak_terms(v, p.row.case_id, p.leak_terms)
+    v.log(*(_version_event(p) for p in batch))
     return len(batch)
 
 
-def _write_one(v: Vault, action: str, prepared: PreparedVersion, fields: list[str]) -> None:
-    """Store one version and log it: the entry names the version and its body's hash."""
+def _version_event(prepared: PreparedVersion) -> AuditEvent:
     row = prepared.row
-    store_versions(v, [prepared], v.audit.size())
     details: dict[str, Detail] = {"version": row.version, "body": hash_bytes(row.body).hex()}
-    v.log(AuditEvent(action, cases=[row.case_id], fields=fields, details=details))
-
-
-def versions_digest(body_hashes: Iterable[bytes]) -> str:
-    """What a bulk write's audit entry says of the versions it wrote: SHA-256 over their body
-    hashes in sorted order (``audit verify`` recomputes it from the versions naming the entry)."""
-    return hash_bytes(b"".join(sorted(body_hashes))).hex()
+    action = "case.create" if row.version == 1 else "case.edit"
+    return AuditEvent(action, cases=[row.case_id], fields=prepared.fields, details=details)
 
 
 def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
@@ -185,7 +184,7 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
     with v.store.write():
         if case_head(v, case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
-        _write_one(v, "case.create", prepare_version(v, case_id, 1, "", values), sorted(values))
+        store_versions(v, [prepare_version(v, case_id, 1, "", values)])
         return _view(open_version(v, case_id, 1))
 
 
@@ -218,7 +217,7 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
         values = validate_record(v, merged)
         prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
-        _write_one(v, "case.edit", prepared, changed)
+        store_versions(v, [replace(prepared, fields=tuple(changed))])
         return _view(open_version(v, case_id, head + 1))
 
 
@@ -265,15 +264,11 @@ def open_version(
         row.log_seq,
         what=f"case {case_id} v{version}",
         actor=row.author,
-        actions=(*CASE_WRITES, *BULK_CASE_WRITES),
-        details={},
-        body=None,
+        actions=CASE_WRITES,
+        details={"version": version},
+        body=row.body,
     )
-    if entry.action in CASE_WRITES and (
-        entry.cases[:1] != (case_id,)
-        or entry.details.get("version") != version
-        or entry.details.get("body") != opened.body_hash
-    ):
+    if entry.cases[:1] != (case_id,):
         raise IntegrityError(
             f"case {case_id} v{version} is not the one its audit entry records: it was rewritten"
         )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vault.audit.entry import Detail
 from vault.audit.log import AuditEvent
-from vault.crypto import KdfParams, Passphrase, hash_bytes
+from vault.crypto import KdfParams, Passphrase
 from vault.services import actions, cases, users
 from vault.services.demo_data import demo_action, demo_cases
 from vault.services.session import Vault
@@ -58,13 +58,8 @@ def create_demo(
                 prepared.append(cases.prepare_version(v, values["case_id"], 1, "", values))
                 if progress:
                     progress(n)
-            cases.store_versions(v, prepared, v.audit.size())
-            digest = cases.versions_digest(hash_bytes(p.row.body) for p in prepared)
-            details: dict[str, Detail] = {
-                "count": len(prepared),
-                "versions": digest,
-                "source": "demo",
-            }
+            cases.store_versions(v, prepared)
+            details: dict[str, Detail] = {"count": len(prepared), "source": "demo"}
             v.log(AuditEvent("case.bulk_create", details=details))
         action = actions.put_action(v, demo_action([r["case_id"] for r in records]))
     example = records[3]

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from vault.audit.log import AuditEvent
-from vault.crypto import hash_bytes
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
 from vault.models.fieldtext import parse_field_text
@@ -31,7 +30,6 @@ from vault.services.cases import (
     prepare_version,
     store_versions,
     validate_record,
-    versions_digest,
 )
 from vault.services.session import Vault
 
@@ -173,8 +171,7 @@ def import_file(
         )
         seen: set[str] = set()
         batch: list[PreparedVersion] = []
-        log_seq = v.audit.size()  # the one entry this import logs, at its end
-        body_hashes: list[bytes] = []
+
         for lineno, record in rows:
             where = f"{name}:{lineno}: "
             values = validate_record(v, record, where)
@@ -182,13 +179,11 @@ def import_file(
             if case_id in seen or v.store.case_head(case_id) is not None:
                 raise ValidationError(f"{where}case {case_id} already exists")
             seen.add(case_id)
-            prepared = prepare_version(v, case_id, 1, "", values)
-            body_hashes.append(hash_bytes(prepared.row.body))
-            batch.append(prepared)
+            batch.append(prepare_version(v, case_id, 1, "", values))
             if len(batch) >= BATCH:
-                count += store_versions(v, batch, log_seq)
+                count += store_versions(v, batch)
                 batch.clear()
-        count += store_versions(v, batch, log_seq)
+        count += store_versions(v, batch)
         if count == 0:
             raise ValidationError(f"{name}: no records in the file")
         digest = reader.digest.hexdigest()
@@ -197,7 +192,6 @@ def import_file(
                 "case.import",
                 details={
                     "count": count,
-                    "versions": versions_digest(body_hashes),
                     "format": kind,
                     "sha256": digest,
                     "file": v.keyed("file", name),

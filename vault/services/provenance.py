@@ -15,7 +15,6 @@ from vault.errors import IntegrityError
 from vault.services.session import Vault
 
 CASE_WRITES = ("case.create", "case.edit")
-BULK_CASE_WRITES = ("case.import", "case.bulk_create")
 
 
 def logged_entry(
