@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import base64
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import chain
 from typing import Any
 
@@ -28,7 +29,54 @@ EntryCheck = Callable[[int, en.Entry], Iterable[str]]
 """Sees each entry that decodes, with its stored position, and returns the problems it finds
 (none: an empty iterable). The verifier reports them in entry order, among its own."""
 
+CaseRefs = Callable[[str], Collection[int]]
+"""The sequence numbers the log's case index files under a case id: what ``audit log --case``
+would list. The index is a copy of the signed bodies, kept for lookups; nothing signs it."""
+
 NoteKeys = Mapping[tuple[str, bytes], bytes]
+
+EDITED_INDEX = "the index was edited"
+
+
+def signature_problem(
+    seq: int, entry: en.Entry, sig: bytes, message: bytes, member_keys: Mapping[str, bytes]
+) -> str | None:
+    """Why entry ``seq`` is not signed by the member it names, or None when it is. Pure."""
+    public = member_keys.get(entry.actor)
+    if public is None:
+        return f"audit entry {seq} claims to be by {entry.actor!r}, who is not a member: forged"
+    if not en.signature_ok(sig, message, public):
+        return (
+            f"audit entry {seq} ({entry.action}) does not verify under {entry.actor}'s key: "
+            "changed, or forged with a key that is not a member's"
+        )
+    return None
+
+
+def index_problems(row: AuditRow, entry: en.Entry) -> list[str]:
+    """Where the row's index columns (time, actor, action) differ from its signed body. The
+    columns exist only so that ``audit log`` can filter; a member holding the database key can
+    rewrite them, to hide their own entries from a filtered listing. Pure."""
+    return [
+        f"audit entry {row.seq}: its {name} column says {stored!r}, its signed body "
+        f"{signed!r}: {EDITED_INDEX}"
+        for name, stored, signed in (
+            ("time", row.time, entry.time),
+            ("actor", row.actor, entry.actor),
+            ("action", row.action, entry.action),
+        )
+        if stored != signed
+    ]
+
+
+def parse_time(text: str) -> datetime | None:
+    """An entry's time as an aware datetime, or None when it is not an ISO 8601 time with a
+    zone. Pure."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def note_keys(member_keys: Mapping[str, bytes]) -> dict[tuple[str, bytes], bytes]:
@@ -74,11 +122,14 @@ class LogVerifier:
     2. it parses and is canonical;
     3. it belongs to this vault;
     4. its signature verifies under the key of the member it names;
-    5. every signed tree head up to here matches the tree recomputed at its size;
+    5. its index columns (time, actor, action) say what its signed body says;
+    6. its time is not before its predecessor's;
+    7. every signed tree head up to here matches the tree recomputed at its size;
     then, at the end (:meth:`finish`):
-    6. no head claims more entries than there are (truncation), and there is a head;
-    7. the stored tree nodes on the right edge match the recomputed ones.
-    The caller's :data:`EntryCheck` sees each entry after step 4.
+    8. no head claims more entries than there are (truncation), and there is a head;
+    9. the stored tree nodes on the right edge match the recomputed ones;
+    10. the case index files each entry under exactly the cases its body names.
+    The caller's :data:`EntryCheck` sees each entry after step 6.
 
     Does no I/O; never raises for what it finds, it reports it in :attr:`result`.
     """
@@ -101,6 +152,8 @@ class LogVerifier:
         self._heads = heads
         self._next_head = next(heads, None)
         self._check_entry = check_entry
+        self._previous: tuple[int, str, datetime] | None = None  # seq, time text, time
+        self._named: dict[str, list[int]] = {}  # case id -> entries whose bodies name it
         self._front = merkle.Frontier()
         self._expected = 0
         # After a gap the recomputed tree no longer lines up with the signed heads: every later
@@ -116,20 +169,29 @@ class LogVerifier:
             self._check_claimed_position(row, entry)
             self._check_vault(row, entry)
             self._check_signature(row, entry, sig, message)
+            self._check_index(row, entry)
+            self._check_time(row, entry)
             if self._check_entry is not None:
                 for problem in self._check_entry(row.seq, entry):
                     self.result.add(problem)
         self._front.append(merkle.leaf_hash(row.body))
         self._check_heads()
 
-    def finish(self, stored_hashes: Callable[[int], Sequence[bytes]]) -> VerifyResult:
+    def finish(
+        self,
+        stored_hashes: Callable[[int], Sequence[bytes]],
+        case_refs: CaseRefs | None = None,
+    ) -> VerifyResult:
         """Run the end-of-log steps and return the result. ``stored_hashes(size)`` returns the
         stored right-edge subtree roots of a tree of that size (it may raise IntegrityError for
-        a missing node)."""
+        a missing node); ``case_refs`` reads the log's case index (step 10, skipped without
+        it)."""
         self.result.size = self._front.size
         self.result.root = self._front.root()
         self._check_truncation()
         self._check_stored_nodes(stored_hashes)
+        if case_refs is not None:
+            self._check_case_index(case_refs)
         return self.result
 
     # --- the steps, in order ------------------------------------------------------------------
@@ -163,20 +225,34 @@ class LogVerifier:
 
     def _check_signature(self, row: AuditRow, entry: en.Entry, sig: bytes, message: bytes) -> None:
         # 4. signed by the member it names, under that member's key
-        public = self._member_keys.get(entry.actor)
-        if public is None:
+        problem = signature_problem(row.seq, entry, sig, message, self._member_keys)
+        if problem is not None:
+            self.result.add(problem)
+
+    def _check_index(self, row: AuditRow, entry: en.Entry) -> None:
+        # 5. the unsigned index columns say what the signed body says
+        for problem in index_problems(row, entry):
+            self.result.add(problem)
+        for case_id in entry.cases:
+            self._named.setdefault(case_id, []).append(row.seq)
+
+    def _check_time(self, row: AuditRow, entry: en.Entry) -> None:
+        # 6. time never runs backwards: appending never stamps an entry before the last one,
+        # so an earlier time is a back-dated entry signed by a member, or a clock set back
+        at = parse_time(entry.time)
+        if at is None:
+            self.result.add(f"audit entry {row.seq}: its time {entry.time!r} is not a time")
+            return
+        if self._previous is not None and at < self._previous[2]:
+            seq, text, _ = self._previous
             self.result.add(
-                f"audit entry {row.seq} claims to be by {entry.actor!r}, who is not a member: "
-                "forged"
+                f"audit entry {row.seq}: its time {entry.time} is before that of entry {seq} "
+                f"({text}): back-dated, or written with the clock set back"
             )
-        elif not en.signature_ok(sig, message, public):
-            self.result.add(
-                f"audit entry {row.seq} ({entry.action}) does not verify under {entry.actor}'s "
-                "key: changed, or forged with a key that is not a member's"
-            )
+        self._previous = (row.seq, entry.time, at)
 
     def _check_heads(self) -> None:
-        # 5. each head is checked once the recomputed tree reaches its size
+        # 7. each head is checked once the recomputed tree reaches its size
         while self._next_head is not None and self._next_head[0] <= self._front.size:
             if not self._gap:
                 self._check_head(*self._next_head)
@@ -199,7 +275,7 @@ class LogVerifier:
             )
 
     def _check_truncation(self) -> None:
-        # 6. a head beyond the last entry means entries were cut off the end
+        # 8. a head beyond the last entry means entries were cut off the end
         if self._next_head is not None:
             # report the newest head: it says how much was cut off
             size, note = deque(chain([self._next_head], self._heads), maxlen=1)[0]
@@ -217,7 +293,7 @@ class LogVerifier:
             return "an unknown key"
 
     def _check_stored_nodes(self, stored_hashes: Callable[[int], Sequence[bytes]]) -> None:
-        # 7. proofs are built from stored nodes: they must be the ones the entries give
+        # 9. proofs are built from stored nodes: they must be the ones the entries give
         if self._gap or not self._front.size:
             return
         try:
@@ -225,3 +301,19 @@ class LogVerifier:
                 self.result.add("stored audit tree nodes do not match the entries")
         except IntegrityError as err:
             self.result.add(str(err))
+
+    def _check_case_index(self, case_refs: CaseRefs) -> None:
+        # 10. the case index files each entry under exactly the cases its body names: a deleted
+        # index row hides the entry from `audit log --case`, an added one files it elsewhere
+        for case_id, named in sorted(self._named.items()):
+            indexed = set(case_refs(case_id))
+            for seq in sorted(set(named) - indexed):
+                self.result.add(
+                    f"audit entry {seq}: its signed body names {case_id}, the case index does "
+                    f"not: {EDITED_INDEX} (the entry is hidden from 'audit log --case')"
+                )
+            for seq in sorted(indexed - set(named)):
+                self.result.add(
+                    f"audit entry {seq}: the case index files it under {case_id}, its signed "
+                    f"body does not name it: {EDITED_INDEX}"
+                )

@@ -41,7 +41,13 @@ def audit_log(
     until: str | None,
     limit: int,
 ) -> None:
-    """Entries, newest first. Values are never shown: cases and fields by id, others hashed."""
+    """Entries, newest first. Values are never shown: cases and fields by id, others hashed.
+
+    Every entry shown is checked against its signature first; an entry whose index columns
+    were edited is refused, naming it. A filtered listing cannot prove that nothing was hidden
+    from it (the filters run on an index a member can edit): run `casevault audit verify`,
+    which reads every entry.
+    """
     from vault.services import audit as svc
 
     lines = svc.audit_log(
@@ -77,7 +83,12 @@ def audit_log(
 @output_options
 @click.pass_context
 def audit_verify(ctx: click.Context, against: Path | None) -> None:
-    """Recompute the whole log; exit non-zero naming the first problem."""
+    """Recompute the whole log; exit non-zero naming every problem, the first one first.
+
+    Checks each entry's position, bytes, vault, signature, index columns and case index
+    against its signed body, that time never runs backwards, every signed tree head, the stored
+    tree nodes, and that the log and the vault agree on case versions.
+    """
     from vault.services import audit as svc
 
     v = open_vault(ctx)
