@@ -16,12 +16,11 @@ class KeyKind(enum.StrEnum):
 class ExtraKey(enum.StrEnum):
     """Keys beside the level keys, each held by the roles :meth:`Policy.holds_extra_key` names.
 
-    NAMES keys the blind name index (search); LEAKS keys the leak index (find a protected value
-    in a text without reading it); PUBLICATION seals redacted drafts and approved text.
+    PUBLICATION seals redacted drafts and approved text. The name index and the leak index have
+    no key of their own: their keys are derived from the level keys (per field, per level; ADR
+    0005), so that a role can hash a guess only about values it may read.
     """
 
-    NAMES = "names"
-    LEAKS = "leaks"
     PUBLICATION = "publication"
 
 

@@ -142,7 +142,12 @@ class Policy(_Strict):
             if self.fields[fname].kind not in _TEXT_KINDS:
                 raise ValueError(f"search field {fname!r} is not a text field")
             if self.fields[fname].holds not in _NAME_VALUES:
-                raise ValueError(f"search field {fname!r} does not hold a name")
+                # A keyed hash of a field with few distinct values (gender, ethnicity, status)
+                # is no blind index: anyone holding the key hashes every value and reads it.
+                raise ValueError(
+                    f"search field {fname!r} does not hold a name (a blind index of a field "
+                    "with few distinct values answers every guess)"
+                )
         pub = self.publication
         used = [*pub.facts, *([pub.summary] if pub.summary else []), *pub.portrait.values()]
         for fname in used:
@@ -209,11 +214,11 @@ class Policy(_Strict):
     def kinds(self) -> dict[str, FieldKind]:
         return {f: fp.kind for f, fp in self.fields.items()}
 
-    def search_level(self) -> str:
-        """The level of the name index key: the highest level of the searched fields."""
-        if not self.search.names:
-            return self.levels[0]
-        return max((self.level_of(f) for f in self.search.names), key=self.rank)
+    def search_fields(self, role: str) -> list[str]:
+        """The searched fields (``search.names``) a role may search: those it may read. Each has
+        its own index key, derived from its level's key, so this is what the role's keys allow,
+        not a flag."""
+        return [f for f in self.search.names if self.can_read(role, self.level_of(f))]
 
     def can_draft(self, role: str) -> bool:
         return self._flag(role, "drafts")
@@ -225,14 +230,10 @@ class Policy(_Strict):
         return self._flag(role, "publishes")
 
     def holds_extra_key(self, role: str, key: ExtraKey | str) -> bool:
-        """Whether a role holds a key beside the level keys: the name-index key (roles that read
-        every searched field), the leak-index key (drafters and reviewers: they find protected
-        values in text without reading them) and the publication key (drafters, reviewers and
-        publishers: redacted drafts and approved text). Unknown role or key: no (fail closed)."""
-        if key == ExtraKey.NAMES:
-            return bool(self.search.names) and self.can_read(role, self.search_level())
-        if key == ExtraKey.LEAKS:
-            return self.can_draft(role) or self.can_review(role)
+        """Whether a role holds a key beside the level keys: the publication key (drafters,
+        reviewers and publishers: redacted drafts and approved text). The name and leak indexes
+        are keyed by keys derived from the level keys, so they follow :meth:`can_read`.
+        Unknown role or key: no (fail closed)."""
         if key == ExtraKey.PUBLICATION:
             return self.can_draft(role) or self.can_review(role) or self.can_publish(role)
         return False

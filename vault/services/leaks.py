@@ -1,24 +1,39 @@
-"""The leak index: every protected value of every case, as keyed hashes of its search terms.
+"""The leak index: every protected value of every case, as keyed hashes of its terms, keyed per
+level.
 
-A drafter or reviewer can then find a secret value in a text (a family member's phone number in a
-public summary) without being able to read it: the text's candidate terms are hashed with the
-leak key and looked up. Written in the same transaction as each case version.
+A drafter or reviewer finds a protected value in a text (a family member's phone number in a
+public summary) without reading it: the text's candidate terms are hashed and looked up. The
+terms of a level are keyed under a key derived from that level's key, so a role can test a
+guess only about values of the levels it reads (ADR 0005). Nothing about a term is stored in
+the clear: its kind is sealed under its level's key with the keyed term as associated data, its
+level is *which* key it matched, and the term lengths of each level are one sealed row named by
+a keyed slot id. Written in the same transaction as each case version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vault.crypto import blind_index
-from vault.errors import AccessDeniedError
+from vault.crypto import blind_index, context, derive_key, open_sealed, seal
+from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
-from vault.policy import ExtraKey, KeyRef
-from vault.redact.entities import EntityInfo, protected_values, value_terms
+from vault.policy import KeyKind
+from vault.redact.entities import SORTED_PREFIX, EntityInfo, protected_values, value_terms
 from vault.services.session import Vault
 
-LEAKS = ExtraKey.LEAKS.value  # the leak index's namespace
+#: HKDF purposes of a level's leak-index keys (from the level key): one keys the terms (HMAC),
+#: the other seals what the index says about them (AES-256-GCM).
+TERM_PURPOSE = "leak index"
+SEAL_PURPOSE = "leak index/seal"
+NAMESPACE = "leak"  # blind-index namespace of a term
+SLOT_NAMESPACE = "leak lengths"  # blind-index namespace of a level's lengths row
+# Associated-data labels (the same format as vault.crypto.hierarchy's):
+TERM_AD = "casevault/leak-term/v1"
+LENGTHS_AD = "casevault/leak-lengths/v1"
+KIND_WIDTH = 32  # a kind is sealed padded to this width, so a ciphertext's size names no kind
+LENGTH_BLOCK = 128  # lengths are sealed as a bitmap of whole 128-byte blocks (1024 lengths)
 
 
 def has_consent(v: Vault, values: Mapping[str, Any]) -> bool:
@@ -29,64 +44,208 @@ def has_consent(v: Vault, values: Mapping[str, Any]) -> bool:
     return isinstance(consent, dict) and consent.get("publish_name") is True
 
 
-def case_terms(
-    v: Vault, values: Mapping[str, Any]
-) -> tuple[list[tuple[str, EntityInfo]], set[int]]:
-    """(term, info) for every protected value of a case, and the term lengths."""
+def case_terms(v: Vault, values: Mapping[str, Any]) -> list[tuple[str, EntityInfo]]:
+    """(term, info) for every protected value of a case (no I/O)."""
     out: list[tuple[str, EntityInfo]] = []
-    lengths: set[int] = set()
     for value, info in protected_values(
         values,
         v.policy.value_sources(),
         v.policy.levels[0],
         name_is_public=has_consent(v, values),
     ):
-        for term in value_terms(value, info.kind):
-            out.append((term, info))
-            if not term.startswith("~"):
-                lengths.add(len(term))
-    return out, lengths
+        out.extend((term, info) for term in sorted(value_terms(value, info.kind)))
+    return out
+
+
+# --- the keys of one level ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeakKey:
+    """The leak-index keys of one epoch of one level, derived from that level's key."""
+
+    level: str
+    epoch: int
+    terms: SecretBytes  # HMAC key of the level's terms
+    sealing: SecretBytes  # AES-GCM key of their kinds and of the level's lengths
+
+    @classmethod
+    def of(cls, level: str, epoch: int, level_key: SecretBytes) -> LeakKey:
+        return cls(
+            level,
+            epoch,
+            derive_key(level_key, TERM_PURPOSE),
+            derive_key(level_key, SEAL_PURPOSE),
+        )
+
+    def term(self, term: str) -> bytes:
+        """The keyed hash a term is stored and looked up under."""
+        return blind_index(self.terms, NAMESPACE, term)
+
+    @property
+    def slot(self) -> bytes:
+        """The id of this key's lengths row: keyed, so it names no level."""
+        return blind_index(self.terms, SLOT_NAMESPACE, "")
+
+
+def term_ad(vault_id: str, case_id: str, term: bytes) -> bytes:
+    """AD of a sealed kind: binds vault, case and the keyed term, so no row can be moved."""
+    return context(TERM_AD, vault_id, case_id, term)
+
+
+def lengths_ad(vault_id: str, slot: bytes) -> bytes:
+    """AD of a level's sealed lengths: binds vault and slot."""
+    return context(LENGTHS_AD, vault_id, slot)
+
+
+def _encode_kind(kind: str) -> bytes:
+    raw = kind.encode("utf-8")
+    if len(raw) > KIND_WIDTH or b"\0" in raw:
+        raise ValueError("a value kind is longer than the leak index seals")
+    return raw.ljust(KIND_WIDTH, b"\0")
+
+
+def _decode_kind(raw: bytes) -> str:
+    return raw.rstrip(b"\0").decode("utf-8")
+
+
+def _encode_lengths(lengths: Collection[int]) -> bytes:
+    size = LENGTH_BLOCK * (max(lengths, default=0) // (LENGTH_BLOCK * 8) + 1)
+    bits = bytearray(size)
+    for n in lengths:
+        bits[n // 8] |= 1 << (n % 8)
+    return bytes(bits)
+
+
+def _decode_lengths(bits: bytes) -> set[int]:
+    return {i * 8 + j for i, byte in enumerate(bits) for j in range(8) if byte >> j & 1}
+
+
+def writing_keys(v: Vault) -> dict[str, LeakKey]:
+    """The leak keys a case version is indexed under: every level's, at its current epoch."""
+    return {
+        level: LeakKey.of(level, held.epoch, held.key)
+        for level, held in v.keys.current_level_keys().items()
+    }
+
+
+def held_keys(v: Vault) -> list[LeakKey]:
+    """Every leak key this session holds: each level it reads, at every epoch it can open
+    (terms stay under the epoch they were written at until their case is written again)."""
+    out: list[LeakKey] = []
+    for level in v.policy.levels:
+        for epoch in range(1, v.keys.epoch(KeyKind.LEVEL, level) + 1):
+            key = v.keys.level_key(level, epoch)
+            if key is not None:
+                out.append(LeakKey.of(level, epoch, key))
+    return out
+
+
+def checked_levels(v: Vault, keys: Iterable[LeakKey]) -> list[str]:
+    """The levels whose every epoch is among ``keys``: those a text is fully checked against."""
+    have = {(k.level, k.epoch) for k in keys}
+    return [
+        level
+        for level in v.policy.levels
+        if all((level, e) in have for e in range(1, v.keys.epoch(KeyKind.LEVEL, level) + 1))
+    ]
+
+
+# --- writing ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class LeakTerms:
-    """What a case version adds to the leak index."""
+    """What a case version adds to the leak index: each term keyed under its level's key, with
+    its kind, and the term lengths per level. Sealed when stored (the seal binds the case)."""
 
-    rows: list[tuple[bytes, str, str]]  # (keyed term, kind, level)
-    lengths: set[int]
+    terms: list[tuple[LeakKey, bytes, str]]  # (key of its level, keyed term, kind)
+    lengths: list[tuple[LeakKey, set[int]]]
 
 
 def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
-    """The leak-index terms of a case's protected values (no I/O)."""
-    key = _key(v)
-    terms, lengths = case_terms(v, values)
-    return LeakTerms([(blind_index(key, LEAKS, t), i.kind, i.level) for t, i in terms], lengths)
+    """The leak-index terms of a case's protected values (no I/O beyond the keyring). A writer
+    holds every level's key; a missing one is refused rather than leaving values unindexed."""
+    keys = writing_keys(v)
+    rows: list[tuple[LeakKey, bytes, str]] = []
+    lengths: dict[str, set[int]] = {}
+    for term, info in case_terms(v, values):
+        key = keys.get(info.level)
+        if key is None:
+            raise IntegrityError(f"this session has no {info.level} level key; cannot index")
+        rows.append((key, key.term(term), info.kind))
+        if not term.startswith(SORTED_PREFIX):
+            lengths.setdefault(info.level, set()).add(len(term))
+    return LeakTerms(rows, [(keys[level], lens) for level, lens in sorted(lengths.items())])
 
 
 def store_leak_terms(v: Vault, case_id: str, terms: LeakTerms) -> None:
-    """Make ``terms`` a case's whole leak index, in the caller's write transaction."""
-    v.store.replace_leak_terms(case_id, terms.rows, terms.lengths)
+    """Make ``terms`` a case's whole leak index, and add their lengths to their levels' sealed
+    lengths, in the caller's write transaction."""
+    rows: dict[bytes, bytes] = {}
+    for key, term, kind in terms.terms:
+        if term not in rows:
+            rows[term] = seal(key.sealing, _encode_kind(kind), term_ad(v.vault_id, case_id, term))
+    v.store.replace_leak_terms(case_id, rows.items())
+    stored = v.store.leak_lengths([key.slot for key, _ in terms.lengths])
+    changed: list[tuple[bytes, bytes]] = []
+    for key, lens in terms.lengths:
+        known = _open_lengths(v, key, stored.get(key.slot))
+        if not lens <= known:
+            ad = lengths_ad(v.vault_id, key.slot)
+            changed.append((key.slot, seal(key.sealing, _encode_lengths(known | lens), ad)))
+    v.store.put_leak_lengths(changed)
 
 
-def _key(v: Vault) -> SecretBytes:
-    key = v.keys.key(KeyRef.for_extra(ExtraKey.LEAKS))
-    if key is None:
-        raise AccessDeniedError(f"{v.user} ({v.role}) holds no leak-index key")
-    return key
+def _open_lengths(v: Vault, key: LeakKey, sealed: bytes | None) -> set[int]:
+    if sealed is None:
+        return set()
+    try:
+        bits = open_sealed(key.sealing, sealed, lengths_ad(v.vault_id, key.slot), "leak lengths")
+    except DecryptionError:
+        raise IntegrityError("the leak index's lengths row is damaged") from None
+    return _decode_lengths(bits)
+
+
+# --- looking up ---------------------------------------------------------------------------------
 
 
 class VaultKnownValues:
-    """KnownValues backed by the vault's leak index (hashed lookups; no value is decrypted)."""
+    """KnownValues backed by the vault's leak index: hashed lookups under every level key this
+    session holds; no value is decrypted, and a level this role does not read is not seen."""
 
     def __init__(self, v: Vault) -> None:
         self._v = v
-        self._key = _key(v)
-        self._lengths = v.store.leak_lengths()
+        self._keys = held_keys(v)
+        if not self._keys:
+            raise AccessDeniedError(f"{v.user} ({v.role}) holds no level key to check text with")
+        stored = v.store.leak_lengths([k.slot for k in self._keys])
+        self._lengths: set[int] = set()
+        for key in self._keys:
+            self._lengths |= _open_lengths(v, key, stored.get(key.slot))
+        self.levels = checked_levels(v, self._keys)  # the levels a lookup covers in full
 
     def lengths(self) -> Collection[int]:
         return self._lengths
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
-        by_hash = {blind_index(self._key, LEAKS, t): t for t in terms}
-        found = self._v.store.find_leak_terms(list(by_hash))
-        return {by_hash[h]: EntityInfo(kind, level) for h, (kind, level) in found.items()}
+        want: dict[bytes, tuple[str, LeakKey]] = {}
+        for key in self._keys:
+            for term in terms:
+                want[key.term(term)] = (term, key)
+        rank = self._v.policy.rank
+        found: dict[str, EntityInfo] = {}
+        for hashed, case_id, sealed in self._v.store.find_leak_terms(list(want)):
+            if hashed not in want:
+                continue
+            term, key = want[hashed]
+            try:
+                raw = open_sealed(
+                    key.sealing, sealed, term_ad(self._v.vault_id, case_id, hashed), "leak term"
+                )
+            except DecryptionError:
+                raise IntegrityError(f"the leak index of case {case_id} is damaged") from None
+            prev = found.get(term)
+            if prev is None or rank(key.level) > rank(prev.level):
+                found[term] = EntityInfo(_decode_kind(raw), key.level)
+        return found

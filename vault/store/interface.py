@@ -231,17 +231,19 @@ class Store(Protocol):
 
     # --- leak index ----------------------------------------------------------------------------
 
-    def replace_leak_terms(
-        self, case_id: str, rows: Iterable[tuple[bytes, str, str]], lengths: Iterable[int]
-    ) -> None:
-        """Make ``rows`` (term, kind, level) the whole set of a case's leak terms and add
-        ``lengths`` to the set of known term lengths."""
+    def replace_leak_terms(self, case_id: str, rows: Iterable[tuple[bytes, bytes]]) -> None:
+        """Make ``rows`` (keyed term, sealed kind) the whole set of a case's leak terms. Neither
+        part is readable without the key of the term's level."""
 
-    def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
-        """term -> (kind, level) for every stored leak term among ``terms``."""
+    def find_leak_terms(self, terms: Sequence[bytes]) -> list[tuple[bytes, str, bytes]]:
+        """(term, case id, sealed kind) for every stored leak term among ``terms``."""
 
-    def leak_lengths(self) -> set[int]:
-        """The lengths of every leak term ever stored."""
+    def leak_lengths(self, slots: Sequence[bytes]) -> dict[bytes, bytes]:
+        """slot -> sealed set of term lengths, for the stored slots among ``slots`` (one slot
+        per level key; a slot id is a keyed hash, so it names no level)."""
+
+    def put_leak_lengths(self, rows: Iterable[tuple[bytes, bytes]]) -> None:
+        """Store (slot, sealed lengths) rows, replacing a slot's earlier row."""
 
     # --- drafts and reviews --------------------------------------------------------------------
 

@@ -138,4 +138,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE reviews ADD COLUMN log_seq INTEGER NOT NULL DEFAULT -1;
         """,
     ),
+    (
+        "0005_leak_index_per_level",
+        # The leak index is keyed per level, and says nothing in the clear: no kind, no level,
+        # no lengths (ADR 0005). The name index is keyed per field. Terms hashed under the old
+        # single keys cannot be looked up with the new ones, so both indexes start empty: a
+        # vault made before this migration must be re-indexed (each case saved again).
+        """
+        DROP TABLE leak_terms;
+        DROP TABLE leak_lengths;
+        CREATE TABLE leak_terms (
+            term BLOB NOT NULL,
+            case_id TEXT NOT NULL,
+            sealed BLOB NOT NULL,
+            PRIMARY KEY (term, case_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX leak_terms_by_case ON leak_terms (case_id);
+        CREATE TABLE leak_lengths (
+            slot BLOB PRIMARY KEY,
+            sealed BLOB NOT NULL
+        ) WITHOUT ROWID;
+        DELETE FROM search_index;
+        """,
+    ),
 ]

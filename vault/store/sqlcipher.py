@@ -255,29 +255,36 @@ class SqlCipherStore(StateTables):
 
     # --- leak index ------------------------------------------------------------------------------
 
-    def replace_leak_terms(
-        self, case_id: str, rows: Iterable[tuple[bytes, str, str]], lengths: Iterable[int]
-    ) -> None:
+    def replace_leak_terms(self, case_id: str, rows: Iterable[tuple[bytes, bytes]]) -> None:
         self._conn.execute("DELETE FROM leak_terms WHERE case_id = ?", (case_id,))
         self._conn.executemany(
-            "INSERT OR IGNORE INTO leak_terms(term, case_id, kind, level) VALUES (?,?,?,?)",
-            [(t, case_id, kind, level) for t, kind, level in rows],
-        )
-        self._conn.executemany(
-            "INSERT OR IGNORE INTO leak_lengths(length) VALUES (?)", [(n,) for n in lengths]
+            "INSERT OR IGNORE INTO leak_terms(term, case_id, sealed) VALUES (?,?,?)",
+            [(term, case_id, sealed) for term, sealed in rows],
         )
 
-    def find_leak_terms(self, terms: Sequence[bytes]) -> dict[bytes, tuple[str, str]]:
+    def find_leak_terms(self, terms: Sequence[bytes]) -> list[tuple[bytes, str, bytes]]:
         """Which of these hashed terms are indexed (one query; the list is a bound JSON array)."""
         cur = self._conn.execute(
-            "SELECT term, kind, level FROM leak_terms "
+            "SELECT term, case_id, sealed FROM leak_terms "
             "WHERE term IN (SELECT unhex(value) FROM json_each(?))",
             (json.dumps([t.hex() for t in terms]),),
         )
-        return {bytes(r[0]): (r[1], r[2]) for r in cur}
+        return [(blob(r[0]), str(r[1]), blob(r[2])) for r in cur]
 
-    def leak_lengths(self) -> set[int]:
-        return {int(r[0]) for r in self._conn.execute("SELECT length FROM leak_lengths")}
+    def leak_lengths(self, slots: Sequence[bytes]) -> dict[bytes, bytes]:
+        cur = self._conn.execute(
+            "SELECT slot, sealed FROM leak_lengths "
+            "WHERE slot IN (SELECT unhex(value) FROM json_each(?))",
+            (json.dumps([s.hex() for s in slots]),),
+        )
+        return {blob(r[0]): blob(r[1]) for r in cur}
+
+    def put_leak_lengths(self, rows: Iterable[tuple[bytes, bytes]]) -> None:
+        self._conn.executemany(
+            "INSERT INTO leak_lengths(slot, sealed) VALUES (?, ?) "
+            "ON CONFLICT(slot) DO UPDATE SET sealed = excluded.sealed",
+            list(rows),
+        )
 
     # --- drafts and reviews --------------------------------------------------------------------
 
