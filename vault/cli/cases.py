@@ -183,16 +183,38 @@ def case_list(ctx: click.Context, limit: int, after: str | None) -> None:
     print_result(ctx, rows, render.summary_table(rows, f"cases ({len(rows)} of {total})", v.policy))
 
 
+MAX_SEARCH_TEXT = 1000  # characters; a name, not a document
+
+
+def _search_text() -> str:
+    """The name to search for: a visible prompt at a terminal, else standard input. Never an
+    argument (ADR 0004): a name variant is protected, and arguments stay in ``ps`` and shell
+    history."""
+    if sys.stdin.isatty():
+        text = click.prompt("Name to find", err=True, default="", show_default=False)
+    else:
+        text = sys.stdin.read(MAX_SEARCH_TEXT + 1)
+        if len(text) > MAX_SEARCH_TEXT:
+            raise UsageError(f"the name on standard input is longer than {MAX_SEARCH_TEXT} chars")
+    return " ".join(str(text).split())
+
+
 @case.command("find")
-@click.argument("text")
+@click.argument("text", nargs=-1, metavar="")
 @output_options
 @click.pass_context
-def case_find(ctx: click.Context, text: str) -> None:
-    """Find cases by name, in any script or spelling the case records."""
+def case_find(ctx: click.Context, text: tuple[str, ...]) -> None:
+    """Find cases by name, in any script or spelling the case records, in the fields your role
+    may read. The name is asked for at a prompt, or read from standard input when that is not
+    a terminal (`casevault case find < name.txt`); never give it as an argument."""
     from vault.services.cases import find_cases
+    from vault.services.name_index import require_search
 
+    if text:
+        raise UsageError("give the name at the prompt or on standard input, not as an argument")
     v = open_vault(ctx)
-    rows = [c.to_json() for c in find_cases(v, text)]
+    require_search(v)
+    rows = [c.to_json() for c in find_cases(v, _search_text())]
     print_result(ctx, rows, render.summary_table(rows, f"{len(rows)} matching case(s)", v.policy))
 
 
