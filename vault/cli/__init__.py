@@ -4,7 +4,7 @@
 group lives in a module of its own and is attached here.
 """
 
-from vault.cli import actions, audit, cases, importing, people, policy, review, vaults
+from vault.cli import actions, audit, cases, check, importing, people, policy, review, vaults
 from vault.cli.main import cli
 
 for _command in (
@@ -18,6 +18,7 @@ for _command in (
     review.draft,
     review.review,
     audit.audit,
+    check.check,
     policy.policy,
 ):
     cli.add_command(_command)

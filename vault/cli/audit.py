@@ -83,7 +83,7 @@ def audit_log(
 @output_options
 @click.pass_context
 def audit_verify(ctx: click.Context, against: Path | None) -> None:
-    """Recompute the whole log; exit non-zero naming every problem, the first one first.
+    """Recompute the whole log; exit 5 naming every problem found.
 
     Checks each entry's position, bytes, vault, signature, index columns and case index
     against its signed body, that time never runs backwards, every signed tree head, the stored
