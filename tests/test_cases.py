@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import OpenAs
+from tests.insider import raw_db
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.models.folding import fold, runs, skeleton, words
 from vault.models.names import query_terms, search_terms
-from vault.services import cases
+from vault.services import cases, name_index
 from vault.services.demo_data import demo_cases
 
 DEMO = {c["case_id"]: c for c in demo_cases()}
@@ -112,6 +114,30 @@ def test_find_uses_index_not_a_scan(open_as: OpenAs, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(cases, "open_record", spy)
     hits = cases.find_cases(v, DEMO[CASE]["full_name"])
     assert len(opened) == len(hits) < 5
+
+
+@pytest.mark.parametrize("user", ["cara", "rui"])
+def test_search_finds_every_demo_name_in_every_script(open_as: OpenAs, user: str) -> None:
+    """Per-field index keys lose nothing: every recorded spelling of every demo person finds
+    their case, for each role that reads the names."""
+    v = open_as(user)
+    missed = []
+    with v.store.read():
+        for record in DEMO.values():
+            for name in [record["full_name"], *record["name_variants"]]:
+                if record["case_id"] not in name_index.matching_cases(v, name):
+                    missed.append(record["case_id"])
+    assert missed == []
+
+
+def test_index_rows_are_per_field(demo_path: Path) -> None:
+    with raw_db(demo_path, "pia") as db:
+        spaces = {r[0] for r in db.execute("SELECT DISTINCT namespace FROM search_index")}
+        wraps = {
+            r[0] for r in db.execute("SELECT DISTINCT name FROM key_wraps WHERE kind = 'index'")
+        }
+    assert spaces == {"full_name", "name_variants"}
+    assert wraps == {"publication"}  # no name-index or leak-index key of its own
 
 
 def test_publisher_cannot_search_names(open_as: OpenAs) -> None:

@@ -62,13 +62,17 @@ def test_errors_and_notices_carry_no_protected_value(demo_path: Path, tmp_path: 
         ),
         ("rui", ["case", "show", "UA-061-21-004"]),
         ("rui", ["case", "edit", "UA-061-21-004", "--set", "status=released"]),
-        ("pia", ["case", "find", victim["full_name"]]),
-        ("cara", ["case", "find", victim["name_variants"][0]]),
     ]
-    for user, args in commands:
+    searches = [
+        ("pia", ["case", "find"], victim["full_name"]),
+        ("cara", ["case", "find"], victim["name_variants"][0]),
+        ("cara", ["case", "find", victim["name_variants"][0]], None),  # refused as an argument
+    ]
+    for user, args, stdin in [*((u, a, None) for u, a in commands), *searches]:
         r = CliRunner().invoke(
             cli,
             args,
+            input=stdin,
             env={
                 "CASEVAULT_PATH": str(demo_path),
                 "CASEVAULT_USER": user,

@@ -74,6 +74,20 @@ def test_default_policy_matches_the_design() -> None:
             ('names = ["full_name", "name_variants"]', 'names = ["full_name", "home_address"]'),
             "search field 'home_address' does not hold a name",
         ),
+        # A blind index of a field with few distinct values answers every guess:
+        (
+            ('names = ["full_name", "name_variants"]', 'names = ["full_name", "gender"]'),
+            "search field 'gender' does not hold a name (a blind index of a field with few "
+            "distinct values answers every guess)",
+        ),
+        (
+            ('names = ["full_name", "name_variants"]', 'names = ["ethnicity"]'),
+            "search field 'ethnicity' does not hold a name",
+        ),
+        (
+            ('names = ["full_name", "name_variants"]', 'names = ["full_name", "status"]'),
+            "search field 'status' is not a text field",
+        ),
         (
             (
                 'level = "restricted", holds = "free_text" }',
@@ -143,3 +157,21 @@ def test_new_field_is_a_policy_edit_not_code() -> None:
 
     model = build_record_model(p.kinds())
     assert model.model_validate({"case_id": "UA-1-1", "lawyer_name": "X"})
+
+
+def test_index_keys_follow_the_levels_a_role_reads() -> None:
+    """No name-index or leak-index key of its own: both are derived from level keys, so what a
+    role can hash a guess with is exactly what it reads (issue 14.3, 14.7)."""
+    policy = parse_policy(DEFAULT)
+    assert [str(k) for k in policy.keys_of("reviewer")] == [
+        "public level key",
+        "restricted level key",
+        "confidential level key",
+        "publication key",
+    ]
+    assert [str(k) for k in policy.keys_of("publisher")] == ["publication key"]
+    assert policy.keys_of("admin") == []
+    assert policy.search_fields("reviewer") == ["full_name", "name_variants"]
+    assert policy.search_fields("publisher") == []
+    assert not policy.holds_extra_key("reviewer", "leaks")
+    assert not policy.holds_extra_key("caseworker", "names")
