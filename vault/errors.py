@@ -56,5 +56,9 @@ class StoreError(VaultError):
     """The database could not be opened or written (not a vault, locked, corrupt)."""
 
 
+class DamagedStoreError(StoreError):
+    """The database file is damaged or was changed outside casevault (a page fails its check)."""
+
+
 class ConflictError(StoreError):
     """Another writer changed the same record first; nothing was written."""

@@ -8,8 +8,7 @@ import click
 
 from vault.cli import render
 from vault.cli.main import EXIT_CODES, open_vault, output_options, print_result, wants_json
-from vault.errors import IntegrityError, StoreError
-from vault.store.connection import DAMAGED
+from vault.errors import DamagedStoreError, IntegrityError
 
 if TYPE_CHECKING:  # imported when the command runs, so `--help` stays quick
     from vault.services.session import Vault
@@ -24,9 +23,7 @@ def _open_to_check(ctx: click.Context) -> Vault:
     # The store's message for a damaged file sends the person here: say something else.
     try:
         return open_vault(ctx)
-    except StoreError as e:
-        if e.diagnostics() != DAMAGED:
-            raise
+    except DamagedStoreError:
         click.echo(f"casevault: error: {UNOPENABLE}", err=True)
         ctx.exit(EXIT_CODES[IntegrityError])
 

@@ -20,6 +20,7 @@ from vault.cli import render, secrets
 from vault.errors import (
     AccessDeniedError,
     AuthenticationError,
+    DamagedStoreError,
     IntegrityError,
     NotFoundError,
     UsageError,
@@ -37,6 +38,7 @@ EXIT_CODES: dict[type[VaultError], int] = {
     AccessDeniedError: 3,
     NotFoundError: 4,
     IntegrityError: 5,
+    DamagedStoreError: 5,
 }
 
 F = TypeVar("F", bound=Callable[..., Any])

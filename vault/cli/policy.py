@@ -1,4 +1,4 @@
-"""The access policy: `policy show`, `policy check`."""
+"""The access policy: `policy show`, `policy check`, `policy set`."""
 
 from __future__ import annotations
 
@@ -43,4 +43,22 @@ def policy_check(ctx: click.Context, file: Path) -> None:
         ctx,
         {"ok": True, "name": pol.name, "version": pol.version},
         f"{file}: policy {pol.name} v{pol.version} is valid",
+    )
+
+
+@policy.command("set")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@output_options
+@click.pass_context
+def policy_set(ctx: click.Context, file: Path) -> None:
+    """Put the policy in FILE in force (admin; signed and logged; every person's next unlock
+    follows it)."""
+    from vault.services.users import set_policy
+
+    text = load_policy_file(file)[1]
+    digest = set_policy(open_vault(ctx), text)
+    print_result(
+        ctx,
+        {"policy": digest},
+        f"Policy from {file} is in force (sha256 {digest[:16]}…), signed and logged.",
     )

@@ -18,7 +18,8 @@ from vault.crypto import (
 )
 from vault.errors import UsageError
 from vault.models import check_member_name
-from vault.policy.state import MEMBER_ADD, MemberState, member_payload
+from vault.policy import parse_policy, policy_digest
+from vault.policy.state import MEMBER_ADD, POLICY_SET, MemberState, member_payload
 from vault.services import layout
 from vault.services.members import public_identity
 from vault.services.session import PassphraseSource, Vault
@@ -86,6 +87,26 @@ def add_member(
         result = v.keys.deliver()
         v.log(*result.events)
     return _info(v, v.members.verified(name))
+
+
+def set_policy(v: Vault, text: str) -> str:
+    """Put a new policy in force: a signed state record by a person whose role manages people,
+    logged with its digest. Every member's next unlock replays it; keys follow it only through
+    delivery. Returns the new policy's digest. The new policy must keep every role that members
+    hold and the manager's own right to manage people."""
+    v.require(v.policy.can_manage_people(v.role), "change the policy")
+    new = parse_policy(text, "the new policy")
+    if not new.can_manage_people(v.role):
+        raise UsageError(f"the new policy takes the right to manage people from {v.role}")
+    lost = sorted({m.role for m in v.members.active()} - set(new.roles))
+    if lost:
+        raise UsageError(f"the new policy has no role {lost[0]!r}, which members hold")
+    with v.store.write():
+        v.refresh_state()
+        if policy_digest(text) == v.policy_digest:
+            raise UsageError("that policy is already in force")
+        v.change_state(POLICY_SET, {"policy": text})
+    return v.policy_digest
 
 
 def _info(v: Vault, member: MemberState) -> MemberInfo:

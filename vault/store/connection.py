@@ -20,7 +20,7 @@ from typing import Any, Self
 
 import sqlcipher3
 
-from vault.errors import ConflictError, StoreError
+from vault.errors import ConflictError, DamagedStoreError, StoreError
 from vault.models.secret import SecretBytes
 from vault.store.migrations import MIGRATIONS
 
@@ -50,7 +50,7 @@ def _store_error(e: Exception) -> StoreError:
     shown: the person cannot act on it, and it is no place for a value."""
     if isinstance(e, sqlcipher3.OperationalError) and "locked" in str(e).lower():
         return StoreError("the vault is busy: another process is writing; try again")
-    return StoreError(DAMAGED)
+    return DamagedStoreError(DAMAGED)
 
 
 class _GuardedCursor:
