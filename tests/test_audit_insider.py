@@ -346,7 +346,7 @@ def test_attack_flipped_byte_in_a_page_every_unlock_reads_is_a_clear_refusal(
         "casevault: error: the vault is damaged: the database cannot be opened (a page every "
         "unlock reads is damaged), so it cannot be checked page by page; restore a backup"
     )
-    line = _refused(_run(demo_path, "cara", "case", "list"), code=1)
+    line = _refused(_run(demo_path, "cara", "case", "list"), code=5)
     assert "damaged" in line
     assert "ERROR CORE" not in capfd.readouterr().err
 
