@@ -298,10 +298,6 @@ def test_search_log_hash_is_keyed_by_the_searchers_role(demo_path: Path, open_as
             assert keyed_hash(key, "search", text) != mine
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/cases.find_cases must log name_index.search_hash (issue 14.7; not ours)",
-)
 def test_search_is_logged_under_the_role_keyed_hash(open_as: OpenAs) -> None:
     text = DEMO[2]["full_name"]
     cara = open_as("cara")

@@ -31,7 +31,13 @@ from vault.errors import (
 )
 from vault.services.clock import now
 from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
-from vault.services.name_index import IndexTerms, index_terms, matching_cases, store_index_terms
+from vault.services.name_index import (
+    IndexTerms,
+    index_terms,
+    matching_cases,
+    search_hash,
+    store_index_terms,
+)
 from vault.services.provenance import CASE_WRITES, case_head, logged_entry
 from vault.services.session import Vault
 from vault.store import CaseVersionRow
@@ -330,15 +336,15 @@ def list_cases(v: Vault, *, limit: int = 100, after: str | None = None) -> list[
 
 def find_cases(v: Vault, text: str) -> list[CaseView]:
     """Cases whose known names contain every word of ``text`` (see
-    :func:`~vault.services.name_index.matching_cases`). The search is logged under a keyed hash
-    of the text: the log can tell two searches for the same name apart without holding it."""
+    :func:`~vault.services.name_index.matching_cases`). The search is logged under a hash of the
+    text keyed so that only the searcher's role can test it."""
     with v.store.write():
         found = summaries(v, sorted(matching_cases(v, text)))
         v.log(
             AuditEvent(
                 "case.find",
                 cases=[c.case_id for c in found][:50],
-                details={"query": v.keyed("search", text), "results": len(found)},
+                details={"query": search_hash(v, text), "results": len(found)},
             )
         )
         return found
