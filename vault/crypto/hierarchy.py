@@ -35,7 +35,6 @@ APPROVAL = "casevault/approval/v1"
 REVIEW_REASON = "casevault/review-reason/v1"
 AUDIT_ENTRY = "casevault/audit-entry/v1"
 STATE_RECORD = "casevault/state-record/v1"
-SEARCH_AUDIT = "casevault/search-audit/v1"
 
 
 # --- key ids ----------------------------------------------------------------------------------

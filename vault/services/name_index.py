@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vault.crypto import blind_index, derive_key, keyed_hash
+from vault.crypto import blind_index, derive_key
 from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.models.names import query_terms, search_terms
 from vault.models.secret import SecretBytes
@@ -19,7 +19,6 @@ from vault.policy import KeyKind
 from vault.services.session import Vault
 
 #: HKDF purpose of the search-audit key, derived from the searcher's role key.
-SEARCH_AUDIT_PURPOSE = "search audit"
 
 #: What a case version adds to the name index: namespace (the field's name) -> keyed terms.
 IndexTerms = dict[str, set[bytes]]
@@ -97,10 +96,6 @@ def matching_cases(v: Vault, text: str) -> set[str]:
 
 
 def search_hash(v: Vault, text: str) -> str:
-    """The keyed hash a search text is logged under: keyed by a key derived from the
-    searcher's role key, so only members of that role can test a guess of what was searched
-    for (the database key, which every member holds, does not)."""
-    role_key = v.keys.role_key()
-    if role_key is None:
-        raise AccessDeniedError(f"{v.user} ({v.role}) holds no role key yet")
-    return keyed_hash(derive_key(role_key, SEARCH_AUDIT_PURPOSE), "search", text)
+    """The keyed hash a search text is logged under (see :meth:`Vault.keyed`: only members of
+    the searcher's role can test a guess of what was searched for)."""
+    return v.keyed("search", text)

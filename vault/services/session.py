@@ -96,7 +96,6 @@ class Vault:
         self.audit = AuditLog(store, self.vault_id)
         self._witness = Witness(self.vault_id, self.member.name)
         self._closed = False
-        self._audit_key = derive_key(db_key, "audit keyed hash")
         self.notice = UnlockNotice([], False, None)
 
     @property
@@ -157,8 +156,13 @@ class Vault:
             self.audit.append(self.identity, self.identity.public.sign_public, events, now())
 
     def keyed(self, namespace: str, value: str) -> str:
-        """A keyed hash of a value for the audit log (a search term, a file name)."""
-        return keyed_hash(self._audit_key, namespace, value)
+        """A keyed hash of a value for the audit log (a search text, a file name, a reason),
+        keyed from this person's role key: only members of the same role can test a guess of
+        what it hides (the database key, which every member holds, is not used)."""
+        role_key = self.keys.role_key()
+        if role_key is None:
+            raise AccessDeniedError(f"{self.user} ({self.role}) holds no role key yet")
+        return keyed_hash(derive_key(role_key, "audit keyed hash"), namespace, value)
 
     def _check_fresh(self, heads: list[str]) -> str | None:
         """Before anything is written or any key wrapped: refuse a vault whose founder is not
