@@ -9,9 +9,9 @@ import pytest
 
 from tests.conftest import OpenAs
 from vault.crypto import Passphrase
-from vault.errors import AccessDeniedError, UsageError
+from vault.errors import AccessDeniedError, UsageError, ValidationError
 from vault.policy import default_policy_text
-from vault.services import audit, cases, drafts, users
+from vault.services import audit, cases, draft_check, drafts, users
 from vault.services import review as review_svc
 from vault.services.demo_data import demo_cases
 from vault.services.session import Vault
@@ -64,6 +64,10 @@ def test_two_person_rule(open_as: OpenAs, demo_path: Path) -> None:
     )
     open_as("rui").close()  # rui's unlock delivers the reviewer key to nadia
     nadia = Vault.open(demo_path, "nadia", lambda _n: Passphrase.from_text("nadia passphrase 1"))
+    # rui drafted it: his lookup cannot see secret values, so a caseworker must check it first
+    with pytest.raises(UsageError, match="not checked against the secret level"):
+        review_svc.give_verdict(nadia, d.draft_id, "approve")
+    draft_check.check_draft(open_as("cara"), d.draft_id)
     st = review_svc.give_verdict(nadia, d.draft_id, "approve")
     assert (st.state, st.approvals) == ("approved", ["nadia"])
     with pytest.raises(UsageError, match="already"):
@@ -233,3 +237,25 @@ def test_draft_labels_come_from_the_policy_in_the_drafts_language(open_as: OpenA
     cw = open_as("cara")
     assert "\nSituation: " in drafts.create_draft(cw, WITH_CONSENT, "fr").text
     assert "\nStatus: " in drafts.create_draft(cw, WITH_CONSENT, "en").text
+
+
+def test_a_reviewers_draft_that_exposes_a_secret_value_fails_the_check(
+    open_as: OpenAs,
+) -> None:
+    """A reviewer drafts with the keys he holds: a secret relative's name in the summary, which
+    the caseworker's lookup would redact, stays in his text. It cannot be approved unchecked,
+    and the caseworker's check finds it (naming the level and where, never the value)."""
+    rec = demo_cases()[7]
+    relative = rec["family_contacts"][0]["name"]
+    cara = open_as("cara")
+    cases.edit_case(cara, rec["case_id"], {"public_summary": f"{relative} asked for news."})
+    assert relative not in drafts.create_draft(cara, rec["case_id"], "en").text
+    rui = open_as("rui")
+    d = drafts.create_draft(rui, rec["case_id"], "en")
+    assert relative in d.text  # his lookup cannot see the secret name
+    assert d.checked_levels == ["public", "restricted", "confidential"]
+    assert review_svc.status(rui, d).state == "unchecked"
+    with pytest.raises(ValidationError, match=r"protected value\(s\) of level secret") as e:
+        draft_check.check_draft(cara, d.draft_id)
+    assert relative not in e.value.diagnostics()
+    assert review_svc.status(rui, drafts.get_draft(rui, d.draft_id)).state == "unchecked"

@@ -106,6 +106,22 @@ def draft_edit(
     print_result(ctx, _draft_json(d, st), _draft_summary(d, st))
 
 
+@draft.command("check")
+@click.argument("draft_id")
+@output_options
+@click.pass_context
+def draft_check(ctx: click.Context, draft_id: str) -> None:
+    """Check a draft's exact text against every level (a person who reads every level); a draft
+    made or edited by someone who does not cannot be approved until then."""
+    from vault.services import draft_check as check_svc
+    from vault.services import review as review_svc
+
+    v = open_vault(ctx)
+    d = check_svc.check_draft(v, draft_id)
+    st = review_svc.status(v, d)
+    print_result(ctx, _draft_json(d, st), _draft_summary(d, st))
+
+
 @click.group()
 def review() -> None:
     """Review drafts: list, show, approve, reject."""

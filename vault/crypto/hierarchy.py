@@ -35,6 +35,7 @@ APPROVAL = "casevault/approval/v1"
 REVIEW_REASON = "casevault/review-reason/v1"
 AUDIT_ENTRY = "casevault/audit-entry/v1"
 STATE_RECORD = "casevault/state-record/v1"
+DRAFT_CHECK = "casevault/draft-check/v1"
 
 
 # --- key ids ----------------------------------------------------------------------------------
@@ -90,6 +91,11 @@ def field_ad(
 def record_signature_message(body: bytes) -> bytes:
     """What an author signs for one record version: the whole canonical body under its label."""
     return context(RECORD_SIGNATURE, body)
+
+
+def draft_check_message(statement: bytes) -> bytes:
+    """What a checker signs: that one draft version's exact text was checked against levels."""
+    return context(DRAFT_CHECK, statement)
 
 
 def state_record_message(body: bytes) -> bytes:

@@ -74,6 +74,7 @@ class Draft:
     policy: str
     manual_redactions: list[Manual] = field(default_factory=list)
     unredactions: list[Manual] = field(default_factory=list)
+    checked_levels: list[str] = field(default_factory=list)  # what the author's lookup covered
     source: str | None = None  # None when this person cannot read the lowest level
     originals: dict[int, str] = field(default_factory=dict)  # only those this person may read
 
@@ -130,10 +131,19 @@ def _subject_names(v: Vault, values: dict[str, Any], into: TermSet) -> None:
             into.add_value(value, EntityInfo("name", "public"))
 
 
+@dataclass(frozen=True)
+class _Built:
+    source: str
+    result: RedactionResult
+    versions: dict[str, int]
+    checked_levels: list[str]  # the levels the author's leak lookup covered in full
+
+
 def _build(
     v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]
-) -> tuple[str, RedactionResult, dict[str, int]]:
+) -> _Built:
     names = TermSet()
+    layout = case_layout(v.policy, lang)
     if case_head(v, subject) is not None:
         head, values = _case_values(v, subject)
         versions = {subject: head}
@@ -142,7 +152,7 @@ def _build(
             lang,
             consent=has_consent(v, values),
             year=_year(),
-            layout=case_layout(v.policy, lang),
+            layout=layout,
         )
         _subject_names(v, values, names)
     else:
@@ -157,22 +167,25 @@ def _build(
             head, values = _case_values(v, cid)
             versions[cid] = head
             public = _public(v, values)
-            heading = (public.get("full_name") if has_consent(v, values) else None) or (
-                describe(public, lang, _year())
+            name = public.get(layout.name_field) if layout.name_field else None
+            portrait = {role: public.get(f) for role, f in layout.portrait.items()}
+            heading = (name if has_consent(v, values) else None) or describe(
+                portrait, lang, _year()
             )
             status = STATUS.get(str(public.get("status")), {}).get(lang, "")
             people.append((str(heading), status))
             _subject_names(v, values, names)
         source = action_source(action.model_dump(mode="json"), people, lang)
+    known = VaultKnownValues(v)
     result = redact(
         source,
         lang=lang,
-        known=VaultKnownValues(v),
+        known=known,
         subject_names=names,
         extra=[(m.start, m.end, m.reason) for m in manual],
         keep=[(m.start, m.end) for m in unredact],
     )
-    return source, result, versions
+    return _Built(source, result, versions, list(known.levels))
 
 
 def _seal(
@@ -181,12 +194,11 @@ def _seal(
     version: int,
     subject: str,
     lang: str,
-    source: str,
-    result: RedactionResult,
-    versions: dict[str, int],
+    built: _Built,
     manual: list[Manual],
     unredact: list[Manual],
 ) -> DraftRow:
+    source, result, versions = built.source, built.result, built.versions
     pub_key = v.keys.sealing_key(PUBLICATION_KEY)
     if pub_key is None:
         raise AccessDeniedError(f"{v.user} ({v.role}) holds no publication key")
@@ -199,6 +211,7 @@ def _seal(
         "versions": versions,
         "policy": v.policy_digest,
         "redactions": [r.to_json() for r in result.redactions],
+        "checked_levels": built.checked_levels,
         "manual": [m.to_json() for m in manual],
         "unredact": [m.to_json() for m in unredact],
     }
@@ -238,8 +251,9 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
         raise UsageError(f"language must be one of {', '.join(LANGS)}")
     with v.store.write():
         draft_id = f"D-{v.store.count_drafts() + 1:04d}"
-        source, result, versions = _build(v, subject, lang, [], [])
-        row = _seal(v, draft_id, 1, subject, lang, source, result, versions, [], [])
+        built = _build(v, subject, lang, [], [])
+        versions, result = built.versions, built.result
+        row = _seal(v, draft_id, 1, subject, lang, built, [], [])
         row = replace(row, log_seq=v.audit.size())
         v.store.put_draft(row)
         v.log(
@@ -297,8 +311,9 @@ def edit_draft(
             manual = [m for m in manual if not (m.start < r.end and r.start < m.end)]
         else:
             raise UsageError("say what to change: --redact TEXT or --unredact N")
-        source, result, versions = _build(v, current.subject, current.lang, manual, undo)
-        if source != current.source:
+        built = _build(v, current.subject, current.lang, manual, undo)
+        versions = built.versions
+        if built.source != current.source:
             raise IntegrityError(
                 f"{draft_id}: its cases changed since it was made; create a new draft"
             )
@@ -308,9 +323,7 @@ def edit_draft(
             current.version + 1,
             current.subject,
             current.lang,
-            source,
-            result,
-            versions,
+            built,
             manual,
             undo,
         )
@@ -375,6 +388,7 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
         meta["policy"],
         [Manual(**m) for m in meta["manual"]],
         [Manual(**m) for m in meta["unredact"]],
+        [str(level) for level in meta.get("checked_levels", [])],
         opened.text("source"),
         originals,
     )

@@ -20,6 +20,7 @@ from vault.crypto.hierarchy import review_reason_ad
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.policy import ExtraKey
 from vault.services.clock import now
+from vault.services.draft_check import unchecked_levels
 from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
 from vault.services.provenance import case_head, logged_entry
 from vault.services.session import Vault
@@ -28,7 +29,7 @@ from vault.store import ReviewRow
 
 @dataclass(frozen=True)
 class Status:
-    state: str  # pending, approved, void, rejected, stale
+    state: str  # pending, unchecked, approved, void, rejected, stale
     approvals: list[str]
     required: int
     detail: str
@@ -86,6 +87,8 @@ def status(v: Vault, draft: Draft) -> Status:
         if row.verdict == "reject":
             rejected.append(row.reviewer)
             continue
+        if row.verdict != "approve":
+            continue
         ok = (
             row.reviewer != draft.author
             and v.policy.can_review(member.role)
@@ -102,6 +105,15 @@ def status(v: Vault, draft: Draft) -> Status:
     if changed:
         return Status(
             "stale", approvals, required, f"{', '.join(changed)} changed since the draft was made"
+        )
+    missing = unchecked_levels(v, draft)
+    if missing:
+        return Status(
+            "unchecked",
+            [],
+            required,
+            f"not checked against the {', '.join(missing)} level; a caseworker must run "
+            f"'casevault draft check {draft.draft_id}'",
         )
     if len(approvals) >= required:
         return Status("approved", approvals, required, f"approved by {', '.join(approvals)}")
@@ -161,6 +173,8 @@ def give_verdict(v: Vault, draft_id: str, verdict: str, reason: str | None = Non
         st = status(v, draft)
         if st.state in ("stale", "void"):
             raise UsageError(f"{draft_id} is {st.state}: {st.detail}; create a new draft")
+        if verdict == "approve" and st.state == "unchecked":
+            raise UsageError(f"{draft_id} v{draft.version} is {st.detail}")
         if any(
             r.reviewer == v.user and r.verdict == verdict
             for r in v.store.reviews(draft_id, draft.version)
