@@ -36,6 +36,8 @@ REVIEW_REASON = "casevault/review-reason/v1"
 AUDIT_ENTRY = "casevault/audit-entry/v1"
 STATE_RECORD = "casevault/state-record/v1"
 DRAFT_CHECK = "casevault/draft-check/v1"
+LEAK_TERM = "casevault/leak-term/v1"
+LEAK_LENGTHS = "casevault/leak-lengths/v1"
 
 
 # --- key ids ----------------------------------------------------------------------------------

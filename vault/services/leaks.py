@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vault.crypto import blind_index, context, derive_key, open_sealed, seal
+from vault.crypto.hierarchy import LEAK_LENGTHS, LEAK_TERM
 from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
 from vault.policy import KeyKind
@@ -30,8 +31,8 @@ SEAL_PURPOSE = "leak index/seal"
 NAMESPACE = "leak"  # blind-index namespace of a term
 SLOT_NAMESPACE = "leak lengths"  # blind-index namespace of a level's lengths row
 # Associated-data labels (the same format as vault.crypto.hierarchy's):
-TERM_AD = "casevault/leak-term/v1"
-LENGTHS_AD = "casevault/leak-lengths/v1"
+TERM_AD = LEAK_TERM
+LENGTHS_AD = LEAK_LENGTHS
 KIND_WIDTH = 32  # a kind is sealed padded to this width, so a ciphertext's size names no kind
 LENGTH_BLOCK = 128  # lengths are sealed as a bitmap of whole 128-byte blocks (1024 lengths)
 
