@@ -230,14 +230,12 @@ class AuditLog:
         )
         for row in self.store.audit_entries():
             verifier.feed(row)
-        return verifier.finish(lambda size: self.frontier(size).hashes(), self._case_refs)
-
-    def _case_refs(self, case_id: str) -> set[int]:
-        # The store lists the case index only through its filter: one query per case named in
-        # the log. TODO(store): a method that streams (seq, case id) rows would make this one
-        # pass, and would also find index rows for cases no entry names.
-        limit = max(self.size(), 1)
-        return {row.seq for row in self.store.find_audit(AuditFilter(case_id=case_id, limit=limit))}
+        indexed: dict[str, set[int]] = {}
+        for case_id, seq in self.store.audit_case_refs():  # one pass over the case index
+            indexed.setdefault(case_id, set()).add(seq)
+        return verifier.finish(
+            lambda size: self.frontier(size).hashes(), lambda cid: indexed.get(cid, set())
+        )
 
     # --- against an outside checkpoint --------------------------------------------------------
 

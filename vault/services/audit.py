@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from vault.audit import checkpoint as cp
 from vault.audit import entry as en
@@ -118,15 +118,6 @@ def verify(v: Vault) -> VerifyResult:
     return result
 
 
-@runtime_checkable
-class PageCheckingStore(Protocol):
-    """A store that can check every page of its file, read by a command or not."""
-
-    def integrity_check(self) -> list[str]:
-        """Every problem found; empty when sound."""
-        ...
-
-
 @dataclass
 class CheckResult:
     """What ``casevault check`` found: the database file's problems (damaged pages, broken
@@ -154,8 +145,6 @@ def check(v: Vault) -> CheckResult:
     """Check the whole vault: every page of the database file (SQLCipher's HMAC of each page,
     SQLite's structure), then the whole audit log as :func:`verify` does. Reports everything
     it finds; raises only when the store cannot check its pages."""
-    if not isinstance(v.store, PageCheckingStore):
-        raise UsageError("this vault's store cannot check its pages")
     with v.store.read():
         database = [_page_problem(p) for p in v.store.integrity_check()]
     try:

@@ -217,6 +217,13 @@ class Store(Protocol):
     def audit_entries(self, start: int = 0) -> Iterator[AuditRow]:
         """Entries from ``start`` on, in sequence order, streamed."""
 
+    def audit_case_refs(self) -> Iterator[tuple[str, int]]:
+        """Every (case id, sequence number) row of the log's case index, streamed."""
+
+    def integrity_check(self) -> list[str]:
+        """Every problem a check of every page of the storage finds (read by a command or
+        not); empty when sound."""
+
     def find_audit(self, f: AuditFilter) -> list[AuditRow]:
         """Entries matching a filter on the index columns, newest first, at most ``f.limit``."""
 

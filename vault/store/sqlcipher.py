@@ -210,6 +210,10 @@ class SqlCipherStore(StateTables):
         for r in cur:
             yield self._audit(r)
 
+    def audit_case_refs(self) -> Iterator[tuple[str, int]]:
+        for r in self._conn.execute("SELECT case_id, seq FROM audit_case_refs"):
+            yield str(r[0]), integer(r[1])
+
     def find_audit(self, f: AuditFilter) -> list[AuditRow]:
         """Newest first. Every filter is a bound parameter on an indexed column."""
         sql = (
