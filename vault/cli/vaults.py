@@ -68,7 +68,7 @@ def demo(ctx: click.Context, path: Path) -> None:
         "  export CASEVAULT_PASSPHRASE=demo-cara-not-secret   # demo only",
         "  casevault case list --limit 5",
         f"  casevault case show {result.example_case}",
-        f"  casevault case find '{result.example_query}'",
+        f"  echo '{result.example_query}' | casevault case find   # a name never as an argument",
         "  export CASEVAULT_USER=rui CASEVAULT_PASSPHRASE=demo-rui-not-secret",
         f"  casevault case show {result.example_case}      # the reviewer: secret fields withheld",
     ]

@@ -91,12 +91,12 @@ def check_draft(v: Vault, draft_id: str) -> Draft:
         known = VaultKnownValues(v)
         if set(known.levels) != set(v.policy.levels):
             raise AccessDeniedError(f"{v.user}'s keys do not cover every level yet")
-        hits = find_known(draft.text, known)
-        if hits:
-            levels = sorted({h.info.level for h in hits}, key=v.policy.rank)
-            where = ", ".join(f"{h.start}-{h.end}" for h in hits[:5])
+        spans = {(h.start, h.end): h.info.level for h in find_known(draft.text, known)}
+        if spans:
+            levels = sorted(set(spans.values()), key=v.policy.rank)
+            where = ", ".join(f"{a}-{b}" for a, b in sorted(spans)[:5])
             raise ValidationError(
-                f"{draft_id} v{draft.version}: {len(hits)} protected value(s) of level "
+                f"{draft_id} v{draft.version}: {len(spans)} protected value(s) of level "
                 f"{', '.join(levels)} in its text (characters {where}); redact them "
                 f"(casevault draft edit {draft_id} --redact) and check again"
             )
