@@ -307,3 +307,21 @@ def test_attack_admin_resigns_a_member_record_with_keys_he_holds(demo_path: Path
     code, _, err = _run(demo_path, "rui", "case", "list")
     assert code == 5 and "state record" in err
     assert _role_wraps(demo_path, "caseworker") == before
+
+
+def test_audit_verify_cross_checks_drafts_verdicts_and_heads(demo_path: Path) -> None:
+    """Rows rewritten, removed or set back behind the log's back are each named by verify."""
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        d = drafts.create_draft(v, CASE, "en")
+    with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
+        review_svc.give_verdict(v, d.draft_id, "approve")
+    assert _run(demo_path, "cara", "case", "edit", CASE, "--set", "status=released")[0] == 0
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM reviews")
+        db.execute("UPDATE drafts SET body = CAST(body || ' ' AS BLOB)")
+        db.execute("UPDATE cases SET head_version = 1 WHERE case_id = ?", (CASE,))
+    code, _, err = _run(demo_path, "pia", "audit", "verify")
+    assert code == 5
+    assert f"records rui's approve of {d.draft_id} v1, which is not in the vault" in err
+    assert f"records draft {d.draft_id} v1 with another body: it was rewritten" in err
+    assert f"case {CASE}: its current version is not its last: it was set back" in err

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,17 @@ from vault.audit import entry as en
 from vault.audit import merkle
 from vault.audit.log import AuditEvent
 from vault.audit.verification import VerifyResult, note_keys
+from vault.crypto import hash_bytes
 from vault.errors import IntegrityError, NotFoundError, StoreError, UsageError
 from vault.services.clock import now
 from vault.services.session import Vault
-from vault.store import AuditFilter
+from vault.store import AuditFilter, Store
 
 BUNDLE_FORMAT = "casevault-inclusion-proof-v1"
 # One entry per case version, naming it. A bulk write (case.import, case.bulk_create) logs
 # each version so, and one more entry with the count as a summary: that one is not counted.
 CASE_WRITES = ("case.create", "case.edit")
+DRAFT_WRITES = ("draft.create", "draft.edit")
 
 
 @dataclass(frozen=True)
@@ -65,56 +66,96 @@ def audit_log(
     return [LogLine(seq, entry) for seq, entry in found]
 
 
-class CaseVersionCheck:
-    """No case version without its entry, no entry without its case version: step 8 of
-    verifying, after the log's own steps (:class:`~vault.audit.verification.LogVerifier`).
+class StoredRowCheck:
+    """No stored row without its entry, no entry without its row: step 8 of verifying, after
+    the log's own steps (:class:`~vault.audit.verification.LogVerifier`).
 
-    Called with each entry, it counts the case versions the log records and names any recorded
-    version ``version_exists`` denies (it catches a truncation that also removed the heads);
-    :meth:`compare` then sets the count against the vault's."""
+    Called with each entry, it finds the case version, draft version or verdict the entry
+    records and names any that is missing, names another entry, or has another body than the
+    entry's hash; :meth:`compare` then sets the counts against the vault's."""
 
-    def __init__(self, version_exists: Callable[[str, int], bool]) -> None:
-        self._version_exists = version_exists
-        self.recorded = 0
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.recorded = {"case_versions": 0, "drafts": 0, "reviews": 0}
 
     def __call__(self, seq: int, entry: en.Entry) -> list[str]:
-        """The problems with entry ``seq`` (none for an action that writes no case)."""
-        if entry.action not in CASE_WRITES:
+        """The problems with entry ``seq`` (none for an action that stores no such row)."""
+        details = entry.details
+        version = details.get("version")
+        if not isinstance(version, int):
             return []
-        self.recorded += 1
-        version = entry.details.get("version")
-        if entry.cases and isinstance(version, int):
-            case_id = entry.cases[0]
-            if not self._version_exists(case_id, version):
-                return [
-                    f"audit entry {seq} records {case_id} v{version}, which is not in the "
-                    "vault: a version was removed"
-                ]
+        if entry.action in CASE_WRITES and entry.cases:
+            self.recorded["case_versions"] += 1
+            row = self._store.case_version(entry.cases[0], version)
+            what = f"{entry.cases[0]} v{version}"
+            found_row = (row.body, row.log_seq) if row else None
+            return self._compare_row(seq, entry, what, found_row)
+        draft = details.get("draft")
+        if not isinstance(draft, str):
+            return []
+        if entry.action in DRAFT_WRITES:
+            self.recorded["drafts"] += 1
+            stored = self._store.draft(draft, version)
+            found_draft = (stored.body, stored.log_seq) if stored else None
+            return self._compare_row(seq, entry, f"draft {draft} v{version}", found_draft)
+        if entry.action.startswith("review."):
+            self.recorded["reviews"] += 1
+            verdict = entry.action.removeprefix("review.")
+            found = next(
+                (
+                    r
+                    for r in self._store.reviews(draft, version)
+                    if r.reviewer == entry.actor and r.verdict == verdict
+                ),
+                None,
+            )
+            what = f"{entry.actor}'s {verdict} of {draft} v{version}"
+            found_review = (found.body, found.log_seq) if found else None
+            return self._compare_row(seq, entry, what, found_review)
         return []
 
-    def compare(self, held: int) -> str | None:
-        """The problem when the vault holds ``held`` case versions and the entries seen so
-        far record another number; None when they agree."""
-        if held == self.recorded:
-            return None
-        what = (
-            "case changes with no audit entry, or audit entries removed"
-            if held > self.recorded
-            else "audit entries whose case versions were removed"
-        )
-        return f"the log records {self.recorded} case versions, the vault holds {held}: {what}"
+    @staticmethod
+    def _compare_row(
+        seq: int, entry: en.Entry, what: str, row: tuple[bytes, int] | None
+    ) -> list[str]:
+        if row is None:
+            return [f"audit entry {seq} records {what}, which is not in the vault: it was removed"]
+        body, log_seq = row
+        if entry.details.get("body") != hash_bytes(body).hex():
+            return [f"audit entry {seq} records {what} with another body: it was rewritten"]
+        if log_seq != seq:
+            return [f"{what} names audit entry {log_seq}, the one recording it is {seq}"]
+        return []
+
+    def compare(self, store: Store) -> list[str]:
+        """The problems when the vault holds other numbers of rows than the entries seen
+        record, and any case whose current version is not its last."""
+        out = []
+        for table, recorded in self.recorded.items():
+            held = store.count_rows(table)
+            if held != recorded:
+                what = (
+                    "rows with no audit entry, or audit entries removed"
+                    if held > recorded
+                    else "audit entries whose rows were removed"
+                )
+                out.append(f"the log records {recorded} {table}, the vault holds {held}: {what}")
+        out += [
+            f"case {cid}: its current version is not its last: it was set back"
+            for cid in store.heads_not_last()
+        ]
+        return out
 
 
 def verify(v: Vault) -> VerifyResult:
-    """Recompute the whole log, check every signature and head, and cross-check case versions.
+    """Recompute the whole log, check every signature and head, and cross-check every stored
+    case version, draft version and verdict against the entry that records it.
     Reports every problem; never raises for what it finds."""
     with v.store.read():
-        held = v.store.count_case_versions()
-        case_check = CaseVersionCheck(lambda cid, ver: v.store.case_version(cid, ver) is not None)
-        result = v.audit.verify(v.members.sign_keys(), check_entry=case_check)
-        mismatch = case_check.compare(held)
-    if mismatch is not None:
-        result.add(mismatch)
+        rows = StoredRowCheck(v.store)
+        result = v.audit.verify(v.members.sign_keys(), check_entry=rows)
+        for problem in rows.compare(v.store):
+            result.add(problem)
     return result
 
 

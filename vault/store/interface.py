@@ -191,6 +191,13 @@ class Store(Protocol):
     def count_case_versions(self) -> int:
         """How many case versions exist, over all cases."""
 
+    def count_rows(self, table: str) -> int:
+        """How many rows a table of the vault holds (``drafts``, ``reviews``, ...); any other
+        name is refused."""
+
+    def heads_not_last(self) -> list[str]:
+        """Cases whose head is not their last stored version, by case id."""
+
     def replace_index_terms(self, case_id: str, namespace: str, terms: Iterable[bytes]) -> None:
         """Make ``terms`` the whole set of a case's blind-index terms in one namespace."""
 
