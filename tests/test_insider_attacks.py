@@ -13,14 +13,27 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import PASSPHRASES, passphrase_for
-from tests.insider import identity, raw_db, state_rows
+from tests.insider import db_key, identity, raw_db, state_rows
 from vault.cli import cli
-from vault.crypto import Identity, Passphrase, canonical_json, sealed_public
+from vault.crypto import (
+    Identity,
+    Passphrase,
+    SecretBytes,
+    canonical_json,
+    hierarchy,
+    new_key,
+    sealed_public,
+    unwrap_key,
+    wrap_key,
+    wrap_to,
+)
+from vault.errors import DecryptionError
 from vault.policy import state as signed_state
 from vault.services import cases, drafts, layout, users
 from vault.services import review as review_svc
 from vault.services import session as session_module
-from vault.services.members import public_identity
+from vault.services.keyring import Keyring
+from vault.services.members import Members, load_state, public_identity
 from vault.services.session import Vault
 
 
@@ -68,6 +81,9 @@ def test_attack_any_object_added_to_the_schema_is_refused(demo_path: Path, ddl: 
         "UPDATE state_records SET log_seq = 'x' WHERE seq = 1",
         "UPDATE state_records SET body = 'not a blob' WHERE seq = 2",
         "UPDATE case_versions SET log_seq = 'x' WHERE version = 1",
+        "UPDATE key_wraps SET wrapped = 'x' WHERE holder = 'cara'",  # found by attack
+        "UPDATE key_wraps SET wrapped = 'x' WHERE holder = 'caseworker@1'",
+        "UPDATE audit_entries SET body = 'x' WHERE seq = (SELECT max(seq) FROM audit_entries)",
     ],
 )
 def test_attack_text_in_a_numeric_or_blob_column_is_a_clean_error(
@@ -325,3 +341,87 @@ def test_audit_verify_cross_checks_drafts_verdicts_and_heads(demo_path: Path) ->
     assert f"records rui's approve of {d.draft_id} v1, which is not in the vault" in err
     assert f"records draft {d.draft_id} v1 with another body: it was rewritten" in err
     assert f"case {CASE}: its current version is not its last: it was set back" in err
+
+
+# --- key wraps count only when the signed hierarchy committed to the key --------------------
+
+
+def _fresh_vault(path: Path) -> None:
+    with Vault.init(path, "ada", passphrase_for("ada")) as v:
+        for name, role in (("cara", "caseworker"), ("rui", "reviewer"), ("pia", "publisher")):
+            users.add_member(v, name, role, passphrase=lambda n=name: passphrase_for(n))
+
+
+def test_attack_publisher_plants_the_key_hierarchy_before_the_first_caseworker(
+    tmp_path: Path,
+) -> None:
+    """Found by attack: before any caseworker unlocked, the publisher made every level key
+    herself and wrapped role keys of her own to every member; the first caseworker then sealed
+    her cases under keys the publisher held. Now the first writer is whoever finds no signed
+    hierarchy, she re-keys every role, and a key that is not the signed one opens nothing."""
+    path = tmp_path / "v"
+    _fresh_vault(path)
+    keyring = layout.read_keyring(path)
+    from vault.store import SqlCipherStore
+
+    store = SqlCipherStore.open(path / layout.DB_NAME, SecretBytes(db_key(path, "pia")))
+    try:
+        state, _ = load_state(store, keyring["vault_id"])
+        planter = Keyring(
+            store,
+            state.policy,
+            keyring["vault_id"],
+            identity(path, "pia"),
+            "caseworker",
+            Members(state),
+            SecretBytes(db_key(path, "pia")),
+        )
+        with store.write():
+            planter.deliver()  # her keys, wrapped to every member, no signed record
+        planted = planter.current_level_keys()
+    finally:
+        store.close()
+    assert set(planted) == {"public", "restricted", "confidential", "secret"}
+    record = {
+        "case_id": "UA-900-26-002",
+        "full_name": "Invented Person",
+        "id_numbers": [{"kind": "passport", "value": "E12345678"}],
+    }
+    with Vault.open(path, "cara", lambda _n: passphrase_for("cara")) as v:
+        cases.add_case(v, record)
+        assert v.keys.current_level_keys()["secret"].key != planted["secret"].key
+    with raw_db(path, "pia") as db:
+        body = db.execute("SELECT body FROM case_versions").fetchone()[0]
+    stolen = json.loads(bytes(body))["keys"]["secret"]
+    ad = hierarchy.data_key_ad(keyring["vault_id"], "case:UA-900-26-002", 1, "secret", 1)
+    with pytest.raises(DecryptionError):
+        unwrap_key(planted["secret"].key, base64.b64decode(stolen["wrapped"]), ad, "dek")
+    code, _, err = _run(path, "pia", "audit", "verify")
+    assert code == 0, err
+
+
+def test_attack_level_key_wraps_replaced_with_planted_keys(demo_path: Path) -> None:
+    """After the hierarchy exists, a publisher overwrites the caseworkers' level-key wraps with
+    keys of her own under a role key she wrapped to cara: nothing is sealed or opened under
+    them; the next command refuses the key."""
+    keyring = layout.read_keyring(demo_path)
+    vault_id = keyring["vault_id"]
+    fake_role = new_key()
+    cara = sealed_public(keyring["identities"]["cara"])
+    with raw_db(demo_path, "pia") as db:
+        info = hierarchy.role_key_info(vault_id, "caseworker", 1, "cara", cara.kem_public)
+        db.execute(
+            "UPDATE key_wraps SET wrapped = ? WHERE kind='role' AND name='caseworker' "
+            "AND holder='cara'",
+            (wrap_to(cara, fake_role, info),),
+        )
+        for level in ("public", "restricted", "confidential", "secret"):
+            ad = hierarchy.level_key_ad(vault_id, level, 1, "caseworker", 1)
+            db.execute(
+                "UPDATE key_wraps SET wrapped = ? WHERE kind='level' AND name=? "
+                "AND holder='caseworker@1'",
+                (wrap_key(fake_role, new_key(), ad), level),
+            )
+    code, _, err = _run(demo_path, "cara", "case", "show", CASE)
+    assert code == 5
+    assert "is not the one the vault's signed key record names: it was planted" in err

@@ -36,6 +36,7 @@ REVIEW_REASON = "casevault/review-reason/v1"
 AUDIT_ENTRY = "casevault/audit-entry/v1"
 STATE_RECORD = "casevault/state-record/v1"
 DRAFT_CHECK = "casevault/draft-check/v1"
+HELD_KEY = "casevault/held-key/v1"
 LEAK_TERM = "casevault/leak-term/v1"
 LEAK_LENGTHS = "casevault/leak-lengths/v1"
 
@@ -93,6 +94,11 @@ def field_ad(
 def record_signature_message(body: bytes) -> bytes:
     """What an author signs for one record version: the whole canonical body under its label."""
     return context(RECORD_SIGNATURE, body)
+
+
+def held_key_ad(vault_id: str, kind: str, name: str, epoch: int) -> bytes:
+    """The place a level or extra key's signed commitment binds: vault, kind, name, epoch."""
+    return context(HELD_KEY, vault_id, kind, name, epoch)
 
 
 def draft_check_message(statement: bytes) -> bytes:

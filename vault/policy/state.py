@@ -10,7 +10,11 @@ verify stops the replay with IntegrityError. Pure: no I/O.
 Record kinds and who may sign them:
 - ``genesis`` (first record only): the founder, whose public keys and the first policy it names;
 - ``member.add``: a member whose role manages people, naming a new person, their role and keys;
-- ``policy.set``: a member whose role manages people, with the whole new policy text.
+- ``policy.set``: a member whose role manages people, with the whole new policy text;
+- ``keys.create``: a member whose role writes cases (and so reads every level), committing to
+  every level key and extra key it made (an HMAC of each key over its place): a key that does
+  not match its commitment — one planted by an insider who wrapped keys of their own to the
+  members — is refused wherever it is unwrapped.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ FORMAT = "casevault-state-v1"
 GENESIS = "genesis"
 MEMBER_ADD = "member.add"
 POLICY_SET = "policy.set"
-KINDS = (GENESIS, MEMBER_ADD, POLICY_SET)
+KEYS_CREATE = "keys.create"
+KINDS = (GENESIS, MEMBER_ADD, POLICY_SET, KEYS_CREATE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class VaultState:
     policy: Policy
     members: Mapping[str, MemberState]
     epochs: Mapping[str, int] = field(default_factory=dict)  # "kind:name" -> epoch, default 1
+    commitments: Mapping[str, bytes] = field(default_factory=dict)  # "kind:name:epoch" -> HMAC
     seq: int = 0
     head: str = ""  # hex SHA-256 of the last record's body
 
@@ -68,6 +74,10 @@ class VaultState:
     def epoch(self, kind: str, name: str) -> int:
         """The current epoch of a key (1 until a signed rotation advances it)."""
         return self.epochs.get(f"{kind}:{name}", 1)
+
+    def commitment(self, kind: str, name: str, epoch: int) -> bytes | None:
+        """The signed commitment to a key of the hierarchy, or None if none was made."""
+        return self.commitments.get(f"{kind}:{name}:{epoch}")
 
 
 @dataclass(frozen=True)
@@ -205,7 +215,7 @@ def _genesis(vault_id: str, record: StateRecord, signature: bytes) -> VaultState
     if not policy.can_manage_people(founder.role):
         raise IntegrityError("the founder's role does not manage people")
     return VaultState(
-        vault_id, founder.name, text, policy, {founder.name: founder}, {}, 1, record.hash
+        vault_id, founder.name, text, policy, {founder.name: founder}, seq=1, head=record.hash
     )
 
 
@@ -222,9 +232,19 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
         raise IntegrityError(f"{where} is signed by {record.author!r}, who is not a member")
     if not verify_signature(author.sign_public, signature, signed_message(body)):
         raise IntegrityError(f"{where} ({record.kind}) has an invalid signature")
-    if not state.policy.can_manage_people(author.role):
+    may = (
+        state.policy.can_write_cases(author.role)
+        if record.kind == KEYS_CREATE
+        else state.policy.can_manage_people(author.role)
+    )
+    if not may:
         raise IntegrityError(f"{where} ({record.kind}) is signed by a {author.role}, who may not")
     base = replace(state, seq=record.seq, head=record.hash)
+    if record.kind == KEYS_CREATE:
+        made = _commitments(record)
+        if set(made) & set(state.commitments):
+            raise IntegrityError(f"{where} creates keys that already exist")
+        return replace(base, commitments={**state.commitments, **made})
     if record.kind == MEMBER_ADD:
         member = _member(record)
         if member.name in state.members:
@@ -239,6 +259,22 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
             raise IntegrityError(f"{where} removes the role {lost[0]!r} that members hold")
         return replace(base, policy_text=text, policy=policy)
     raise IntegrityError(f"{where} is of an unknown kind {record.kind!r}")
+
+
+def _commitments(record: StateRecord) -> dict[str, bytes]:
+    raw = record.payload.get("commitments")
+    if not isinstance(raw, dict) or not raw:
+        raise IntegrityError(f"state record {record.seq} commits to no key")
+    out: dict[str, bytes] = {}
+    for slot, value in raw.items():
+        try:
+            decoded = base64.b64decode(str(value), validate=True)
+        except binascii.Error as e:
+            raise IntegrityError(f"state record {record.seq} has a malformed commitment") from e
+        if len(decoded) != 32 or str(slot).count(":") != 2:
+            raise IntegrityError(f"state record {record.seq} has a malformed commitment")
+        out[str(slot)] = decoded
+    return out
 
 
 def replay(vault_id: str, rows: Iterable[tuple[bytes, bytes]]) -> VaultState:

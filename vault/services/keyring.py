@@ -19,14 +19,22 @@ from vault.crypto import (
     Identity,
     PublicIdentity,
     SecretBytes,
+    commitment_matches,
+    key_commitment,
     new_key,
     unwrap_key,
     wrap_key,
     wrap_to,
 )
-from vault.crypto.hierarchy import db_key_info, index_key_ad, level_key_ad, role_key_info
+from vault.crypto.hierarchy import (
+    db_key_info,
+    held_key_ad,
+    index_key_ad,
+    level_key_ad,
+    role_key_info,
+)
 from vault.crypto.records import LevelKey
-from vault.errors import AccessDeniedError
+from vault.errors import AccessDeniedError, IntegrityError
 from vault.policy import KeyKind, KeyRef, Policy
 from vault.policy.state import MemberState
 from vault.services.members import Members, public_identity
@@ -53,6 +61,9 @@ class Delivery:
 class DeliveryResult:
     delivered: list[str]  # other people who received a key
     events: list[AuditEvent]  # what the caller logs, in the same transaction
+    #: When this session made the hierarchy: the commitments to every key it made, which the
+    #: caller must append as a signed ``keys.create`` state record in the same transaction.
+    commitments: dict[str, str] | None = None
 
 
 class Keyring:
@@ -127,6 +138,15 @@ class Keyring:
         if rk is None or row is None:
             return None
         key = unwrap_key(rk, row.wrapped, self._wrap_ad(ref, at, self._role, role_epoch), str(ref))
+        # Anyone can wrap a key to a member (HPKE needs only the public key): a key counts only
+        # if it is the one the signed hierarchy committed to, so a planted key is refused before
+        # anything is sealed or opened under it.
+        expected = self._members.state.commitment(ref.kind, ref.name, at)
+        if expected is None or not commitment_matches(key, self._commit_ad(ref, at), expected):
+            raise IntegrityError(
+                f"the {ref} (epoch {at}) is not the one the vault's signed key record names: "
+                "it was planted or replaced outside casevault"
+            )
         self._held[(ref, at)] = key
         return key
 
@@ -165,13 +185,19 @@ class Keyring:
 
     # --- delivery ---------------------------------------------------------------------------
 
-    def plan(self) -> list[Delivery]:
-        """Members lacking their current role key that this session can serve. Reads only."""
-        holders = {(r.name, r.epoch) for r in self._store.key_wraps(ROLE_KIND)}
+    def plan(self, *, fresh: bool = False) -> list[Delivery]:
+        """Members lacking their current role key that this session can serve. Reads only.
+        ``fresh`` (the hierarchy is being made): every member gets a new role key, whatever
+        wraps already exist — rows written before the hierarchy are nobody's keys."""
+
+        def stale(role: str) -> bool:  # a role key made before the hierarchy carries keys
+            return fresh and bool(self._policy.keys_of(role))
+
+        holders = {(r.name, r.epoch) for r in self._store.key_wraps(ROLE_KIND) if not stale(r.name)}
         planned_new: set[tuple[str, int]] = set()
         plan: list[Delivery] = []
         for m in self._members.active():
-            if self.holds_role_key(m):
+            if not stale(m.role) and self.holds_role_key(m):
                 continue
             epoch = self._role_epoch(m.role)
             if (m.role, epoch) in holders:
@@ -183,7 +209,12 @@ class Keyring:
         return plan
 
     def _first_writer(self) -> bool:
-        return self._policy.can_write_cases(self._role) and not self._store.key_wraps("level")
+        # Whether the hierarchy exists is what the signed state says, never what rows exist:
+        # an insider could plant wraps of keys of their own before the first caseworker.
+        return self._policy.can_write_cases(self._role) and not self._members.state.commitments
+
+    def _commit_ad(self, ref: KeyRef, epoch: int) -> bytes:
+        return held_key_ad(self._vault_id, ref.kind, ref.name, epoch)
 
     def delivery_pending(self) -> bool:
         """Whether :meth:`deliver` has work (so that a read need not take the write lock)."""
@@ -194,8 +225,10 @@ class Keyring:
         hand the keys this session holds to members lacking them. Never wraps a key to a member
         whose enrolment chain does not verify."""
         events: list[AuditEvent] = []
-        if self._first_writer():
-            self._create_hierarchy()
+        commitments: dict[str, str] | None = None
+        first = self._first_writer()
+        if first:
+            commitments = self._create_hierarchy()
             refs = self._policy.all_keys()
             events.append(
                 AuditEvent(
@@ -208,7 +241,7 @@ class Keyring:
             )
         delivered: list[str] = []
         made: dict[tuple[str, int], SecretBytes | None] = {}
-        for d in self.plan():
+        for d in self.plan(fresh=first):
             slot = (d.member.role, d.epoch)
             if slot not in made:
                 made[slot] = self._create_role_key(*slot) if d.new_role_key else self.role_key()
@@ -230,16 +263,24 @@ class Keyring:
                     details={"to": pub.name, "role": d.member.role, "epoch": d.epoch},
                 )
             )
-        return DeliveryResult(delivered, events)
+        return DeliveryResult(delivered, events, commitments)
 
     def _can_supply(self, role: str) -> bool:
         """True when this session holds every key a new key of ``role`` must carry."""
         return all(self.key(ref) is not None for ref in self._policy.keys_of(role))
 
-    def _create_hierarchy(self) -> None:
-        """First writer: a fresh key for every level and extra key, at its current epoch."""
+    def _create_hierarchy(self) -> dict[str, str]:
+        """First writer: a fresh key for every level and extra key, at its current epoch.
+        Returns the commitment to each ("kind:name:epoch" -> base64 HMAC) for the signed
+        state."""
+        out: dict[str, str] = {}
         for ref in self._policy.all_keys():
-            self._held[(ref, self.epoch(ref.kind, ref.name))] = new_key()
+            epoch = self.epoch(ref.kind, ref.name)
+            key = new_key()
+            self._held[(ref, epoch)] = key
+            commitment = key_commitment(key, self._commit_ad(ref, epoch))
+            out[f"{ref.kind}:{ref.name}:{epoch}"] = base64.b64encode(commitment).decode("ascii")
+        return out
 
     def _create_role_key(self, role: str, epoch: int) -> SecretBytes:
         """A new role key, with every key that role holds wrapped under it. The caller must

@@ -46,7 +46,7 @@ from vault.errors import (
 from vault.models import build_record_model, check_member_name
 from vault.policy import Policy, default_policy_text, parse_policy
 from vault.policy import state as signed_state
-from vault.policy.state import VaultState
+from vault.policy.state import KEYS_CREATE, VaultState
 from vault.services import layout
 from vault.services.clock import now
 from vault.services.keyring import Keyring
@@ -351,6 +351,8 @@ class Vault:
             with self.store.write():
                 result = self.keys.deliver()
                 delivered = result.delivered
+                if result.commitments is not None:
+                    self.change_state(KEYS_CREATE, {"commitments": result.commitments})
                 self.log(*result.events)
                 self.log(
                     *(

@@ -60,7 +60,7 @@ class SqlCipherStore(StateTables):
             "SELECT wrapped FROM key_wraps WHERE kind=? AND name=? AND epoch=? AND holder=?",
             (kind, name, epoch, holder),
         )
-        return KeyWrapRow(kind, name, epoch, holder, bytes(r[0])) if r else None
+        return KeyWrapRow(kind, name, epoch, holder, blob(r[0])) if r else None
 
     def key_wraps(self, kind: str) -> list[KeyWrapRow]:
         cur = self._conn.execute(
@@ -68,7 +68,7 @@ class SqlCipherStore(StateTables):
             "ORDER BY name, epoch, holder",
             (kind,),
         )
-        return [KeyWrapRow(r[0], r[1], r[2], r[3], bytes(r[4])) for r in cur]
+        return [KeyWrapRow(r[0], r[1], r[2], r[3], blob(r[4])) for r in cur]
 
     # --- cases -------------------------------------------------------------------------------
 
@@ -167,7 +167,7 @@ class SqlCipherStore(StateTables):
                 (namespace, term),
             )
             for r in cur:
-                yield bytes(r[0]), r[1]
+                yield blob(r[0]), r[1]
 
     # --- audit log ----------------------------------------------------------------------------
 
@@ -193,13 +193,13 @@ class SqlCipherStore(StateTables):
 
     def audit_node(self, level: int, idx: int) -> bytes | None:
         r = self._one("SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?", (level, idx))
-        return bytes(r[0]) if r else None
+        return blob(r[0]) if r else None
 
     _AUDIT_COLS = "SELECT seq, time, actor, action, body FROM audit_entries"
 
     @staticmethod
     def _audit(r: Any) -> AuditRow:
-        return AuditRow(int(r[0]), r[1], r[2], r[3], (), bytes(r[4]))
+        return AuditRow(int(r[0]), r[1], r[2], r[3], (), blob(r[4]))
 
     def audit_entry(self, seq: int) -> AuditRow | None:
         r = self._one(self._AUDIT_COLS + " WHERE seq = ?", (seq,))
@@ -402,7 +402,7 @@ class SqlCipherStore(StateTables):
             "WHERE action_id = ?",
             (action_id,),
         )
-        return ActionRow(r[0], int(r[1]), r[2], r[3], bytes(r[4]), bytes(r[5])) if r else None
+        return ActionRow(r[0], int(r[1]), r[2], r[3], blob(r[4]), blob(r[5])) if r else None
 
     def action_ids(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT action_id FROM actions ORDER BY 1")]
