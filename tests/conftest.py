@@ -29,10 +29,24 @@ def _own_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No test touches the user's real home: HOME and the state directory point into a temporary
+    folder for the whole run, before any fixture or test runs."""
+    import os
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="casevault-test-home-"))
+    os.environ["HOME"] = str(home)
+    os.environ["XDG_STATE_HOME"] = str(home / ".local" / "state")
+    os.environ["CASEVAULT_STATE_DIR"] = str(home / "casevault-state")
+
+
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("master") / "demo"
-    create_demo(path)
+    with pytest.MonkeyPatch.context() as mp:  # what making it remembers stays with it
+        mp.setenv("CASEVAULT_STATE_DIR", str(tmp_path_factory.mktemp("master-state")))
+        create_demo(path)
     return path
 
 
