@@ -23,7 +23,7 @@ from vault.audit.witness import Witness, state_dir
 from vault.cli import cli
 from vault.crypto import Identity, Passphrase
 from vault.errors import AuthenticationError, IntegrityError, ValidationError
-from vault.services import audit, cases, users
+from vault.services import audit, cases, history, users
 from vault.services.importer import import_file
 from vault.services.session import Vault
 from vault.store import AuditRow, SqlCipherStore
@@ -72,7 +72,7 @@ def test_every_kind_of_action_leaves_its_entry(
     v = open_as("cara")
     cases.edit_case(v, CASE, {"status": "released"})
     cases.find_cases(v, "Nurlan")
-    cases.case_history(v, CASE)
+    history.case_history(v, CASE)
     src = tmp_path / "new.jsonl"
     src.write_text(json.dumps({"case_id": "UA-500-26-001", "full_name": "Invented Log"}) + "\n")
     import_file(v, src)

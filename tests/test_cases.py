@@ -14,7 +14,7 @@ from tests.insider import raw_db
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.models.folding import fold, runs, skeleton, words
 from vault.models.names import query_terms, search_terms
-from vault.services import cases, name_index
+from vault.services import cases, history, name_index
 from vault.services.demo_data import demo_cases
 
 DEMO = {c["case_id"]: c for c in demo_cases()}
@@ -56,7 +56,7 @@ def test_edit_appends_a_version_and_keeps_the_old_one(open_as: OpenAs) -> None:
     assert "health_concerns" not in after.values
     old = cases.show_case(v, CASE, version=before.version)
     assert old.values == before.values
-    hist = cases.case_history(v, CASE)
+    hist = history.case_history(v, CASE)
     assert [h.version for h in hist] == [1, 2]
     assert hist[1].changed == ["health_concerns", "status"]
 

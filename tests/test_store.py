@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import OpenAs, passphrase_for
 from vault.errors import AuthenticationError, StoreError
 from vault.models.secret import SecretBytes
-from vault.services import cases, layout
+from vault.services import cases, history, layout
 from vault.services.session import Vault
 from vault.store import SqlCipherStore
 
@@ -97,7 +97,7 @@ def test_two_processes_editing_one_case_lose_no_update(demo_path: Path) -> None:
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     v = Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
-    hist = cases.case_history(v, "UA-061-21-010")  # also checks the hash chain
+    hist = history.case_history(v, "UA-061-21-010")  # also checks the hash chain
     assert [h.version for h in hist] == list(range(1, 2 * n + 2))
     notes = {
         cases.show_case(v, "UA-061-21-010", h.version).values.get("risk_notes") for h in hist[1:]

@@ -68,6 +68,24 @@ def _parse_sets(v: Vault, pairs: tuple[str, ...], prompts: tuple[str, ...]) -> d
     return out
 
 
+def _list_items(v: Vault, names: tuple[str, ...], verb: str) -> dict[str, list[Any]]:
+    """--add FIELD / --remove FIELD: one item of a list field, asked at a hidden prompt."""
+    from vault.services.cases import LIST_KINDS
+
+    kinds = v.policy.kinds()
+    out: dict[str, list[Any]] = {}
+    for name in names:
+        if kinds.get(name) not in LIST_KINDS:
+            raise UsageError(f"--{verb} takes a list field; {name} is not one")
+        kind = kinds[name]
+        raw = click.prompt(f"item to {verb} ({name})", hide_input=True, err=True)
+        value = _field_value(kind, raw)
+        if kind is not FieldKind.TEXT_LIST:  # an object typed as JSON: one item, or a list
+            value = value if isinstance(value, list) else [value]
+        out.setdefault(name, []).extend(value if isinstance(value, list) else [value])
+    return out
+
+
 def _gather_fields(
     v: Vault, from_json: str | None, sets: tuple[str, ...], prompts: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -111,7 +129,7 @@ def case_add(
     if not record:
         raise UsageError("nothing to add: use --from-json FILE, --set or --prompt")
     view = add_case(v, record)
-    print_result(ctx, view.to_json(), f"Added case {view.case_id} (version {view.version}).")
+    print_result(ctx, view.write_summary(), f"Added case {view.case_id} (version {view.version}).")
 
 
 @case.command("edit")
@@ -126,6 +144,20 @@ def case_add(
     help="Ask for a new value at a hidden prompt.",
 )
 @click.option("--clear", "clears", multiple=True, metavar="FIELD", help="Remove a field's value.")
+@click.option(
+    "--add",
+    "adds",
+    multiple=True,
+    metavar="FIELD",
+    help="Add one item to a list field (asked at a hidden prompt), keeping the others.",
+)
+@click.option(
+    "--remove",
+    "removes",
+    multiple=True,
+    metavar="FIELD",
+    help="Remove one item from a list field (asked at a hidden prompt).",
+)
 @output_options
 @click.pass_context
 def case_edit(
@@ -135,17 +167,35 @@ def case_edit(
     sets: tuple[str, ...],
     prompts: tuple[str, ...],
     clears: tuple[str, ...],
+    adds: tuple[str, ...],
+    removes: tuple[str, ...],
 ) -> None:
-    """Change a case: a new version is written, the old one is kept."""
-    from vault.services.cases import edit_case
+    """Change a case: a new version is written, the old one is kept. An edit that changes
+    nothing writes nothing."""
+    from vault.services.cases import LIST_KINDS, edit_case
 
     v = open_vault(ctx)
+    kinds = v.policy.kinds()
+    lists = [f for f in prompts if kinds.get(f) in LIST_KINDS]
+    if lists:
+        raise UsageError(
+            f"{lists[0]} is a list: --add {lists[0]} or --remove {lists[0]} change one item; "
+            "--from-json replaces the whole list"
+        )
     changes = _gather_fields(v, from_json, sets, prompts)
     changes.update({f: None for f in clears})
-    if not changes:
-        raise UsageError("nothing to change: use --set, --prompt, --clear or --from-json")
-    view = edit_case(v, case_id, changes)
-    print_result(ctx, view.to_json(), f"Case {view.case_id} is now at version {view.version}.")
+    add = _list_items(v, adds, "add")
+    remove = _list_items(v, removes, "remove")
+    if not (changes or add or remove):
+        raise UsageError(
+            "nothing to change: use --set, --prompt, --add, --remove, --clear or --from-json"
+        )
+    view = edit_case(v, case_id, changes, add=add, remove=remove)
+    if view.changed == []:
+        text = f"No change: case {view.case_id} stays at version {view.version}."
+    else:
+        text = f"Case {view.case_id} is now at version {view.version}."
+    print_result(ctx, view.write_summary(), text)
 
 
 @case.command("show")
@@ -226,7 +276,7 @@ def case_history(ctx: click.Context, case_id: str) -> None:
     """Every version of a case, oldest first (signatures and hash chain checked)."""
     from rich.table import Table
 
-    from vault.services.cases import case_history as history
+    from vault.services.history import case_history as history
 
     versions = history(open_vault(ctx), case_id)
     table = Table(title=f"history of {case_id}", title_justify="left")

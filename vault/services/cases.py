@@ -29,6 +29,7 @@ from vault.errors import (
     UsageError,
     ValidationError,
 )
+from vault.models import FieldKind
 from vault.services.clock import now
 from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
 from vault.services.name_index import (
@@ -43,6 +44,12 @@ from vault.services.session import Vault
 from vault.store import CaseVersionRow
 
 KIND = "case"
+LIST_KINDS = {
+    FieldKind.TEXT_LIST,
+    FieldKind.FAMILY_CONTACTS,
+    FieldKind.SOURCES,
+    FieldKind.ID_NUMBERS,
+}
 
 
 @dataclass
@@ -55,6 +62,17 @@ class CaseView:
     created_at: str
     values: dict[str, Any] = field(default_factory=dict)
     withheld: dict[str, str] = field(default_factory=dict)  # field -> level
+    changed: list[str] | None = None  # after a write: the fields it changed ([]: nothing)
+
+    def write_summary(self) -> dict[str, Any]:
+        """What a write reports: ids and field names only, never a value (printing values
+        would be a read, and a read of a protected value must be logged)."""
+        return {
+            "case_id": self.case_id,
+            "version": self.version,
+            "changed": self.changed or [],
+            "unchanged": self.changed == [],
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,20 +83,6 @@ class CaseView:
             "fields": self.values,
             "withheld": self.withheld,
         }
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    case_id: str
-    version: int
-    author: str
-    created_at: str
-    hash: str
-    changed: list[str]  # fields that differ from the previous version, where this person can tell
-    withheld_changes: int  # fields this person cannot read, present in this version
-
-    def to_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -185,22 +189,64 @@ def _version_event(prepared: PreparedVersion) -> AuditEvent:
 
 
 def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
+    """Add a new case (version 1)."""
+    if isinstance(record, Mapping) and isinstance(record.get("case_id"), str):
+        record = {**record, "case_id": normalise_case_id(record["case_id"])}
     values = validate_record(v, record)
     case_id = values["case_id"]
     with v.store.write():
         if case_head(v, case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
         store_versions(v, [prepare_version(v, case_id, 1, "", values)])
-        return _view(open_version(v, case_id, 1))
+        return replace(_view(open_version(v, case_id, 1)), changed=sorted(values))
 
 
-def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
-    """Apply changes (a value of None clears a field) as a new version.
+def normalise_case_id(case_id: str) -> str:
+    """A case id as typed, matched the way it is stored: trimmed, in capitals."""
+    return case_id.strip().upper()
+
+
+def _list_change(
+    v: Vault, merged: dict[str, Any], add: Mapping[str, Any], remove: Mapping[str, Any]
+) -> None:
+    """Add or remove single items of list fields (a whole list is replaced only on purpose)."""
+    for fname, items in [*((f, i) for f, i in add.items()), *((f, i) for f, i in remove.items())]:
+        if fname not in v.policy.fields or v.policy.fields[fname].kind not in LIST_KINDS:
+            raise UsageError(f"field {fname} is not a list: set it instead")
+        if not isinstance(items, list):
+            raise ValidationError(f"field {fname}: give a list of items to add or remove")
+    for fname, items in add.items():
+        current = list(merged.get(fname) or [])
+        merged[fname] = current + [i for i in items if i not in current]
+    for fname, items in remove.items():
+        current = list(merged.get(fname) or [])
+        missing = [i for i in items if i not in current]
+        if missing:
+            raise UsageError(f"field {fname}: {len(missing)} item(s) to remove are not in it")
+        merged[fname] = [i for i in current if i not in items]
+        if not merged[fname]:
+            merged.pop(fname)
+
+
+def edit_case(
+    v: Vault,
+    case_id: str,
+    changes: Mapping[str, Any],
+    *,
+    add: Mapping[str, Any] | None = None,
+    remove: Mapping[str, Any] | None = None,
+) -> CaseView:
+    """Apply changes (a value of None clears a field) and single-item additions and removals of
+    list fields as a new version. An edit that changes nothing writes nothing (``changed`` is
+    then empty).
 
     Read, merge and write happen in one write transaction, so two editors never lose each
     other's update: the second waits, then builds on the first's version.
     """
     v.require(v.policy.can_write_cases(v.role), "edit cases")
+    case_id = normalise_case_id(case_id)
+    if isinstance(changes.get("case_id"), str):
+        changes = {**changes, "case_id": normalise_case_id(changes["case_id"])}
     if "case_id" in changes and changes["case_id"] != case_id:
         raise UsageError("a case id cannot be changed")
     unknown = [f for f in changes if f not in v.policy.fields]
@@ -220,17 +266,20 @@ def edit_case(v: Vault, case_id: str, changes: Mapping[str, Any]) -> CaseView:
                 merged.pop(f, None)
             else:
                 merged[f] = val
+        _list_change(v, merged, add or {}, remove or {})
         values = validate_record(v, merged)
-        prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
+        if not changed:
+            return replace(_view(current), changed=[])
+        prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         store_versions(v, [replace(prepared, fields=tuple(changed))])
-        return _view(open_version(v, case_id, head + 1))
+        return replace(_view(open_version(v, case_id, head + 1)), changed=changed)
 
 
 def set_consent(
     v: Vault, case_id: str, publish_name: bool, given_by: str | None, date: str | None
 ) -> CaseView:
-    """AuditEvent or withdraw consent to publish the person's name (a case edit: it voids every
+    """Record or withdraw consent to publish the person's name (a case edit: it voids every
     draft approval that relied on the earlier version)."""
     consent: dict[str, Any] = {"publish_name": publish_name}
     if given_by:
@@ -288,7 +337,7 @@ def _view(opened: OpenedRecord) -> CaseView:
     return CaseView(hd.record_id, hd.version, hd.author, hd.created_at, values, opened.withheld)
 
 
-def _protected_read(v: Vault, fields: Iterable[str]) -> list[str]:
+def protected_read(v: Vault, fields: Iterable[str]) -> list[str]:
     """The fields above the lowest level among those just decrypted (what the log must name)."""
     lowest = v.policy.levels[0]
     return sorted(f for f in fields if f in v.policy.fields and v.policy.level_of(f) != lowest)
@@ -297,12 +346,13 @@ def _protected_read(v: Vault, fields: Iterable[str]) -> list[str]:
 def show_case(v: Vault, case_id: str, version: int | None = None) -> CaseView:
     """One version of a case. A read of any field above the lowest level is logged (who, which
     case and version, which fields), in the same transaction as the read."""
+    case_id = normalise_case_id(case_id)
     with v.store.write():
         head = case_head(v, case_id)
         if head is None:
             raise NotFoundError(f"no case {case_id}")
         view = _view(open_version(v, case_id, version or head))
-        protected = _protected_read(v, view.values)
+        protected = protected_read(v, view.values)
         if protected:
             v.log(
                 AuditEvent(
@@ -348,52 +398,3 @@ def find_cases(v: Vault, text: str) -> list[CaseView]:
             )
         )
         return found
-
-
-def case_history(v: Vault, case_id: str) -> list[VersionInfo]:
-    """Every version, oldest first; checks each signature and the hash chain between them."""
-    out: list[VersionInfo] = []
-    read_fields: set[str] = set()
-    with v.store.write():
-        rows = v.store.case_versions(case_id)
-        if not rows:
-            raise NotFoundError(f"no case {case_id}")
-        prev_hash = ""
-        prev_values: dict[str, Any] = {}
-        for expected, row in enumerate(rows, start=1):
-            if row.version != expected:
-                raise IntegrityError(f"case {case_id}: version {expected} is missing")
-            opened = open_version(v, case_id, row.version)
-            if opened.header.prev_hash != prev_hash:
-                raise IntegrityError(f"case {case_id} v{row.version}: hash chain is broken")
-            fields_now = set(opened.values)
-            changed = sorted(
-                f
-                for f in fields_now | set(prev_values)
-                if opened.values.get(f) != prev_values.get(f)
-            )
-            out.append(
-                VersionInfo(
-                    case_id,
-                    row.version,
-                    row.author,
-                    row.created_at,
-                    opened.body_hash,
-                    changed,
-                    len(opened.withheld),
-                )
-            )
-            prev_hash = hash_bytes(row.body).hex()
-            prev_values = opened.values
-            read_fields |= set(opened.values)
-        protected = _protected_read(v, read_fields)
-        if protected:
-            v.log(
-                AuditEvent(
-                    "case.history",
-                    cases=[case_id],
-                    fields=protected,
-                    details={"versions": len(rows)},
-                )
-            )
-    return out

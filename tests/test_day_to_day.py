@@ -1,0 +1,90 @@
+"""A caseworker's ordinary day (issue 15): what the first release got wrong, each a test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.conftest import PASSPHRASES, OpenAs
+from vault.cli import cli
+from vault.services import cases
+from vault.services.demo_data import demo_cases
+
+CASE = "UA-061-21-004"
+DEMO = {c["case_id"]: c for c in demo_cases()}
+
+
+def _run(path: Path, user: str, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    env = {
+        "CASEVAULT_PATH": str(path),
+        "CASEVAULT_USER": user,
+        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
+    }
+    r = CliRunner().invoke(cli, list(args), env=env, input=input)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_json_edit_prints_no_field_value(demo_path: Path) -> None:
+    """15.1: `--json case edit` printed the whole record, secret fields included, and logged no
+    read. A write now reports ids and field names only."""
+    secret = DEMO[CASE]["id_numbers"][0]["value"]
+    code, out, err = _run(
+        demo_path, "cara", "--json", "case", "edit", CASE, "--set", "status=released"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data == {"case_id": CASE, "version": 2, "changed": ["status"], "unchanged": False}
+    assert secret not in out and DEMO[CASE]["full_name"] not in out
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(demo_path: Path, open_as: OpenAs) -> None:
+    """15.2: the same value, or the record fed back, made a new version and voided approvals."""
+    v = open_as("cara")
+    same = cases.edit_case(v, CASE, {"status": DEMO[CASE]["status"]})
+    assert (same.version, same.changed) == (1, [])
+    fed_back = cases.show_case(v, CASE).values
+    assert cases.edit_case(v, CASE, fed_back).changed == []
+    code, out, _ = _run(
+        demo_path, "cara", "case", "edit", CASE, "--set", f"status={DEMO[CASE]['status']}"
+    )
+    assert code == 0 and "No change" in out
+    assert cases.show_case(open_as("cara"), CASE).version == 1
+
+
+def test_list_fields_take_single_items(demo_path: Path, open_as: OpenAs) -> None:
+    """15.4: `--prompt name_variants` silently replaced the whole list (a Cyrillic spelling
+    vanished and search no longer found the person)."""
+    variants = DEMO[CASE]["name_variants"]
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", CASE, "--prompt", "name_variants", input="Only One\n"
+    )
+    assert code == 2 and "is a list: --add name_variants" in err
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", CASE, "--add", "name_variants", input="Aydos Bekuli\n"
+    )
+    assert code == 0, err
+    after = cases.show_case(open_as("cara"), CASE).values["name_variants"]
+    assert after == [*variants, "Aydos Bekuli"]
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", CASE, "--remove", "name_variants", input="Aydos Bekuli\n"
+    )
+    assert code == 0, err
+    assert cases.show_case(open_as("cara"), CASE).values["name_variants"] == variants
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", CASE, "--remove", "name_variants", input="Never There\n"
+    )
+    assert code == 2 and "not in it" in err and "Never There" not in err
+    assert [c.case_id for c in cases.find_cases(open_as("cara"), variants[0])] == [CASE]
+
+
+def test_case_ids_are_matched_trimmed_and_in_any_case(demo_path: Path) -> None:
+    """15.14: ` ua-061-21-004 ` is the same case."""
+    code, out, err = _run(demo_path, "cara", "--json", "case", "show", " ua-061-21-004 ")
+    assert code == 0, err
+    assert json.loads(out)["case_id"] == CASE
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", "ua-061-21-004", "--set", "status=released"
+    )
+    assert code == 0, err
