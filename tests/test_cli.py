@@ -375,7 +375,7 @@ def test_json_before_or_after_the_command(demo_path: Path) -> None:
         (("--set", "Invented Street 9"), None, "--set takes FIELD=VALUE"),
         (("--set", "birth_year=Invented Street 9"), None, "expected a whole number"),
         (
-            ("--prompt", "family_contacts"),
+            ("--add", "family_contacts"),
             '[{"phone": "Invented Street 9"\n',
             "expected JSON for a family_contacts field",
         ),
@@ -387,7 +387,7 @@ def test_bad_field_text_is_one_line_that_never_repeats_it(
 ) -> None:
     code, out, err = run(demo_path, "cara", "case", "edit", CASE, *args, input=input)
     if input is not None:  # the hidden prompt's question is on stderr too
-        err = err.removeprefix("family_contacts (family_contacts): \n")
+        err = err.removeprefix("item to add (family_contacts): \n")
     assert_one_line_error(code, out, err, expected)
     assert code == 2
     assert "Invented Street 9" not in err.replace("field Invented Street 9: unknown field", "")
