@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -20,7 +20,10 @@ from pydantic import (
     Field,
     StringConstraints,
     create_model,
+    model_validator,
 )
+
+from vault.models.idnumbers import is_valid_kz_iin, is_valid_prc_resident_id
 
 #: Longest free text accepted in one field (testimony can be long; 10 MB cannot).
 MAX_TEXT_CHARS = 100_000
@@ -95,9 +98,35 @@ class Source(_Strict):
     risk: ShortText | None = None
 
 
+#: The id kinds that carry a check digit, and what a valid one looks like (said in an error,
+#: which never repeats the number itself).
+_CHECKED_IDS: dict[IdKind, tuple[Callable[[str], bool], str]] = {
+    IdKind.PRC_RESIDENT_ID: (
+        is_valid_prc_resident_id,
+        "not a valid PRC resident id (17 digits holding a real birth date, then a check "
+        "digit or X; the length, the date or the check digit is wrong)",
+    ),
+    IdKind.KZ_IIN: (
+        is_valid_kz_iin,
+        "not a valid Kazakhstan IIN (12 digits holding a real birth date, a century digit "
+        "and a check digit; the length, the date or the check digit is wrong)",
+    ),
+}
+
+
 class IdNumber(_Strict):
+    """An identity number. Kinds with a check digit are checked here, so every way a record
+    comes in (import, ``case add``/``case edit``, JSON input) refuses a mistyped number."""
+
     kind: IdKind
     value: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z]+$")]
+
+    @model_validator(mode="after")
+    def _check_digit(self) -> IdNumber:
+        checked = _CHECKED_IDS.get(self.kind)
+        if checked is not None and not checked[0](self.value):
+            raise ValueError(checked[1])
+        return self
 
 
 class Consent(_Strict):
