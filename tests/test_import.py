@@ -112,7 +112,7 @@ def test_invalid_utf8_is_named_with_its_line(open_as: OpenAs, tmp_path: Path) ->
     v = open_as("cara")
     path = tmp_path / "new.jsonl"
     path.write_bytes(json.dumps(_record(1)).encode() + b"\n" + b'{"case_id": "\xff\xfe"}\n')
-    with pytest.raises(ValidationError, match=r"^new.jsonl:2: not valid UTF-8$"):
+    with pytest.raises(ValidationError, match=r"^new.jsonl:2: not valid UTF-8; save it as UTF-8$"):
         import_file(v, path)
     assert v.store.case_head("UA-100-26-001") is None
 

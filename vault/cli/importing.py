@@ -1,4 +1,5 @@
-"""`casevault import`: new cases from JSON Lines or CSV, with a progress bar on a terminal."""
+"""`casevault import`: new cases from JSON Lines or CSV, with a progress bar on a terminal;
+``--dry-run`` checks a file without writing anything."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 
 from vault.cli import render
 from vault.cli.main import open_vault, output_options, print_result, wants_json
+from vault.models.fieldtext import DateOrder
 
 
 @click.command("import")
@@ -20,10 +22,23 @@ from vault.cli.main import open_vault, output_options, print_result, wants_json
     type=click.Choice(["jsonl", "csv"]),
     help="Default: from the file name (.jsonl/.ndjson/.json or .csv).",
 )
+@click.option(
+    "--date-order",
+    type=click.Choice([o.value for o in DateOrder]),
+    help="How to read CSV dates with the year last, such as 12/03/1980: day-month-year (dmy) "
+    "or month-day-year (mdy). Without it such a date is refused. ISO dates need no option.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Check every row and report how many cases would be imported; write and log nothing.",
+)
 @output_options
 @click.pass_context
-def import_(ctx: click.Context, file: Path, fmt: str | None) -> None:
-    """Import new cases from JSON Lines or CSV: all rows, or none."""
+def import_(
+    ctx: click.Context, file: Path, fmt: str | None, date_order: str | None, dry_run: bool
+) -> None:
+    """Import new cases from JSON Lines or CSV: all rows, or none (see docs/import.md)."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from vault.services.importer import import_file
@@ -40,13 +55,23 @@ def import_(ctx: click.Context, file: Path, fmt: str | None) -> None:
         transient=True,
         console=render.console(stderr=True),
     ) as bar:
-        task = bar.add_task(f"importing {file.name}", total=size)
+        task = bar.add_task(f"{'checking' if dry_run else 'importing'} {file.name}", total=size)
         result = import_file(
-            v, file, fmt=fmt, progress=lambda done: bar.update(task, completed=done)
+            v,
+            file,
+            fmt=fmt,
+            progress=lambda done: bar.update(task, completed=done),
+            date_order=DateOrder(date_order) if date_order else None,
+            dry_run=dry_run,
         )
-    print_result(
-        ctx,
-        result.to_json(),
-        f"Imported {result.count} cases from {file.name} ({result.format}, "
-        f"sha256 {result.sha256[:16]}…).",
-    )
+    if dry_run:
+        text = (
+            f"Dry run: all {result.count} rows of {file.name} are valid; an import would add "
+            f"{result.count} cases. Nothing was written."
+        )
+    else:
+        text = (
+            f"Imported {result.count} cases from {file.name} ({result.format}, "
+            f"sha256 {result.sha256[:16]}…)."
+        )
+    print_result(ctx, result.to_json(), text)

@@ -2,11 +2,18 @@
 
 The file is read row by row (never whole into memory), each row validated against the policy's
 schema, encrypted and written in batches inside a single write transaction: a bad row stops the
-import with the file, line and field named, and *nothing* from that file is written.
+import with the file, line and field named, and *nothing* from that file is written. A dry run
+reads and validates the same way inside a read transaction, and writes and logs nothing.
 
-CSV: the header row names fields. Empty cells are absent fields. Cells of list or object fields
-hold JSON (``["a","b"]``, ``[{"kind":"passport","value":"E1234567"}]``); a list-of-text cell may
-instead be plain text separated by ``;``. Integer fields hold digits. A cell is read by
+Text is UTF-8, with or without a byte-order mark; any other encoding is refused with the advice
+to save the file as CSV UTF-8 (a spreadsheet's own name for it).
+
+CSV, as a spreadsheet writes it: the separator is ``,``, ``;`` or a tab, whichever splits the
+header row into the most columns. The header row names fields. Cells are trimmed; empty cells are
+absent fields. Cells of list or object fields hold JSON (``["a","b"]``,
+``[{"kind":"passport","value":"E1234567"}]``); a list-of-text cell may instead be plain text
+separated by ``;``. Integer fields hold digits. Dates are ISO, or year-first, or with the year
+last when the order is declared (``date_order``). A cell is read by
 :func:`vault.models.fieldtext.parse_field_text`, the parser ``--set`` and ``--prompt`` use too.
 """
 
@@ -15,8 +22,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import json
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -24,7 +33,7 @@ from typing import Any, BinaryIO, cast
 from vault.audit.log import AuditEvent
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
-from vault.models.fieldtext import parse_field_text
+from vault.models.fieldtext import DateOrder, DateOrderError, parse_field_text
 from vault.services.cases import (
     PreparedVersion,
     prepare_version,
@@ -46,6 +55,7 @@ class ImportResult:
     format: str
     count: int
     sha256: str
+    dry_run: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -87,37 +97,76 @@ def detect_format(path: Path, given: str | None) -> str:
     raise UsageError(f"{path.name}: cannot tell the format from the name; pass --format")
 
 
-def _decoded_lines(stream: BinaryIO, name: str) -> Iterator[str]:
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32's begin the same way
+#: Separators a spreadsheet writes: comma, semicolon (where the comma is the decimal mark), tab.
+SEPARATORS = (",", ";", "\t")
+
+
+def _decoded_lines(stream: BinaryIO, name: str, save_as: str) -> Iterator[str]:
+    """The file's lines as text; ``save_as`` is the format named in the advice for a file in
+    another encoding (``CSV UTF-8``, the name a spreadsheet's "Save as" list uses)."""
+    advice = f"save it as {save_as}"
     for lineno, raw in enumerate(stream, start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
+        if lineno == 1:
+            if raw.startswith(_UTF16_BOMS) or b"\x00" in raw:
+                raise ValidationError(f"{name}:1: UTF-16 text, not UTF-8; {advice}")
+            raw = raw.removeprefix(_UTF8_BOM)
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValidationError(f"{name}:{lineno}: not valid UTF-8") from None
+            raise ValidationError(f"{name}:{lineno}: not valid UTF-8; {advice}") from None
 
 
 def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
-    for lineno, text in enumerate(_decoded_lines(stream, name), start=1):
+    for lineno, text in enumerate(_decoded_lines(stream, name, "UTF-8"), start=1):
         if not text.strip():
             continue
         try:
             yield lineno, json.loads(text)
         except json.JSONDecodeError as e:
             raise ValidationError(f"{name}:{lineno}: not valid JSON ({e.msg})") from None
+        except RecursionError:  # e.g. 100,000 nested brackets: bad input, not a crash
+            raise ValidationError(f"{name}:{lineno}: not valid JSON (nested too deeply)") from None
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator that splits the header row into the most columns (a comma on a tie).
+
+    Field names hold none of the candidates, so the header alone decides; pure."""
+    return max(SEPARATORS, key=lambda sep: len(next(csv.reader([header_line], delimiter=sep))))
+
+
+def _cell_value(
+    kind: FieldKind, cell: str, date_order: DateOrder | None, where: str, col: str
+) -> Any:
+    try:
+        return parse_field_text(kind, cell, date_order=date_order)
+    except DateOrderError:
+        raise ValidationError(
+            f"{where}field {col}: a date with the year last is ambiguous; "
+            "declare the order with --date-order dmy or mdy"
+        ) from None
+    except ValueError as e:  # its message names what was expected, never the cell
+        raise ValidationError(f"{where}field {col}: not a valid {kind.value} cell ({e})") from None
 
 
 def _csv_rows(
-    stream: BinaryIO, name: str, kinds: dict[str, FieldKind]
+    stream: BinaryIO, name: str, kinds: dict[str, FieldKind], date_order: DateOrder | None
 ) -> Iterator[tuple[int, Any]]:
-    reader = csv.reader(_decoded_lines(stream, name), strict=True)
+    lines = _decoded_lines(stream, name, "CSV UTF-8")
+    first = next(lines, None)
+    if first is None:
+        return
+    separator = detect_separator(first)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=separator, strict=True)
     try:
         header = next(reader)
-    except StopIteration:
-        return
     except csv.Error as e:
         raise ValidationError(f"{name}:1: not valid CSV ({e})") from None
-    header = [h.strip().lstrip("\ufeff") for h in header]
+    header = [h.strip() for h in header]
     for col in header:
         if col not in kinds:
             raise ValidationError(f"{name}:1: column {col!r}: unknown field")
@@ -139,20 +188,28 @@ def _csv_rows(
             )
         record: dict[str, Any] = {}
         for col, cell in zip(header, cells, strict=True):
+            cell = cell.strip()  # a spreadsheet pads cells; no field value begins with a space
             if cell == "":
                 continue
-            try:
-                record[col] = parse_field_text(kinds[col], cell)
-            except ValueError:
-                raise ValidationError(
-                    f"{name}:{start}: field {col}: not a valid {kinds[col].value} cell"
-                ) from None
+            record[col] = _cell_value(kinds[col], cell, date_order, f"{name}:{start}: ", col)
         yield start, record
 
 
 def import_file(
-    v: Vault, path: Path, *, fmt: str | None = None, progress: ProgressCallback | None = None
+    v: Vault,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    progress: ProgressCallback | None = None,
+    date_order: DateOrder | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
+    """Import every row of ``path`` as a new case, or none.
+
+    ``date_order`` reads CSV dates with the year last (``12/03/1980``); JSON Lines dates are ISO.
+    ``dry_run`` validates every row and checks case ids against the vault, but encrypts, writes
+    and logs nothing; the result's ``count`` is how many cases the import would add.
+    """
     v.require(v.policy.can_write_cases(v.role), "import cases")
     kind = detect_format(path, fmt)
     name = path.name
@@ -161,13 +218,14 @@ def import_file(
     except OSError as e:
         raise UsageError(f"cannot open {path}") from e
     count = 0
-    with raw, v.store.write():
+    transaction: AbstractContextManager[None] = v.store.read() if dry_run else v.store.write()
+    with raw, transaction:
         reader = _HashingReader(raw, progress)
         stream = cast(BinaryIO, io.BufferedReader(reader, buffer_size=1 << 16))
         rows = (
             _jsonl_rows(stream, name)
             if kind == "jsonl"
-            else _csv_rows(stream, name, v.policy.kinds())
+            else _csv_rows(stream, name, v.policy.kinds(), date_order)
         )
         seen: set[str] = set()
         batch: list[PreparedVersion] = []
@@ -179,14 +237,20 @@ def import_file(
             if case_id in seen or v.store.case_head(case_id) is not None:
                 raise ValidationError(f"{where}case {case_id} already exists")
             seen.add(case_id)
+            if dry_run:
+                count += 1
+                continue
             batch.append(prepare_version(v, case_id, 1, "", values))
             if len(batch) >= BATCH:
                 count += store_versions(v, batch)
                 batch.clear()
-        count += store_versions(v, batch)
+        if batch:
+            count += store_versions(v, batch)
         if count == 0:
             raise ValidationError(f"{name}: no records in the file")
         digest = reader.digest.hexdigest()
+        if dry_run:
+            return ImportResult(str(path), kind, count, digest, dry_run=True)
         v.log(
             AuditEvent(
                 "case.import",
