@@ -156,3 +156,19 @@ def test_cli_dry_run_then_import_with_date_order(demo_path: Path, tmp_path: Path
     done = _cli(demo_path, ["--json", "import", "--date-order", "dmy", str(sheet)])
     assert done.exit_code == 0, done.stderr
     assert '"count": 2' in done.stdout and '"dry_run": false' in done.stdout
+
+
+def test_the_example_in_docs_import_md_imports_as_documented(
+    open_as: OpenAs, tmp_path: Path
+) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "import.md").read_text("utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(example, "utf-8")
+    v = open_as("cara")
+    assert import_file(v, sheet, date_order=DateOrder.DMY, dry_run=True).count == 1
+    assert import_file(v, sheet, date_order=DateOrder.DMY).count == 1
+    values = cases.show_case(v, "UA-100-26-001").values
+    assert values["date_of_birth"] == "1990-05-14"
+    assert values["name_variants"] == ["Айгүл", "阿依古丽"]
+    assert values["id_numbers"] == [{"kind": "passport", "value": "E12345678"}]
