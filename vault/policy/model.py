@@ -11,6 +11,7 @@ from vault.policy.keys import ExtraKey, KeyRef
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 _TEXT_KINDS = {FieldKind.SHORT_TEXT, FieldKind.TEXT, FieldKind.TEXT_LIST}
+_DATE_KINDS = {FieldKind.DATE, FieldKind.APPROX_DATE}
 
 
 class _Strict(BaseModel):
@@ -58,6 +59,10 @@ class PublicationPolicy(_Strict):
     facts: list[Name] = Field(default_factory=list)
     summary: Name | None = None
     portrait: dict[str, Name] = Field(default_factory=dict)
+    #: The date field whose year a heading states a person's age at when the narrative states
+    #: no age (e.g. the detention date), so the age does not change with the day a draft is
+    #: made. None: the year the draft is made.
+    age_at: Name | None = None
 
 
 class DisplayPolicy(_Strict):
@@ -149,12 +154,19 @@ class Policy(_Strict):
                     "with few distinct values answers every guess)"
                 )
         pub = self.publication
-        used = [*pub.facts, *([pub.summary] if pub.summary else []), *pub.portrait.values()]
+        used = [
+            *pub.facts,
+            *([pub.summary] if pub.summary else []),
+            *pub.portrait.values(),
+            *([pub.age_at] if pub.age_at else []),
+        ]
         for fname in used:
             if fname not in self.fields:
                 raise ValueError(f"publication names an unknown field {fname!r}")
             if self.fields[fname].level != self.levels[0]:
                 raise ValueError(f"publication field {fname!r} is not at the lowest level")
+        if pub.age_at and self.fields[pub.age_at].kind not in _DATE_KINDS:
+            raise ValueError(f"publication.age_at {pub.age_at!r} is not a date field")
         unknown_roles = [r for r in pub.portrait if r not in PORTRAIT_ROLES]
         if unknown_roles:
             raise ValueError(f"publication.portrait: unknown role {unknown_roles[0]!r}")

@@ -191,14 +191,38 @@ def redact(
 class CaseLayout:
     """What a case draft is built from, in one language (from the policy's [publication]
     table): fact lines in order as (field, label), the narrative field, the fields that describe
-    a person who is not named (role -> field), the field holding their name, and the fields
-    whose values are status words (said in the draft's language)."""
+    a person who is not named (role -> field), the field holding their name, the fields
+    whose values are status words (said in the draft's language), and the date field whose year
+    a heading states the age at when the narrative states none."""
 
     facts: tuple[tuple[str, str], ...]
     summary: str | None
     portrait: Mapping[str, str]
     name_field: str | None
     status_fields: frozenset[str] = frozenset()
+    age_at: str | None = None
+
+
+def case_heading(
+    public: Mapping[str, Any], lang: str, *, consent: bool, year: int, layout: CaseLayout
+) -> str:
+    """The person as a draft names them: their name with consent, else a description whose age
+    agrees with the narrative (:func:`vault.redact.describe.age_year`)."""
+    name = public.get(layout.name_field) if layout.name_field else None
+    if consent and name:
+        return str(name)
+    portrait = {role: public.get(f) for role, f in layout.portrait.items()}
+    summary = public.get(layout.summary) if layout.summary else None
+    at = public.get(layout.age_at) if layout.age_at else None
+    return describe.describe(
+        portrait, lang, describe.age_year(portrait.get("birth_year"), summary, at, year)
+    )
+
+
+def case_gender(public: Mapping[str, Any], layout: CaseLayout) -> str | None:
+    """The recorded gender (the portrait's gender field), for agreement; None if unknown."""
+    field = layout.portrait.get("gender")
+    return describe.gender_of(public.get(field)) if field else None
 
 
 def case_source(
@@ -210,10 +234,11 @@ def case_source(
     layout: CaseLayout,
 ) -> str:
     """The text of a case draft, from public fields only. Without consent the heading is a
-    description of the person, never their name."""
-    name = public.get(layout.name_field) if layout.name_field else None
-    portrait = {role: public.get(f) for role, f in layout.portrait.items()}
-    heading = str(name) if consent and name else describe.describe(portrait, lang, year)
+    description of the person, never their name. Labels and values that are words are said in
+    the draft's language and agree with the recorded gender; ``year`` is today, used for the
+    age only when neither the narrative nor the policy's ``age_at`` date gives one."""
+    heading = case_heading(public, lang, consent=consent, year=year, layout=layout)
+    gender = case_gender(public, layout)
     lines = [
         f"{describe.LABELS[lang]['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"
     ]
@@ -222,8 +247,10 @@ def case_source(
         if value in (None, ""):
             continue
         if f in layout.status_fields:
-            value = describe.STATUS.get(str(value), {}).get(lang, str(value))
-        lines.append(f"{label}: {value}")
+            value = describe.status_word(value, lang, gender)
+        elif isinstance(value, str):
+            value = describe.localise_value(value, lang, gender)
+        lines.append(f"{describe.agree(label, gender)}: {value}")
     summary = public.get(layout.summary) if layout.summary else None
     if summary:
         lines += ["", str(summary)]

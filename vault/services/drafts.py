@@ -26,12 +26,14 @@ from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, Usage
 from vault.models import FieldKind
 from vault.models.secret import SecretBytes
 from vault.policy import ExtraKey, KeyRef, Policy
-from vault.redact.describe import LANGS, STATUS, describe
+from vault.redact.describe import LANGS, status_word
 from vault.redact.engine import (
     CaseLayout,
     Redaction,
     RedactionResult,
     action_source,
+    case_gender,
+    case_heading,
     case_source,
     redact,
 )
@@ -51,13 +53,37 @@ PUBLICATION_KEY = KeyRef.for_extra(ExtraKey.PUBLICATION)
 
 @dataclass(frozen=True)
 class Manual:
+    """A span redacted (or released) by hand, with the person's reason. ``carried_from`` names
+    the earlier draft version ("D-0001 v2") a redaction was carried over from when a draft of
+    the same subject was made again; ``reason`` stays the original reason, so a redaction
+    carried twice does not nest its wording."""
+
     start: int
     end: int
     reason: str
     by: str
+    carried_from: str | None = None  # absent in drafts made before carrying existed
+
+    @property
+    def shown_reason(self) -> str:
+        """The reason as the reviewer reads it on the redaction."""
+        if self.carried_from:
+            return f"carried over from {self.carried_from}: {self.reason}"
+        return self.reason
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manual:
+        carried = data.get("carried_from")
+        return cls(
+            int(data["start"]),
+            int(data["end"]),
+            str(data["reason"]),
+            str(data["by"]),
+            str(carried) if carried is not None else None,
+        )
 
 
 @dataclass
@@ -77,6 +103,15 @@ class Draft:
     checked_levels: list[str] = field(default_factory=list)  # what the author's lookup covered
     source: str | None = None  # None when this person cannot read the lowest level
     originals: dict[int, str] = field(default_factory=dict)  # only those this person may read
+    #: Manual redactions of the earlier draft that could not be carried over: their text no
+    #: longer occurs in the source (or the author could not read the earlier source). The
+    #: offsets are the earlier draft's; shown so the reviewer decides again.
+    dropped: list[Manual] = field(default_factory=list)
+
+    @property
+    def carried(self) -> list[Manual]:
+        """The manual redactions carried over from an earlier draft of the same subject."""
+        return [m for m in self.manual_redactions if m.carried_from]
 
     @property
     def text_hash(self) -> str:
@@ -120,6 +155,7 @@ def case_layout(policy: Policy, lang: str) -> CaseLayout:
         dict(pub.portrait),
         names[0] if names else None,
         frozenset(f for f in pub.facts if policy.fields[f].kind is FieldKind.STATUS),
+        pub.age_at,
     )
 
 
@@ -167,13 +203,17 @@ def _build(
             head, values = _case_values(v, cid)
             versions[cid] = head
             public = _public(v, values)
-            name = public.get(layout.name_field) if layout.name_field else None
-            portrait = {role: public.get(f) for role, f in layout.portrait.items()}
-            heading = (name if has_consent(v, values) else None) or describe(
-                portrait, lang, _year()
+            heading = case_heading(
+                public, lang, consent=has_consent(v, values), year=_year(), layout=layout
             )
-            status = STATUS.get(str(public.get("status")), {}).get(lang, "")
-            people.append((str(heading), status))
+            status_field = next(iter(sorted(layout.status_fields)), None)
+            raw_status = public.get(status_field) if status_field else None
+            status = (
+                status_word(raw_status, lang, case_gender(public, layout))
+                if raw_status not in (None, "")
+                else ""
+            )
+            people.append((heading, status))
             _subject_names(v, values, names)
         source = action_source(action.model_dump(mode="json"), people, lang)
     known = VaultKnownValues(v)
@@ -182,7 +222,7 @@ def _build(
         lang=lang,
         known=known,
         subject_names=names,
-        extra=[(m.start, m.end, m.reason) for m in manual],
+        extra=[(m.start, m.end, m.shown_reason) for m in manual],
         keep=[(m.start, m.end) for m in unredact],
     )
     return _Built(source, result, versions, list(known.levels))
@@ -197,6 +237,7 @@ def _seal(
     built: _Built,
     manual: list[Manual],
     unredact: list[Manual],
+    dropped: list[Manual],
 ) -> DraftRow:
     source, result, versions = built.source, built.result, built.versions
     pub_key = v.keys.sealing_key(PUBLICATION_KEY)
@@ -214,6 +255,7 @@ def _seal(
         "checked_levels": built.checked_levels,
         "manual": [m.to_json() for m in manual],
         "unredact": [m.to_json() for m in unredact],
+        "dropped": [m.to_json() for m in dropped],
     }
     # The source is built from public fields, but when it holds a value the vault knows at a
     # higher level (a phone typed into a summary), it is sealed at the highest such level, so a
@@ -245,15 +287,63 @@ def _seal(
     return DraftRow(draft_id, version, subject, lang, v.user, created, body, sig)
 
 
+def _earlier_draft(v: Vault, subject: str, lang: str) -> Draft | None:
+    """The most recent earlier draft of ``subject`` (its newest version), verified: one in the
+    same language when there is one, since its manual redactions were made on the same wording;
+    otherwise the most recent in any language, so that no hand-made redaction is forgotten only
+    because the new draft is in another language."""
+    rows = [row for row in v.store.drafts() if row.subject == subject]
+    same = [row for row in rows if row.lang == lang]
+    pick = (same or rows)[-1:]  # drafts() is ordered by draft id, which counts up
+    return read_draft(v, pick[0]) if pick else None
+
+
+def carry_manual(earlier: Draft, source: str) -> tuple[list[Manual], list[Manual]]:
+    """The earlier draft's manual redactions re-found by their text in ``source`` (every
+    occurrence; never by offset, since the source may have moved), and those whose text no
+    longer occurs (or cannot be read by this person), dropped. Releases (unredactions) are never
+    carried: a release must be decided again. Does no I/O."""
+    where = f"{earlier.draft_id} v{earlier.version}"
+    carried: list[Manual] = []
+    dropped: list[Manual] = []
+    seen: set[tuple[str, str, str]] = set()
+    for m in earlier.manual_redactions:
+        if earlier.source is None:
+            dropped.append(replace(m, carried_from=where))
+            continue
+        text = earlier.source[m.start : m.end]
+        if (text, m.reason, m.by) in seen:
+            continue  # one manual redaction covers every occurrence of its text
+        seen.add((text, m.reason, m.by))
+        start = source.find(text) if text else -1
+        if start < 0:
+            dropped.append(replace(m, carried_from=where))
+            continue
+        while start >= 0:
+            carried.append(Manual(start, start + len(text), m.reason, m.by, where))
+            start = source.find(text, start + len(text))
+    return carried, dropped
+
+
 def create_draft(v: Vault, subject: str, lang: str) -> Draft:
+    """A new draft of a case or action. When the subject has earlier drafts (a draft made again
+    after its case changed), the most recent one's manual redactions are carried over by their
+    text, each marked as carried; those whose text is gone are listed in ``Draft.dropped``."""
     v.require(v.policy.can_draft(v.role), "create drafts")
     if lang not in LANGS:
         raise UsageError(f"language must be one of {', '.join(LANGS)}")
     with v.store.write():
         draft_id = f"D-{v.store.count_drafts() + 1:04d}"
-        built = _build(v, subject, lang, [], [])
+        earlier = _earlier_draft(v, subject, lang)
+        manual: list[Manual] = []
+        dropped: list[Manual] = []
+        if earlier is not None and earlier.manual_redactions:
+            # the source does not depend on the redactions, so build once to find the texts
+            source = _build(v, subject, lang, [], []).source
+            manual, dropped = carry_manual(earlier, source)
+        built = _build(v, subject, lang, manual, [])
         versions, result = built.versions, built.result
-        row = _seal(v, draft_id, 1, subject, lang, built, [], [])
+        row = _seal(v, draft_id, 1, subject, lang, built, manual, [], dropped)
         row = replace(row, log_seq=v.audit.size())
         v.store.put_draft(row)
         v.log(
@@ -267,6 +357,8 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
                     "subject": subject,
                     "lang": lang,
                     "redactions": len(result.redactions),
+                    "carried": len(manual),
+                    "dropped": len(dropped),
                 },
             )
         )
@@ -326,6 +418,7 @@ def edit_draft(
             built,
             manual,
             undo,
+            current.dropped,
         )
         row = replace(row, log_seq=v.audit.size())
         v.store.put_draft(row)
@@ -386,11 +479,12 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
         [Redaction.from_json(r) for r in meta["redactions"]],
         dict(meta["versions"]),
         meta["policy"],
-        [Manual(**m) for m in meta["manual"]],
-        [Manual(**m) for m in meta["unredact"]],
+        [Manual.from_json(m) for m in meta["manual"]],
+        [Manual.from_json(m) for m in meta["unredact"]],
         [str(level) for level in meta.get("checked_levels", [])],
         opened.text("source"),
         originals,
+        [Manual.from_json(m) for m in meta.get("dropped", [])],
     )
 
 
