@@ -76,7 +76,7 @@ MESSAGES = {
     "not a real calendar date",
     "expected a month and a four-digit year",
     "the year is last, which does not match the year-month-day order",
-    "a date with the year last needs a declared order: day-month-year or month-day-year",
+    "a date with the year last is ambiguous; write it year first, as YYYY-MM-DD",
     *(f"expected JSON for a {k.value} field" for k in FieldKind),
     *(f"JSON nested too deeply for a {k.value} field" for k in FieldKind),
 }

@@ -75,6 +75,10 @@ def test_tab_separated_sheet(open_as: OpenAs) -> None:
     [
         ("utf16.csv", "utf16.csv:1: UTF-16 text, not UTF-8; save it as CSV UTF-8"),
         ("latin1.csv", "latin1.csv:2: not valid UTF-8; save it as CSV UTF-8"),
+        (
+            "utf16le_no_bom.csv",
+            "utf16le_no_bom.csv:1: UTF-16 text, not UTF-8; save it as CSV UTF-8",
+        ),
     ],
 )
 def test_other_encodings_are_refused_with_the_advice_to_save_as_csv_utf8(

@@ -41,7 +41,8 @@ class DateOrderError(ValueError):
     """A numeric date with the year last was given, and no order was declared to read it."""
 
 
-_NO_ORDER = "a date with the year last needs a declared order: day-month-year or month-day-year"
+#: Said where no order can be declared (``--set``, ``--prompt``); the importer says its option.
+_NO_ORDER = "a date with the year last is ambiguous; write it year first, as YYYY-MM-DD"
 _ISO_MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?", re.ASCII)
 _ISO_APPROX = re.compile(r"\d{4}(?:-\d{2})?", re.ASCII)
 _THREE_PARTS = re.compile(r"(\d{1,4})([./-])(\d{1,2})\2(\d{1,4})", re.ASCII)

@@ -111,7 +111,8 @@ def _decoded_lines(stream: BinaryIO, name: str, save_as: str) -> Iterator[str]:
         if len(raw) > MAX_LINE_BYTES:
             raise ValidationError(f"{name}:{lineno}: line longer than {MAX_LINE_BYTES} bytes")
         if lineno == 1:
-            if raw.startswith(_UTF16_BOMS) or b"\x00" in raw:
+            # UTF-16 with a byte-order mark, or without one: the header's first letter is ASCII
+            if raw.startswith(_UTF16_BOMS) or b"\x00" in raw[:2]:
                 raise ValidationError(f"{name}:1: UTF-16 text, not UTF-8; {advice}")
             raw = raw.removeprefix(_UTF8_BOM)
         try:
