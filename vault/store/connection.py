@@ -5,7 +5,11 @@ Opening follows the pitfalls list of docs/DESIGN: the raw 256-bit key is the fir
 read at once (a wrong key fails there, not later), ``cipher_version`` must be non-empty, and a
 file whose header reads ``SQLite format 3`` is refused as plaintext. Temporary tables stay in
 memory so nothing spills to an unencrypted temp file. Writes use ``BEGIN IMMEDIATE`` with a busy
-timeout, so a second process waits for the first instead of losing an update.
+timeout, so a second process waits for the first instead of losing an update: it first tries for
+a moment, and if another process holds the write lock it calls the ``on_wait`` hook (the CLI says
+"waiting…" on stderr; the store never prints) and then waits the full timeout. Reads do not take
+the write lock (WAL lets them read beside a writer), and opening takes it only when a migration is
+due, so a command that only reads never queues behind an import.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -27,6 +31,10 @@ from vault.store.migrations import MIGRATIONS
 _PLAINTEXT_HEADER = b"SQLite format 3\x00"
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
 BUSY_TIMEOUT_MS = 30_000
+# How long a write tries for the lock before it tells the person it is waiting.
+FIRST_TRY_MS = 200
+
+WaitHook = Callable[[], None]
 
 _DbError = sqlcipher3.DatabaseError
 
@@ -45,11 +53,19 @@ DAMAGED = (
 )
 
 
+def _is_busy(e: Exception) -> bool:
+    text = str(e).lower()
+    return isinstance(e, sqlcipher3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 def _store_error(e: Exception) -> StoreError:
     """SQLite's error as a StoreError that says what a person can do. SQLite's own text is not
     shown: the person cannot act on it, and it is no place for a value."""
-    if isinstance(e, sqlcipher3.OperationalError) and "locked" in str(e).lower():
-        return StoreError("the vault is busy: another process is writing; try again")
+    if _is_busy(e):
+        return StoreError(
+            f"the vault is busy: another casevault process has been writing for over "
+            f"{BUSY_TIMEOUT_MS // 1000} seconds; try again when it has finished"
+        )
     return DamagedStoreError(DAMAGED)
 
 
@@ -107,6 +123,22 @@ class _GuardedConnection:
         except sqlcipher3.DatabaseError as e:
             raise _store_error(e) from e
 
+    def begin_immediate(self, on_wait: WaitHook | None) -> None:
+        """``BEGIN IMMEDIATE``: try for a moment; if another process holds the write lock, call
+        ``on_wait`` once, then wait up to the full busy timeout."""
+        self._conn.execute(f"PRAGMA busy_timeout = {FIRST_TRY_MS:d}")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlcipher3.DatabaseError as e:
+            if not _is_busy(e):
+                raise _store_error(e) from e
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        if on_wait is not None:
+            on_wait()
+        self.execute("BEGIN IMMEDIATE")
+
     def close(self) -> None:
         self._conn.close()
 
@@ -116,6 +148,17 @@ _MIGRATIONS_TABLE = (
     "applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"
 )
 SchemaItem = tuple[str, str, str, str]
+
+
+def _pending_migrations(conn: Any) -> bool:
+    """Whether any named migration is not applied yet (read only: takes no write lock)."""
+    table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if table is None:
+        return True
+    done = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
+    return any(name not in done for name, _sql in MIGRATIONS)
 
 
 def _apply_migrations(conn: Any) -> None:
@@ -149,34 +192,37 @@ def _expected_schema() -> frozenset[SchemaItem]:
 class SqlCipherConnection:
     """One keyed connection to one vault database file: opening, schema, transactions."""
 
-    def __init__(self, conn: Any, path: Path) -> None:
+    def __init__(self, conn: Any, path: Path, on_wait: WaitHook | None = None) -> None:
         self._conn = _GuardedConnection(conn)
         self.path = path
         self._in_txn = False
+        self.on_wait = on_wait
 
     # --- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, key: SecretBytes) -> Self:
+    def create(cls, path: Path, key: SecretBytes, *, on_wait: WaitHook | None = None) -> Self:
         if path.exists():
             raise StoreError(f"{path} already exists")
-        store = cls._connect(path, key, new=True)
+        store = cls._connect(path, key, new=True, on_wait=on_wait)
         store.migrate()
         return store
 
     @classmethod
-    def open(cls, path: Path, key: SecretBytes) -> Self:
+    def open(cls, path: Path, key: SecretBytes, *, on_wait: WaitHook | None = None) -> Self:
+        """Open and key the database; ``on_wait`` is called when a write must wait for another
+        process's write to finish."""
         if not path.is_file():
             raise StoreError(f"{path} is not a vault database")
         with path.open("rb") as fh:
             if fh.read(16) == _PLAINTEXT_HEADER:
                 raise StoreError(f"{path} is an unencrypted SQLite file, not a vault")
-        store = cls._connect(path, key, new=False)
+        store = cls._connect(path, key, new=False, on_wait=on_wait)
         store.migrate()
         return store
 
     @classmethod
-    def _connect(cls, path: Path, key: SecretBytes, *, new: bool) -> Self:
+    def _connect(cls, path: Path, key: SecretBytes, *, new: bool, on_wait: WaitHook | None) -> Self:
         try:
             conn = sqlcipher3.connect(
                 str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
@@ -210,15 +256,20 @@ class SqlCipherConnection:
             raise
         if new:
             os.chmod(path, 0o600)
-        return cls(conn, path)
+        return cls(conn, path, on_wait)
 
     def migrate(self) -> None:
         """Apply the named migrations not yet applied, then refuse a schema casevault did not
         make: a trigger, view, table or index added by hand (a trigger can drop a person's
-        reads from the log) makes the vault refuse to open."""
-        with self.write():
-            _apply_migrations(self._conn)
+        reads from the log) makes the vault refuse to open. Takes the write lock only when a
+        migration is due, so opening to read does not wait for another process's write."""
+        with self.read():
+            pending = _pending_migrations(self._conn)
             found = _schema(self._conn)
+        if pending:
+            with self.write():
+                _apply_migrations(self._conn)
+                found = _schema(self._conn)
         expected = _expected_schema()
         extra = sorted(found - expected)
         if extra:
@@ -237,7 +288,7 @@ class SqlCipherConnection:
     def write(self) -> Iterator[None]:
         if self._in_txn:
             raise StoreError("nested write transaction")
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._conn.begin_immediate(self.on_wait)
         self._in_txn = True
         try:
             yield
