@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vault.errors import StoreError
+from vault.errors import DamagedStoreError, StoreError
 
 DB_NAME = "vault.db"
 KEYRING_NAME = "keyring.json"
@@ -36,23 +36,54 @@ def is_vault(root: Path) -> bool:
     return (root / KEYRING_NAME).is_file() and (root / DB_NAME).is_file()
 
 
+def _lost(path: Path, what: str) -> DamagedStoreError:
+    return DamagedStoreError(f"{path} {what}; restore it from a backup")
+
+
 def require_vault(root: Path) -> None:
+    """Refuse a directory that is not a whole vault, saying which file is wrong and what to do:
+    a missing or empty file is damage to restore from a backup, not a different vault."""
     if not root.exists():
         raise StoreError(f"{root}: no such vault (create one with 'casevault init')")
-    if not is_vault(root):
-        raise StoreError(f"{root} is not a casevault vault")
+    if not root.is_dir():
+        raise StoreError(f"{root} is a file, not a vault directory")
+    keyring, db = root / KEYRING_NAME, root / DB_NAME
+    if not keyring.exists() and not db.exists():
+        raise StoreError(
+            f"{root} is not a casevault vault: it holds neither {KEYRING_NAME} nor {DB_NAME}"
+        )
+    if not keyring.is_file():
+        raise _lost(keyring, "is missing: without it no one can open the database")
+    if not db.is_file():
+        raise _lost(db, "is missing: the records, members and audit log were in it")
+    if db.stat().st_size == 0:
+        raise _lost(db, "is empty: the database was lost or truncated")
+    if keyring.stat().st_size == 0:
+        raise _lost(keyring, "is empty: without it no one can open the database")
 
 
 def read_keyring(root: Path) -> dict[str, Any]:
+    path = root / KEYRING_NAME
     try:
-        data = json.loads((root / KEYRING_NAME).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise StoreError(f"{root}: keyring file is unreadable or corrupt") from e
+        text = path.read_text("utf-8")
+    except PermissionError as e:
+        raise StoreError(
+            f"{path} cannot be read (permission denied): run casevault as the vault's owner "
+            "or fix the file's permissions"
+        ) from e
+    except FileNotFoundError as e:
+        raise _lost(path, "is missing: without it no one can open the database") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise _lost(path, "cannot be read: the file is damaged") from e
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        raise _lost(path, "is not valid JSON: the file is damaged or was truncated") from e
     if not isinstance(data, dict) or data.get("format") != KEYRING_FORMAT:
-        raise StoreError(f"{root}: keyring file has an unknown format")
+        raise _lost(path, "is not a casevault keyring (unknown format)")
     for key in ("vault_id", "db_key_wraps", "identities"):
         if key not in data:
-            raise StoreError(f"{root}: keyring file lacks {key!r}")
+            raise _lost(path, f"lacks its {key!r} part: the file is damaged")
     return data
 
 

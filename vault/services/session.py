@@ -39,8 +39,8 @@ from vault.crypto.hierarchy import db_key_info
 from vault.errors import (
     AccessDeniedError,
     AuthenticationError,
+    DamagedStoreError,
     IntegrityError,
-    StoreError,
     UsageError,
 )
 from vault.models import build_record_model, check_member_name
@@ -268,7 +268,10 @@ class Vault:
         passphrase: PassphraseSource,
         *,
         identity_file: Path | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> Vault:
+        """Unlock the vault as ``user``. ``on_wait`` is called each time a write has to wait
+        for another process (the CLI says so on stderr; nothing here prints)."""
         check_member_name(user)
         layout.require_vault(root)
         keyring = layout.read_keyring(root)
@@ -297,12 +300,23 @@ class Vault:
                 base64.b64decode(wrapped_db), db_key_info(vault_id, user), "database key"
             )
         except (ValueError, TypeError) as e:
-            raise StoreError("keyring file is corrupt") from e
-        store = SqlCipherStore.open(layout.db_path(root), db_key)
+            raise DamagedStoreError(
+                f"{root / layout.KEYRING_NAME} holds a damaged database key for {user!r}; "
+                "restore it from a backup"
+            ) from e
+        store = SqlCipherStore.open(layout.db_path(root), db_key, on_wait=on_wait)
         try:
             stored_id = store.get_meta("vault_id")
-            if stored_id is None or stored_id != vault_id.encode():
-                raise IntegrityError("keyring and database belong to different vaults")
+            if stored_id is None:
+                raise DamagedStoreError(
+                    f"{layout.db_path(root)} holds no vault id: it was damaged or replaced by "
+                    "another file; restore it from a backup"
+                )
+            if stored_id != vault_id.encode():
+                raise IntegrityError(
+                    f"{root / layout.KEYRING_NAME} and {layout.db_path(root)} belong to "
+                    "different vaults: one of them was replaced; restore both from the same backup"
+                )
             state, heads = load_state(store, vault_id)
             member = state.members.get(user)
             if member is None:
