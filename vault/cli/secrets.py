@@ -1,8 +1,16 @@
-"""Getting passphrases from a person: hidden prompt, environment, or a file. Never an argument."""
+"""Getting passphrases from a person: hidden prompt, environment, or a file. Never an argument.
+
+A passphrase file that group or others can read is refused, as ssh refuses such a key file. A
+hidden prompt with no terminal to ask at is refused rather than read from standard input with
+the input echoed (getpass's fallback, announced by a ``GetPassWarning``).
+"""
 
 from __future__ import annotations
 
+import getpass
 import os
+import stat
+import warnings
 from pathlib import Path
 
 import click
@@ -16,7 +24,36 @@ ENV_PASSPHRASE = "CASEVAULT_PASSPHRASE"  # noqa: S105  # nosec B105
 ENV_NEW_PASSPHRASE = "CASEVAULT_NEW_PASSPHRASE"  # noqa: S105  # nosec B105
 
 
+NO_TERMINAL = (
+    "no terminal to ask for the passphrase: set CASEVAULT_PASSPHRASE or use --passphrase-file"
+)
+
+
+def hidden_prompt(text: str, *, confirm: bool = False, no_terminal: str = NO_TERMINAL) -> str:
+    """Ask at a hidden prompt on stderr. With no terminal to ask at, raise UsageError with
+    ``no_terminal`` (what to do instead) before anything is read."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            return str(click.prompt(text, hide_input=True, confirmation_prompt=confirm, err=True))
+        except getpass.GetPassWarning:
+            raise UsageError(no_terminal) from None
+
+
+def _check_private(path: Path) -> None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as e:
+        raise UsageError(f"cannot read passphrase file {path}") from e
+    if mode & 0o077:
+        what = "readable" if mode & 0o044 else "writable"
+        raise UsageError(
+            f"passphrase file {path} is {what} by others (mode {mode:04o}): chmod 600 {path}"
+        )
+
+
 def _from_file(path: Path) -> Passphrase:
+    _check_private(path)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -35,7 +72,7 @@ def existing(passphrase_file: Path | None) -> Passphrase:
     env = os.environ.get(ENV_PASSPHRASE)
     if env:
         return Passphrase.from_text(env)
-    return Passphrase.from_text(click.prompt("Passphrase", hide_input=True, err=True))
+    return Passphrase.from_text(hidden_prompt("Passphrase"))
 
 
 def new(label: str, passphrase_file: Path | None = None) -> Passphrase:
@@ -46,8 +83,11 @@ def new(label: str, passphrase_file: Path | None = None) -> Passphrase:
         pw = Passphrase.from_text(os.environ[ENV_NEW_PASSPHRASE])
     else:
         pw = Passphrase.from_text(
-            click.prompt(
-                f"New passphrase for {label}", hide_input=True, confirmation_prompt=True, err=True
+            hidden_prompt(
+                f"New passphrase for {label}",
+                confirm=True,
+                no_terminal="no terminal to ask for the new passphrase: set "
+                f"{ENV_NEW_PASSPHRASE} or use --new-passphrase-file",
             )
         )
     if len(pw.reveal().decode("utf-8")) < MIN_NEW_PASSPHRASE:
