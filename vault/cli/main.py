@@ -8,11 +8,13 @@ level; anything else comes from a file, standard input or a prompt.
 
 from __future__ import annotations
 
+import getpass
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -40,6 +42,24 @@ EXIT_CODES: dict[type[VaultError], int] = {
     IntegrityError: 5,
     DamagedStoreError: 5,
 }
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+#: Every exit code and what it means, for `casevault --help` and the README.
+EXIT_MEANINGS: list[tuple[int, str]] = [
+    (0, "done"),
+    (1, "anything else (the vault is busy, a file cannot be read)"),
+    (2, "bad input or usage: a wrong option, argument, record or file"),
+    (3, "not allowed, or wrong passphrase or identity"),
+    (4, "not found: a case, person, action or file"),
+    (5, "integrity failure: the vault was tampered with, damaged or lost a file"),
+    (70, "internal error (please report the command you ran)"),
+    (130, "interrupted (Ctrl-C); a write in progress was rolled back"),
+]
+WAITING = "casevault: waiting for another casevault process to finish writing…"
+NO_TERMINAL_INPUT = (
+    "no terminal to type hidden input at: give the value from a file or standard input "
+    "instead (see the command's --help)"
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,25 +70,78 @@ class VaultGroup(click.Group):
     An unexpected exception prints only its type: its message could hold a protected value.
     """
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # The group's own options are parsed here, outside invoke: same one-line style.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as e:
+            _fail(_click_message(e), e.exit_code)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                # getpass falls back to echoing stdin when there is no terminal; refuse instead.
+                warnings.simplefilter("error", getpass.GetPassWarning)
+                return super().invoke(ctx)
         except VaultError as e:
             code = next((c for t, c in EXIT_CODES.items() if isinstance(e, t)), 1)
-            click.echo(f"casevault: error: {e.diagnostics()}", err=True)
-            ctx.exit(code)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            _fail(e.diagnostics(), code)
+        except getpass.GetPassWarning:
+            _fail(NO_TERMINAL_INPUT, 2)
+        except click.exceptions.NoArgsIsHelpError:
             raise
+        except click.ClickException as e:
+            _fail(_click_message(e), e.exit_code)
+        except click.exceptions.Exit:
+            raise
+        except click.Abort as e:
+            # click turns Ctrl-C or end of input at a prompt into Abort ("Aborted!", exit 1).
+            if isinstance(e.__context__, EOFError):
+                _fail("input ended before the prompt was answered", 2)
+            _interrupted()
         except KeyboardInterrupt:
-            click.echo("casevault: interrupted; nothing was written", err=True)
-            ctx.exit(130)
+            _interrupted()
         except Exception as e:  # the last line of defence against tracebacks
             click.echo(
                 f"casevault: internal error ({type(e).__name__}); details are not shown because "
                 "they may contain protected data. Please report the command you ran.",
                 err=True,
             )
-            ctx.exit(70)
+            raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"casevault: error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+def _interrupted() -> NoReturn:
+    click.echo("casevault: interrupted; a write in progress was rolled back", err=True)
+    raise click.exceptions.Exit(EXIT_INTERRUPTED)
+
+
+def _click_message(e: click.ClickException) -> str:
+    """click's own error (a bad option or argument) in our style, pointing at the help."""
+    text = e.format_message().rstrip(".")
+    message = text[:1].lower() + text[1:]
+    ctx = getattr(e, "ctx", None)
+    if isinstance(e, click.UsageError) and ctx is not None:
+        return f"{message} (see '{ctx.command_path} --help')"
+    return message
+
+
+def exit_codes_text() -> str:
+    """The exit-code table as a help epilog (``\\b`` keeps click from re-wrapping it)."""
+    rows = "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_MEANINGS)
+    return f"\b\nExit codes (errors are one line on stderr, starting 'casevault: error:'):\n{rows}"
 
 
 @dataclass
@@ -103,11 +176,19 @@ def open_vault(ctx: click.Context) -> Vault:
     from vault.services.session import Vault
 
     s = settings(ctx)
+    said: list[bool] = []
+
+    def waiting() -> None:  # once per command, however many writes wait
+        if not said:
+            said.append(True)
+            click.echo(WAITING, err=True)
+
     v = Vault.open(
         s.root(),
         s.who(),
         lambda _name: secrets.existing(s.passphrase_file),
         identity_file=s.identity,
+        on_wait=waiting,
     )
     if v.notice.first_use_founder and sys.stderr.isatty():  # a person at a terminal, as ssh
         click.echo(
@@ -171,7 +252,11 @@ new_passphrase_file_option = click.option(
 # --- the group --------------------------------------------------------------------------------
 
 
-@click.group(cls=VaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=VaultGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=exit_codes_text(),
+)
 @click.option(
     "--vault",
     "vault",
