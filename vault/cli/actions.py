@@ -130,13 +130,19 @@ def _gather(
         if not sep:
             raise UsageError("--set takes FIELD=VALUE; one --set has no '='")
         fields[name] = _scalar(name, raw)
+    files = []
     for pair in text_files:
         lang, sep, path = pair.partition("=")
         if not sep or not path:
             raise UsageError("--text-file takes LANG=FILE; one has no '='")
-        texts[_language(lang)] = _read_source(path, f"text {lang}").rstrip("\r\n")
+        files.append((_language(lang), path))
     for lang in prompted:
-        texts[_language(lang)] = _prompted_text(lang)
+        _language(lang)
+    # Read only once every language is known good: a typo should not cost a typed text.
+    for lang, path in files:
+        texts[lang] = _read_source(path, f"text {lang}").rstrip("\r\n")
+    for lang in prompted:
+        texts[lang] = _prompted_text(lang)
     return fields, texts
 
 
