@@ -251,8 +251,10 @@ def action_add(
     prompted: tuple[str, ...],
     officials: str | None,
 ) -> None:
-    """Add a new action, e.g. --set "action_id=UA 061/21" --set title=… --set country=…
-    --set issued=2021-03-08 --text-file en=ua-en.txt."""
+    """Add a new action (version 1).
+
+    For example: --set "action_id=UA 061/21" --set title=… --set country=…
+    --set issued=2021-03-08 --text-file en=ua-en.txt --officials-json officials.json"""
     from vault.services.actions import ActionWrite, add_action
 
     fields, texts = _gather(from_json, sets, text_files, prompted, officials)
@@ -293,9 +295,10 @@ def action_edit(
     clears: tuple[str, ...],
     removed: tuple[str, ...],
 ) -> None:
-    """Change an action: a new version chained to the old one. Texts are changed per
-    language; officials and case_ids given are the whole new list. A change that changes
-    nothing writes nothing."""
+    """Change an action: a new version chained to the old one.
+
+    Texts change per language; officials and case_ids given are the whole new list. A change
+    that changes nothing writes nothing."""
     from vault.services.actions import edit_action
 
     fields, texts = _gather(from_json, sets, text_files, prompted, officials)
@@ -352,8 +355,10 @@ def action_list(ctx: click.Context) -> None:
 @output_options
 @click.pass_context
 def action_show(ctx: click.Context, action_id: str) -> None:
-    """Show an action: its texts in every language, officials and cases (the signature, the
-    chain to the previous version and the log entry that records it are checked)."""
+    """Show an action's texts per language, officials and cases.
+
+    The signature, the chain to the previous version and the log entry that records the
+    version are checked first."""
     from vault.services.actions import read_action
 
     view = read_action(open_vault(ctx), action_id)
