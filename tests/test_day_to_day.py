@@ -88,3 +88,41 @@ def test_case_ids_are_matched_trimmed_and_in_any_case(demo_path: Path) -> None:
         demo_path, "cara", "case", "edit", "ua-061-21-004", "--set", "status=released"
     )
     assert code == 0, err
+
+
+def test_a_secret_value_typed_into_a_public_field_is_refused(
+    demo_path: Path, open_as: OpenAs, tmp_path: Path
+) -> None:
+    """15.3: a public summary naming a sister (kept only in the secret family_contacts) was shown
+    in full to every role. Saving refuses, naming the field and kind, never the value; an
+    override needs a reason and is logged."""
+    sister = DEMO[CASE]["family_contacts"][0]["name"]
+    summary = tmp_path / "s.json"
+    summary.write_text(json.dumps({"public_summary": f"{sister} waits for news."}), "utf-8")
+    code, _, err = _run(demo_path, "cara", "case", "edit", CASE, "--from-json", str(summary))
+    assert code == 2
+    assert "public_summary: name (secret)" in err and sister not in err
+    assert cases.show_case(open_as("cara"), CASE).version == 1  # nothing written
+    code, _, err = _run(
+        demo_path,
+        "cara",
+        "case",
+        "edit",
+        CASE,
+        "--from-json",
+        str(summary),
+        "--allow-leak",
+        "the family asked for it",
+    )
+    assert code == 0, err
+    from vault.services import audit
+
+    logged = audit.audit_log(open_as("ada"), action="case.leak_override", limit=5)
+    assert logged and logged[0].entry.fields == ("public_summary",)
+    assert "family asked" not in str(logged[0].entry.details)
+
+
+def test_a_public_summary_without_protected_values_saves(open_as: OpenAs) -> None:
+    v = open_as("cara")
+    view = cases.edit_case(v, CASE, {"public_summary": "He was a teacher in Aksu."})
+    assert view.changed == ["public_summary"]

@@ -147,7 +147,12 @@ def drafted(demo_path: Path) -> Path:
     rec = demo_cases()[5]
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         phone = rec["family_contacts"][0]["phone"]
-        cases.edit_case(v, rec["case_id"], {"public_summary": f"Call {phone}."})
+        cases.edit_case(
+            v,
+            rec["case_id"],
+            {"public_summary": f"Call {phone}."},
+            allow_leak="a leak planted on purpose, to test redaction",
+        )
         d = drafts.create_draft(v, rec["case_id"], "en")
         assert any(r.level == "secret" for r in d.redactions)
     return demo_path

@@ -63,7 +63,7 @@ def test_a_new_field_needs_no_code(tmp_path: Path) -> None:
         "public_summary": "Kökbörü was taken in 2019. His wife can be reached on 8 701 555 0199.",
     }
     with _open(path, "cara") as v:
-        cases.add_case(v, record)
+        cases.add_case(v, record, allow_leak="a leak planted on purpose, to test redaction")
         # storage: every new field comes back as written
         shown = cases.show_case(v, "UA-900-26-001").values
         assert {k: shown[k] for k in record} == record

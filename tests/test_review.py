@@ -32,6 +32,7 @@ def _leak(v: Vault, case_id: str, other: str) -> None:
             "public_summary": rec["public_summary"] + f" Call {phone}. "
             f"Source {rec['sources'][0]['codename']} saw it."
         },
+        allow_leak="a leak planted on purpose, to test redaction",
     )
 
 
@@ -248,7 +249,12 @@ def test_a_reviewers_draft_that_exposes_a_secret_value_fails_the_check(
     rec = demo_cases()[7]
     relative = rec["family_contacts"][0]["name"]
     cara = open_as("cara")
-    cases.edit_case(cara, rec["case_id"], {"public_summary": f"{relative} asked for news."})
+    cases.edit_case(
+        cara,
+        rec["case_id"],
+        {"public_summary": f"{relative} asked for news."},
+        allow_leak="a leak planted on purpose, to test redaction",
+    )
     assert relative not in drafts.create_draft(cara, rec["case_id"], "en").text
     rui = open_as("rui")
     d = drafts.create_draft(rui, rec["case_id"], "en")

@@ -116,10 +116,21 @@ def _gather_fields(
     metavar="FIELD",
     help="Ask for a field's value at a hidden prompt (for protected fields).",
 )
+@click.option(
+    "--allow-leak",
+    "allow_leak",
+    metavar="REASON",
+    help="Save even though a public field holds what looks like a protected value (logged "
+    "with the reason; every role reads public fields).",
+)
 @output_options
 @click.pass_context
 def case_add(
-    ctx: click.Context, from_json: str | None, sets: tuple[str, ...], prompts: tuple[str, ...]
+    ctx: click.Context,
+    from_json: str | None,
+    sets: tuple[str, ...],
+    prompts: tuple[str, ...],
+    allow_leak: str | None,
 ) -> None:
     """Add a new case."""
     from vault.services.cases import add_case
@@ -128,7 +139,7 @@ def case_add(
     record = _gather_fields(v, from_json, sets, prompts)
     if not record:
         raise UsageError("nothing to add: use --from-json FILE, --set or --prompt")
-    view = add_case(v, record)
+    view = add_case(v, record, allow_leak=allow_leak)
     print_result(ctx, view.write_summary(), f"Added case {view.case_id} (version {view.version}).")
 
 
@@ -158,6 +169,13 @@ def case_add(
     metavar="FIELD",
     help="Remove one item from a list field (asked at a hidden prompt).",
 )
+@click.option(
+    "--allow-leak",
+    "allow_leak",
+    metavar="REASON",
+    help="Save even though a public field holds what looks like a protected value (logged "
+    "with the reason; every role reads public fields).",
+)
 @output_options
 @click.pass_context
 def case_edit(
@@ -169,6 +187,7 @@ def case_edit(
     clears: tuple[str, ...],
     adds: tuple[str, ...],
     removes: tuple[str, ...],
+    allow_leak: str | None,
 ) -> None:
     """Change a case: a new version is written, the old one is kept. An edit that changes
     nothing writes nothing."""
@@ -190,7 +209,7 @@ def case_edit(
         raise UsageError(
             "nothing to change: use --set, --prompt, --add, --remove, --clear or --from-json"
         )
-    view = edit_case(v, case_id, changes, add=add, remove=remove)
+    view = edit_case(v, case_id, changes, add=add, remove=remove, allow_leak=allow_leak)
     if view.changed == []:
         text = f"No change: case {view.case_id} stays at version {view.version}."
     else:

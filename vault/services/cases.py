@@ -40,6 +40,7 @@ from vault.services.name_index import (
     store_index_terms,
 )
 from vault.services.provenance import CASE_WRITES, case_head, logged_entry
+from vault.services.public_fields import check_public_fields
 from vault.services.session import Vault
 from vault.store import CaseVersionRow
 
@@ -188,8 +189,9 @@ def _version_event(prepared: PreparedVersion) -> AuditEvent:
     return AuditEvent(action, cases=[row.case_id], fields=prepared.fields, details=details)
 
 
-def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
-    """Add a new case (version 1)."""
+def add_case(v: Vault, record: Mapping[str, Any], *, allow_leak: str | None = None) -> CaseView:
+    """Add a new case (version 1). Protected values in public fields are refused unless
+    ``allow_leak`` gives a reason (logged)."""
     if isinstance(record, Mapping) and isinstance(record.get("case_id"), str):
         record = {**record, "case_id": normalise_case_id(record["case_id"])}
     values = validate_record(v, record)
@@ -197,6 +199,7 @@ def add_case(v: Vault, record: Mapping[str, Any]) -> CaseView:
     with v.store.write():
         if case_head(v, case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
+        check_public_fields(v, case_id, values, sorted(values), allow_leak)
         store_versions(v, [prepare_version(v, case_id, 1, "", values)])
         return replace(_view(open_version(v, case_id, 1)), changed=sorted(values))
 
@@ -235,6 +238,7 @@ def edit_case(
     *,
     add: Mapping[str, Any] | None = None,
     remove: Mapping[str, Any] | None = None,
+    allow_leak: str | None = None,
 ) -> CaseView:
     """Apply changes (a value of None clears a field) and single-item additions and removals of
     list fields as a new version. An edit that changes nothing writes nothing (``changed`` is
@@ -271,6 +275,7 @@ def edit_case(
         changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
         if not changed:
             return replace(_view(current), changed=[])
+        check_public_fields(v, case_id, values, changed, allow_leak)
         prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         store_versions(v, [replace(prepared, fields=tuple(changed))])
         return replace(_view(open_version(v, case_id, head + 1)), changed=changed)
