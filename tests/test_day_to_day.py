@@ -126,3 +126,29 @@ def test_a_public_summary_without_protected_values_saves(open_as: OpenAs) -> Non
     v = open_as("cara")
     view = cases.edit_case(v, CASE, {"public_summary": "He was a teacher in Aksu."})
     assert view.changed == ["public_summary"]
+
+
+def test_case_list_filters_and_prints_the_next_page(demo_path: Path) -> None:
+    """15.14: case list filters by status, region, date range and action, and prints the
+    command for the next page."""
+    status = DEMO[CASE]["status"]
+    expected = sorted(c for c, r in DEMO.items() if r["status"] == status)
+    code, out, err = _run(demo_path, "cara", "--json", "case", "list", "--status", status)
+    assert code == 0, err
+    assert [r["case_id"] for r in json.loads(out)] == expected
+    region = DEMO[CASE]["home_region"]
+    code, out, _ = _run(demo_path, "cara", "--json", "case", "list", "--region", region.upper())
+    assert CASE in [r["case_id"] for r in json.loads(out)]
+    assert all(DEMO[r["case_id"]]["home_region"] == region for r in json.loads(out))
+    code, out, _ = _run(
+        demo_path, "cara", "--json", "case", "list", "--since", "2019", "--until", "2019"
+    )
+    dates = [DEMO[r["case_id"]]["detained_on"] for r in json.loads(out)]
+    assert dates and all(d.startswith("2019") for d in dates)
+    code, out, _ = _run(demo_path, "cara", "case", "list", "--limit", "2", "--status", status)
+    assert code == 0
+    assert (
+        f"next page: casevault case list --after {expected[1]} --limit 2 --status '{status}'" in out
+    )
+    code, out, _ = _run(demo_path, "cara", "--json", "case", "list", "--action", "UA 061/21")
+    assert len(json.loads(out)) == min(100, len(DEMO))

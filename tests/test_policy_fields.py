@@ -7,7 +7,7 @@ from pathlib import Path
 
 from vault.crypto import Passphrase
 from vault.policy import default_policy_text
-from vault.services import cases, drafts, users
+from vault.services import case_list, cases, drafts, users
 from vault.services.session import Vault
 
 PW = {"ada": "new-field-ada-pass", "cara": "new-field-cara-pass", "rui": "new-field-rui-pass"}
@@ -70,7 +70,7 @@ def test_a_new_field_needs_no_code(tmp_path: Path) -> None:
         # search: the new name field is indexed, in any spelling
         assert [c.case_id for c in cases.find_cases(v, "kokboru")] == ["UA-900-26-001"]
         # lists show the policy's columns
-        listed = cases.list_cases(v)[0].values
+        listed = case_list.list_cases(v)[0].values
         assert listed["trial_court"] == "Invented District Court"
         assert "public_summary" not in listed
         # drafts: the new fact line with its label; the new secret value and name redacted

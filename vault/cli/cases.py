@@ -240,16 +240,50 @@ def case_show(ctx: click.Context, case_id: str, version: int | None) -> None:
     help="At most this many cases.",
 )
 @click.option("--after", help="Start after this case id (paging).")
+@click.option("--status", help="Only cases with this status (e.g. detained_camp).")
+@click.option("--region", help="Only cases from this home region.")
+@click.option(
+    "--since", help="Only cases detained on or after this date (YYYY, YYYY-MM, YYYY-MM-DD)."
+)
+@click.option("--until", help="Only cases detained on or before this date.")
+@click.option("--action", "action_id", help="Only the cases of this Urgent Action.")
 @output_options
 @click.pass_context
-def case_list(ctx: click.Context, limit: int, after: str | None) -> None:
-    """List cases in id order, a page at a time."""
-    from vault.services.cases import count_cases, list_cases
+def case_list(
+    ctx: click.Context,
+    limit: int,
+    after: str | None,
+    status: str | None,
+    region: str | None,
+    since: str | None,
+    until: str | None,
+    action_id: str | None,
+) -> None:
+    """List cases in id order, a page at a time; the next page's command is printed."""
+    from vault.services.case_list import CaseFilter, list_cases
+    from vault.services.cases import count_cases
 
     v = open_vault(ctx)
-    rows = [c.to_json() for c in list_cases(v, limit=limit, after=after)]
+    where = CaseFilter(status, region, since, until, action_id)
+    found = list_cases(v, limit=limit, after=after, where=where)
+    rows = [c.to_json() for c in found]
     total = count_cases(v)
-    print_result(ctx, rows, render.summary_table(rows, f"cases ({len(rows)} of {total})", v.policy))
+    human: list[Any] = [
+        render.summary_table(rows, f"cases ({len(rows)} shown of {total})", v.policy)
+    ]
+    if len(found) == limit:
+        again = [f"--after {found[-1].case_id}", f"--limit {limit}"]
+        for flag, value in (
+            ("--status", status),
+            ("--region", region),
+            ("--since", since),
+            ("--until", until),
+            ("--action", action_id),
+        ):
+            if value:
+                again.append(f"{flag} '{value}'")
+        human.append(f"next page: casevault case list {' '.join(again)}")
+    print_result(ctx, rows, human)
 
 
 MAX_SEARCH_TEXT = 1000  # characters; a name, not a document

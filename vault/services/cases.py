@@ -335,6 +335,11 @@ def open_version(
     return opened
 
 
+def view_of(opened: OpenedRecord) -> CaseView:
+    """A case version as this person may see it, from its opened record."""
+    return _view(opened)
+
+
 def _view(opened: OpenedRecord) -> CaseView:
     hd = opened.header
     values: dict[str, Any] = {"case_id": hd.record_id}
@@ -379,14 +384,6 @@ def summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
         if head is not None:
             out.append(_view(open_version(v, cid, head, only=columns)))
     return out
-
-
-def list_cases(v: Vault, *, limit: int = 100, after: str | None = None) -> list[CaseView]:
-    """A page of cases in id order, with the few public fields a list needs."""
-    if limit < 1:
-        raise UsageError("limit must be at least 1")
-    with v.store.read():
-        return summaries(v, v.store.case_ids(limit=limit, after=after))
 
 
 def find_cases(v: Vault, text: str) -> list[CaseView]:
