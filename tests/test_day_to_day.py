@@ -152,3 +152,43 @@ def test_case_list_filters_and_prints_the_next_page(demo_path: Path) -> None:
     )
     code, out, _ = _run(demo_path, "cara", "--json", "case", "list", "--action", "UA 061/21")
     assert len(json.loads(out)) == min(100, len(DEMO))
+
+
+def test_case_add_with_no_option_guides_through_the_fields(
+    demo_path: Path, open_as: OpenAs
+) -> None:
+    """15.10: case add guides the person through the fields: levels shown, allowed values
+    listed, testimony over several lines, contacts asked part by part, a bad value asked again
+    keeping what was typed."""
+    answers = {
+        "case_id": "UA-777-26-001",
+        "full_name": "Invented Guided",
+        "status": "nowhere\ndetained_camp",  # refused, asked again
+        "birth_year": "1980",
+        "case_notes": "first line\nsecond line\n.",
+    }
+    policy = open_as("cara").policy
+    lines: list[str] = []
+    for name, fp in policy.fields.items():
+        if name == "family_contacts":
+            lines += ["y", "Invented Sister", "sister", "+7 701 555 0100", "", "", "n"]
+        elif fp.kind.value in ("sources", "id_numbers"):
+            lines.append("n")
+        elif name in answers:
+            lines += answers[name].split("\n")
+        elif fp.kind.value == "text":
+            lines.append(".")
+        else:
+            lines.append("")
+    code, _, err = _run(demo_path, "cara", "case", "add", input="\n".join(lines) + "\n")
+    assert code == 0, err
+    assert "status (public) [missing/detained_camp/" in err
+    assert "case_notes (confidential, hidden)" in err
+    refusal = next(line for line in err.splitlines() if "try again" in line)
+    assert refusal == "casevault: status: does not fit; try again"  # never the value
+    view = cases.show_case(open_as("cara"), "UA-777-26-001").values
+    assert view["status"] == "detained_camp" and view["birth_year"] == 1980
+    assert view["case_notes"] == "first line\nsecond line"
+    assert view["family_contacts"] == [
+        {"name": "Invented Sister", "relation": "sister", "phone": "+7 701 555 0100"}
+    ]

@@ -132,11 +132,14 @@ def case_add(
     prompts: tuple[str, ...],
     allow_leak: str | None,
 ) -> None:
-    """Add a new case."""
+    """Add a new case. With no option, you are asked for each field in turn."""
+    from vault.cli.guided import guided_record
     from vault.services.cases import add_case
 
     v = open_vault(ctx)
     record = _gather_fields(v, from_json, sets, prompts)
+    if not (from_json or sets or prompts):
+        record = guided_record(v)
     if not record:
         raise UsageError("nothing to add: use --from-json FILE, --set or --prompt")
     view = add_case(v, record, allow_leak=allow_leak)
