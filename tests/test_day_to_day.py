@@ -192,3 +192,10 @@ def test_case_add_with_no_option_guides_through_the_fields(
     assert view["family_contacts"] == [
         {"name": "Invented Sister", "relation": "sister", "phone": "+7 701 555 0100"}
     ]
+
+
+def test_deeply_nested_json_for_a_case_is_bad_input(demo_path: Path, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    code, _, err = _run(demo_path, "cara", "case", "edit", CASE, "--from-json", str(deep))
+    assert code == 2 and "nested too deeply" in err and "internal error" not in err

@@ -38,6 +38,8 @@ def _read_json_source(source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise ValidationError(f"{source}: not valid JSON (line {e.lineno})") from None
+    except RecursionError:
+        raise ValidationError(f"{source}: not valid JSON (nested too deeply)") from None
 
 
 def _field_value(kind: FieldKind, raw: str) -> Any:
