@@ -199,3 +199,26 @@ def test_deeply_nested_json_for_a_case_is_bad_input(demo_path: Path, tmp_path: P
     deep.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
     code, _, err = _run(demo_path, "cara", "case", "edit", CASE, "--from-json", str(deep))
     assert code == 2 and "nested too deeply" in err and "internal error" not in err
+
+
+def test_import_refuses_a_protected_value_in_a_public_field(
+    demo_path: Path, tmp_path: Path, open_as: OpenAs
+) -> None:
+    sister = DEMO[CASE]["family_contacts"][0]["name"]
+    src = tmp_path / "new.jsonl"
+    rows = [
+        {"case_id": "UA-888-26-001", "full_name": "Invented One"},
+        {
+            "case_id": "UA-888-26-002",
+            "full_name": "Invented Two",
+            "public_summary": f"{sister} was seen with him.",
+        },
+    ]
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    code, _, err = _run(demo_path, "cara", "import", str(src))
+    assert code == 2
+    assert "new.jsonl:2: case UA-888-26-002: a protected value in a public field" in err
+    assert sister not in err
+    assert "UA-888-26-001" not in [
+        c.case_id for c in cases.find_cases(open_as("cara"), "Invented One")
+    ]

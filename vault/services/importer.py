@@ -40,6 +40,8 @@ from vault.services.cases import (
     store_versions,
     validate_record,
 )
+from vault.services.leaks import VaultKnownValues
+from vault.services.public_fields import check_public_fields
 from vault.services.session import Vault
 
 BATCH = 500
@@ -231,6 +233,7 @@ def import_file(
         seen: set[str] = set()
         batch: list[PreparedVersion] = []
 
+        known = VaultKnownValues(v)  # one leak-index lookup for the whole file
         for lineno, record in rows:
             where = f"{name}:{lineno}: "
             values = validate_record(v, record, where)
@@ -238,6 +241,7 @@ def import_file(
             if case_id in seen or v.store.case_head(case_id) is not None:
                 raise ValidationError(f"{where}case {case_id} already exists")
             seen.add(case_id)
+            check_public_fields(v, case_id, values, list(values), None, known=known, where=where)
             if dry_run:
                 count += 1
                 continue

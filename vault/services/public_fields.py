@@ -45,8 +45,11 @@ def public_text_fields(v: Vault) -> list[str]:
     ]
 
 
-def protected_in_public_fields(v: Vault, values: Mapping[str, Any]) -> list[Finding]:
-    """Every protected value found in a case's public text fields (no I/O but index lookups)."""
+def protected_in_public_fields(
+    v: Vault, values: Mapping[str, Any], known: VaultKnownValues | None = None
+) -> list[Finding]:
+    """Every protected value found in a case's public text fields (no I/O but index lookups).
+    ``known`` is the leak-index lookup, made once for many cases (an import)."""
     lowest = v.policy.levels[0]
     sources = v.policy.value_sources()
     own, subject = TermSet(), TermSet()
@@ -56,7 +59,7 @@ def protected_in_public_fields(v: Vault, values: Mapping[str, Any]) -> list[Find
         raw = values.get(fname)
         for item in raw if isinstance(raw, list) else [raw] if raw else []:
             subject.add_value(str(item), EntityInfo("name", lowest))
-    known = VaultKnownValues(v)
+    known = known or VaultKnownValues(v)
     out: list[Finding] = []
     for fname in public_text_fields(v):
         raw = values.get(fname)
@@ -83,17 +86,24 @@ def describe(findings: list[Finding]) -> str:
 
 
 def check_public_fields(
-    v: Vault, case_id: str, values: Mapping[str, Any], fields: list[str], override: str | None
+    v: Vault,
+    case_id: str,
+    values: Mapping[str, Any],
+    fields: list[str],
+    override: str | None,
+    *,
+    known: VaultKnownValues | None = None,
+    where: str = "",
 ) -> None:
     """Refuse protected values typed into the public fields among ``fields`` (see
     :mod:`vault.services.public_fields`), unless the person overrides it with a reason: then the
     override is logged, naming fields and kinds of value, the reason as a keyed hash."""
-    findings = [f for f in protected_in_public_fields(v, values) if f.field in fields]
+    findings = [f for f in protected_in_public_fields(v, values, known) if f.field in fields]
     if not findings:
         return
     if override is None or not override.strip():
         raise ValidationError(
-            f"case {case_id}: a protected value in a public field ({describe(findings)}): "
+            f"{where}case {case_id}: a protected value in a public field ({describe(findings)}): "
             "every role reads public fields; remove it, or save anyway with --allow-leak "
             "and a reason"
         )
