@@ -133,7 +133,7 @@ def test_new_passphrase_file_writable_by_group_is_refused(tmp_path: Path) -> Non
 
 def test_click_usage_error_is_one_line_in_our_style(demo_path: Path) -> None:
     code, out, err = run(demo_path, "cara", "case", "show")
-    assert_one_line_error(code, out, err, "missing argument 'CASE_ID'")
+    assert_one_line_error(code, out, err, "Missing argument 'CASE_ID'")
     assert "case show --help')" in err
     assert "Usage:" not in err
     assert code == 2
@@ -141,7 +141,7 @@ def test_click_usage_error_is_one_line_in_our_style(demo_path: Path) -> None:
 
 def test_unknown_global_option_is_one_line() -> None:
     r = CliRunner().invoke(cli, ["--no-such-option", "case", "list"])
-    assert_one_line_error(r.exit_code, r.stdout, r.stderr, "no such option")
+    assert_one_line_error(r.exit_code, r.stdout, r.stderr, "No such option")
     assert r.exit_code == 2
 
 

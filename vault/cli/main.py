@@ -130,8 +130,7 @@ def _interrupted() -> NoReturn:
 
 def _click_message(e: click.ClickException) -> str:
     """click's own error (a bad option or argument) in our style, pointing at the help."""
-    text = e.format_message().rstrip(".")
-    message = text[:1].lower() + text[1:]
+    message = e.format_message().rstrip(".")
     ctx = getattr(e, "ctx", None)
     if isinstance(e, click.UsageError) and ctx is not None:
         return f"{message} (see '{ctx.command_path} --help')"
