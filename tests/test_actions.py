@@ -309,7 +309,7 @@ def test_case_changes_that_make_no_sense_are_one_line(
         (("--text", "en"), "no end marker here\n", "text en: input ended before the line '.'"),
         (("--from-json", "-"), '{"colour": "red-ish"}', "field colour: unknown field"),
         (("--from-json", "-"), "[not json", "not valid JSON"),
-        (("--officials-json", "-"), '[{"title": "T"}]', "field officials.0.name: is required"),
+        (("--officials-json", "-"), '[{"title": "T"}]', "field officials[0].name: is required"),
         (("--clear", "title"), None, "value for '--clear'"),
     ],
 )

@@ -71,7 +71,7 @@ BAD_JSONL = {
     "malformed JSON": ('{"case_id": "UA-100-26-002", ', "new.jsonl:2: not valid JSON"),
     "unknown field": (
         json.dumps(_record(2, favourite_colour="blue")),
-        "new.jsonl:2: field favourite_colour: unknown field",
+        "new.jsonl:2: field favourite_colour: is not a field here",
     ),
     "wrong type": (
         json.dumps(_record(2, birth_year="nineteen ninety")),
@@ -83,7 +83,7 @@ BAD_JSONL = {
     ),
     "10 MB field": (
         json.dumps(_record(2, case_notes="x" * 10_000_000)),
-        "new.jsonl:2: field case_notes: too long",
+        "new.jsonl:2: field case_notes: is too long",
     ),
     "bad status": (json.dumps(_record(2, status="vanished")), "new.jsonl:2: field status"),
     "not an object": ("[1, 2, 3]", "new.jsonl:2: a record must be a JSON object"),

@@ -85,7 +85,7 @@ def test_import_refuses_a_wrong_check_digit_naming_file_line_and_field(
     with pytest.raises(ValidationError) as e:
         import_file(v, path)
     message = e.value.diagnostics()
-    assert message.startswith("new.jsonl:2: field id_numbers.1: not a valid "), message
+    assert message.startswith("new.jsonl:2: field id_numbers[1]: not a valid "), message
     assert bad not in message and bad[:-1] not in message
     assert v.store.count_cases() == before
 
@@ -94,7 +94,7 @@ def test_csv_import_refuses_a_wrong_check_digit(open_as: OpenAs, tmp_path: Path)
     path = tmp_path / "sheet.csv"
     cell = json.dumps(_ids("kz_iin", IIN_BAD)).replace('"', '""')
     path.write_text(f'case_id;id_numbers\nUA-100-26-001;"{cell}"\n', "utf-8")
-    with pytest.raises(ValidationError, match=r"^sheet.csv:2: field id_numbers.1: not a valid"):
+    with pytest.raises(ValidationError, match=r"^sheet.csv:2: field id_numbers\[1\]: not a valid"):
         import_file(open_as("cara"), path)
 
 
@@ -106,7 +106,7 @@ def test_case_add_refuses_a_wrong_check_digit(open_as: OpenAs) -> None:
     }
     with pytest.raises(ValidationError) as e:
         cases.add_case(v, record)
-    assert "field id_numbers.1: not a valid PRC resident id" in e.value.diagnostics()
+    assert "field id_numbers[1]: not a valid PRC resident id" in e.value.diagnostics()
     assert PRC_BAD not in e.value.diagnostics()
     assert v.store.case_head("UA-100-26-009") is None
 
@@ -118,7 +118,7 @@ def test_cli_add_and_edit_from_json_refuse_a_wrong_check_digit(demo_path: Path) 
     edited = _cli(demo_path, "cara", ["case", "edit", EXISTING, "--from-json", "-"], change)
     for r in (added, edited):
         assert r.exit_code == 2, r.output
-        assert "field id_numbers.1: not a valid" in r.stderr
+        assert "field id_numbers[1]: not a valid" in r.stderr
         assert IIN_BAD not in r.output and PRC_BAD not in r.output
     good = json.dumps({"id_numbers": _ids("prc_resident_id", PRC_GOOD)})
     ok = _cli(demo_path, "cara", ["case", "edit", EXISTING, "--from-json", "-"], good)

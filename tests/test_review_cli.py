@@ -151,7 +151,7 @@ def test_more_bad_inputs_are_one_line_and_change_nothing(demo_path: Path, tmp_pa
         (
             "cara",
             ["case", "consent", WITH_CONSENT, "--publish-name", "no", "--date", "May 2021"],
-            "field consent.date: String should match pattern",
+            "field consent.date: must be a date as YYYY-MM-DD",
             2,
         ),
         (

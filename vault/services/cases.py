@@ -30,6 +30,7 @@ from vault.errors import (
     ValidationError,
 )
 from vault.models import FieldKind
+from vault.models.problems import problem_lines
 from vault.services.clock import now
 from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
 from vault.services.name_index import (
@@ -90,20 +91,12 @@ class CaseView:
 
 
 def describe_validation(e: pydantic.ValidationError, where: str = "") -> str:
-    """First problem of a pydantic error as one line: names the field, never echoes the value."""
-    first = e.errors()[0]
-    loc = ".".join(str(x) for x in first["loc"]) or "(record)"
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        msg = "unknown field"
-    elif kind == "string_too_long":
-        msg = f"too long (at most {first.get('ctx', {}).get('max_length')} characters)"
-    elif kind == "missing":
-        msg = "is required"
-    else:
-        msg = first["msg"].removeprefix("Value error, ")
-    extra = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
-    return f"{where}field {loc}: {msg}{extra}"
+    """Every problem of a pydantic error on one line, each naming its field in plain words
+    (:mod:`vault.models.problems`), never the value: the first as "field X: what is wrong",
+    then every other one after "; also"."""
+    lines = [f"field {line}" for line in problem_lines(e)]
+    first, rest = lines[0], lines[1:]
+    return f"{where}{first}" + "".join(f"; also {line}" for line in rest)
 
 
 def validate_record(v: Vault, record: Mapping[str, Any], where: str = "") -> dict[str, Any]:
