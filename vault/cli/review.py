@@ -39,6 +39,7 @@ def _draft_json(d: Draft, st: Status) -> dict[str, Any]:
             for i, r in enumerate(d.redactions)
         ],
         "released_by_hand": [m.to_json() for m in d.unredactions],
+        "dropped_carries": [m.to_json() for m in d.dropped],
     }
 
 

@@ -168,7 +168,7 @@ def _csv_rows(
     try:
         header = next(reader)
     except csv.Error as e:
-        raise ValidationError(f"{name}:1: not valid CSV ({e})") from None
+        raise ValidationError(f"{name}:1: not valid CSV (check its quotes and separators)") from e
     header = [h.strip() for h in header]
     for col in header:
         if col not in kinds:
@@ -182,7 +182,9 @@ def _csv_rows(
         except StopIteration:
             return
         except csv.Error as e:
-            raise ValidationError(f"{name}:{reader.line_num}: not valid CSV ({e})") from None
+            raise ValidationError(
+                f"{name}:{reader.line_num}: not valid CSV (check its quotes and separators)"
+            ) from e
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
