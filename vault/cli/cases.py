@@ -29,6 +29,15 @@ def case() -> None:
     """Case records: add, edit, show, list, find, history."""
 
 
+allow_leak_option = click.option(
+    "--allow-leak",
+    "allow_leak",
+    metavar="REASON",
+    help="Save even though a public field holds what looks like a protected value (logged "
+    "with the reason; every role reads public fields).",
+)
+
+
 def _read_json_source(source: str) -> Any:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
@@ -118,13 +127,7 @@ def _gather_fields(
     metavar="FIELD",
     help="Ask for a field's value at a hidden prompt (for protected fields).",
 )
-@click.option(
-    "--allow-leak",
-    "allow_leak",
-    metavar="REASON",
-    help="Save even though a public field holds what looks like a protected value (logged "
-    "with the reason; every role reads public fields).",
-)
+@allow_leak_option
 @output_options
 @click.pass_context
 def case_add(
@@ -174,13 +177,7 @@ def case_add(
     metavar="FIELD",
     help="Remove one item from a list field (asked at a hidden prompt).",
 )
-@click.option(
-    "--allow-leak",
-    "allow_leak",
-    metavar="REASON",
-    help="Save even though a public field holds what looks like a protected value (logged "
-    "with the reason; every role reads public fields).",
-)
+@allow_leak_option
 @output_options
 @click.pass_context
 def case_edit(

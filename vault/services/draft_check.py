@@ -12,12 +12,12 @@ from __future__ import annotations
 from vault.audit.log import AuditEvent
 from vault.crypto import canonical_json, hash_bytes, verify_signature
 from vault.crypto.hierarchy import draft_check_message
-from vault.errors import AccessDeniedError, IntegrityError, ValidationError
+from vault.errors import AccessDeniedError, ValidationError
 from vault.redact.entities import find_known
 from vault.services.clock import now
 from vault.services.drafts import Draft, get_draft
 from vault.services.leaks import VaultKnownValues
-from vault.services.provenance import logged_entry
+from vault.services.provenance import verdict_is_logged
 from vault.services.session import Vault
 from vault.store import ReviewRow
 
@@ -64,19 +64,7 @@ def _valid_check(v: Vault, draft: Draft, row: ReviewRow) -> bool:
     message = check_statement(v, draft, row.reviewer)
     if not verify_signature(checker.sign_public, row.signature, message):
         return False
-    try:
-        logged_entry(
-            v,
-            row.log_seq,
-            what=f"a check of {row.draft_id} v{row.version}",
-            actor=row.reviewer,
-            actions=(f"review.{CHECK}",),
-            details={"draft": row.draft_id, "version": row.version},
-            body=row.body,
-        )
-    except IntegrityError:
-        return False
-    return True
+    return verdict_is_logged(v, row)
 
 
 def check_draft(v: Vault, draft_id: str) -> Draft:

@@ -13,6 +13,7 @@ from vault.audit import entry as audit_entry
 from vault.crypto import hash_bytes
 from vault.errors import IntegrityError
 from vault.services.session import Vault
+from vault.store import ReviewRow
 
 CASE_WRITES = ("case.create", "case.edit")
 
@@ -72,3 +73,21 @@ def case_head(v: Vault, case_id: str) -> int | None:
                 f"{head}: a version was removed"
             )
     return head
+
+
+def verdict_is_logged(v: Vault, row: ReviewRow) -> bool:
+    """Whether the audit entry a verdict (approve, reject, check) names records exactly it,
+    signed by its reviewer: a verdict no entry records does not count."""
+    try:
+        logged_entry(
+            v,
+            row.log_seq,
+            what=f"a {row.verdict} of {row.draft_id} v{row.version}",
+            actor=row.reviewer,
+            actions=(f"review.{row.verdict}",),
+            details={"draft": row.draft_id, "version": row.version},
+            body=row.body,
+        )
+    except IntegrityError:
+        return False
+    return True

@@ -22,7 +22,7 @@ from vault.policy import ExtraKey
 from vault.services.clock import now
 from vault.services.draft_check import unchecked_levels
 from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
-from vault.services.provenance import case_head, logged_entry
+from vault.services.provenance import case_head, verdict_is_logged
 from vault.services.session import Vault
 from vault.store import ReviewRow
 
@@ -55,23 +55,6 @@ def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
     )
 
 
-def _logged(v: Vault, row: ReviewRow) -> bool:
-    """Whether the audit entry the verdict names records exactly it (signed by the reviewer)."""
-    try:
-        logged_entry(
-            v,
-            row.log_seq,
-            what=f"a review of {row.draft_id} v{row.version}",
-            actor=row.reviewer,
-            actions=(f"review.{row.verdict}",),
-            details={"draft": row.draft_id, "version": row.version},
-            body=row.body,
-        )
-    except IntegrityError:
-        return False
-    return True
-
-
 def status(v: Vault, draft: Draft) -> Status:
     required = v.policy.review.approvals_required
     changed = [cid for cid, ver in sorted(draft.versions.items()) if case_head(v, cid) != ver]
@@ -82,7 +65,7 @@ def status(v: Vault, draft: Draft) -> Status:
             member = v.members.verified(row.reviewer)
         except (IntegrityError, NotFoundError):
             continue
-        if not _logged(v, row):
+        if not verdict_is_logged(v, row):
             continue  # a verdict no audit entry records does not count
         if row.verdict == "reject":
             rejected.append(row.reviewer)
