@@ -14,7 +14,7 @@ from vault.policy import default_policy_text, parse_policy
 from vault.redact import describe
 from vault.redact.engine import case_source
 from vault.services.demo_data import demo_cases
-from vault.services.drafts import case_layout
+from vault.services.draft_source import case_layout
 
 POLICY = parse_policy(default_policy_text())
 LOWEST = POLICY.levels[0]

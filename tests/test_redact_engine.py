@@ -7,7 +7,7 @@ import pytest
 from vault.policy import default_policy_text, parse_policy
 from vault.redact.engine import case_source, redact
 from vault.redact.entities import EntityInfo, TermSet
-from vault.services.drafts import case_layout
+from vault.services.draft_source import case_layout
 
 KNOWN = TermSet()
 for value, kind in [

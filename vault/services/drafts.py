@@ -9,7 +9,6 @@ level it came from — so a reviewer sees an original only where their level all
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,67 +22,21 @@ from vault.crypto.records import (
     seal_record,
 )
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
-from vault.models import FieldKind
 from vault.models.secret import SecretBytes
-from vault.policy import ExtraKey, KeyRef, Policy
-from vault.redact.describe import LANGS, status_word
+from vault.policy import ExtraKey, KeyRef
+from vault.redact.describe import LANGS
 from vault.redact.engine import (
-    CaseLayout,
     Redaction,
-    RedactionResult,
-    action_source,
-    case_gender,
-    case_heading,
-    case_source,
-    redact,
 )
-from vault.redact.entities import EntityInfo, TermSet
-from vault.services import actions as actions_svc
-from vault.services.cases import open_version
 from vault.services.clock import now
-from vault.services.leaks import VaultKnownValues, has_consent
-from vault.services.provenance import case_head, logged_entry
+from vault.services.draft_source import Built, Manual, build
+from vault.services.provenance import logged_entry
 from vault.services.session import Vault
 from vault.store import DraftRow
 
 KIND = "draft"
 PUBLICATION = ExtraKey.PUBLICATION.value  # the pseudo-level of a draft's text in its record
 PUBLICATION_KEY = KeyRef.for_extra(ExtraKey.PUBLICATION)
-
-
-@dataclass(frozen=True)
-class Manual:
-    """A span redacted (or released) by hand, with the person's reason. ``carried_from`` names
-    the earlier draft version ("D-0001 v2") a redaction was carried over from when a draft of
-    the same subject was made again; ``reason`` stays the original reason, so a redaction
-    carried twice does not nest its wording."""
-
-    start: int
-    end: int
-    reason: str
-    by: str
-    carried_from: str | None = None  # absent in drafts made before carrying existed
-
-    @property
-    def shown_reason(self) -> str:
-        """The reason as the reviewer reads it on the redaction."""
-        if self.carried_from:
-            return f"carried over from {self.carried_from}: {self.reason}"
-        return self.reason
-
-    def to_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Manual:
-        carried = data.get("carried_from")
-        return cls(
-            int(data["start"]),
-            int(data["end"]),
-            str(data["reason"]),
-            str(data["by"]),
-            str(carried) if carried is not None else None,
-        )
 
 
 @dataclass
@@ -121,120 +74,13 @@ class Draft:
 # --- building ---------------------------------------------------------------------------------
 
 
-def _year() -> int:
-    return dt.datetime.now(dt.UTC).year
-
-
-def _case_values(v: Vault, case_id: str) -> tuple[int, dict[str, Any]]:
-    head = case_head(v, case_id)
-    if head is None:
-        raise NotFoundError(f"no case {case_id}")
-    values: dict[str, Any] = dict(open_version(v, case_id, head).values)
-    values["case_id"] = case_id
-    return head, values
-
-
-def _public(v: Vault, values: dict[str, Any]) -> dict[str, Any]:
-    """The policy layer: only fields at the lowest level ever enter a draft."""
-    lowest = v.policy.levels[0]
-    return {
-        f: val
-        for f, val in values.items()
-        if f in v.policy.fields and v.policy.level_of(f) == lowest
-    }
-
-
-def case_layout(policy: Policy, lang: str) -> CaseLayout:
-    """The policy's [publication] table in one language: what a case draft is built from."""
-    pub = policy.publication
-    lowest = policy.levels[0]
-    names = [f for f in policy.subject_name_fields() if policy.level_of(f) == lowest]
-    return CaseLayout(
-        tuple((f, policy.fields[f].label_in(f, lang)) for f in pub.facts),
-        pub.summary,
-        dict(pub.portrait),
-        names[0] if names else None,
-        frozenset(f for f in pub.facts if policy.fields[f].kind is FieldKind.STATUS),
-        pub.age_at,
-    )
-
-
-def _subject_names(v: Vault, values: dict[str, Any], into: TermSet) -> None:
-    if has_consent(v, values):
-        return
-    for value in [values.get("full_name"), *(values.get("name_variants") or [])]:
-        if isinstance(value, str) and value.strip():
-            into.add_value(value, EntityInfo("name", "public"))
-
-
-@dataclass(frozen=True)
-class _Built:
-    source: str
-    result: RedactionResult
-    versions: dict[str, int]
-    checked_levels: list[str]  # the levels the author's leak lookup covered in full
-
-
-def _build(
-    v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]
-) -> _Built:
-    names = TermSet()
-    layout = case_layout(v.policy, lang)
-    if case_head(v, subject) is not None:
-        head, values = _case_values(v, subject)
-        versions = {subject: head}
-        source = case_source(
-            _public(v, values),
-            lang,
-            consent=has_consent(v, values),
-            year=_year(),
-            layout=layout,
-        )
-        _subject_names(v, values, names)
-    else:
-        if v.store.action(subject) is None:
-            raise NotFoundError(f"no case or action {subject!r}")
-        action = actions_svc.get_action(v, subject)
-        if action is None:
-            raise AccessDeniedError(f"{v.user} ({v.role}) cannot read action {subject}")
-        versions = {}
-        people = []
-        for cid in action.case_ids:
-            head, values = _case_values(v, cid)
-            versions[cid] = head
-            public = _public(v, values)
-            heading = case_heading(
-                public, lang, consent=has_consent(v, values), year=_year(), layout=layout
-            )
-            status_field = next(iter(sorted(layout.status_fields)), None)
-            raw_status = public.get(status_field) if status_field else None
-            status = (
-                status_word(raw_status, lang, case_gender(public, layout))
-                if raw_status not in (None, "")
-                else ""
-            )
-            people.append((heading, status))
-            _subject_names(v, values, names)
-        source = action_source(action.model_dump(mode="json"), people, lang)
-    known = VaultKnownValues(v)
-    result = redact(
-        source,
-        lang=lang,
-        known=known,
-        subject_names=names,
-        extra=[(m.start, m.end, m.shown_reason) for m in manual],
-        keep=[(m.start, m.end) for m in unredact],
-    )
-    return _Built(source, result, versions, list(known.levels))
-
-
 def _seal(
     v: Vault,
     draft_id: str,
     version: int,
     subject: str,
     lang: str,
-    built: _Built,
+    built: Built,
     manual: list[Manual],
     unredact: list[Manual],
     dropped: list[Manual],
@@ -339,9 +185,9 @@ def create_draft(v: Vault, subject: str, lang: str) -> Draft:
         dropped: list[Manual] = []
         if earlier is not None and earlier.manual_redactions:
             # the source does not depend on the redactions, so build once to find the texts
-            source = _build(v, subject, lang, [], []).source
+            source = build(v, subject, lang, [], []).source
             manual, dropped = carry_manual(earlier, source)
-        built = _build(v, subject, lang, manual, [])
+        built = build(v, subject, lang, manual, [])
         versions, result = built.versions, built.result
         row = _seal(v, draft_id, 1, subject, lang, built, manual, [], dropped)
         row = replace(row, log_seq=v.audit.size())
@@ -403,7 +249,7 @@ def edit_draft(
             manual = [m for m in manual if not (m.start < r.end and r.start < m.end)]
         else:
             raise UsageError("say what to change: --redact TEXT or --unredact N")
-        built = _build(v, current.subject, current.lang, manual, undo)
+        built = build(v, current.subject, current.lang, manual, undo)
         versions = built.versions
         if built.source != current.source:
             raise IntegrityError(

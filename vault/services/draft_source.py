@@ -1,0 +1,169 @@
+"""What a draft is built from: the source text, from public fields only (a case's, or an
+action's with a line per person), and its redaction with the keys this person holds. Reads the
+vault; seals and writes nothing (that is :mod:`vault.services.drafts`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from vault.errors import AccessDeniedError, NotFoundError
+from vault.models import FieldKind
+from vault.policy import Policy
+from vault.redact.describe import status_word
+from vault.redact.engine import (
+    CaseLayout,
+    RedactionResult,
+    action_source,
+    case_gender,
+    case_heading,
+    case_source,
+    redact,
+)
+from vault.redact.entities import EntityInfo, TermSet
+from vault.services import actions as actions_svc
+from vault.services.cases import open_version
+from vault.services.leaks import VaultKnownValues, has_consent
+from vault.services.provenance import case_head
+from vault.services.session import Vault
+
+
+@dataclass(frozen=True)
+class Manual:
+    """A span redacted (or released) by hand, with the person's reason. ``carried_from`` names
+    the earlier draft version ("D-0001 v2") a redaction was carried over from when a draft of
+    the same subject was made again; ``reason`` stays the original reason, so a redaction
+    carried twice does not nest its wording."""
+
+    start: int
+    end: int
+    reason: str
+    by: str
+    carried_from: str | None = None  # absent in drafts made before carrying existed
+
+    @property
+    def shown_reason(self) -> str:
+        """The reason as the reviewer reads it on the redaction."""
+        if self.carried_from:
+            return f"carried over from {self.carried_from}: {self.reason}"
+        return self.reason
+
+    def to_json(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manual:
+        carried = data.get("carried_from")
+        return cls(
+            int(data["start"]),
+            int(data["end"]),
+            str(data["reason"]),
+            str(data["by"]),
+            str(carried) if carried is not None else None,
+        )
+
+
+def _year() -> int:
+    return dt.datetime.now(dt.UTC).year
+
+
+def _case_values(v: Vault, case_id: str) -> tuple[int, dict[str, Any]]:
+    head = case_head(v, case_id)
+    if head is None:
+        raise NotFoundError(f"no case {case_id}")
+    values: dict[str, Any] = dict(open_version(v, case_id, head).values)
+    values["case_id"] = case_id
+    return head, values
+
+
+def _public(v: Vault, values: dict[str, Any]) -> dict[str, Any]:
+    """The policy layer: only fields at the lowest level ever enter a draft."""
+    lowest = v.policy.levels[0]
+    return {
+        f: val
+        for f, val in values.items()
+        if f in v.policy.fields and v.policy.level_of(f) == lowest
+    }
+
+
+def case_layout(policy: Policy, lang: str) -> CaseLayout:
+    """The policy's [publication] table in one language: what a case draft is built from."""
+    pub = policy.publication
+    lowest = policy.levels[0]
+    names = [f for f in policy.subject_name_fields() if policy.level_of(f) == lowest]
+    return CaseLayout(
+        tuple((f, policy.fields[f].label_in(f, lang)) for f in pub.facts),
+        pub.summary,
+        dict(pub.portrait),
+        names[0] if names else None,
+        frozenset(f for f in pub.facts if policy.fields[f].kind is FieldKind.STATUS),
+        pub.age_at,
+    )
+
+
+def _subject_names(v: Vault, values: dict[str, Any], into: TermSet) -> None:
+    if has_consent(v, values):
+        return
+    for value in [values.get("full_name"), *(values.get("name_variants") or [])]:
+        if isinstance(value, str) and value.strip():
+            into.add_value(value, EntityInfo("name", "public"))
+
+
+@dataclass(frozen=True)
+class Built:
+    source: str
+    result: RedactionResult
+    versions: dict[str, int]
+    checked_levels: list[str]  # the levels the author's leak lookup covered in full
+
+
+def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]) -> Built:
+    names = TermSet()
+    layout = case_layout(v.policy, lang)
+    if case_head(v, subject) is not None:
+        head, values = _case_values(v, subject)
+        versions = {subject: head}
+        source = case_source(
+            _public(v, values),
+            lang,
+            consent=has_consent(v, values),
+            year=_year(),
+            layout=layout,
+        )
+        _subject_names(v, values, names)
+    else:
+        if v.store.action(subject) is None:
+            raise NotFoundError(f"no case or action {subject!r}")
+        action = actions_svc.get_action(v, subject)
+        if action is None:
+            raise AccessDeniedError(f"{v.user} ({v.role}) cannot read action {subject}")
+        versions = {}
+        people = []
+        for cid in action.case_ids:
+            head, values = _case_values(v, cid)
+            versions[cid] = head
+            public = _public(v, values)
+            heading = case_heading(
+                public, lang, consent=has_consent(v, values), year=_year(), layout=layout
+            )
+            status_field = next(iter(sorted(layout.status_fields)), None)
+            raw_status = public.get(status_field) if status_field else None
+            status = (
+                status_word(raw_status, lang, case_gender(public, layout))
+                if raw_status not in (None, "")
+                else ""
+            )
+            people.append((heading, status))
+            _subject_names(v, values, names)
+        source = action_source(action.model_dump(mode="json"), people, lang)
+    known = VaultKnownValues(v)
+    result = redact(
+        source,
+        lang=lang,
+        known=known,
+        subject_names=names,
+        extra=[(m.start, m.end, m.shown_reason) for m in manual],
+        keep=[(m.start, m.end) for m in unredact],
+    )
+    return Built(source, result, versions, list(known.levels))
