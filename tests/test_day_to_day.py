@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from tests.conftest import PASSPHRASES, OpenAs
 from vault.cli import cli
-from vault.services import cases
+from vault.services import cases, drafts
 from vault.services.demo_data import demo_cases
 
 CASE = "UA-061-21-004"
@@ -222,3 +222,28 @@ def test_import_refuses_a_protected_value_in_a_public_field(
     assert "UA-888-26-001" not in [
         c.case_id for c in cases.find_cases(open_as("cara"), "Invented One")
     ]
+
+
+def test_a_placeholder_typed_in_a_protected_field_poisons_nothing(
+    demo_path: Path, open_as: OpenAs
+) -> None:
+    """Found by a new user's trial: 'unknown' typed as a detention facility was indexed as a
+    protected value, so 'unknown' was then refused in public fields and redacted in every
+    case's draft. A placeholder for "no value" is never a value to look for."""
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", CASE, "--prompt", "detention_facility", input="unknown\n"
+    )
+    assert code == 0, err
+    code, _, err = _run(
+        demo_path, "cara", "case", "edit", "UA-061-21-005", "--set", "charges=unknown"
+    )
+    assert code == 0, err
+    d = drafts.create_draft(open_as("cara"), "UA-061-21-005", "en")
+    assert "[withheld]" not in d.text.split("\n\n")[0]
+
+
+def test_case_list_refuses_an_unknown_status_and_takes_any_case(demo_path: Path) -> None:
+    code, _, err = _run(demo_path, "cara", "case", "list", "--status", "nonsense")
+    assert code == 2 and "status must be one of: missing" in err
+    code, out, _ = _run(demo_path, "cara", "--json", "case", "list", "--status", "MISSING")
+    assert code == 0 and all(DEMO[r["case_id"]]["status"] == "missing" for r in json.loads(out))

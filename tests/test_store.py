@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OpenAs, passphrase_for
-from vault.errors import AuthenticationError, StoreError
+from vault.errors import AuthenticationError, NotFoundError, StoreError
 from vault.models.secret import SecretBytes
 from vault.services import cases, history, layout
 from vault.services.session import Vault
@@ -48,7 +48,7 @@ def test_path_that_is_not_a_vault(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(StoreError, match="is not a casevault vault"):
         Vault.open(tmp_path, "cara", lambda _n: passphrase_for("cara"))
-    with pytest.raises(StoreError, match="no such vault"):
+    with pytest.raises(NotFoundError, match="no such vault"):  # exit 4, as --help says
         Vault.open(tmp_path / "missing", "cara", lambda _n: passphrase_for("cara"))
 
 

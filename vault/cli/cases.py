@@ -143,11 +143,29 @@ def case_add(
 
     v = open_vault(ctx)
     record = _gather_fields(v, from_json, sets, prompts)
-    if not (from_json or sets or prompts):
+    guided = not (from_json or sets or prompts)
+    if guided:
         record = guided_record(v)
     if not record:
         raise UsageError("nothing to add: use --from-json FILE, --set or --prompt")
-    view = add_case(v, record, allow_leak=allow_leak)
+    try:
+        view = add_case(v, record, allow_leak=allow_leak)
+    except ValidationError as e:
+        # What was typed is not lost: say what is wrong and offer to save it with a reason.
+        if not (guided and "a protected value in a public field" in e.diagnostics()):
+            raise
+        click.echo(f"casevault: {e.diagnostics()}", err=True)
+        reason = str(
+            click.prompt(
+                "Save anyway? Give the reason (logged), or press Enter to cancel",
+                default="",
+                show_default=False,
+                err=True,
+            )
+        ).strip()
+        if not reason:
+            raise UsageError("nothing was saved") from None
+        view = add_case(v, record, allow_leak=reason)
     print_result(ctx, view.write_summary(), f"Added case {view.case_id} (version {view.version}).")
 
 
@@ -271,7 +289,13 @@ def case_list(
     rows = [c.to_json() for c in found]
     total = count_cases(v)
     human: list[Any] = [
-        render.summary_table(rows, f"cases ({len(rows)} shown of {total})", v.policy)
+        render.summary_table(
+            rows,
+            f"cases ({len(rows)} shown of {total})"
+            if where.empty()
+            else f"cases matching the filter ({len(rows)} shown; the vault holds {total})",
+            v.policy,
+        )
     ]
     if len(found) == limit:
         again = [f"--after {found[-1].case_id}", f"--limit {limit}"]

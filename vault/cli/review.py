@@ -120,7 +120,12 @@ def draft_check(ctx: click.Context, draft_id: str) -> None:
     v = open_vault(ctx)
     d = check_svc.check_draft(v, draft_id)
     st = review_svc.status(v, d)
-    print_result(ctx, _draft_json(d, st), _draft_summary(d, st))
+    print_result(
+        ctx,
+        _draft_json(d, st),
+        f"{d.draft_id} v{d.version}: checked against every level, no protected value found\n"
+        + _draft_summary(d, st),
+    )
 
 
 @click.group()

@@ -282,9 +282,52 @@ def protected_values(
                 continue
             for item in items:
                 raw = item.get(key) if key and isinstance(item, dict) else item
-                if isinstance(raw, str) and raw.strip():
+                if isinstance(raw, str) and raw.strip() and not is_placeholder(raw):
                     out.append((raw, EntityInfo(_entity_kind(holds, raw), source.level)))
     return out
+
+
+#: What people type when they have no value: never a value to look for. Indexed, "unknown" in a
+#: detention facility would be redacted, and refused in public fields, in every case.
+PLACEHOLDERS = frozenset(
+    "".join(words(w))
+    for w in (
+        "unknown",
+        "not known",
+        "none",
+        "none known",
+        "n/a",
+        "na",
+        "nil",
+        "not disclosed",
+        "not disclosed to the family",
+        "undisclosed",
+        "no information",
+        "tbd",
+        "to be confirmed",
+        "inconnu",
+        "inconnue",
+        "aucun",
+        "aucune",
+        "non communiqué",
+        "unbekannt",
+        "keine",
+        "nicht bekannt",
+        "keine angabe",
+        "неизвестно",
+        "нет",
+        "белгісіз",
+        "bilinmiyor",
+        "未知",
+        "不详",
+    )
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is a placeholder for "no value" (never indexed as a protected value)."""
+    folded = "".join(words(value))
+    return not folded or folded in PLACEHOLDERS
 
 
 def _entity_kind(holds: ValueKind, raw: str) -> str:

@@ -8,10 +8,10 @@ status, the region or the detention date is the policy's (the ``status`` kind, t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vault.errors import NotFoundError, UsageError
-from vault.models import FieldKind
+from vault.models import FieldKind, Status
 from vault.services.cases import CaseView, open_version, view_of
 from vault.services.provenance import case_head
 from vault.services.session import Vault
@@ -69,6 +69,11 @@ def list_cases(
     if limit < 1:
         raise UsageError("limit must be at least 1")
     where = where or CaseFilter()
+    if where.status is not None:
+        allowed_status = [s.value for s in Status]
+        if where.status.strip().lower() not in allowed_status:
+            raise UsageError(f"status must be one of: {', '.join(allowed_status)}")
+        where = replace(where, status=where.status.strip().lower())
     fields = _fields(v)
     wanted = set(v.policy.display.columns) | {f for f in fields if f}
     out: list[CaseView] = []

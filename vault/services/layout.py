@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from vault.errors import DamagedStoreError, StoreError
+from vault.errors import DamagedStoreError, NotFoundError, StoreError
 
 DB_NAME = "vault.db"
 KEYRING_NAME = "keyring.json"
@@ -44,7 +44,7 @@ def require_vault(root: Path) -> None:
     """Refuse a directory that is not a whole vault, saying which file is wrong and what to do:
     a missing or empty file is damage to restore from a backup, not a different vault."""
     if not root.exists():
-        raise StoreError(f"{root}: no such vault (create one with 'casevault init')")
+        raise NotFoundError(f"{root}: no such vault (create one with 'casevault init')")
     if not root.is_dir():
         raise StoreError(f"{root} is a file, not a vault directory")
     keyring, db = root / KEYRING_NAME, root / DB_NAME
