@@ -172,6 +172,8 @@ def test_case_add_with_no_option_guides_through_the_fields(
     for name, fp in policy.fields.items():
         if name == "family_contacts":
             lines += ["y", "Invented Sister", "sister", "+7 701 555 0100", "", "", "n"]
+        elif name == "consent":  # asked as questions, not JSON typed blind
+            lines += ["y", "y", "sister", "2024-05-01"]
         elif fp.kind.value in ("sources", "id_numbers"):
             lines.append("n")
         elif name in answers:
@@ -188,6 +190,7 @@ def test_case_add_with_no_option_guides_through_the_fields(
     assert refusal == "casevault: status: does not fit; try again"  # never the value
     view = cases.show_case(open_as("cara"), "UA-777-26-001").values
     assert view["status"] == "detained_camp" and view["birth_year"] == 1980
+    assert view["consent"] == {"publish_name": True, "given_by": "sister", "date": "2024-05-01"}
     assert view["case_notes"] == "first line\nsecond line"
     assert view["family_contacts"] == [
         {"name": "Invented Sister", "relation": "sister", "phone": "+7 701 555 0100"}

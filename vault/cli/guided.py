@@ -73,6 +73,26 @@ def _items(kind: FieldKind, name: str, hidden: bool) -> list[dict[str, str]] | N
     return items or None
 
 
+def _consent(name: str, hidden: bool) -> dict[str, Any] | None:
+    """Consent asked as questions, not JSON: may the name be published, who said so, when."""
+    if not click.confirm(
+        f"record {name} now? (casevault case consent can do it later)", default=False, err=True
+    ):
+        return None
+    consent: dict[str, Any] = {
+        "publish_name": click.confirm(
+            "  may the person's name be published?", default=False, err=True
+        )
+    }
+    given_by = _ask("  given by (a relation such as 'sister' is enough)", hidden)
+    if given_by:
+        consent["given_by"] = given_by
+    when = _ask("  date (YYYY-MM-DD)", hidden)
+    if when:
+        consent["date"] = when
+    return consent
+
+
 def _one_field(v: Vault, name: str) -> Any:
     fp = v.policy.fields[name]
     hidden = fp.level != v.policy.levels[0]
@@ -81,6 +101,8 @@ def _one_field(v: Vault, name: str) -> Any:
         label += f" [{'/'.join(_CHOICES[fp.kind])}]"
     if fp.kind in _PARTS:
         return _items(fp.kind, name, hidden)
+    if fp.kind is FieldKind.CONSENT:
+        return _consent(name, hidden)
     if fp.kind is FieldKind.TEXT:
         return _text(label, hidden) or None
     raw = _ask(label, hidden, required=name == "case_id")
