@@ -425,3 +425,33 @@ def test_attack_level_key_wraps_replaced_with_planted_keys(demo_path: Path) -> N
     code, _, err = _run(demo_path, "cara", "case", "show", CASE)
     assert code == 5
     assert "is not the one the vault's signed key record names: it was planted" in err
+
+
+def test_attack_newest_draft_version_deleted_revives_no_approval(demo_path: Path) -> None:
+    """Found by attack: rui approved v1, cara made v2 by redacting more; deleting v2 served v1
+    as approved again, with the text v2 had hidden."""
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        d = drafts.create_draft(v, CASE, "en")
+    with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
+        assert review_svc.give_verdict(v, d.draft_id, "approve").state == "approved"
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        word = d.text.split()[-1].strip(".")
+        drafts.edit_draft(v, d.draft_id, redact_text=word, reason="too specific")
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM drafts WHERE draft_id = ? AND version = 2", (d.draft_id,))
+    code, _, err = _run(demo_path, "pia", "review", "show", d.draft_id)
+    assert code == 5 and "the log records version 2, the vault holds only 1" in err
+
+
+def test_attack_rejection_deleted_turns_no_draft_approved(demo_path: Path) -> None:
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        d = drafts.create_draft(v, CASE, "en")
+    with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
+        review_svc.give_verdict(v, d.draft_id, "approve")
+        assert review_svc.give_verdict(v, d.draft_id, "reject", "names a relative").state == (
+            "rejected"
+        )
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM reviews WHERE verdict = 'reject'")
+    code, _, err = _run(demo_path, "pia", "review", "list")
+    assert code == 5 and "rui's reject, which the vault no longer holds" in err

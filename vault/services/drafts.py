@@ -30,7 +30,7 @@ from vault.redact.engine import (
 )
 from vault.services.clock import now
 from vault.services.draft_source import Built, Manual, build
-from vault.services.provenance import logged_entry
+from vault.services.provenance import check_draft_is_newest, logged_entry
 from vault.services.session import Vault
 from vault.store import DraftRow
 
@@ -335,7 +335,12 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
 
 
 def get_draft(v: Vault, draft_id: str, version: int | None = None) -> Draft:
+    """A version of a draft (default: its newest, checked against the newest the log
+    records)."""
     row = v.store.draft(draft_id, version)
     if row is None:
         raise NotFoundError(f"no draft {draft_id}")
-    return read_draft(v, row)
+    draft = read_draft(v, row)
+    if version is None and draft.versions:
+        check_draft_is_newest(v, draft_id, draft.version, min(draft.versions))
+    return draft

@@ -13,7 +13,7 @@ from vault.audit import entry as audit_entry
 from vault.crypto import hash_bytes
 from vault.errors import IntegrityError
 from vault.services.session import Vault
-from vault.store import ReviewRow
+from vault.store import AuditFilter, ReviewRow
 
 CASE_WRITES = ("case.create", "case.edit")
 
@@ -91,3 +91,49 @@ def verdict_is_logged(v: Vault, row: ReviewRow) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def logged_draft_events(
+    v: Vault, draft_id: str, case_id: str, limit: int = 10_000
+) -> list[audit_entry.Entry]:
+    """The signed entries that record versions of a draft and verdicts on it, newest first,
+    found through the log's case index under one of the draft's cases (each entry checked
+    against its signature and index columns). What a read compares the stored rows with."""
+    found = []
+    for action in ("draft", "review"):
+        rows = v.audit.find(
+            AuditFilter(case_id=case_id, action=action, limit=limit), v.members.sign_keys()
+        )
+        found += [e for _, e in rows if e.details.get("draft") == draft_id]
+    return sorted(found, key=lambda e: e.seq, reverse=True)
+
+
+def check_draft_is_newest(v: Vault, draft_id: str, version: int, case_id: str) -> None:
+    """Refuse a draft whose newest stored version is older than the newest the log records
+    (the newest version was deleted, bringing back what it replaced)."""
+    logged = [
+        e.details.get("version")
+        for e in logged_draft_events(v, draft_id, case_id)
+        if e.action.startswith("draft.")
+    ]
+    newest = max((n for n in logged if isinstance(n, int)), default=None)
+    if newest is not None and newest > version:
+        raise IntegrityError(
+            f"draft {draft_id}: the log records version {newest}, the vault holds only "
+            f"{version}: a version was removed"
+        )
+
+
+def missing_verdicts(
+    v: Vault, draft_id: str, version: int, case_id: str, stored: Collection[ReviewRow]
+) -> list[str]:
+    """Verdicts on a draft version the log records but the vault no longer holds (a deleted
+    rejection would otherwise turn a draft approved)."""
+    held = {(r.reviewer, r.verdict) for r in stored}
+    out = []
+    for e in logged_draft_events(v, draft_id, case_id):
+        if e.action.startswith("review.") and e.details.get("version") == version:
+            verdict = e.action.removeprefix("review.")
+            if (e.actor, verdict) not in held:
+                out.append(f"{e.actor}'s {verdict}")
+    return out

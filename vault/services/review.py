@@ -22,7 +22,7 @@ from vault.policy import ExtraKey
 from vault.services.clock import now
 from vault.services.draft_check import unchecked_levels
 from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
-from vault.services.provenance import case_head, verdict_is_logged
+from vault.services.provenance import case_head, missing_verdicts, verdict_is_logged
 from vault.services.session import Vault
 from vault.store import ReviewRow
 
@@ -60,7 +60,15 @@ def status(v: Vault, draft: Draft) -> Status:
     changed = [cid for cid, ver in sorted(draft.versions.items()) if case_head(v, cid) != ver]
     approvals: list[str] = []
     rejected: list[str] = []
-    for row in v.store.reviews(draft.draft_id, draft.version):
+    rows = v.store.reviews(draft.draft_id, draft.version)
+    if draft.versions:
+        missing = missing_verdicts(v, draft.draft_id, draft.version, min(draft.versions), rows)
+        if missing:
+            raise IntegrityError(
+                f"{draft.draft_id} v{draft.version}: the log records {', '.join(missing)}, "
+                "which the vault no longer holds: it was removed"
+            )
+    for row in rows:
         try:
             member = v.members.verified(row.reviewer)
         except (IntegrityError, NotFoundError):
