@@ -9,15 +9,13 @@ as a verdict ``check`` and logged. Only a checked version can be approved.
 
 from __future__ import annotations
 
-from vault.audit.log import AuditEvent
-from vault.crypto import canonical_json, hash_bytes, verify_signature
+from vault.crypto import canonical_json, verify_signature
 from vault.crypto.hierarchy import draft_check_message
 from vault.errors import AccessDeniedError, ValidationError
 from vault.redact.entities import find_known
-from vault.services.clock import now
 from vault.services.drafts import Draft, get_draft
 from vault.services.leaks import VaultKnownValues
-from vault.services.provenance import verdict_is_logged
+from vault.services.provenance import store_verdict, verdict_is_logged
 from vault.services.session import Vault
 from vault.store import ReviewRow
 
@@ -89,26 +87,6 @@ def check_draft(v: Vault, draft_id: str) -> Draft:
                 f"(casevault draft edit {draft_id} --redact) and check again"
             )
         body = canonical_json({"verdict": CHECK, "text_sha256": draft.text_hash})
-        row = ReviewRow(
-            draft_id,
-            draft.version,
-            v.user,
-            CHECK,
-            now(),
-            body,
-            v.identity.sign(check_statement(v, draft, v.user)),
-            v.audit.size(),
-        )
-        v.store.put_review(row)
-        v.log(
-            AuditEvent(
-                f"review.{CHECK}",
-                cases=sorted(draft.versions)[:50],
-                details={
-                    "draft": draft_id,
-                    "version": draft.version,
-                    "body": hash_bytes(body).hex(),
-                },
-            )
-        )
+        signature = v.identity.sign(check_statement(v, draft, v.user))
+        store_verdict(v, draft_id, draft.version, draft.versions, CHECK, body, signature)
         return draft

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from vault.audit import entry as audit_entry
+from vault.audit.log import AuditEvent
 from vault.crypto import hash_bytes
 from vault.errors import IntegrityError
+from vault.services.clock import now
 from vault.services.session import Vault
 from vault.store import AuditFilter, ReviewRow
 
@@ -137,3 +139,28 @@ def missing_verdicts(
             if (e.actor, verdict) not in held:
                 out.append(f"{e.actor}'s {verdict}")
     return out
+
+
+def store_verdict(
+    v: Vault,
+    draft_id: str,
+    version: int,
+    cases: Collection[str],
+    verdict: str,
+    body: bytes,
+    signature: bytes,
+    note: Mapping[str, audit_entry.Detail] | None = None,
+) -> ReviewRow:
+    """Store a verdict (approve, reject, check) and log it in the caller's write transaction:
+    the row names its entry, the entry names the row's body hash (what
+    :func:`verdict_is_logged` checks)."""
+    row = ReviewRow(draft_id, version, v.user, verdict, now(), body, signature, v.audit.size())
+    v.store.put_review(row)
+    details: dict[str, audit_entry.Detail] = {
+        "draft": draft_id,
+        "version": version,
+        "body": hash_bytes(body).hex(),
+        **(note or {}),
+    }
+    v.log(AuditEvent(f"review.{verdict}", cases=sorted(cases)[:50], details=details))
+    return row

@@ -14,17 +14,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from vault.audit.log import AuditEvent
-from vault.crypto import canonical_json, hash_bytes, open_sealed, seal, verify_signature
+from vault.crypto import canonical_json, open_sealed, seal, verify_signature
 from vault.crypto.hierarchy import approval_message as signed_approval
 from vault.crypto.hierarchy import review_reason_ad
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.policy import ExtraKey
-from vault.services.clock import now
 from vault.services.draft_check import unchecked_levels
 from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
-from vault.services.provenance import case_head, missing_verdicts, verdict_is_logged
+from vault.services.provenance import (
+    case_head,
+    missing_verdicts,
+    store_verdict,
+    verdict_is_logged,
+)
 from vault.services.session import Vault
-from vault.store import ReviewRow
 
 
 @dataclass(frozen=True)
@@ -185,28 +188,15 @@ def give_verdict(v: Vault, draft_id: str, verdict: str, reason: str | None = Non
                     review_reason_ad(v.vault_id, draft_id, draft.version, v.user),
                 )
             ).decode()
-        row = ReviewRow(
+        store_verdict(
+            v,
             draft_id,
             draft.version,
-            v.user,
+            draft.versions,
             verdict,
-            now(),
             canonical_json(body),
             v.identity.sign(message),
-            v.audit.size(),
-        )
-        v.store.put_review(row)
-        v.log(
-            AuditEvent(
-                f"review.{verdict}",
-                cases=sorted(draft.versions)[:50],
-                details={
-                    "draft": draft_id,
-                    "version": draft.version,
-                    "body": hash_bytes(row.body).hex(),
-                    "text_sha256": draft.text_hash,
-                },
-            )
+            {"text_sha256": draft.text_hash},
         )
         return status(v, draft)
 
