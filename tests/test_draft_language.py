@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from vault.policy import default_policy_text, parse_policy
-from vault.redact import describe
-from vault.redact.engine import case_source
+from vault.publish import wording as describe
+from vault.publish.draft_text import case_text as case_source
 from vault.services.demo_data import demo_cases
 from vault.services.draft_source import case_layout
 
@@ -138,7 +138,7 @@ def test_french_agreement_follows_the_recorded_gender(
     facts = _facts(src)
     assert facts["Situation"] == situation
     assert arrested in facts
-    assert src.split("\n", 1)[0].split(": ", 1)[1].startswith(heading)
+    assert src.split("\n", 1)[0].startswith(heading)
     assert "(e)" not in src.split("\n\n", 1)[0] or gender is None
 
 

@@ -90,6 +90,8 @@ class Action(BaseModel):
     follow_up: int = Field(default=0, ge=0, le=99)
     document_index: DocumentIndex | None = None
     texts: dict[Lang, Text] = Field(default_factory=dict)
+    #: Recommended actions: what supporters should ask for, per language.
+    asks: dict[Lang, Text] = Field(default_factory=dict)
     officials: list[Official] = Field(default_factory=list, max_length=MAX_OFFICIALS)
     case_ids: list[ActionCaseId] = Field(default_factory=list, max_length=MAX_ACTION_CASES)
 

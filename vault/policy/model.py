@@ -63,6 +63,9 @@ class PublicationPolicy(_Strict):
     #: no age (e.g. the detention date), so the age does not change with the day a draft is
     #: made. None: the year the draft is made.
     age_at: Name | None = None
+    #: Who a published document says wrote it (its author metadata): the organisation, never
+    #: a person.
+    organisation: str = Field(default="casevault", min_length=1, max_length=200)
 
 
 class DisplayPolicy(_Strict):

@@ -16,11 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vault.redact import describe
 from vault.redact.detectors import detect
 from vault.redact.entities import KnownValues, find_known
 
 LAYER_ORDER = ("consent", "manual", "known-entity", "pattern")
+#: What a redacted span reads as, per language.
+WITHHELD = {"en": "[withheld]", "fr": "[masqué]", "de": "[geschwärzt]"}
+NAME_WITHHELD = {"en": "[name withheld]", "fr": "[nom masqué]", "de": "[Name geschwärzt]"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def redact(
     to publication (replaced by "[name withheld]"); ``extra`` are manual redactions
     (start, end, reason); ``keep`` are spans a person released by hand (with a reason kept
     elsewhere): automatic findings overlapping them are dropped."""
-    withheld = describe.WITHHELD[lang]
+    withheld = WITHHELD[lang]
     spans: list[_Span] = []
     if subject_names is not None:
         spans += [
@@ -159,7 +161,7 @@ def redact(
                 "consent",
                 "name",
                 "no recorded consent to publish the name",
-                describe.NAME_WITHHELD[lang],
+                NAME_WITHHELD[lang],
                 h.info.level,
             )
             for h in find_known(text, subject_names)
@@ -182,85 +184,3 @@ def redact(
     spans = [s for s in spans if not any(s.start < b and a < s.end for a, b in keep)]
     spans += [_Span(a, b, "manual", "manual", reason, withheld, None) for a, b, reason in extra]
     return apply(text, spans)
-
-
-# --- the policy layer: what a draft is built from ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseLayout:
-    """What a case draft is built from, in one language (from the policy's [publication]
-    table): fact lines in order as (field, label), the narrative field, the fields that describe
-    a person who is not named (role -> field), the field holding their name, the fields
-    whose values are status words (said in the draft's language), and the date field whose year
-    a heading states the age at when the narrative states none."""
-
-    facts: tuple[tuple[str, str], ...]
-    summary: str | None
-    portrait: Mapping[str, str]
-    name_field: str | None
-    status_fields: frozenset[str] = frozenset()
-    age_at: str | None = None
-
-
-def case_heading(
-    public: Mapping[str, Any], lang: str, *, consent: bool, year: int, layout: CaseLayout
-) -> str:
-    """The person as a draft names them: their name with consent, else a description whose age
-    agrees with the narrative (:func:`vault.redact.describe.age_year`)."""
-    name = public.get(layout.name_field) if layout.name_field else None
-    if consent and name:
-        return str(name)
-    portrait = {role: public.get(f) for role, f in layout.portrait.items()}
-    summary = public.get(layout.summary) if layout.summary else None
-    at = public.get(layout.age_at) if layout.age_at else None
-    return describe.describe(
-        portrait, lang, describe.age_year(portrait.get("birth_year"), summary, at, year)
-    )
-
-
-def case_gender(public: Mapping[str, Any], layout: CaseLayout) -> str | None:
-    """The recorded gender (the portrait's gender field), for agreement; None if unknown."""
-    field = layout.portrait.get("gender")
-    return describe.gender_of(public.get(field)) if field else None
-
-
-def case_source(
-    public: Mapping[str, Any],
-    lang: str,
-    *,
-    consent: bool,
-    year: int,
-    layout: CaseLayout,
-) -> str:
-    """The text of a case draft, from public fields only. Without consent the heading is a
-    description of the person, never their name. Labels and values that are words are said in
-    the draft's language and agree with the recorded gender; ``year`` is today, used for the
-    age only when neither the narrative nor the policy's ``age_at`` date gives one."""
-    heading = case_heading(public, lang, consent=consent, year=year, layout=layout)
-    gender = case_gender(public, layout)
-    lines = [
-        f"{describe.LABELS[lang]['case']} {public['case_id']}: {heading[:1].upper()}{heading[1:]}"
-    ]
-    for f, label in layout.facts:
-        value = public.get(f)
-        if value in (None, ""):
-            continue
-        if f in layout.status_fields:
-            value = describe.status_word(value, lang, gender)
-        elif isinstance(value, str):
-            value = describe.localise_value(value, lang, gender)
-        lines.append(f"{describe.agree(label, gender)}: {value}")
-    summary = public.get(layout.summary) if layout.summary else None
-    if summary:
-        lines += ["", str(summary)]
-    return "\n".join(lines) + "\n"
-
-
-def action_source(action: Mapping[str, Any], people: Sequence[tuple[str, str]], lang: str) -> str:
-    """An Urgent Action's text in one language, then one line per person: (heading, status)."""
-    lines = [f"{action['action_id']}: {action['title']}", "", str(action["texts"].get(lang, ""))]
-    if people:
-        lines.append("")
-        lines += [f"- {heading}: {status}" for heading, status in people]
-    return "\n".join(lines) + "\n"

@@ -310,3 +310,9 @@ def remove_case(v: Vault, action_id: str, case_id: str) -> ActionWrite:
         kept = [c for c in current.case_ids if c != case_id]
         after = validate_action({**current.model_dump(), "case_ids": kept})
         return _replace(v, before, after)
+
+
+def action_head(v: Vault, action_id: str) -> int:
+    """The current version of an action, verified (its signature, its log entry and the chain
+    to the previous version): what an action draft's approval is bound to."""
+    return read_action(v, action_id).version

@@ -11,16 +11,8 @@ from typing import Any
 from vault.errors import AccessDeniedError, NotFoundError
 from vault.models import FieldKind
 from vault.policy import Policy
-from vault.redact.describe import status_word
-from vault.redact.engine import (
-    CaseLayout,
-    RedactionResult,
-    action_source,
-    case_gender,
-    case_heading,
-    case_source,
-    redact,
-)
+from vault.publish.draft_text import CaseLayout, action_text, case_text
+from vault.redact.engine import RedactionResult, redact
 from vault.redact.entities import EntityInfo, TermSet
 from vault.services import actions as actions_svc
 from vault.services.cases import open_version
@@ -116,6 +108,7 @@ class Built:
     result: RedactionResult
     versions: dict[str, int]
     checked_levels: list[str]  # the levels the author's leak lookup covered in full
+    action_version: int | None = None  # an action draft: the version of the action it is of
 
 
 def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]) -> Built:
@@ -124,7 +117,8 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
     if case_head(v, subject) is not None:
         head, values = _case_values(v, subject)
         versions = {subject: head}
-        source = case_source(
+        action_version = None
+        source = case_text(
             _public(v, values),
             lang,
             consent=has_consent(v, values),
@@ -135,28 +129,17 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
     else:
         if v.store.action(subject) is None:
             raise NotFoundError(f"no case or action {subject!r}")
-        action = actions_svc.get_action(v, subject)
+        view = actions_svc.read_action(v, subject)
+        action = view.action
         if action is None:
             raise AccessDeniedError(f"{v.user} ({v.role}) cannot read action {subject}")
         versions = {}
-        people = []
         for cid in action.case_ids:
             head, values = _case_values(v, cid)
             versions[cid] = head
-            public = _public(v, values)
-            heading = case_heading(
-                public, lang, consent=has_consent(v, values), year=_year(), layout=layout
-            )
-            status_field = next(iter(sorted(layout.status_fields)), None)
-            raw_status = public.get(status_field) if status_field else None
-            status = (
-                status_word(raw_status, lang, case_gender(public, layout))
-                if raw_status not in (None, "")
-                else ""
-            )
-            people.append((heading, status))
             _subject_names(v, values, names)
-        source = action_source(action.model_dump(mode="json"), people, lang)
+        action_version = view.version
+        source = action_text(action.model_dump(mode="json"), lang)
     known = VaultKnownValues(v)
     result = redact(
         source,
@@ -166,4 +149,4 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
         extra=[(m.start, m.end, m.shown_reason) for m in manual],
         keep=[(m.start, m.end) for m in unredact],
     )
-    return Built(source, result, versions, list(known.levels))
+    return Built(source, result, versions, list(known.levels), action_version)

@@ -24,7 +24,7 @@ from vault.crypto.records import (
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.models.secret import SecretBytes
 from vault.policy import ExtraKey, KeyRef
-from vault.redact.describe import LANGS
+from vault.publish.wording import LANGS
 from vault.redact.engine import (
     Redaction,
 )
@@ -60,6 +60,8 @@ class Draft:
     #: longer occurs in the source (or the author could not read the earlier source). The
     #: offsets are the earlier draft's; shown so the reviewer decides again.
     dropped: list[Manual] = field(default_factory=list)
+    #: An action draft: the version of the action it was made from (None for a case draft).
+    action_version: int | None = None
 
     @property
     def carried(self) -> list[Manual]:
@@ -103,6 +105,8 @@ def _seal(
         "unredact": [m.to_json() for m in unredact],
         "dropped": [m.to_json() for m in dropped],
     }
+    if built.action_version is not None:
+        meta["action_version"] = built.action_version
     # The source is built from public fields, but when it holds a value the vault knows at a
     # higher level (a phone typed into a summary), it is sealed at the highest such level, so a
     # reviewer who may not read that level cannot read it here either.
@@ -331,6 +335,7 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
         opened.text("source"),
         originals,
         [Manual.from_json(m) for m in meta.get("dropped", [])],
+        meta.get("action_version"),
     )
 
 

@@ -19,6 +19,7 @@ from vault.crypto.hierarchy import approval_message as signed_approval
 from vault.crypto.hierarchy import review_reason_ad
 from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
 from vault.policy import ExtraKey
+from vault.services.actions import action_head
 from vault.services.draft_check import unchecked_levels
 from vault.services.drafts import PUBLICATION_KEY, Draft, get_draft, read_draft
 from vault.services.provenance import (
@@ -51,6 +52,7 @@ def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
                 "version": draft.version,
                 "text_sha256": draft.text_hash,
                 "versions": draft.versions,
+                "action_version": draft.action_version,
                 "policy": draft.policy,
                 "reviewer": reviewer,
             }
@@ -61,6 +63,8 @@ def approval_message(v: Vault, draft: Draft, reviewer: str) -> bytes:
 def status(v: Vault, draft: Draft) -> Status:
     required = v.policy.review.approvals_required
     changed = [cid for cid, ver in sorted(draft.versions.items()) if case_head(v, cid) != ver]
+    if draft.action_version is not None and action_head(v, draft.subject) != draft.action_version:
+        changed.insert(0, draft.subject)
     approvals: list[str] = []
     rejected: list[str] = []
     rows = v.store.reviews(draft.draft_id, draft.version)

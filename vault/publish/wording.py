@@ -19,16 +19,8 @@ from typing import Any
 
 LANGS = ("en", "fr", "de")
 
-WITHHELD = {"en": "[withheld]", "fr": "[masqué]", "de": "[geschwärzt]"}
-NAME_WITHHELD = {"en": "[name withheld]", "fr": "[nom masqué]", "de": "[Name geschwärzt]"}
 
 #: The word before a case id in a draft's heading. Field labels are in the policy.
-LABELS = {
-    "en": {"case": "Case"},
-    "fr": {"case": "Dossier"},
-    "de": {"case": "Fall"},
-}
-
 STATUS = {
     "missing": {"en": "missing", "fr": "disparu(e)", "de": "verschwunden"},
     "detained_camp": {
