@@ -1,7 +1,7 @@
 """A Word document (DOCX) of a :class:`~vault.publish.layout.Layout`, with python-docx. Pure.
 
 Nothing hidden goes out. python-docx starts from a template made in Word: its thumbnail,
-``app.xml`` (application name and version), custom XML, ``stylesWithEffects`` and
+``app.xml`` (application name and version), custom XML, theme, ``stylesWithEffects`` and
 ``webSettings`` parts are dropped before saving; the core properties are rebuilt with the
 organisation as author and the publication date as every date; ``settings.xml`` loses its
 revision ids (rsids), document id and proofing state and asks Word to strip personal data on
@@ -33,6 +33,7 @@ _DROPPED_RELATIONSHIPS = (
     "/stylesWithEffects",
     "/webSettings",
     "/custom-properties",
+    "/theme",  # Office's theme: vendor font lists; every style names its Noto fonts instead
 )
 # settings.xml children dropped by local name (w:, w14:, w15: ...): revision ids, document ids,
 # proofing state, a request to save a thumbnail, the path of the template, document variables.
