@@ -242,7 +242,7 @@ def test_pdf_metadata_is_the_organisation_and_the_publication_day(files: dict[st
         "/ModDate": "D:20261203000000Z",
     }
     root = reader.trailer["/Root"].get_object()
-    assert "/Metadata" not in root and "/Names" not in root.get("/Names", {})
+    assert "/Metadata" not in root and "/EmbeddedFiles" not in root.get("/Names", {})
     assert len(reader.trailer["/ID"]) == 2
     assert b"WeasyPrint" not in files["pdf"] and b"Producer" not in files["pdf"]
 
