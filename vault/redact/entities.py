@@ -12,16 +12,30 @@ known values — so the engine can find a secret value without the caller ever h
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import itertools
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 import phonenumbers
+from babel import Locale
+from babel.dates import format_date
 from pypinyin import lazy_pinyin
 
 from vault.models.case import ValueKind, ValueSource
-from vault.redact.text import Skeleton, is_cjk, skeleton, words
+from vault.redact.text import (
+    Skeleton,
+    is_cjk,
+    lookalike_skeleton,
+    lookalike_words,
+    skeleton,
+    words,
+)
 
 MIN_TERM = 4  # shorter values are too common to look for by themselves
 MAX_WINDOW = 4
@@ -47,13 +61,16 @@ class TermSet:
 
     def __init__(self, terms: Mapping[str, EntityInfo] | None = None) -> None:
         self._terms: dict[str, EntityInfo] = dict(terms or {})
+        self._lengths = {len(t) for t in self._terms if not t.startswith(SORTED_PREFIX)}
 
     def add_value(self, value: str, info: EntityInfo) -> None:
         for term in value_terms(value, info.kind):
             self._terms.setdefault(term, info)
+            if not term.startswith(SORTED_PREFIX):
+                self._lengths.add(len(term))
 
     def lengths(self) -> set[int]:
-        return {len(t) for t in self._terms if not t.startswith(SORTED_PREFIX)}
+        return set(self._lengths)
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
         return {t: self._terms[t] for t in terms if t in self._terms}
@@ -111,8 +128,46 @@ _MONTHS = {
 }
 
 
+#: Locales whose CLDR date patterns (Babel) a date of birth is looked for in: the drafts' languages
+#: and those of the people and places the vault is about.
+DATE_LOCALES = ("en", "fr", "de", "ru", "tr", "kk", "zh", "ug", "uz", "ky", "ar", "fa")
+_CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+_CN_SMALL = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def _cn_number(n: int) -> str:
+    if n <= 10:
+        return _CN_SMALL[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_SMALL[tens]) + "十" + _CN_SMALL[ones]
+
+
+@lru_cache(maxsize=len(DATE_LOCALES))
+def _date_patterns(locale: str) -> tuple[str, ...]:
+    """Every CLDR pattern of a locale that writes a whole date: the four standard widths and the
+    availableFormats skeletons holding year, month and day (with or without the weekday)."""
+    loc = Locale.parse(locale)
+    out = [loc.date_formats[w].pattern for w in ("short", "medium", "long", "full")]
+    for sk, pattern in loc.datetime_skeletons.items():
+        if "y" in sk and "M" in sk and "d" in sk and not set(sk) & set("GhHKkmsvBbW"):
+            out.append(pattern.pattern)
+    return tuple(dict.fromkeys(out))
+
+
+def _cldr_dates(d: datetime.date) -> list[str]:
+    out: list[str] = []
+    for locale in DATE_LOCALES:
+        out += [format_date(d, p, locale=locale) for p in _date_patterns(locale)]
+    out.append(
+        f"{d.year}".translate(_CN_DIGITS) + f"年{_cn_number(d.month)}月{_cn_number(d.day)}日"
+    )
+    out.append(f"{_cn_number(d.month)}月{_cn_number(d.day)}日")
+    return out
+
+
 def date_spellings(iso: str) -> list[str]:
-    """The ways a date of birth is written in en/fr/de."""
+    """The ways a date of birth is written: the fixed en/fr/de forms and every whole-date
+    pattern CLDR gives for :data:`DATE_LOCALES` (digits of other scripts fold to ASCII)."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
     if not m:
         return [iso]
@@ -129,7 +184,10 @@ def date_spellings(iso: str) -> list[str]:
         out += [f"{d} {month} {y}", f"{d}. {month} {y}"]
         if lang == "en":
             out.append(f"{month} {d}, {y}")
-    return out
+    with contextlib.suppress(ValueError):  # not a calendar date: the fixed forms only
+        out += _cldr_dates(datetime.date(int(y), mo, d))
+    out += [f"{y}/{mo:02d}/{d:02d}", f"{y}/{mo}/{d}", f"{y}.{mo:02d}.{d:02d}"]
+    return list(dict.fromkeys(out))
 
 
 def phone_spellings(value: str) -> list[str]:
@@ -144,15 +202,169 @@ def phone_spellings(value: str) -> list[str]:
     return out
 
 
+#: How people spell out '@' and '.' to fool harvesters, per language (folded by the skeleton:
+#: brackets and case do not matter): en, fr, de, ru (and its transliteration), tr, kk, es/it.
+EMAIL_AT = ("at", "arobase", "klammeraffe", "собака", "sobaka", "et", "айқұлақ")
+EMAIL_DOT = ("dot", "point", "punkt", "точка", "tochka", "nokta", "нүкте", "punto")
+
+
 def email_spellings(value: str) -> list[str]:
-    local = value.split("@", 1)[0]
-    return [value, local]
+    """The address, its local part, and the address with '@' and '.' spelled out as words in
+    each language (:data:`EMAIL_AT`, :data:`EMAIL_DOT`)."""
+    local, _, domain = value.partition("@")
+    out = [value, local]
+    if not domain:
+        return out
+    for at, dot in itertools.product(EMAIL_AT, EMAIL_DOT):
+        for loc in {local, local.replace(".", f" {dot} ")}:
+            out.append(f"{loc} {at} {domain.replace('.', f' {dot} ')}")
+        out.append(f"{local} {at} {domain}")
+    return out
+
+
+#: Street and house words and their postal abbreviations, folded, one group per meaning: each
+#: form of a group is looked for wherever a value has another (USPS Pub. 28, La Poste, Deutsche
+#: Post, Russian Post and Kazpost, PTT conventions).
+ADDRESS_WORDS: tuple[tuple[str, ...], ...] = (
+    ("street", "st", "str"),
+    ("road", "rd"),
+    ("avenue", "ave", "av"),
+    ("boulevard", "blvd", "bd", "bvd"),
+    ("lane", "ln"),
+    ("square", "sq"),
+    ("apartment", "apt", "flat"),
+    ("number", "no", "nr", "n", "numara"),
+    ("rue", "r"),
+    ("place", "pl"),
+    ("strasse", "str"),
+    ("platz", "pl"),
+    ("ulitsa", "ul"),
+    ("dom", "d"),
+    ("kvartira", "kv"),
+    ("prospekt", "pr", "prosp", "prospekti", "dangghili"),
+    ("mikroraion", "mkr", "mikrorayon", "shaghyn audany"),
+    ("mahallesi", "mah", "mh", "mahalle"),
+    ("caddesi", "cad", "cd", "cadde"),
+    ("sokak", "sokagi", "sok", "sk"),
+    ("koshesi", "kosh", "k si", "koshe"),
+    ("ui", "u"),
+    ("pater", "p"),
+)
+_ADDRESS_ALT: dict[str, tuple[str, ...]] = {}
+for _group in ADDRESS_WORDS:
+    for _form in _group:
+        _ADDRESS_ALT[_form] = tuple(dict.fromkeys((*_ADDRESS_ALT.get(_form, ()), *_group)))
+_COMPOUND = ("strasse", "str")  # German writes the street word into the name: Lindenstraße
+MAX_ADDRESS_FORMS = 48
+
+
+def _address_word_forms(word: str) -> tuple[str, ...]:
+    forms = _ADDRESS_ALT.get(word, (word,))
+    for tail in _COMPOUND:
+        if word.endswith(tail) and len(word) > len(tail) + 2:
+            stem = word[: -len(tail)]
+            forms = (
+                *forms,
+                *(f"{stem}{t}" for t in _COMPOUND),
+                *(f"{stem} {t}" for t in _COMPOUND),
+            )
+    return forms
 
 
 def address_spellings(value: str) -> list[str]:
-    """The whole address and each comma-separated part of two or more words."""
-    parts = [p.strip() for p in value.split(",")]
-    return [value, *(p for p in parts if len(p.split()) >= 2)]
+    """The whole address, each comma-separated part of two or more words, the parts rotated
+    (the city first), and each of these with every street or house word abbreviated or spelled
+    out (:data:`ADDRESS_WORDS`; at most :data:`MAX_ADDRESS_FORMS` forms per part)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    part_forms: list[list[str]] = []
+    for part in parts:
+        ws = words(part)
+        if len(ws) >= 2 and ws[0].isdigit():  # "12 Main St" is also "Main St 12"
+            ws = [*ws[1:], ws[0]]
+        elif len(ws) >= 2 and ws[-1].isdigit():
+            ws = [ws[-1], *ws[:-1]]
+        options = [_address_word_forms(w) for w in words(part)]
+        moved = [_address_word_forms(w) for w in ws]
+        forms = [
+            " ".join(c)
+            for opts in (options, moved)
+            for c in itertools.islice(itertools.product(*opts), MAX_ADDRESS_FORMS // 2)
+        ]
+        part_forms.append(list(dict.fromkeys(forms)))
+    out = [value, *(p for p in parts if len(p.split()) >= 2)]
+    for forms in part_forms:
+        out += [f for f in forms if len(f.split()) >= 2]
+    for k in range(len(parts)):
+        rotated = part_forms[k:] + part_forms[:k]
+        for cut in (len(parts), len(parts) - 1):
+            if cut >= 2 or (cut == 1 and len(parts) > 1):
+                out += [
+                    ", ".join(c)
+                    for c in itertools.islice(itertools.product(*rotated[:cut]), MAX_ADDRESS_FORMS)
+                ]
+                # each form of one part beside the others as written, past the product's cap
+                for i in range(cut):
+                    out += [
+                        ", ".join(f if j == i else rotated[j][0] for j in range(cut))
+                        for f in rotated[i]
+                    ]
+    return list(dict.fromkeys(out))
+
+
+#: Patronymic endings, folded: the Kazakh and Kyrgyz son-of/daughter-of words, and the Russian
+#: forms the same patronymic takes in a passport. Each is looked for wherever another stands.
+PATRONYMIC_ENDINGS: tuple[tuple[str, ...], ...] = (
+    ("uly", "uli", "ulu", "ugli", "ogli", "ovich", "evich"),
+    ("kyzy", "kizi", "qizi", "kyz", "ovna", "evna"),
+)
+
+
+#: Letters the romanisations of Uyghur, Kazakh and Russian write differently (folded), each
+#: tried across the whole name: Uyghur Latin q and x are k and kh elsewhere, Russian writes zh,
+#: kh, ts where Turkic Latin writes j, h/x, c.
+TRANSLIT_VARIANTS: tuple[tuple[str, str], ...] = (
+    ("q", "k"),
+    ("k", "q"),
+    ("kh", "h"),
+    ("kh", "x"),
+    ("x", "kh"),
+    ("h", "kh"),
+    ("zh", "j"),
+    ("j", "zh"),
+    ("gh", "g"),
+    ("y", "i"),
+    ("i", "y"),
+    ("w", "v"),
+    ("ch", "c"),
+    ("sh", "s"),
+)
+
+
+def name_spellings(value: str) -> list[str]:
+    """A person's name, with each patronymic ending in its other forms
+    (:data:`PATRONYMIC_ENDINGS`). Not with the first name as an initial: "A. Hasan" is every
+    relative whose name starts with A, so its term would confirm a wrong guess at a name to
+    whoever hashes guesses against the leak index (tests/test_leak_guessing.py)."""
+    out = [value]
+    ws = words(value)
+    if len(ws) < 2 or any(is_cjk(c) for c in value):
+        return out
+    folded = " ".join(ws)
+    for a, b in TRANSLIT_VARIANTS:
+        if a in folded:
+            out.append(folded.replace(a, b))
+    for i, w in enumerate(ws):
+        for group in PATRONYMIC_ENDINGS:
+            for end in group:
+                if w.endswith(end) and len(w) > len(end) + 1:
+                    for alt in group:
+                        if alt != end:
+                            out.append(" ".join([*ws[:i], w[: -len(end)] + alt, *ws[i + 1 :]]))
+    return out
+
+
+def _pinyin(value: str) -> str:
+    return " ".join(w for w in lazy_pinyin(value) if w.strip(" ·・"))
 
 
 def _value_spellings(value: str, kind: str) -> list[str]:
@@ -164,23 +376,28 @@ def _value_spellings(value: str, kind: str) -> list[str]:
         return email_spellings(value)
     if kind == "address":
         return address_spellings(value)
-    out = [value]
+    out = name_spellings(value)
     if any(is_cjk(c) for c in value):
-        out.append(" ".join(w for w in lazy_pinyin(value) if w.strip(" ·")))
-        out.append("".join(w for w in lazy_pinyin(value) if w.strip(" ·")))
+        parts = [p for p in re.split(r"[·・•\s]+", value) if p]
+        out.append(_pinyin(value))
+        out.append(_pinyin(value).replace(" ", ""))
+        if len(parts) == 2:  # given·family as family given, each run together
+            out.append(" ".join(_pinyin(p).replace(" ", "") for p in reversed(parts)))
+            out.append(" ".join(_pinyin(p).replace(" ", "") for p in parts))
     return out
 
 
 def value_terms(value: str, kind: str) -> set[str]:
-    """Every term under which a protected value is looked for."""
+    """Every term under which a protected value is looked for: each spelling folded the
+    ordinary way and the look-alike way (:func:`vault.redact.text.lookalike_words`)."""
     terms: set[str] = set()
     for spelling in _value_spellings(value, kind):
-        ws = words(spelling)
-        joined = "".join(ws)
-        if len(joined) >= MIN_TERM:
-            terms.add(joined)
-        if 2 <= len(ws) <= MAX_WINDOW:
-            terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
+        for ws in (words(spelling), lookalike_words(spelling)):
+            joined = "".join(ws)
+            if len(joined) >= MIN_TERM:
+                terms.add(joined)
+            if 2 <= len(ws) <= MAX_WINDOW:
+                terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
     return terms
 
 
@@ -212,18 +429,23 @@ def _joinable(gap: str) -> bool:
 
 
 def candidates(text: str, sk: Skeleton, lengths: Iterable[int]) -> Iterator[Candidate]:
-    lens = sorted({n for n in lengths if n >= MIN_TERM})
+    want = {n for n in lengths if n >= MIN_TERM}
     n = len(sk.chars)
-    for a in range(n):
-        if not sk.word_start[a]:
-            continue
-        for length in lens:
-            e = a + length
-            if e > n:
-                break
-            if _boundary_end(sk, e):
-                s, t = sk.span(a, e)
-                yield Candidate(sk.chars[a:e], s, t)
+    if want:
+        longest = max(want)
+        ends = [e for e in range(1, n + 1) if _boundary_end(sk, e)]
+        first_end = 0
+        for a in range(n):
+            if not sk.word_start[a]:
+                continue
+            while first_end < len(ends) and ends[first_end] <= a:
+                first_end += 1
+            for e in ends[first_end:]:
+                if e - a > longest:
+                    break
+                if e - a in want:
+                    s, t = sk.span(a, e)
+                    yield Candidate(sk.chars[a:e], s, t)
     toks = sk.tokens
     for i in range(len(toks)):
         for k in range(2, MAX_WINDOW + 1):
@@ -246,12 +468,61 @@ class Hit:
     info: EntityInfo
 
 
+#: A run of digits as phone numbers are written in any format libphonenumber knows: an optional
+#: '+' or 'tel:', digits of any script, and between them spaces, dots, dashes, brackets or the
+#: '~' of a wait-for-tone ("8~10 7 701 ...").
+_DIGIT_RUN = re.compile(
+    r"(?<![\w+])(?:tel:)?\+?[(\[]?\d(?:[\s.\-()\[\]~\u00a0\u2009\u202f\u2011]{0,3}\d)*"
+)
+MIN_PHONE_DIGITS = 7
+
+
+def phone_candidates(text: str, lengths: Collection[int]) -> Iterator[Candidate]:
+    """Each run of digits as the suffixes a known number could be: a phone number in any
+    format ends with its national significant number (trunk prefix, country code and
+    international call prefix all come before it), so every suffix of a known length is a
+    candidate, and a hit covers the whole run with whatever prefix it was dialled with."""
+    lens = [n for n in lengths if n >= MIN_PHONE_DIGITS]
+    for m in _DIGIT_RUN.finditer(text):
+        digits = "".join(str(unicodedata.digit(c)) for c in m.group() if c.isdigit())
+        if len(digits) < MIN_PHONE_DIGITS:
+            continue
+        start, end = m.start(), m.end()
+        if text[start] in "([" and ")" not in m.group() and "]" not in m.group():
+            start += 1
+        for n in lens:
+            if n <= len(digits):
+                yield Candidate(digits[-n:], start, end)
+
+
 def find_known(text: str, known: KnownValues) -> list[Hit]:
-    """Every span of ``text`` that spells a known protected value."""
+    """Every span of ``text`` that spells a known protected value: candidates of its ordinary
+    skeleton, of its look-alike skeleton (UTS #39), and runs of digits read as phone numbers."""
+    lengths = known.lengths()
     sk = skeleton(text)
-    cands = list(candidates(text, sk, known.lengths()))
+    cands = list(candidates(text, sk, lengths))
+    alike = lookalike_skeleton(text)
+    if alike.chars != sk.chars:
+        cands += candidates(text, alike, lengths)
+    cands += phone_candidates(text, lengths)
     found = known.lookup({c.term for c in cands})
-    return [Hit(c.start, c.end, found[c.term]) for c in cands if c.term in found]
+    return [
+        Hit(c.start, _abbreviation_end(text, c.end), found[c.term])
+        for c in cands
+        if c.term in found
+    ]
+
+
+def _abbreviation_end(text: str, end: int) -> int:
+    """Take the full stop of an abbreviation that ends a hit ("1987 г.", "Zhibek Zholy St.")
+    along with it: the last word is at most three letters."""
+    if end < len(text) and text[end] == ".":
+        k = end
+        while k > 0 and text[k - 1].isalpha():
+            k -= 1
+        if 0 < end - k <= 3:
+            return end + 1
+    return end
 
 
 # --- which values of a case are protected ---------------------------------------------------------

@@ -3,6 +3,9 @@
 A labelled span counts as caught when redactions cover every character of it. A redaction counts
 as correct when it overlaps a labelled span. A layer's recall is the share of labelled spans that
 layer alone would have caught; its precision, the share of its redactions that are correct.
+Rows may name a ``family`` (the adversarial corpus does: the kind of evasion tried); each family
+gets its own tally, and the rows with no labelled span (sentences that must stay) count how many
+came out untouched.
 """
 
 from __future__ import annotations
@@ -37,6 +40,9 @@ class Evaluation:
     overall: Tally = field(default_factory=Tally)
     by_layer: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_family: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    clean: int = 0  # rows with no labelled span
+    clean_untouched: int = 0  # ... that came out with no redaction
     missed: list[tuple[int, str, str]] = field(default_factory=list)  # id, trick, text
     false_positives: list[tuple[int, str]] = field(default_factory=list)
 
@@ -55,10 +61,17 @@ def evaluate(rows: Iterable[Mapping[str, Any]], known: KnownValues) -> Evaluatio
         result = redact(text, lang=str(row["lang"]), known=known)
         labelled = [(int(a), int(b), str(k)) for a, b, k in row["spans"]]
         cover_all = [(r.start, r.end) for r in result.redactions]
+        family = ev.by_family[str(row["family"])] if "family" in row else None
+        if not labelled:
+            ev.clean += 1
+            ev.clean_untouched += not result.redactions
         for a, b, kind in labelled:
             hit = _covered((a, b), cover_all)
             ev.overall.labelled += 1
             ev.overall.caught += hit
+            if family is not None:
+                family.labelled += 1
+                family.caught += hit
             ev.by_kind[kind].labelled += 1
             ev.by_kind[kind].caught += hit
             if not hit:
@@ -71,6 +84,9 @@ def evaluate(rows: Iterable[Mapping[str, Any]], known: KnownValues) -> Evaluatio
             ok = any(r.start < b and a < r.end for a, b, _ in labelled)
             ev.overall.redactions += 1
             ev.overall.correct += ok
+            if family is not None:
+                family.redactions += 1
+                family.correct += ok
             for layer in r.layers:
                 ev.by_layer[layer].redactions += 1
                 ev.by_layer[layer].correct += ok

@@ -1,10 +1,111 @@
 """Folding text for redaction: the names redaction uses, from the one pipeline that search
 uses too (:mod:`vault.models.folding`), so that a value the index can find is a value
 redaction can see, spelled however it is spelled. Pure: no I/O.
+
+Redaction folds a second way as well, because transliteration and look-alikes disagree: Cyrillic
+'р' is 'r' to a reader of Russian but 'p' to a reader of Latin, so "Nіgһtјаг" written with
+Cyrillic letters transliterates to "nightjag". The *look-alike* fold (:func:`lookalike_skeleton`)
+maps each character to the ASCII letters of its UTS #39 confusables skeleton
+(:mod:`vault.redact.confusables`, generated from ICU), then merges what stays confusable inside
+ASCII itself (I, l, 1 and i; 0 and o; rn and m), so that case folding cannot undo the merge.
 """
 
 from __future__ import annotations
 
-from vault.models.folding import Skeleton, fold, fold_char, is_cjk, skeleton, words
+import unicodedata
+from functools import lru_cache
 
-__all__ = ["Skeleton", "fold", "fold_char", "is_cjk", "skeleton", "words"]
+from vault.models.folding import Skeleton, fold, fold_char, is_cjk, skeleton, words
+from vault.redact.confusables import LOOKALIKE
+
+__all__ = [
+    "Skeleton",
+    "fold",
+    "fold_char",
+    "has_lookalike",
+    "is_cjk",
+    "lookalike_skeleton",
+    "lookalike_words",
+    "skeleton",
+    "words",
+]
+
+#: Inside ASCII, what UTS #39 still calls confusable once case is folded away.
+_ASCII_MERGE = str.maketrans({"l": "i", "1": "i", "0": "o", "m": "rn"})
+_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
+
+
+@lru_cache(maxsize=8192)
+def _lookalike_char(ch: str) -> tuple[str, int]:
+    """(folded look-alike letters, class): class 0 word, 1 CJK, 2 silent, 3 invisible, 4 sep."""
+    folded = LOOKALIKE.get(ch)
+    if folded is None:
+        folded = "i" if ch == "|" else fold_char(ch)
+    if folded:
+        return folded.translate(_ASCII_MERGE), 1 if is_cjk(ch) else 0
+    category = unicodedata.category(ch)
+    if category in _INVISIBLE:
+        return "", 3
+    if category.startswith("L"):
+        return "", 2
+    return "", 4
+
+
+def has_lookalike(text: str) -> bool:
+    """Whether the look-alike fold of ``text`` can differ from its ordinary fold beyond the
+    ASCII merges (a character listed in the UTS #39 table)."""
+    return any(ch in LOOKALIKE for ch in text if not ch.isascii())
+
+
+def lookalike_skeleton(text: str) -> Skeleton:
+    """The skeleton of ``text`` under the look-alike fold; words split by the same rule as
+    :func:`vault.models.folding.skeleton` (invisible characters dropped, CJK a word each)."""
+    chars: list[str] = []
+    start: list[int] = []
+    end: list[int] = []
+    wstart: list[bool] = []
+    wend: list[bool] = []
+    tokens: list[tuple[int, int]] = []
+    token_open: int | None = None
+
+    def close() -> None:
+        nonlocal token_open
+        if token_open is not None and token_open < len(chars):
+            wend[-1] = True
+            tokens.append((token_open, len(chars)))
+        token_open = None
+
+    for i, ch in enumerate(text):
+        folded, kind = _lookalike_char(ch)
+        if kind == 3:
+            continue
+        if kind == 2:
+            if token_open is not None:
+                end[-1] = i + 1
+            continue
+        if kind == 4:
+            close()
+            continue
+        if kind == 1:
+            close()
+        first = token_open is None
+        if first:
+            token_open = len(chars)
+        for j, c in enumerate(folded):
+            chars.append(c)
+            start.append(i)
+            end.append(i + 1)
+            wstart.append(first and j == 0)
+            wend.append(False)
+        if kind == 1:
+            close()
+    close()
+    return Skeleton(
+        "".join(chars), tuple(start), tuple(end), tuple(wstart), tuple(wend), tuple(tokens)
+    )
+
+
+def lookalike_words(text: str) -> list[str]:
+    """The words of :func:`lookalike_skeleton` (for the terms of a value)."""
+    sk = lookalike_skeleton(text)
+    return [sk.chars[a:b] for a, b in sk.tokens]
