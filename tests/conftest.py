@@ -46,7 +46,7 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("master") / "demo"
     with pytest.MonkeyPatch.context() as mp:  # what making it remembers stays with it
         mp.setenv("CASEVAULT_STATE_DIR", str(tmp_path_factory.mktemp("master-state")))
-        create_demo(path)
+        create_demo(path, publication=False)
     return path
 
 

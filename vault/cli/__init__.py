@@ -4,7 +4,18 @@
 group lives in a module of its own and is attached here.
 """
 
-from vault.cli import actions, audit, cases, check, importing, people, policy, review, vaults
+from vault.cli import (
+    actions,
+    audit,
+    cases,
+    check,
+    importing,
+    people,
+    policy,
+    publish,
+    review,
+    vaults,
+)
 from vault.cli.main import cli
 
 for _command in (
@@ -20,6 +31,7 @@ for _command in (
     audit.audit,
     check.check,
     policy.policy,
+    publish.publish,
 ):
     cli.add_command(_command)
 

@@ -159,6 +159,11 @@ def sha256(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+def sha512(data: bytes) -> bytes:
+    """SHA-512 (the hash an SSH signature signs, RFC PROTOCOL.sshsig)."""
+    return hashlib.sha512(data).digest()
+
+
 def hmac_sha256(key: bytes, data: bytes) -> bytes:
     """HMAC-SHA-256 (RFC 2104) of ``data`` under ``key`` (32 bytes)."""
     return hmac.new(key, data, hashlib.sha256).digest()

@@ -255,21 +255,26 @@ def prove(v: Vault, seq: int, checkpoint_note: str | None = None) -> dict[str, A
             raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {size}")
     note = make_checkpoint(v).note if checkpoint_note is None else checkpoint_note
     with v.store.read():
-        opened = cp.open_note(note, note_keys(v.members.sign_keys()))
-        c = cp.parse_checkpoint(opened.text)
-        if c.origin != v.audit.origin:
-            raise IntegrityError("the checkpoint is for another log")
-        if not 0 <= seq < c.size:
-            raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {c.size}")
-        body = v.audit.entry_body(seq)
-        proof = v.audit.inclusion_proof(seq, c.size)
-        try:
-            merkle.check_inclusion(seq, c.size, merkle.leaf_hash(body), proof, c.root)
-        except merkle.ProofError as e:
-            raise IntegrityError("the stored log does not match the checkpoint") from e
-        signers = {
-            name: cp.verifier_key(name, v.members.sign_keys()[name]) for name in opened.verified
-        }
+        return proof_bundle(v, seq, note)
+
+
+def proof_bundle(v: Vault, seq: int, note: str) -> dict[str, Any]:
+    """The inclusion proof bundle of entry ``seq`` against the checkpoint ``note``, in the
+    caller's transaction (see docs/audit.md for the format). Raises IntegrityError when the
+    stored log does not match the checkpoint."""
+    opened = cp.open_note(note, note_keys(v.members.sign_keys()))
+    c = cp.parse_checkpoint(opened.text)
+    if c.origin != v.audit.origin:
+        raise IntegrityError("the checkpoint is for another log")
+    if not 0 <= seq < c.size:
+        raise NotFoundError(f"entry {seq} is not covered by a checkpoint of size {c.size}")
+    body = v.audit.entry_body(seq)
+    proof = v.audit.inclusion_proof(seq, c.size)
+    try:
+        merkle.check_inclusion(seq, c.size, merkle.leaf_hash(body), proof, c.root)
+    except merkle.ProofError as e:
+        raise IntegrityError("the stored log does not match the checkpoint") from e
+    signers = {name: cp.verifier_key(name, v.members.sign_keys()[name]) for name in opened.verified}
     return {
         "format": BUNDLE_FORMAT,
         "entry": base64.b64encode(body).decode(),

@@ -9,8 +9,11 @@ from pathlib import Path
 from vault.audit.entry import Detail
 from vault.audit.log import AuditEvent
 from vault.crypto import KdfParams, Passphrase
-from vault.services import actions, cases, users
+from vault.models.action import LANGUAGES
+from vault.services import actions, cases, drafts, review, users
 from vault.services.demo_data import demo_action, demo_cases
+from vault.services.publication import gather
+from vault.services.publication_gate import check_edition, today
 from vault.services.session import Vault
 
 #: Demo passphrases. They are printed by `casevault demo` on purpose: the demo holds only
@@ -31,6 +34,7 @@ class DemoResult:
     action_id: str
     example_case: str
     example_query: str  # a name of that case in another script, to try `case find` with
+    publishable: bool = False  # drafts made, approved and leak-checked for today
 
 
 def _fixed(text: str) -> Callable[[], Passphrase]:
@@ -43,7 +47,11 @@ def create_demo(
     count: int = 64,
     kdf: KdfParams | None = None,
     progress: Callable[[int], None] | None = None,
+    publication: bool = True,
 ) -> DemoResult:
+    """A demo vault at ``path``. With ``publication``, the action is ready to publish today:
+    the caseworker drafts it and every person of it in each language, the reviewer approves
+    each draft, and the caseworker runs the publication's leak check for today's date."""
     (admin, _, admin_pw), *others = DEMO_PEOPLE
     with Vault.init(path, admin, Passphrase.from_text(admin_pw), kdf=kdf) as v:
         for name, role, pw in others:
@@ -62,6 +70,18 @@ def create_demo(
             details: dict[str, Detail] = {"count": len(prepared), "source": "demo"}
             v.log(AuditEvent("case.bulk_create", details=details))
         action = actions.put_action(v, demo_action([r["case_id"] for r in records]))
+        made = []
+        if publication:
+            for lang in LANGUAGES:
+                for subject in [action.action_id, *action.case_ids]:
+                    made.append(drafts.create_draft(v, subject, lang).draft_id)
+    if publication:
+        reviewer = next(p for p in DEMO_PEOPLE if p[1] == "reviewer")
+        with Vault.open(path, reviewer[0], lambda _: Passphrase.from_text(reviewer[2])) as v:
+            for draft_id in made:
+                review.give_verdict(v, draft_id, "approve")
+        with Vault.open(path, caseworker[0], lambda _: Passphrase.from_text(caseworker[2])) as v:
+            check_edition(v, gather(v, action.action_id, None, today()))
     example = records[3]
     return DemoResult(
         path,
@@ -70,4 +90,5 @@ def create_demo(
         action.action_id,
         example["case_id"],
         example["name_variants"][0].split()[0],
+        publication,
     )

@@ -341,11 +341,29 @@ def demo_action(case_ids: list[str]) -> dict[str, Any]:
             "Ihre Familien haben seit Jahren nichts von ihnen gehört. Bitte schreiben Sie an "
             "die Behörden.",
         },
+        "asks": {
+            "en": "Write to the authorities, politely, and ask them to: reveal where each person "
+            "is held; release everyone detained only for their religion or ethnicity; let "
+            "families visit and talk with them.",
+            "fr": "Écrivez aux autorités, poliment, pour leur demander de : révéler où chaque "
+            "personne est détenue ; libérer toutes les personnes détenues uniquement en raison de "
+            "leur religion ou de leur origine ; permettre aux familles de leur rendre visite.",
+            "de": "Schreiben Sie höflich an die Behörden und fordern Sie sie auf: den Haftort "
+            "jeder Person offenzulegen; alle freizulassen, die allein wegen ihrer Religion oder "
+            "Herkunft inhaftiert sind; Familien Besuche und Gespräche zu erlauben.",
+        },
         "officials": [
             {
                 "title": "Regional Chair (fictional)",
                 "name": "Chen Demo",
+                "address": "1 Example Avenue, Demo City 000000, China (fictional address)",
                 "salutation": "Dear Chair",
+            },
+            {
+                "title": "Ambassador (fictional)",
+                "name": "Wang Sample",
+                "address": "2 Sample Street, Demo Capital 00000 (fictional address)",
+                "salutation": "Dear Ambassador",
             },
         ],
         "case_ids": case_ids,

@@ -225,17 +225,37 @@ class VaultKnownValues:
         for key in self._keys:
             self._lengths |= _open_lengths(v, key, stored.get(key.slot))
         self.levels = checked_levels(v, self._keys)  # the levels a lookup covers in full
+        #: For each term a lookup found, the cases whose protected value it is (so a refusal
+        #: can name the case, never the value).
+        self.owners: dict[str, set[str]] = {}
+        self._memo: dict[str, tuple[EntityInfo, set[str]] | None] = {}
 
     def lengths(self) -> Collection[int]:
         return self._lengths
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
+        # Each term is hashed and looked up once per session: a text scanned in many forms (a
+        # publication's every part) asks for the same terms again and again.
+        fresh = [t for t in terms if t not in self._memo]
+        if fresh:
+            self._memo.update(dict.fromkeys(fresh))
+            for term, (info, cases) in self._lookup(fresh).items():
+                self._memo[term] = (info, cases)
+        found: dict[str, EntityInfo] = {}
+        for term in terms:
+            hit = self._memo.get(term)
+            if hit is not None:
+                found[term] = hit[0]
+                self.owners.setdefault(term, set()).update(hit[1])
+        return found
+
+    def _lookup(self, terms: Collection[str]) -> dict[str, tuple[EntityInfo, set[str]]]:
         want: dict[bytes, tuple[str, LeakKey]] = {}
         for key in self._keys:
             for term in terms:
                 want[key.term(term)] = (term, key)
         rank = self._v.policy.rank
-        found: dict[str, EntityInfo] = {}
+        found: dict[str, tuple[EntityInfo, set[str]]] = {}
         for hashed, case_id, sealed in self._v.store.find_leak_terms(list(want)):
             if hashed not in want:
                 continue
@@ -247,6 +267,8 @@ class VaultKnownValues:
             except DecryptionError:
                 raise IntegrityError(f"the leak index of case {case_id} is damaged") from None
             prev = found.get(term)
-            if prev is None or rank(key.level) > rank(prev.level):
-                found[term] = EntityInfo(_decode_kind(raw), key.level)
+            cases = prev[1] if prev else set()
+            cases.add(case_id)
+            if prev is None or rank(key.level) > rank(prev[0].level):
+                found[term] = (EntityInfo(_decode_kind(raw), key.level), cases)
         return found

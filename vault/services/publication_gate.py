@@ -1,0 +1,269 @@
+"""The last leak gate of a publication (ADR 0007).
+
+Before any file is written, every part of every output — body, headers, metadata, file names —
+is scanned by the known-entity layer **at every level**, with the leak index as it is now, and
+by the pattern layer; the names of people who did not consent are searched too. A value
+recorded in another case after the drafts were approved still stops the publication.
+
+A publisher reads no level, and any lookup a publisher could run alone would be a guessing
+oracle for values he may not read (ADR 0005). So the gate is run by a person whose role reads
+every level (``casevault publish check``): she renders the same edition, scans it, and signs a
+logged ``publish.check`` entry bound to the edition's digest (documents and templates) and the
+publication date. ``casevault publish`` counts that check only while nothing that feeds the
+leak index has been written since (a case created or edited, a policy set): otherwise it is
+run again, against the index as it is then. A hit refuses, is logged (``publish.refused``,
+naming cases and kinds of value), and never shows the value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from vault.audit import entry as audit_entry
+from vault.audit.log import AuditEvent
+from vault.errors import AccessDeniedError, UsageError
+from vault.publish.parts import text_parts
+from vault.redact.detectors import detect
+from vault.redact.entities import EntityInfo, TermSet, find_known
+from vault.services.cases import open_version
+from vault.services.leaks import VaultKnownValues, has_consent
+from vault.services.provenance import case_head
+from vault.services.publication import Edition, OutputFile, render_files
+from vault.services.session import Vault
+from vault.store import AuditFilter
+
+CHECKED = "publish.check"
+REFUSED = "publish.refused"
+#: What changes what the leak index knows, or what a lookup covers: any of these written after
+#: a check means the check no longer speaks for the index as it is now.
+INDEX_WRITES = ("case.create", "case.edit", "case.import", "case.bulk_create", "policy.set")
+
+
+class LeakFoundError(UsageError):
+    """An output of a publication holds a protected value: nothing is published."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One protected value found: where (a file, or a draft), what kind and level, whose."""
+
+    where: str
+    kind: str
+    level: str | None
+    owners: tuple[str, ...]  # the cases whose value it is, when the index says
+
+    def line(self) -> str:
+        whose = f"case {', '.join(self.owners)}'s " if self.owners else "a "
+        level = f" ({self.level})" if self.level else ""
+        return f"{whose}{self.kind.replace('_', ' ')}{level} in {self.where}"
+
+
+#: A PDF stream's raw bytes read as Latin-1 (a font program, a content stream of glyph ids).
+_RAW_STREAM = re.compile(r"object [0-9]+ stream")
+_READER_PART = re.compile(r"paragraphs|page [0-9]+ text|PDF info|Markdown|HTML|zip entry name")
+_PIECES = re.compile(r"[\n<>]+")
+_PRINTABLE = re.compile(r"[\x20-\x7e\xa0-\xff]{3,}")
+
+
+def _printable_runs(raw: str) -> str:
+    """The runs of printable Latin-1 in binary read as text, one per line (what `strings`
+    shows): text hidden in a stream is still found; the binary between is not scanned."""
+    return "\n".join(_PRINTABLE.findall(raw))
+
+
+def _reads_every_level(v: Vault) -> bool:
+    return set(v.policy.readable_levels(v.role)) == set(v.policy.levels)
+
+
+def _withheld_names(v: Vault, edition: Edition) -> TermSet:
+    """The names of every person of the edition who did not consent to be named."""
+    names = TermSet()
+    fields = v.policy.subject_name_fields()
+    for cid in sorted({d.subject for a in edition.inputs for d in a.cases}):
+        head = case_head(v, cid)
+        if head is None:
+            continue
+        values = open_version(v, cid, head).values
+        if has_consent(v, values):
+            continue
+        for f in fields:
+            value = values.get(f)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and item.strip():
+                    names.add_value(item, EntityInfo("name", "public"))
+    return names
+
+
+def _released(edition: Edition) -> list[str]:
+    """Text a reviewer released by hand (with a reason kept in the draft): pattern hits inside
+    it are the reviewer's decision, not a leak."""
+    out = []
+    for a in edition.inputs:
+        for d in a.drafts:
+            if d.source is not None:
+                out += [d.source[m.start : m.end] for m in d.unredactions]
+    return out
+
+
+def _scan(
+    where: str,
+    text: str,
+    known: VaultKnownValues,
+    names: TermSet,
+    released: list[str],
+    *,
+    patterns: bool,
+) -> list[Finding]:
+    found: list[Finding] = []
+    known.owners.clear()
+    hits = find_known(text, known)
+    owners = tuple(sorted(set().union(*known.owners.values()))) if known.owners else ()
+    found += [Finding(where, h.info.kind, h.info.level, owners) for h in hits]
+    found += [Finding(where, "name", None, ()) for _ in find_known(text, names)]
+    if patterns:
+        for f in detect(text):
+            value = text[f.start : f.end]
+            if not any(value in r for r in released):
+                found.append(Finding(where, f.kind, None, ()))
+    return found
+
+
+def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> list[Finding]:
+    """Every protected value in the edition's drafts and in every part of every file."""
+    if not _reads_every_level(v):
+        raise AccessDeniedError(
+            f"{v.user} ({v.role}) does not read every level: a publication is checked by "
+            "someone who does (casevault publish check)"
+        )
+    known = VaultKnownValues(v)
+    with v.store.read():
+        names = _withheld_names(v, edition)
+    released = _released(edition)
+    found: list[Finding] = []
+    for a in edition.inputs:
+        for d in a.drafts:
+            where = f"the approved draft of {d.subject} [{d.lang}] ({d.draft_id})"
+            found += _scan(where, d.text, known, names, released, patterns=True)
+    # Text a reader sees (Markdown, HTML as read, a Word paragraph, a PDF page, metadata, the
+    # file name) is scanned whole, so a value broken across lines is still one value. The rest
+    # (XML attributes, PDF objects and streams) is mostly the same markup in every file: it is
+    # cut into lines and tags, and each distinct piece is scanned once.
+    whole: dict[str, str] = {}
+    pieces: dict[str, str] = {}
+    for f in files:
+        for part, raw in text_parts(f.name, f.fmt, f.data):
+            where = f.name if part in (f.name, "") else f"{f.name} ({part})"
+            if part == f.name or f.fmt in ("md", "html") or _READER_PART.search(part):
+                whole.setdefault(raw, where)
+                continue
+            text = _printable_runs(raw) if _RAW_STREAM.fullmatch(part) else raw
+            for piece in _PIECES.split(text):
+                if piece.strip():
+                    pieces.setdefault(piece, where)
+    for text, where in whole.items():
+        patterns = not where.endswith(")") or where.endswith("(PDF info)")
+        found += _scan(where, text, known, names, released, patterns=patterns)
+    joined = "\n".join(pieces)
+    for finding_start, finding in _scan_spans(joined, known, names):
+        where = _piece_at(joined, finding_start, pieces)
+        found.append(dataclasses.replace(finding, where=where))
+    return found
+
+
+def _scan_spans(text: str, known: VaultKnownValues, names: TermSet) -> list[tuple[int, Finding]]:
+    known.owners.clear()
+    out = []
+    for h in find_known(text, known):
+        owners = tuple(sorted(set().union(*known.owners.values()))) if known.owners else ()
+        out.append((h.start, Finding("", h.info.kind, h.info.level, owners)))
+    out += [(h.start, Finding("", "name", None, ())) for h in find_known(text, names)]
+    return out
+
+
+def _piece_at(joined: str, offset: int, pieces: dict[str, str]) -> str:
+    line_start = joined.rfind("\n", 0, offset) + 1
+    line_end = joined.find("\n", offset)
+    piece = joined[line_start : line_end if line_end >= 0 else len(joined)]
+    return pieces.get(piece, "a file's markup")
+
+
+def check_edition(v: Vault, edition: Edition) -> list[OutputFile]:
+    """Run the gate on every format of every language, as a person who reads every level. Logs
+    ``publish.check`` when clean, ``publish.refused`` (cases and kinds, never values) and raises
+    LeakFoundError when not. Returns the files it scanned."""
+    files = render_files(edition)
+    findings = scan_edition(v, edition, files)
+    with v.store.write():
+        if findings:
+            owners = sorted({o for f in findings for o in f.owners})
+            v.log(
+                AuditEvent(
+                    REFUSED,
+                    cases=owners[:50],
+                    details={
+                        "action": edition.action_id,
+                        "findings": len(findings),
+                        "kinds": ",".join(sorted({f.kind for f in findings})),
+                    },
+                )
+            )
+        else:
+            v.log(AuditEvent(CHECKED, details=check_details(edition)))
+    if findings:
+        first = findings[0]
+        more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+        raise LeakFoundError(
+            f"{edition.action_id}: a protected value would be published: {first.line()}{more}; "
+            "nothing is published — redact it in a new draft and have it approved"
+        )
+    return files
+
+
+def check_details(edition: Edition) -> dict[str, audit_entry.Detail]:
+    """What a ``publish.check`` entry says: the edition it passed, exactly."""
+    return {
+        "action": edition.action_id,
+        "follow_up": edition.follow_up,
+        "date": edition.published.isoformat(),
+        "langs": ",".join(edition.langs),
+        "edition": edition.digest(),
+    }
+
+
+def valid_check(v: Vault, edition: Edition) -> audit_entry.Entry:
+    """The newest ``publish.check`` entry for exactly this edition, signed by a member whose
+    role reads every level, with nothing written to the leak index since. Raises UsageError
+    saying what to run otherwise."""
+    keys = v.members.sign_keys()
+    hint = (
+        f"someone who reads every level must run: casevault publish check "
+        f"'{edition.action_id}' --date {edition.published.isoformat()}"
+    )
+    want = check_details(edition)
+    match = None
+    for _, entry in v.audit.find(AuditFilter(action=CHECKED, limit=200), keys):
+        if all(entry.details.get(k) == val for k, val in want.items()):
+            match = entry
+            break
+    if match is None:
+        raise UsageError(f"{edition.action_id}: this edition has not passed the leak check; {hint}")
+    checker = v.members.state.members.get(match.actor)
+    if checker is None or set(v.policy.readable_levels(checker.role)) != set(v.policy.levels):
+        raise UsageError(f"{edition.action_id}: its leak check was not made at every level; {hint}")
+    for action in INDEX_WRITES:
+        newer = v.audit.find(AuditFilter(action=action, limit=1), keys)
+        if newer and newer[0][0] > match.seq:
+            raise UsageError(
+                f"{edition.action_id}: the vault recorded new values after its leak check "
+                f"({action} at entry {newer[0][0]}); {hint}"
+            )
+    return match
+
+
+def today() -> dt.date:
+    """The publication date when none is given: today, in UTC."""
+    return dt.datetime.now(dt.UTC).date()
