@@ -152,6 +152,17 @@ def list_(ctx: click.Context, action_id: str | None) -> None:
     print_result(ctx, [p.to_json() for p in rows], table if rows else "no publications yet")
 
 
+@publish.command("signers")
+@click.pass_context
+def signers(ctx: click.Context) -> None:
+    """Print an ssh-keygen allowed-signers file of everyone who may publish (from the signed
+    membership): give it to partners, who check a publication with `ssh-keygen -Y verify`."""
+    from vault.services.publisher import allowed_signers
+
+    for line in allowed_signers(open_vault(ctx)):
+        click.echo(line)
+
+
 @publish.command("verify")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(

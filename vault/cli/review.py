@@ -139,10 +139,20 @@ def review() -> None:
 def review_list(ctx: click.Context) -> None:
     """Drafts and their state (a publisher sees approved ones only)."""
     from vault.services import review as review_svc
+    from vault.services.publisher import published_drafts
 
-    items = review_svc.list_drafts(open_vault(ctx))
-    lines = [_draft_summary(d, st) for d, st in items] or ["no drafts"]
-    print_result(ctx, [_draft_json(d, st) for d, st in items], "\n".join(lines))
+    v = open_vault(ctx)
+    items = review_svc.list_drafts(v)
+    published = published_drafts(v)
+
+    def out(d: Draft) -> bool:
+        return f"{d.draft_id}.{d.version}" in published
+
+    lines = [_draft_summary(d, st) + ("  published" if out(d) else "") for d, st in items] or [
+        "no drafts"
+    ]
+    data = [{**_draft_json(d, st), "published": out(d)} for d, st in items]
+    print_result(ctx, data, "\n".join(lines))
 
 
 @review.command("show")

@@ -50,13 +50,24 @@ def init(
 @output_options
 @click.pass_context
 def demo(ctx: click.Context, path: Path) -> None:
-    """Create a ready demo vault at PATH: 64 invented cases, one action, four people."""
+    """Create a ready demo vault at PATH: 64 invented cases, one action, four people.
+
+    The action and each person in it are drafted in en, fr and de, approved by the reviewer,
+    and leak-checked for today, so the publisher can publish it at once (about a minute)."""
     from vault.services.demo import create_demo
 
     result = create_demo(path)
     people = [{"name": n, "role": r, "passphrase": p} for n, r, p in result.people]
     lines = [
         f"Demo vault created at {path}: {result.cases} fictional cases, action {result.action_id}.",
+        *(
+            [
+                "The action and each person in it are drafted in en/fr/de, approved and "
+                "leak-checked for today: publish it as pia."
+            ]
+            if result.publishable
+            else []
+        ),
         "Every person in it is invented. The passphrases below are for this demo only.",
         "",
     ]
@@ -71,6 +82,8 @@ def demo(ctx: click.Context, path: Path) -> None:
         f"  echo '{result.example_query}' | casevault case find   # a name never as an argument",
         "  export CASEVAULT_USER=rui CASEVAULT_PASSPHRASE=demo-rui-not-secret",
         f"  casevault case show {result.example_case}      # the reviewer: secret fields withheld",
+        "  export CASEVAULT_USER=pia CASEVAULT_PASSPHRASE=demo-pia-not-secret",
+        f"  casevault publish '{result.action_id}' --out ./ua   # the publisher",
     ]
     print_result(
         ctx,

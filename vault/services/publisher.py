@@ -271,6 +271,17 @@ def published_drafts(v: Vault) -> set[str]:
     }
 
 
+def allowed_signers(v: Vault) -> list[str]:
+    """An ``ssh-keygen`` allowed-signers file of everyone the signed membership lets publish:
+    what an organisation hands to partners so they can check its publications."""
+    with v.store.read():
+        return [
+            sshsig.allowed_signers_line(m.name, v.members.verified(m.name).sign_public, NAMESPACE)
+            for m in v.members.active()
+            if v.policy.can_publish(m.role)
+        ]
+
+
 # --- verifying a published folder, without the vault --------------------------------------------
 
 
