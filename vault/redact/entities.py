@@ -30,6 +30,7 @@ from pypinyin import lazy_pinyin
 from vault.models.case import ValueKind, ValueSource
 from vault.redact.text import (
     Skeleton,
+    has_lookalike,
     is_cjk,
     lookalike_skeleton,
     lookalike_words,
@@ -38,6 +39,9 @@ from vault.redact.text import (
 )
 
 MIN_TERM = 4  # shorter values are too common to look for by themselves
+#: Longer run-together spellings are not kept: every length adds a candidate per word of every
+#: text checked (one keyed hash per key in a vault); a long value is found by its parts.
+MAX_TERM = 32
 MAX_WINDOW = 4
 SORTED_PREFIX = "~"  # marks a sorted-words term so it never equals a run-together term
 
@@ -130,7 +134,7 @@ _MONTHS = {
 
 #: Locales whose CLDR date patterns (Babel) a date of birth is looked for in: the drafts' languages
 #: and those of the people and places the vault is about.
-DATE_LOCALES = ("en", "fr", "de", "ru", "tr", "kk", "zh", "ug", "uz", "ky", "ar", "fa")
+DATE_LOCALES = ("en", "fr", "de", "ru", "tr", "kk", "zh", "ug")
 _CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
 _CN_SMALL = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
@@ -202,20 +206,30 @@ def phone_spellings(value: str) -> list[str]:
     return out
 
 
-#: How people spell out '@' and '.' to fool harvesters, per language (folded by the skeleton:
-#: brackets and case do not matter): en, fr, de, ru (and its transliteration), tr, kk, es/it.
-EMAIL_AT = ("at", "arobase", "klammeraffe", "собака", "sobaka", "et", "айқұлақ")
-EMAIL_DOT = ("dot", "point", "punkt", "точка", "tochka", "nokta", "нүкте", "punto")
+#: How people spell out '@' and '.' to fool harvesters, per language, as (at, dot) pairs (the
+#: skeleton folds brackets and case away): en, fr, de, ru (and its transliteration), tr, kk, es.
+EMAIL_WORDS: tuple[tuple[str, str], ...] = (
+    ("at", "dot"),
+    ("at", "point"),
+    ("at", "punkt"),
+    ("arobase", "point"),
+    ("klammeraffe", "punkt"),
+    ("собака", "точка"),
+    ("sobaka", "tochka"),
+    ("et", "nokta"),
+    ("айқұлақ", "нүкте"),
+    ("arroba", "punto"),
+)
 
 
 def email_spellings(value: str) -> list[str]:
-    """The address, its local part, and the address with '@' and '.' spelled out as words in
-    each language (:data:`EMAIL_AT`, :data:`EMAIL_DOT`)."""
+    """The address, its local part, and the address with '@' (and '.') spelled out as words
+    in each language (:data:`EMAIL_WORDS`)."""
     local, _, domain = value.partition("@")
     out = [value, local]
     if not domain:
         return out
-    for at, dot in itertools.product(EMAIL_AT, EMAIL_DOT):
+    for at, dot in EMAIL_WORDS:
         for loc in {local, local.replace(".", f" {dot} ")}:
             out.append(f"{loc} {at} {domain.replace('.', f' {dot} ')}")
         out.append(f"{local} {at} {domain}")
@@ -387,14 +401,22 @@ def _value_spellings(value: str, kind: str) -> list[str]:
     return out
 
 
+#: Kinds also looked for by their look-alike fold: those written in letters. Digits and dates
+#: are not (a '0' typed as 'O' is still read by the digit-run and pattern layers), which keeps a
+#: date of birth's terms, one leak-index row each, from doubling.
+LOOKALIKE_KINDS = frozenset({"name", "codename", "email", "address"})
+
+
 def value_terms(value: str, kind: str) -> set[str]:
     """Every term under which a protected value is looked for: each spelling folded the
-    ordinary way and the look-alike way (:func:`vault.redact.text.lookalike_words`)."""
+    ordinary way and, for :data:`LOOKALIKE_KINDS`, the look-alike way
+    (:func:`vault.redact.text.lookalike_words`)."""
     terms: set[str] = set()
+    lookalike = kind in LOOKALIKE_KINDS
     for spelling in _value_spellings(value, kind):
-        for ws in (words(spelling), lookalike_words(spelling)):
+        for ws in (words(spelling), lookalike_words(spelling)) if lookalike else (words(spelling),):
             joined = "".join(ws)
-            if len(joined) >= MIN_TERM:
+            if MIN_TERM <= len(joined) <= MAX_TERM:
                 terms.add(joined)
             if 2 <= len(ws) <= MAX_WINDOW:
                 terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
@@ -501,9 +523,8 @@ def find_known(text: str, known: KnownValues) -> list[Hit]:
     lengths = known.lengths()
     sk = skeleton(text)
     cands = list(candidates(text, sk, lengths))
-    alike = lookalike_skeleton(text)
-    if alike.chars != sk.chars:
-        cands += candidates(text, alike, lengths)
+    if has_lookalike(text):  # only then can the look-alike fold find what the ordinary one missed
+        cands += candidates(text, lookalike_skeleton(text), lengths)
     cands += phone_candidates(text, lengths)
     found = known.lookup({c.term for c in cands})
     return [
