@@ -64,15 +64,35 @@ class Finding:
 
 #: A PDF stream's raw bytes read as Latin-1 (a font program, a content stream of glyph ids).
 _RAW_STREAM = re.compile(r"object [0-9]+ stream")
-_READER_PART = re.compile(r"paragraphs|page [0-9]+ text|PDF info|Markdown|HTML|zip entry name")
+_READER_PART = re.compile(
+    r"paragraphs|page [0-9]+ text|PDF info|Markdown unescaped|HTML as read|zip entry name"
+)
 _PIECES = re.compile(r"[\n<>]+")
-_PRINTABLE = re.compile(r"[\x20-\x7e\xa0-\xff]{3,}")
+#: A run that could spell a value: a letter or digit, then letters, digits and what names,
+#: phones, e-mails and addresses hold. In binary read as text these runs are short.
+_WORDISH = re.compile(r"[A-Za-z0-9\xc0-\xff][A-Za-z0-9\xc0-\xff .,'@+\-()/:]{2,}")
+_HEX = re.compile(r"[0-9A-Fa-f]{8,}")
+#: A content-stream operation: an optional resource name, numbers, and an operator of one to
+#: three letters ("1 0 0 -1 74.85 252.97 Tm", "a1.0 gs", "F1 14 Tf"), or one glyph id ("0027").
+#: It holds no text: WeasyPrint shows text as glyph ids, and a literal string "(...)" does not
+#: match, so it is still scanned.
+_OPERATION = re.compile(
+    r"(?:[A-Za-z][A-Za-z0-9.+]{0,40} )?[-+0-9. ]*[A-Za-z]{1,3}\*?|[0-9A-Fa-f]{4}"
+)
 
 
 def _printable_runs(raw: str) -> str:
-    """The runs of printable Latin-1 in binary read as text, one per line (what `strings`
-    shows): text hidden in a stream is still found; the binary between is not scanned."""
-    return "\n".join(_PRINTABLE.findall(raw))
+    """The runs of a PDF stream's bytes (read as Latin-1) that could spell a value, one per
+    line, as `strings` would show them: text hidden in a stream is still found; binary between
+    runs is not scanned, nor a run of hex digits (a content stream's glyph ids, which spell
+    nothing; a PDF's hex text strings are decoded in its "object strings" parts)."""
+    return "\n".join(
+        run
+        for line in raw.splitlines()
+        if not _OPERATION.fullmatch(line.strip())
+        for run in _WORDISH.findall(line)
+        if not _HEX.fullmatch(run.strip())
+    )
 
 
 def _reads_every_level(v: Vault) -> bool:
@@ -148,16 +168,16 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
         for d in a.drafts:
             where = f"the approved draft of {d.subject} [{d.lang}] ({d.draft_id})"
             found += _scan(where, d.text, known, names, released, patterns=True)
-    # Text a reader sees (Markdown, HTML as read, a Word paragraph, a PDF page, metadata, the
-    # file name) is scanned whole, so a value broken across lines is still one value. The rest
-    # (XML attributes, PDF objects and streams) is mostly the same markup in every file: it is
-    # cut into lines and tags, and each distinct piece is scanned once.
+    # Text a reader sees (Markdown without escapes, HTML as read, a Word paragraph, a PDF page,
+    # metadata, the file name) is scanned whole, so a value broken across lines is still one
+    # value. The rest (the markup of HTML, Markdown and XML with its attributes, PDF objects and
+    # streams) is cut into lines and tags, and each distinct piece is scanned once.
     whole: dict[str, str] = {}
     pieces: dict[str, str] = {}
     for f in files:
         for part, raw in text_parts(f.name, f.fmt, f.data):
             where = f.name if part in (f.name, "") else f"{f.name} ({part})"
-            if part == f.name or f.fmt in ("md", "html") or _READER_PART.search(part):
+            if part == f.name or _READER_PART.search(part):
                 whole.setdefault(raw, where)
                 continue
             text = _printable_runs(raw) if _RAW_STREAM.fullmatch(part) else raw
@@ -165,8 +185,7 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
                 if piece.strip():
                     pieces.setdefault(piece, where)
     for text, where in whole.items():
-        patterns = not where.endswith(")") or where.endswith("(PDF info)")
-        found += _scan(where, text, known, names, released, patterns=patterns)
+        found += _scan(where, text, known, names, released, patterns=True)
     joined = "\n".join(pieces)
     for finding_start, finding in _scan_spans(joined, known, names):
         where = _piece_at(joined, finding_start, pieces)
