@@ -563,12 +563,6 @@ def test_a_pending_draft_or_a_case_edited_after_approval_refuses(
         assert _publish_entries(pia) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publication.gather: with the default languages, an edit that voids the action's "
-    "approvals says only 'has no approved draft in any language', naming neither the case nor "
-    "'void' (issue 16.1: the case and its state are named)",
-)
 def test_default_languages_name_the_case_that_voided_the_approvals(
     published: Published, vault_copy: Path, tmp_path: Path
 ) -> None:
@@ -800,13 +794,6 @@ def test_the_document_is_a_whole_urgent_action(published: Published) -> None:
 # --- the gate scans what it is given, and only that -------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publication_gate.scan_edition joins the distinct markup pieces with newlines and "
-    "scans the joined text as one (_scan_spans): a name can straddle two unrelated pieces (the "
-    "end of one person's heading and the start of the next), so a clean edition is refused "
-    "depending on which formats and languages are rendered",
-)
 def test_the_gate_finds_nothing_in_a_clean_edition_whatever_is_rendered(
     published: Published, vault_copy: Path
 ) -> None:

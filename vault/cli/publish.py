@@ -155,8 +155,10 @@ def list_(ctx: click.Context, action_id: str | None) -> None:
 @publish.command("signers")
 @click.pass_context
 def signers(ctx: click.Context) -> None:
-    """Print an ssh-keygen allowed-signers file of everyone who may publish (from the signed
-    membership): give it to partners, who check a publication with `ssh-keygen -Y verify`."""
+    """Print an ssh-keygen allowed-signers file of everyone who may publish.
+
+    The keys come from the signed membership. Give the file to partners: they check a
+    publication with `ssh-keygen -Y verify`."""
     from vault.services.publisher import allowed_signers
 
     for line in allowed_signers(open_vault(ctx)):

@@ -17,7 +17,7 @@ import datetime
 import itertools
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -517,20 +517,33 @@ def phone_candidates(text: str, lengths: Collection[int]) -> Iterator[Candidate]
                 yield Candidate(digits[-n:], start, end)
 
 
-def find_known(text: str, known: KnownValues) -> list[Hit]:
-    """Every span of ``text`` that spells a known protected value: candidates of its ordinary
-    skeleton, of its look-alike skeleton (UTS #39), and runs of digits read as phone numbers."""
-    lengths = known.lengths()
-    sk = skeleton(text)
-    cands = list(candidates(text, sk, lengths))
+def _all_candidates(text: str, lengths: Collection[int]) -> list[Candidate]:
+    cands = list(candidates(text, skeleton(text), lengths))
     if has_lookalike(text):  # only then can the look-alike fold find what the ordinary one missed
         cands += candidates(text, lookalike_skeleton(text), lengths)
     cands += phone_candidates(text, lengths)
-    found = known.lookup({c.term for c in cands})
+    return cands
+
+
+def find_known(text: str, known: KnownValues) -> list[Hit]:
+    """Every span of ``text`` that spells a known protected value: candidates of its ordinary
+    skeleton, of its look-alike skeleton (UTS #39), and runs of digits read as phone numbers."""
+    return find_known_each([text], known)[0]
+
+
+def find_known_each(texts: Sequence[str], known: KnownValues) -> list[list[Hit]]:
+    """:func:`find_known` of each text on its own (no value is matched across two texts), with
+    one lookup for all of them."""
+    lengths = known.lengths()
+    per_text = [_all_candidates(text, lengths) for text in texts]
+    found = known.lookup({c.term for cands in per_text for c in cands})
     return [
-        Hit(c.start, _abbreviation_end(text, c.end), found[c.term])
-        for c in cands
-        if c.term in found
+        [
+            Hit(c.start, _abbreviation_end(text, c.end), found[c.term])
+            for c in cands
+            if c.term in found
+        ]
+        for text, cands in zip(texts, per_text, strict=True)
     ]
 
 

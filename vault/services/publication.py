@@ -154,8 +154,10 @@ def gather(v: Vault, action_id: str, langs: Sequence[str] | None, published: dt.
                 if (d := draft_of(action_id, lang)) is not None and status(v, d).state == "approved"
             ]
             if not langs:
+                for lang in languages():  # say what stops the first language that has a draft
+                    _require_approved(v, draft_of(action_id, lang), action_id, lang)
                 raise NotApprovedError(
-                    f"{action_id} has no approved draft in any language: nothing is published"
+                    f"{action_id} has no draft in any language: nothing is published"
                 )
         inputs = []
         for lang in langs:

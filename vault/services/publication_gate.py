@@ -17,7 +17,6 @@ naming cases and kinds of value), and never shows the value.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -28,7 +27,7 @@ from vault.audit.log import AuditEvent
 from vault.errors import AccessDeniedError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
-from vault.redact.entities import EntityInfo, TermSet, find_known
+from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
 from vault.services.cases import open_version
 from vault.services.leaks import VaultKnownValues, has_consent
 from vault.services.provenance import case_head
@@ -186,28 +185,15 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
                     pieces.setdefault(piece, where)
     for text, where in whole.items():
         found += _scan(where, text, known, names, released, patterns=True)
-    joined = "\n".join(pieces)
-    for finding_start, finding in _scan_spans(joined, known, names):
-        where = _piece_at(joined, finding_start, pieces)
-        found.append(dataclasses.replace(finding, where=where))
+    # Each piece on its own (a value must not be matched across two unrelated pieces), with one
+    # lookup for all; the few pieces with a hit are scanned again alone to name whose value.
+    texts = list(pieces)
+    known_hits = find_known_each(texts, known)
+    name_hits = find_known_each(texts, names)
+    for text, k_hits, n_hits in zip(texts, known_hits, name_hits, strict=True):
+        if k_hits or n_hits:
+            found += _scan(pieces[text], text, known, names, released, patterns=False)
     return found
-
-
-def _scan_spans(text: str, known: VaultKnownValues, names: TermSet) -> list[tuple[int, Finding]]:
-    known.owners.clear()
-    out = []
-    for h in find_known(text, known):
-        owners = tuple(sorted(set().union(*known.owners.values()))) if known.owners else ()
-        out.append((h.start, Finding("", h.info.kind, h.info.level, owners)))
-    out += [(h.start, Finding("", "name", None, ())) for h in find_known(text, names)]
-    return out
-
-
-def _piece_at(joined: str, offset: int, pieces: dict[str, str]) -> str:
-    line_start = joined.rfind("\n", 0, offset) + 1
-    line_end = joined.find("\n", offset)
-    piece = joined[line_start : line_end if line_end >= 0 else len(joined)]
-    return pieces.get(piece, "a file's markup")
 
 
 def check_edition(v: Vault, edition: Edition) -> list[OutputFile]:
