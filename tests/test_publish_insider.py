@@ -215,9 +215,9 @@ def test_attack_approved_row_carries_a_rejected_drafts_text(
     [
         ("body byte flipped", "bad signature"),
         ("version column", "record belongs to another place"),
-        # the swaps are caught only because the edition no longer matches what cara checked
-        ("subjects of two cases swapped", "has not passed the leak check"),
-        ("languages swapped", "has not passed the leak check"),
+        # a row's subject and language are compared with its signed body
+        ("subjects of two cases swapped", "signed body name different subjects"),
+        ("languages swapped", "signed body name different subjects"),
     ],
 )
 def test_attack_approved_draft_row_columns_rewritten(
@@ -242,16 +242,6 @@ def test_attack_approved_draft_row_columns_rewritten(
     _refused(vault, tmp_path / "ua", day, message)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publication._newest_drafts picks a subject's newest draft by the unsigned "
-    "drafts.subject/drafts.lang columns, among the rows present: a newer rejected (or "
-    "pending) draft whose lang or subject column is edited, or whose row is deleted, is not "
-    "seen, and the older approved draft of that subject and language is published (cara's "
-    "check still matches: a new draft is no index write). Nothing compares the columns with "
-    "the draft's signed meta, nor the drafts used with the signed draft.create entries (which "
-    "name subject and lang); check_draft_is_newest guards only versions of one draft id",
-)
 @pytest.mark.parametrize("how", ["lang column edited", "subject column edited", "row deleted"])
 def test_attack_newer_rejected_draft_hidden_revives_the_older_approval(
     vault: Path, day: dt.date, tmp_path: Path, how: str
@@ -350,15 +340,6 @@ def _last_entry(path: Path, action: str) -> int:
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publication_gate.valid_check finds the writes that void a check with "
-    "AuditFilter(action=...), i.e. on the unsigned audit_entries.action column: the publisher "
-    "sets the case.create entry's column to 'case.read' and the check looks fresh, so a value "
-    "recorded after the check is never scanned (audit verify names the column, but publish "
-    "does not run it). Fix: read every entry after the check by seq (audit_entries(start=seq+1)"
-    "), check each signature and refuse if any signed action is in INDEX_WRITES",
-)
 def test_attack_case_create_after_the_check_hidden_by_its_action_column(
     vault: Path, day: dt.date, tmp_path: Path
 ) -> None:
@@ -371,16 +352,6 @@ def test_attack_case_create_after_the_check_hidden_by_its_action_column(
     _refused(vault, tmp_path / "ua", day, "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an edit of a case in the action (after approval and check) is undone with raw SQL: "
-    "version row deleted, cases.head_version set back, and the case.edit entry's unsigned "
-    "action column changed. provenance.case_head (store.last_case_write joins on that column) "
-    "and valid_check both trust the column, so the approvals made before the edit count again "
-    "and the pre-edit text (e.g. a name whose consent the edit withdrew) is published. Fix: "
-    "case_head must take the newest logged version from signed bodies (every entry the case "
-    "index lists, not filtered by the action column), and valid_check as above",
-)
 def test_attack_case_edit_undone_and_hidden_by_its_action_column(
     vault: Path, day: dt.date, tmp_path: Path
 ) -> None:
@@ -698,16 +669,6 @@ def test_attack_action_row_set_back_to_the_approved_version(
     _refused(vault, tmp_path / "ua", day, "rewritten")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="actions._put_entries finds the action's action.put entries by the unsigned "
-    "audit_entries.action column: with the row set back to v1 and the v2 entry's column "
-    "changed, the v1 row is the newest the log seems to record, the approvals of v1's drafts "
-    "count, and the edition cara checked goes out though the action was edited (here its "
-    "follow-up number). Fix: find an action's versions by signed bodies, not the action column "
-    "(e.g. index action.put entries under the action id in a verified index, or scan entries "
-    "by seq), and refuse when any signed action.put names a later version",
-)
 def test_attack_action_row_set_back_and_its_put_entry_hidden(
     vault: Path, day: dt.date, tmp_path: Path
 ) -> None:
@@ -778,14 +739,6 @@ def test_attack_target_created_by_another_process_meanwhile(
     assert not list(tmp_path.glob(".ua.partial-*"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publisher.publish commits the publish and publish.manifest entries before it renames "
-    "the temporary folder; when the rename fails (a folder made meanwhile) the files are "
-    "removed but the log, publish list and the drafts' 'published' mark record a publication "
-    "that never went out. Fix: rename inside the write transaction (before commit) and undo "
-    "the rename if the commit fails, or log a publish.failed entry when the rename fails",
-)
 def test_a_publication_that_never_went_out_is_not_logged(
     vault: Path, day: dt.date, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -153,6 +153,7 @@ def list_(ctx: click.Context, action_id: str | None) -> None:
 
 
 @publish.command("signers")
+@output_options
 @click.pass_context
 def signers(ctx: click.Context) -> None:
     """Print an ssh-keygen allowed-signers file of everyone who may publish.
@@ -161,8 +162,8 @@ def signers(ctx: click.Context) -> None:
     publication with `ssh-keygen -Y verify`."""
     from vault.services.publisher import allowed_signers
 
-    for line in allowed_signers(open_vault(ctx)):
-        click.echo(line)
+    lines = allowed_signers(open_vault(ctx))
+    print_result(ctx, lines, "\n".join(lines))
 
 
 @publish.command("verify")

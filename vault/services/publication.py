@@ -17,15 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vault.crypto import canonical_json, hash_bytes
-from vault.errors import NotFoundError, UsageError, ValidationError
+from vault.errors import IntegrityError, NotFoundError, UsageError, ValidationError
 from vault.publish.document import FORMATS, UrgentAction, file_stem
 from vault.publish.draft_text import parse_action_text, parse_case_text
 from vault.publish.render import bundle_digest, languages, render
 from vault.services.actions import action_head
 from vault.services.drafts import Draft, read_draft
+from vault.services.provenance import check_draft_is_newest, logged_draft_events
 from vault.services.review import Status, status
 from vault.services.session import Vault
-from vault.store import DraftRow
+from vault.store import AuditFilter, DraftRow
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,43 @@ def _newest_drafts(v: Vault) -> dict[tuple[str, str], DraftRow]:
     return newest
 
 
+def _verified_newest(v: Vault, draft: Draft, subject: str, lang: str) -> Draft:
+    """Refuse a draft whose row's subject or language is not what its signed body says, or
+    which is not the newest draft of its subject and language that the log records (a newer
+    one deleted or relabelled would bring an older approval back), or not its newest version."""
+    if draft.subject != subject or draft.lang != lang:
+        raise IntegrityError(
+            f"draft {draft.draft_id}: its row and its signed body name different subjects or "
+            "languages: it was rewritten"
+        )
+    anchor = subject if subject in draft.versions else min(draft.versions, default=None)
+    if anchor is None:
+        return draft
+    check_draft_is_newest(v, draft.draft_id, draft.version, anchor)
+    created = [
+        e for e in logged_draft_events(v, draft.draft_id, anchor) if e.action == "draft.create"
+    ]
+    newest = max(
+        (
+            e
+            for _, e in v.audit.find(
+                AuditFilter(case_id=anchor, action="draft", limit=100_000), v.members.sign_keys()
+            )
+            if e.action == "draft.create"
+            and e.details.get("subject") == subject
+            and e.details.get("lang") == lang
+        ),
+        key=lambda e: e.seq,
+        default=None,
+    )
+    if not created or newest is None or newest.details.get("draft") != draft.draft_id:
+        raise IntegrityError(
+            f"{subject} [{lang}]: the log records a newer draft than {draft.draft_id}, which the "
+            "vault no longer shows: it was removed or relabelled"
+        )
+    return draft
+
+
 class NotApprovedError(UsageError):
     """A draft a publication needs is not approved at the current versions."""
 
@@ -144,7 +182,7 @@ def gather(v: Vault, action_id: str, langs: Sequence[str] | None, published: dt.
                 row = newest.get((subject, lang))
                 if row is None:
                     return None
-                drafts[(subject, lang)] = read_draft(v, row)
+                drafts[(subject, lang)] = _verified_newest(v, read_draft(v, row), subject, lang)
             return drafts[(subject, lang)]
 
         if langs is None:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from vault.audit import entry as audit_entry
 from vault.audit.log import AuditEvent
-from vault.errors import AccessDeniedError, UsageError
+from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
 from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
@@ -39,7 +39,14 @@ CHECKED = "publish.check"
 REFUSED = "publish.refused"
 #: What changes what the leak index knows, or what a lookup covers: any of these written after
 #: a check means the check no longer speaks for the index as it is now.
-INDEX_WRITES = ("case.create", "case.edit", "case.import", "case.bulk_create", "policy.set")
+INDEX_WRITES = (
+    "case.create",
+    "case.edit",
+    "case.import",
+    "case.bulk_create",
+    "policy.set",
+    "action.put",
+)
 
 
 class LeakFoundError(UsageError):
@@ -259,13 +266,32 @@ def valid_check(v: Vault, edition: Edition) -> audit_entry.Entry:
     checker = v.members.state.members.get(match.actor)
     if checker is None or set(v.policy.readable_levels(checker.role)) != set(v.policy.levels):
         raise UsageError(f"{edition.action_id}: its leak check was not made at every level; {hint}")
-    for action in INDEX_WRITES:
-        newer = v.audit.find(AuditFilter(action=action, limit=1), keys)
-        if newer and newer[0][0] > match.seq:
+    # Every entry after the check, read from its signed body (an entry's index columns are
+    # unsigned: a member could relabel a case.create as a read), in an unbroken sequence.
+    expected = match.seq + 1
+    for row in v.store.audit_entries(start=expected):
+        entry, signature, message = audit_entry.decode(row.body)
+        key = keys.get(entry.actor)
+        if (
+            row.seq != expected
+            or entry.seq != expected
+            or key is None
+            or not audit_entry.signature_ok(signature, message, key)
+        ):
+            raise IntegrityError(
+                f"audit entry {expected} after the leak check is missing or not signed by its "
+                "actor; run 'casevault audit verify'"
+            )
+        if entry.action in INDEX_WRITES:
             raise UsageError(
                 f"{edition.action_id}: the vault recorded new values after its leak check "
-                f"({action} at entry {newer[0][0]}); {hint}"
+                f"({entry.action} at entry {entry.seq}); {hint}"
             )
+        expected += 1
+    if expected != v.audit.size():
+        raise IntegrityError(
+            "the audit log after the leak check is incomplete; run 'casevault audit verify'"
+        )
     return match
 
 

@@ -155,6 +155,7 @@ def publish(
     files = render_files(edition, formats)
     tmp = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
     tmp.mkdir(mode=0o755)
+    renamed = False
     try:
         for f in files:
             _write(tmp / f.name, f.data)
@@ -199,11 +200,16 @@ def publish(
                     },
                 )
             )
-        if out.is_dir():
-            out.rmdir()  # empty, checked above
-        tmp.rename(out)
+            # The folder takes its name inside the transaction: if the rename fails, nothing is
+            # logged; if the commit then fails, the folder is removed below.
+            if out.is_dir() and not out.is_symlink():
+                out.rmdir()  # empty, checked above; fails if someone wrote into it since
+            tmp.rename(out)
+            renamed = True
         _fsync_dir(out.parent)
     except BaseException:
+        if renamed and out.is_dir() and not out.is_symlink():
+            shutil.rmtree(out, ignore_errors=True)
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
         raise
