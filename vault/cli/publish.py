@@ -123,9 +123,10 @@ def check(ctx: click.Context, action_id: str, langs: str | None, date: str | Non
     publisher may then publish it until the vault records new values.
     """
     from vault.services.publication import gather
-    from vault.services.publication_gate import check_edition, today
+    from vault.services.publication_gate import check_edition, require_every_level, today
 
     v = open_vault(ctx)
+    require_every_level(v)
     edition = gather(v, action_id, _langs(langs), _date(date) or today())
     files = check_edition(v, edition)
     print_result(

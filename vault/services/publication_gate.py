@@ -158,13 +158,18 @@ def _scan(
     return found
 
 
-def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> list[Finding]:
-    """Every protected value in the edition's drafts and in every part of every file."""
+def require_every_level(v: Vault) -> None:
+    """Refuse, at once, a person whose role does not read every level: the gate is theirs."""
     if not _reads_every_level(v):
         raise AccessDeniedError(
             f"{v.user} ({v.role}) does not read every level: a publication is checked by "
             "someone who does (casevault publish check)"
         )
+
+
+def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> list[Finding]:
+    """Every protected value in the edition's drafts and in every part of every file."""
+    require_every_level(v)
     known = VaultKnownValues(v)
     with v.store.read():
         names = _withheld_names(v, edition)
@@ -207,6 +212,7 @@ def check_edition(v: Vault, edition: Edition) -> list[OutputFile]:
     """Run the gate on every format of every language, as a person who reads every level. Logs
     ``publish.check`` when clean, ``publish.refused`` (cases and kinds, never values) and raises
     LeakFoundError when not. Returns the files it scanned."""
+    require_every_level(v)
     files = render_files(edition)
     findings = scan_edition(v, edition, files)
     with v.store.write():
