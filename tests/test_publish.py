@@ -274,8 +274,8 @@ def _tampered(published: Published, tmp_path: Path, how: str) -> Path:
     ("how", "message"),
     [
         ("changed", "UA-061-21-en.md does not match"),
-        ("added", "added ['UA-061-21-en.txt']"),
-        ("removed", "missing ['UA-061-21-de.pdf']"),
+        ("added", "UA-061-21-en.txt is not in the manifest"),
+        ("removed", "UA-061-21-de.pdf is missing"),
     ],
 )
 def test_verify_folder_refuses_a_tampered_folder(

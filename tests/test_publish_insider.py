@@ -439,13 +439,21 @@ def test_attack_check_for_one_day_reused_on_another(
     _refused(vault, tmp_path / "later", day + dt.timedelta(days=1), "has not passed the leak check")
 
 
-def test_attack_check_for_every_language_reused_for_one(
+def test_a_check_of_every_language_covers_one_and_a_language_can_be_added_later(
     vault: Path, day: dt.date, tmp_path: Path
 ) -> None:
-    out = tmp_path / "en"
-    with pytest.raises(UsageError, match="has not passed the leak check"):
-        _publish(vault, out, day, ["en"])
-    assert not out.exists()
+    # The check vouches for each language's document: publishing one language is covered, and
+    # the others may follow under the same follow-up with the content already checked.
+    _publish(vault, tmp_path / "fr", day, ["fr"])
+    assert sorted(p.name for p in (tmp_path / "fr").glob("UA-*")) == ["UA-061-21-fr.md"]
+    _publish(vault, tmp_path / "all", day)
+    assert {p.name for p in (tmp_path / "all").glob("UA-*")} == {
+        f"UA-061-21-{lang}.md" for lang in ("de", "en", "fr")
+    }
+    assert (tmp_path / "fr" / "UA-061-21-fr.md").read_bytes() == (
+        tmp_path / "all" / "UA-061-21-fr.md"
+    ).read_bytes()
+    assert len(_publications(vault)) == 2
 
 
 @pytest.mark.parametrize(

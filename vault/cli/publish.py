@@ -101,7 +101,8 @@ def make(
         "manifest_sha256": result.manifest_sha256,
         "log_entry": result.entry,
     }
-    lines = [f"Published {action_id} into {result.folder}: {len(result.files)} files"]
+    count = len(result.files)
+    lines = [f"Published {action_id} into {result.folder}: {count} file{'s' if count != 1 else ''}"]
     lines += [f"  {f.name}  {f.sha256[:16]}" for f in result.files]
     lines.append(f"  MANIFEST.json (sha256 {result.manifest_sha256[:16]}), MANIFEST.json.sig")
     lines.append(f"logged as audit entry {result.entry}; check: casevault publish verify {out}")
@@ -195,7 +196,8 @@ def verify(ctx: click.Context, folder: Path, allowed: Path | None) -> None:
     print_result(
         ctx,
         result.__dict__,
-        f"{folder}: OK — {result.action} follow-up {result.follow_up}, {result.files} files "
-        f"match the manifest; signed by {result.signer} ({trust}); publish entry "
-        f"{result.log_entry} is in the signed log of {result.tree_size} entries",
+        f"{folder}: OK — {result.action} follow-up {result.follow_up}, {result.files} "
+        f"file{'s' if result.files != 1 else ''} match the manifest; signed by "
+        f"{result.signer} ({trust}); publish entry {result.log_entry} is in the signed log of "
+        f"{result.tree_size} entries",
     )

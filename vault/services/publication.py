@@ -68,6 +68,18 @@ class Edition:
         }
         return hash_bytes(canonical_json(data)).hex()
 
+    def lang_digest(self, lang: str) -> str:
+        """The digest of one language's document and the templates: what a check vouches for
+        per language, so a check of every language covers publishing any of them."""
+        doc = next(d for d in self.documents if d.lang == lang)
+        data = {"document": _plain_dict(doc), "templates": bundle_digest()}
+        return hash_bytes(canonical_json(data)).hex()
+
+    def lang_content(self, lang: str) -> str:
+        """One language's content without its publication date (see :meth:`content_digest`)."""
+        doc = next(d for d in self.documents if d.lang == lang)
+        return hash_bytes(canonical_json({**_plain_dict(doc), "published": None})).hex()
+
     def content_digest(self) -> str:
         """The documents' content without their publication date: the same edition published
         again on another day has the same content digest."""

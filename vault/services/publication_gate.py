@@ -242,14 +242,18 @@ def check_edition(v: Vault, edition: Edition) -> list[OutputFile]:
 
 
 def check_details(edition: Edition) -> dict[str, audit_entry.Detail]:
-    """What a ``publish.check`` entry says: the edition it passed, exactly."""
-    return {
+    """What a ``publish.check`` entry says: the action, follow-up, date and, per language, the
+    digest of the document it passed (so a check of every language covers any subset)."""
+    details: dict[str, audit_entry.Detail] = {
         "action": edition.action_id,
         "follow_up": edition.follow_up,
         "date": edition.published.isoformat(),
         "langs": ",".join(edition.langs),
         "edition": edition.digest(),
     }
+    for lang in edition.langs:
+        details[f"edition/{lang}"] = edition.lang_digest(lang)
+    return details
 
 
 def valid_check(v: Vault, edition: Edition) -> audit_entry.Entry:
@@ -259,12 +263,18 @@ def valid_check(v: Vault, edition: Edition) -> audit_entry.Entry:
     keys = v.members.sign_keys()
     hint = (
         f"someone who reads every level must run: casevault publish check "
-        f"'{edition.action_id}' --date {edition.published.isoformat()}"
+        f"'{edition.action_id}' --lang {','.join(edition.langs)} "
+        f"--date {edition.published.isoformat()}"
     )
-    want = check_details(edition)
+    want: dict[str, audit_entry.Detail] = {
+        "action": edition.action_id,
+        "follow_up": edition.follow_up,
+        "date": edition.published.isoformat(),
+    }
+    want.update({f"edition/{lang}": edition.lang_digest(lang) for lang in edition.langs})
     match = None
     for _, entry in v.audit.find(AuditFilter(action=CHECKED, limit=200), keys):
-        if all(entry.details.get(k) == val for k, val in want.items()):
+        if entry.action == CHECKED and all(entry.details.get(k) == val for k, val in want.items()):
             match = entry
             break
     if match is None:

@@ -145,12 +145,19 @@ def publish(
     with v.store.read():
         check = valid_check(v, edition)
         for earlier in _earlier_editions(v, edition):
-            if earlier.details.get("content") != edition.content_digest():
+            # A language already out under this follow-up must go out with the same content; a
+            # language not yet out may be added.
+            changed = [
+                lang
+                for lang in edition.langs
+                if earlier.details.get(f"content/{lang}") not in (None, edition.lang_content(lang))
+            ]
+            if changed:
                 when = earlier.details.get("date")
                 raise UsageError(
                     f"{action_id} follow-up {edition.follow_up} was published on {when} with "
-                    "other content; new content goes out as the next follow-up (raise the "
-                    "action's follow_up number, then draft and approve again)"
+                    f"other content in {', '.join(changed)}; new content goes out as the next "
+                    "follow-up (raise the action's follow_up number, then draft and approve again)"
                 )
     files = render_files(edition, formats)
     tmp = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
@@ -172,6 +179,7 @@ def publish(
                         "files": files_digest([(f.name, f.sha256) for f in files]),
                         "edition": edition.digest(),
                         "content": edition.content_digest(),
+                        **{f"content/{lang}": edition.lang_content(lang) for lang in edition.langs},
                         "check": check.seq,
                         "drafts": edition.draft_refs(),
                     },
@@ -345,7 +353,9 @@ def verify_folder(folder: Path, allowed_signers: str | None = None) -> FolderChe
     present = {p.name for p in folder.iterdir()} - {MANIFEST, SIGNATURE}
     if present != set(listed):
         extra, missing = sorted(present - set(listed)), sorted(set(listed) - present)
-        raise IntegrityError(f"files differ from the manifest (added {extra}, missing {missing})")
+        said = [f"{name} is not in the manifest" for name in extra]
+        said += [f"{name} is missing" for name in missing]
+        raise IntegrityError(f"the folder does not match its manifest: {'; '.join(said)}")
     for name, want in sorted(listed.items()):
         if hash_bytes((folder / name).read_bytes()).hex() != want:
             raise IntegrityError(f"{name} does not match its hash in the manifest")
