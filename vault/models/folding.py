@@ -20,6 +20,7 @@ a redaction can cut the original exactly. Pure: no I/O.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -46,8 +47,8 @@ def fold_char(ch: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _classify(ch: str) -> tuple[_Kind, str]:
-    folded = fold_char(ch)
+def _classify(ch: str, fold_one: Callable[[str], str] = fold_char) -> tuple[_Kind, str]:
+    folded = fold_one(ch)
     if folded:
         return (_Kind.CJK if is_cjk(ch) else _Kind.WORD), folded
     category = unicodedata.category(ch)
@@ -116,8 +117,11 @@ class Skeleton:
         return self.start[a], self.end[b - 1]
 
 
-def skeleton(text: str) -> Skeleton:
-    """The skeleton of ``text``; its tokens are exactly :func:`words` of the same text."""
+def skeleton(text: str, fold_one: Callable[[str], str] = fold_char) -> Skeleton:
+    """The skeleton of ``text``; its tokens are exactly :func:`words` of the same text.
+    ``fold_one`` folds one character (another fold, e.g. the look-alike one, keeps the same
+    word rule: invisible characters dropped, a silent letter cut with its word, CJK a word
+    each)."""
     chars: list[str] = []
     start: list[int] = []
     end: list[int] = []
@@ -134,7 +138,7 @@ def skeleton(text: str) -> Skeleton:
         token_open = None
 
     for i, ch in enumerate(text):
-        kind, folded = _classify(ch)
+        kind, folded = _classify(ch, fold_one)
         if kind is _Kind.INVISIBLE:
             continue
         if kind is _Kind.SILENT:

@@ -12,7 +12,6 @@ ASCII itself (I, l, 1 and i; 0 and o; rn and m), so that case folding cannot und
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
 from vault.models.folding import Skeleton, fold, fold_char, is_cjk, skeleton, words
@@ -36,19 +35,13 @@ _INVISIBLE = frozenset({"Cf", "Mn", "Me"})
 
 
 @lru_cache(maxsize=8192)
-def _lookalike_char(ch: str) -> tuple[str, int]:
-    """(folded look-alike letters, class): class 0 word, 1 CJK, 2 silent, 3 invisible, 4 sep."""
+def _lookalike_fold(ch: str) -> str:
+    """One character under the look-alike fold: its UTS #39 prototype, else the ordinary fold,
+    then the ASCII merges."""
     folded = LOOKALIKE.get(ch)
     if folded is None:
         folded = "i" if ch == "|" else fold_char(ch)
-    if folded:
-        return folded.translate(_ASCII_MERGE), 1 if is_cjk(ch) else 0
-    category = unicodedata.category(ch)
-    if category in _INVISIBLE:
-        return "", 3
-    if category.startswith("L"):
-        return "", 2
-    return "", 4
+    return folded.translate(_ASCII_MERGE)
 
 
 def has_lookalike(text: str) -> bool:
@@ -60,49 +53,7 @@ def has_lookalike(text: str) -> bool:
 def lookalike_skeleton(text: str) -> Skeleton:
     """The skeleton of ``text`` under the look-alike fold; words split by the same rule as
     :func:`vault.models.folding.skeleton` (invisible characters dropped, CJK a word each)."""
-    chars: list[str] = []
-    start: list[int] = []
-    end: list[int] = []
-    wstart: list[bool] = []
-    wend: list[bool] = []
-    tokens: list[tuple[int, int]] = []
-    token_open: int | None = None
-
-    def close() -> None:
-        nonlocal token_open
-        if token_open is not None and token_open < len(chars):
-            wend[-1] = True
-            tokens.append((token_open, len(chars)))
-        token_open = None
-
-    for i, ch in enumerate(text):
-        folded, kind = _lookalike_char(ch)
-        if kind == 3:
-            continue
-        if kind == 2:
-            if token_open is not None:
-                end[-1] = i + 1
-            continue
-        if kind == 4:
-            close()
-            continue
-        if kind == 1:
-            close()
-        first = token_open is None
-        if first:
-            token_open = len(chars)
-        for j, c in enumerate(folded):
-            chars.append(c)
-            start.append(i)
-            end.append(i + 1)
-            wstart.append(first and j == 0)
-            wend.append(False)
-        if kind == 1:
-            close()
-    close()
-    return Skeleton(
-        "".join(chars), tuple(start), tuple(end), tuple(wstart), tuple(wend), tuple(tokens)
-    )
+    return skeleton(text, _lookalike_fold)
 
 
 def lookalike_words(text: str) -> list[str]:
