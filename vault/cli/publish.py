@@ -47,7 +47,13 @@ def _langs(value: str | None) -> list[str] | None:
 
 @click.group("publish", cls=_DefaultCommandGroup)
 def publish() -> None:
-    """Publish an Urgent Action from its approved drafts: `casevault publish ACTION --out DIR`."""
+    """Publish an Urgent Action from its approved drafts.
+
+    \b
+    casevault publish ACTION --out DIR [--lang en,fr,de] [--format docx,pdf,html,md]
+                                       [--date YYYY-MM-DD]
+    (the same as `casevault publish make ...`; see `casevault publish make --help`)
+    """
 
 
 _lang_option = click.option(
@@ -148,7 +154,9 @@ def list_(ctx: click.Context, action_id: str | None) -> None:
     from vault.services.publisher import list_publications
 
     rows = list_publications(open_vault(ctx), action_id)
-    table = Table("when", "by", "action", "follow-up", "date", "languages", "manifest")
+    table = Table(title="publications", title_justify="left")
+    for column in ("when", "by", "action", "follow-up", "date", "languages", "manifest"):
+        table.add_column(column, no_wrap=column in ("when", "manifest"))
     for p in rows:
         table.add_row(p.when, p.by, p.action, str(p.follow_up), p.date, p.langs, p.manifest[:16])
     print_result(ctx, [p.to_json() for p in rows], table if rows else "no publications yet")

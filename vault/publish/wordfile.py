@@ -21,7 +21,7 @@ from docx import Document
 from docx.opc.oxml import parse_xml, serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from vault.publish import bidi
 from vault.publish.layout import Layout, Line
@@ -209,9 +209,18 @@ def _normalised_zip(data: bytes, day: dt.date) -> bytes:
     return out.getvalue()
 
 
+def _a4(document: Any) -> None:
+    """A4 with the PDF's margins (python-docx's template is US Letter)."""
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(20), Mm(22)
+        section.left_margin = section.right_margin = Mm(18)
+
+
 def docx(layout: Layout) -> bytes:
     """The document as DOCX bytes: same layout, same bytes."""
     document = Document()
+    _a4(document)
     _prune(document)
     _styles(document, layout.lang)
     _core_properties(document, layout)
