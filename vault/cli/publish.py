@@ -150,15 +150,17 @@ def check(ctx: click.Context, action_id: str, langs: str | None, date: str | Non
 @output_options
 @click.pass_context
 def list_(ctx: click.Context, action_id: str | None) -> None:
-    """Past publications, newest first: when, who, follow-up, languages, manifest hash."""
+    """Past publications, newest first: when, who, follow-up number (no.), date, languages and
+    the start of the manifest's SHA-256 (`--json` gives it whole)."""
     from vault.services.publisher import list_publications
 
     rows = list_publications(open_vault(ctx), action_id)
     table = Table(title="publications", title_justify="left")
-    for column in ("when", "by", "action", "follow-up", "date", "languages", "manifest"):
-        table.add_column(column, no_wrap=column in ("when", "manifest"))
+    for column in ("when", "by", "action", "no.", "date", "langs", "manifest"):
+        table.add_column(column, no_wrap=column in ("when", "action", "date", "manifest"))
     for p in rows:
-        table.add_row(p.when, p.by, p.action, str(p.follow_up), p.date, p.langs, p.manifest[:16])
+        when = p.when.replace("T", " ").removesuffix("Z")[:16]  # minutes, UTC
+        table.add_row(when, p.by, p.action, str(p.follow_up), p.date, p.langs, p.manifest[:8])
     print_result(ctx, [p.to_json() for p in rows], table if rows else "no publications yet")
 
 
