@@ -803,3 +803,27 @@ def test_the_gate_finds_nothing_in_a_clean_edition_whatever_is_rendered(
         assert gate.scan_edition(cara, edition, render_files(edition, ("md",))) == []
         findings = gate.scan_edition(cara, edition, render_files(edition, ("md", "html")))
         assert findings == [], [(f.kind, f.level, f.owners, f.where) for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (["--lang", "es"], 2, "--lang must be among"),
+        (["--format", "odt"], 2, "--format must be among"),
+        (["--date", "03/12/2026"], 2, "--date takes a date"),
+        (["--lang", "fr", "--date", "2030-01-01"], 2, "has not passed the leak check"),
+    ],
+)
+def test_cli_bad_publish_input_is_one_line_and_changes_nothing(
+    vault_copy: Path, tmp_path: Path, args: list[str], code: int, says: str
+) -> None:
+    with opened(vault_copy, "pia") as v:
+        size = v.audit.size()
+    out = tmp_path / "ua"
+    line = _one_line_error(
+        *_run(vault_copy, "pia", "publish", ACTION, "--out", str(out), *args), code
+    )
+    assert says in line
+    assert not out.exists() and not _partials(out)
+    with opened(vault_copy, "pia") as v:
+        assert v.audit.size() == size and _publish_entries(v) == []

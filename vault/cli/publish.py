@@ -94,8 +94,8 @@ def make(
     renamed at the end. Check the result anywhere with `ssh-keygen -Y verify` or
     `casevault publish verify DIR`.
     """
+    from vault.services.clock import today
     from vault.services.publication import parse_list
-    from vault.services.publication_gate import today
     from vault.services.publisher import publish as run
 
     fmts = parse_list(formats, FORMAT_NAMES, "--format")
@@ -129,8 +129,9 @@ def check(ctx: click.Context, action_id: str, langs: str | None, date: str | Non
     value; the refusal is logged. A clean edition is logged as checked for that date, and the
     publisher may then publish it until the vault records new values.
     """
+    from vault.services.clock import today
     from vault.services.publication import gather
-    from vault.services.publication_gate import check_edition, require_every_level, today
+    from vault.services.publication_gate import check_edition, require_every_level
 
     v = open_vault(ctx)
     require_every_level(v)

@@ -11,9 +11,10 @@ from vault.audit.log import AuditEvent
 from vault.crypto import KdfParams, Passphrase
 from vault.models.action import LANGUAGES
 from vault.services import actions, cases, drafts, review, users
+from vault.services.clock import today
 from vault.services.demo_data import demo_action, demo_cases
 from vault.services.publication import gather
-from vault.services.publication_gate import check_edition, today
+from vault.services.publication_gate import check_edition
 from vault.services.session import Vault
 
 #: Demo passphrases. They are printed by `casevault demo` on purpose: the demo holds only

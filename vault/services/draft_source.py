@@ -13,10 +13,10 @@ from vault.models import FieldKind
 from vault.policy import Policy
 from vault.publish.draft_text import CaseLayout, action_text, case_text
 from vault.redact.engine import RedactionResult, redact
-from vault.redact.entities import EntityInfo, TermSet
+from vault.redact.entities import TermSet
 from vault.services import actions as actions_svc
 from vault.services.cases import open_version
-from vault.services.leaks import VaultKnownValues, has_consent
+from vault.services.leaks import VaultKnownValues, has_consent, withheld_names
 from vault.services.provenance import case_head
 from vault.services.session import Vault
 
@@ -94,14 +94,6 @@ def case_layout(policy: Policy, lang: str) -> CaseLayout:
     )
 
 
-def _subject_names(v: Vault, values: dict[str, Any], into: TermSet) -> None:
-    if has_consent(v, values):
-        return
-    for value in [values.get("full_name"), *(values.get("name_variants") or [])]:
-        if isinstance(value, str) and value.strip():
-            into.add_value(value, EntityInfo("name", "public"))
-
-
 @dataclass(frozen=True)
 class Built:
     source: str
@@ -125,7 +117,7 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
             year=_year(),
             layout=layout,
         )
-        _subject_names(v, values, names)
+        withheld_names(v, values, names)
     else:
         if v.store.action(subject) is None:
             raise NotFoundError(f"no case or action {subject!r}")
@@ -137,7 +129,7 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
         for cid in action.case_ids:
             head, values = _case_values(v, cid)
             versions[cid] = head
-            _subject_names(v, values, names)
+            withheld_names(v, values, names)
         action_version = view.version
         source = action_text(action.model_dump(mode="json"), lang)
     known = VaultKnownValues(v)

@@ -21,7 +21,13 @@ from vault.crypto.hierarchy import LEAK_LENGTHS, LEAK_TERM
 from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
 from vault.policy import KeyKind
-from vault.redact.entities import SORTED_PREFIX, EntityInfo, protected_values, value_terms
+from vault.redact.entities import (
+    SORTED_PREFIX,
+    EntityInfo,
+    TermSet,
+    protected_values,
+    value_terms,
+)
 from vault.services.session import Vault
 
 #: HKDF purposes of a level's leak-index keys (from the level key): one keys the terms (HMAC),
@@ -43,6 +49,18 @@ def has_consent(v: Vault, values: Mapping[str, Any]) -> bool:
     field = v.policy.consent_field()
     consent = values.get(field) if field else None
     return isinstance(consent, dict) and consent.get("publish_name") is True
+
+
+def withheld_names(v: Vault, values: Mapping[str, Any], into: TermSet) -> None:
+    """Add the person's own names (every field the policy says holds a subject's name) to
+    ``into`` unless they consented to be named: what a draft and a publication withhold."""
+    if has_consent(v, values):
+        return
+    for f in v.policy.subject_name_fields():
+        value = values.get(f)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item.strip():
+                into.add_value(item, EntityInfo("name", "public"))
 
 
 def case_terms(v: Vault, values: Mapping[str, Any]) -> list[tuple[str, EntityInfo]]:

@@ -23,7 +23,7 @@ from vault.publish.draft_text import parse_action_text, parse_case_text
 from vault.publish.render import bundle_digest, languages, render
 from vault.services.actions import action_head
 from vault.services.drafts import Draft, read_draft
-from vault.services.provenance import check_draft_is_newest, logged_draft_events
+from vault.services.provenance import check_draft_is_newest
 from vault.services.review import Status, status
 from vault.services.session import Vault
 from vault.store import AuditFilter, DraftRow
@@ -126,9 +126,6 @@ def _verified_newest(v: Vault, draft: Draft, subject: str, lang: str) -> Draft:
     if anchor is None:
         return draft
     check_draft_is_newest(v, draft.draft_id, draft.version, anchor)
-    created = [
-        e for e in logged_draft_events(v, draft.draft_id, anchor) if e.action == "draft.create"
-    ]
     newest = max(
         (
             e
@@ -142,7 +139,7 @@ def _verified_newest(v: Vault, draft: Draft, subject: str, lang: str) -> Draft:
         key=lambda e: e.seq,
         default=None,
     )
-    if not created or newest is None or newest.details.get("draft") != draft.draft_id:
+    if newest is None or newest.details.get("draft") != draft.draft_id:
         raise IntegrityError(
             f"{subject} [{lang}]: the log records a newer draft than {draft.draft_id}, which the "
             "vault no longer shows: it was removed or relabelled"

@@ -17,7 +17,6 @@ naming cases and kinds of value), and never shows the value.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,9 +26,9 @@ from vault.audit.log import AuditEvent
 from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
-from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
+from vault.redact.entities import TermSet, find_known, find_known_each
 from vault.services.cases import open_version
-from vault.services.leaks import VaultKnownValues, has_consent
+from vault.services.leaks import VaultKnownValues, withheld_names
 from vault.services.provenance import case_head
 from vault.services.publication import Edition, OutputFile, render_files
 from vault.services.session import Vault
@@ -108,19 +107,10 @@ def _reads_every_level(v: Vault) -> bool:
 def _withheld_names(v: Vault, edition: Edition) -> TermSet:
     """The names of every person of the edition who did not consent to be named."""
     names = TermSet()
-    fields = v.policy.subject_name_fields()
     for cid in sorted({d.subject for a in edition.inputs for d in a.cases}):
         head = case_head(v, cid)
-        if head is None:
-            continue
-        values = open_version(v, cid, head).values
-        if has_consent(v, values):
-            continue
-        for f in fields:
-            value = values.get(f)
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, str) and item.strip():
-                    names.add_value(item, EntityInfo("name", "public"))
+        if head is not None:
+            withheld_names(v, open_version(v, cid, head).values, names)
     return names
 
 
@@ -309,8 +299,3 @@ def valid_check(v: Vault, edition: Edition) -> audit_entry.Entry:
             "the audit log after the leak check is incomplete; run 'casevault audit verify'"
         )
     return match
-
-
-def today() -> dt.date:
-    """The publication date when none is given: today, in UTC."""
-    return dt.datetime.now(dt.UTC).date()
