@@ -47,6 +47,11 @@ def _raw_key_pragma(key: SecretBytes) -> str:
     return f"PRAGMA key = \"x'{hexkey}'\""
 
 
+def _raw_rekey_pragma(key: SecretBytes) -> str:
+    # The same literal form as _raw_key_pragma, for PRAGMA rekey.
+    return "PRAGMA rekey" + _raw_key_pragma(key)[len("PRAGMA key") :]
+
+
 DAMAGED = (
     "the vault database is damaged or unreadable; run 'casevault check' to see what is "
     "damaged, and restore a backup"
@@ -141,6 +146,13 @@ class _GuardedConnection:
 
     def close(self) -> None:
         self._conn.close()
+
+    def backup(self, target: _GuardedConnection) -> None:
+        """SQLite's online backup API, into another open connection."""
+        try:
+            self._conn.backup(target._conn)
+        except sqlcipher3.DatabaseError as e:
+            raise _store_error(e) from e
 
 
 _MIGRATIONS_TABLE = (
@@ -281,6 +293,34 @@ class SqlCipherConnection:
 
     def close(self) -> None:
         self._conn.close()
+
+    # --- whole-file operations ------------------------------------------------------------------
+
+    def rekey(self, new_key: SecretBytes) -> None:
+        """Re-encrypt every page of the database under ``new_key`` (SQLCipher ``PRAGMA rekey``,
+        the raw-key form). SQLCipher does it in one transaction: a crash leaves the file under
+        the old key or the new one, never a mix; the caller must keep both keys reachable until
+        this returns (see :mod:`vault.services.layout`). Must not run inside a transaction."""
+        if self._in_txn:
+            raise StoreError("cannot rekey inside a transaction")
+        # WAL frames are encrypted under the old key: fold them into the file first.
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute(_raw_rekey_pragma(new_key))
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+    def snapshot_to(self, path: Path, key: SecretBytes) -> None:
+        """A consistent copy of the database at ``path`` (a new file), encrypted under ``key``,
+        made with SQLite's online backup API while other processes keep reading and writing:
+        the copy is the database as of one committed transaction."""
+        if path.exists():
+            raise StoreError(f"{path} already exists")
+        target = self._connect(path, key, new=True, on_wait=None)
+        try:
+            self._conn.backup(target._conn)
+            target._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            target.close()
 
     # --- transactions -------------------------------------------------------------------------
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+from vault.models.secret import SecretBytes
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,14 @@ class Store(Protocol):
 
     def audit_case_refs(self) -> Iterator[tuple[str, int]]:
         """Every (case id, sequence number) row of the log's case index, streamed."""
+
+    def rekey(self, new_key: SecretBytes) -> None:
+        """Re-encrypt the whole database under ``new_key`` (outside any transaction)."""
+        ...
+
+    def snapshot_to(self, path: Path, key: SecretBytes) -> None:
+        """A consistent copy of the database at ``path``, under ``key``, while in use."""
+        ...
 
     def integrity_check(self) -> list[str]:
         """Every problem a check of every page of the storage finds (read by a command or
