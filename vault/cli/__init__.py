@@ -7,9 +7,11 @@ group lives in a module of its own and is attached here.
 from vault.cli import (
     actions,
     audit,
+    backup,
     cases,
     check,
     importing,
+    keys,
     people,
     policy,
     publish,
@@ -32,6 +34,8 @@ for _command in (
     check.check,
     policy.policy,
     publish.publish,
+    keys.keys,
+    backup.backup,
 ):
     cli.add_command(_command)
 

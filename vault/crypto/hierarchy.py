@@ -39,6 +39,7 @@ DRAFT_CHECK = "casevault/draft-check/v1"
 HELD_KEY = "casevault/held-key/v1"
 LEAK_TERM = "casevault/leak-term/v1"
 LEAK_LENGTHS = "casevault/leak-lengths/v1"
+RECOVERY = "casevault/recovery/v1"
 
 
 # --- key ids ----------------------------------------------------------------------------------
@@ -162,3 +163,9 @@ def identity_seal_ad(
     return context(
         IDENTITY_SEAL, name, salt, time_cost, memory_kib, parallelism, sign_public, kem_public
     )
+
+
+def recovery_info(purpose: str) -> bytes:
+    """HKDF info of one key derived from the recovery secret (the secret the trustees' SLIP-39
+    shares rebuild) for one named purpose: its signing key, its KEM key, its age identity."""
+    return context(RECOVERY, purpose)
