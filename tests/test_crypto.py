@@ -27,12 +27,14 @@ from vault.crypto import (
 )
 from vault.crypto.hierarchy import field_ad
 from vault.crypto.records import (
+    DataKeyWrap,
     JSONValue,
     LevelKey,
     OpenedRecord,
     RecordHeader,
     RecordPlace,
     open_record,
+    rewrap_data_key,
     seal_record,
 )
 from vault.errors import AuthenticationError, DecryptionError, IntegrityError
@@ -158,15 +160,22 @@ def _lookup(level: str, epoch: int) -> SecretBytes | None:
     return lk.key if lk is not None and lk.epoch == epoch else None
 
 
+_WRAPS: dict[bytes, dict[str, DataKeyWrap]] = {}  # body -> the data-key wraps sealed with it
+
+
 def _seal(values: dict[str, tuple[str, JSONValue]]) -> tuple[bytes, bytes]:
-    return seal_record(HEADER, values, LEVEL_KEYS, AUTHOR)
+    sealed = seal_record(HEADER, values, LEVEL_KEYS, AUTHOR)
+    _WRAPS[sealed.body] = sealed.wraps
+    return sealed.body, sealed.signature
 
 
 def _open(body: bytes, sig: bytes, **kw: Any) -> OpenedRecord:
+    kw.setdefault("wraps", _WRAPS.get(body, _WRAPS.get(BODY, {})))
     return open_record(body, sig, AUTHOR.public.sign_public, _lookup, **{"expect": PLACE, **kw})
 
 
 BODY, SIG = _seal({"full_name": ("public", "Vera Example"), "sources": ("secret", [{"a": 1}])})
+WRAPS = _WRAPS[BODY]
 
 JSON_VALUES = st.recursive(
     st.none()
@@ -229,6 +238,7 @@ def test_record_fields_above_the_readers_levels_are_withheld() -> None:
         SIG,
         AUTHOR.public.sign_public,
         lambda level, epoch: KEY if level == "public" else None,
+        wraps=WRAPS,
         expect=PLACE,
     )
     assert opened.values == {"full_name": "Vera Example"}
@@ -239,11 +249,75 @@ def test_record_fields_above_the_readers_levels_are_withheld() -> None:
 def test_record_signed_by_someone_else_is_refused() -> None:
     other = Identity.generate("vera")
     with pytest.raises(IntegrityError, match="bad signature"):
-        open_record(BODY, SIG, other.public.sign_public, _lookup, expect=PLACE)
+        open_record(BODY, SIG, other.public.sign_public, _lookup, wraps=WRAPS, expect=PLACE)
     with pytest.raises(IntegrityError, match="signed by its author"):
         seal_record(HEADER, {}, LEVEL_KEYS, Identity.generate("rui"))
 
 
 def test_record_with_a_wrong_level_key_does_not_open() -> None:
     with pytest.raises(DecryptionError):
-        open_record(BODY, SIG, AUTHOR.public.sign_public, lambda _l, _e: new_key(), expect=PLACE)
+        open_record(
+            BODY,
+            SIG,
+            AUTHOR.public.sign_public,
+            lambda _l, _e: new_key(),
+            wraps=WRAPS,
+            expect=PLACE,
+        )
+
+
+# --- data-key wraps beside the body (record format v2) -----------------------------------------
+
+
+def test_rotated_wrap_opens_only_under_the_new_epoch() -> None:
+    """A rotation re-wraps the secret level's data key under epoch 4: the record opens with the
+    epoch-4 key, and the epoch-3 key (what a revoked member may have kept) opens nothing."""
+    old, new = LEVEL_KEYS["secret"], LevelKey("secret", 4, new_key())
+    rotated = rewrap_data_key(
+        "vault-1", "case:UA-000-00-001", 2, "secret", WRAPS["secret"], old.key, new
+    )
+    assert rotated.epoch == 4
+    wraps = {**WRAPS, "secret": rotated}
+    opened = open_record(
+        BODY,
+        SIG,
+        AUTHOR.public.sign_public,
+        lambda level, epoch: {3: None, 4: new.key}[epoch] if level == "secret" else KEY,
+        wraps=wraps,
+        expect=PLACE,
+    )
+    assert opened.values["sources"] == [{"a": 1}]
+    with pytest.raises(DecryptionError):  # the old key does not open the new wrap
+        open_record(
+            BODY, SIG, AUTHOR.public.sign_public, lambda _l, _e: old.key, wraps=wraps, expect=PLACE
+        )
+    with pytest.raises(DecryptionError):  # a re-wrap needs the old epoch's key
+        rewrap_data_key("vault-1", "case:UA-000-00-001", 2, "secret", WRAPS["secret"], new.key, new)
+
+
+def test_a_wrap_moved_from_another_record_or_level_is_refused() -> None:
+    other_body, _ = _seal({"sources": ("secret", ["other"])})
+    moved = {**WRAPS, "secret": _WRAPS[other_body]["secret"]}
+    with pytest.raises(DecryptionError):  # the same place, but not the committed data key
+        _open(BODY, SIG, wraps=moved)
+    # the public level's wrapped key, relabelled as the secret level's at its epoch
+    swapped = {**WRAPS, "secret": DataKeyWrap(3, WRAPS["public"].wrapped)}
+    with pytest.raises(DecryptionError):
+        _open(BODY, SIG, wraps=swapped)
+
+
+def test_a_planted_data_key_is_refused_by_the_signed_commitment() -> None:
+    """An insider holding the level key wraps a data key of their own at the record's place:
+    the wrap opens, but the key is not the one the author committed to."""
+    from vault.crypto.hierarchy import data_key_ad
+
+    lk = LEVEL_KEYS["secret"]
+    ad = data_key_ad("vault-1", "case:UA-000-00-001", 2, "secret", lk.epoch)
+    planted = DataKeyWrap(lk.epoch, wrap_key(lk.key, new_key(), ad))
+    with pytest.raises(DecryptionError):
+        _open(BODY, SIG, wraps={**WRAPS, "secret": planted})
+
+
+def test_a_missing_wrap_is_an_integrity_error() -> None:
+    with pytest.raises(IntegrityError, match="wrapped data key is missing"):
+        _open(BODY, SIG, wraps={"public": WRAPS["public"]})

@@ -48,6 +48,10 @@ def _raw_attack(
     conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
     wraps = conn.execute("SELECT kind, name, epoch, holder, wrapped FROM key_wraps").fetchall()
     bodies = [bytes(r[0]) for r in conn.execute(f"SELECT body FROM {table}")]  # noqa: S608
+    dk_wraps = {
+        (r[0], int(r[1]), r[2]): (int(r[3]), bytes(r[4]))
+        for r in conn.execute("SELECT record, version, level, epoch, wrapped FROM data_key_wraps")
+    }
     conn.close()
     assert bodies, "the attack must see ciphertexts"
 
@@ -93,13 +97,12 @@ def _raw_attack(
         d = json.loads(body)
         rid = f"{record_kind}:{d['record_id']}"
         deks: list[bytes] = []
-        for level, kinfo in d["keys"].items():
-            ad = hierarchy.data_key_ad(vault_id, rid, d["version"], level, kinfo["epoch"])
+        for level in d["keys"]:
+            epoch, wrapped = dk_wraps[(rid, d["version"], level)]
+            ad = hierarchy.data_key_ad(vault_id, rid, d["version"], level, epoch)
             for k in obtained:
                 with contextlib.suppress(DecryptionError):
-                    deks.append(
-                        _primitives.aead_open(k, base64.b64decode(kinfo["wrapped"]), ad, "dek")
-                    )
+                    deks.append(_primitives.aead_open(k, wrapped, ad, "dek"))
         for fname, entry in d["fields"].items():
             level = entry["level"]
             ad = hierarchy.field_ad(

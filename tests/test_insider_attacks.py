@@ -274,12 +274,19 @@ def test_attack_caseworker_rewrites_a_version_in_place(demo_path: Path) -> None:
     version and no log entry: the signature is valid, the log says otherwise."""
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         values = cases.show_case(v, CASE).values | {"status": "released"}
-        forged = cases.prepare_version(v, CASE, 1, "", values).row
+        prepared = cases.prepare_version(v, CASE, 1, "", values)
+        forged = prepared.row
     with raw_db(demo_path, "cara") as db:
         db.execute(
             "UPDATE case_versions SET body = ?, signature = ? WHERE case_id = ? AND version = 1",
             (forged.body, forged.signature, CASE),
         )
+        for w in prepared.wraps:  # and the new data keys' wraps beside it
+            db.execute(
+                "UPDATE data_key_wraps SET epoch = ?, wrapped = ? "
+                "WHERE record = ? AND version = ? AND level = ?",
+                (w.epoch, w.wrapped, w.record, w.version, w.level),
+            )
     code, _, err = _run(demo_path, "rui", "case", "show", CASE)
     assert code == 5 and f"case {CASE} v1 is not the one its audit entry records" in err
 
@@ -391,11 +398,13 @@ def test_attack_publisher_plants_the_key_hierarchy_before_the_first_caseworker(
         cases.add_case(v, record)
         assert v.keys.current_level_keys()["secret"].key != planted["secret"].key
     with raw_db(path, "pia") as db:
-        body = db.execute("SELECT body FROM case_versions").fetchone()[0]
-    stolen = json.loads(bytes(body))["keys"]["secret"]
+        stolen = db.execute(
+            "SELECT wrapped FROM data_key_wraps WHERE record = ? AND level = 'secret'",
+            ("case:UA-900-26-002",),
+        ).fetchone()[0]
     ad = hierarchy.data_key_ad(keyring["vault_id"], "case:UA-900-26-002", 1, "secret", 1)
     with pytest.raises(DecryptionError):
-        unwrap_key(planted["secret"].key, base64.b64decode(stolen["wrapped"]), ad, "dek")
+        unwrap_key(planted["secret"].key, bytes(stolen), ad, "dek")
     code, _, err = _run(path, "pia", "audit", "verify")
     assert code == 0, err
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from vault.crypto import Passphrase, SecretBytes, _primitives, context, unseal_identity
 from vault.crypto.envelope import blind_index, key_commitment
 from vault.crypto.hierarchy import field_ad
-from vault.crypto.records import RecordPlace, encode_value, open_record
+from vault.crypto.records import DataKeyWrap, RecordPlace, encode_value, open_record
 from vault.errors import AuthenticationError, DecryptionError, IntegrityError
 
 VECTORS = Path(__file__).resolve().parents[1] / "keys" / "vectors"
@@ -108,6 +109,13 @@ def test_sealed_identity_file_format_is_pinned() -> None:
         unseal_identity(v["file"], Passphrase.from_text("wrong"))
 
 
+def _pinned_wraps(v: dict[str, Any]) -> dict[str, DataKeyWrap]:
+    return {
+        level: DataKeyWrap(int(w["epoch"]), bytes.fromhex(w["wrapped"]))
+        for level, w in v["wraps"].items()
+    }
+
+
 PINNED_PLACE = RecordPlace("vault-0001", "case", "UA-000-00-001", 1, "vera")
 
 
@@ -119,6 +127,7 @@ def test_record_format_is_pinned() -> None:
         bytes.fromhex(v["signature"]),
         bytes.fromhex(v["author_public"]),
         lambda level, epoch: key,
+        wraps=_pinned_wraps(v),
         expect=PINNED_PLACE,
     )
     assert opened.values == {"full_name": "Vera Example", "sources": []}
@@ -136,5 +145,6 @@ def test_pinned_record_refused_at_another_place() -> None:
             bytes.fromhex(v["signature"]),
             bytes.fromhex(v["author_public"]),
             lambda level, epoch: key,
+            wraps=_pinned_wraps(v),
             expect=RecordPlace("vault-0001", "case", "UA-000-00-001", 2, "vera"),
         )

@@ -48,7 +48,7 @@ def main() -> None:
     header = RecordHeader(
         "vault-0001", "case", "UA-000-00-001", 1, "", "vera", "2026-01-01T00:00:00Z", "0" * 64
     )
-    body, sig = seal_record(
+    sealed_record = seal_record(
         header,
         {"full_name": ("public", "Vera Example"), "sources": ("secret", [])},
         {"public": LevelKey("public", 1, level_key), "secret": LevelKey("secret", 1, level_key)},
@@ -108,8 +108,13 @@ def main() -> None:
         "record": {
             "level_key": hx(level_key.reveal()),
             "author_public": hx(ident.public.sign_public),
-            "body": base64.b64encode(body).decode(),
-            "signature": hx(sig),
+            "body": base64.b64encode(sealed_record.body).decode(),
+            "signature": hx(sealed_record.signature),
+            # the data keys, wrapped beside the body (outside the signature): level -> epoch, hex
+            "wraps": {
+                level: {"epoch": w.epoch, "wrapped": hx(w.wrapped)}
+                for level, w in sorted(sealed_record.wraps.items())
+            },
             # each field's plaintext, as encode_value writes it
             "values": {
                 "full_name": encode_value("Vera Example").decode(),

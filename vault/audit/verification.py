@@ -38,14 +38,53 @@ NoteKeys = Mapping[tuple[str, bytes], bytes]
 EDITED_INDEX = "the index was edited"
 
 
+class SignKeys(dict[str, bytes]):
+    """Every signer's current Ed25519 key by name, and what the signed state says of their past:
+    keys a person held before a re-key (each valid for log entries before the entry that
+    retired it) and when a person was revoked (nothing they sign after that entry counts)."""
+
+    def __init__(
+        self,
+        current: Mapping[str, bytes],
+        former: Mapping[str, Sequence[tuple[bytes, int]]] | None = None,
+        revoked: Mapping[str, int] | None = None,
+    ) -> None:
+        super().__init__(current)
+        self.former = {name: tuple(keys) for name, keys in (former or {}).items()}
+        self.revoked = dict(revoked or {})
+
+    def keys_at(self, name: str, seq: int) -> list[bytes]:
+        """The keys that count for ``name`` in log entry ``seq`` (none after a revocation)."""
+        if name in self.revoked and seq > self.revoked[name]:
+            return []
+        keys = [pub for pub, until in self.former.get(name, ()) if seq < until]
+        current = self.get(name)
+        return [*keys, current] if current is not None else keys
+
+    def every_key(self, name: str) -> list[bytes]:
+        """Every key ``name`` ever held, current last (to check what they signed back then)."""
+        current = self.get(name)
+        former = [pub for pub, _ in self.former.get(name, ())]
+        return [*former, current] if current is not None else former
+
+
 def signature_problem(
     seq: int, entry: en.Entry, sig: bytes, message: bytes, member_keys: Mapping[str, bytes]
 ) -> str | None:
     """Why entry ``seq`` is not signed by the member it names, or None when it is. Pure."""
-    public = member_keys.get(entry.actor)
-    if public is None:
+    if isinstance(member_keys, SignKeys):
+        if entry.actor in member_keys.revoked and seq > member_keys.revoked[entry.actor]:
+            return (
+                f"audit entry {seq} ({entry.action}) is signed by {entry.actor!r} after they "
+                "were revoked: forged with a key that no longer counts"
+            )
+        candidates = member_keys.keys_at(entry.actor, seq)
+    else:
+        public = member_keys.get(entry.actor)
+        candidates = [] if public is None else [public]
+    if not candidates:
         return f"audit entry {seq} claims to be by {entry.actor!r}, who is not a member: forged"
-    if not en.signature_ok(sig, message, public):
+    if not any(en.signature_ok(sig, message, public) for public in candidates):
         return (
             f"audit entry {seq} ({entry.action}) does not verify under {entry.actor}'s key: "
             "changed, or forged with a key that is not a member's"
@@ -81,7 +120,11 @@ def parse_time(text: str) -> datetime | None:
 
 def note_keys(member_keys: Mapping[str, bytes]) -> dict[tuple[str, bytes], bytes]:
     """Members' Ed25519 keys by (name, signed-note key id), as :func:`cp.open_note` wants."""
-    return {(name, cp.key_id(name, pub)): pub for name, pub in member_keys.items()}
+    out = {(name, cp.key_id(name, pub)): pub for name, pub in member_keys.items()}
+    if isinstance(member_keys, SignKeys):  # a checkpoint signed before a re-key still opens
+        for name, keys in member_keys.former.items():
+            out.update({(name, cp.key_id(name, pub)): pub for pub, _ in keys})
+    return out
 
 
 @dataclass

@@ -3,17 +3,21 @@ action or a draft). This module owns the format, as Fernet owns its token: calle
 values and a place and get values back; none of them parses a body or decodes a field.
 
 A record version is canonical JSON holding its header (vault, kind, id, version, previous
-version's hash, author, time, policy digest), per level a fresh data key wrapped under that
-level's key plus a commitment to it, and per field its ciphertext. A field's plaintext is its
-value encoded by :func:`encode_value`. The author signs the whole body; the body names the
-previous version's hash, so versions form a chain. Pure: no I/O.
+version's hash, author, time, policy digest), per level the epoch its data key was made under and
+a commitment to that data key, and per field its ciphertext. The data keys themselves, wrapped
+under the level keys, travel *beside* the body (:class:`DataKeyWrap`), outside the signature: a
+rotation re-wraps them under a new epoch without touching what the author signed, and the old
+wrap is gone, so a level key of a past epoch opens nothing once the rotation is done. A wrap
+needs no signature: whatever it opens must match the signed commitment, or it is refused.
+A field's plaintext is its value encoded by :func:`encode_value`. The author signs the whole
+body; the body names the previous version's hash, so versions form a chain. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -33,7 +37,7 @@ from vault.crypto.identity import Identity, verify_signature
 from vault.errors import DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
 
-FORMAT = "casevault-record-v1"
+FORMAT = "casevault-record-v2"
 
 JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
 """A value a record field can hold: anything JSON can say."""
@@ -83,6 +87,24 @@ class LevelKey:
     level: str
     epoch: int
     key: SecretBytes
+
+
+@dataclass(frozen=True)
+class DataKeyWrap:
+    """One level's data key of one record version, wrapped under the level key of ``epoch``
+    (AD: vault, record, version, level, epoch). Kept beside the body, outside the signature."""
+
+    epoch: int
+    wrapped: bytes
+
+
+@dataclass(frozen=True)
+class SealedRecord:
+    """What :func:`seal_record` makes: the signed body, its signature and the data-key wraps."""
+
+    body: bytes
+    signature: bytes
+    wraps: dict[str, DataKeyWrap]
 
 
 @dataclass
@@ -138,12 +160,12 @@ def seal_record(
     values: Mapping[str, tuple[str, JSONValue]],
     level_keys: Mapping[str, LevelKey],
     author: Identity,
-) -> tuple[bytes, bytes]:
-    """Encrypt ``{field: (level, value)}`` and sign: returns (body, signature). Does no I/O.
+) -> SealedRecord:
+    """Encrypt ``{field: (level, value)}`` and sign. Does no I/O.
 
     Each level present gets a fresh data key, wrapped under that level's current key with AD
-    (vault, record, version, level, epoch) and committed to; each field is sealed under its
-    level's data key with AD (vault, record, version, field, level, key id). Raises
+    (vault, record, version, level, epoch) and committed to in the body; each field is sealed
+    under its level's data key with AD (vault, record, version, field, level, key id). Raises
     IntegrityError when ``author`` is not the header's author or a level's key is missing, and
     ValueError when a value is not JSON-able.
     """
@@ -151,6 +173,7 @@ def seal_record(
         raise IntegrityError("a record must be signed by its author")
     rid = _record_ref(header)
     keys: dict[str, dict[str, Any]] = {}
+    wraps: dict[str, DataKeyWrap] = {}
     deks: dict[str, SecretBytes] = {}
     for level in sorted({lv for lv, _ in values.values()}):
         lk = level_keys.get(level)
@@ -159,11 +182,8 @@ def seal_record(
         dek = new_key()
         ad = data_key_ad(header.vault_id, rid, header.version, level, lk.epoch)
         deks[level] = dek
-        keys[level] = {
-            "epoch": lk.epoch,
-            "wrapped": _b64(wrap_key(lk.key, dek, ad)),
-            "commitment": _b64(key_commitment(dek, ad)),
-        }
+        keys[level] = {"epoch": lk.epoch, "commitment": _b64(key_commitment(dek, ad))}
+        wraps[level] = DataKeyWrap(lk.epoch, wrap_key(lk.key, dek, ad))
     fields: dict[str, Any] = {}
     for name, (level, value) in sorted(values.items()):
         kid = key_id(level, keys[level]["epoch"])
@@ -184,31 +204,36 @@ def seal_record(
             "fields": fields,
         }
     )
-    return body, author.sign(record_signature_message(body))
+    return SealedRecord(body, author.sign(record_signature_message(body)), wraps)
 
 
 def open_record(
     body: bytes,
     signature: bytes,
-    author_public: bytes,
+    author_public: bytes | Sequence[bytes],
     level_key: LevelKeyLookup,
     *,
+    wraps: Mapping[str, DataKeyWrap],
     expect: RecordPlace,
     only: set[str] | None = None,
 ) -> OpenedRecord:
     """Verify a record version found at ``expect`` and decrypt what the reader's keys allow.
 
-    1. the author's Ed25519 signature over the body must verify under ``author_public``;
+    1. the author's Ed25519 signature over the body must verify under ``author_public`` (or
+       one of them: every key the author held, after a re-key);
     2. the header must name exactly ``expect`` (vault, kind, id, version, author): a validly
        signed version copied to another row is refused;
-    3. per level read, the data key must unwrap and match its signed commitment.
+    3. per level read, the data key must unwrap (from ``wraps``, under the level key of the
+       wrap's epoch) and match its signed commitment.
 
     ``level_key(level, epoch)`` returns the key, or None when the reader may not read that level
     (its fields are then *withheld*); ``only`` limits which fields are decrypted. Raises
     IntegrityError (bad signature, wrong place, malformed body or value) or DecryptionError (a
     key or field that does not open). Does no I/O.
     """
-    if not verify_signature(author_public, signature, record_signature_message(body)):
+    publics = [author_public] if isinstance(author_public, bytes) else list(author_public)
+    message = record_signature_message(body)
+    if not any(verify_signature(pub, signature, message) for pub in publics):
         raise IntegrityError(f"{expect.describe()}: bad signature")
     header, keys, fields = _parse(body, expect)
     if header.place != expect:
@@ -223,7 +248,7 @@ def open_record(
             level = str(entry["level"])
             epoch = int(keys[level]["epoch"])
             if level not in deks:
-                deks[level] = _data_key(header, rid, level, epoch, keys[level], level_key)
+                deks[level] = _data_key(header, rid, level, epoch, keys[level], wraps, level_key)
             dek = deks[level]
             if dek is None:
                 out.withheld[name] = level
@@ -243,17 +268,44 @@ def _data_key(
     level: str,
     epoch: int,
     kinfo: Mapping[str, Any],
+    wraps: Mapping[str, DataKeyWrap],
     level_key: LevelKeyLookup,
 ) -> SecretBytes | None:
-    lk = level_key(level, epoch)
+    what = f"{header.kind} {header.record_id} v{header.version} ({level} key)"
+    wrap = wraps.get(level)
+    if wrap is None:
+        raise IntegrityError(f"{what}: its wrapped data key is missing")
+    lk = level_key(level, wrap.epoch)
     if lk is None:
         return None
-    ad = data_key_ad(header.vault_id, rid, header.version, level, epoch)
-    what = f"{header.kind} {header.record_id} v{header.version} ({level} key)"
-    dek = unwrap_key(lk, _unb64(kinfo["wrapped"]), ad, what)
-    if not commitment_matches(dek, ad, _unb64(kinfo["commitment"])):
+    dek = unwrap_key(
+        lk, wrap.wrapped, data_key_ad(header.vault_id, rid, header.version, level, wrap.epoch), what
+    )
+    # The commitment binds the place and the epoch the data key was made under (signed).
+    made = data_key_ad(header.vault_id, rid, header.version, level, epoch)
+    if not commitment_matches(dek, made, _unb64(kinfo["commitment"])):
         raise DecryptionError(what)
     return dek
+
+
+def rewrap_data_key(
+    vault_id: str,
+    record: str,
+    version: int,
+    level: str,
+    wrap: DataKeyWrap,
+    old_key: SecretBytes,
+    new_key: LevelKey,
+) -> DataKeyWrap:
+    """A data key re-wrapped under a newer epoch of its level's key (a rotation). ``record`` is
+    ``kind:id``. The old wrap must open under ``old_key`` (its epoch's key) with its AD; the
+    signed commitment is checked whenever the record is read. Raises DecryptionError."""
+    what = f"{record} v{version} ({level} key)"
+    dek = unwrap_key(
+        old_key, wrap.wrapped, data_key_ad(vault_id, record, version, level, wrap.epoch), what
+    )
+    ad = data_key_ad(vault_id, record, version, level, new_key.epoch)
+    return DataKeyWrap(new_key.epoch, wrap_key(new_key.key, dek, ad))
 
 
 def _parse(body: bytes, expect: RecordPlace) -> tuple[RecordHeader, dict[str, Any], dict[str, Any]]:

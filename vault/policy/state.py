@@ -14,7 +14,25 @@ Record kinds and who may sign them:
 - ``keys.create``: a member whose role writes cases (and so reads every level), committing to
   every level key and extra key it made (an HMAC of each key over its place): a key that does
   not match its commitment — one planted by an insider who wrapped keys of their own to the
-  members — is refused wherever it is unwrapped.
+  members — is refused wherever it is unwrapped;
+- ``member.revoke``: a member whose role manages people, naming a person who leaves. Their keys
+  stop counting from this record on (their old signatures stay valid), and a new epoch starts
+  for the database key, for their role's key, for every level key that role could reach and for
+  the role key of every role holding one of those levels. The last person who manages people
+  cannot be revoked;
+- ``member.rekey``: a member whose role manages people, giving a person a new identity (a lost
+  laptop, a leaked passphrase): the old keys stop counting, epochs advance as for a revocation;
+- ``keys.retire``: a member whose role writes cases, after a rotation has re-wrapped every data
+  key and re-indexed every case under the current epochs: the older epochs of those keys hold
+  nothing any more, their wraps are deleted, and no search or check looks for them;
+- ``recovery.set``: a member whose role manages people, naming the recovery key (the public half
+  of what the trustees' shares rebuild), the threshold and the trustees;
+- ``vault.restore``: a member whose role manages people, or the recovery key, saying the vault
+  was restored from a backup: every person's memory of the log accepts the restored one.
+
+The recovery key signs under the name ``recovery`` (no person may take it). It may sign a
+``member.add`` enrolling a new person who manages people (``casevault recover``) and a
+``vault.restore``; nothing else.
 """
 
 from __future__ import annotations
@@ -29,6 +47,8 @@ from typing import Any
 from vault.crypto import canonical_json, hash_bytes, verify_signature
 from vault.crypto.hierarchy import state_record_message
 from vault.errors import IntegrityError, PolicyError
+from vault.models.member import RECOVERY_NAME
+from vault.policy.keys import KeyKind
 from vault.policy.loader import parse_policy, policy_digest
 from vault.policy.model import Policy
 
@@ -37,7 +57,26 @@ GENESIS = "genesis"
 MEMBER_ADD = "member.add"
 POLICY_SET = "policy.set"
 KEYS_CREATE = "keys.create"
-KINDS = (GENESIS, MEMBER_ADD, POLICY_SET, KEYS_CREATE)
+MEMBER_REVOKE = "member.revoke"
+MEMBER_REKEY = "member.rekey"
+RECOVERY_SET = "recovery.set"
+VAULT_RESTORE = "vault.restore"
+KEYS_RETIRE = "keys.retire"
+KINDS = (
+    KEYS_RETIRE,
+    GENESIS,
+    MEMBER_ADD,
+    POLICY_SET,
+    KEYS_CREATE,
+    MEMBER_REVOKE,
+    MEMBER_REKEY,
+    RECOVERY_SET,
+    VAULT_RESTORE,
+)
+#: What the recovery key may sign.
+RECOVERY_KINDS = (MEMBER_ADD, VAULT_RESTORE)
+#: The epoch slot of the database key (advanced by a revocation or a re-key).
+DB_SLOT = "db:key"
 
 
 @dataclass(frozen=True)
@@ -51,6 +90,29 @@ class MemberState:
     added_at: str
     added_by: str
     record_hash: str  # the state record that enrolled them
+    revoked_at: str | None = None  # when a ``member.revoke`` took their keys away
+
+
+@dataclass(frozen=True)
+class FormerKey:
+    """A signing key a person (or the recovery key) held until state record ``until_seq``:
+    their signatures made before it stay valid, none made after."""
+
+    sign_public: bytes
+    until_seq: int
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """The recovery key as the signed state names it."""
+
+    sign_public: bytes
+    kem_public: bytes
+    age_recipient: str
+    threshold: int
+    shares: int
+    trustees: tuple[str, ...]
+    set_at: str
 
 
 @dataclass(frozen=True)
@@ -66,14 +128,33 @@ class VaultState:
     commitments: Mapping[str, bytes] = field(default_factory=dict)  # "kind:name:epoch" -> HMAC
     seq: int = 0
     head: str = ""  # hex SHA-256 of the last record's body
+    former_keys: Mapping[str, tuple[FormerKey, ...]] = field(default_factory=dict)
+    revoked_seq: Mapping[str, int] = field(default_factory=dict)  # name -> state seq of revoke
+    recovery: Recovery | None = None
+    restores: int = 0  # how many ``vault.restore`` records the chain holds
+    retired: Mapping[str, int] = field(default_factory=dict)  # "kind:name" -> oldest live epoch
 
     @property
     def policy_digest(self) -> str:
         return policy_digest(self.policy_text)
 
+    def is_active(self, name: str) -> bool:
+        """Whether ``name`` is an enrolled person whose keys count now (not revoked)."""
+        member = self.members.get(name)
+        return member is not None and member.revoked_at is None
+
+    def active_members(self) -> list[MemberState]:
+        """Members whose keys count now, in name order."""
+        return [m for n, m in sorted(self.members.items()) if m.revoked_at is None]
+
     def epoch(self, kind: str, name: str) -> int:
         """The current epoch of a key (1 until a signed rotation advances it)."""
         return self.epochs.get(f"{kind}:{name}", 1)
+
+    def live_epochs(self, kind: str, name: str) -> range:
+        """The epochs of a key that may still hold data: from the oldest a ``keys.retire`` left
+        live up to the current one."""
+        return range(self.retired.get(f"{kind}:{name}", 1), self.epoch(kind, name) + 1)
 
     def commitment(self, kind: str, name: str, epoch: int) -> bytes | None:
         """The signed commitment to a key of the hierarchy, or None if none was made."""
@@ -227,18 +308,25 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
         raise IntegrityError(f"{where} belongs to another vault")
     if record.seq != state.seq + 1 or record.prev != state.head:
         raise IntegrityError(f"{where} does not follow record {state.seq}: the chain is broken")
-    author = state.members.get(record.author)
-    if author is None:
-        raise IntegrityError(f"{where} is signed by {record.author!r}, who is not a member")
-    if not verify_signature(author.sign_public, signature, signed_message(body)):
-        raise IntegrityError(f"{where} ({record.kind}) has an invalid signature")
-    may = (
-        state.policy.can_write_cases(author.role)
-        if record.kind == KEYS_CREATE
-        else state.policy.can_manage_people(author.role)
-    )
-    if not may:
-        raise IntegrityError(f"{where} ({record.kind}) is signed by a {author.role}, who may not")
+    if record.author == RECOVERY_NAME:
+        _check_recovery_signed(state, record, signature, where)
+    else:
+        author = state.members.get(record.author)
+        if author is None:
+            raise IntegrityError(f"{where} is signed by {record.author!r}, who is not a member")
+        if author.revoked_at is not None:
+            raise IntegrityError(f"{where} is signed by {record.author!r}, who was revoked")
+        if not verify_signature(author.sign_public, signature, signed_message(body)):
+            raise IntegrityError(f"{where} ({record.kind}) has an invalid signature")
+        may = (
+            state.policy.can_write_cases(author.role)
+            if record.kind in (KEYS_CREATE, KEYS_RETIRE)
+            else state.policy.can_manage_people(author.role)
+        )
+        if not may:
+            raise IntegrityError(
+                f"{where} ({record.kind}) is signed by a {author.role}, who may not"
+            )
     base = replace(state, seq=record.seq, head=record.hash)
     if record.kind == KEYS_CREATE:
         made = _commitments(record)
@@ -247,11 +335,23 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
         return replace(base, commitments={**state.commitments, **made})
     if record.kind == MEMBER_ADD:
         member = _member(record)
-        if member.name in state.members:
+        if member.name in state.members or member.name == RECOVERY_NAME:
             raise IntegrityError(f"{where} enrols {member.name!r} a second time")
         if member.role not in state.policy.roles:
             raise IntegrityError(f"{where} gives {member.name!r} an unknown role")
+        if record.author == RECOVERY_NAME and not state.policy.can_manage_people(member.role):
+            raise IntegrityError(f"{where}: the recovery key may enrol only an admin")
         return replace(base, members={**state.members, member.name: member})
+    if record.kind == MEMBER_REVOKE:
+        return _revoke(base, record, where)
+    if record.kind == MEMBER_REKEY:
+        return _rekey(base, record, where)
+    if record.kind == RECOVERY_SET:
+        return replace(base, recovery=_recovery(record, where), former_keys=_retire_recovery(state))
+    if record.kind == KEYS_RETIRE:
+        return replace(base, retired={**state.retired, **_retired(state, record, where)})
+    if record.kind == VAULT_RESTORE:
+        return replace(base, restores=state.restores + 1)
     if record.kind == POLICY_SET:
         text, policy = _policy(record)
         lost = sorted({m.role for m in state.members.values()} - set(policy.roles))
@@ -259,6 +359,149 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
             raise IntegrityError(f"{where} removes the role {lost[0]!r} that members hold")
         return replace(base, policy_text=text, policy=policy)
     raise IntegrityError(f"{where} is of an unknown kind {record.kind!r}")
+
+
+def _check_recovery_signed(
+    state: VaultState, record: StateRecord, signature: bytes, where: str
+) -> None:
+    if state.recovery is None:
+        raise IntegrityError(f"{where} is signed by the recovery key, but none was set")
+    if record.kind not in RECOVERY_KINDS:
+        raise IntegrityError(
+            f"{where} ({record.kind}) is signed by the recovery key, which may not"
+        )
+    if not verify_signature(state.recovery.sign_public, signature, signed_message(record.body)):
+        raise IntegrityError(f"{where} ({record.kind}) has an invalid recovery signature")
+
+
+def reached_by(policy: Policy, role: str) -> dict[str, int]:
+    """The epoch slots a person of ``role`` could reach, which a revocation advances: their role
+    key, every level key it carries, and the role key of every role holding one of those
+    levels (each such role gets a new role key carrying the new levels)."""
+    levels = {ref.name for ref in policy.keys_of(role) if ref.kind is KeyKind.LEVEL}
+    slots = {f"role:{role}"} | {f"level:{lv}" for lv in levels}
+    for other in policy.roles:
+        if levels & set(policy.readable_levels(other)):
+            slots.add(f"role:{other}")
+    return {slot: 1 for slot in sorted(slots | {DB_SLOT})}
+
+
+def _advance(state: VaultState, role: str) -> dict[str, int]:
+    return {
+        **state.epochs,
+        **{slot: state.epochs.get(slot, 1) + 1 for slot in reached_by(state.policy, role)},
+    }
+
+
+def _target(state: VaultState, record: StateRecord, where: str) -> MemberState:
+    name = str(record.payload.get("name", ""))
+    member = state.members.get(name)
+    if member is None or member.revoked_at is not None:
+        raise IntegrityError(f"{where} names {name!r}, who is not an active member")
+    return member
+
+
+def _revoke(state: VaultState, record: StateRecord, where: str) -> VaultState:
+    member = _target(state, record, where)
+    named = _member(record)
+    if (named.role, named.sign_public, named.kem_public) != (
+        member.role,
+        member.sign_public,
+        member.kem_public,
+    ):
+        raise IntegrityError(f"{where} revokes keys that are not {member.name!r}'s")
+    managers = [
+        m.name
+        for m in state.active_members()
+        if m.name != member.name and state.policy.can_manage_people(m.role)
+    ]
+    if not managers:
+        raise IntegrityError(f"{where} revokes {member.name!r}, the last person managing people")
+    return replace(
+        state,
+        members={**state.members, member.name: replace(member, revoked_at=record.time)},
+        revoked_seq={**state.revoked_seq, member.name: record.seq},
+        epochs=_advance(state, member.role),
+    )
+
+
+def _rekey(state: VaultState, record: StateRecord, where: str) -> VaultState:
+    member = _target(state, record, where)
+    new = _member(record)
+    if new.role != member.role:
+        raise IntegrityError(f"{where} changes {member.name!r}'s role: a re-key keeps it")
+    if new.sign_public == member.sign_public or new.kem_public == member.kem_public:
+        raise IntegrityError(f"{where} gives {member.name!r} the keys they already had")
+    former = (*state.former_keys.get(member.name, ()), FormerKey(member.sign_public, record.seq))
+    return replace(
+        state,
+        members={**state.members, member.name: new},
+        former_keys={**state.former_keys, member.name: former},
+        epochs=_advance(state, member.role),
+    )
+
+
+def recovery_payload(
+    sign_public: bytes,
+    kem_public: bytes,
+    age_recipient: str,
+    threshold: int,
+    shares: int,
+    trustees: Iterable[str],
+) -> dict[str, Any]:
+    return {
+        "sign_public": b64(sign_public),
+        "kem_public": b64(kem_public),
+        "age_recipient": age_recipient,
+        "threshold": threshold,
+        "shares": shares,
+        "trustees": list(trustees),
+    }
+
+
+def _recovery(record: StateRecord, where: str) -> Recovery:
+    p = record.payload
+    try:
+        threshold, shares = int(p["threshold"]), int(p["shares"])
+        trustees = tuple(str(t) for t in p["trustees"])
+        recipient = str(p["age_recipient"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise IntegrityError(f"{where} is a malformed recovery record") from e
+    if not (1 <= threshold <= shares <= 16) or len(trustees) != shares:
+        raise IntegrityError(f"{where} names an impossible recovery threshold")
+    if not recipient.startswith("age1"):
+        raise IntegrityError(f"{where} names no age recipient")
+    return Recovery(
+        _key(p, "sign_public", 32),
+        _key(p, "kem_public", 1216),
+        recipient,
+        threshold,
+        shares,
+        trustees,
+        record.time,
+    )
+
+
+def _retire_recovery(state: VaultState) -> Mapping[str, tuple[FormerKey, ...]]:
+    if state.recovery is None:
+        return state.former_keys
+    former = state.former_keys.get(RECOVERY_NAME, ())
+    retired = FormerKey(state.recovery.sign_public, state.seq + 1)
+    return {**state.former_keys, RECOVERY_NAME: (*former, retired)}
+
+
+def _retired(state: VaultState, record: StateRecord, where: str) -> dict[str, int]:
+    raw = record.payload.get("retired")
+    if not isinstance(raw, dict) or not raw:
+        raise IntegrityError(f"{where} retires nothing")
+    out: dict[str, int] = {}
+    for slot, value in raw.items():
+        kind, _, name = str(slot).partition(":")
+        oldest = value if isinstance(value, int) else 0
+        if not (state.retired.get(str(slot), 1) < oldest <= state.epoch(kind, name)):
+            raise IntegrityError(f"{where} retires epochs of {slot} it may not")
+        out[str(slot)] = oldest
+    return out
 
 
 def _commitments(record: StateRecord) -> dict[str, bytes]:

@@ -27,6 +27,7 @@ from vault.models.action import LANGUAGES, OPTIONAL_FIELDS
 from vault.services.cases import describe_validation
 from vault.services.clock import now
 from vault.services.provenance import case_head, logged_entry
+from vault.services.record_keys import wrap_rows, wraps_of
 from vault.services.session import Vault
 from vault.store import ActionRow, AuditFilter
 
@@ -116,7 +117,12 @@ def _open(v: Vault, action_id: str) -> ActionView:
         raise IntegrityError(f"{what}: written by someone who may not write actions")
     place = RecordPlace(v.vault_id, KIND, action_id, row.version, row.author)
     opened = open_record(  # 2
-        row.body, row.signature, author.sign_public, v.keys.level_key, expect=place
+        row.body,
+        row.signature,
+        v.members.keys_of(author.name),
+        v.keys.level_key,
+        wraps=wraps_of(v.store, KIND, action_id, row.version),
+        expect=place,
     )
     entries = _put_entries(v, action_id)
     if not entries:
@@ -191,10 +197,14 @@ def _store(v: Vault, action: Action, before: ActionView | None) -> ActionView:
     )
     level = v.policy.levels[0]
     payload = action.model_dump(mode="json")
-    body, sig = seal_record(
+    sealed = seal_record(
         header, {"action": (level, payload)}, v.keys.current_level_keys(), v.identity
     )
-    v.store.put_action(ActionRow(action.action_id, version, v.user, created, body, sig))
+    body = sealed.body
+    v.store.put_data_key_wraps(wrap_rows(KIND, action.action_id, version, sealed.wraps))
+    v.store.put_action(
+        ActionRow(action.action_id, version, v.user, created, body, sealed.signature)
+    )
     v.log(
         AuditEvent(
             PUT,

@@ -42,8 +42,9 @@ from vault.services.name_index import (
 )
 from vault.services.provenance import CASE_WRITES, case_head, logged_entry
 from vault.services.public_fields import check_public_fields
+from vault.services.record_keys import wrap_rows, wraps_of
 from vault.services.session import Vault
-from vault.store import CaseVersionRow
+from vault.store import CaseVersionRow, DataKeyWrapRow
 
 KIND = "case"
 LIST_KINDS = {
@@ -141,6 +142,7 @@ class PreparedVersion:
     fields: tuple[str, ...]  # what its audit entry names: the fields written or changed
     index_terms: IndexTerms
     leak_terms: LeakTerms
+    wraps: list[DataKeyWrapRow]  # its data keys, wrapped beside the body
 
 
 def prepare_version(
@@ -153,10 +155,11 @@ def prepare_version(
         v.vault_id, KIND, case_id, version, prev_hash, v.user, created, v.policy_digest
     )
     sealed_values = {f: (v.policy.level_of(f), val) for f, val in values.items() if f != "case_id"}
-    body, sig = seal_record(header, sealed_values, v.keys.current_level_keys(), v.identity)
-    row = CaseVersionRow(case_id, version, v.user, created, body, sig)
+    sealed = seal_record(header, sealed_values, v.keys.current_level_keys(), v.identity)
+    row = CaseVersionRow(case_id, version, v.user, created, sealed.body, sealed.signature)
     fields = tuple(sorted(values))
-    return PreparedVersion(row, fields, index_terms(v, values), case_leak_terms(v, values))
+    wraps = wrap_rows(KIND, case_id, version, sealed.wraps)
+    return PreparedVersion(row, fields, index_terms(v, values), case_leak_terms(v, values), wraps)
 
 
 def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
@@ -168,6 +171,7 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
     batch = list(prepared)
     first = v.audit.size()
     v.store.insert_case_versions([replace(p.row, log_seq=first + i) for i, p in enumerate(batch)])
+    v.store.put_data_key_wraps(w for p in batch for w in p.wraps)
     for p in batch:
         store_index_terms(v, p.row.case_id, p.index_terms)
         store_leak_terms(v, p.row.case_id, p.leak_terms)
@@ -310,7 +314,13 @@ def open_version(
         raise IntegrityError(f"case {case_id} v{version}: written by someone who may not write")
     place = RecordPlace(v.vault_id, KIND, case_id, version, row.author)
     opened = open_record(
-        row.body, row.signature, author.sign_public, v.keys.level_key, expect=place, only=only
+        row.body,
+        row.signature,
+        v.members.keys_of(author.name),
+        v.keys.level_key,
+        wraps=wraps_of(v.store, KIND, case_id, version),
+        expect=place,
+        only=only,
     )
     entry = logged_entry(
         v,

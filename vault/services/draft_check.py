@@ -60,7 +60,9 @@ def _valid_check(v: Vault, draft: Draft, row: ReviewRow) -> bool:
     if checker is None or not _reads_every_level(v, checker.role):
         return False
     message = check_statement(v, draft, row.reviewer)
-    if not verify_signature(checker.sign_public, row.signature, message):
+    if not any(
+        verify_signature(k, row.signature, message) for k in v.members.keys_of(checker.name)
+    ):
         return False
     return verdict_is_logged(v, row)
 

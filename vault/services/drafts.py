@@ -31,6 +31,7 @@ from vault.redact.engine import (
 from vault.services.clock import now
 from vault.services.draft_source import Built, Manual, build
 from vault.services.provenance import check_draft_is_newest, logged_entry
+from vault.services.record_keys import wrap_rows, wraps_of
 from vault.services.session import Vault
 from vault.store import DraftRow
 
@@ -133,8 +134,12 @@ def _seal(
     header = RecordHeader(
         v.vault_id, KIND, draft_id, version, prev_hash, v.user, created, v.policy_digest
     )
-    body, sig = seal_record(header, fields, level_keys, v.identity)
-    return DraftRow(draft_id, version, subject, lang, v.user, created, body, sig)
+    sealed = seal_record(header, fields, level_keys, v.identity)
+    # inside the caller's write transaction: the wraps are stored with the row
+    v.store.put_data_key_wraps(wrap_rows(KIND, draft_id, version, sealed.wraps))
+    return DraftRow(
+        draft_id, version, subject, lang, v.user, created, sealed.body, sealed.signature
+    )
 
 
 def _earlier_draft(v: Vault, subject: str, lang: str) -> Draft | None:
@@ -301,7 +306,14 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
         return v.keys.level_key(level, epoch)
 
     place = RecordPlace(v.vault_id, KIND, row.draft_id, row.version, row.author)
-    opened = open_record(row.body, row.signature, author.sign_public, key, expect=place)
+    opened = open_record(
+        row.body,
+        row.signature,
+        v.members.keys_of(author.name),
+        key,
+        wraps=wraps_of(v.store, KIND, row.draft_id, row.version),
+        expect=place,
+    )
     logged_entry(
         v,
         row.log_seq,

@@ -103,7 +103,10 @@ class Keyring:
 
     def role_key(self) -> SecretBytes | None:
         """This person's current role key, or None when it has not reached them yet."""
-        epoch = self._role_epoch(self._role)
+        return self.role_key_at(self._role_epoch(self._role))
+
+    def role_key_at(self, epoch: int) -> SecretBytes | None:
+        """This person's role key of one epoch, or None when they never received it."""
         key = self._role_keys.get(epoch)
         if key is None:
             row = self._store.key_wrap(ROLE_KIND, self._role, epoch, self._identity.name)
@@ -132,12 +135,19 @@ class Keyring:
             return cached
         if ref not in self._own:
             return None
-        role_epoch = self._role_epoch(self._role)
-        rk = self.role_key()
-        row = self._store.key_wrap(ref.kind, ref.name, at, holder_of(self._role, role_epoch))
-        if rk is None or row is None:
+        # The newest role key first: a role key carries every live epoch of its keys, and a
+        # role key of an older epoch still opens what was wrapped under it before a revocation.
+        found: tuple[SecretBytes, int, bytes] | None = None
+        for role_epoch in range(self._role_epoch(self._role), 0, -1):
+            row = self._store.key_wrap(ref.kind, ref.name, at, holder_of(self._role, role_epoch))
+            rk = self.role_key_at(role_epoch) if row is not None else None
+            if row is not None and rk is not None:
+                found = (rk, role_epoch, row.wrapped)
+                break
+        if found is None:
             return None
-        key = unwrap_key(rk, row.wrapped, self._wrap_ad(ref, at, self._role, role_epoch), str(ref))
+        rk, role_epoch, wrapped = found
+        key = unwrap_key(rk, wrapped, self._wrap_ad(ref, at, self._role, role_epoch), str(ref))
         # Anyone can wrap a key to a member (HPKE needs only the public key): a key counts only
         # if it is the one the signed hierarchy committed to, so a planted key is refused before
         # anything is sealed or opened under it.
@@ -178,6 +188,10 @@ class Keyring:
         make = level_key_ad if ref.kind is KeyKind.LEVEL else index_key_ad
         return make(self._vault_id, ref.name, epoch, role, role_epoch)
 
+    def replace_db_key(self, db_key: SecretBytes) -> None:
+        """After the database was re-keyed: later wraps (a new member) carry the new key."""
+        self._db_key = db_key
+
     def wrap_db_key_to(self, member: PublicIdentity) -> str:
         """The database key HPKE-wrapped to a person, base64, for the keyring file."""
         wrapped = wrap_to(member, self._db_key, db_key_info(self._vault_id, member.name))
@@ -213,12 +227,24 @@ class Keyring:
         # an insider could plant wraps of keys of their own before the first caseworker.
         return self._policy.can_write_cases(self._role) and not self._members.state.commitments
 
+    def _missing(self) -> list[KeyRef]:
+        """Keys whose current epoch has no signed commitment yet (a revocation started a new
+        epoch): a person whose role writes cases makes them."""
+        if not self._policy.can_write_cases(self._role):
+            return []
+        state = self._members.state
+        return [
+            ref
+            for ref in self._policy.all_keys()
+            if state.commitment(ref.kind, ref.name, self.epoch(ref.kind, ref.name)) is None
+        ]
+
     def _commit_ad(self, ref: KeyRef, epoch: int) -> bytes:
         return held_key_ad(self._vault_id, ref.kind, ref.name, epoch)
 
     def delivery_pending(self) -> bool:
         """Whether :meth:`deliver` has work (so that a read need not take the write lock)."""
-        return self._first_writer() or bool(self.plan())
+        return bool(self._missing()) or bool(self.plan())
 
     def deliver(self) -> DeliveryResult:
         """Inside a write transaction: make the hierarchy if this person is its first writer, then
@@ -227,15 +253,15 @@ class Keyring:
         events: list[AuditEvent] = []
         commitments: dict[str, str] | None = None
         first = self._first_writer()
-        if first:
-            commitments = self._create_hierarchy()
-            refs = self._policy.all_keys()
+        missing = self._missing()
+        if missing:
+            commitments = self._create_keys(missing)
             events.append(
                 AuditEvent(
                     "key.create",
                     details={
-                        "keys": ",".join(r.name for r in refs),
-                        "epoch": self.epoch(refs[0].kind, refs[0].name),
+                        "keys": ",".join(f"{r.name}@{self.epoch(r.kind, r.name)}" for r in missing),
+                        "epoch": max(self.epoch(r.kind, r.name) for r in missing),
                     },
                 )
             )
@@ -269,12 +295,12 @@ class Keyring:
         """True when this session holds every key a new key of ``role`` must carry."""
         return all(self.key(ref) is not None for ref in self._policy.keys_of(role))
 
-    def _create_hierarchy(self) -> dict[str, str]:
-        """First writer: a fresh key for every level and extra key, at its current epoch.
-        Returns the commitment to each ("kind:name:epoch" -> base64 HMAC) for the signed
-        state."""
+    def _create_keys(self, refs: list[KeyRef]) -> dict[str, str]:
+        """A fresh key for each of ``refs`` at its current epoch (all of them: the first writer
+        makes the hierarchy; after a revocation, the new epochs). Returns the commitment to
+        each ("kind:name:epoch" -> base64 HMAC) for the signed state."""
         out: dict[str, str] = {}
-        for ref in self._policy.all_keys():
+        for ref in refs:
             epoch = self.epoch(ref.kind, ref.name)
             key = new_key()
             self._held[(ref, epoch)] = key
@@ -288,11 +314,16 @@ class Keyring:
         rk = new_key()
         rows: list[KeyWrapRow] = []
         for ref in self._policy.keys_of(role):
-            at = self.epoch(ref.kind, ref.name)
-            key = self.key(ref, at)
-            if key is None:
-                raise AccessDeniedError(f"cannot create the {role} key without the {ref}")
-            wrapped = wrap_key(rk, key, self._wrap_ad(ref, at, role, epoch))
-            rows.append(KeyWrapRow(ref.kind, ref.name, at, holder_of(role, epoch), wrapped))
+            current = self.epoch(ref.kind, ref.name)
+            for at in self._members.state.live_epochs(ref.kind, ref.name):
+                # every live epoch, so that a member who joins after a revocation reads what is
+                # not yet rotated; the current one is required
+                key = self.key(ref, at)
+                if key is None:
+                    if at == current:
+                        raise AccessDeniedError(f"cannot create the {role} key without the {ref}")
+                    continue
+                wrapped = wrap_key(rk, key, self._wrap_ad(ref, at, role, epoch))
+                rows.append(KeyWrapRow(ref.kind, ref.name, at, holder_of(role, epoch), wrapped))
         self._store.put_key_wraps(rows)
         return rk

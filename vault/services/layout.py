@@ -137,6 +137,49 @@ def update_keyring(root: Path, change: dict[str, Any]) -> None:
         write_json_atomic(root / KEYRING_NAME, data)
 
 
+# --- re-keying the database: two phases, so a crash never strands the only key ----------------
+
+
+def stage_db_key(root: Path, epoch: int, wraps: dict[str, str]) -> None:
+    """Before the database is re-keyed: keep the new key's wraps beside the current ones, so that
+    a crash after the re-key still finds a key that opens it (:func:`staged_db_key_wrap`)."""
+    with keyring_lock(root):
+        data = read_keyring(root)
+        data["next_db_key"] = {"epoch": epoch, "wraps": wraps}
+        write_json_atomic(root / KEYRING_NAME, data)
+
+
+def staged_db_key_wrap(keyring: dict[str, Any], user: str) -> str | None:
+    """The staged new database key wrapped to ``user``, if a re-key was under way."""
+    staged = keyring.get("next_db_key")
+    if not isinstance(staged, dict) or not isinstance(staged.get("wraps"), dict):
+        return None
+    wrap = staged["wraps"].get(user)
+    return wrap if isinstance(wrap, str) else None
+
+
+def promote_db_key(root: Path, identities: dict[str, Any] | None = None) -> None:
+    """After the re-key: the staged wraps become the only ones. The wraps and sealed identities
+    of people who no longer receive the key (revoked) leave the keyring; ``identities`` adds or
+    replaces sealed identities (a re-keyed person's new one). A no-op when nothing is staged."""
+    with keyring_lock(root):
+        data = read_keyring(root)
+        staged = data.pop("next_db_key", None)
+        if not isinstance(staged, dict):
+            return
+        wraps = dict(staged["wraps"])
+        data["db_key_wraps"] = wraps
+        data["identities"] = {
+            name: sealed for name, sealed in data["identities"].items() if name in wraps
+        }
+        for name, sealed in (identities or {}).items():
+            if sealed is None:
+                data["identities"].pop(name, None)
+            else:
+                data["identities"][name] = sealed
+        write_json_atomic(root / KEYRING_NAME, data)
+
+
 def note_failed_unlock(root: Path, user: str | None, reason: str, time: str) -> None:
     """Remember a failed unlock until someone can write it into the audit log (the database
     cannot be opened without a passphrase). Holds a member name or "(unknown)", never what was

@@ -153,7 +153,7 @@ def held_keys(v: Vault) -> list[LeakKey]:
     (terms stay under the epoch they were written at until their case is written again)."""
     out: list[LeakKey] = []
     for level in v.policy.levels:
-        for epoch in range(1, v.keys.epoch(KeyKind.LEVEL, level) + 1):
+        for epoch in v.state.live_epochs(KeyKind.LEVEL, level):
             key = v.keys.level_key(level, epoch)
             if key is not None:
                 out.append(LeakKey.of(level, epoch, key))
@@ -166,7 +166,7 @@ def checked_levels(v: Vault, keys: Iterable[LeakKey]) -> list[str]:
     return [
         level
         for level in v.policy.levels
-        if all((level, e) in have for e in range(1, v.keys.epoch(KeyKind.LEVEL, level) + 1))
+        if all((level, e) in have for e in v.state.live_epochs(KeyKind.LEVEL, level))
     ]
 
 

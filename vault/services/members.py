@@ -13,8 +13,10 @@ from typing import Any
 
 from vault.audit import entry as audit_entry
 from vault.audit.log import AuditEvent
+from vault.audit.verification import SignKeys
 from vault.crypto import Identity, PublicIdentity, hash_bytes, verify_signature
 from vault.errors import IntegrityError, NotFoundError
+from vault.models.member import RECOVERY_NAME
 from vault.policy import state as signed_state
 from vault.policy.state import MemberState, VaultState
 from vault.store import StateRow, Store
@@ -31,20 +33,17 @@ def load_state(store: Store, vault_id: str) -> tuple[VaultState, list[str]]:
     every record, oldest first (for the witness). Raises IntegrityError naming what is wrong."""
     rows = store.state_rows()
     state = signed_state.replay(vault_id, [(r.body, r.signature) for r in rows])
+    keys = Members(state).every_key()
     heads: list[str] = []
-    members: dict[str, MemberState] = {}
     for row in rows:
         record = signed_state.parse(row.body)
         heads.append(record.hash)
-        if record.kind in (signed_state.GENESIS, signed_state.MEMBER_ADD):
-            added = state.members[str(record.payload["name"])]
-            members[added.name] = added
-        _check_logged(store, row, record.hash, members)
+        _check_logged(store, row, record.hash, keys)
     return state, heads
 
 
 def _check_logged(
-    store: Store, row: StateRow, record_hash: str, members: Mapping[str, MemberState]
+    store: Store, row: StateRow, record_hash: str, keys: Mapping[str, list[bytes]]
 ) -> None:
     """The audit entry at ``row.log_seq`` must be signed by the record's author and name this
     record's number and hash: a state record with no entry, or a rewritten one, is refused."""
@@ -53,13 +52,13 @@ def _check_logged(
     if logged is None:
         raise IntegrityError(f"{where} has no audit entry: it was not written by casevault")
     entry, signature, message = audit_entry.decode(logged.body)
-    author = members.get(entry.actor)
+    # The record itself was checked by the replay under the key of its time; here any key its
+    # author ever held may have signed the entry that binds it.
     if (
-        author is None
-        or entry.seq != row.log_seq
+        entry.seq != row.log_seq
         or entry.details.get("state") != row.seq
         or entry.details.get("body") != record_hash
-        or not verify_signature(author.sign_public, signature, message)
+        or not any(verify_signature(k, signature, message) for k in keys.get(entry.actor, []))
     ):
         raise IntegrityError(f"{where} is not the one its audit entry records: it was rewritten")
 
@@ -67,8 +66,9 @@ def _check_logged(
 class Members:
     """The members of one vault as its verified state says, for one session."""
 
-    def __init__(self, state: VaultState) -> None:
+    def __init__(self, state: VaultState, store: Store | None = None) -> None:
         self.state = state
+        self._store = store
 
     def verified(self, name: str) -> MemberState:
         """A member of the signed state. Raises NotFoundError for a name it does not hold."""
@@ -80,13 +80,47 @@ class Members:
     def __contains__(self, name: object) -> bool:
         return name in self.state.members
 
-    def sign_keys(self) -> dict[str, bytes]:
-        """Every member's signing key (revoked ones too: their old signatures stay valid)."""
-        return {m.name: m.sign_public for m in self.state.members.values()}
+    def _current_keys(self) -> dict[str, bytes]:
+        keys = {m.name: m.sign_public for m in self.state.members.values()}
+        if self.state.recovery is not None:
+            keys[RECOVERY_NAME] = self.state.recovery.sign_public
+        return keys
+
+    def sign_keys(self) -> SignKeys:
+        """Every signer's key (revoked members too: their old signatures stay valid), with the
+        keys they held before a re-key and when they were revoked, as log positions: a key
+        counts only for the entries before the one that retired it."""
+        state = self.state
+        if not state.former_keys and not state.revoked_seq:
+            return SignKeys(self._current_keys())
+        log_seq = self._log_seqs()
+        former = {
+            name: [(k.sign_public, log_seq[k.until_seq]) for k in keys]
+            for name, keys in state.former_keys.items()
+        }
+        revoked = {name: log_seq[seq] for name, seq in state.revoked_seq.items()}
+        return SignKeys(self._current_keys(), former, revoked)
+
+    def _log_seqs(self) -> dict[int, int]:
+        if self._store is None:
+            raise IntegrityError("the members' key history needs the vault's state records")
+        return {row.seq: row.log_seq for row in self._store.state_rows()}
+
+    def every_key(self) -> dict[str, list[bytes]]:
+        """Every key each signer ever held, current last: what their past signatures (records,
+        approvals, checks) may verify under. Bounds in time are the log's to check."""
+        out = {name: [k.sign_public for k in keys] for name, keys in self.state.former_keys.items()}
+        for name, key in self._current_keys().items():
+            out.setdefault(name, []).append(key)
+        return out
+
+    def keys_of(self, name: str) -> list[bytes]:
+        """Every key ``name`` ever held (see :meth:`every_key`)."""
+        return self.every_key().get(name, [])
 
     def active(self) -> list[MemberState]:
-        """Members who may hold keys, in name order."""
-        return [self.state.members[n] for n in sorted(self.state.members)]
+        """Members who may hold keys now (not revoked), in name order."""
+        return self.state.active_members()
 
 
 def append_state(

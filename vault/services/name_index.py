@@ -61,7 +61,7 @@ def search_keys(v: Vault) -> list[tuple[str, SecretBytes]]:
     out: list[tuple[str, SecretBytes]] = []
     for fname in v.policy.search_fields(v.role):
         level = v.policy.level_of(fname)
-        for epoch in range(1, v.keys.epoch(KeyKind.LEVEL, level) + 1):
+        for epoch in v.state.live_epochs(KeyKind.LEVEL, level):
             key = v.keys.level_key(level, epoch)
             if key is not None:
                 out.append((fname, field_key(key, fname)))

@@ -90,8 +90,9 @@ def status(v: Vault, draft: Draft) -> Status:
         ok = (
             row.reviewer != draft.author
             and v.policy.can_review(member.role)
-            and verify_signature(
-                member.sign_public, row.signature, approval_message(v, draft, row.reviewer)
+            and any(
+                verify_signature(key, row.signature, approval_message(v, draft, row.reviewer))
+                for key in v.members.keys_of(member.name)
             )
         )
         if ok:

@@ -27,6 +27,7 @@ from vault.crypto import (
     Identity,
     KdfParams,
     Passphrase,
+    PublicIdentity,
     SecretBytes,
     derive_key,
     keyed_hash,
@@ -41,12 +42,14 @@ from vault.errors import (
     AuthenticationError,
     DamagedStoreError,
     IntegrityError,
+    StoreError,
     UsageError,
 )
 from vault.models import build_record_model, check_member_name
+from vault.models.member import RECOVERY_NAME
 from vault.policy import Policy, default_policy_text, parse_policy
 from vault.policy import state as signed_state
-from vault.policy.state import KEYS_CREATE, VaultState
+from vault.policy.state import DB_SLOT, KEYS_CREATE, VaultState
 from vault.services import layout
 from vault.services.clock import now
 from vault.services.keyring import Keyring
@@ -58,6 +61,9 @@ from vault.services.members import (
     state_event,
 )
 from vault.store import SqlCipherStore, StateRow, Store
+
+#: The database meta key holding the database-key epoch the file was last re-keyed to.
+DB_EPOCH_META = "db_key_epoch"
 
 PassphraseSource = Callable[[str], Passphrase]
 
@@ -88,7 +94,7 @@ class Vault:
         self.store = store
         self.identity = identity
         self.vault_id = state.vault_id
-        self.members = Members(state)
+        self.members = Members(state, store)
         self.member = self.members.verified(identity.name)
         self.keys = Keyring(
             store, state.policy, self.vault_id, identity, self.member.role, self.members, db_key
@@ -114,6 +120,54 @@ class Vault:
     @property
     def policy_digest(self) -> str:
         return self.members.state.policy_digest
+
+    def deliver_keys(self) -> list[str]:
+        """Inside a write transaction: make the keys this person's role must make (the first
+        hierarchy, or the new epochs after a revocation, with their signed ``keys.create``) and
+        hand the keys this session holds to members lacking them; log it all. Returns the
+        names of the other people who received a key."""
+        self.refresh_state()
+        result = self.keys.deliver()
+        if result.commitments is not None:
+            self.change_state(KEYS_CREATE, {"commitments": result.commitments})
+        self.log(*result.events)
+        return result.delivered
+
+    def rekey_database(self, identities: Mapping[str, Any] | None = None) -> bool:
+        """Finish what a revocation started: when the signed state's database-key epoch is
+        ahead of the one the database was last re-keyed to, re-encrypt the database under a new
+        random key wrapped to the remaining members (and the recovery key) only. Two phases
+        (:func:`layout.stage_db_key`, then ``PRAGMA rekey``, then :func:`layout.promote_db_key`)
+        so that a crash at any instant leaves a key that opens the file. ``identities`` are
+        sealed identities to put in the keyring with the new wraps. Returns whether it
+        re-keyed. Must run outside a transaction."""
+        target = self.state.epochs.get(DB_SLOT, 1)
+        with self.store.read():
+            raw = self.store.get_meta(DB_EPOCH_META)
+        done = int(raw) if raw else 1
+        if done >= target:
+            if identities:
+                layout.update_keyring(self.root, {"identities": dict(identities)})
+            return False
+        new = new_key()
+        recipients = [public_identity(m) for m in self.members.active()]
+        recovery = self.state.recovery
+        if recovery is not None:
+            recipients.append(
+                PublicIdentity(RECOVERY_NAME, recovery.sign_public, recovery.kem_public)
+            )
+        wraps = {
+            p.name: base64.b64encode(wrap_to(p, new, db_key_info(self.vault_id, p.name))).decode()
+            for p in recipients
+        }
+        layout.stage_db_key(self.root, target, wraps)
+        self.store.rekey(new)
+        with self.store.write():
+            self.store.put_meta(DB_EPOCH_META, str(target).encode("ascii"))
+            self.log(AuditEvent("db.rekey", details={"epoch": target, "recipients": len(wraps)}))
+        layout.promote_db_key(self.root, dict(identities) if identities else None)
+        self.keys.replace_db_key(new)
+        return True
 
     def refresh_state(self) -> None:
         """Re-read the signed state inside a write transaction, so that a change builds on what
@@ -304,7 +358,7 @@ class Vault:
                 f"{root / layout.KEYRING_NAME} holds a damaged database key for {user!r}; "
                 "restore it from a backup"
             ) from e
-        store = SqlCipherStore.open(layout.db_path(root), db_key, on_wait=on_wait)
+        store, db_key = cls._open_store(root, keyring, identity, db_key, on_wait)
         try:
             stored_id = store.get_meta("vault_id")
             if stored_id is None:
@@ -321,6 +375,10 @@ class Vault:
             member = state.members.get(user)
             if member is None:
                 raise AuthenticationError(f"{user!r} is not a member of this vault")
+            if member.revoked_at is not None:
+                raise AuthenticationError(
+                    f"{user!r} was revoked on {member.revoked_at[:10]}: their keys open nothing"
+                )
             if (member.sign_public, member.kem_public) != (
                 identity.public.sign_public,
                 identity.public.kem_public,
@@ -329,10 +387,36 @@ class Vault:
             vault = cls(root, store, identity, state, db_key)
             founder = vault._check_fresh(heads)  # freshness first: nothing written before it
             vault._after_unlock(founder)
+            vault.rekey_database()  # a revocation's re-key cut short: finish it now
         except BaseException:
             store.close()
             raise
         return vault
+
+    @staticmethod
+    def _open_store(
+        root: Path,
+        keyring: dict[str, Any],
+        identity: Identity,
+        db_key: SecretBytes,
+        on_wait: Callable[[], None] | None,
+    ) -> tuple[SqlCipherStore, SecretBytes]:
+        """Open the database with the person's key; if a re-key was cut short after the file was
+        re-encrypted, the staged new key opens it, and the staged wraps are made final."""
+        try:
+            return SqlCipherStore.open(layout.db_path(root), db_key, on_wait=on_wait), db_key
+        except StoreError:
+            staged = layout.staged_db_key_wrap(keyring, identity.name)
+            if staged is None:
+                raise
+        new = identity.open_wrapped(
+            base64.b64decode(staged),
+            db_key_info(str(keyring["vault_id"]), identity.name),
+            "database key",
+        )
+        store = SqlCipherStore.open(layout.db_path(root), new, on_wait=on_wait)
+        layout.promote_db_key(root)
+        return store, new
 
     @staticmethod
     def _sealed_identity(keyring: dict[str, Any], user: str, identity_file: Path | None) -> Any:
@@ -363,11 +447,7 @@ class Vault:
         failures = layout.pending_failed_unlocks(self.root)
         if failures or self.keys.delivery_pending():
             with self.store.write():
-                result = self.keys.deliver()
-                delivered = result.delivered
-                if result.commitments is not None:
-                    self.change_state(KEYS_CREATE, {"commitments": result.commitments})
-                self.log(*result.events)
+                delivered = self.deliver_keys()
                 self.log(
                     *(
                         AuditEvent(

@@ -84,8 +84,7 @@ def add_member(
             member_payload(name, role, public.sign_public, public.kem_public),
             {"identity": "made by the admin" if sealed else "made by the member"},
         )
-        result = v.keys.deliver()
-        v.log(*result.events)
+        v.deliver_keys()
     return _info(v, v.members.verified(name))
 
 

@@ -41,6 +41,18 @@ class KeyWrapRow:
 
 
 @dataclass(frozen=True)
+class DataKeyWrapRow:
+    """One level's data key of one record version (``record`` is ``kind:id``), wrapped under
+    the level key of ``epoch``. Not signed: what it opens must match the body's commitment."""
+
+    record: str
+    version: int
+    level: str
+    epoch: int
+    wrapped: bytes
+
+
+@dataclass(frozen=True)
 class CaseVersionRow:
     case_id: str
     version: int
@@ -161,6 +173,28 @@ class Store(Protocol):
 
     def key_wraps(self, kind: str) -> list[KeyWrapRow]:
         """Every wrapped key of a kind, by (name, epoch, holder)."""
+
+    # --- data-key wraps of record versions ----------------------------------------------------
+
+    def put_data_key_wraps(self, rows: Iterable[DataKeyWrapRow]) -> None:
+        """Insert or replace wraps (a rotation replaces a wrap with one at a newer epoch)."""
+        ...
+
+    def data_key_wraps(self, record: str, version: int) -> list[DataKeyWrapRow]:
+        """Every level's wrap of one record version."""
+        ...
+
+    def stale_data_key_wraps(self, level: str, epoch: int, limit: int) -> list[DataKeyWrapRow]:
+        """Up to ``limit`` wraps of ``level`` under an epoch older than ``epoch`` (indexed)."""
+        ...
+
+    def count_stale_data_key_wraps(self, level: str, epoch: int) -> int:
+        """How many wraps of ``level`` are under an epoch older than ``epoch``."""
+        ...
+
+    def delete_key_wraps_before(self, kind: str, name: str, epoch: int) -> int:
+        """Drop the wraps of a key's epochs older than ``epoch`` (retired); returns how many."""
+        ...
 
     # --- cases ---------------------------------------------------------------------------------
 

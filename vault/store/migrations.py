@@ -161,4 +161,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         DELETE FROM search_index;
         """,
     ),
+    (
+        "0006_data_key_wraps",
+        # Record format v2: a record version's data keys, wrapped under the level keys, live
+        # here beside the signed body, so that a rotation re-wraps them under a new epoch
+        # without touching what the author signed. The index finds what a rotation has left.
+        """
+        CREATE TABLE data_key_wraps (
+            record TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            wrapped BLOB NOT NULL,
+            PRIMARY KEY (record, version, level)
+        ) WITHOUT ROWID;
+        CREATE INDEX data_key_wraps_by_epoch ON data_key_wraps (level, epoch);
+        """,
+    ),
 ]

@@ -16,6 +16,7 @@ from vault.store.interface import (
     AuditFilter,
     AuditRow,
     CaseVersionRow,
+    DataKeyWrapRow,
     DraftRow,
     KeyWrapRow,
     ReviewRow,
@@ -69,6 +70,48 @@ class SqlCipherStore(StateTables):
             (kind,),
         )
         return [KeyWrapRow(r[0], r[1], r[2], r[3], blob(r[4])) for r in cur]
+
+    # --- data-key wraps of record versions -------------------------------------------------
+
+    def put_data_key_wraps(self, rows: Iterable[DataKeyWrapRow]) -> None:
+        self._conn.executemany(
+            "INSERT INTO data_key_wraps(record, version, level, epoch, wrapped) "
+            "VALUES (?,?,?,?,?) ON CONFLICT(record, version, level) DO UPDATE SET "
+            "epoch = excluded.epoch, wrapped = excluded.wrapped",
+            [(r.record, r.version, r.level, r.epoch, r.wrapped) for r in rows],
+        )
+
+    def data_key_wraps(self, record: str, version: int) -> list[DataKeyWrapRow]:
+        cur = self._conn.execute(
+            "SELECT record, version, level, epoch, wrapped FROM data_key_wraps "
+            "WHERE record = ? AND version = ?",
+            (record, version),
+        )
+        return [DataKeyWrapRow(r[0], integer(r[1]), r[2], integer(r[3]), blob(r[4])) for r in cur]
+
+    def stale_data_key_wraps(self, level: str, epoch: int, limit: int) -> list[DataKeyWrapRow]:
+        cur = self._conn.execute(
+            "SELECT record, version, level, epoch, wrapped FROM data_key_wraps "
+            "WHERE level = ? AND epoch < ? LIMIT ?",
+            (level, epoch, limit),
+        )
+        return [DataKeyWrapRow(r[0], integer(r[1]), r[2], integer(r[3]), blob(r[4])) for r in cur]
+
+    def count_stale_data_key_wraps(self, level: str, epoch: int) -> int:
+        r = self._one(
+            "SELECT count(*) FROM data_key_wraps WHERE level = ? AND epoch < ?", (level, epoch)
+        )
+        return integer(r[0])
+
+    def delete_key_wraps_before(self, kind: str, name: str, epoch: int) -> int:
+        r = self._one(
+            "SELECT count(*) FROM key_wraps WHERE kind = ? AND name = ? AND epoch < ?",
+            (kind, name, epoch),
+        )
+        self._conn.execute(
+            "DELETE FROM key_wraps WHERE kind = ? AND name = ? AND epoch < ?", (kind, name, epoch)
+        )
+        return integer(r[0])
 
     # --- cases -------------------------------------------------------------------------------
 
