@@ -2,9 +2,109 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
+
+from vault.cli.main import output_options, print_result
+
+if TYPE_CHECKING:
+    from vault.crypto import KdfParams
 
 
 @click.group()
 def keys() -> None:
     """Rotate keys and tune the passphrase key derivation to this machine."""
+
+
+@keys.command("tune")
+@click.option(
+    "--target",
+    type=float,
+    default=1.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long one unlock may take on this machine (more than 0, at most 60).",
+)
+@click.option(
+    "--max-memory",
+    type=int,
+    metavar="MiB",
+    help="The most memory one unlock may use, 64 to 8192 [default: 1024, or a quarter of "
+    "physical memory when that is less].",
+)
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Remember the proposal as this machine's choice (kdf.json in the state folder).",
+)
+@output_options
+@click.pass_context
+def keys_tune(ctx: click.Context, target: float, max_memory: int | None, save: bool) -> None:
+    """Measure Argon2id here and propose parameters for a target unlock time.
+
+    Needs no vault and no passphrase: it times derivations of a random passphrase. It starts at
+    the floor, RFC 9106's second recommended option (time cost 3, 64 MiB; parallelism is the
+    number of cores, at most 4), raises memory first (doubling, up to --max-memory), then the
+    time cost, while one derivation stays within --target. It never proposes less than the
+    floor: when the floor alone is slower than the target, it says so and proposes the floor.
+    It measures at most 12 points, each twice, so it takes several times the target.
+
+    The parameters travel with each identity sealed under them: every machine that
+    unlocks it pays for them. Tune on the slowest machine your people use, and keep
+    --max-memory below what that machine can spare. --save writes kdf.json (mode 0600)
+    in this machine's state folder: $CASEVAULT_STATE_DIR, else $XDG_STATE_HOME/casevault,
+    else ~/.local/state/casevault. The floor is enforced whenever an identity is
+    unsealed, whatever a file says; a damaged or below-floor kdf.json is ignored.
+    """
+    from rich.table import Table
+
+    from vault.services import kdf_tuning as svc
+
+    proposal = svc.tune(target, max_memory)
+    path = svc.save(proposal.params) if save else None
+
+    table = Table(
+        title=f"Argon2id on this machine: target {proposal.target_seconds:g} s, "
+        f"memory up to {proposal.max_memory_kib // 1024} MiB",
+        title_justify="left",
+    )
+    for col, justify in (
+        ("time cost", "right"),
+        ("memory MiB", "right"),
+        ("parallelism", "right"),
+        ("seconds", "right"),
+        ("", "left"),
+    ):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for p, s in proposal.measured:
+        notes = ["proposed"] if p == proposal.params else []
+        notes += ["over target"] if s > proposal.target_seconds else []
+        table.add_row(
+            str(p.time_cost),
+            f"{p.memory_kib / 1024:g}",
+            str(p.parallelism),
+            f"{s:.3f}",
+            ", ".join(notes),
+        )
+
+    def describe(p: KdfParams) -> str:
+        return (
+            f"time cost {p.time_cost}, memory {p.memory_kib / 1024:g} MiB, "
+            f"parallelism {p.parallelism}"
+        )
+
+    lines = [
+        f"Proposal: {describe(proposal.params)} ({proposal.seconds:.3f} s here).",
+        f"Floor:    {describe(proposal.floor)} (never less: RFC 9106's second\n"
+        "          recommended option, t=3 and 64 MiB, with up to 4 lanes as cores allow).",
+    ]
+    if proposal.floor_too_slow:
+        lines.append(
+            f"The floor already takes {proposal.seconds:.3f} s here, more than the "
+            f"{proposal.target_seconds:g} s target: the floor is proposed, as nothing lower "
+            "is allowed."
+        )
+    if path is not None:
+        lines.append(f"Saved as this machine's choice in {path}.")
+    print_result(ctx, svc.to_json(proposal, path), [table, "\n".join(lines)])
