@@ -52,7 +52,7 @@ def identity_new(
 
 @click.group()
 def user() -> None:
-    """People: add, list, change passphrase."""
+    """People: add, list, change passphrase, revoke, re-key."""
 
 
 @user.command("add")
@@ -108,7 +108,7 @@ def user_list(ctx: click.Context) -> None:
             m.role,
             m.added_at,
             m.added_by,
-            "yes" if m.has_keys else "waiting",
+            f"revoked {m.revoked_at[:10]}" if m.revoked_at else "yes" if m.has_keys else "waiting",
             m.fingerprint[:16],
         )
     print_result(ctx, [m.to_json() for m in members], table)
@@ -132,3 +132,73 @@ def user_passwd(ctx: click.Context, new_passphrase_file: Path | None) -> None:
         identity_file=s.identity,
     )
     print_result(ctx, {"user": who, "fingerprint": fp}, f"Passphrase changed for {who}.")
+
+
+@user.command("revoke")
+@click.argument("name")
+@click.option("--reason", required=True, help="Why (kept in the signed record; no case data).")
+@output_options
+@click.pass_context
+def user_revoke(ctx: click.Context, name: str, reason: str) -> None:
+    """Revoke NAME (admin only): their keys stop counting now.
+
+    A new epoch starts for every key they could reach, and the database is re-keyed to the
+    remaining people at once, so their identity file, passphrase and old copy of the database
+    key open nothing written from now on. Then a caseworker runs `casevault keys rotate` so
+    that the old keys open nothing at all. The last admin cannot be revoked."""
+    from vault.services.lifecycle import revoke
+
+    r = revoke(open_vault(ctx), name, reason)
+    print_result(
+        ctx,
+        {
+            "name": r.name,
+            "role": r.role,
+            "epochs": r.epochs,
+            "database_rekeyed": r.database_rekeyed,
+        },
+        f"Revoked {r.name} ({r.role}). New epochs: "
+        + ", ".join(f"{k} {e}" for k, e in r.epochs.items())
+        + (". The database was re-keyed." if r.database_rekeyed else ".")
+        + "\nNext: a caseworker unlocks (the new keys are made then) and runs "
+        "'casevault keys rotate'.",
+    )
+
+
+@user.command("rekey")
+@click.argument("name")
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="NAME.pub of the new identity made by `casevault identity new` on their machine.",
+)
+@new_passphrase_file_option
+@output_options
+@click.pass_context
+def user_rekey(
+    ctx: click.Context, name: str, public_key: Path | None, new_passphrase_file: Path | None
+) -> None:
+    """Give NAME a new identity (lost laptop, leaked passphrase); the old one is revoked.
+
+    NAME keeps their name, role and history; everything their old identity could reach gets a
+    new epoch, as for `user revoke`."""
+    from vault.services.lifecycle import rekey_member
+    from vault.services.users import read_public_identity
+
+    v = open_vault(ctx)
+    if public_key is not None:
+        r = rekey_member(v, name, public=read_public_identity(public_key))
+    else:
+        r = rekey_member(v, name, passphrase=lambda: secrets.new(name, new_passphrase_file))
+    print_result(
+        ctx,
+        {
+            "name": r.name,
+            "role": r.role,
+            "epochs": r.epochs,
+            "database_rekeyed": r.database_rekeyed,
+        },
+        f"{r.name} has a new identity; the old one opens nothing new."
+        + ("" if public_key else " Give them the new passphrase in person.")
+        + "\nNext: a caseworker unlocks and runs 'casevault keys rotate'.",
+    )

@@ -233,11 +233,26 @@ class Keyring:
         if not self._policy.can_write_cases(self._role):
             return []
         state = self._members.state
-        return [
+        missing = [
             ref
             for ref in self._policy.all_keys()
             if state.commitment(ref.kind, ref.name, self.epoch(ref.kind, ref.name)) is None
         ]
+        # Only a person who also holds every older live epoch makes them: the new keys must
+        # reach a role key at once, and a role key must carry every live epoch, or whoever
+        # receives it could not read what is not yet rotated.
+        if missing and not self._holds_older_epochs():
+            return []
+        return missing
+
+    def _holds_older_epochs(self) -> bool:
+        state = self._members.state
+        return all(
+            self.key(ref, at) is not None
+            for ref in self._policy.keys_of(self._role)
+            for at in state.live_epochs(ref.kind, ref.name)
+            if at < self.epoch(ref.kind, ref.name)
+        )
 
     def _commit_ad(self, ref: KeyRef, epoch: int) -> bytes:
         return held_key_ad(self._vault_id, ref.kind, ref.name, epoch)
@@ -292,8 +307,14 @@ class Keyring:
         return DeliveryResult(delivered, events, commitments)
 
     def _can_supply(self, role: str) -> bool:
-        """True when this session holds every key a new key of ``role`` must carry."""
-        return all(self.key(ref) is not None for ref in self._policy.keys_of(role))
+        """True when this session holds every key a new key of ``role`` must carry: every live
+        epoch of each."""
+        state = self._members.state
+        return all(
+            self.key(ref, at) is not None
+            for ref in self._policy.keys_of(role)
+            for at in state.live_epochs(ref.kind, ref.name)
+        )
 
     def _create_keys(self, refs: list[KeyRef]) -> dict[str, str]:
         """A fresh key for each of ``refs`` at its current epoch (all of them: the first writer
@@ -314,15 +335,14 @@ class Keyring:
         rk = new_key()
         rows: list[KeyWrapRow] = []
         for ref in self._policy.keys_of(role):
-            current = self.epoch(ref.kind, ref.name)
             for at in self._members.state.live_epochs(ref.kind, ref.name):
                 # every live epoch, so that a member who joins after a revocation reads what is
-                # not yet rotated; the current one is required
+                # not yet rotated
                 key = self.key(ref, at)
                 if key is None:
-                    if at == current:
-                        raise AccessDeniedError(f"cannot create the {role} key without the {ref}")
-                    continue
+                    raise AccessDeniedError(
+                        f"cannot create the {role} key without the {ref} of epoch {at}"
+                    )
                 wrapped = wrap_key(rk, key, self._wrap_ad(ref, at, role, epoch))
                 rows.append(KeyWrapRow(ref.kind, ref.name, at, holder_of(role, epoch), wrapped))
         self._store.put_key_wraps(rows)

@@ -83,6 +83,7 @@ def revoke(v: Vault, name: str, reason: str) -> Revocation:
         }
         before = dict(v.state.epochs)
         v.change_state(MEMBER_REVOKE, payload)
+        v.store.delete_key_wraps_to(name)  # they open only with the revoked identity
         epochs = _advanced(before, dict(v.state.epochs))
     rekeyed = v.rekey_database()
     return Revocation(name, member.role, epochs, rekeyed)
@@ -125,6 +126,7 @@ def rekey_member(
             member_payload(name, member.role, public.sign_public, public.kem_public),
             {"identity": "made by the admin" if sealed else "made by the member"},
         )
+        v.store.delete_key_wraps_to(name)  # wrapped to the old identity: they open nothing now
         epochs = _advanced(before, dict(v.state.epochs))
     # the sealed identity and the new wraps reach the keyring with the database re-key
     rekeyed = v.rekey_database(identities={name: sealed} if sealed else None)

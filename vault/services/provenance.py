@@ -37,7 +37,7 @@ def logged_entry(
     if row is None:
         raise IntegrityError(f"{what} has no audit entry: it was not written by casevault")
     entry, signature, message = audit_entry.decode(row.body)
-    key = v.members.sign_keys().get(entry.actor)
+    keys = v.members.sign_keys().keys_at(entry.actor, log_seq)
     said = {k: entry.details.get(k) for k in details}
     if (
         entry.seq != log_seq
@@ -45,8 +45,7 @@ def logged_entry(
         or entry.action not in actions
         or said != dict(details)
         or (body is not None and entry.details.get("body") != hash_bytes(body).hex())
-        or key is None
-        or not audit_entry.signature_ok(signature, message, key)
+        or not any(audit_entry.signature_ok(signature, message, k) for k in keys)
     ):
         raise IntegrityError(f"{what} is not the one its audit entry records: it was rewritten")
     return entry

@@ -41,6 +41,7 @@ from vault.errors import (
     AccessDeniedError,
     AuthenticationError,
     DamagedStoreError,
+    DecryptionError,
     IntegrityError,
     StoreError,
     UsageError,
@@ -353,6 +354,11 @@ class Vault:
             db_key = identity.open_wrapped(
                 base64.b64decode(wrapped_db), db_key_info(vault_id, user), "database key"
             )
+        except DecryptionError as e:
+            raise AuthenticationError(
+                f"this identity does not open {user!r}'s database key: it is not the identity "
+                "enrolled now (was it replaced with 'user rekey'?), or the keyring was altered"
+            ) from e
         except (ValueError, TypeError) as e:
             raise DamagedStoreError(
                 f"{root / layout.KEYRING_NAME} holds a damaged database key for {user!r}; "

@@ -109,17 +109,24 @@ def set_policy(v: Vault, text: str) -> str:
 
 
 def _info(v: Vault, member: MemberState) -> MemberInfo:
-    has = v.keys.holds_role_key(member)
+    has = member.revoked_at is None and v.keys.holds_role_key(member)
     fingerprint = public_identity(member).fingerprint()
     return MemberInfo(
-        member.name, member.role, member.added_at, member.added_by, None, fingerprint, has
+        member.name,
+        member.role,
+        member.added_at,
+        member.added_by,
+        member.revoked_at,
+        fingerprint,
+        has,
     )
 
 
 def list_members(v: Vault) -> list[MemberInfo]:
-    """Everyone the signed state enrols, with whether their keys have reached them."""
+    """Everyone the signed state enrols (revoked people too, marked), with whether their keys
+    have reached them."""
     with v.store.read():
-        return [_info(v, m) for m in v.members.active()]
+        return [_info(v, m) for _, m in sorted(v.state.members.items())]
 
 
 def change_passphrase(

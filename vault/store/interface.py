@@ -192,6 +192,10 @@ class Store(Protocol):
         """How many wraps of ``level`` are under an epoch older than ``epoch``."""
         ...
 
+    def delete_key_wraps_to(self, holder: str) -> int:
+        """Drop every wrap addressed to ``holder`` (a revoked or re-keyed person)."""
+        ...
+
     def delete_key_wraps_before(self, kind: str, name: str, epoch: int) -> int:
         """Drop the wraps of a key's epochs older than ``epoch`` (retired); returns how many."""
         ...

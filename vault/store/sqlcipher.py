@@ -103,6 +103,11 @@ class SqlCipherStore(StateTables):
         )
         return integer(r[0])
 
+    def delete_key_wraps_to(self, holder: str) -> int:
+        r = self._one("SELECT count(*) FROM key_wraps WHERE holder = ?", (holder,))
+        self._conn.execute("DELETE FROM key_wraps WHERE holder = ?", (holder,))
+        return integer(r[0])
+
     def delete_key_wraps_before(self, kind: str, name: str, epoch: int) -> int:
         r = self._one(
             "SELECT count(*) FROM key_wraps WHERE kind = ? AND name = ? AND epoch < ?",
