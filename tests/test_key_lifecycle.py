@@ -11,8 +11,10 @@ import base64
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -279,3 +281,85 @@ def _cli(root: Path, user: str, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def _stale(root: Path, key: bytes) -> tuple[int, bytes | None]:
+    with _raw(root, key) as db:
+        (n,) = db.execute("SELECT count(*) FROM data_key_wraps WHERE epoch < 2").fetchone()
+        meta = db.execute("SELECT value FROM meta WHERE key = 'rotation'").fetchone()
+    return int(n), None if meta is None else bytes(meta[0])
+
+
+def test_a_rotation_killed_in_the_middle_leaves_a_vault_that_opens_and_finishes(
+    demo_path: Path,
+) -> None:
+    root = demo_path
+    _with_second_caseworker(root)
+    with _open(root, "ada") as v:
+        lifecycle.revoke(v, "cara", "left")
+    with _open(root, "cai"):
+        pass  # the new epochs are made
+    key = _db_key(root, "cai")
+    total, _ = _stale(root, key)
+    assert total > 200
+    env = {**os.environ, "CASEVAULT_PASSPHRASE": CAI.reveal().decode()}
+    proc = subprocess.Popen(  # one data key per transaction: plenty of instants to be killed at
+        [CASEVAULT, "--vault", str(root), "--user", "cai", "keys", "rotate", "--batch", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            left, _ = _stale(root, key)
+            if 0 < left < total - 20:
+                break
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    left, _ = _stale(root, key)
+    assert 0 < left < total, "killed in the middle of the re-wrap"
+    # the vault opens and reads: the old epochs are still live
+    with _open(root, "rui") as v:
+        assert cases.show_case(v, "UA-061-21-001").values["full_name"]
+    done = _cli(root, "cai", "keys", "rotate")
+    assert done.returncode == 0, done.stderr
+    assert "Retired" in done.stdout
+    assert _stale(root, key)[0] == 0
+    again = _cli(root, "cai", "keys", "rotate")
+    assert again.returncode == 0 and "Nothing to rotate" in again.stdout
+    assert _cli(root, "ada", "audit", "verify").returncode == 0
+
+
+def _log_size(root: Path) -> int:
+    with _raw(root, _db_key(root, "rui")) as db:
+        return int(db.execute("SELECT count(*) FROM audit_entries").fetchone()[0])
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "code", "says"),
+    [
+        ("ada", ["user", "revoke", "ada", "--reason", "x"], 2, "yourself"),
+        ("ada", ["user", "revoke", "nobody", "--reason", "x"], 4, "no member named"),
+        ("ada", ["user", "revoke", "cara", "--reason", " "], 2, "give a reason"),
+        ("cara", ["user", "revoke", "pia", "--reason", "x"], 3, "may not revoke"),
+        ("rui", ["user", "rekey", "pia"], 3, "may not re-key"),
+        ("cara", ["keys", "rotate", "--batch", "0"], 2, "--batch"),
+        ("rui", ["keys", "rotate"], 3, "may not rotate"),
+    ],
+)
+def test_bad_lifecycle_commands_are_one_line_and_change_nothing(
+    demo_path: Path, user: str, args: list[str], code: int, says: str
+) -> None:
+    _cli(demo_path, "rui", "case", "list")  # settle first-unlock work before measuring
+    before = _log_size(demo_path)
+    keyring = (demo_path / layout.KEYRING_NAME).read_bytes()
+    r = _cli(demo_path, user, *args)
+    assert r.returncode == code, r.stderr
+    assert says in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert (demo_path / layout.KEYRING_NAME).read_bytes() == keyring
+    assert _log_size(demo_path) == before

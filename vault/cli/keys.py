@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def keys() -> None:
-    """Rotate keys and tune the passphrase key derivation to this machine."""
+    """Rotate keys after a revocation; tune the passphrase key derivation to this machine."""
 
 
 @keys.command("tune")
@@ -108,3 +109,70 @@ def keys_tune(ctx: click.Context, target: float, max_memory: int | None, save: b
     if path is not None:
         lines.append(f"Saved as this machine's choice in {path}.")
     print_result(ctx, svc.to_json(proposal, path), [table, "\n".join(lines)])
+
+
+@keys.command("rotate")
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 100_000),
+    default=500,
+    show_default=True,
+    help="Data keys (or cases) per transaction: each batch is kept even if the run stops.",
+)
+@output_options
+@click.pass_context
+def keys_rotate(ctx: click.Context, batch: int) -> None:
+    """Re-wrap every data key under the current epochs, then retire the old ones.
+
+    Run by a caseworker after `user revoke` or `user rekey` (the new keys are made when a
+    caseworker first unlocks after it). It re-wraps every record's data keys, re-indexes every
+    case, and then retires the old epochs: from then on the old level keys open nothing. It can
+    be stopped at any moment (even killed): the vault opens and reads as before, and running it
+    again goes on where it stopped."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from vault.cli import render
+    from vault.cli.main import open_vault, wants_json
+    from vault.services.lifecycle import rotate
+
+    v = open_vault(ctx)
+    visible = sys.stderr.isatty() and not wants_json(ctx)
+    tasks: dict[str, Any] = {}
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        disable=not visible,
+        transient=True,
+        console=render.console(stderr=True),
+    ) as bar:
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done)
+
+        report = rotate(v, batch=batch, progress=progress)
+    if report.already_current:
+        text = "Nothing to rotate: every key is at its only live epoch."
+    else:
+        rewrapped = sum(report.rewrapped.values())
+        text = f"Re-wrapped {rewrapped} data keys and re-indexed {report.reindexed} cases. " + (
+            "Retired "
+            + ", ".join(f"{k.split(':', 1)[1]} before epoch {e}" for k, e in report.retired.items())
+            + f"; {report.wraps_deleted} old key wraps deleted."
+            if report.retired
+            else "Old epochs stay live: something was written under them meanwhile; run again."
+        )
+    print_result(
+        ctx,
+        {
+            "rewrapped": report.rewrapped,
+            "reindexed": report.reindexed,
+            "retired": report.retired,
+            "wraps_deleted": report.wraps_deleted,
+            "already_current": report.already_current,
+        },
+        text,
+    )
