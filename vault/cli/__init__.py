@@ -15,6 +15,7 @@ from vault.cli import (
     people,
     policy,
     publish,
+    recovery,
     review,
     vaults,
 )
@@ -36,6 +37,9 @@ for _command in (
     publish.publish,
     keys.keys,
     backup.backup,
+    recovery.recovery,
+    recovery.recover,
+    recovery.lock,
 ):
     cli.add_command(_command)
 

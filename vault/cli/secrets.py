@@ -40,20 +40,19 @@ def hidden_prompt(text: str, *, confirm: bool = False, no_terminal: str = NO_TER
             raise UsageError(no_terminal) from None
 
 
-def _check_private(path: Path) -> None:
+def check_private_file(path: Path, what: str = "passphrase file") -> None:
+    """Refuse a secret's file that others can read or write (one line, what to do)."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as e:
-        raise UsageError(f"cannot read passphrase file {path}") from e
+        raise UsageError(f"cannot read {what} {path}") from e
     if mode & 0o077:
-        what = "readable" if mode & 0o044 else "writable"
-        raise UsageError(
-            f"passphrase file {path} is {what} by others (mode {mode:04o}): chmod 600 {path}"
-        )
+        who = "readable" if mode & 0o044 else "writable"
+        raise UsageError(f"{what} {path} is {who} by others (mode {mode:04o}): chmod 600 {path}")
 
 
 def _from_file(path: Path) -> Passphrase:
-    _check_private(path)
+    check_private_file(path)
     try:
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as e:

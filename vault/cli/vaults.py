@@ -8,6 +8,8 @@ import click
 
 from vault.cli import secrets
 from vault.cli.main import new_passphrase_file_option, output_options, print_result
+from vault.cli.recovery import show_shares, trustee_options
+from vault.errors import UsageError
 from vault.policy import default_policy_text, load_policy_file
 
 
@@ -20,6 +22,7 @@ from vault.policy import default_policy_text, load_policy_file
     type=click.Path(path_type=Path, dir_okay=False),
     help="Policy file (default: the built-in policies/default.toml).",
 )
+@trustee_options
 @new_passphrase_file_option
 @output_options
 @click.pass_context
@@ -28,15 +31,26 @@ def init(
     path: Path,
     admin: str,
     policy_file: Path | None,
+    trustees: tuple[str, ...],
+    threshold: int | None,
     new_passphrase_file: Path | None,
 ) -> None:
-    """Create a new vault at PATH with you as its first admin."""
+    """Create a new vault at PATH with you as its first admin.
+
+    With --trustee (repeated) and --threshold, the recovery key is set up at once and its
+    shares shown, one per trustee (see `casevault recovery setup`)."""
+    from vault.services.recovery import setup
     from vault.services.session import Vault
 
+    if bool(trustees) != (threshold is not None):
+        raise UsageError("give --trustee (once per trustee) and --threshold together")
     text = load_policy_file(policy_file)[1] if policy_file else default_policy_text()
     pw = secrets.new(admin, new_passphrase_file)
     with Vault.init(path, admin, pw, policy_text=text) as v:
         fp = v.identity.public.fingerprint()
+        shares = setup(v, list(trustees), threshold) if threshold is not None else []
+    if shares and threshold is not None:
+        show_shares(ctx, shares, threshold)
     print_result(
         ctx,
         {"vault": str(path), "admin": admin, "fingerprint": fp},

@@ -55,10 +55,11 @@ from vault.crypto import _primitives
 from vault.crypto.hierarchy import recovery_info
 from vault.crypto.identity import Identity
 from vault.errors import AuthenticationError, UsageError
+from vault.models.member import RECOVERY_NAME
 from vault.models.secret import SecretBytes
 
 RECOVERY_SECRET_BYTES = 32
-RECOVERY_NAME = "recovery"
+
 MAX_SHARES = 16  # SLIP-39: a member index is 4 bits
 ITERATION_EXPONENT = 0
 AGE_IDENTITY_HRP = "age-secret-key-"

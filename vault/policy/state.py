@@ -31,8 +31,9 @@ Record kinds and who may sign them:
   was restored from a backup: every person's memory of the log accepts the restored one.
 
 The recovery key signs under the name ``recovery`` (no person may take it). It may sign a
-``member.add`` enrolling a new person who manages people (``casevault recover``) and a
-``vault.restore``; nothing else.
+``member.add`` enrolling a new person who manages people (``casevault recover``), a
+``vault.restore`` and a ``keys.create``; nothing else. It holds every key of the hierarchy in
+escrow under a role key of its own (role ``recovery``, advanced with every revocation).
 """
 
 from __future__ import annotations
@@ -73,10 +74,13 @@ KINDS = (
     RECOVERY_SET,
     VAULT_RESTORE,
 )
-#: What the recovery key may sign.
-RECOVERY_KINDS = (MEMBER_ADD, VAULT_RESTORE)
+#: What the recovery key may sign: a new admin, a restore, and new key epochs (it holds every
+#: level key, in escrow, so that no loss of keys loses a case).
+RECOVERY_KINDS = (MEMBER_ADD, VAULT_RESTORE, KEYS_CREATE)
 #: The epoch slot of the database key (advanced by a revocation or a re-key).
 DB_SLOT = "db:key"
+#: The epoch slot of the recovery key's escrow role key.
+RECOVERY_SLOT = f"role:{RECOVERY_NAME}"
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,16 @@ class VaultState:
     def active_members(self) -> list[MemberState]:
         """Members whose keys count now, in name order."""
         return [m for n, m in sorted(self.members.items()) if m.revoked_at is None]
+
+    def recovery_holder(self) -> MemberState | None:
+        """The recovery key as a key holder (role ``recovery``: every key, in escrow), or None
+        when no recovery was set up."""
+        r = self.recovery
+        if r is None:
+            return None
+        return MemberState(
+            RECOVERY_NAME, RECOVERY_NAME, r.sign_public, r.kem_public, r.set_at, "", ""
+        )
 
     def epoch(self, kind: str, name: str) -> int:
         """The current epoch of a key (1 until a signed rotation advances it)."""
@@ -347,7 +361,15 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
     if record.kind == MEMBER_REKEY:
         return _rekey(base, record, where)
     if record.kind == RECOVERY_SET:
-        return replace(base, recovery=_recovery(record, where), former_keys=_retire_recovery(state))
+        epochs = dict(state.epochs)
+        if state.recovery is not None:  # a new recovery key: a new escrow role key for it
+            epochs[RECOVERY_SLOT] = state.epochs.get(RECOVERY_SLOT, 1) + 1
+        return replace(
+            base,
+            recovery=_recovery(record, where),
+            former_keys=_retire_recovery(state),
+            epochs=epochs,
+        )
     if record.kind == KEYS_RETIRE:
         return replace(base, retired={**state.retired, **_retired(state, record, where)})
     if record.kind == VAULT_RESTORE:
@@ -387,10 +409,10 @@ def reached_by(policy: Policy, role: str) -> dict[str, int]:
 
 
 def _advance(state: VaultState, role: str) -> dict[str, int]:
-    return {
-        **state.epochs,
-        **{slot: state.epochs.get(slot, 1) + 1 for slot in reached_by(state.policy, role)},
-    }
+    slots = set(reached_by(state.policy, role))
+    if state.recovery is not None:  # its escrow must carry the new epochs too
+        slots.add(RECOVERY_SLOT)
+    return {**state.epochs, **{slot: state.epochs.get(slot, 1) + 1 for slot in sorted(slots)}}
 
 
 def _target(state: VaultState, record: StateRecord, where: str) -> MemberState:

@@ -35,6 +35,7 @@ from vault.crypto.hierarchy import (
 )
 from vault.crypto.records import LevelKey
 from vault.errors import AccessDeniedError, IntegrityError
+from vault.models.member import RECOVERY_NAME
 from vault.policy import KeyKind, KeyRef, Policy
 from vault.policy.state import MemberState
 from vault.services.members import Members, public_identity
@@ -88,7 +89,16 @@ class Keyring:
         self._db_key = db_key
         self._role_keys: dict[int, SecretBytes] = {}
         self._held: dict[tuple[KeyRef, int], SecretBytes] = {}
-        self._own = set(policy.keys_of(role))
+        self._own = set(self._keys_of(role))
+
+    def _keys_of(self, role: str) -> list[KeyRef]:
+        """What a role key of ``role`` carries; the recovery key's escrow role carries all."""
+        return self._policy.all_keys() if role == RECOVERY_NAME else self._policy.keys_of(role)
+
+    def _holders(self) -> list[MemberState]:
+        """Who must hold their current role key: the active members, and the recovery key."""
+        holder = self._members.state.recovery_holder()
+        return [*self._members.active(), *([holder] if holder is not None else [])]
 
     # --- epochs -----------------------------------------------------------------------------
 
@@ -205,17 +215,17 @@ class Keyring:
         wraps already exist — rows written before the hierarchy are nobody's keys."""
 
         def stale(role: str) -> bool:  # a role key made before the hierarchy carries keys
-            return fresh and bool(self._policy.keys_of(role))
+            return fresh and bool(self._keys_of(role))
 
         holders = {(r.name, r.epoch) for r in self._store.key_wraps(ROLE_KIND) if not stale(r.name)}
         planned_new: set[tuple[str, int]] = set()
         plan: list[Delivery] = []
-        for m in self._members.active():
+        for m in self._holders():
             if not stale(m.role) and self.holds_role_key(m):
                 continue
             epoch = self._role_epoch(m.role)
             if (m.role, epoch) in holders:
-                if m.role == self._role and self.role_key() is not None:
+                if self._role_key_for(m.role, epoch) is not None:
                     plan.append(Delivery(m, epoch, False))
             elif (m.role, epoch) in planned_new or self._can_supply(m.role):
                 plan.append(Delivery(m, epoch, (m.role, epoch) not in planned_new))
@@ -230,7 +240,7 @@ class Keyring:
     def _missing(self) -> list[KeyRef]:
         """Keys whose current epoch has no signed commitment yet (a revocation started a new
         epoch): a person whose role writes cases makes them."""
-        if not self._policy.can_write_cases(self._role):
+        if not (self._policy.can_write_cases(self._role) or self._role == RECOVERY_NAME):
             return []
         state = self._members.state
         missing = [
@@ -249,7 +259,7 @@ class Keyring:
         state = self._members.state
         return all(
             self.key(ref, at) is not None
-            for ref in self._policy.keys_of(self._role)
+            for ref in self._keys_of(self._role)
             for at in state.live_epochs(ref.kind, ref.name)
             if at < self.epoch(ref.kind, ref.name)
         )
@@ -259,7 +269,15 @@ class Keyring:
 
     def delivery_pending(self) -> bool:
         """Whether :meth:`deliver` has work (so that a read need not take the write lock)."""
-        return bool(self._missing()) or bool(self.plan())
+        return bool(self._missing()) or bool(self.plan()) or self._escrow_pending()
+
+    def _escrow_pending(self) -> bool:
+        if self._members.state.recovery is None or self._role == RECOVERY_NAME:
+            return False
+        epoch = self._role_epoch(self._role)
+        return self._store.key_wrap(ROLE_KIND, self._role, epoch, RECOVERY_NAME) is None and (
+            self.role_key_at(epoch) is not None
+        )
 
     def deliver(self) -> DeliveryResult:
         """Inside a write transaction: make the hierarchy if this person is its first writer, then
@@ -285,7 +303,9 @@ class Keyring:
         for d in self.plan(fresh=first):
             slot = (d.member.role, d.epoch)
             if slot not in made:
-                made[slot] = self._create_role_key(*slot) if d.new_role_key else self.role_key()
+                made[slot] = (
+                    self._create_role_key(*slot) if d.new_role_key else self._role_key_for(*slot)
+                )
             key = made[slot]
             if key is None:
                 continue
@@ -304,7 +324,40 @@ class Keyring:
                     details={"to": pub.name, "role": d.member.role, "epoch": d.epoch},
                 )
             )
+        events.extend(self._escrow_own_role_key())
         return DeliveryResult(delivered, events, commitments)
+
+    def _role_key_for(self, role: str, epoch: int) -> SecretBytes | None:
+        """A role key this session can hand on: its own role's, or — for the recovery key —
+        any role's it holds in escrow."""
+        if role == self._role:
+            return self.role_key_at(epoch)
+        if self._role != RECOVERY_NAME:
+            return None
+        row = self._store.key_wrap(ROLE_KIND, role, epoch, RECOVERY_NAME)
+        if row is None:
+            return None
+        info = role_key_info(
+            self._vault_id, role, epoch, RECOVERY_NAME, self._identity.public.kem_public
+        )
+        return self._identity.open_wrapped(row.wrapped, info, f"{role} role key (escrow)")
+
+    def _escrow_own_role_key(self) -> list[AuditEvent]:
+        """Wrap this person's current role key to the recovery key too, once per epoch, so that
+        the trustees can hand it to a new member of the role if every holder lost theirs."""
+        holder = self._members.state.recovery_holder()
+        if holder is None or self._role == RECOVERY_NAME:
+            return []
+        epoch = self._role_epoch(self._role)
+        key = self.role_key_at(epoch)
+        if key is None or self._store.key_wrap(ROLE_KIND, self._role, epoch, RECOVERY_NAME):
+            return []
+        pub = public_identity(holder)
+        info = role_key_info(self._vault_id, self._role, epoch, RECOVERY_NAME, pub.kem_public)
+        self._store.put_key_wraps(
+            [KeyWrapRow(ROLE_KIND, self._role, epoch, RECOVERY_NAME, wrap_to(pub, key, info))]
+        )
+        return [AuditEvent("key.escrow", details={"role": self._role, "epoch": epoch})]
 
     def _can_supply(self, role: str) -> bool:
         """True when this session holds every key a new key of ``role`` must carry: every live
@@ -312,7 +365,7 @@ class Keyring:
         state = self._members.state
         return all(
             self.key(ref, at) is not None
-            for ref in self._policy.keys_of(role)
+            for ref in self._keys_of(role)
             for at in state.live_epochs(ref.kind, ref.name)
         )
 
@@ -334,7 +387,7 @@ class Keyring:
         hold those keys."""
         rk = new_key()
         rows: list[KeyWrapRow] = []
-        for ref in self._policy.keys_of(role):
+        for ref in self._keys_of(role):
             for at in self._members.state.live_epochs(ref.kind, ref.name):
                 # every live epoch, so that a member who joins after a revocation reads what is
                 # not yet rotated

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vault.errors import DamagedStoreError, NotFoundError, StoreError
+from vault.models.member import RECOVERY_NAME
 
 DB_NAME = "vault.db"
 KEYRING_NAME = "keyring.json"
@@ -177,6 +178,48 @@ def promote_db_key(root: Path, identities: dict[str, Any] | None = None) -> None
                 data["identities"].pop(name, None)
             else:
                 data["identities"][name] = sealed
+        write_json_atomic(root / KEYRING_NAME, data)
+
+
+# --- the emergency lock ------------------------------------------------------------------------
+
+RECOVERY_HOLDER = RECOVERY_NAME  # the keyring entry of the recovery key
+
+
+def lock(root: Path, by: str, time: str) -> int:
+    """Leave only the recovery key's wrap of the database key (and of a staged one); mark the
+    keyring locked. Returns how many other wraps were removed. The file is replaced atomically;
+    the removed wraps may linger in freed disk blocks (docs/keys.md says what this answers)."""
+    with keyring_lock(root):
+        data = read_keyring(root)
+        wraps = data["db_key_wraps"]
+        kept = {RECOVERY_HOLDER: wraps[RECOVERY_HOLDER]}
+        removed = len(wraps) - 1
+        data["db_key_wraps"] = kept
+        staged = data.get("next_db_key")
+        if isinstance(staged, dict) and isinstance(staged.get("wraps"), dict):
+            staged["wraps"] = {k: v for k, v in staged["wraps"].items() if k == RECOVERY_HOLDER}
+        data["locked"] = {"at": time, "by": by}
+        write_json_atomic(root / KEYRING_NAME, data)
+        return removed
+
+
+def locked(keyring: dict[str, Any]) -> dict[str, Any] | None:
+    """When and by whom the vault was locked on this machine, or None."""
+    mark = keyring.get("locked")
+    return mark if isinstance(mark, dict) else None
+
+
+def is_locked(root: Path) -> bool:
+    return locked(read_keyring(root)) is not None
+
+
+def unlock(root: Path, wraps: dict[str, str]) -> None:
+    """Put every member's wrap of the database key back (made with the recovery key)."""
+    with keyring_lock(root):
+        data = read_keyring(root)
+        data["db_key_wraps"] = {**data["db_key_wraps"], **wraps}
+        data.pop("locked", None)
         write_json_atomic(root / KEYRING_NAME, data)
 
 

@@ -338,6 +338,12 @@ class Vault:
             layout.note_failed_unlock(root, user if known else None, "no identity", now())
             raise
         wrapped_db = keyring["db_key_wraps"].get(user)
+        mark = layout.locked(keyring)
+        if mark is not None:
+            raise AuthenticationError(
+                f"this vault was locked on {str(mark.get('at'))[:16]} by {mark.get('by')}: it "
+                "opens again only with the trustees' recovery shares ('casevault recover')"
+            )
         if wrapped_db is None:
             layout.note_failed_unlock(root, None, "not a member", now())
             raise AuthenticationError(f"{user!r} is not a member of this vault")
