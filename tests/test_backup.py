@@ -448,10 +448,17 @@ def test_restore_holds_every_case_version_draft_action_audit_entry_and_state_rec
 def test_restore_through_the_command_line_says_what_it_checked(made: Made, tmp_path: Path) -> None:
     target = tmp_path / "restored"
     code, out, err = run(
-        "backup", "restore", str(made.file), "--to", str(target), "--age-identity", str(made.key)
+        "backup",
+        "restore",
+        str(made.file),
+        "--to",
+        str(target),
+        "--age-identity",
+        str(made.key),
+        user=ADMIN,
     )
     assert code == 0, err
-    assert out.startswith(f"Restored into {target}\n")
+    assert out.startswith(f"Restored into {target}; the restore is signed and logged by {ADMIN}.\n")
     assert made.info.snapshot.backup_id in out
     assert "3 files match the signed manifest" in out
     assert "AGE-SECRET-KEY" not in out + err
@@ -474,7 +481,14 @@ def test_restore_onto_an_existing_folder_refuses_and_leaves_it_unchanged(
     target.mkdir()
     (target / "notes.txt").write_text("mine")
     code, out, err = run(
-        "backup", "restore", str(made.file), "--to", str(target), "--age-identity", str(made.key)
+        "backup",
+        "restore",
+        str(made.file),
+        "--to",
+        str(target),
+        "--age-identity",
+        str(made.key),
+        user=ADMIN,
     )
     assert_one_line(code, out, err, "refusing to overwrite", 2)
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
@@ -494,7 +508,14 @@ def test_a_wrong_age_identity_refuses(made: Made, tmp_path: Path) -> None:
     other, _ = age_key(tmp_path, "other.txt")
     target = tmp_path / "restored"
     code, out, err = run(
-        "backup", "restore", str(made.file), "--to", str(target), "--age-identity", str(other)
+        "backup",
+        "restore",
+        str(made.file),
+        "--to",
+        str(target),
+        "--age-identity",
+        str(other),
+        user=ADMIN,
     )
     assert_one_line(code, out, err, "does not open", 3)
     assert not target.exists() and leftovers(tmp_path) == []
@@ -600,6 +621,7 @@ def test_a_flipped_byte_in_the_data_is_exit_5_in_one_line(made: Made, tmp_path: 
         str(tmp_path / "r"),
         "--age-identity",
         str(made.key),
+        user=ADMIN,
     )
     assert_one_line(code, out, err, "damaged, truncated or was altered", 5)
     assert not (tmp_path / "r").exists() and leftovers(tmp_path) == []
@@ -719,7 +741,14 @@ def test_a_tar_holding_anything_else_refuses(made: Made, tmp_path: Path, what: s
     forged = seal(build(members), made.recipient, tmp_path / "forged.age")
     target = tmp_path / "restored"
     code, out, err = run(
-        "backup", "restore", str(forged), "--to", str(target), "--age-identity", str(made.key)
+        "backup",
+        "restore",
+        str(forged),
+        "--to",
+        str(target),
+        "--age-identity",
+        str(made.key),
+        user=ADMIN,
     )
     assert_one_line(code, out, err, expected, 5)
     assert not target.exists() and leftovers(tmp_path) == []
@@ -889,7 +918,16 @@ def test_no_secret_is_printed(demo_path: Path, tmp_path: Path) -> None:
     ]
     said.append(run("backup", "verify", str(out), "--age-identity", str(key)))
     said.append(
-        run("backup", "restore", str(out), "--to", str(tmp_path / "r"), "--age-identity", str(key))
+        run(
+            "backup",
+            "restore",
+            str(out),
+            "--to",
+            str(tmp_path / "r"),
+            "--age-identity",
+            str(key),
+            user=ADMIN,
+        )
     )
     said.append(run("--json", "backup", "verify", str(out), "--age-identity", str(key)))
     secret_line = key.read_text().strip().splitlines()[-1]

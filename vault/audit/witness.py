@@ -110,9 +110,22 @@ class Witness:
                 " that do not extend them"
             )
 
-    def remember_state(self, seq: int, head: str) -> None:
-        """Keep the head of the state chain as what this person last saw (best effort)."""
-        _write_atomic(self.state_path, json.dumps({"seq": seq, "head": head}).encode("ascii"))
+    def remember_state(self, seq: int, head: str, restores: int = 0) -> None:
+        """Keep the head of the state chain as what this person last saw, and how many signed
+        restores it held (best effort)."""
+        memory = {"seq": seq, "head": head, "restores": restores}
+        _write_atomic(self.state_path, json.dumps(memory).encode("ascii"))
+
+    def restored_since(self, restores: int) -> bool:
+        """Whether the vault's signed state holds more restores than when this person last saw
+        it: a restore from a backup, signed by an admin or the recovery key and logged, is the
+        one way a vault may go back; the memory of what came after it is then set aside."""
+        try:
+            seen = json.loads(self.state_path.read_text("utf-8"))
+            remembered = int(seen.get("restores", 0))
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError):
+            return False
+        return restores > remembered
 
     # --- the founder, pinned at first use -------------------------------------------------------
 

@@ -8,12 +8,14 @@ needed). The age identity is read from its file into a secret and never printed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from vault.cli.main import open_vault, output_options, print_result
+from vault.cli import secrets
+from vault.cli.main import open_vault, output_options, print_result, settings
 from vault.crypto import SecretBytes
 from vault.errors import NotFoundError, UsageError
 
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 @click.group()
 def backup() -> None:
     """Create, verify and restore encrypted backups (the age format)."""
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _size(n: int) -> str:
@@ -47,14 +52,32 @@ def _identity(path: Path) -> SecretBytes:
         raise UsageError(f"cannot read {path}: {e.strerror}") from None
 
 
-_identity_option = click.option(
-    "--age-identity",
-    "keyfile",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="An age identity file (as age-keygen writes: AGE-SECRET-KEY-1…) of a recipient of "
-    "the backup, or an unencrypted ssh-ed25519 private key.",
-)
+def _identity_option(fn: F) -> F:
+    fn = click.option(
+        "--shares-file",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help="Instead of an identity file: the trustees' recovery shares, one per line (mode "
+        "0600); every backup is encrypted to the recovery key.",
+    )(fn)
+    return click.option(
+        "--age-identity",
+        "keyfile",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="An age identity file (as age-keygen writes: AGE-SECRET-KEY-1…) of a recipient of "
+        "the backup, or an unencrypted ssh-ed25519 private key.",
+    )(fn)
+
+
+def _age_secret(keyfile: Path | None, shares_file: Path | None) -> SecretBytes:
+    """The age identity that opens the backup: from a file, or rebuilt from the shares."""
+    if (keyfile is None) == (shares_file is None):
+        raise UsageError("give --age-identity KEYFILE or --shares-file FILE (one of them)")
+    if keyfile is not None:
+        return _identity(keyfile)
+    from vault.cli.recovery import read_shares
+    from vault.crypto.recovery import age_identity, combine_shares
+
+    return age_identity(combine_shares(read_shares(shares_file)))
 
 
 def _report_lines(file: Path, r: BackupReport) -> list[str]:
@@ -131,7 +154,7 @@ def create(ctx: click.Context, out: Path, recipients: tuple[str, ...]) -> None:
 @_identity_option
 @output_options
 @click.pass_context
-def verify(ctx: click.Context, file: Path, keyfile: Path) -> None:
+def verify(ctx: click.Context, file: Path, keyfile: Path | None, shares_file: Path | None) -> None:
     """Decrypt a backup and check all of it, without the vault and without writing anything.
 
     Checks that the tar holds exactly the expected files (no links, no other paths), the
@@ -141,7 +164,7 @@ def verify(ctx: click.Context, file: Path, keyfile: Path) -> None:
     """
     from vault.services.backup import verify_backup
 
-    report = verify_backup(file, _identity(keyfile))
+    report = verify_backup(file, _age_secret(keyfile, shares_file))
     print_result(ctx, report.to_json(), "\n".join(_report_lines(file, report)))
 
 
@@ -157,16 +180,39 @@ def verify(ctx: click.Context, file: Path, keyfile: Path) -> None:
 @_identity_option
 @output_options
 @click.pass_context
-def restore(ctx: click.Context, file: Path, to: Path, keyfile: Path) -> None:
+def restore(
+    ctx: click.Context, file: Path, to: Path, keyfile: Path | None, shares_file: Path | None
+) -> None:
     """Restore a backup into a new vault folder, after checking it as `backup verify` does.
 
     The files are written beside the target, synced to disk, and the folder is renamed into
-    place only when every check has passed. The restored vault is opened as usual with
-    `--vault NEW_PATH`.
+    place only when every check has passed. The restore is then signed and logged (a
+    `vault.restore` record) by you, an admin (--user), or by the recovery key when the trustees
+    give their shares: every person's next unlock accepts the restored vault and says so.
+    Open it as usual with `--vault NEW_PATH`.
     """
     from vault.services.backup import restore_backup
+    from vault.services.restore import record_restore, record_restore_by_recovery
 
-    report = restore_backup(file, to, _identity(keyfile))
+    s = settings(ctx)
+    secret = _age_secret(keyfile, shares_file)
+    if shares_file is None:
+        who = s.who()  # the admin who signs the restore: asked before anything is written
+    report = restore_backup(file, to, secret)
+    if shares_file is not None:
+        from vault.cli.recovery import read_shares
+
+        record_restore_by_recovery(to, read_shares(shares_file), report.to_json())
+        signer = "the recovery key"
+    else:
+        record_restore(
+            to,
+            who,
+            lambda _n: secrets.existing(s.passphrase_file),
+            report.to_json(),
+            identity_file=s.identity,
+        )
+        signer = who
     lines = _report_lines(file, report)
-    lines.insert(0, f"Restored into {to}")
+    lines.insert(0, f"Restored into {to}; the restore is signed and logged by {signer}.")
     print_result(ctx, report.to_json(), "\n".join(lines))

@@ -196,6 +196,12 @@ def open_vault(ctx: click.Context) -> Vault:
             "the one your admin gave you; it is pinned from now on.",
             err=True,
         )
+    if v.notice.restored:
+        click.echo(
+            f"casevault: note: this vault was {v.notice.restored}; what you saw after that "
+            "backup is not in it (see 'casevault audit log --action vault.restore')",
+            err=True,
+        )
     if v.notice.delivered:
         click.echo(f"casevault: delivered keys to: {', '.join(v.notice.delivered)}", err=True)
     if v.notice.waiting_for_keys:

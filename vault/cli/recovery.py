@@ -106,7 +106,7 @@ def recovery_setup(ctx: click.Context, trustees: tuple[str, ...], threshold: int
     show_shares(ctx, shares, threshold)
 
 
-def _read_shares(path: Path | None) -> list[str]:
+def read_shares(path: Path | None) -> list[str]:
     if path is not None:
         secrets.check_private_file(path, "shares file")
         try:
@@ -160,7 +160,7 @@ def recover(
 
     s = settings(ctx)
     note = read_note(checkpoint)
-    shares = _read_shares(shares_file)
+    shares = read_shares(shares_file)
     result = run(
         s.root(),
         shares,

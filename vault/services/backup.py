@@ -129,9 +129,9 @@ def backup_recipients(
     ``extra`` ones the caller adds. THE place for recipients the vault itself adds (its recovery
     key's age recipient goes here), so that every backup is encrypted to them. Duplicates are
     dropped; the order is kept."""
-    del v  # the vault's own recipients (recovery) will be read from it
+    own = [] if v.state.recovery is None else [parse_recipient(v.state.recovery.age_recipient)]
     chosen: dict[str, AgeRecipient] = {}
-    for r in [*(parse_recipient(text) for text in named), *extra]:
+    for r in [*own, *(parse_recipient(text) for text in named), *extra]:
         chosen.setdefault(r.text, r)
     return list(chosen.values())
 
@@ -637,9 +637,7 @@ class BackupInfo:
 
 
 def _session_db_key(v: Vault) -> SecretBytes:
-    # The session keeps the database key inside its keyring and offers no accessor yet; this is
-    # the one place the backup reads it (the lead replaces it with a public one).
-    return v.keys._db_key
+    return v.keys.database_key()
 
 
 def _read_keyring(v: Vault, db_key: SecretBytes) -> bytes:

@@ -198,6 +198,10 @@ class Keyring:
         make = level_key_ad if ref.kind is KeyKind.LEVEL else index_key_ad
         return make(self._vault_id, ref.name, epoch, role, role_epoch)
 
+    def database_key(self) -> SecretBytes:
+        """The SQLCipher key of this session (a backup's snapshot is made under it)."""
+        return self._db_key
+
     def replace_db_key(self, db_key: SecretBytes) -> None:
         """After the database was re-keyed: later wraps (a new member) carry the new key."""
         self._db_key = db_key

@@ -133,7 +133,7 @@ def recover(
     vault_id = str(keyring["vault_id"])
     secret = combine_shares(shares)
     key = recovery_identity(secret)
-    db_key = _open_db_key(keyring, key, vault_id)
+    db_key = open_db_key(keyring, key, vault_id)
     store = SqlCipherStore.open(layout.db_path(root), db_key)
     try:
         state, _ = load_state(store, vault_id)
@@ -176,7 +176,7 @@ def recover(
     )
 
 
-def _open_db_key(keyring: dict[str, object], key: Identity, vault_id: str) -> SecretBytes:
+def open_db_key(keyring: dict[str, object], key: Identity, vault_id: str) -> SecretBytes:
     wraps = keyring["db_key_wraps"]
     wrapped = wraps.get(RECOVERY_NAME) if isinstance(wraps, dict) else None
     if not isinstance(wrapped, str):

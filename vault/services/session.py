@@ -78,6 +78,7 @@ class UnlockNotice:
     delivered: list[str]
     waiting_for_keys: bool
     first_use_founder: str | None
+    restored: str | None = None  # "DATE by NAME" when the vault was restored since last seen
 
 
 class Vault:
@@ -103,6 +104,7 @@ class Vault:
         self.audit = AuditLog(store, self.vault_id)
         self._witness = Witness(self.vault_id, self.member.name)
         self._closed = False
+        self._restored: str | None = None
         self.notice = UnlockNotice([], False, None)
 
     @property
@@ -219,7 +221,7 @@ class Vault:
             raise AccessDeniedError(f"{self.user} ({self.role}) holds no role key yet")
         return keyed_hash(derive_key(role_key, "audit keyed hash"), namespace, value)
 
-    def _check_fresh(self, heads: list[str]) -> str | None:
+    def _check_fresh(self, heads: list[str], restoring: bool = False) -> str | None:
         """Before anything is written or any key wrapped: refuse a vault whose founder is not
         the one pinned on this machine, whose signed state does not extend the one this person
         last saw, or whose log is older than, or forks from, the last one they saw (a rolled-back
@@ -227,10 +229,27 @@ class Vault:
         this is the first use here (it is pinned now)."""
         founder = public_identity(self.members.verified(self.state.founder)).fingerprint()
         first_use = self._witness.check_founder(founder)
+        if restoring:
+            return founder if first_use else None
+        if self._witness.restored_since(self.state.restores):
+            # a signed, logged restore since this person last looked: what they saw after the
+            # backup is not in this vault, by decision; say so and remember the vault as it is
+            self._restored = self._last_restore()
+            return founder if first_use else None
         self._witness.check_state(heads)
         with self.store.read():
             self._witness.check(self.audit, self.members.sign_keys())
         return founder if first_use else None
+
+    def _last_restore(self) -> str:
+        with self.store.read():
+            rows = self.store.state_rows()
+        for row in reversed(rows):
+            record = signed_state.parse(row.body)
+            if record.kind == signed_state.VAULT_RESTORE:
+                made = str(record.payload.get("backup_created_at", "?"))[:10]
+                return f"restored on {record.time[:10]} by {record.author} from a backup of {made}"
+        return "restored from a backup"
 
     def remember_seen(self) -> None:
         """Keep the latest signed tree head and state head outside the vault, for
@@ -239,7 +258,7 @@ class Vault:
             head = self.store.latest_audit_head()
         if head is not None:
             self._witness.remember(head[1])
-        self._witness.remember_state(self.state.seq, self.state.head)
+        self._witness.remember_state(self.state.seq, self.state.head, self.state.restores)
 
     def close(self) -> None:
         if self._closed:
@@ -324,6 +343,7 @@ class Vault:
         *,
         identity_file: Path | None = None,
         on_wait: Callable[[], None] | None = None,
+        restoring: bool = False,
     ) -> Vault:
         """Unlock the vault as ``user``. ``on_wait`` is called each time a write has to wait
         for another process (the CLI says so on stderr; nothing here prints)."""
@@ -397,7 +417,9 @@ class Vault:
             ):
                 raise AuthenticationError(f"this identity is not the one enrolled for {user!r}")
             vault = cls(root, store, identity, state, db_key)
-            founder = vault._check_fresh(heads)  # freshness first: nothing written before it
+            # freshness first: nothing written before it (``restoring``: the caller is about to
+            # sign the restore that every person's memory will accept)
+            founder = vault._check_fresh(heads, restoring)
             vault._after_unlock(founder)
             vault.rekey_database()  # a revocation's re-key cut short: finish it now
         except BaseException:
@@ -475,4 +497,6 @@ class Vault:
                 )
             if failures:
                 layout.clear_failed_unlocks(self.root, len(failures))
-        self.notice = UnlockNotice(delivered, self.keys.role_key() is None, first_use_founder)
+        self.notice = UnlockNotice(
+            delivered, self.keys.role_key() is None, first_use_founder, self._restored
+        )
