@@ -353,3 +353,19 @@ def test_help_tells_an_admin_what_it_does() -> None:
     assert code == 0
     for words in ("--target", "--max-memory", "--save", "RFC 9106", "floor", "kdf.json"):
         assert words in out
+
+
+def test_identities_made_on_this_machine_use_its_saved_choice(tmp_path: Path) -> None:
+    """After `keys tune --save`, an identity sealed here uses the saved parameters; without a
+    saved choice the floor's defaults are used."""
+    from vault.crypto import KdfParams, Passphrase
+    from vault.services import kdf_tuning
+    from vault.services.users import new_identity
+
+    pw = Passphrase.from_text("an invented passphrase for tests")
+    before, _, _ = new_identity("tess", pw, tmp_path / "a")
+    assert json.loads(before.read_text())["kdf"]["memory_kib"] == KdfParams().memory_kib
+    kdf_tuning.save(KdfParams(3, 131072, 2))
+    after, _, _ = new_identity("tess", pw, tmp_path / "b")
+    kdf = json.loads(after.read_text())["kdf"]
+    assert (kdf["time_cost"], kdf["memory_kib"], kdf["parallelism"]) == (3, 131072, 2)

@@ -35,6 +35,7 @@ from vault.policy.state import (
     MemberState,
     member_payload,
 )
+from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.leaks import case_leak_terms, store_leak_terms
 from vault.services.name_index import index_terms, store_index_terms
 from vault.services.session import Vault
@@ -115,7 +116,7 @@ def rekey_member(
     if public is None:
         assert passphrase is not None  # checked above  # noqa: S101  # nosec B101
         identity = Identity.generate(name)
-        sealed = seal_identity(identity, passphrase(), kdf)
+        sealed = seal_identity(identity, passphrase(), kdf or saved_kdf())
         public = identity.public
     with v.store.write():
         v.refresh_state()

@@ -51,6 +51,7 @@ from vault.policy.state import (
 )
 from vault.services import layout
 from vault.services.clock import now
+from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.keyring import Keyring
 from vault.services.members import Members, append_state, load_state, public_identity
 from vault.services.session import Vault
@@ -150,7 +151,7 @@ def recover(
         if new_admin is not None:
             if passphrase is None:
                 raise UsageError("a new admin needs a passphrase")
-            sealed = seal_identity(new_admin, passphrase(), kdf)
+            sealed = seal_identity(new_admin, passphrase(), kdf or saved_kdf())
             wrap = wrap_to(new_admin.public, db_key, db_key_info(vault_id, new_admin.name))
             layout.update_keyring(
                 root,

@@ -53,6 +53,7 @@ from vault.policy import state as signed_state
 from vault.policy.state import DB_SLOT, KEYS_CREATE, VaultState
 from vault.services import layout
 from vault.services.clock import now
+from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.keyring import Keyring
 from vault.services.members import (
     Members,
@@ -303,7 +304,7 @@ class Vault:
         keyring["db_key_wraps"][admin] = base64.b64encode(
             wrap_to(identity.public, db_key, db_key_info(vault_id, admin))
         ).decode("ascii")
-        keyring["identities"][admin] = seal_identity(identity, passphrase, kdf)
+        keyring["identities"][admin] = seal_identity(identity, passphrase, kdf or saved_kdf())
         store = SqlCipherStore.create(layout.db_path(root), db_key)
         added = now()
         payload = {

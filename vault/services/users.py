@@ -21,6 +21,7 @@ from vault.models import check_member_name
 from vault.policy import parse_policy, policy_digest
 from vault.policy.state import MEMBER_ADD, POLICY_SET, MemberState, member_payload
 from vault.services import layout
+from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.members import public_identity
 from vault.services.session import PassphraseSource, Vault
 
@@ -67,7 +68,7 @@ def add_member(
         if passphrase is None:
             raise UsageError("give either a passphrase or a public key file")
         identity = Identity.generate(name)
-        sealed = seal_identity(identity, passphrase(), kdf)
+        sealed = seal_identity(identity, passphrase(), kdf or saved_kdf())
         public = identity.public
     # Keyring first: a crash after it leaves an unused wrap for a non-member (harmless, and
     # overwritten by the next attempt); the member exists only once the database commits.
@@ -144,7 +145,7 @@ def change_passphrase(
     between leaves the old passphrase working and an entry saying it was changed (a false
     alarm, never a silent change). Returns the fingerprint."""
     with Vault.open(root, user, old, identity_file=identity_file) as v:
-        resealed = seal_identity(v.identity, new, kdf)
+        resealed = seal_identity(v.identity, new, kdf or saved_kdf())
         with v.store.write():
             v.log(AuditEvent("member.passwd", details={"name": user}))
         if identity_file is not None:
@@ -167,7 +168,7 @@ def new_identity(
         if path.exists():
             raise UsageError(f"{path} already exists; not overwriting an identity")
     identity = Identity.generate(name)
-    sealed = seal_identity(identity, passphrase, kdf)
+    sealed = seal_identity(identity, passphrase, kdf or saved_kdf())
     layout.write_json_atomic(private_path, sealed)
     layout.write_json_atomic(public_path, identity.public.to_json(), mode=0o644)
     return private_path, public_path, identity.public.fingerprint()
