@@ -116,11 +116,6 @@ def _recovery_keyring(root: Path, key: Identity) -> tuple[Keyring, SqlCipherStor
 # --- restore: the one way back every memory accepts -------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the witness accepts any vault holding more vault.restore records than remembered, "
-    "whoever signed it and whatever it drops: a revoked admin's old copy undoes her revocation",
-)
 def test_attack_a_revoked_admin_undoes_her_revocation_with_a_self_signed_restore(
     demo_path: Path, tmp_path: Path
 ) -> None:
@@ -168,12 +163,7 @@ def test_attack_a_rollback_without_a_signed_restore_is_refused(
 # --- the database re-key ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="meta.db_key_epoch is an unsigned row: set ahead, rekey_database thinks the re-key "
-    "is done and a revocation leaves the old database key working",
-)
-def test_attack_a_member_sets_db_key_epoch_ahead_and_her_revocation_does_not_re_key(
+def test_attack_a_member_sets_db_key_epoch_ahead_but_her_revocation_still_re_keys(
     demo_path: Path,
 ) -> None:
     """Before she leaves, cara (who holds the database key) writes ``db_key_epoch = 9`` into the
@@ -275,12 +265,6 @@ def test_attack_a_revoked_caseworker_opens_nothing_written_after_revocation_and_
 # --- keys.retire signed too early ---------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="keys.retire is checked only against epochs, never against the data: a caseworker's "
-    "premature retire makes rotate report 'already current' while every old wrap stays under "
-    "the leaver's keys, and search / leak checks skip the old epochs",
-)
 def test_attack_a_premature_keys_retire_leaves_old_data_under_the_leavers_keys(
     demo_path: Path,
 ) -> None:
@@ -356,12 +340,6 @@ def test_attack_rewritten_data_key_wraps_are_refused_not_misread(
         cases.show_case(v, CASE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a wrap row whose epoch column names an epoch the reader has no key of is read as "
-    "'withheld', even for a caseworker who holds every level: tampering looks like access "
-    "control, and a rotation then leaves the row behind to die with the old epoch",
-)
 def test_attack_a_data_key_wrap_relabelled_to_another_epoch_is_refused(demo_path: Path) -> None:
     """An insider changes the epoch column of a case's secret wrap from 1 to 7 (no such key).
     Expected: a caseworker, who holds every live epoch of every level, is refused (the wrap

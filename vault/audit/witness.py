@@ -75,7 +75,8 @@ class Witness:
         except IntegrityError as e:
             raise IntegrityError(
                 f"{e.diagnostics()} (compared with what {self.person} last saw on this machine, "
-                f"{self.path}; if you restored a backup on purpose, move that file away)"
+                f"{self.path}; a backup is restored on purpose with 'casevault backup restore', "
+                "which signs it)"
             ) from e
 
     def remember(self, note: str) -> None:
@@ -110,11 +111,47 @@ class Witness:
                 " that do not extend them"
             )
 
-    def remember_state(self, seq: int, head: str, restores: int = 0) -> None:
-        """Keep the head of the state chain as what this person last saw, and how many signed
-        restores it held (best effort)."""
-        memory = {"seq": seq, "head": head, "restores": restores}
+    def remember_state(
+        self,
+        seq: int,
+        head: str,
+        restores: int = 0,
+        revoked: Sequence[str] = (),
+        retired: Sequence[str] = (),
+    ) -> None:
+        """Keep the head of the state chain as what this person last saw, how many signed
+        restores it held, who was revoked and which keys were replaced (their fingerprints):
+        what no restore may undo (best effort)."""
+        memory = {
+            "seq": seq,
+            "head": head,
+            "restores": restores,
+            "revoked": sorted(revoked),
+            "retired": sorted(retired),
+        }
         _write_atomic(self.state_path, json.dumps(memory).encode("ascii"))
+
+    def check_restore(self, revoked: Sequence[str], active_keys: Mapping[str, str]) -> None:
+        """A restore may take the vault back, but never undo a revocation or a replaced key this
+        person saw: refuse a vault where someone they saw revoked is active again, or where an
+        active person holds a key they saw retired. ``active_keys`` maps each active signer to
+        their key's fingerprint. Raises IntegrityError."""
+        try:
+            seen = json.loads(self.state_path.read_text("utf-8"))
+            was_revoked = {str(n) for n in seen.get("revoked", [])}
+            retired = {str(f) for f in seen.get("retired", [])}
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError):
+            return
+        back = sorted(was_revoked - set(revoked))
+        old = sorted(n for n, fp in active_keys.items() if fp in retired)
+        if back or old:
+            who = back[0] if back else old[0]
+            what = "revoked" if back else "given a new key"
+            raise IntegrityError(
+                f"this vault was restored to a state where {who}, whom {self.person} saw "
+                f"{what}, holds their old keys again: refusing it (a restore must not undo a "
+                f"revocation; {self.state_path})"
+            )
 
     def restored_since(self, restores: int) -> bool:
         """Whether the vault's signed state holds more restores than when this person last saw

@@ -275,6 +275,8 @@ def _data_key(
     wrap = wraps.get(level)
     if wrap is None:
         raise IntegrityError(f"{what}: its wrapped data key is missing")
+    if wrap.epoch < epoch:  # a rotation only moves a data key forward
+        raise IntegrityError(f"{what}: its wrap names an epoch before the one it was made in")
     lk = level_key(level, wrap.epoch)
     if lk is None:
         return None

@@ -171,8 +171,15 @@ class Keyring:
         return key
 
     def level_key(self, level: str, epoch: int) -> SecretBytes | None:
-        """:meth:`key` for a level: the callback records are opened with."""
-        return self.key(KeyRef.for_level(level), epoch)
+        """:meth:`key` for a level: the callback records are opened with. A wrap naming an epoch
+        that is not live (never made, or retired) was relabelled: refused, not withheld."""
+        ref = KeyRef.for_level(level)
+        if ref in self._own and epoch not in self._members.state.live_epochs(ref.kind, ref.name):
+            raise IntegrityError(
+                f"a {level} data key names epoch {epoch}, which holds no data: the wrap was "
+                "altered outside casevault"
+            )
+        return self.key(ref, epoch)
 
     def sealing_key(self, ref: KeyRef) -> LevelKey | None:
         """A held key at its current epoch, as records are sealed under it."""

@@ -169,6 +169,9 @@ def promote_db_key(root: Path, identities: dict[str, Any] | None = None) -> None
         if not isinstance(staged, dict):
             return
         wraps = dict(staged["wraps"])
+        gone = sorted(set(data["db_key_wraps"]) - set(wraps))
+        if gone:  # only to say so when they try to open it; the signed state is what counts
+            data["revoked"] = sorted({*data.get("revoked", []), *gone})
         data["db_key_wraps"] = wraps
         data["identities"] = {
             name: sealed for name, sealed in data["identities"].items() if name in wraps
@@ -202,6 +205,14 @@ def lock(root: Path, by: str, time: str) -> int:
         data["locked"] = {"at": time, "by": by}
         write_json_atomic(root / KEYRING_NAME, data)
         return removed
+
+
+def not_a_member(keyring: dict[str, Any], user: str) -> str:
+    """The one line for a name with no wrap in the keyring: revoked, or never a member."""
+    revoked = keyring.get("revoked")
+    if isinstance(revoked, list) and user in revoked:
+        return f"{user!r} was revoked from this vault: their keys open nothing here any more"
+    return f"{user!r} is not a member of this vault"
 
 
 def locked(keyring: dict[str, Any]) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vault.audit.log import AuditEvent
-from vault.crypto import KdfParams, Passphrase, PublicIdentity, seal_identity
+from vault.crypto import Identity, KdfParams, Passphrase, PublicIdentity, seal_identity
 from vault.crypto.records import DataKeyWrap, rewrap_data_key
 from vault.errors import AccessDeniedError, UsageError
 from vault.policy import KeyKind, KeyRef
@@ -101,8 +101,6 @@ def rekey_member(
     """Give ``name`` a new identity (a lost laptop, a leaked passphrase): the old one is revoked
     exactly as by :func:`revoke`, the person keeps their name, role and history. Either
     ``passphrase`` (the identity is made here) or ``public`` (made on their own machine)."""
-    from vault.crypto import Identity
-
     v.require(v.policy.can_manage_people(v.role), "re-key people")
     if (passphrase is None) == (public is None):
         raise UsageError("give either a new passphrase or a public key file, not both")
@@ -174,7 +172,14 @@ def rotate(v: Vault, *, batch: int = BATCH, progress: Progress | None = None) ->
     if batch < 1:
         raise UsageError("the batch size must be at least 1")
     report = RotationReport()
-    stale_levels = [lv for lv in v.policy.levels if len(v.state.live_epochs(KeyKind.LEVEL, lv)) > 1]
+    # Decided by what the data holds, not by the signed epochs alone: a ``keys.retire`` signed
+    # too early must not leave data keys under a leaver's epoch, nor index terms unsearchable.
+    waiting = pending(v)
+    stale_levels = [
+        lv
+        for lv in v.policy.levels
+        if waiting[lv] or len(v.state.live_epochs(KeyKind.LEVEL, lv)) > 1
+    ]
     if not stale_levels:
         report.already_current = True
         return report
@@ -214,7 +219,7 @@ def _rewrap_level(v: Vault, level: str, batch: int, progress: Progress | None) -
                 break
             out: list[DataKeyWrapRow] = []
             for row in rows:
-                old = v.keys.level_key(level, row.epoch)
+                old = v.keys.key(KeyRef.for_level(level), row.epoch)
                 if old is None:
                     raise AccessDeniedError(
                         f"{v.user} does not hold the {level} key of epoch {row.epoch}"
@@ -273,30 +278,35 @@ def _reindex(v: Vault, levels: list[str], batch: int, progress: Progress | None)
 
 
 def _retire(v: Vault, levels: list[str], report: RotationReport) -> None:
-    """Once nothing is left under the old epochs: a signed ``keys.retire`` and the old wraps
-    deleted, in one transaction."""
+    """Once nothing is left under the old epochs: a signed ``keys.retire`` (unless one was
+    signed already) and the old epochs' wraps deleted, in one transaction."""
     with v.store.write():
         v.refresh_state()
-        retired: dict[str, int] = {}
+        done: list[str] = []
         for level in levels:
-            current = v.keys.epoch(KeyKind.LEVEL, level)
-            if v.store.count_stale_data_key_wraps(level, current):
-                continue  # another writer added under an old epoch meanwhile: next run
-            retired[f"{KeyKind.LEVEL}:{level}"] = current
-        if not retired:
+            if not v.store.count_stale_data_key_wraps(level, v.keys.epoch(KeyKind.LEVEL, level)):
+                done.append(level)  # else another writer added under an old epoch: next run
+        if not done:
             return
-        v.change_state(KEYS_RETIRE, {"retired": retired})
-        deleted = 0
-        for slot, oldest in retired.items():
-            deleted += v.store.delete_key_wraps_before(KeyKind.LEVEL, slot.split(":", 1)[1], oldest)
+        current = {lv: v.keys.epoch(KeyKind.LEVEL, lv) for lv in done}
+        retired = {
+            f"{KeyKind.LEVEL}:{lv}": e
+            for lv, e in current.items()
+            if v.state.retired.get(f"{KeyKind.LEVEL}:{lv}", 1) < e
+        }
+        if retired:
+            v.change_state(KEYS_RETIRE, {"retired": retired})
+        deleted = sum(
+            v.store.delete_key_wraps_before(KeyKind.LEVEL, lv, e) for lv, e in current.items()
+        )
         v.log(
             AuditEvent(
                 "key.retire",
                 details={
-                    "retired": ",".join(f"{k}<{e}" for k, e in retired.items()),
+                    "retired": ",".join(f"{lv}<{e}" for lv, e in current.items()),
                     "wraps_deleted": deleted,
                 },
             )
         )
-        report.retired = retired
+        report.retired = {f"{KeyKind.LEVEL}:{lv}": e for lv, e in current.items()}
         report.wraps_deleted = deleted

@@ -69,6 +69,7 @@ class Members:
     def __init__(self, state: VaultState, store: Store | None = None) -> None:
         self.state = state
         self._store = store
+        self._sign_keys: tuple[VaultState, SignKeys] | None = None
 
     def verified(self, name: str) -> MemberState:
         """A member of the signed state. Raises NotFoundError for a name it does not hold."""
@@ -91,15 +92,22 @@ class Members:
         keys they held before a re-key and when they were revoked, as log positions: a key
         counts only for the entries before the one that retired it."""
         state = self.state
+        cached = self._sign_keys
+        if cached is not None and cached[0] is state:
+            return cached[1]
         if not state.former_keys and not state.revoked_seq:
-            return SignKeys(self._current_keys())
+            keys = SignKeys(self._current_keys())
+            self._sign_keys = (state, keys)
+            return keys
         log_seq = self._log_seqs()
         former = {
             name: [(k.sign_public, log_seq[k.until_seq]) for k in keys]
             for name, keys in state.former_keys.items()
         }
         revoked = {name: log_seq[seq] for name, seq in state.revoked_seq.items()}
-        return SignKeys(self._current_keys(), former, revoked)
+        keys = SignKeys(self._current_keys(), former, revoked)
+        self._sign_keys = (state, keys)  # one computation per state, however many reads
+        return keys
 
     def _log_seqs(self) -> dict[int, int]:
         if self._store is None:

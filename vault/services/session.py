@@ -30,6 +30,7 @@ from vault.crypto import (
     PublicIdentity,
     SecretBytes,
     derive_key,
+    hash_bytes,
     keyed_hash,
     new_key,
     seal_identity,
@@ -62,10 +63,10 @@ from vault.services.members import (
     public_identity,
     state_event,
 )
-from vault.store import SqlCipherStore, StateRow, Store
+from vault.store import AuditFilter, SqlCipherStore, StateRow, Store
 
-#: The database meta key holding the database-key epoch the file was last re-keyed to.
-DB_EPOCH_META = "db_key_epoch"
+#: The audit action recording that the database was re-keyed for a database-key epoch.
+DB_REKEY = "db.rekey"
 
 PassphraseSource = Callable[[str], Passphrase]
 
@@ -146,10 +147,7 @@ class Vault:
         sealed identities to put in the keyring with the new wraps. Returns whether it
         re-keyed. Must run outside a transaction."""
         target = self.state.epochs.get(DB_SLOT, 1)
-        with self.store.read():
-            raw = self.store.get_meta(DB_EPOCH_META)
-        done = int(raw) if raw else 1
-        if done >= target:
+        if self._db_rekeyed_to(target):
             if identities:
                 layout.update_keyring(self.root, {"identities": dict(identities)})
             return False
@@ -167,11 +165,29 @@ class Vault:
         layout.stage_db_key(self.root, target, wraps)
         self.store.rekey(new)
         with self.store.write():
-            self.store.put_meta(DB_EPOCH_META, str(target).encode("ascii"))
-            self.log(AuditEvent("db.rekey", details={"epoch": target, "recipients": len(wraps)}))
+            self.log(AuditEvent(DB_REKEY, details={"epoch": target, "recipients": len(wraps)}))
         layout.promote_db_key(self.root, dict(identities) if identities else None)
         self.keys.replace_db_key(new)
         return True
+
+    def _db_rekeyed_to(self, target: int) -> bool:
+        """Whether the database was re-keyed for the signed database-key epoch ``target``: a
+        signed ``db.rekey`` entry for it, after the record that started the epoch. Not a row
+        anyone could set ahead of time: only a signed entry placed after the revocation."""
+        if target <= 1:
+            return True
+        with self.store.read():
+            started = max(
+                (
+                    row.log_seq
+                    for row in self.store.state_rows()
+                    if signed_state.parse(row.body).kind  # the signed kind, not the column
+                    in (signed_state.MEMBER_REVOKE, signed_state.MEMBER_REKEY)
+                ),
+                default=-1,
+            )
+            found = self.audit.find(AuditFilter(action=DB_REKEY, limit=1), self.members.sign_keys())
+        return any(seq > started and entry.details.get("epoch") == target for seq, entry in found)
 
     def refresh_state(self) -> None:
         """Re-read the signed state inside a write transaction, so that a change builds on what
@@ -234,7 +250,11 @@ class Vault:
             return founder if first_use else None
         if self._witness.restored_since(self.state.restores):
             # a signed, logged restore since this person last looked: what they saw after the
-            # backup is not in this vault, by decision; say so and remember the vault as it is
+            # backup is not in this vault, by decision; say so and remember the vault as it is,
+            # unless it undoes a revocation or a replaced key they saw
+            active = {m.name: _sign_fingerprint(m.sign_public) for m in self.members.active()}
+            revoked = [n for n, m in self.state.members.items() if m.revoked_at is not None]
+            self._witness.check_restore(revoked, active)
             self._restored = self._last_restore()
             return founder if first_use else None
         self._witness.check_state(heads)
@@ -259,7 +279,14 @@ class Vault:
             head = self.store.latest_audit_head()
         if head is not None:
             self._witness.remember(head[1])
-        self._witness.remember_state(self.state.seq, self.state.head, self.state.restores)
+        state = self.state
+        revoked = [n for n, m in state.members.items() if m.revoked_at is not None]
+        retired = [
+            _sign_fingerprint(m.sign_public)
+            for m in state.members.values()
+            if m.revoked_at is not None
+        ] + [_sign_fingerprint(k.sign_public) for keys in state.former_keys.values() for k in keys]
+        self._witness.remember_state(state.seq, state.head, state.restores, revoked, retired)
 
     def close(self) -> None:
         if self._closed:
@@ -367,7 +394,7 @@ class Vault:
             )
         if wrapped_db is None:
             layout.note_failed_unlock(root, None, "not a member", now())
-            raise AuthenticationError(f"{user!r} is not a member of this vault")
+            raise AuthenticationError(layout.not_a_member(keyring, user))
         try:
             identity = unseal_identity(sealed, passphrase(user))
         except AuthenticationError:
@@ -466,7 +493,7 @@ class Vault:
                 raise AuthenticationError(
                     f"no identity for {user!r} in this vault: pass --identity FILE"
                 )
-            raise AuthenticationError(f"{user!r} is not a member of this vault")
+            raise AuthenticationError(layout.not_a_member(keyring, user))
         return sealed
 
     def require(self, allowed: bool, what: str) -> None:
@@ -501,3 +528,8 @@ class Vault:
         self.notice = UnlockNotice(
             delivered, self.keys.role_key() is None, first_use_founder, self._restored
         )
+
+
+def _sign_fingerprint(sign_public: bytes) -> str:
+    """A retired signing key, as the witness remembers it (the hash of the key alone)."""
+    return "sign:" + hash_bytes(sign_public).hex()
