@@ -439,7 +439,7 @@ def test_attack_witness_refuses_a_rolled_back_vault(demo_path: Path, tmp_path: P
     assert message.startswith("rollback: the checkpoint (signed by cara) covers ")
     assert message.endswith(
         f"it is an older copy (compared with what cara last saw on this machine, {w.path}; "
-        "if you restored a backup on purpose, move that file away)"
+        "a backup is restored on purpose with 'casevault backup restore', which signs it)"
     )
     w.path.rename(w.path.with_name("moved-away"))  # the backup was restored on purpose
     _check(w, v)

@@ -128,7 +128,7 @@ def test_a_leaver_with_identity_passphrase_and_old_db_key_reads_nothing_new(
     # her identity file and passphrase: not a member any more
     keyring["identities"]["cara"] = sealed
     layout.write_json_atomic(root / layout.KEYRING_NAME, keyring)
-    with pytest.raises(AuthenticationError):
+    with pytest.raises(AuthenticationError, match="was revoked"):
         _open(root, "cara")
     # her old database key: the file was re-keyed
     with pytest.raises(Exception, match=r"could not be opened|key is wrong"):
@@ -363,3 +363,38 @@ def test_bad_lifecycle_commands_are_one_line_and_change_nothing(
     assert says in r.stderr and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert (demo_path / layout.KEYRING_NAME).read_bytes() == keyring
     assert _log_size(demo_path) == before
+
+
+def test_a_revocation_cut_short_before_the_re_key_is_finished_by_the_next_unlock(
+    demo_path: Path,
+) -> None:
+    """A crash after the signed revocation committed but before the database was re-keyed:
+    the next person to unlock re-keys it; the revoked person's wrap leaves the keyring."""
+    old_key = _db_key(demo_path, "rui")
+    with _open(demo_path, "ada") as v, v.store.write():
+        m = v.members.verified("pia")
+        payload = {
+            **signed_state.member_payload("pia", "publisher", m.sign_public, m.kem_public),
+            "reason": "left",
+        }
+        v.change_state(signed_state.MEMBER_REVOKE, payload)
+    assert "pia" in layout.read_keyring(demo_path)["db_key_wraps"]  # not re-keyed yet
+    with _open(demo_path, "rui") as v:
+        assert v.store.count_cases() == 64
+    assert "pia" not in layout.read_keyring(demo_path)["db_key_wraps"]
+    with pytest.raises(Exception, match=r"could not be opened|key is wrong"):
+        SqlCipherStore.open(demo_path / layout.DB_NAME, SecretBytes(old_key))
+
+
+def test_a_re_key_with_a_public_key_file_drops_the_old_sealed_identity(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    new_pw = Passphrase.from_text("pia-own-new-invented-passphrase")
+    _, pub, _ = users.new_identity("pia", new_pw, tmp_path / "pia-laptop")
+    with _open(demo_path, "ada") as v:
+        lifecycle.rekey_member(v, "pia", public=users.read_public_identity(pub))
+    keyring = layout.read_keyring(demo_path)
+    assert "pia" not in keyring["identities"] and "pia" in keyring["db_key_wraps"]
+    private = tmp_path / "pia-laptop" / "pia.identity"
+    with Vault.open(demo_path, "pia", lambda _n: new_pw, identity_file=private) as v:
+        assert v.user == "pia"

@@ -217,3 +217,75 @@ def test_a_lost_only_caseworker_gets_every_case_back_from_the_escrow(
         report = lifecycle.rotate(v)
         assert report.retired
     assert _cli(demo_path, "ada", "audit", "verify").returncode == 0
+
+
+def test_shares_typed_at_the_hidden_prompt_end_with_an_empty_line(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from vault.cli import cli
+
+    shares = _setup(demo_path, tmp_path)
+    cp = _checkpoint(demo_path, tmp_path)
+    r = CliRunner().invoke(
+        cli,
+        ["--vault", str(demo_path), "recover", "--checkpoint", str(cp)],
+        input=f"{shares[0]}\n{shares[2]}\n\n",
+    )
+    assert r.exit_code == 0, r.output
+    assert "extends the checkpoint" in r.stdout
+    assert not any(w in r.output for w in shares[0].split()[4:10])  # typed hidden, not echoed
+
+
+def test_init_with_bad_trustees_makes_no_vault(tmp_path: Path) -> None:
+    path = tmp_path / "new"
+    r = _cli(
+        path,
+        None,
+        "init",
+        str(path),
+        "--admin",
+        "ada",
+        "--trustee",
+        "Tess",
+        "--threshold",
+        "2",
+        new="an-invented-admin-passphrase",
+    )
+    assert r.returncode == 2 and "threshold" in r.stderr and r.stderr.count("\n") == 1
+    assert not path.exists()
+    ok = _cli(
+        path,
+        None,
+        "--json",
+        "init",
+        str(path),
+        "--admin",
+        "ada",
+        "--trustee",
+        "Tess",
+        "--trustee",
+        "Uma",
+        "--threshold",
+        "2",
+        new="an-invented-admin-passphrase",
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert len(json.loads(ok.stdout.split("\n{")[0])["shares"]) == 2
+
+
+def test_re_keying_the_founder_keeps_every_machine_working(demo_path: Path) -> None:
+    """The founder's pin is of the keys the genesis record names, not of their current ones."""
+    new_pw = Passphrase.from_text("ada-new-invented-passphrase")
+    with Vault.open(demo_path, "ada", lambda _n: Passphrase.from_text(PASSPHRASES["ada"])) as v:
+        from vault.services import users
+
+        users.add_member(v, "bea", "admin", passphrase=lambda: Passphrase.from_text(NEW_ADMIN))
+    assert _cli(demo_path, "rui", "case", "list").returncode == 0  # rui pins the founder
+    r = _cli(demo_path, "bea", "user", "rekey", "ada", new="ada-new-invented-passphrase")
+    assert r.returncode == 0, r.stderr
+    after = _cli(demo_path, "rui", "case", "list")
+    assert after.returncode == 0, after.stderr
+    with Vault.open(demo_path, "ada", lambda _n: new_pw) as v:
+        assert v.user == "ada"

@@ -155,3 +155,44 @@ def test_the_trustees_restore_a_backup_made_to_the_recovery_key(
     seen = _cli(restored, "rui", "case", "list")
     assert seen.returncode == 0 and "by recovery" in seen.stderr, seen.stderr
     assert _cli(restored, "ada", "audit", "verify").returncode == 0
+
+
+def test_a_restore_nobody_may_sign_leaves_nothing_and_no_memory(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    key = pyrage.x25519.Identity.generate()
+    keyfile = tmp_path / "backup.key"
+    keyfile.write_text(str(key) + "\n", "utf-8")
+    keyfile.chmod(0o600)
+    backup = tmp_path / "vault.age"
+    made = _cli(
+        demo_path,
+        "ada",
+        "backup",
+        "create",
+        "--to",
+        str(backup),
+        "--recipient",
+        str(key.to_public()),
+    )
+    assert made.returncode == 0, made.stderr
+    _late_case(demo_path, tmp_path)
+    assert _cli(demo_path, "rui", "case", "show", LATE).returncode == 0
+    memory = sorted((tmp_path / "state").rglob("rui.*"))
+    before = {p: p.read_bytes() for p in memory}
+    restored = tmp_path / "restored"
+    r = _cli(
+        restored,
+        "rui",
+        "backup",
+        "restore",
+        str(backup),
+        "--to",
+        str(restored),
+        "--age-identity",
+        str(keyfile),
+    )
+    assert r.returncode == 3 and "may not record a restore" in r.stderr
+    assert r.stderr.count("\n") == 1
+    assert not restored.exists()
+    assert {p: p.read_bytes() for p in memory} == before  # rui remembers what he saw

@@ -7,6 +7,7 @@ needed). The age identity is read from its file into a secret and never printed.
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -134,6 +135,13 @@ def create(ctx: click.Context, out: Path, recipients: tuple[str, ...]) -> None:
     seconds = time.monotonic() - start
     s = info.snapshot
     count = info.recipients
+    how = (
+        "--age-identity KEYFILE"
+        if v.state.recovery is None
+        else "--shares-file FILE (the trustees' recovery shares)"
+        if not recipients
+        else "--age-identity KEYFILE (or --shares-file FILE: the recovery shares open it too)"
+    )
     print_result(
         ctx,
         {**info.to_json(), "seconds": round(seconds, 3)},
@@ -143,7 +151,7 @@ def create(ctx: click.Context, out: Path, recipients: tuple[str, ...]) -> None:
                 f"to {count} recipient{'s' if count != 1 else ''}",
                 f"  backup {s.backup_id}: audit log of {s.audit_size} entries (logged as "
                 f"entry {s.entry}), signed state {s.state_seq}",
-                f"check it: casevault backup verify {out} --age-identity KEYFILE",
+                f"check it: casevault backup verify {out} {how}",
             ]
         ),
     )
@@ -199,20 +207,25 @@ def restore(
     if shares_file is None:
         who = s.who()  # the admin who signs the restore: asked before anything is written
     report = restore_backup(file, to, secret)
-    if shares_file is not None:
-        from vault.cli.recovery import read_shares
+    try:
+        if shares_file is not None:
+            from vault.cli.recovery import read_shares
 
-        record_restore_by_recovery(to, read_shares(shares_file), report.to_json())
-        signer = "the recovery key"
-    else:
-        record_restore(
-            to,
-            who,
-            lambda _n: secrets.existing(s.passphrase_file),
-            report.to_json(),
-            identity_file=s.identity,
-        )
-        signer = who
+            record_restore_by_recovery(to, read_shares(shares_file), report.to_json())
+            signer = "the recovery key"
+        else:
+            record_restore(
+                to,
+                who,
+                lambda _n: secrets.existing(s.passphrase_file),
+                report.to_json(),
+                identity_file=s.identity,
+            )
+            signer = who
+    except BaseException:
+        # an unsigned restore is no restore: nothing is left for anyone to open by mistake
+        shutil.rmtree(to, ignore_errors=True)
+        raise
     lines = _report_lines(file, report)
     lines.insert(0, f"Restored into {to}; the restore is signed and logged by {signer}.")
     print_result(ctx, report.to_json(), "\n".join(lines))

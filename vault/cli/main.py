@@ -206,8 +206,13 @@ def open_vault(ctx: click.Context) -> Vault:
         click.echo(f"casevault: delivered keys to: {', '.join(v.notice.delivered)}", err=True)
     if v.notice.waiting_for_keys:
         click.echo(
-            f"casevault: note: your {v.role} keys have not reached you yet; another {v.role} or "
-            "a caseworker must unlock the vault once (or the trustees run 'casevault recover'). "
+            f"casevault: note: your {v.role} keys have not reached you yet; "
+            + (
+                "another caseworker who holds them"
+                if v.role == "caseworker"
+                else f"another {v.role} or a caseworker"
+            )
+            + " must unlock the vault once (or the trustees run 'casevault recover'). "
             "Until then every field is withheld.",
             err=True,
         )

@@ -6,6 +6,7 @@ hidden prompt, or from a file given with --shares-file (one share per line, mode
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +37,8 @@ def trustee_options(fn: F) -> F:
     fn = click.option(
         "--threshold",
         type=int,
-        help="How many trustees' shares rebuild the recovery key (2 or more).",
+        help="How many trustees' shares rebuild the recovery key (2 or more; 1 only with a "
+        "single trustee).",
     )(fn)
     return click.option(
         "--trustee",
@@ -120,6 +122,7 @@ def read_shares(path: Path | None) -> list[str]:
         line = secrets.hidden_prompt(
             f"Share {len(out) + 1}",
             no_terminal="no terminal to type the shares at: use --shares-file FILE",
+            empty_ok=True,
         )
         if not line.strip():
             return out
@@ -136,6 +139,15 @@ def read_shares(path: Path | None) -> list[str]:
 )
 @click.option("--admin", help="Enrol a new admin with this name (a lost or departed admin).")
 @click.option(
+    "--max-checkpoint-age",
+    type=click.IntRange(1, 3650),
+    default=14,
+    show_default=True,
+    metavar="DAYS",
+    help="How old the checkpoint may be. After a long lock nobody can make a new one: give the "
+    "newest checkpoint you have and a larger value.",
+)
+@click.option(
     "--shares-file",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="The shares, one per line (mode 0600); default: typed at a hidden prompt.",
@@ -147,6 +159,7 @@ def recover(
     ctx: click.Context,
     checkpoint: Path,
     admin: str | None,
+    max_checkpoint_age: int,
     shares_file: Path | None,
     new_passphrase_file: Path | None,
 ) -> None:
@@ -167,6 +180,7 @@ def recover(
         note,
         admin=admin,
         passphrase=(lambda: secrets.new(admin, new_passphrase_file)) if admin else None,
+        max_age=dt.timedelta(days=max_checkpoint_age),
     )
     lines = [f"Recovered: the vault's log ({result.log_size} entries) extends the checkpoint."]
     if result.admin:
@@ -202,8 +216,13 @@ def lock(ctx: click.Context, yes: bool) -> None:
     from vault.services.recovery import lock as run
 
     v = open_vault(ctx)
-    if not yes and sys.stdin.isatty():
-        click.confirm("Lock the vault for everyone until the trustees meet?", abort=True, err=True)
+    if (
+        not yes
+        and sys.stdin.isatty()
+        and not click.confirm("Lock the vault for everyone until the trustees meet?", err=True)
+    ):
+        print_result(ctx, {"locked": False}, "Nothing was locked.")
+        return
     removed = run(v)
     v.close()
     print_result(

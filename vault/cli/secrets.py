@@ -29,13 +29,25 @@ NO_TERMINAL = (
 )
 
 
-def hidden_prompt(text: str, *, confirm: bool = False, no_terminal: str = NO_TERMINAL) -> str:
+def hidden_prompt(
+    text: str, *, confirm: bool = False, no_terminal: str = NO_TERMINAL, empty_ok: bool = False
+) -> str:
     """Ask at a hidden prompt on stderr. With no terminal to ask at, raise UsageError with
-    ``no_terminal`` (what to do instead) before anything is read."""
+    ``no_terminal`` (what to do instead) before anything is read. ``empty_ok``: an empty answer
+    is an answer (it ends a list), not a reason to ask again."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", getpass.GetPassWarning)
         try:
-            return str(click.prompt(text, hide_input=True, confirmation_prompt=confirm, err=True))
+            return str(
+                click.prompt(
+                    text,
+                    default="" if empty_ok else None,
+                    hide_input=True,
+                    confirmation_prompt=confirm,
+                    show_default=False,
+                    err=True,
+                )
+            )
         except getpass.GetPassWarning:
             raise UsageError(no_terminal) from None
 

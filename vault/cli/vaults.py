@@ -39,11 +39,13 @@ def init(
 
     With --trustee (repeated) and --threshold, the recovery key is set up at once and its
     shares shown, one per trustee (see `casevault recovery setup`)."""
-    from vault.services.recovery import setup
+    from vault.services.recovery import check_trustees, setup
     from vault.services.session import Vault
 
     if bool(trustees) != (threshold is not None):
         raise UsageError("give --trustee (once per trustee) and --threshold together")
+    if threshold is not None:
+        check_trustees(trustees, threshold)  # refused before the vault is made
     text = load_policy_file(policy_file)[1] if policy_file else default_policy_text()
     pw = secrets.new(admin, new_passphrase_file)
     with Vault.init(path, admin, pw, policy_text=text) as v:

@@ -128,7 +128,8 @@ def rekey_member(
         v.store.delete_key_wraps_to(name)  # wrapped to the old identity: they open nothing now
         epochs = _advanced(before, dict(v.state.epochs))
     # the sealed identity and the new wraps reach the keyring with the database re-key
-    rekeyed = v.rekey_database(identities={name: sealed} if sealed else None)
+    # made here: the new sealed identity; made by the person: the old sealed one leaves
+    rekeyed = v.rekey_database(identities={name: sealed})
     return Revocation(name, member.role, epochs, rekeyed)
 
 
@@ -186,8 +187,9 @@ def rotate(v: Vault, *, batch: int = BATCH, progress: Progress | None = None) ->
     for level in stale_levels:
         if v.keys.sealing_key(KeyRef.for_level(level)) is None:
             raise AccessDeniedError(
-                f"the new {level} key has not reached {v.user} yet: unlock again, or ask a "
-                "caseworker who holds it to rotate"
+                f"the {level} level key of the new epoch has not reached {v.user}: another "
+                "caseworker who holds the older keys must unlock first (or the trustees run "
+                "'casevault recover')"
             )
     with v.store.write():
         v.log(AuditEvent("key.rotate.start", details=_epochs_detail(v, stale_levels)))

@@ -67,12 +67,9 @@ class Share:
     mnemonic: str
 
 
-def setup(v: Vault, trustees: Sequence[str], threshold: int) -> list[Share]:
-    """Make a new recovery key for the vault and split its secret among ``trustees``, any
-    ``threshold`` of whom can rebuild it. Returns the shares, to be shown once and written on
-    paper; the secret is kept nowhere. A later setup replaces the recovery key: the old shares
-    open nothing new (backups already made stay readable with them)."""
-    v.require(v.policy.can_manage_people(v.role), "set up recovery")
+def check_trustees(trustees: Sequence[str], threshold: int) -> list[str]:
+    """The trustees' names, tidied, after checking them and the threshold (before anything is
+    made, so that `init` refuses bad ones before it creates the vault). Raises UsageError."""
     labels = [" ".join(t.split()) for t in trustees]
     if not labels or any(not t for t in labels):
         raise UsageError("name at least one trustee (--trustee NAME, once per trustee)")
@@ -81,9 +78,21 @@ def setup(v: Vault, trustees: Sequence[str], threshold: int) -> list[Share]:
     if len(labels) > MAX_SHARES:
         raise UsageError(f"at most {MAX_SHARES} trustees")
     if not (1 <= threshold <= len(labels)) or (threshold == 1 and len(labels) > 1):
+        low = "2" if len(labels) > 1 else "1"
         raise UsageError(
-            f"the threshold must be between 2 and {len(labels)} (or 1 with a single trustee)"
+            f"the threshold must be between {low} and {len(labels)} with {len(labels)} "
+            "trustee(s) (1 only with a single trustee)"
         )
+    return labels
+
+
+def setup(v: Vault, trustees: Sequence[str], threshold: int) -> list[Share]:
+    """Make a new recovery key for the vault and split its secret among ``trustees``, any
+    ``threshold`` of whom can rebuild it. Returns the shares, to be shown once and written on
+    paper; the secret is kept nowhere. A later setup replaces the recovery key: the old shares
+    open nothing new (backups already made stay readable with them)."""
+    v.require(v.policy.can_manage_people(v.role), "set up recovery")
+    labels = check_trustees(trustees, threshold)
     secret = new_recovery_secret()
     mnemonics = split_secret(secret, threshold, len(labels))
     key = recovery_identity(secret)
@@ -216,8 +225,9 @@ def _check_checkpoint(
     age = dt.datetime.now(dt.UTC) - when
     if age > max_age:
         raise UsageError(
-            f"the checkpoint is {age.days} days old: ask a trustee or member for a fresh one "
-            "('casevault audit checkpoint')"
+            f"the checkpoint is {age.days} days old: ask a member for a fresh one ('casevault "
+            "audit checkpoint'), or, if the vault was locked since, give the newest you have "
+            "with --max-checkpoint-age DAYS"
         )
     with store.read():
         return log.check_against(note, keys)

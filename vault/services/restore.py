@@ -47,11 +47,16 @@ def record_restore(
     identity_file: Path | None = None,
 ) -> None:
     """Sign and log the restore of ``root`` as ``user``, a person who manages people."""
-    with Vault.open(root, user, passphrase, identity_file=identity_file, restoring=True) as v:
+    v = Vault.open(root, user, passphrase, identity_file=identity_file, restoring=True)
+    try:
         v.require(v.policy.can_manage_people(v.role), "record a restore")
         with v.store.write():
             v.refresh_state()
             v.change_state(VAULT_RESTORE, restore_payload(report))
+    except BaseException:
+        v.discard()  # nothing of this unsigned copy is remembered as what this person saw
+        raise
+    v.close()
 
 
 def record_restore_by_recovery(root: Path, shares: Sequence[str], report: dict[str, Any]) -> None:

@@ -244,7 +244,7 @@ class Vault:
         last saw, or whose log is older than, or forks from, the last one they saw (a rolled-back
         or replaced copy: SQLCipher alone accepts one). Returns the founder's fingerprint when
         this is the first use here (it is pinned now)."""
-        founder = public_identity(self.members.verified(self.state.founder)).fingerprint()
+        founder = self._founder_fingerprint()
         first_use = self._witness.check_founder(founder)
         if restoring:
             return founder if first_use else None
@@ -261,6 +261,14 @@ class Vault:
         with self.store.read():
             self._witness.check(self.audit, self.members.sign_keys())
         return founder if first_use else None
+
+    def _founder_fingerprint(self) -> str:
+        """The founder's keys as the genesis record names them: what is pinned at first use.
+        (Their current keys may differ after a re-key; the vault's origin does not.)"""
+        with self.store.read():
+            rows = self.store.state_rows()
+        genesis = signed_state.member_of(signed_state.parse(rows[0].body).payload)
+        return public_identity(genesis).fingerprint()
 
     def _last_restore(self) -> str:
         with self.store.read():
@@ -287,6 +295,11 @@ class Vault:
             if m.revoked_at is not None
         ] + [_sign_fingerprint(k.sign_public) for keys in state.former_keys.values() for k in keys]
         self._witness.remember_state(state.seq, state.head, state.restores, revoked, retired)
+
+    def discard(self) -> None:
+        """Close without remembering what this session saw (a restore that was refused)."""
+        self._closed = True
+        self.store.close()
 
     def close(self) -> None:
         if self._closed:
@@ -410,7 +423,7 @@ class Vault:
             )
         except DecryptionError as e:
             raise AuthenticationError(
-                f"this identity does not open {user!r}'s database key: it is not the identity "
+                f"this identity does not open the database key of {user!r}: it is not the identity "
                 "enrolled now (was it replaced with 'user rekey'?), or the keyring was altered"
             ) from e
         except (ValueError, TypeError) as e:
