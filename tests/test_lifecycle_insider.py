@@ -432,11 +432,6 @@ def test_attack_recover_hands_out_a_role_key_planted_in_escrow(demo_path: Path) 
 # --- the emergency lock ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lock only removes wraps from keyring.json: an older copy of the keyring (a sync "
-    "folder's history, a file-level copy) opens the locked vault without the shares",
-)
 def test_attack_an_older_keyring_copy_opens_a_locked_vault_without_shares(
     demo_path: Path,
 ) -> None:
@@ -536,12 +531,6 @@ def test_attack_an_entry_signed_with_a_re_keyed_persons_old_key_is_forged(
     assert any("does not verify under rui" in p for p in result.problems), result.problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="note_keys counts every key a person ever held, with no time bound: a checkpoint "
-    "signed after a revocation (or a re-key) with the key that no longer counts is accepted, "
-    "e.g. as the 'fresh checkpoint' recover demands",
-)
 def test_attack_a_checkpoint_signed_by_a_revoked_member_is_refused(demo_path: Path) -> None:
     """cara, revoked, signs a checkpoint of the current log with her kept key (given the new
     file by a friend, or of a copy). Expected: a checkpoint counts only when signed by a key

@@ -196,3 +196,51 @@ def test_a_restore_nobody_may_sign_leaves_nothing_and_no_memory(
     assert r.stderr.count("\n") == 1
     assert not restored.exists()
     assert {p: p.read_bytes() for p in memory} == before  # rui remembers what he saw
+
+
+def test_a_restore_from_before_a_revocation_revokes_again_whom_the_restorer_saw_revoked(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    key = pyrage.x25519.Identity.generate()
+    keyfile = tmp_path / "backup.key"
+    keyfile.write_text(str(key) + "\n", "utf-8")
+    keyfile.chmod(0o600)
+    backup = tmp_path / "vault.age"
+    assert (
+        _cli(
+            demo_path,
+            "ada",
+            "backup",
+            "create",
+            "--to",
+            str(backup),
+            "--recipient",
+            str(key.to_public()),
+        ).returncode
+        == 0
+    )
+    assert _cli(demo_path, "ada", "user", "revoke", "pia", "--reason", "left").returncode == 0
+    assert _cli(demo_path, "rui", "case", "list").returncode == 0  # rui saw it too
+    restored = tmp_path / "restored"
+    r = _cli(
+        restored,
+        "ada",
+        "backup",
+        "restore",
+        str(backup),
+        "--to",
+        str(restored),
+        "--age-identity",
+        str(keyfile),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Revoked again" in r.stdout and "pia" in r.stdout
+    listed = json.loads(_cli(restored, "ada", "--json", "user", "list").stdout)
+    assert next(p for p in listed if p["name"] == "pia")["revoked_at"]
+    seen = _cli(restored, "rui", "case", "list")  # rui's memory accepts it: nothing undone
+    assert seen.returncode == 0, seen.stderr
+    assert "pia" not in layout_wraps(restored)
+
+
+def layout_wraps(root: Path) -> set[str]:
+    return set(json.loads((root / "keyring.json").read_text("utf-8"))["db_key_wraps"])

@@ -19,6 +19,7 @@ from vault.audit import merkle
 from vault.audit.verification import (
     EntryCheck,
     LogVerifier,
+    SignKeys,
     VerifyResult,
     index_problems,
     note_keys,
@@ -249,6 +250,16 @@ class AuditLog:
         c = cp.parse_checkpoint(opened.text)
         if c.origin != self.origin:
             raise IntegrityError(f"the checkpoint is for another log ({c.origin})")
+        if isinstance(member_keys, SignKeys) and c.size > 0:
+            # signed by a key that counted when the log was that long: not by a revoked
+            # person's kept key, nor a replaced one, for a log they never saw
+            try:
+                cp.open_note(note, member_keys.note_keys_at(c.size - 1))
+            except IntegrityError as e:
+                raise IntegrityError(
+                    "the checkpoint is signed only by keys that no longer counted at its size "
+                    "(a revoked or replaced key): it proves nothing"
+                ) from e
         now = self.size()
         if c.size > now:
             raise IntegrityError(

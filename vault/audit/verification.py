@@ -61,6 +61,12 @@ class SignKeys(dict[str, bytes]):
         current = self.get(name)
         return [*keys, current] if current is not None else keys
 
+    def note_keys_at(self, seq: int) -> dict[tuple[str, bytes], bytes]:
+        """The signed-note keys that count for a checkpoint covering entries up to ``seq``."""
+        return {
+            (name, cp.key_id(name, pub)): pub for name in self for pub in self.keys_at(name, seq)
+        }
+
     def every_key(self, name: str) -> list[bytes]:
         """Every key ``name`` ever held, current last (to check what they signed back then)."""
         current = self.get(name)

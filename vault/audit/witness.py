@@ -131,6 +131,20 @@ class Witness:
         }
         _write_atomic(self.state_path, json.dumps(memory).encode("ascii"))
 
+    def undone_by(self, revoked: Sequence[str], active_keys: Mapping[str, str]) -> list[str]:
+        """Who, in a restored vault, holds keys this person saw taken away: someone they saw
+        revoked who is active again, or someone whose active key they saw retired. Empty when
+        nothing is remembered."""
+        try:
+            seen = json.loads(self.state_path.read_text("utf-8"))
+            was_revoked = {str(n) for n in seen.get("revoked", [])}
+            retired = {str(f) for f in seen.get("retired", [])}
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError):
+            return []
+        back = was_revoked - set(revoked)
+        old = {n for n, fp in active_keys.items() if fp in retired}
+        return sorted(back | old)
+
     def check_restore(self, revoked: Sequence[str], active_keys: Mapping[str, str]) -> None:
         """A restore may take the vault back, but never undo a revocation or a replaced key this
         person saw: refuse a vault where someone they saw revoked is active again, or where an

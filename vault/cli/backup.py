@@ -213,8 +213,9 @@ def restore(
 
             record_restore_by_recovery(to, read_shares(shares_file), report.to_json())
             signer = "the recovery key"
+            again: list[str] = []
         else:
-            record_restore(
+            again = record_restore(
                 to,
                 who,
                 lambda _n: secrets.existing(s.passphrase_file),
@@ -228,4 +229,11 @@ def restore(
         raise
     lines = _report_lines(file, report)
     lines.insert(0, f"Restored into {to}; the restore is signed and logged by {signer}.")
+    if again:
+        lines.insert(
+            1,
+            "Revoked again (you saw them revoked or re-keyed after this backup): "
+            + ", ".join(again)
+            + ".",
+        )
     print_result(ctx, report.to_json(), "\n".join(lines))

@@ -189,19 +189,15 @@ def promote_db_key(root: Path, identities: dict[str, Any] | None = None) -> None
 RECOVERY_HOLDER = RECOVERY_NAME  # the keyring entry of the recovery key
 
 
-def lock(root: Path, by: str, time: str) -> int:
-    """Leave only the recovery key's wrap of the database key (and of a staged one); mark the
-    keyring locked. Returns how many other wraps were removed. The file is replaced atomically;
-    the removed wraps may linger in freed disk blocks (docs/keys.md says what this answers)."""
+def lock(root: Path, by: str, time: str, recovery_wrap: str) -> int:
+    """After the database was re-keyed for the lock: ``recovery_wrap`` (the new key, wrapped to
+    the recovery key) becomes the only wrap; the keyring is marked locked. Returns how many
+    people's wraps were removed (they open nothing now: the file is under the new key)."""
     with keyring_lock(root):
         data = read_keyring(root)
-        wraps = data["db_key_wraps"]
-        kept = {RECOVERY_HOLDER: wraps[RECOVERY_HOLDER]}
-        removed = len(wraps) - 1
-        data["db_key_wraps"] = kept
-        staged = data.get("next_db_key")
-        if isinstance(staged, dict) and isinstance(staged.get("wraps"), dict):
-            staged["wraps"] = {k: v for k, v in staged["wraps"].items() if k == RECOVERY_HOLDER}
+        removed = len([n for n in data["db_key_wraps"] if n != RECOVERY_HOLDER])
+        data["db_key_wraps"] = {RECOVERY_HOLDER: recovery_wrap}
+        data.pop("next_db_key", None)
         data["locked"] = {"at": time, "by": by}
         write_json_atomic(root / KEYRING_NAME, data)
         return removed

@@ -28,7 +28,15 @@ from pathlib import Path
 from vault.audit import checkpoint as cp
 from vault.audit.log import AuditEvent, AuditLog
 from vault.audit.verification import note_keys
-from vault.crypto import Identity, KdfParams, Passphrase, SecretBytes, seal_identity, wrap_to
+from vault.crypto import (
+    Identity,
+    KdfParams,
+    Passphrase,
+    SecretBytes,
+    new_key,
+    seal_identity,
+    wrap_to,
+)
 from vault.crypto.hierarchy import db_key_info
 from vault.crypto.recovery import (
     MAX_SHARES,
@@ -38,7 +46,13 @@ from vault.crypto.recovery import (
     recovery_identity,
     split_secret,
 )
-from vault.errors import AuthenticationError, DecryptionError, IntegrityError, UsageError
+from vault.errors import (
+    AuthenticationError,
+    DecryptionError,
+    IntegrityError,
+    StoreError,
+    UsageError,
+)
 from vault.models import check_member_name
 from vault.models.member import RECOVERY_NAME
 from vault.policy.state import (
@@ -144,7 +158,14 @@ def recover(
     secret = combine_shares(shares)
     key = recovery_identity(secret)
     db_key = open_db_key(keyring, key, vault_id)
-    store = SqlCipherStore.open(layout.db_path(root), db_key)
+    try:
+        store = SqlCipherStore.open(layout.db_path(root), db_key)
+    except StoreError:  # a lock cut short after its re-key: the staged wrap opens it
+        staged = layout.staged_db_key_wrap(keyring, RECOVERY_NAME)
+        if staged is None:
+            raise
+        db_key = open_db_key({"db_key_wraps": {RECOVERY_NAME: staged}}, key, vault_id)
+        store = SqlCipherStore.open(layout.db_path(root), db_key)
     try:
         state, _ = load_state(store, vault_id)
         if state.recovery is None or state.recovery.sign_public != key.public.sign_public:
@@ -286,6 +307,19 @@ def lock(v: Vault) -> int:
     keyring = layout.read_keyring(v.root)
     if not isinstance(keyring["db_key_wraps"].get(RECOVERY_NAME), str):
         raise UsageError("this keyring holds no recovery wrap of the database key: not locking")
+    holder = v.state.recovery_holder()
+    assert holder is not None  # checked above  # noqa: S101  # nosec B101
+    # The database is re-keyed to a key only the recovery key receives: a copy of the keyring
+    # from before the lock (a sync service's history) opens nothing. Two phases, as for a
+    # revocation; a crash after the re-key leaves the vault locked (the staged wrap is the
+    # recovery key's).
+    new = new_key()
+    wrap = base64.b64encode(
+        wrap_to(public_identity(holder), new, db_key_info(v.vault_id, RECOVERY_NAME))
+    ).decode("ascii")
     with v.store.write():
         v.log(AuditEvent("vault.lock", details={"by": v.user}))
-    return layout.lock(v.root, v.user, now())
+    layout.stage_db_key(v.root, 0, {RECOVERY_NAME: wrap})
+    v.store.rekey(new)
+    v.keys.replace_db_key(new)
+    return layout.lock(v.root, v.user, now(), wrap)

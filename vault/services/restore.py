@@ -17,10 +17,11 @@ from typing import Any
 
 from vault.audit.log import AuditLog
 from vault.crypto.recovery import combine_shares, recovery_identity
-from vault.errors import AuthenticationError
+from vault.errors import AuthenticationError, UsageError
 from vault.policy.state import VAULT_RESTORE
 from vault.services import layout
 from vault.services.clock import now
+from vault.services.lifecycle import revoke
 from vault.services.members import Members, append_state, load_state
 from vault.services.recovery import open_db_key
 from vault.services.session import PassphraseSource, Vault
@@ -45,18 +46,32 @@ def record_restore(
     report: dict[str, Any],
     *,
     identity_file: Path | None = None,
-) -> None:
-    """Sign and log the restore of ``root`` as ``user``, a person who manages people."""
+) -> list[str]:
+    """Sign and log the restore of ``root`` as ``user``, a person who manages people. Anyone
+    the restorer saw revoked (or re-keyed) who is active again in the backup is revoked again;
+    returns their names."""
     v = Vault.open(root, user, passphrase, identity_file=identity_file, restoring=True)
     try:
         v.require(v.policy.can_manage_people(v.role), "record a restore")
+        undone = v.undone_revocations()
+        if v.user in undone:
+            raise UsageError(
+                f"{v.user}'s own key was replaced after this backup: ask another admin"
+            )
         with v.store.write():
             v.refresh_state()
             v.change_state(VAULT_RESTORE, restore_payload(report))
     except BaseException:
         v.discard()  # nothing of this unsigned copy is remembered as what this person saw
         raise
-    v.close()
+    try:
+        # A restore never undoes a revocation (or a replaced key) the restorer saw: those
+        # people are revoked again at once, each a signed record, and the database re-keyed.
+        for name in undone:
+            revoke(v, name, "revoked (or re-keyed) after this backup was made; revoked again")
+    finally:
+        v.close()
+    return undone
 
 
 def record_restore_by_recovery(root: Path, shares: Sequence[str], report: dict[str, Any]) -> None:

@@ -252,15 +252,24 @@ class Vault:
             # a signed, logged restore since this person last looked: what they saw after the
             # backup is not in this vault, by decision; say so and remember the vault as it is,
             # unless it undoes a revocation or a replaced key they saw
-            active = {m.name: _sign_fingerprint(m.sign_public) for m in self.members.active()}
-            revoked = [n for n, m in self.state.members.items() if m.revoked_at is not None]
-            self._witness.check_restore(revoked, active)
+            self._witness.check_restore(*self._revocation_view())
             self._restored = self._last_restore()
             return founder if first_use else None
         self._witness.check_state(heads)
         with self.store.read():
             self._witness.check(self.audit, self.members.sign_keys())
         return founder if first_use else None
+
+    def _revocation_view(self) -> tuple[list[str], dict[str, str]]:
+        """Who the state says is revoked, and each active person's signing key (fingerprint)."""
+        active = {m.name: _sign_fingerprint(m.sign_public) for m in self.members.active()}
+        revoked = [n for n, m in self.state.members.items() if m.revoked_at is not None]
+        return revoked, active
+
+    def undone_revocations(self) -> list[str]:
+        """People this person saw revoked or re-keyed who hold their old keys again in this
+        vault (a restore from before it): what a restore must take away again."""
+        return self._witness.undone_by(*self._revocation_view())
 
     def _founder_fingerprint(self) -> str:
         """The founder's keys as the genesis record names them: what is pinned at first use.
