@@ -207,12 +207,6 @@ def test_attack_a_session_open_during_a_revocation_writes_nothing_under_the_old_
 # --- what a revoked leaver's keys still open ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a revocation advances level and role keys, never the publication key (index:"
-    "publication), and rotation re-wraps only levels: drafts and review reasons written "
-    "after the revocation are sealed under a key the leaver kept",
-)
 def test_attack_a_revoked_publisher_reads_drafts_written_after_her_revocation(
     demo_path: Path,
 ) -> None:

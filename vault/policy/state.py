@@ -49,7 +49,6 @@ from vault.crypto import canonical_json, hash_bytes, verify_signature
 from vault.crypto.hierarchy import state_record_message
 from vault.errors import IntegrityError, PolicyError
 from vault.models.member import RECOVERY_NAME
-from vault.policy.keys import KeyKind
 from vault.policy.loader import parse_policy, policy_digest
 from vault.policy.model import Policy
 
@@ -398,12 +397,12 @@ def _check_recovery_signed(
 
 def reached_by(policy: Policy, role: str) -> dict[str, int]:
     """The epoch slots a person of ``role`` could reach, which a revocation advances: their role
-    key, every level key it carries, and the role key of every role holding one of those
-    levels (each such role gets a new role key carrying the new levels)."""
-    levels = {ref.name for ref in policy.keys_of(role) if ref.kind is KeyKind.LEVEL}
-    slots = {f"role:{role}"} | {f"level:{lv}" for lv in levels}
+    key, every key it carries (level keys and the publication key), and the role key of every
+    role holding one of those (each such role gets a new role key carrying the new epochs)."""
+    held = set(policy.keys_of(role))
+    slots = {f"role:{role}"} | {f"{ref.kind}:{ref.name}" for ref in held}
     for other in policy.roles:
-        if levels & set(policy.readable_levels(other)):
+        if held & set(policy.keys_of(other)):
             slots.add(f"role:{other}")
     return {slot: 1 for slot in sorted(slots | {DB_SLOT})}
 

@@ -35,6 +35,7 @@ from vault.policy.state import (
     MemberState,
     member_payload,
 )
+from vault.services.drafts import PUBLICATION, PUBLICATION_KEY
 from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.leaks import case_leak_terms, store_leak_terms
 from vault.services.name_index import index_terms, store_index_terms
@@ -181,7 +182,13 @@ def rotate(v: Vault, *, batch: int = BATCH, progress: Progress | None = None) ->
         for lv in v.policy.levels
         if waiting[lv] or len(v.state.live_epochs(KeyKind.LEVEL, lv)) > 1
     ]
-    if not stale_levels:
+    # Drafts' text is under the publication key: re-wrapped too, never retired (review reasons
+    # are sealed under the epoch they were written in, inside signed verdicts).
+    with v.store.read():
+        drafts_waiting = v.store.count_stale_data_key_wraps(
+            PUBLICATION, v.keys.epoch(PUBLICATION_KEY.kind, PUBLICATION_KEY.name)
+        )
+    if not stale_levels and not drafts_waiting:
         report.already_current = True
         return report
     for level in stale_levels:
@@ -195,8 +202,11 @@ def rotate(v: Vault, *, batch: int = BATCH, progress: Progress | None = None) ->
         v.log(AuditEvent("key.rotate.start", details=_epochs_detail(v, stale_levels)))
     for level in stale_levels:
         report.rewrapped[level] = _rewrap_level(v, level, batch, progress)
-    report.reindexed = _reindex(v, stale_levels, batch, progress)
-    _retire(v, stale_levels, report)
+    if drafts_waiting:
+        report.rewrapped[PUBLICATION] = _rewrap_level(v, PUBLICATION, batch, progress)
+    if stale_levels:
+        report.reindexed = _reindex(v, stale_levels, batch, progress)
+        _retire(v, stale_levels, report)
     return report
 
 
@@ -207,10 +217,20 @@ def _epochs_detail(v: Vault, levels: list[str]) -> dict[str, str | int]:
     }
 
 
+def _ref(level: str) -> KeyRef:
+    """The key a data-key wrap's level names: a level, or the publication key (drafts)."""
+    return PUBLICATION_KEY if level == PUBLICATION else KeyRef.for_level(level)
+
+
 def _rewrap_level(v: Vault, level: str, batch: int, progress: Progress | None) -> int:
-    current = v.keys.epoch(KeyKind.LEVEL, level)
-    new = v.keys.sealing_key(KeyRef.for_level(level))
-    assert new is not None  # checked by rotate  # noqa: S101  # nosec B101
+    ref = _ref(level)
+    current = v.keys.epoch(ref.kind, ref.name)
+    new = v.keys.sealing_key(ref)
+    if new is None:
+        raise AccessDeniedError(
+            f"the {level} key of the new epoch has not reached {v.user}: another caseworker "
+            "who holds the older keys must unlock first (or the trustees run 'casevault recover')"
+        )
     with v.store.read():
         total = v.store.count_stale_data_key_wraps(level, current)
     done = 0
@@ -221,7 +241,7 @@ def _rewrap_level(v: Vault, level: str, batch: int, progress: Progress | None) -
                 break
             out: list[DataKeyWrapRow] = []
             for row in rows:
-                old = v.keys.key(KeyRef.for_level(level), row.epoch)
+                old = v.keys.key(ref, row.epoch)
                 if old is None:
                     raise AccessDeniedError(
                         f"{v.user} does not hold the {level} key of epoch {row.epoch}"

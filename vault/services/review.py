@@ -9,6 +9,7 @@ sets how many approvals are needed.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from vault.audit.log import AuditEvent
 from vault.crypto import canonical_json, open_sealed, seal, verify_signature
 from vault.crypto.hierarchy import approval_message as signed_approval
 from vault.crypto.hierarchy import review_reason_ad
-from vault.errors import AccessDeniedError, IntegrityError, NotFoundError, UsageError
+from vault.errors import AccessDeniedError, DecryptionError, IntegrityError, NotFoundError, UsageError
 from vault.policy import ExtraKey
 from vault.services.actions import action_head
 from vault.services.draft_check import unchecked_levels
@@ -206,17 +207,26 @@ def give_verdict(v: Vault, draft_id: str, verdict: str, reason: str | None = Non
         return status(v, draft)
 
 
+def _open_reason(v: Vault, draft: Draft, reviewer: str, sealed: bytes) -> str | None:
+    """A rejection's reason, under whichever epoch of the publication key it was sealed in
+    (the newest first; a revocation starts a new one, the old stay live)."""
+    ad = review_reason_ad(v.vault_id, draft.draft_id, draft.version, reviewer)
+    epochs = v.state.live_epochs(PUBLICATION_KEY.kind, PUBLICATION_KEY.name)
+    keys = [k for e in reversed(epochs) if (k := v.keys.key(PUBLICATION_KEY, e)) is not None]
+    if not keys:
+        return None
+    for key in keys[:-1]:
+        with contextlib.suppress(DecryptionError):
+            return open_sealed(key, sealed, ad, f"reason of {reviewer}").decode("utf-8")
+    return open_sealed(keys[-1], sealed, ad, f"reason of {reviewer}").decode("utf-8")
+
+
 def rejection_reasons(v: Vault, draft: Draft) -> list[tuple[str, str]]:
-    pub = v.keys.key(PUBLICATION_KEY)
     out = []
     for row in v.store.reviews(draft.draft_id, draft.version):
         data = json.loads(row.body)
-        if row.verdict == "reject" and pub is not None and "reason" in data:
-            text = open_sealed(
-                pub,
-                base64.b64decode(data["reason"]),
-                review_reason_ad(v.vault_id, draft.draft_id, draft.version, row.reviewer),
-                f"reason of {row.reviewer}",
-            ).decode("utf-8")
-            out.append((row.reviewer, text))
+        if row.verdict == "reject" and "reason" in data:
+            text = _open_reason(v, draft, row.reviewer, base64.b64decode(data["reason"]))
+            if text is not None:
+                out.append((row.reviewer, text))
     return out
