@@ -18,7 +18,13 @@ from vault.audit.log import AuditEvent
 from vault.crypto import canonical_json, open_sealed, seal, verify_signature
 from vault.crypto.hierarchy import approval_message as signed_approval
 from vault.crypto.hierarchy import review_reason_ad
-from vault.errors import AccessDeniedError, DecryptionError, IntegrityError, NotFoundError, UsageError
+from vault.errors import (
+    AccessDeniedError,
+    DecryptionError,
+    IntegrityError,
+    NotFoundError,
+    UsageError,
+)
 from vault.policy import ExtraKey
 from vault.services.actions import action_head
 from vault.services.draft_check import unchecked_levels
