@@ -501,16 +501,16 @@ def test_refusals_and_a_failure_half_way_write_nothing(
         assert not _partials(full)
 
         size = v.audit.size()
-        real_write = publisher_svc._write
+        real_write = publisher_svc.layout.write_new_file
         written: list[str] = []
 
-        def write_then_fail(path: Path, data: bytes) -> None:
+        def write_then_fail(path: Path, data: bytes, mode: int = 0o600) -> None:
             if len(written) == 2:
                 raise OSError("disk full (simulated)")
             written.append(path.name)
-            real_write(path, data)
+            real_write(path, data, mode)
 
-        monkeypatch.setattr(publisher_svc, "_write", write_then_fail)
+        monkeypatch.setattr(publisher_svc.layout, "write_new_file", write_then_fail)
         with pytest.raises(OSError, match="simulated"):
             publish(v, ACTION, None, ["md", "html"], out, day)
         assert len(written) == 2

@@ -30,6 +30,20 @@ def _cli(root: Path, user: str | None, *args: str) -> subprocess.CompletedProces
     )
 
 
+def _backup_to_a_new_key(root: Path, tmp: Path) -> tuple[Path, Path]:
+    """ada backs the vault up to a new age key: (the key file, the backup)."""
+    key = pyrage.x25519.Identity.generate()
+    keyfile = tmp / "backup.key"
+    keyfile.write_text(str(key) + "\n", "utf-8")
+    keyfile.chmod(0o600)
+    backup = tmp / "vault.age"
+    made = _cli(
+        root, "ada", "backup", "create", "--to", str(backup), "--recipient", str(key.to_public())
+    )
+    assert made.returncode == 0, made.stderr
+    return keyfile, backup
+
+
 def _late_case(root: Path, tmp: Path) -> None:
     record = tmp / "late.json"
     record.write_text(json.dumps({"case_id": LATE, "full_name": "Invented Late"}), "utf-8")
@@ -40,22 +54,7 @@ def _late_case(root: Path, tmp: Path) -> None:
 def test_a_signed_restore_is_accepted_by_everyone_and_a_plain_rollback_is_not(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    key = pyrage.x25519.Identity.generate()
-    keyfile = tmp_path / "backup.key"
-    keyfile.write_text(str(key) + "\n", "utf-8")
-    keyfile.chmod(0o600)
-    backup = tmp_path / "vault.age"
-    made = _cli(
-        demo_path,
-        "ada",
-        "backup",
-        "create",
-        "--to",
-        str(backup),
-        "--recipient",
-        str(key.to_public()),
-    )
-    assert made.returncode == 0, made.stderr
+    keyfile, backup = _backup_to_a_new_key(demo_path, tmp_path)
     _late_case(demo_path, tmp_path)
     assert _cli(demo_path, "rui", "case", "show", LATE).returncode == 0  # rui has seen it
 
@@ -160,22 +159,7 @@ def test_the_trustees_restore_a_backup_made_to_the_recovery_key(
 def test_a_restore_nobody_may_sign_leaves_nothing_and_no_memory(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    key = pyrage.x25519.Identity.generate()
-    keyfile = tmp_path / "backup.key"
-    keyfile.write_text(str(key) + "\n", "utf-8")
-    keyfile.chmod(0o600)
-    backup = tmp_path / "vault.age"
-    made = _cli(
-        demo_path,
-        "ada",
-        "backup",
-        "create",
-        "--to",
-        str(backup),
-        "--recipient",
-        str(key.to_public()),
-    )
-    assert made.returncode == 0, made.stderr
+    keyfile, backup = _backup_to_a_new_key(demo_path, tmp_path)
     _late_case(demo_path, tmp_path)
     assert _cli(demo_path, "rui", "case", "show", LATE).returncode == 0
     memory = sorted((tmp_path / "state").rglob("rui.*"))
@@ -201,24 +185,7 @@ def test_a_restore_nobody_may_sign_leaves_nothing_and_no_memory(
 def test_a_restore_from_before_a_revocation_revokes_again_whom_the_restorer_saw_revoked(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    key = pyrage.x25519.Identity.generate()
-    keyfile = tmp_path / "backup.key"
-    keyfile.write_text(str(key) + "\n", "utf-8")
-    keyfile.chmod(0o600)
-    backup = tmp_path / "vault.age"
-    assert (
-        _cli(
-            demo_path,
-            "ada",
-            "backup",
-            "create",
-            "--to",
-            str(backup),
-            "--recipient",
-            str(key.to_public()),
-        ).returncode
-        == 0
-    )
+    keyfile, backup = _backup_to_a_new_key(demo_path, tmp_path)
     assert _cli(demo_path, "ada", "user", "revoke", "pia", "--reason", "left").returncode == 0
     assert _cli(demo_path, "rui", "case", "list").returncode == 0  # rui saw it too
     restored = tmp_path / "restored"

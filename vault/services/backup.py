@@ -553,22 +553,6 @@ class _TarSink(io.RawIOBase):
 # --- files -----------------------------------------------------------------------------------
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_new(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
 def _partial(out: Path) -> Path:
     return out.with_name(out.name + PARTIAL_SUFFIX)
 
@@ -790,7 +774,7 @@ def _write_backup(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _fsync_dir(out.parent)
+    layout.fsync_dir(out.parent)
     return BackupInfo(
         out,
         out.stat().st_size,
@@ -874,14 +858,14 @@ def restore_backup(file: Path, to: Path, age_identity: SecretBytes) -> BackupRep
             db_out.flush()
             os.fsync(db_out.fileno())
         report = check_contents(members)
-        _write_new(staging / KEYRING, bytes(members[KEYRING].data or b""))
-        _fsync_dir(staging)
+        layout.write_new_file(staging / KEYRING, bytes(members[KEYRING].data or b""))
+        layout.fsync_dir(staging)
         _check_restore_target(to)  # again: someone may have written there meanwhile
         if to.is_dir():
             to.rmdir()  # empty, checked just now; fails if someone wrote into it since
         staging.rename(to)
         renamed = True
-        _fsync_dir(to.parent)
+        layout.fsync_dir(to.parent)
     except OSError as e:
         raise VaultError(f"cannot restore into {to}: {e.strerror or e}") from None
     finally:

@@ -22,6 +22,7 @@ from vault.audit.witness import state_dir
 from vault.crypto.identity import KdfParams
 from vault.crypto.kdf_tuning import MAX_MEMORY_KIB, Proposal, derive_once, propose
 from vault.errors import IntegrityError, UsageError, VaultError
+from vault.services import layout
 
 KDF_FILE = "kdf.json"
 KDF_FORMAT = "casevault-kdf-v1"
@@ -127,23 +128,9 @@ def save(params: KdfParams) -> Path:
         "memory_kib": params.memory_kib,
         "parallelism": params.parallelism,
     }
-    payload = (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    tmp = path.with_name(path.name + ".new")
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)  # a leftover temp file keeps its old mode otherwise
-            os.write(fd, payload)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        layout.write_json_atomic(path, data)
     except OSError as e:
         raise VaultError(f"could not write {path}: {e.strerror or type(e).__name__}") from e
     return path

@@ -89,20 +89,37 @@ def read_keyring(root: Path) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: dict[str, Any], mode: int = 0o600) -> None:
+    """Replace ``path`` with ``data`` as JSON: a sibling file written, synced, renamed, and the
+    folder synced, so a crash leaves the old file or the new one."""
     tmp = path.with_name(path.name + ".new")
     payload = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
+        os.fchmod(fd, mode)  # a leftover temp file keeps its old mode otherwise
         os.write(fd, payload)
         os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
-    dfd = os.open(path.parent, os.O_RDONLY)
+    fsync_dir(path.parent)
+
+
+def write_new_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write a file that must not exist yet (O_EXCL), synced to disk before returning."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable."""
+    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(dfd)
+        os.fsync(fd)
     finally:
-        os.close(dfd)
+        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import os
 import secrets
 import shutil
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from vault.audit.log import AuditEvent
 from vault.crypto import canonical_json, hash_bytes, sshsig
 from vault.errors import IntegrityError, UsageError
 from vault.publish.document import FORMATS
+from vault.services import layout
 from vault.services.audit import check_proof_bundle, proof_bundle
 from vault.services.clock import now
 from vault.services.publication import Edition, OutputFile, gather, render_files
@@ -75,22 +75,6 @@ def _earlier_editions(v: Vault, edition: Edition) -> list[audit_entry.Entry]:
         and e.details.get("action") == edition.action_id
         and e.details.get("follow_up") == edition.follow_up
     ]
-
-
-def _write(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _manifest(
@@ -165,7 +149,7 @@ def publish(
     renamed = False
     try:
         for f in files:
-            _write(tmp / f.name, f.data)
+            layout.write_new_file(tmp / f.name, f.data, 0o644)
         with v.store.write():
             v.log(
                 AuditEvent(
@@ -194,9 +178,9 @@ def publish(
             signature = sshsig.sign(
                 v.identity.public.sign_public, v.identity.sign, NAMESPACE, manifest
             )
-            _write(tmp / MANIFEST, manifest)
-            _write(tmp / SIGNATURE, signature.encode())
-            _fsync_dir(tmp)
+            layout.write_new_file(tmp / MANIFEST, manifest, 0o644)
+            layout.write_new_file(tmp / SIGNATURE, signature.encode(), 0o644)
+            layout.fsync_dir(tmp)
             v.log(
                 AuditEvent(
                     SIGNED,
@@ -214,7 +198,7 @@ def publish(
                 out.rmdir()  # empty, checked above; fails if someone wrote into it since
             tmp.rename(out)
             renamed = True
-        _fsync_dir(out.parent)
+        layout.fsync_dir(out.parent)
     except BaseException:
         if renamed and out.is_dir() and not out.is_symlink():
             shutil.rmtree(out, ignore_errors=True)
