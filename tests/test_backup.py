@@ -288,6 +288,7 @@ def test_backup_made_by_the_installed_command_to_an_age_keygen_key(
 EDITED = "UA-061-21-010"
 _EDITOR = """
 import sys
+import time
 from pathlib import Path
 from vault.crypto import Passphrase
 from vault.services.session import Vault
@@ -300,6 +301,7 @@ while not stop.exists() and i < 5000:
     if i == 0:
         print("started", flush=True)
     i += 1
+    time.sleep(0.01)  # a writer at working speed: SQLite's lock is not fair to a tight loop
 v.close()
 """
 
