@@ -289,3 +289,66 @@ def test_re_keying_the_founder_keeps_every_machine_working(demo_path: Path) -> N
     assert after.returncode == 0, after.stderr
     with Vault.open(demo_path, "ada", lambda _n: new_pw) as v:
         assert v.user == "ada"
+
+
+def test_after_a_second_setup_the_new_shares_enrol_an_admin(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """A trustee left: the admin runs setup again. The new shares must do everything the old
+    ones did, and the old ones open nothing. The setup's own output is a valid shares file."""
+    old = _setup(demo_path, tmp_path)
+    for who in ("cara", "rui", "pia"):
+        _cli(demo_path, who, "case", "list")  # each escrows their role key
+    out = tmp_path / "setup.txt"
+    r = _cli(
+        demo_path,
+        "ada",
+        "recovery",
+        "setup",
+        "--trustee",
+        "Tess",
+        "--trustee",
+        "Uma",
+        "--trustee",
+        "Wim",
+        "--threshold",
+        "2",
+    )
+    assert r.returncode == 0, r.stderr
+    out.write_text(r.stdout, "utf-8")  # the heading and "Name: words" lines, as printed
+    out.chmod(0o600)
+    for who in ("cara", "rui", "pia"):
+        _cli(demo_path, who, "case", "list")
+    cp = _checkpoint(demo_path, tmp_path)
+    stale = _cli(
+        demo_path,
+        None,
+        "recover",
+        "--checkpoint",
+        str(cp),
+        "--shares-file",
+        str(_shares_file(tmp_path, old[:2], "old.txt")),
+        "--admin",
+        "bea",
+        new=NEW_ADMIN,
+    )
+    assert stale.returncode == 3, stale.stderr
+    keyring = (demo_path / layout.KEYRING_NAME).read_bytes()
+    assert b'"bea"' not in keyring  # a refused recovery leaves nothing behind
+    r = _cli(
+        demo_path,
+        None,
+        "recover",
+        "--checkpoint",
+        str(cp),
+        "--shares-file",
+        str(out),
+        "--admin",
+        "bea",
+        new=NEW_ADMIN,
+    )
+    assert r.returncode == 0, r.stderr
+    people = {
+        p["name"]: p for p in json.loads(_cli(demo_path, "bea", "--json", "user", "list").stdout)
+    }
+    assert people["bea"]["has_keys"]

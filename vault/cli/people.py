@@ -160,8 +160,12 @@ def user_revoke(ctx: click.Context, name: str, reason: str) -> None:
         f"Revoked {r.name} ({r.role}). New epochs: "
         + ", ".join(f"{k} {e}" for k, e in r.epochs.items())
         + (". The database was re-keyed." if r.database_rekeyed else ".")
-        + "\nNext: a caseworker unlocks (the new keys are made then) and runs "
-        "'casevault keys rotate'.",
+        + (
+            "\nNext: a caseworker unlocks (the new keys are made then) and runs "
+            "'casevault keys rotate'."
+            if any(not k.startswith(("role:", "db:")) for k in r.epochs)
+            else ""
+        ),
     )
 
 

@@ -115,7 +115,7 @@ def read_shares(path: Path | None) -> list[str]:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise UsageError(f"cannot read shares file {path}") from e
-        return [line for line in text.splitlines() if line.strip()]
+        return _share_lines(text)
     out: list[str] = []
     click.echo("Type each trustee's share (hidden); an empty line when all are in.", err=True)
     while True:
@@ -127,6 +127,17 @@ def read_shares(path: Path | None) -> list[str]:
         if not line.strip():
             return out
         out.append(line)
+
+
+def _share_lines(text: str) -> list[str]:
+    """The shares of a file: one per line, as typed, or as `recovery setup` prints them
+    ("Tess: word word …", after a heading line): the heading and the names are dropped."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("Recovery shares"):
+            continue
+        out.append(line.rsplit(":", 1)[-1])  # SLIP-39 words hold no colon
+    return out
 
 
 @click.command()

@@ -69,8 +69,6 @@ def revoke(v: Vault, name: str, reason: str) -> Revocation:
     reason = " ".join(reason.split())
     if not reason:
         raise UsageError("give a reason (--reason): it is kept in the signed record")
-    if name == v.user:
-        raise UsageError("you cannot revoke yourself: ask another admin")
     with v.store.write():
         v.refresh_state()
         member = _active(v, name)
@@ -79,6 +77,8 @@ def revoke(v: Vault, name: str, reason: str) -> Revocation:
         ]
         if not others:
             raise UsageError(f"{name!r} is the last person who manages people: enrol another first")
+        if name == v.user:
+            raise UsageError("you cannot revoke yourself: ask another admin")
         payload = {
             **member_payload(name, member.role, member.sign_public, member.kem_public),
             "reason": reason,

@@ -122,6 +122,9 @@ def setup(v: Vault, trustees: Sequence[str], threshold: int) -> list[Share]:
             key.public.sign_public, key.public.kem_public, recipient, threshold, len(labels), labels
         )
         v.change_state(RECOVERY_SET, payload, {"threshold": threshold, "shares": len(labels)})
+        # wraps to a former recovery key open nothing for the new one: each holder escrows
+        # their role key again (this session at once, the others at their next unlock)
+        v.store.delete_key_wraps_to(RECOVERY_NAME)
         v.deliver_keys()
     return [Share(t, m) for t, m in zip(labels, mnemonics, strict=True)]
 
@@ -190,7 +193,15 @@ def recover(
                     "identities": {new_admin.name: sealed},
                 },
             )
-        delivered = _act(store, state, key, db_key, new_admin)
+        try:
+            delivered = _act(store, state, key, db_key, new_admin)
+        except BaseException:
+            if new_admin is not None:  # nothing of a recovery that did not happen stays
+                layout.update_keyring(
+                    root,
+                    {"db_key_wraps": {new_admin.name: None}, "identities": {new_admin.name: None}},
+                )
+            raise
         unlocked = layout.is_locked(root)
         if unlocked:
             after, _ = load_state(store, vault_id)
@@ -281,7 +292,7 @@ def _act(
             append(KEYS_CREATE, {"commitments": result.commitments})
         events = [
             *result.events,
-            AuditEvent("recovery.use", details={"admin": admin.name if admin else ""}),
+            AuditEvent("recovery.use", details={"admin": admin.name} if admin else {}),
         ]
         log.append(key, key.public.sign_public, events, now())
     return result.delivered
