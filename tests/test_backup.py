@@ -32,6 +32,7 @@ from tests.conftest import PASSPHRASES, passphrase_for
 from tests.insider import db_key, raw_db
 from vault.cli import cli
 from vault.crypto import Identity, SecretBytes, verify_signature
+from vault.crypto import age as age_crypto
 from vault.crypto.sshsig import fingerprint
 from vault.errors import AccessDeniedError, AuthenticationError, IntegrityError, UsageError
 from vault.services import audit as audit_svc
@@ -864,7 +865,7 @@ def test_a_crash_while_writing_leaves_no_backup_and_the_next_run_says_why(
         raise pyrage.EncryptError("disk full")
 
     with monkeypatch.context() as mp:
-        mp.setattr(backup_svc.pyrage, "encrypt_io", half_then_fail)
+        mp.setattr(age_crypto.pyrage, "encrypt_io", half_then_fail)
         with pytest.raises(backup_svc.VaultError, match="could not encrypt"):
             create_backup(v, out, [recipient])
     assert not out.exists() and leftovers(tmp_path) == []

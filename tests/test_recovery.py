@@ -352,3 +352,52 @@ def test_after_a_second_setup_the_new_shares_enrol_an_admin(
         p["name"]: p for p in json.loads(_cli(demo_path, "bea", "--json", "user", "list").stdout)
     }
     assert people["bea"]["has_keys"]
+
+
+@pytest.mark.parametrize(
+    ("user", "args", "code", "says"),
+    [
+        ("ada", ["recovery", "setup", "--trustee", "Tess"], 2, "--threshold"),
+        ("ada", ["recovery", "setup", "--threshold", "2"], 2, "at least one trustee"),
+        (
+            "ada",
+            ["recovery", "setup", "--trustee", "Tess", "--trustee", "Tess", "--threshold", "2"],
+            2,
+            "named once",
+        ),
+        (
+            "ada",
+            ["recovery", "setup", "--trustee", "Tess", "--trustee", "Uma", "--threshold", "3"],
+            2,
+            "threshold",
+        ),
+        (
+            "rui",
+            ["recovery", "setup", "--trustee", "Tess", "--trustee", "Uma", "--threshold", "2"],
+            3,
+            "may not set up recovery",
+        ),
+        ("ada", ["backup", "verify", "any.age"], 2, "--age-identity KEYFILE or --shares-file"),
+        ("ada", ["recover", "--checkpoint", "CP", "--max-checkpoint-age", "0"], 2, "0"),
+        ("pia", ["lock", "--yes"], 2, "no recovery key"),
+    ],
+)
+def test_bad_recovery_commands_are_one_line_and_change_nothing(
+    demo_path: Path, tmp_path: Path, user: str, args: list[str], code: int, says: str
+) -> None:
+    from tests.insider import raw_db
+
+    cp = _checkpoint(demo_path, tmp_path)
+    args = [str(cp) if a == "CP" else a for a in args]
+
+    def log_size() -> int:
+        with raw_db(demo_path, "rui") as db:
+            return int(db.execute("SELECT count(*) FROM audit_entries").fetchone()[0])
+
+    before, keyring = log_size(), (demo_path / layout.KEYRING_NAME).read_bytes()
+    r = _cli(demo_path, user, *args)
+    assert r.returncode == code, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and "Traceback" not in r.stderr
+    assert log_size() == before
+    assert (demo_path / layout.KEYRING_NAME).read_bytes() == keyring

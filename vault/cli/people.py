@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,6 +51,16 @@ def identity_new(
     )
 
 
+def _identity_source(name: str, public_key: Path | None, passphrase_file: Path | None) -> Any:
+    """The person's new identity, as the services take it: their own public key file, or a
+    passphrase asked for (only when the service needs it) to seal one made here."""
+    from vault.services.users import read_public_identity
+
+    if public_key is not None:
+        return {"public": read_public_identity(public_key)}
+    return {"passphrase": lambda: secrets.new(name, passphrase_file)}
+
+
 @click.group()
 def user() -> None:
     """People: add, list, change passphrase, revoke, re-key."""
@@ -74,13 +85,11 @@ def user_add(
     new_passphrase_file: Path | None,
 ) -> None:
     """Enrol NAME with ROLE (admin only)."""
-    from vault.services.users import add_member, read_public_identity
+    from vault.services.users import add_member
 
-    v = open_vault(ctx)
-    if public_key is not None:
-        info = add_member(v, name, role, public=read_public_identity(public_key))
-    else:
-        info = add_member(v, name, role, passphrase=lambda: secrets.new(name, new_passphrase_file))
+    info = add_member(
+        open_vault(ctx), name, role, **_identity_source(name, public_key, new_passphrase_file)
+    )
     keys = "has keys" if info.has_keys else "keys arrive when a caseworker next unlocks the vault"
     print_result(
         ctx,
@@ -187,13 +196,10 @@ def user_rekey(
     NAME keeps their name, role and history; everything their old identity could reach gets a
     new epoch, as for `user revoke`."""
     from vault.services.lifecycle import rekey_member
-    from vault.services.users import read_public_identity
 
-    v = open_vault(ctx)
-    if public_key is not None:
-        r = rekey_member(v, name, public=read_public_identity(public_key))
-    else:
-        r = rekey_member(v, name, passphrase=lambda: secrets.new(name, new_passphrase_file))
+    r = rekey_member(
+        open_vault(ctx), name, **_identity_source(name, public_key, new_passphrase_file)
+    )
     print_result(
         ctx,
         {

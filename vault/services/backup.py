@@ -20,8 +20,7 @@ ever written to disk, and a crash leaves no ``FILE``. :func:`verify_backup` and
 nothing is trusted, and nothing is renamed into place, before the whole file has decrypted and
 every check has passed.
 
-pyrage (the age implementation) is imported here, in the services layer: it is used only for the
-age container, never for the vault's own cryptography.
+The age container itself (pyrage) is :mod:`vault.crypto.age`.
 """
 
 from __future__ import annotations
@@ -43,11 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import pyrage
-
 from vault.audit import checkpoint as cp
 from vault.audit.log import ORIGIN_PREFIX, AuditEvent
-from vault.crypto import SecretBytes, context, verify_signature
+from vault.crypto import SecretBytes, age, context, verify_signature
+from vault.crypto.age import AgeRecipient, parse_age_identities, parse_recipient, shown
 from vault.crypto.hierarchy import db_key_info
 from vault.crypto.sshsig import fingerprint
 from vault.errors import (
@@ -91,37 +89,6 @@ _SQLITE_PLAINTEXT = b"SQLite format 3\x00"
 # --- recipients and identities ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AgeRecipient:
-    """One recipient of a backup: its canonical text (what is hashed into the log) and the
-    parsed pyrage recipient."""
-
-    text: str
-    key: Any = field(compare=False, repr=False)
-
-
-def parse_recipient(text: str) -> AgeRecipient:
-    """An age recipient (``age1…``) or an SSH Ed25519 public key line (``ssh-ed25519 AAAA…``,
-    the comment dropped). Raises UsageError for anything else. Does no I/O."""
-    value = text.strip()
-    try:
-        if value.lower().startswith("age1"):
-            key = pyrage.x25519.Recipient.from_str(value)
-            return AgeRecipient(str(key), key)
-        parts = value.split()
-        if len(parts) >= 2 and parts[0] == "ssh-ed25519":
-            canonical = f"{parts[0]} {parts[1]}"
-            return AgeRecipient(canonical, pyrage.ssh.Recipient.from_str(canonical))
-    except pyrage.RecipientError:
-        raise UsageError(
-            f"{_shown(value)} is not a valid age recipient (a damaged or mistyped key)"
-        ) from None
-    raise UsageError(
-        f"{_shown(value)} is not an age recipient: give an age public key (age1…) or an "
-        "ssh-ed25519 public key line"
-    )
-
-
 def backup_recipients(
     v: Vault, named: Sequence[str], extra: Sequence[AgeRecipient] = ()
 ) -> list[AgeRecipient]:
@@ -134,50 +101,6 @@ def backup_recipients(
     for r in [*own, *(parse_recipient(text) for text in named), *extra]:
         chosen.setdefault(r.text, r)
     return list(chosen.values())
-
-
-def parse_age_identities(keyfile: SecretBytes) -> list[Any]:
-    """The identities of an age identity file (``age-keygen`` output: ``#`` comment lines, then
-    ``AGE-SECRET-KEY-1…`` lines) or an unencrypted OpenSSH Ed25519 private key. Raises
-    UsageError without showing any line of it. Does no I/O."""
-    raw = keyfile.reveal()
-    try:
-        if b"-----BEGIN OPENSSH PRIVATE KEY-----" in raw:
-            return [pyrage.ssh.Identity.from_buffer(raw)]
-        text = raw.decode("utf-8")
-    except pyrage.IdentityError:
-        raise UsageError(
-            "the SSH private key cannot be used (age needs an unencrypted ssh-ed25519 key)"
-        ) from None
-    except UnicodeDecodeError:
-        raise UsageError("the age identity file is not text") from None
-    identities = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if not line.startswith("AGE-SECRET-KEY-1"):
-            raise UsageError(
-                "the age identity file holds a line that is not an age identity "
-                "(AGE-SECRET-KEY-1…); the line is not shown"
-            )
-        try:
-            identities.append(pyrage.x25519.Identity.from_str(line))
-        except pyrage.IdentityError:
-            raise UsageError(
-                "the age identity file holds a damaged AGE-SECRET-KEY-1… line; it is not shown"
-            ) from None
-    if not identities:
-        raise UsageError("the age identity file holds no identity (AGE-SECRET-KEY-1…)")
-    return identities
-
-
-def _shown(value: str) -> str:
-    """A recipient as an error message may show it: public, but typed by a person (it could
-    be anything), so printable ASCII only and cut short."""
-    clean = value.encode("ascii", "replace").decode("ascii")
-    clean = "".join(c if c.isprintable() else "?" for c in clean)
-    return repr(clean if len(clean) <= 70 else clean[:67] + "...")
 
 
 # --- the manifest: pure ---------------------------------------------------------------------
@@ -515,11 +438,11 @@ class _TarSink(io.RawIOBase):
         name = info.name
         if info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE):
             raise IntegrityError(
-                f"the backup holds {_shown(name)}, which is not a regular file (a link, "
+                f"the backup holds {shown(name)}, which is not a regular file (a link, "
                 "a folder, a device or an extended header): a backup never does"
             )
         if name not in MEMBERS:
-            raise IntegrityError(f"the backup holds {_shown(name)}, which a backup never holds")
+            raise IntegrityError(f"the backup holds {shown(name)}, which a backup never holds")
         if name in self.members:
             raise IntegrityError(f"the backup holds {name} twice")
         limit = _SMALL_LIMIT.get(name)
@@ -763,8 +686,8 @@ def _write_backup(
         with os.fdopen(fd, "wb") as f:
             reader = io.BufferedReader(_ChunkReader(_tar_chunks(sources, mtime)), _CHUNK)
             try:
-                pyrage.encrypt_io(reader, f, [r.key for r in chosen])
-            except pyrage.EncryptError as e:
+                age.encrypt_stream(reader, f, chosen)
+            except age.AgeError as e:
                 raise VaultError(f"age could not encrypt the backup ({e})") from None
             f.flush()
             os.fsync(f.fileno())
@@ -801,9 +724,9 @@ def _decrypt(file: Path, identities: list[Any], sink: _TarSink) -> dict[str, _Me
         raise UsageError(f"cannot read {file}: {e.strerror}") from None
     with reader:
         try:
-            pyrage.decrypt_io(reader, sink, identities)
-        except pyrage.DecryptError as e:
-            if "no matching keys" in str(e).lower():
+            age.decrypt_stream(reader, sink, identities)
+        except age.AgeError as e:
+            if e.wrong_key:
                 raise AuthenticationError(
                     f"the age identity given does not open {file}: it was encrypted to other "
                     "recipients (or its header was altered)"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vault.audit.log import AuditEvent
-from vault.crypto import Identity, KdfParams, Passphrase, PublicIdentity, seal_identity
+from vault.crypto import KdfParams, Passphrase, PublicIdentity
 from vault.crypto.records import DataKeyWrap, rewrap_data_key
 from vault.errors import AccessDeniedError, UsageError
 from vault.policy import KeyKind, KeyRef
@@ -36,10 +36,10 @@ from vault.policy.state import (
     member_payload,
 )
 from vault.services.drafts import PUBLICATION, PUBLICATION_KEY
-from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.leaks import case_leak_terms, store_leak_terms
 from vault.services.name_index import index_terms, store_index_terms
 from vault.services.session import Vault
+from vault.services.users import check_identity_source, identity_from
 from vault.store import DataKeyWrapRow
 
 #: How many data-key wraps, or cases, one rotation transaction handles.
@@ -103,20 +103,12 @@ def rekey_member(
     exactly as by :func:`revoke`, the person keeps their name, role and history. Either
     ``passphrase`` (the identity is made here) or ``public`` (made on their own machine)."""
     v.require(v.policy.can_manage_people(v.role), "re-key people")
-    if (passphrase is None) == (public is None):
-        raise UsageError("give either a new passphrase or a public key file, not both")
-    if public is not None and public.name != name:
-        raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
+    check_identity_source(name, passphrase, public)
     if name == v.user:
         raise UsageError("to replace your own identity, ask another admin to re-key you")
     with v.store.read():
         _active(v, name)
-    sealed = None
-    if public is None:
-        assert passphrase is not None  # checked above  # noqa: S101  # nosec B101
-        identity = Identity.generate(name)
-        sealed = seal_identity(identity, passphrase(), kdf or saved_kdf())
-        public = identity.public
+    public, sealed = identity_from(name, passphrase, public, kdf)
     with v.store.write():
         v.refresh_state()
         member = _active(v, name)

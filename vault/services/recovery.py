@@ -68,7 +68,7 @@ from vault.services.clock import now
 from vault.services.kdf_tuning import saved as saved_kdf
 from vault.services.keyring import Keyring
 from vault.services.members import Members, append_state, load_state, public_identity
-from vault.services.session import Vault
+from vault.services.session import Vault, db_key_wraps
 from vault.store import SqlCipherStore, Store
 
 #: A checkpoint older than this is not fresh enough to recover against (override with care).
@@ -205,7 +205,7 @@ def recover(
         unlocked = layout.is_locked(root)
         if unlocked:
             after, _ = load_state(store, vault_id)
-            layout.unlock(root, _wraps_for_everyone(after, db_key))
+            layout.unlock(root, db_key_wraps(after, db_key))
     finally:
         store.close()
     return Recovered(
@@ -296,17 +296,6 @@ def _act(
         ]
         log.append(key, key.public.sign_public, events, now())
     return result.delivered
-
-
-def _wraps_for_everyone(state: VaultState, db_key: SecretBytes) -> dict[str, str]:
-    people = [public_identity(m) for m in state.active_members()]
-    holder = state.recovery_holder()
-    if holder is not None:
-        people.append(public_identity(holder))
-    return {
-        p.name: base64.b64encode(wrap_to(p, db_key, db_key_info(state.vault_id, p.name))).decode()
-        for p in people
-    }
 
 
 def lock(v: Vault) -> int:

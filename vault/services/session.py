@@ -27,7 +27,6 @@ from vault.crypto import (
     Identity,
     KdfParams,
     Passphrase,
-    PublicIdentity,
     SecretBytes,
     derive_key,
     hash_bytes,
@@ -48,7 +47,6 @@ from vault.errors import (
     UsageError,
 )
 from vault.models import build_record_model, check_member_name
-from vault.models.member import RECOVERY_NAME
 from vault.policy import Policy, default_policy_text, parse_policy
 from vault.policy import state as signed_state
 from vault.policy.state import DB_SLOT, KEYS_CREATE, VaultState
@@ -152,16 +150,7 @@ class Vault:
                 layout.update_keyring(self.root, {"identities": dict(identities)})
             return False
         new = new_key()
-        recipients = [public_identity(m) for m in self.members.active()]
-        recovery = self.state.recovery
-        if recovery is not None:
-            recipients.append(
-                PublicIdentity(RECOVERY_NAME, recovery.sign_public, recovery.kem_public)
-            )
-        wraps = {
-            p.name: base64.b64encode(wrap_to(p, new, db_key_info(self.vault_id, p.name))).decode()
-            for p in recipients
-        }
+        wraps = db_key_wraps(self.state, new)
         layout.stage_db_key(self.root, target, wraps)
         self.store.rekey(new)
         with self.store.write():
@@ -555,3 +544,16 @@ class Vault:
 def _sign_fingerprint(sign_public: bytes) -> str:
     """A retired signing key, as the witness remembers it (the hash of the key alone)."""
     return "sign:" + hash_bytes(sign_public).hex()
+
+
+def db_key_wraps(state: VaultState, db_key: SecretBytes) -> dict[str, str]:
+    """The database key wrapped to everyone who may open the vault: each active member and the
+    recovery key (base64, for the keyring)."""
+    people = [public_identity(m) for m in state.active_members()]
+    holder = state.recovery_holder()
+    if holder is not None:
+        people.append(public_identity(holder))
+    return {
+        p.name: base64.b64encode(wrap_to(p, db_key, db_key_info(state.vault_id, p.name))).decode()
+        for p in people
+    }

@@ -57,19 +57,10 @@ def add_member(
     if role not in v.policy.roles:
         known = ", ".join(sorted(v.policy.roles))
         raise UsageError(f"unknown role {role!r} (the policy has: {known})")
-    if (passphrase is None) == (public is None):
-        raise UsageError("give either a passphrase or a public key file, not both")
-    if public is not None and public.name != name:
-        raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
+    check_identity_source(name, passphrase, public)
     if name in v.members:
         raise UsageError(f"{name!r} is already a member")
-    sealed: dict[str, Any] | None = None
-    if public is None:
-        if passphrase is None:
-            raise UsageError("give either a passphrase or a public key file")
-        identity = Identity.generate(name)
-        sealed = seal_identity(identity, passphrase(), kdf or saved_kdf())
-        public = identity.public
+    public, sealed = identity_from(name, passphrase, public, kdf)
     # Keyring first: a crash after it leaves an unused wrap for a non-member (harmless, and
     # overwritten by the next attempt); the member exists only once the database commits.
     layout.update_keyring(
@@ -87,6 +78,33 @@ def add_member(
         )
         v.deliver_keys()
     return _info(v, v.members.verified(name))
+
+
+def check_identity_source(
+    name: str, passphrase: Callable[[], Passphrase] | None, public: PublicIdentity | None
+) -> None:
+    """Exactly one of a passphrase (the identity is made here) and a public key file (made on
+    the person's own machine), and a file that is the named person's. Raises UsageError."""
+    if (passphrase is None) == (public is None):
+        raise UsageError("give either a passphrase or a public key file, not both")
+    if public is not None and public.name != name:
+        raise UsageError(f"the public key file is for {public.name!r}, not {name!r}")
+
+
+def identity_from(
+    name: str,
+    passphrase: Callable[[], Passphrase] | None,
+    public: PublicIdentity | None,
+    kdf: KdfParams | None,
+) -> tuple[PublicIdentity, dict[str, Any] | None]:
+    """The person's public identity, and the sealed identity when it is made here (sealed with
+    the passphrase, asked only now, under this machine's saved Argon2id choice)."""
+    if public is not None:
+        return public, None
+    if passphrase is None:
+        raise UsageError("give either a passphrase or a public key file")
+    identity = Identity.generate(name)
+    return identity.public, seal_identity(identity, passphrase(), kdf or saved_kdf())
 
 
 def set_policy(v: Vault, text: str) -> str:
