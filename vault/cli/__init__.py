@@ -17,6 +17,7 @@ from vault.cli import (
     publish,
     recovery,
     review,
+    ui,
     vaults,
 )
 from vault.cli.main import cli
@@ -40,6 +41,7 @@ for _command in (
     recovery.recovery,
     recovery.recover,
     recovery.lock,
+    ui.ui,
 ):
     cli.add_command(_command)
 

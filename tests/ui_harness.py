@@ -1,0 +1,58 @@
+"""Driving the web interface in-process (Starlette's TestClient), for the page tests.
+
+``ui_as(path, name)`` unlocks ``path`` as ``name`` and returns a client that already swapped
+the launch token for a session and sends the headers a browser sends with a same-origin form.
+``form(client, page)`` reads the form token from a page, as a browser form would carry it.
+The browser tests (Playwright) start the real server instead: see ``test_ui_browser.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from tests.conftest import passphrase_for
+from vault.ui import guard
+from vault.ui.app import create_app
+from vault.ui.web import Ui
+from vault.ui.worker import Opening, VaultWorker
+
+HOST = "127.0.0.1:8765"
+ORIGIN = f"http://{HOST}"
+SAME_ORIGIN = {"origin": ORIGIN, "sec-fetch-site": "same-origin"}
+
+
+class UiClient(TestClient):
+    ui: Ui
+
+    def token(self) -> str:
+        """The session's form token, as every page's forms carry it."""
+        page = self.get("/cases" if self.ui.worker.unlocked else "/")
+        found = re.search(r'name="form_token" value="([^"]+)"', page.text)
+        assert found, "no form on the page"
+        return found.group(1)
+
+    def submit(self, path: str, data: dict[str, str] | list[tuple[str, str]], **kw: object):  # type: ignore[no-untyped-def]
+        """POST a form as the browser would: same origin, with the form token."""
+        items = list(data.items()) if isinstance(data, dict) else list(data)
+        items.append((guard.FORM_TOKEN, self.token()))
+        fields: dict[str, list[str]] = {}
+        for key, value in items:
+            fields.setdefault(key, []).append(value)
+        return self.post(path, data=fields, headers=SAME_ORIGIN, **kw)  # type: ignore[arg-type]
+
+
+def ui_as(path: Path, name: str, *, lock_after: float = 600.0, launch: bool = True) -> UiClient:
+    worker = VaultWorker(Opening(path, name), lock_after)
+    asyncio.run(worker.unlock(passphrase_for(name)))
+    role = asyncio.run(worker.call(lambda v: v.role))
+    ui = Ui(host=HOST, worker=worker, sessions=guard.Sessions(), role=role)
+    client = UiClient(create_app(ui), base_url=ORIGIN, follow_redirects=False)
+    client.ui = ui
+    if launch:
+        response = client.get(f"/launch?token={ui.sessions.launch_token}")
+        assert response.status_code == 303, response.status_code
+    return client

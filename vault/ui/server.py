@@ -1,0 +1,65 @@
+"""Serving the web interface on 127.0.0.1: bind, unlock, print the launch link, run."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import webbrowser
+from collections.abc import Callable
+
+from vault.models.secret import Passphrase
+from vault.ui import guard
+from vault.ui.worker import Opening, VaultWorker
+
+LOOPBACK = "127.0.0.1"
+
+
+def bind(port: int) -> socket.socket:
+    """A listening socket on the loopback address only (port 0: any free port)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LOOPBACK, port))
+    sock.listen(16)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    opening: Opening,
+    passphrase: Passphrase,
+    *,
+    port: int,
+    lock_after: float,
+    open_browser: bool,
+    say: Callable[[str], None],
+) -> None:
+    """Unlock the vault, then serve until interrupted; the vault is closed on the way out."""
+    import uvicorn
+
+    from vault.ui.app import create_app
+    from vault.ui.web import Ui
+
+    worker = VaultWorker(opening, lock_after)
+    try:
+        asyncio.run(worker.unlock(passphrase))
+        del passphrase
+        role = asyncio.run(worker.call(lambda v: v.role))
+        sock = bind(port)
+        host = f"{LOOPBACK}:{sock.getsockname()[1]}"
+        ui = Ui(host=host, worker=worker, sessions=guard.Sessions(), role=role)
+        url = f"http://{host}/launch?token={ui.sessions.launch_token}"
+        say(f"casevault ui: {opening.user} ({role}) at {url}")
+        say("The link works once. Lock now or Ctrl-C here closes the vault.")
+        if open_browser:
+            webbrowser.open(url)
+        config = uvicorn.Config(
+            create_app(ui),
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            server_header=False,
+            date_header=False,
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        worker.shutdown()
