@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 COOKIE = "casevault_ui"
-FORM_TOKEN = "form_token"  # noqa: S105 - the name of the hidden field every form carries
+FORM_TOKEN = "form_token"  # noqa: S105  # nosec B105 - the name of the hidden field every form carries
 LAUNCH_TTL = 600.0  # seconds a launch token stays usable if nobody opens it
 
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -126,7 +126,8 @@ async def call(request: Request, fn: Callable[..., T], *args: object, **kwargs: 
 
 
 async def on_refused(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Refused)  # noqa: S101 - registered for Refused only
+    if not isinstance(exc, Refused):  # registered for Refused only
+        return await on_unexpected(request, exc)
     return page(request, "refused.html", status=exc.status, reason=exc.reason)
 
 
@@ -135,7 +136,8 @@ async def on_locked(request: Request, exc: Exception) -> Response:
 
 
 async def on_vault_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, VaultError)  # noqa: S101 - registered for VaultError only
+    if not isinstance(exc, VaultError):  # registered for VaultError only
+        return await on_unexpected(request, exc)
     status = next((code for kind, code in STATUS_OF if isinstance(exc, kind)), 500)
     return page(request, "error.html", status=status, message=exc.diagnostics())
 
