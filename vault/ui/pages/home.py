@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from vault.errors import AuthenticationError
 from vault.models.secret import Passphrase
 from vault.ui import guard, i18n
 from vault.ui.web import Refused, checked_form, page, redirect, session_of, text_of, ui_of
@@ -52,8 +53,12 @@ async def unlock(request: Request) -> Response:
     form = await checked_form(request)
     ui = ui_of(request)
     passphrase = Passphrase.from_text(text_of(form, "passphrase"))
-    await ui.worker.unlock(passphrase)
-    del passphrase
+    try:
+        await ui.worker.unlock(passphrase)
+    except AuthenticationError as e:
+        return page(request, "lock.html", status=403, error=e.diagnostics())
+    finally:
+        del passphrase
     ui.role = await ui.worker.call(lambda v: v.role)
     return redirect("/cases")
 
