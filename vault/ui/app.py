@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from vault.ui import guard
 from vault.ui.pages import audit, cases, drafts, home, publishing
-from vault.ui.web import EXCEPTION_HANDLERS, Ui
+from vault.ui.web import EXCEPTION_HANDLERS, Ui, page, ui_of
 
 IDLE_CHECK_SECONDS = 1.0
 
@@ -54,6 +56,28 @@ class CatchAll:
                 await send({"type": "http.response.body", "body": INTERNAL_ERROR_PAGE})
 
 
+OPEN_PATHS = ("/launch",)  # served without a session (the static files are mounted apart)
+
+
+class RequireSession:
+    """No page without a session: whatever a page module forgets, only the launch link and the
+    static files (which hold nothing from the vault) answer a browser without the cookie."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path not in OPEN_PATHS and not path.startswith("/static/"):
+            request = Request(scope)
+            ui = ui_of(request)
+            if ui.sessions.find(request.cookies.get(guard.COOKIE)) is None:
+                response = page(request, "refused.html", status=403, reason="no session")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(packages=[("vault.ui", "static")]), name="static")
@@ -79,6 +103,7 @@ def create_app(ui: Ui) -> Any:
         routes=routes(),
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
+        middleware=[Middleware(RequireSession)],
     )
     app.state.ui = ui
     return guard.HostAndHeaders(CatchAll(app), ui.host)
