@@ -19,7 +19,7 @@ CASE = "UA-061-21-002"  # one redaction: a name without consent to publish it
 OTHER = "UA-061-21-003"
 MORE = "UA-061-21-004"
 ALL_ACCEPTED = {0: "accept", 1: "accept", 2: "accept"}
-NAME_REASON = "name withheld — no recorded consent to publish the name (public level)"
+NAME_REASON = "name withheld — no recorded consent to publish the name; public level"
 
 
 def run(client: UiClient, fn: Callable[[Vault], T]) -> T:

@@ -86,10 +86,10 @@ class Screen:
 
 
 def reason_in_words(r: Redaction) -> str:
-    """``name withheld — no recorded consent to publish the name (public level)``."""
+    """``name withheld — no recorded consent to publish the name; public level``."""
     what = r.replacement.strip().strip("[]").strip() or r.kind
     words = f"{what} — {r.reason}" if r.reason else what
-    return f"{words} ({r.level} level)" if r.level else words
+    return f"{words}; {r.level} level" if r.level else words
 
 
 def segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
