@@ -226,3 +226,27 @@ def test_search_folds_as_redaction_does() -> None:
     assert query_terms("ÁBDULLA\u200b-Kadir") == [{"abdulla"}, {"kadir"}]
     assert search_terms("阿依古丽·阿布力米提") == {"ayiguli", "abulimiti", "ayiguliabulimiti"}
     assert search_terms("Абдулла") == {"abdulla"} == set(words("Абдулла"))
+
+
+@pytest.mark.parametrize(
+    ("arabic_script", "latin"),
+    [
+        ("ئايگۈل ئەھمەت", "Aygül Ehmet"),  # word-initial vowels carried by hamza
+        ("ئابدۇۋەلى", "Abduweli"),  # ve is w, alef maksura is i
+        ("ئوسمان", "Osman"),  # waw as the vowel o
+        ("مۇھەممەت", "Muhemmet"),
+    ],
+)
+def test_uyghur_arabic_script_folds_to_its_latin_spelling(arabic_script: str, latin: str) -> None:
+    """Invented names: a Uyghur name typed in Arabic script is found by its Uyghur Latin
+    spelling, and the other way round (the name index and redaction fold alike)."""
+    from vault.models.folding import words
+
+    assert words(arabic_script) == words(latin)
+
+
+def test_uyghur_folding_keeps_different_names_apart() -> None:
+    from vault.models.folding import words
+
+    assert words("ئوسمان") != words("ئۇسمان")  # Osman / Usman: o and u stay different
+    assert words("ئەلى") != words("ئالى")  # Eli / Ali

@@ -38,10 +38,25 @@ class _Kind(Enum):
     SEPARATOR = 5
 
 
+#: Uyghur Arabic letters that anyascii reads as Arabic or Persian, read as Uyghur instead, as
+#: the Uyghur Latin alphabet (Uyghur Latin Yéziqi, 2006) writes them: the hamza is only the
+#: carrier of a word-initial vowel (ئايگۈل is "Aygül"), alef is "a", waw the vowel "o", ve "w" and
+#: alef maksura the vowel "i". So a Uyghur name typed in Arabic script folds to the key its usual
+#: Latin spelling folds to.
+UYGHUR_LETTERS: dict[str, str] = {
+    "\u0626": "",  # ئ hamza on yeh: vowel carrier, silent
+    "\u0627": "a",  # ا
+    "\u0648": "o",  # و
+    "\u06cb": "w",  # ۋ
+    "\u0649": "i",  # ى
+}
+
+
 @lru_cache(maxsize=8192)
 def fold_char(ch: str) -> str:
     """The folded (ASCII letters and digits) form of one character; '' when it has none."""
     base = unicodedata.normalize("NFKC", ch).casefold()
+    base = "".join(UYGHUR_LETTERS.get(c, c) for c in base)
     base = "".join(c for c in unicodedata.normalize("NFD", base) if unicodedata.category(c) != "Mn")
     return "".join(c for c in anyascii(base).lower() if c.isascii() and c.isalnum())
 
