@@ -9,8 +9,8 @@ the person opens, through their browser) can reach that address. So:
   swapped for a session cookie (HttpOnly, SameSite=Strict) and can never be used again;
 - every POST must come from this origin (``Origin`` and ``Sec-Fetch-Site``) and carry the
   session's form token: another local app on another port is "same-site" but not same-origin;
-- every answer forbids framing, caching, referrers and any script, style or connection not
-  served by the interface itself.
+- every answer forbids framing, caching, referrers to other origins and any script, style or
+  connection not served by the interface itself.
 
 The session and token bookkeeping here is pure (no I/O); :class:`HostAndHeaders` is the ASGI
 layer that applies the host check and the headers to every answer, errors included.
@@ -48,7 +48,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("x-frame-options", "DENY"),
     ("cache-control", "no-store"),
     ("pragma", "no-cache"),
-    ("referrer-policy", "no-referrer"),
+    ("referrer-policy", "same-origin"),
     ("x-content-type-options", "nosniff"),
     ("cross-origin-opener-policy", "same-origin"),
     ("cross-origin-resource-policy", "same-origin"),

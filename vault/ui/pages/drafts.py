@@ -82,7 +82,14 @@ class Screen:
     may_edit: bool
     may_check: bool
     role: str
+    given: str | None = None  # the verdict this person already gave on this version
     decisions: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> bool:
+        """Nothing left to decide here: approved, out of date, or already judged by this
+        person (the service would refuse a second verdict)."""
+        return self.given is not None or self.status.state in ("approved", "stale", "void")
 
 
 def reason_in_words(r: Redaction) -> str:
@@ -155,6 +162,14 @@ def build_screen(v: Vault, draft: Draft, st: Status, rejections: list[tuple[str,
         may_edit=v.policy.can_draft(v.role) and draft.source is not None,
         may_check=reads_all and bool(unchecked_levels(v, draft)),
         role=v.role,
+        given=next(
+            (
+                r.verdict
+                for r in v.store.reviews(draft.draft_id, draft.version)
+                if r.reviewer == v.user
+            ),
+            None,
+        ),
     )
 
 
