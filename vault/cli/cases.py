@@ -312,13 +312,12 @@ def case_list(
     print_result(ctx, rows, human)
 
 
-MAX_SEARCH_TEXT = 1000  # characters; a name, not a document
-
-
 def _search_text() -> str:
     """The name to search for: a visible prompt at a terminal, else standard input. Never an
     argument (ADR 0004): a name variant is protected, and arguments stay in ``ps`` and shell
     history."""
+    from vault.services.cases import MAX_SEARCH_TEXT
+
     if sys.stdin.isatty():
         text = click.prompt("Name to find", err=True, default="", show_default=False)
     else:

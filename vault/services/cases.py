@@ -389,6 +389,10 @@ def summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
     return out
 
 
+#: The longest text a name search takes, in characters: a name, not a document.
+MAX_SEARCH_TEXT = 1000
+
+
 def find_cases(v: Vault, text: str) -> list[CaseView]:
     """Cases whose known names contain every word of ``text`` (see
     :func:`~vault.services.name_index.matching_cases`). The search is logged under a hash of the

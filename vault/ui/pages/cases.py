@@ -24,13 +24,12 @@ from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind, IdKind, Status
 from vault.policy import Policy
 from vault.publish.wording import LANGS
+from vault.services.cases import MAX_SEARCH_TEXT
 from vault.ui import forms
 from vault.ui.i18n import LANGUAGES
 from vault.ui.web import call, checked_form, page, redirect, session_of, text_of
 
 PAGE_SIZE = 50
-#: Characters of a name to find: a name, not a document (as ``case find`` reads it).
-MAX_SEARCH_TEXT = 1000
 #: How a leak refusal of the services begins its reason (``case add`` offers the same choice).
 LEAK_REFUSAL = "a protected value in a public field"
 
