@@ -314,3 +314,30 @@ def test_an_unexpected_error_shows_its_type_only(cara: UiClient) -> None:
     assert "RuntimeError" in response.text
     assert "Gulzira" not in response.text and "138" not in response.text
     _assert_headers(response)
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        "//evil.test/x",
+        "/\\evil.test",
+        "https://evil.test/",
+        "evil",
+        "/\t/evil.test",
+        "",
+        "/%0d%0aX: y\r\n",
+    ],
+)
+def test_language_change_never_sends_the_browser_elsewhere(back: str) -> None:
+    from vault.ui.pages.home import local_path
+
+    assert local_path(back) == "/"
+
+
+def test_language_change_returns_to_the_page_it_came_from(cara: UiClient) -> None:
+    assert (
+        cara.submit("/lang", {"lang": "de", "back": "/cases?status=missing"}).headers["location"]
+        == "/cases?status=missing"
+    )
+    assert 'lang="de"' in cara.get("/cases").text
+    assert cara.submit("/lang", {"lang": "xx", "back": "/cases"}).status_code == 400

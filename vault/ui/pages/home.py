@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -69,8 +71,15 @@ async def language(request: Request) -> Response:
     if lang not in i18n.LANGUAGES:
         raise Refused("unknown language", status=400)
     session_of(request).lang = lang
-    back = text_of(form, "back")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    return redirect(local_path(text_of(form, "back")))
+
+
+def local_path(back: str) -> str:
+    """``back`` if it is a path of this interface, else "/": never a way to send the browser
+    elsewhere ("//host" and "/\\host" are other hosts to a browser)."""
+    if re.fullmatch(r"/(?![/\\])[A-Za-z0-9/_.~%=&?+-]*", back):
+        return back
+    return "/"
 
 
 routes = [
