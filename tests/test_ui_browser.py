@@ -45,29 +45,9 @@ pytest_plugins = ("tests.ui_browser",)
 
 LOCKED_HEADING = {"en": "The vault is locked"}
 
-# Found by these tests: the interface answers every page with "Referrer-Policy: no-referrer"
-# (vault/ui/guard.py SECURITY_HEADERS, and <meta name="referrer"> in templates/base.html). Under
-# that policy chromium sends "Origin: null" with a form POST even to its own origin (the Fetch
-# standard's origin serialization), so guard.post_refusal refuses every form of the interface:
-# Lock now, Unlock, Language, Find, New case... ("the form did not come from this page").
-# "same-origin" (header and meta) keeps referrers from every other origin and lets the browser
-# send the real Origin to the interface itself.
-ORIGIN_NULL = (
-    "Referrer-Policy no-referrer makes chromium send 'Origin: null' with the interface's own "
-    "form POSTs, which guard.post_refusal refuses: set it to same-origin (guard.py and "
-    "base.html's meta referrer)"
-)
-needs_own_origin = pytest.mark.xfail(strict=True, reason=ORIGIN_NULL)
-
-# Found by these tests: htmx 2.0.11 writes sessionStorage["htmx-current-path-for-history"]
-# (the page's path and query) when it loads, whatever htmx-config says, so every page leaves its
-# address in the browser's storage; nothing removes it but Lock now's Clear-Site-Data (an idle
-# lock sends none). A line in static/ui.js (loaded after htmx) can remove it on every load.
-HTMX_SESSION_STORAGE = (
-    "htmx 2.0.11 keeps the page's address in sessionStorage['htmx-current-path-for-history'] "
-    "on every load; ui.js should remove it"
-)
-htmx_keeps_path = pytest.mark.xfail(strict=True, reason=HTMX_SESSION_STORAGE)
+# Found by these tests and fixed in 38ed724 and e410d62: under "Referrer-Policy: no-referrer"
+# chromium sent "Origin: null" with the interface's own forms (all refused as foreign), and
+# htmx 2.0.11 left the page's path in sessionStorage on every load.
 
 
 def test_chromium_is_installed() -> None:
@@ -257,7 +237,6 @@ def test_a_rebinding_name_gets_nothing(
 # --- 5. locking ----------------------------------------------------------------------------------
 
 
-@needs_own_origin
 def test_own_forms_carry_the_origin(browser: Any, demo_master: Path, tmp_path: Path) -> None:
     """The interface's own form, posted by chromium, carries the interface's origin."""
     with running(demo_master, tmp_path / "ui", "cara") as server:
@@ -272,7 +251,6 @@ def test_own_forms_carry_the_origin(browser: Any, demo_master: Path, tmp_path: P
         watch.context.close()
 
 
-@needs_own_origin
 def test_lock_now_then_back_shows_nothing_and_unlocking_works(
     browser: Any, demo_master: Path, tmp_path: Path, demo_names: list[str]
 ) -> None:
@@ -356,7 +334,6 @@ def test_idle_lock_shows_the_lock_page_and_nothing_else(
     )
 
 
-@htmx_keeps_path
 def test_the_browser_keeps_nothing_after_an_idle_lock(idle_locked: Locked) -> None:
     for lang, watch in idle_locked.watches.items():
         assert watch.page.evaluate(STORAGE_PROBE) == {
@@ -368,7 +345,6 @@ def test_the_browser_keeps_nothing_after_an_idle_lock(idle_locked: Locked) -> No
         assert [c["name"] for c in watch.context.cookies()] == [COOKIE]
 
 
-@needs_own_origin
 def test_unlock_through_the_lock_page(idle_locked: Locked, demo_names: list[str]) -> None:
     page = idle_locked.watches["en"].page
     # A wrong passphrase is refused on the lock page; the right one opens the vault again.
@@ -469,23 +445,22 @@ def test_every_page_answers(tour: Tour) -> None:
     assert wrong == {}
 
 
-@htmx_keeps_path
 def test_the_browser_keeps_nothing_but_the_session_cookie(tour: Tour) -> None:
     for lang in LANGS:
         assert tour.storage[lang] == {"local": [], "session": [], "idb": [], "caches": []}, lang
         assert tour.cookies[lang] == [COOKIE], lang
 
 
-@needs_own_origin
 def test_the_language_form_switches_the_pages(
     browser: Any, demo_master: Path, tmp_path: Path
 ) -> None:
     with running(demo_master, tmp_path / "ui", "cara") as server:
         watch = launched(browser, server, "en")
         page = watch.page
-        for lang in ("fr", "de", "en"):
+        for lang, path in (("fr", "/cases"), ("de", "/cases/find"), ("en", "/cases/new")):
+            page.goto(server.at(path))
             switch_language(page, lang)
-            assert page.url == server.at("/cases")
-            page.goto(server.at("/cases/find"))
+            assert page.url == server.at(path)  # back where the form was
+            page.goto(server.at("/cases"))
             assert page.locator("html").get_attribute("lang") == lang
         watch.context.close()
