@@ -130,12 +130,16 @@ class UiServer:
 
 
 def start_server(
-    master: Path, workdir: Path, user: str, *, lock_after: int | None = None
+    master: Path, workdir: Path, user: str, *, lock_after: int | None = None, copy: bool = True
 ) -> UiServer:
-    """A private copy of ``master`` served to ``user``; returns once the launch link is printed."""
+    """A private copy of ``master`` served to ``user`` (``copy=False``: ``master`` itself, a
+    copy made earlier); returns once the launch link is printed."""
     workdir.mkdir(parents=True, exist_ok=True)
     root = workdir / "vault"
-    shutil.copytree(master, root)
+    if copy:
+        shutil.copytree(master, root)
+    else:
+        root = master
     env = dict(os.environ)
     env.update(
         CASEVAULT_PASSPHRASE=PASSPHRASES[user],
@@ -304,7 +308,8 @@ def launched(browser: Any, server: UiServer, lang: str = "en") -> Watch:
     context = browser.new_context(locale=lang)
     watch = Watch(context)
     response = watch.page.goto(server.url)
-    assert response is not None and response.ok, (response and response.status, server.url)
+    assert response is not None, server.url
+    assert is_session_cookie(context.cookies()), (response.status, server.url)
     return watch
 
 
@@ -344,6 +349,16 @@ def axe_serious(page: Any) -> list[str]:
                 f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
             )
     return found
+
+
+def is_session_cookie(cookies: list[Any]) -> bool:
+    """Exactly one cookie, the interface's session (``casevault_ui`` and, in later versions, a
+    random part per server run)."""
+    from vault.ui.guard import COOKIE
+
+    return len(cookies) == 1 and (
+        cookies[0]["name"] == COOKIE or cookies[0]["name"].startswith(COOKIE + "_")
+    )
 
 
 def text_of(page: Any) -> str:
