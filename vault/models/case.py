@@ -32,11 +32,21 @@ MAX_SHORT_CHARS = 500
 MAX_LIST_ITEMS = 200
 
 _FORBIDDEN_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make
+#: text display in another order than it is stored, so "\u202enusruT\u202c" shows a name that no
+#: search, leak check or redaction reads. Typed text never needs them (the marks U+200E and
+#: U+200F, which change no order, stay allowed).
+_FORBIDDEN_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _no_control_chars(value: str) -> str:
     if _FORBIDDEN_CONTROL.search(value):
         raise ValueError("contains a NUL or other control character")
+    if _FORBIDDEN_BIDI.search(value):
+        raise ValueError(
+            "contains a direction override or isolate character (U+202A-U+202E, "
+            "U+2066-U+2069), which makes text display in another order than it is stored"
+        )
     return value
 
 
