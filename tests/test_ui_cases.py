@@ -8,7 +8,6 @@ values, changed where a person would type."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from tests.ui_harness import ORIGIN, UiClient, ui_as
+from tests.ui_harness import ORIGIN, UiClient, run_async, ui_as
 from vault.models import FieldKind
 from vault.models.idnumbers import prc_check_char
 from vault.policy import default_policy_text, parse_policy
@@ -122,7 +121,7 @@ def filled(html: str, action: str, changes: dict[str, str]) -> list[tuple[str, s
 
 def run(client: UiClient, fn: Callable[..., T], *args: Any) -> T:
     """A service call on the interface's own unlocked vault (no second unlock)."""
-    return asyncio.run(client.ui.worker.call(fn, *args))
+    return run_async(client.ui.worker.call(fn, *args))
 
 
 def count(client: UiClient) -> int:

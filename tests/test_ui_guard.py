@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tests.conftest import passphrase_for
-from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, ui_as
+from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, run_async, ui_as
 from vault.services.session import Vault
 from vault.ui import guard
 from vault.ui.app import routes
@@ -131,7 +131,7 @@ def test_without_a_session_nothing_is_shown(demo_path: Path) -> None:
         _assert_headers(response)
     assert client.get("/launch").status_code == 403
     assert client.get("/launch?token=wrong").status_code == 403
-    assert "casevault_ui" not in client.cookies
+    assert not any(name.startswith(guard.COOKIE) for name in client.cookies)
 
 
 def test_launch_sets_a_strict_httponly_cookie_once(demo_path: Path) -> None:
@@ -167,6 +167,42 @@ def test_any_other_host_gets_nothing(cara: UiClient, host: str) -> None:
     response = cara.post("/lock", headers={"host": host, **SAME_ORIGIN})
     assert response.status_code == 421
     assert cara.ui.worker.unlocked
+
+
+def test_each_server_run_names_its_cookie_anew() -> None:
+    first, second = guard.Sessions(), guard.Sessions()
+    assert (
+        first.cookie.startswith(guard.COOKIE + "_") and len(first.cookie) >= len(guard.COOKIE) + 17
+    )
+    assert first.cookie != second.cookie
+
+
+@pytest.mark.parametrize("site", ["same-site", "cross-site"])
+def test_a_request_made_by_another_sites_page_is_refused_even_a_get(
+    cara: UiClient, site: str
+) -> None:
+    for path in ("/cases", f"/cases/{CASE_NAME}", "/static/ui.css", "/launch?token=x"):
+        response = cara.get(path, headers={"sec-fetch-site": site})
+        assert response.status_code == 403, path
+        assert "<table" not in response.text and "<dl" not in response.text
+    assert cara.head("/cases", headers={"sec-fetch-site": site}).status_code == 403
+    assert cara.get("/cases", headers={"sec-fetch-site": "same-origin"}).status_code == 200
+    assert cara.get("/cases", headers={"sec-fetch-site": "none"}).status_code == 200
+
+
+def test_the_idle_lock_drops_forms_and_what_sessions_kept(cara: UiClient) -> None:
+    session = cara.ui.sessions.find(cara.cookies.get(cara.ui.sessions.cookie))
+    assert session is not None
+    token = session.form_token
+    session.extra["kept"] = object()
+    cara.ui.worker.lock_after = 0.0  # the next use finds the vault idle
+    locked = cara.get("/cases")
+    assert "/unlock" in locked.text and CASE_NAME not in locked.text
+    assert session.extra == {}
+    assert session.form_token != token
+    assert (
+        cara.post("/unlock", data={guard.FORM_TOKEN: token}, headers=SAME_ORIGIN).status_code == 403
+    )
 
 
 def test_every_answer_carries_the_security_headers(cara: UiClient) -> None:
@@ -224,13 +260,13 @@ def test_every_form_is_refused_without_token_origin_or_session(demo_path: Path) 
         )
     assert cara.ui.worker.unlocked
     assert cara.get("/cases").status_code == 200
-    asyncio.run(cara.ui.worker.lock())
-    asyncio.run(stranger.ui.worker.lock())
+    run_async(cara.ui.worker.lock())
+    run_async(stranger.ui.worker.lock())
     assert _entries(demo_path) == before
 
 
 def test_lock_now_closes_the_vault_and_old_cookie_and_forms_stop_counting(cara: UiClient) -> None:
-    old_cookie = cara.cookies.get(guard.COOKIE)
+    old_cookie = cara.cookies.get(cara.ui.sessions.cookie)
     old_token = cara.token()
     assert CASE_NAME in cara.get("/cases").text
     response = cara.submit("/lock", {})
@@ -241,12 +277,12 @@ def test_lock_now_closes_the_vault_and_old_cookie_and_forms_stop_counting(cara: 
     assert locked.status_code == 200
     assert "/unlock" in locked.text and CASE_NAME not in locked.text
     # the cookie from before the lock is no session any more
-    new_cookie = cara.cookies.get(guard.COOKIE)
+    new_cookie = cara.cookies.get(cara.ui.sessions.cookie)
     assert new_cookie and new_cookie != old_cookie
-    cara.cookies.set(guard.COOKIE, old_cookie or "")
+    cara.cookies.set(cara.ui.sessions.cookie, old_cookie or "")
     stale = cara.get("/cases")
     assert stale.status_code == 403
-    cara.cookies.set(guard.COOKIE, new_cookie)
+    cara.cookies.set(cara.ui.sessions.cookie, new_cookie)
     # a form from before the lock is refused
     again = cara.post(
         "/unlock",
@@ -273,13 +309,13 @@ def test_unlock_page_refuses_a_wrong_passphrase_and_takes_the_right_one(cara: Ui
 def test_idle_lock_closes_the_vault(demo_path: Path) -> None:
     clock = Clock()
     worker = VaultWorker(Opening(demo_path, "cara"), lock_after=60, clock=clock)
-    asyncio.run(worker.unlock(passphrase_for("cara")))
-    assert asyncio.run(worker.call(lambda v: v.role)) == "caseworker"
+    run_async(worker.unlock(passphrase_for("cara")))
+    assert run_async(worker.call(lambda v: v.role)) == "caseworker"
     clock.now += 59
-    assert asyncio.run(worker.call(lambda v: v.role)) == "caseworker"  # use resets the timer
+    assert run_async(worker.call(lambda v: v.role)) == "caseworker"  # use resets the timer
     clock.now += 61
     with pytest.raises(Locked):
-        asyncio.run(worker.call(lambda v: v.role))
+        run_async(worker.call(lambda v: v.role))
     assert not worker.unlocked
     worker.shutdown()
 
@@ -287,7 +323,7 @@ def test_idle_lock_closes_the_vault(demo_path: Path) -> None:
 def test_idle_lock_runs_without_a_request(demo_path: Path) -> None:
     clock = Clock()
     worker = VaultWorker(Opening(demo_path, "cara"), lock_after=60, clock=clock)
-    asyncio.run(worker.unlock(passphrase_for("cara")))
+    run_async(worker.unlock(passphrase_for("cara")))
 
     async def wait() -> None:
         task = asyncio.create_task(worker.lock_when_idle(0.01))
@@ -298,7 +334,7 @@ def test_idle_lock_runs_without_a_request(demo_path: Path) -> None:
                 break
         task.cancel()
 
-    asyncio.run(wait())
+    run_async(wait())
     assert not worker.unlocked
     worker.shutdown()
 

@@ -5,7 +5,6 @@ listing and verifying what happened."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import json
@@ -16,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from tests.ui_harness import SAME_ORIGIN, UiClient, ui_as
+from tests.ui_harness import SAME_ORIGIN, UiClient, run_async, ui_as
 from vault.services.session import Vault
 
 T = TypeVar("T")
@@ -26,7 +25,7 @@ CASES = ["UA-061-21-002", "UA-061-21-003"]
 
 
 def run(client: UiClient, fn: Callable[[Vault], T]) -> T:
-    return asyncio.run(client.ui.worker.call(fn))
+    return run_async(client.ui.worker.call(fn))
 
 
 def log_actions(client: UiClient) -> list[str]:

@@ -4,13 +4,12 @@ decided (approve: all accepted; reject: the rejected ones named in the reason)."
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, ui_as
+from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, run_async, ui_as
 from vault.services.session import Vault
 
 T = TypeVar("T")
@@ -24,7 +23,7 @@ NAME_REASON = "name withheld — no recorded consent to publish the name; public
 
 def run(client: UiClient, fn: Callable[[Vault], T]) -> T:
     """``fn(vault)`` on the client's own vault thread (no second unlock)."""
-    return asyncio.run(client.ui.worker.call(fn))
+    return run_async(client.ui.worker.call(fn))
 
 
 def reviews(client: UiClient, draft_id: str) -> list[tuple[str, str, int]]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 from starlette.testclient import TestClient
 
@@ -20,9 +23,19 @@ from vault.ui.app import create_app
 from vault.ui.web import Ui
 from vault.ui.worker import Opening, VaultWorker
 
+T = TypeVar("T")
+
 HOST = "127.0.0.1:8765"
 ORIGIN = f"http://{HOST}"
 SAME_ORIGIN = {"origin": ORIGIN, "sec-fetch-site": "same-origin"}
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a thread of its own: Playwright's sync API (the browser
+    tests, maybe earlier on the same pytest worker) keeps an event loop running on the main
+    thread, where ``asyncio.run`` would refuse."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class UiClient(TestClient):
@@ -47,8 +60,8 @@ class UiClient(TestClient):
 
 def ui_as(path: Path, name: str, *, lock_after: float = 600.0, launch: bool = True) -> UiClient:
     worker = VaultWorker(Opening(path, name), lock_after)
-    asyncio.run(worker.unlock(passphrase_for(name)))
-    role = asyncio.run(worker.call(lambda v: v.role))
+    run_async(worker.unlock(passphrase_for(name)))
+    role = run_async(worker.call(lambda v: v.role))
     ui = Ui(host=HOST, worker=worker, sessions=guard.Sessions(), role=role)
     client = UiClient(create_app(ui), base_url=ORIGIN, follow_redirects=False)
     client.ui = ui

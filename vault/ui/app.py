@@ -60,21 +60,29 @@ OPEN_PATHS = ("/launch",)  # served without a session (the static files are moun
 
 
 class RequireSession:
-    """No page without a session: whatever a page module forgets, only the launch link and the
-    static files (which hold nothing from the vault) answer a browser without the cookie."""
+    """No page without a session, and nothing for a request another site's page made: whatever
+    a page module forgets, only the launch link and the static files (which hold nothing from
+    the vault) answer a browser without the cookie, and only this origin's pages or what the
+    person opened themselves are answered at all (:func:`guard.fetch_refusal`)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         path = scope.get("path", "")
-        if scope["type"] == "http" and path not in OPEN_PATHS and not path.startswith("/static/"):
-            request = Request(scope)
+        request = Request(scope)
+        reason = guard.fetch_refusal(request.headers.get("sec-fetch-site"))
+        if reason is None and path not in OPEN_PATHS and not path.startswith("/static/"):
             ui = ui_of(request)
-            if ui.sessions.find(request.cookies.get(guard.COOKIE)) is None:
-                response = page(request, "refused.html", status=403, reason="no session")
-                await response(scope, receive, send)
-                return
+            if ui.sessions.find(request.cookies.get(ui.sessions.cookie)) is None:
+                reason = "no session"
+        if reason is not None:
+            response = page(request, "refused.html", status=403, reason=reason)
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-COOKIE = "casevault_ui"
+COOKIE = "casevault_ui"  # the cookie's name begins so; each server run adds a random part
 FORM_TOKEN = "form_token"  # noqa: S105  # nosec B105 - the name of the hidden field every form carries
 LAUNCH_TTL = 600.0  # seconds a launch token stays usable if nobody opens it
 
@@ -75,6 +75,9 @@ class Sessions:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
+        #: The session cookie's name, new for each server run: cookies ignore ports, so a page
+        #: served on another local port could overwrite a cookie whose name it knew.
+        self.cookie = f"{COOKIE}_{secrets.token_hex(8)}"
         self.launch_token: str | None = secrets.token_urlsafe(32)
         self._launch_made = clock()
         self._sessions: dict[str, Session] = {}
@@ -112,8 +115,29 @@ class Sessions:
         fresh = self._new(session.lang)
         return fresh
 
+    def forget(self) -> None:
+        """After the vault locked itself: every form from before stops counting and what a
+        session kept (published files) is dropped; the cookie stays, so the lock page shows."""
+        for session in self._sessions.values():
+            session.form_token = secrets.token_urlsafe(32)
+            session.extra.clear()
+
     def form_token_ok(self, session: Session, token: str | None) -> bool:
         return bool(token) and _equal(token or "", session.form_token)
+
+
+def fetch_refusal(fetch_site: str | None) -> str | None:
+    """Why any request (GET included) must be refused for where it came from, or None.
+
+    For 127.0.0.1 another port is the same *site*, and a SameSite=Strict cookie goes with an
+    image or a link from a page served there: such a request could make a logged read as the
+    person, or keep the idle lock off. Only this origin's own pages (``same-origin``) and what the
+    person opened themselves (``none``: the launch link, a typed address) are served. A client
+    that sends no ``Sec-Fetch-Site`` is not a browser page and has no cookie to ride on.
+    """
+    if fetch_site is None or fetch_site in ("same-origin", "none"):
+        return None
+    return "the request did not come from this interface's own pages"
 
 
 def post_refusal(origin: str | None, fetch_site: str | None, expected_origin: str) -> str | None:

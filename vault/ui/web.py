@@ -56,6 +56,9 @@ class Ui:
     sessions: guard.Sessions
     role: str | None = None  # the unlocked person's role, for the menu
 
+    def __post_init__(self) -> None:
+        self.worker.on_lock.append(self.sessions.forget)
+
     @property
     def origin(self) -> str:
         return f"http://{self.host}"
@@ -67,7 +70,8 @@ def ui_of(request: Request) -> Ui:
 
 
 def session_of(request: Request) -> guard.Session:
-    session = ui_of(request).sessions.find(request.cookies.get(guard.COOKIE))
+    sessions = ui_of(request).sessions
+    session = sessions.find(request.cookies.get(sessions.cookie))
     if session is None:
         raise Refused("no session")
     return session
@@ -76,7 +80,7 @@ def session_of(request: Request) -> guard.Session:
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page in the session's language (the browser's before a session exists)."""
     ui = ui_of(request)
-    session = ui.sessions.find(request.cookies.get(guard.COOKIE))
+    session = ui.sessions.find(request.cookies.get(ui.sessions.cookie))
     lang = session.lang if session else i18n.pick_language(request.headers.get("accept-language"))
     context.setdefault("error", None)
     context.update(

@@ -50,6 +50,8 @@ class VaultWorker:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casevault-vault")
         self._vault: Vault | None = None
         self._last_used = clock()
+        #: Called on the event loop after every lock, whatever caused it (Lock now, idle).
+        self.on_lock: list[Callable[[], None]] = []
 
     # --- state ------------------------------------------------------------------------------
 
@@ -117,6 +119,8 @@ class VaultWorker:
                     gc.collect()
 
         await self._run(work)
+        for hook in self.on_lock:
+            hook()
 
     async def lock_when_idle(self, every: float) -> None:
         """Runs for the server's lifetime: locks after ``lock_after`` seconds without use."""

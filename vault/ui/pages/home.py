@@ -14,10 +14,8 @@ from vault.ui import guard, i18n
 from vault.ui.web import Refused, checked_form, page, redirect, session_of, text_of, ui_of
 
 
-def _with_cookie(response: Response, session: guard.Session) -> Response:
-    response.set_cookie(
-        guard.COOKIE, session.sid, httponly=True, samesite="strict", path="/", secure=False
-    )
+def _with_cookie(response: Response, name: str, session: guard.Session) -> Response:
+    response.set_cookie(name, session.sid, httponly=True, samesite="strict", path="/", secure=False)
     return response
 
 
@@ -28,7 +26,7 @@ async def launch(request: Request) -> Response:
     if session is None:
         raise Refused("launch")
     session.lang = i18n.pick_language(request.headers.get("accept-language"))
-    return _with_cookie(redirect("/"), session)
+    return _with_cookie(redirect("/"), ui.sessions.cookie, session)
 
 
 async def index(request: Request) -> Response:
@@ -46,7 +44,7 @@ async def lock(request: Request) -> Response:
     await ui.worker.lock()
     ui.role = None
     fresh = ui.sessions.renew(session_of(request))
-    response = _with_cookie(redirect("/"), fresh)
+    response = _with_cookie(redirect("/"), ui.sessions.cookie, fresh)
     response.headers["clear-site-data"] = '"cache", "storage"'
     return response
 
