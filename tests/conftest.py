@@ -13,6 +13,10 @@ from vault.crypto import Passphrase
 from vault.services.demo import DEMO_PEOPLE, create_demo
 from vault.services.session import Vault
 
+#: The browser fixtures (Playwright driving Debian's chromium), defined once for every test
+#: module: a session fixture imported by name into two modules would start two drivers.
+pytest_plugins = ("tests.ui_browser",)
+
 PASSPHRASES = {name: pw for name, _role, pw in DEMO_PEOPLE}
 ROLES = {name: role for name, role, _pw in DEMO_PEOPLE}
 BY_ROLE = {role: name for name, role, _pw in DEMO_PEOPLE}

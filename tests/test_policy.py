@@ -35,15 +35,15 @@ def test_default_policy_matches_the_design() -> None:
     ("edit", "message"),
     [
         (('kind = "status",', 'kind = "mood",'), "fields.status.kind: unknown value"),
-        (('level = "secret" }', 'level = "top" }'), "has unknown level 'top'"),
+        (('level = "secret",', 'level = "top",'), "has unknown level 'top'"),
         (
             ('reads = ["public", "restricted", "confidential"]', 'reads = ["public", "hidden"]'),
             "role 'reviewer' reads unknown level 'hidden'",
         ),
         (
             (
-                'family_contacts    = { kind = "family_contacts", level = "secret" }',
-                'family_contacts    = { kind = "family_contacts" }',
+                'family_contacts    = { kind = "family_contacts", level = "secret",',
+                'family_contacts    = { kind = "family_contacts",',
             ),
             "fields.family_contacts.level: Field required",
         ),
@@ -61,8 +61,8 @@ def test_default_policy_matches_the_design() -> None:
         (("manages_people = true", ""), "no role manages people"),
         (
             (
-                'case_id            = { kind = "short_text",      level = "public" }',
-                'case_id            = { kind = "short_text",      level = "secret" }',
+                'case_id            = { kind = "short_text",      level = "public",',
+                'case_id            = { kind = "short_text",      level = "secret",',
             ),
             "field 'case_id' must be at the lowest level",
         ),
@@ -90,23 +90,23 @@ def test_default_policy_matches_the_design() -> None:
         ),
         (
             (
-                'level = "restricted", holds = "free_text" }',
-                'level = "restricted" }',
+                'level = "restricted", holds = "free_text",',
+                'level = "restricted",',
             ),
             "field 'risk_notes' is restricted but does not say what it holds",
         ),
         (
             (
-                'kind = "id_numbers",      level = "secret" }',
-                'kind = "id_numbers",      level = "secret", holds = "name" }',
+                'kind = "id_numbers",      level = "secret",',
+                'kind = "id_numbers",      level = "secret", holds = "name",',
             ),
             "field 'id_numbers': a id_numbers field says what it holds",
         ),
         (
             (
-                'consent            = { kind = "consent",         level = "restricted" }',
-                'consent            = { kind = "consent",         level = "restricted" }\n'
-                'consent2           = { kind = "consent",         level = "restricted" }',
+                'consent            = { kind = "consent",         level = "restricted",',
+                'consent2           = { kind = "consent",         level = "restricted" }\n'
+                'consent            = { kind = "consent",         level = "restricted",',
             ),
             "more than one consent field",
         ),
@@ -129,7 +129,7 @@ def test_default_policy_matches_the_design() -> None:
             ('columns = ["full_name", "status", "detained_on"]', 'columns = ["nickname"]'),
             "display names an unknown field 'nickname'",
         ),
-        (('holds = "place" }', 'holds = "rumour" }'), "holds: unknown value"),
+        (('holds = "place",', 'holds = "rumour",'), "holds: unknown value"),
         (("format = 1", "format = 2"), "unsupported policy format 2"),
         (("[fields]", "[fields"), "not valid TOML"),
     ],

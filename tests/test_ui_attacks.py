@@ -24,10 +24,8 @@ from typing import Any, TypeVar
 import pytest
 
 from tests.conftest import passphrase_for
-from tests.ui_browser import (  # noqa: F401  # fixtures by name
-    browser,
+from tests.ui_browser import (
     launched,
-    playwright_driver,
     raw_get,
     running,
     text_of,
@@ -665,7 +663,7 @@ def case_reads(page: Any, origin: str) -> int:
 
 @pytest.fixture(scope="module")
 def served(
-    browser: Any,  # noqa: F811
+    browser: Any,
     demo_master: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Any, Any]]:

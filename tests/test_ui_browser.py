@@ -41,8 +41,6 @@ from tests.ui_browser import (  # noqa: E402 - after its assertions are set to b
     unlock_in_page,
 )
 
-pytest_plugins = ("tests.ui_browser",)
-
 LOCKED_HEADING = {"en": "The vault is locked"}
 
 # Found by these tests and fixed in 38ed724 and e410d62: under "Referrer-Policy: no-referrer"

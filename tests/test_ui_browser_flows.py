@@ -30,8 +30,6 @@ from tests.ui_browser import (  # noqa: E402 - after its assertions are set to b
     text_of,
 )
 
-pytest_plugins = ("tests.ui_browser",)
-
 # An invented person (a common given name and a common family name put together): Ezimet
 # Tughluq in the Uyghur Latin alphabet.
 UYGHUR_NAME = "ئەزىمەت تۇغلۇق"

@@ -292,7 +292,7 @@ def test_a_field_the_role_may_not_read_is_no_input() -> None:
     names = {s.name for s in reviewer}
     assert "id_numbers" not in names and "sources" not in names and "case_notes" in names
     assert next(s for s in reviewer if s.name == "status").label == "Situation"
-    assert next(s for s in reviewer if s.name == "home_region").label == "Home region"
+    assert next(s for s in reviewer if s.name == "home_region").label == "Région d'origine"
     with pytest.raises(forms.FormError):
         forms.posted_state(reviewer, [("f.id_numbers.0.value", PRC_ID)])
     assert forms.field_specs(POLICY, "publisher", "en") == []
@@ -513,7 +513,7 @@ def test_edit_sends_only_the_changes_and_history_links_versions(demo_path: Path)
     assert history.status_code == 200
     for n in (1, 2, 3):
         assert f'href="/cases/{CASE}?version={n}"' in history.text
-    assert "Case notes, Status" in history.text
+    assert "Case notes and testimony, Status" in history.text
     old = client.get(f"/cases/{CASE}?version=1")
     assert old.status_code == 200 and "This is an earlier version." in old.text
     assert "detained in a prison" in old.text and "invented occupation" not in old.text
@@ -538,7 +538,7 @@ def test_reviewer_sees_secret_fields_withheld_and_cannot_write(demo_path: Path) 
     assert shown.status_code == 200
     text = main_text(shown.text)
     assert "Family contacts secret withheld: your role does not read secret fields" in text
-    assert "Id numbers secret withheld" in text and "Sources secret withheld" in text
+    assert "ID numbers secret withheld" in text and "Sources secret withheld" in text
     for contact in DEMO[CASE]["family_contacts"]:
         assert contact["phone"] not in shown.text
     for number in DEMO[CASE]["id_numbers"]:

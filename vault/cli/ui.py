@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from vault.cli import secrets
-from vault.cli.main import settings
+from vault.cli.main import output_options, settings, wants_json
 
 
 @click.command("ui")
@@ -25,6 +27,7 @@ from vault.cli.main import settings
     metavar="SECONDS",
     help="Lock the vault after this many seconds without use.",
 )
+@output_options
 @click.pass_context
 def ui(ctx: click.Context, port: int, no_browser: bool, lock_after: int) -> None:
     """Open the vault in your browser: unlock once here, then enter and find cases, review,
@@ -35,11 +38,19 @@ def ui(ctx: click.Context, port: int, no_browser: bool, lock_after: int) -> None
 
     s = settings(ctx)
     opening = Opening(s.root(), s.who(), s.identity)
+
+    def announce(user: str, role: str, url: str) -> None:
+        if wants_json(ctx):  # one line a script can read before the server answers
+            click.echo(json.dumps({"user": user, "role": role, "url": url}, ensure_ascii=False))
+        else:
+            click.echo(f"casevault ui: {user} ({role}) at {url}")
+            click.echo("The link works once. Lock now or Ctrl-C here closes the vault.")
+
     serve(
         opening,
         secrets.existing(s.passphrase_file),
         port=port,
         lock_after=float(lock_after),
         open_browser=not no_browser,
-        say=lambda line: click.echo(line),
+        announce=announce,
     )

@@ -31,9 +31,10 @@ def serve(
     port: int,
     lock_after: float,
     open_browser: bool,
-    say: Callable[[str], None],
+    announce: Callable[[str, str, str], None],
 ) -> None:
-    """Unlock the vault, then serve until interrupted; the vault is closed on the way out."""
+    """Unlock the vault, then serve until interrupted; the vault is closed on the way out.
+    ``announce(user, role, launch_url)`` is called once, when the server is ready to answer."""
     import uvicorn
 
     from vault.ui.app import create_app
@@ -48,8 +49,7 @@ def serve(
         host = f"{LOOPBACK}:{sock.getsockname()[1]}"
         ui = Ui(host=host, worker=worker, sessions=guard.Sessions(), role=role)
         url = f"http://{host}/launch?token={ui.sessions.launch_token}"
-        say(f"casevault ui: {opening.user} ({role}) at {url}")
-        say("The link works once. Lock now or Ctrl-C here closes the vault.")
+        announce(opening.user, role, url)
         if open_browser:
             webbrowser.open(url)
         config = uvicorn.Config(

@@ -10,8 +10,9 @@ from starlette.routing import Route
 
 from vault.errors import AuthenticationError
 from vault.models.secret import Passphrase
+from vault.services.session import Vault
 from vault.ui import guard, i18n
-from vault.ui.web import Refused, checked_form, page, redirect, session_of, text_of, ui_of
+from vault.ui.web import Refused, call, checked_form, page, redirect, session_of, text_of, ui_of
 
 
 def _with_cookie(response: Response, name: str, session: guard.Session) -> Response:
@@ -29,11 +30,21 @@ async def launch(request: Request) -> Response:
     return _with_cookie(redirect("/"), ui.sessions.cookie, session)
 
 
+def start_page(v: Vault) -> str:
+    """Where a person's day starts: the cases for those who read them, publishing for a
+    publisher, the audit log for anyone else (an admin reads no case)."""
+    if v.policy.readable_levels(v.role):
+        return "/cases"
+    if v.policy.can_publish(v.role):
+        return "/publish"
+    return "/audit"
+
+
 async def index(request: Request) -> Response:
     session_of(request)
     if not ui_of(request).worker.unlocked:
         return page(request, "lock.html")
-    return redirect("/cases")
+    return redirect(await call(request, start_page))
 
 
 async def lock(request: Request) -> Response:
@@ -60,7 +71,7 @@ async def unlock(request: Request) -> Response:
     finally:
         del passphrase
     ui.role = await ui.worker.call(lambda v: v.role)
-    return redirect("/cases")
+    return redirect(await ui.worker.call(start_page))
 
 
 async def language(request: Request) -> Response:
