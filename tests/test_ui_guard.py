@@ -377,3 +377,12 @@ def test_language_change_returns_to_the_page_it_came_from(cara: UiClient) -> Non
     )
     assert 'lang="de"' in cara.get("/cases").text
     assert cara.submit("/lang", {"lang": "xx", "back": "/cases"}).status_code == 400
+
+
+@pytest.mark.parametrize("bad", ["31/12/2020", "yesterday", "2026-13-45", "2026-02-30", "2026-1-1"])
+def test_the_audit_log_refuses_a_time_it_cannot_compare(cara: UiClient, bad: str) -> None:
+    """A bound that is not an ISO time would silently match nothing (or everything)."""
+    answer = cara.get(f"/audit?since={bad}")
+    assert answer.status_code == 400
+    assert "expected an ISO date or time" in answer.text
+    assert cara.get("/audit?since=2026-01-01&until=2026-12-31T23:59:59Z").status_code == 200

@@ -85,8 +85,11 @@ def test_publish_from_the_ui(demo_path: Path, tmp_path: Path) -> None:
     cara = ui_as(demo_path, "cara")
     overview = cara.get("/publish").text
     assert "Run the leak check for today" in overview and 'action="/publish"' not in overview
+    assert "Not ready to publish today." in overview  # said before anyone presses Publish
+    assert "has not passed the leak check" in overview
     checked = cara.submit("/publish/check", {"action": ACTION})
     assert checked.status_code == 200 and "no protected value in" in checked.text
+    assert "Ready: every draft is approved" in checked.text
     assert log_actions(cara)[-1] == "publish.check"
     close(cara)
 
@@ -94,6 +97,7 @@ def test_publish_from_the_ui(demo_path: Path, tmp_path: Path) -> None:
     pia = ui_as(demo_path, "pia")
     overview = pia.get("/publish").text
     assert "Approved in: en" in overview and "No publications yet." in overview
+    assert "Ready: every draft is approved" in overview and " disabled>" not in overview
 
     before = log_actions(pia)
     foreign = pia.post(

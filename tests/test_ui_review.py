@@ -261,3 +261,33 @@ def test_a_verdict_for_a_changed_draft_is_refused(demo_path: Path) -> None:
     assert reviews(rui, "D-0001") == []
     assert ORIGIN.startswith("http://127.0.0.1")
     close(rui)
+
+
+def test_a_reviewer_sees_what_waits_for_them(demo_path: Path) -> None:
+    """The drafts list, newest first, with 'Waiting for your review': pending drafts someone
+    else wrote that this person has not judged; the author's own draft never waits for them."""
+    cara = ui_as(demo_path, "cara")
+    assert cara.submit("/drafts/new", {"subject": CASE, "lang": "en"}).status_code == 303
+    assert cara.submit("/drafts/new", {"subject": OTHER, "lang": "en"}).status_code == 303
+    mine = cara.get("/drafts?show=waiting").text
+    assert "Waiting for your review (0)" in mine and 'href="/drafts/D-0001"' not in mine
+    close(cara)
+
+    rui = ui_as(demo_path, "rui")
+    listing = rui.get("/drafts").text
+    assert "Waiting for your review (2)" in listing
+    assert listing.index('href="/drafts/D-0002"') < listing.index('href="/drafts/D-0001"')
+    decided = {i: "accept" for i in range(len(run(rui, lambda v: _redactions(v, "D-0001"))))}
+    assert verdict(rui, "D-0001", "approve", decided).status_code == 303
+    waiting = rui.get("/drafts?show=waiting").text
+    assert 'href="/drafts/D-0002"' in waiting and 'href="/drafts/D-0001"' not in waiting
+    approved = rui.get("/drafts?show=approved").text
+    assert 'href="/drafts/D-0001"' in approved and 'href="/drafts/D-0002"' not in approved
+    assert rui.get("/drafts?show=<script>").status_code == 200  # an unknown view is all
+    close(rui)
+
+
+def _redactions(v: Vault, draft_id: str) -> list[Any]:
+    from vault.services.drafts import get_draft
+
+    return list(get_draft(v, draft_id).redactions)

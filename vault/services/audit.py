@@ -10,6 +10,7 @@ bundle and the signer's published verifier key.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -43,6 +44,27 @@ class LogLine:
         return {"seq": self.seq, **self.entry.to_json()}
 
 
+_ISO_TIME = re.compile(r"\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?Z?)?)?)?")
+
+
+def _iso_time(text: str | None, what: str) -> str | None:
+    """A time bound as the log compares it (ISO text); refused when it is anything else, which
+    would silently match nothing ("31/12/2020", "yesterday", "2026-13-45")."""
+    if text is None or text == "":
+        return None
+    ok = _ISO_TIME.fullmatch(text) is not None
+    if ok and len(text) >= 7:
+        try:
+            dt.date.fromisoformat(text[:10] if len(text) >= 10 else text + "-01")
+        except ValueError:
+            ok = False
+    if not ok:
+        raise UsageError(
+            f"{what}: expected an ISO date or time, e.g. 2026-11-01 or 2026-11-01T12:00:00Z"
+        )
+    return text
+
+
 def audit_log(
     v: Vault,
     *,
@@ -59,6 +81,7 @@ def audit_log(
     edited index hides from it: :func:`verify` reads every entry."""
     if limit < 1:
         raise UsageError("limit must be at least 1")
+    since, until = _iso_time(since, "since"), _iso_time(until, "until")
     with v.store.read():
         found = v.audit.find(
             AuditFilter(actor, action, case_id, since, until, limit), v.members.sign_keys()

@@ -266,14 +266,39 @@ async def draft_list(request: Request) -> Response:
     from vault.services import review
     from vault.services.publisher import published_drafts
 
-    def work(v: Vault) -> tuple[list[tuple[Draft, Status, bool]], bool]:
+    shown = request.query_params.get("show", "")
+    if shown not in LIST_VIEWS:
+        shown = ""
+
+    def work(v: Vault) -> tuple[list[tuple[Draft, Status, bool]], bool, set[str]]:
         items = review.list_drafts(v)
         out = published_drafts(v)
-        rows = [(d, st, f"{d.draft_id}.{d.version}" in out) for d, st in items]
-        return rows, v.policy.can_draft(v.role)
+        rows = [(d, st, f"{d.draft_id}.{d.version}" in out) for d, st in reversed(items)]
+        mine = {
+            d.draft_id
+            for d, st, _ in rows
+            if v.policy.can_review(v.role)
+            and d.author != v.user
+            and st.state == "pending"
+            and not any(r.reviewer == v.user for r in v.store.reviews(d.draft_id, d.version))
+        }
+        return rows, v.policy.can_draft(v.role), mine
 
-    rows, may_draft = await call(request, work)
-    return page(request, "drafts/list.html", rows=rows, may_draft=may_draft)
+    rows, may_draft, waiting = await call(request, work)
+    counts = {"waiting": len(waiting), "": len(rows)}
+    for _d, st, _p in rows:
+        counts[st.state] = counts.get(st.state, 0) + 1
+    if shown == "waiting":
+        rows = [r for r in rows if r[0].draft_id in waiting]
+    elif shown:
+        rows = [r for r in rows if r[1].state == shown]
+    return page(
+        request, "drafts/list.html", rows=rows, may_draft=may_draft, shown=shown, counts=counts
+    )
+
+
+#: The views of the draft list: what waits for this person's review, and each state.
+LIST_VIEWS = ("", "waiting", "pending", "unchecked", "approved", "rejected", "stale", "void")
 
 
 async def draft_new(request: Request) -> Response:

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from vault.errors import IntegrityError, NotFoundError, UsageError
+from vault.errors import IntegrityError, NotFoundError, UsageError, VaultError
 from vault.ui.web import call, checked_form, page, redirect, session_of, text_of
 
 if TYPE_CHECKING:
@@ -43,6 +43,23 @@ class Ready:
 
     action: str
     langs: tuple[str, ...]
+    #: Why today's edition cannot be published yet (the leak check is missing or out of date,
+    #: a draft went stale), in the services' words; None when it can.
+    blocked: str | None = None
+
+
+def blocked_reason(v: Vault, action: str) -> str | None:
+    """What ``publish`` would refuse today's edition of ``action`` for, asked before the person
+    presses the button: the same two service calls the publication makes first."""
+    from vault.services.clock import today
+    from vault.services.publication import gather
+    from vault.services.publication_gate import valid_check
+
+    try:
+        valid_check(v, gather(v, action, None, today()))
+    except VaultError as e:
+        return e.diagnostics()
+    return None
 
 
 @dataclass(frozen=True)
@@ -108,7 +125,9 @@ def overview(v: Vault) -> Overview:
         for (subject, lang), state in newest.items():
             if state == "approved":
                 langs.setdefault(subject, []).append(lang)
-        ready = [Ready(a, tuple(sorted(ls))) for a, ls in sorted(langs.items())]
+        ready = [
+            Ready(a, tuple(sorted(ls)), blocked_reason(v, a)) for a, ls in sorted(langs.items())
+        ]
     reads_all = set(v.policy.readable_levels(v.role)) == set(v.policy.levels)
     return Overview(
         may_publish=v.policy.can_publish(v.role),
