@@ -396,7 +396,9 @@ def test_the_idle_lock_forgets_the_sessions_publications(demo_path: Path) -> Non
         client.get("/publish")  # the idle lock (the lock page, or no session at all)
         assert not client.ui.worker.unlocked
         after = client.get("/publish/files/rid1/x.html")
-        assert after.status_code != 200, "a publication downloaded from a locked interface"
+        assert "<p>public</p>" not in after.text, "a publication downloaded from a locked interface"
+        assert "/unlock" in after.text  # the lock page instead
+        assert session.extra == {}
     finally:
         client.ui.worker.shutdown()
 
@@ -408,7 +410,8 @@ def test_lock_now_forgets_the_sessions_publications(demo_path: Path) -> None:
         assert session is not None
         session.extra.setdefault(SESSION_KEY, {})["rid1"] = made_for_test()
         assert client.submit("/lock", {}).status_code == 303
-        assert client.get("/publish/files/rid1/x.html").status_code != 200
+        after = client.get("/publish/files/rid1/x.html")
+        assert "<p>public</p>" not in after.text and "/unlock" in after.text
     finally:
         client.ui.worker.shutdown()
 

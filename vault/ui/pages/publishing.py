@@ -27,7 +27,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from vault.errors import IntegrityError, NotFoundError, UsageError, VaultError
-from vault.ui.web import call, checked_form, page, redirect, session_of, text_of
+from vault.ui.web import call, checked_form, page, redirect, session_of, text_of, ui_of
+from vault.ui.worker import Locked
 
 if TYPE_CHECKING:
     from vault.services.publisher import PublishedEdition
@@ -226,6 +227,8 @@ async def publish_make(request: Request) -> Response:
 
 
 def _made(request: Request) -> tuple[str, Made]:
+    if not ui_of(request).worker.unlocked:
+        raise Locked()  # the lock page, as every page of a locked vault shows
     rid = request.path_params["rid"]
     made = _kept(request).get(rid)
     if made is None:
