@@ -5,7 +5,8 @@ as correct when it overlaps a labelled span. A layer's recall is the share of la
 layer alone would have caught; its precision, the share of its redactions that are correct.
 Rows may name a ``family`` (the adversarial corpus does: the kind of evasion tried); each family
 gets its own tally, and the rows with no labelled span (sentences that must stay) count how many
-came out untouched.
+came out untouched. Rows may list public strings to ``keep`` (officials, places, laws, UN bodies):
+one is kept when some occurrence of it in the text is touched by no redaction.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class Evaluation:
     by_family: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     clean: int = 0  # rows with no labelled span
     clean_untouched: int = 0  # ... that came out with no redaction
+    public: int = 0  # public strings the rows say must survive
+    public_kept: int = 0  # ... that did
+    public_lost: list[tuple[int, str]] = field(default_factory=list)  # id, string
     missed: list[tuple[int, str, str]] = field(default_factory=list)  # id, trick, text
     false_positives: list[tuple[int, str]] = field(default_factory=list)
 
@@ -52,6 +56,16 @@ def _covered(span: tuple[int, int], cover: Sequence[tuple[int, int]]) -> bool:
     for a, b in cover:
         chars -= set(range(a, b))
     return not chars
+
+
+def _kept(text: str, public: str, cover: Sequence[tuple[int, int]]) -> bool:
+    start = text.find(public)
+    while start >= 0:
+        end = start + len(public)
+        if not any(a < end and start < b for a, b in cover):
+            return True
+        start = text.find(public, start + 1)
+    return False
 
 
 def evaluate(rows: Iterable[Mapping[str, Any]], known: KnownValues) -> Evaluation:
@@ -65,6 +79,12 @@ def evaluate(rows: Iterable[Mapping[str, Any]], known: KnownValues) -> Evaluatio
         if not labelled:
             ev.clean += 1
             ev.clean_untouched += not result.redactions
+        for public in row.get("keep", ()):
+            ev.public += 1
+            if _kept(text, str(public), cover_all):
+                ev.public_kept += 1
+            else:
+                ev.public_lost.append((int(row["id"]), str(public)))
         for a, b, kind in labelled:
             hit = _covered((a, b), cover_all)
             ev.overall.labelled += 1
