@@ -386,3 +386,28 @@ def test_the_audit_log_refuses_a_time_it_cannot_compare(cara: UiClient, bad: str
     assert answer.status_code == 400
     assert "expected an ISO date or time" in answer.text
     assert cara.get("/audit?since=2026-01-01&until=2026-12-31T23:59:59Z").status_code == 200
+
+
+def test_a_request_while_locked_forgets_nothing_more(cara: UiClient) -> None:
+    """Another tab's request to a locked vault shows the lock page and changes nothing: the
+    lock page's form stays good (it once locked again, undoing an unlock in progress)."""
+    cara.submit("/lock", {})
+    session = cara.ui.sessions.find(cara.cookies.get(cara.ui.sessions.cookie))
+    assert session is not None
+    token = session.form_token
+    for _ in range(3):
+        assert "/unlock" in cara.get("/cases").text
+    assert session.form_token == token
+    unlocked = cara.post(
+        "/unlock",
+        data={guard.FORM_TOKEN: token, "passphrase": "demo-cara-not-secret"},
+        headers=SAME_ORIGIN,
+    )
+    assert unlocked.status_code == 303 and cara.ui.worker.unlocked
+
+
+@pytest.mark.parametrize(
+    "path", ["/audit?limit=²", "/audit?limit=١٠", "/cases/UA-061-21-001?version=²"]
+)
+def test_digits_of_other_scripts_are_no_server_error(cara: UiClient, path: str) -> None:
+    assert cara.get(path).status_code < 500

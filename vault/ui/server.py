@@ -7,6 +7,7 @@ import socket
 import webbrowser
 from collections.abc import Callable
 
+from vault.errors import UsageError
 from vault.models.secret import Passphrase
 from vault.ui import guard
 from vault.ui.worker import Opening, VaultWorker
@@ -20,7 +21,6 @@ def bind(port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((LOOPBACK, port))
     sock.listen(16)
-    sock.set_inheritable(True)
     return sock
 
 
@@ -40,12 +40,18 @@ def serve(
     from vault.ui.app import create_app
     from vault.ui.web import Ui
 
+    try:
+        sock = bind(port)  # before unlocking: a busy port needs no passphrase to say so
+    except OSError:
+        raise UsageError(
+            f"cannot listen on 127.0.0.1 port {port}: it is in use or not allowed "
+            "(choose another with --port, or 0 for any free port)"
+        ) from None
     worker = VaultWorker(opening, lock_after)
     try:
         asyncio.run(worker.unlock(passphrase))
         del passphrase
         role = asyncio.run(worker.call(lambda v: v.role))
-        sock = bind(port)
         host = f"{LOOPBACK}:{sock.getsockname()[1]}"
         ui = Ui(host=host, worker=worker, sessions=guard.Sessions(), role=role)
         url = f"http://{host}/launch?token={ui.sessions.launch_token}"
@@ -63,3 +69,4 @@ def serve(
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         worker.shutdown()
+        sock.close()

@@ -74,7 +74,9 @@ class VaultWorker:
 
     async def call(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
         """``fn(vault, *args, **kwargs)`` on the worker thread; :class:`Locked` if locked."""
-        if self._vault is None or self.idle_for() > self.lock_after:
+        if self._vault is None:
+            raise Locked()  # already locked: nothing to close, no form to forget again
+        if self.idle_for() > self.lock_after:
             await self.lock()
             raise Locked()
         self._last_used = self._clock()
@@ -127,7 +129,10 @@ class VaultWorker:
         while True:
             await asyncio.sleep(every)
             if self._vault is not None and self.idle_for() > self.lock_after:
-                await self.lock()
+                try:
+                    await self.lock()
+                except Exception:  # noqa: S112 - never shown (it may hold data); the next request locks
+                    continue  # nosec B112
 
     def shutdown(self) -> None:
         vault, self._vault = self._vault, None

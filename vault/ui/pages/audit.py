@@ -43,7 +43,7 @@ class Filters:
 def filters_of(request: Request) -> Filters:
     q = request.query_params
     raw = q.get("limit", "")
-    limit = int(raw) if raw.isdigit() and len(raw) < 7 else PAGE
+    limit = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else PAGE
     return Filters(
         person=q.get("person", "").strip(),
         action=q.get("action", "").strip(),

@@ -190,7 +190,12 @@ def decisions_of(form: FormData) -> dict[int, str]:
     out: dict[int, str] = {}
     for name in form:
         value = text_of(form, name)
-        if name[:1] == "r" and name[1:].isdigit() and value in (ACCEPT, REJECT):
+        if (
+            name[:1] == "r"
+            and name[1:].isascii()
+            and name[1:].isdigit()
+            and value in (ACCEPT, REJECT)
+        ):
             out[int(name[1:])] = value
     return out
 
@@ -199,7 +204,7 @@ def count_of(form: FormData) -> int:
     """How many redactions the page showed (for the buttons only; a verdict counts the
     draft's own)."""
     value = text_of(form, "count")
-    return int(value) if value.isdigit() and len(value) < 6 else 0
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else 0
 
 
 @dataclass(frozen=True)
