@@ -391,3 +391,13 @@ def test_bad_field_text_is_one_line_that_never_repeats_it(
     assert_one_line_error(code, out, err, expected)
     assert code == 2
     assert "Invented Street 9" not in err.replace("field Invented Street 9: unknown field", "")
+
+
+@pytest.mark.parametrize("bad", ["31/12/2020", "yesterday", "2019-13", "2019-02-32", "19"])
+def test_case_list_refuses_a_date_bound_it_cannot_compare(demo_path: Path, bad: str) -> None:
+    """Compared as text, '31/12/2020' matched nothing and the list came back empty, exit 0."""
+    code, out, err = run(demo_path, "cara", "case", "list", "--since", bad)
+    assert_one_line_error(code, out, err, "since: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    assert code == 2
+    code, out, _err = run(demo_path, "cara", "case", "list", "--since", "2019-02", "--limit", "3")
+    assert code == 0 and "UA-061-21" in out

@@ -8,6 +8,7 @@ status, the region or the detention date is the policy's (the ``status`` kind, t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from vault.errors import NotFoundError, UsageError
@@ -17,6 +18,9 @@ from vault.services.provenance import case_head
 from vault.services.session import Vault
 
 SCAN_BATCH = 500
+
+
+_APPROX_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,10 @@ def list_cases(
         if where.status.strip().lower() not in allowed_status:
             raise UsageError(f"status must be one of: {', '.join(allowed_status)}")
         where = replace(where, status=where.status.strip().lower())
+    for bound, what in ((where.since, "since"), (where.until, "until")):
+        if bound and not _APPROX_DATE.fullmatch(bound):
+            # compared as text, anything else would match nothing (or everything) in silence
+            raise UsageError(f"{what}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
     fields = _fields(v)
     wanted = set(v.policy.display.columns) | {f for f in fields if f}
     out: list[CaseView] = []
