@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -28,17 +27,25 @@ from tests.ui_browser import (
     launched,
     raw_get,
     running,
+    serving,
     text_of,
 )
-from tests.ui_harness import HOST, ORIGIN, SAME_ORIGIN, UiClient, run_async, ui_as
+from tests.ui_harness import (
+    HOST,
+    ORIGIN,
+    SAME_ORIGIN,
+    UiClient,
+    post_verdict,
+    run,
+    run_async,
+    ui_as,
+)
 from vault.services.session import Vault
 from vault.ui import guard
 from vault.ui.app import create_app
 from vault.ui.pages.publishing import SESSION_KEY, Made
 from vault.ui.web import Ui
 from vault.ui.worker import Opening, VaultWorker
-
-T = TypeVar("T")
 
 PUBLIC_CASE = "UA-061-21-001"
 NAMED_CASE = "UA-061-21-002"  # Ablimit Tursun, no consent to publish the name
@@ -68,11 +75,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def run(client: UiClient, fn: Callable[[Vault], T]) -> T:
-    """``fn(vault)`` on the client's own vault thread."""
-    return run_async(client.ui.worker.call(fn))
 
 
 def audit_size(client: UiClient) -> int:
@@ -540,18 +542,9 @@ def test_a_reviewer_cannot_approve_their_own_draft(demo_path: Path) -> None:
         screen = rui.get(f"/drafts/{draft_id}").text
         assert 'name="verdict"' not in screen and "two-person rule" in screen
 
-        def current(v: Vault) -> tuple[str, str, int]:
-            from vault.services.drafts import get_draft
-
-            d = get_draft(v, draft_id)
-            return str(d.version), d.text_hash, len(d.redactions)
-
-        version, text_hash, count = run(rui, current)
-        fields = [("verdict", "approve"), ("version", version), ("text_sha256", text_hash)]
-        fields += [(f"r{i}", "accept") for i in range(count)]
-        answer = rui.submit(f"/drafts/{draft_id}/verdict", fields)
+        answer = post_verdict(rui, draft_id, "approve")
         assert answer.status_code == 403, answer.status_code
-        assert run(rui, lambda v: list(v.store.reviews(draft_id, int(version)))) == []
+        assert run(rui, lambda v: list(v.store.reviews(draft_id, 1))) == []
     finally:
         rui.ui.worker.shutdown()
 
@@ -644,18 +637,8 @@ class _Toss(BaseHTTPRequestHandler):
         return
 
 
-@contextlib.contextmanager
-def tossing_site(victim: str) -> Iterator[str]:
-    handler = type("Toss", (_Toss,), {"victim": victim})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(5)
+def tossing_site(victim: str) -> contextlib.AbstractContextManager[str]:
+    return serving(type("Toss", (_Toss,), {"victim": victim}))
 
 
 def case_reads(page: Any, origin: str) -> int:

@@ -9,21 +9,18 @@ values, changed where a person would type."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-from tests.ui_harness import ORIGIN, UiClient, run_async, ui_as
+from tests.ui_harness import ORIGIN, UiClient, run, ui_as
 from vault.models import FieldKind
 from vault.models.idnumbers import prc_check_char
 from vault.policy import default_policy_text, parse_policy
 from vault.services.demo_data import demo_cases
 from vault.ui import forms
-
-T = TypeVar("T")
 
 POLICY = parse_policy(default_policy_text())
 SPECS = forms.field_specs(POLICY, "caseworker", "en")
@@ -117,11 +114,6 @@ def filled(html: str, action: str, changes: dict[str, str]) -> list[tuple[str, s
     missing = set(changes) - names
     assert not missing, f"the form has no input {missing}"
     return [(k, changes.get(k, v)) for k, v in fields]
-
-
-def run(client: UiClient, fn: Callable[..., T], *args: Any) -> T:
-    """A service call on the interface's own unlocked vault (no second unlock)."""
-    return run_async(client.ui.worker.call(fn, *args))
 
 
 def count(client: UiClient) -> int:

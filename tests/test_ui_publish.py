@@ -11,21 +11,13 @@ import json
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
-from tests.ui_harness import SAME_ORIGIN, UiClient, run_async, ui_as
+from tests.ui_harness import SAME_ORIGIN, UiClient, post_verdict, run, ui_as
 from vault.services.session import Vault
-
-T = TypeVar("T")
 
 ACTION = "UA 099/26"
 CASES = ["UA-061-21-002", "UA-061-21-003"]
-
-
-def run(client: UiClient, fn: Callable[[Vault], T]) -> T:
-    return run_async(client.ui.worker.call(fn))
 
 
 def log_actions(client: UiClient) -> list[str]:
@@ -42,16 +34,7 @@ def close(client: UiClient) -> None:
 
 
 def approve_all(rui: UiClient, draft_id: str) -> None:
-    def current(v: Vault) -> tuple[str, str, int]:
-        from vault.services.drafts import get_draft
-
-        d = get_draft(v, draft_id)
-        return str(d.version), d.text_hash, len(d.redactions)
-
-    version, text_hash, count = run(rui, current)
-    fields = [("verdict", "approve"), ("version", version), ("text_sha256", text_hash)]
-    fields += [(f"r{i}", "accept") for i in range(count)]
-    answer = rui.submit(f"/drafts/{draft_id}/verdict", fields)
+    answer = post_verdict(rui, draft_id, "approve")
     assert answer.status_code == 303, answer.text
 
 

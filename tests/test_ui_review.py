@@ -5,25 +5,17 @@ decided (approve: all accepted; reject: the rejected ones named in the reason)."
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, run_async, ui_as
+from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, post_verdict, run, ui_as
 from vault.services.session import Vault
-
-T = TypeVar("T")
 
 CASE = "UA-061-21-002"  # one redaction: a name without consent to publish it
 OTHER = "UA-061-21-003"
 MORE = "UA-061-21-004"
 ALL_ACCEPTED = {0: "accept", 1: "accept", 2: "accept"}
 NAME_REASON = "name withheld — no recorded consent to publish the name; public level"
-
-
-def run(client: UiClient, fn: Callable[[Vault], T]) -> T:
-    """``fn(vault)`` on the client's own vault thread (no second unlock)."""
-    return run_async(client.ui.worker.call(fn))
 
 
 def reviews(client: UiClient, draft_id: str) -> list[tuple[str, str, int]]:
@@ -64,24 +56,6 @@ def close(client: UiClient) -> None:
     client.ui.worker.shutdown()
 
 
-def verdict(
-    client: UiClient, draft_id: str, verdict: str, decisions: dict[int, str], **extra: str
-) -> Any:
-    """Post a verdict on the draft's current version, as its review screen would."""
-
-    def current(v: Vault) -> tuple[str, str]:
-        from vault.services.drafts import get_draft
-
-        d = get_draft(v, draft_id)
-        return str(d.version), d.text_hash
-
-    version, text_hash = run(client, current)
-    fields = [("verdict", verdict), ("version", version), ("text_sha256", text_hash)]
-    fields += [(f"r{i}", d) for i, d in decisions.items()]
-    fields += list(extra.items())
-    return client.submit(f"/drafts/{draft_id}/verdict", fields)
-
-
 def test_review_in_the_ui(demo_path: Path) -> None:
     # --- cara, a caseworker, makes two drafts and hides one more word by hand -----------------
     cara = ui_as(demo_path, "cara")
@@ -114,7 +88,7 @@ def test_review_in_the_ui(demo_path: Path) -> None:
 
     # a forged verdict by the author (a caseworker, who reviews nothing): the service refuses
     before = log_actions(cara)
-    forged = verdict(cara, "D-0001", "approve", ALL_ACCEPTED)
+    forged = post_verdict(cara, "D-0001", "approve", ALL_ACCEPTED)
     assert forged.status_code == 403
     assert one_error(forged.text) == "cara (caseworker) may not review drafts"
     assert reviews(cara, "D-0001") == []
@@ -150,10 +124,10 @@ def test_review_in_the_ui(demo_path: Path) -> None:
 
     # approving with a redaction undecided, or one rejected: refused, nothing recorded
     before = log_actions(rui)
-    undecided = verdict(rui, "D-0001", "approve", {0: "accept", 2: "accept"})
+    undecided = post_verdict(rui, "D-0001", "approve", {0: "accept", 2: "accept"})
     assert undecided.status_code == 400
     assert "decide every redaction before approving: #1 not decided yet" in undecided.text
-    one_rejected = verdict(rui, "D-0001", "approve", {**ALL_ACCEPTED, 1: "reject"})
+    one_rejected = post_verdict(rui, "D-0001", "approve", {**ALL_ACCEPTED, 1: "reject"})
     assert one_rejected.status_code == 400
     assert "redaction #1 is rejected: the draft can only be rejected" in one_rejected.text
     assert reviews(rui, "D-0001") == []
@@ -161,7 +135,7 @@ def test_review_in_the_ui(demo_path: Path) -> None:
     assert after and set(after) == {"draft.read"}  # showing the screen again, nothing else
 
     # a rejection without any reason is refused too
-    empty = verdict(rui, "D-0001", "reject", ALL_ACCEPTED)
+    empty = post_verdict(rui, "D-0001", "reject", ALL_ACCEPTED)
     assert empty.status_code == 400 and "say why" in empty.text
     assert reviews(rui, "D-0001") == []
 
@@ -173,7 +147,7 @@ def test_review_in_the_ui(demo_path: Path) -> None:
         return next(i for i, r in enumerate(reds) if "town" in r.reason)
 
     n = run(rui, town)
-    rejected = verdict(
+    rejected = post_verdict(
         rui,
         "D-0001",
         "reject",
@@ -199,7 +173,7 @@ def test_review_in_the_ui(demo_path: Path) -> None:
     assert "rejected" in screen and "Rejected by rui" in screen
 
     # approving with every redaction accepted
-    approved = verdict(rui, "D-0002", "approve", {0: "accept"})
+    approved = post_verdict(rui, "D-0002", "approve", {0: "accept"})
     assert approved.status_code == 303
     assert reviews(rui, "D-0002") == [("rui", "approve", 1)]
     assert log_actions(rui)[-1] == "review.approve"
@@ -212,7 +186,7 @@ def test_review_in_the_ui(demo_path: Path) -> None:
     own = rui.get("/drafts/D-0003").text
     assert 'name="verdict"' not in own and "two-person rule" in own
     before = log_actions(rui)
-    forged = verdict(rui, "D-0003", "approve", {0: "accept"})
+    forged = post_verdict(rui, "D-0003", "approve", {0: "accept"})
     assert forged.status_code == 403
     assert one_error(forged.text) == (
         "rui wrote D-0003: the author cannot review it (two-person rule)"
@@ -278,7 +252,7 @@ def test_a_reviewer_sees_what_waits_for_them(demo_path: Path) -> None:
     assert "Waiting for your review (2)" in listing
     assert listing.index('href="/drafts/D-0002"') < listing.index('href="/drafts/D-0001"')
     decided = {i: "accept" for i in range(len(run(rui, lambda v: _redactions(v, "D-0001"))))}
-    assert verdict(rui, "D-0001", "approve", decided).status_code == 303
+    assert post_verdict(rui, "D-0001", "approve", decided).status_code == 303
     waiting = rui.get("/drafts?show=waiting").text
     assert 'href="/drafts/D-0002"' in waiting and 'href="/drafts/D-0001"' not in waiting
     approved = rui.get("/drafts?show=approved").text

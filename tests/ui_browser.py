@@ -237,10 +237,15 @@ class _Quiet(SimpleHTTPRequestHandler):
         return
 
 
-@contextlib.contextmanager
-def other_site(folder: Path) -> Iterator[str]:
+def other_site(folder: Path) -> contextlib.AbstractContextManager[str]:
     """Another program on this machine serving web pages (``folder``) on its own port."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    return serving(partial(_Quiet, directory=str(folder)))
+
+
+@contextlib.contextmanager
+def serving(handler: Any) -> Iterator[str]:
+    """Another program on this machine answering with ``handler`` on its own port; its origin."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from starlette.testclient import TestClient
 
 from tests.conftest import passphrase_for
+from vault.services.session import Vault
 from vault.ui import guard
 from vault.ui.app import create_app
 from vault.ui.web import Ui
@@ -56,6 +57,36 @@ class UiClient(TestClient):
         for key, value in items:
             fields.setdefault(key, []).append(value)
         return self.post(path, data=fields, headers=SAME_ORIGIN, **kw)  # type: ignore[arg-type]
+
+
+def run(client: UiClient, fn: Callable[..., T], *args: Any) -> T:
+    """``fn(vault, *args)`` on the client's own vault thread (no second unlock)."""
+    return run_async(client.ui.worker.call(fn, *args))
+
+
+def post_verdict(
+    client: UiClient,
+    draft_id: str,
+    verdict: str,
+    decisions: dict[int, str] | None = None,
+    **extra: str,
+) -> Any:
+    """Post a verdict on the draft's current version, as its review screen would; with no
+    ``decisions``, every redaction accepted."""
+
+    def current(v: Vault) -> tuple[str, str, int]:
+        from vault.services.drafts import get_draft
+
+        d = get_draft(v, draft_id)
+        return str(d.version), d.text_hash, len(d.redactions)
+
+    version, text_hash, count = run(client, current)
+    if decisions is None:
+        decisions = dict.fromkeys(range(count), "accept")
+    fields = [("verdict", verdict), ("version", version), ("text_sha256", text_hash)]
+    fields += [(f"r{i}", d) for i, d in decisions.items()]
+    fields += list(extra.items())
+    return client.submit(f"/drafts/{draft_id}/verdict", fields)
 
 
 def ui_as(path: Path, name: str, *, lock_after: float = 600.0, launch: bool = True) -> UiClient:

@@ -63,9 +63,8 @@ ShortText = Annotated[
 CASE_ID_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,40}$"
 CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
 #: A date that may be approximate: "2017", "2017-05" or "2017-05-14".
-ApproxDate = Annotated[
-    str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
-]
+APPROX_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+ApproxDate = Annotated[str, StringConstraints(pattern=APPROX_DATE_PATTERN)]
 IsoDate = Annotated[
     str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 ]

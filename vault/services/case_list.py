@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from vault.errors import NotFoundError, UsageError
 from vault.models import FieldKind, Status
+from vault.models.case import APPROX_DATE_PATTERN
 from vault.services.cases import CaseView, open_version, view_of
 from vault.services.provenance import case_head
 from vault.services.session import Vault
@@ -20,7 +21,7 @@ from vault.services.session import Vault
 SCAN_BATCH = 500
 
 
-_APPROX_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+_APPROX_DATE = re.compile(APPROX_DATE_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,25 @@ def status(v: Vault, draft: Draft) -> Status:
     return Status("pending", approvals, required, f"{len(approvals)} of {required} approvals")
 
 
+def own_verdict(v: Vault, draft: Draft) -> str | None:
+    """The verdict this person gave on this version of the draft (approve, reject), if any."""
+    return next(
+        (r.verdict for r in v.store.reviews(draft.draft_id, draft.version) if r.reviewer == v.user),
+        None,
+    )
+
+
+def awaits_review_by(v: Vault, draft: Draft, st: Status) -> bool:
+    """Whether the draft waits for this person's review: pending, written by someone else, not
+    yet judged by them, and their role reviews (the two-person rule as give_verdict applies it)."""
+    return (
+        v.policy.can_review(v.role)
+        and draft.author != v.user
+        and st.state == "pending"
+        and own_verdict(v, draft) is None
+    )
+
+
 def list_drafts(v: Vault) -> list[tuple[Draft, Status]]:
     v.require(v.policy.holds_extra_key(v.role, ExtraKey.PUBLICATION), "see drafts")
     with v.store.read():

@@ -24,7 +24,8 @@ from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind, IdKind, Status
 from vault.policy import Policy
 from vault.publish.wording import LANGS
-from vault.services.cases import MAX_SEARCH_TEXT
+from vault.services.cases import MAX_SEARCH_TEXT, CaseView
+from vault.services.session import Vault
 from vault.ui import forms
 from vault.ui.i18n import LANGUAGES
 from vault.ui.web import call, checked_form, page, redirect, session_of, text_of
@@ -248,11 +249,13 @@ def _form_page(
     *,
     case_id: str | None,
     base_version: int | None = None,
-    status: int = 200,
     error: str | None = None,
-    leak: bool = False,
     allow_leak: str = "",
 ) -> Response:
+    """The case form; after a refused save, again with what was typed, one error line and
+    status 400 (a leak refusal offers the same choice as ``case add --allow-leak``)."""
+    leak = error is not None and LEAK_REFUSAL in error
+    status = 200 if error is None else 400
     return page(
         request,
         "cases/form.html",
@@ -304,22 +307,14 @@ async def new_case(request: Request) -> Response:
     specs = access.specs()
     reason = text_of(form, "allow_leak").strip()
     state, record, problem = _read(form, specs)
-    if record is None:
-        return _form_page(request, access, specs, state, case_id=None, status=400, error=problem)
     try:
+        if record is None:
+            raise UsageError(problem or "the form could not be read")
         view = await call(request, add_case, forms.new_record(record), allow_leak=reason or None)
     except (ValidationError, UsageError) as e:
-        message = e.diagnostics()
+        error = e.diagnostics()
         return _form_page(
-            request,
-            access,
-            specs,
-            state,
-            case_id=None,
-            status=400,
-            error=message,
-            leak=LEAK_REFUSAL in message,
-            allow_leak=reason,
+            request, access, specs, state, case_id=None, error=error, allow_leak=reason
         )
     return redirect(f"/cases/{view.case_id}")
 
@@ -356,27 +351,17 @@ async def edit_case(request: Request) -> Response:
     specs = access.specs(with_case_id=False)
     reason = text_of(form, "allow_leak").strip()
     state, after, problem = _read(form, specs)
-    if after is None:
-        return _form_page(
-            request,
-            access,
-            specs,
-            state,
-            case_id=case_id,
-            base_version=base,
-            status=400,
-            error=problem,
-        )
-    changed = after
 
-    def work(v: Any) -> Any:
+    def work(v: Vault) -> CaseView:
         before = show_case(v, case_id, base).values
-        return edit(v, case_id, forms.changes(before, changed), allow_leak=reason or None)
+        return edit(v, case_id, forms.changes(before, after or {}), allow_leak=reason or None)
 
     try:
+        if after is None:
+            raise UsageError(problem or "the form could not be read")
         view = await call(request, work)
     except (ValidationError, UsageError) as e:
-        message = e.diagnostics()
+        error = e.diagnostics()
         return _form_page(
             request,
             access,
@@ -384,9 +369,7 @@ async def edit_case(request: Request) -> Response:
             state,
             case_id=case_id,
             base_version=base,
-            status=400,
-            error=message,
-            leak=LEAK_REFUSAL in message,
+            error=error,
             allow_leak=reason,
         )
     return redirect(f"/cases/{view.case_id}")

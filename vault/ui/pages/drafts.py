@@ -88,7 +88,7 @@ class Screen:
     @property
     def closed(self) -> bool:
         """Nothing left to decide here: approved, out of date, or already judged by this
-        person (the service would refuse a second verdict)."""
+        person (a change of mind is a new draft, not a second verdict on this one)."""
         return self.given is not None or self.status.state in ("approved", "stale", "void")
 
 
@@ -132,6 +132,7 @@ def marks_of(draft: Draft) -> list[Mark]:
 
 
 def build_screen(v: Vault, draft: Draft, st: Status, rejections: list[tuple[str, str]]) -> Screen:
+    from vault.services import review
     from vault.services.draft_check import unchecked_levels
 
     marks = marks_of(draft)
@@ -162,14 +163,7 @@ def build_screen(v: Vault, draft: Draft, st: Status, rejections: list[tuple[str,
         may_edit=v.policy.can_draft(v.role) and draft.source is not None,
         may_check=reads_all and bool(unchecked_levels(v, draft)),
         role=v.role,
-        given=next(
-            (
-                r.verdict
-                for r in v.store.reviews(draft.draft_id, draft.version)
-                if r.reviewer == v.user
-            ),
-            None,
-        ),
+        given=review.own_verdict(v, draft),
     )
 
 
@@ -279,14 +273,7 @@ async def draft_list(request: Request) -> Response:
         items = review.list_drafts(v)
         out = published_drafts(v)
         rows = [(d, st, f"{d.draft_id}.{d.version}" in out) for d, st in reversed(items)]
-        mine = {
-            d.draft_id
-            for d, st, _ in rows
-            if v.policy.can_review(v.role)
-            and d.author != v.user
-            and st.state == "pending"
-            and not any(r.reviewer == v.user for r in v.store.reviews(d.draft_id, d.version))
-        }
+        mine = {d.draft_id for d, st, _ in rows if review.awaits_review_by(v, d, st)}
         return rows, v.policy.can_draft(v.role), mine
 
     rows, may_draft, waiting = await call(request, work)
