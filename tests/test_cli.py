@@ -401,3 +401,45 @@ def test_case_list_refuses_a_date_bound_it_cannot_compare(demo_path: Path, bad: 
     assert code == 2
     code, out, _err = run(demo_path, "cara", "case", "list", "--since", "2019-02", "--limit", "3")
     assert code == 0 and "UA-061-21" in out
+
+
+def _state(path: Path) -> tuple[int, int]:
+    """The audit log's size and the number of case versions: what a refused command must leave."""
+    from tests.conftest import passphrase_for
+    from vault.services.session import Vault
+
+    with Vault.open(path, "cara", lambda _n: passphrase_for("cara")) as v:
+        return v.store.audit_size(), v.store.count_case_versions()
+
+
+@pytest.mark.parametrize("bad", ["31/12/2020", "yesterday", "2026-13-45", "2026-02-30"])
+def test_audit_log_refuses_a_time_bound_it_cannot_compare(demo_path: Path, bad: str) -> None:
+    before = _state(demo_path)
+    code, out, err = run(demo_path, "cara", "audit", "log", "--since", bad)
+    assert_one_line_error(code, out, err, "since: expected an ISO date or time")
+    assert code == 2
+    assert _state(demo_path) == before
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_a_direction_override_in_record_text_is_refused(demo_path: Path, control: str) -> None:
+    """A name stored reversed inside U+202E displays as the name but is read by no check."""
+    before = _state(demo_path)
+    value = f"public_summary=Family asks. {control}nusruT timilbA\u202c was seen."
+    code, out, err = run(demo_path, "cara", "case", "edit", CASE, "--set", value)
+    assert_one_line_error(code, out, err, "direction override or isolate character")
+    assert code == 2
+    assert "nusruT" not in err
+    assert _state(demo_path) == before
+
+
+def test_ui_on_a_busy_port_says_so_before_asking_anything(demo_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = str(taken.getsockname()[1])
+        code, out, err = run(demo_path, "cara", "ui", "--no-browser", "--port", port)
+    assert_one_line_error(code, out, err, f"cannot listen on 127.0.0.1 port {port}")
+    assert code == 2 and out == ""
