@@ -28,6 +28,7 @@ from babel.dates import format_date
 from pypinyin import lazy_pinyin
 
 from vault.models.case import ValueKind, ValueSource
+from vault.redact.readings import READING_PREFIX, text_readings, value_readings
 from vault.redact.text import (
     Skeleton,
     has_lookalike,
@@ -44,6 +45,12 @@ MIN_TERM = 4  # shorter values are too common to look for by themselves
 MAX_TERM = 32
 MAX_WINDOW = 4
 SORTED_PREFIX = "~"  # marks a sorted-words term so it never equals a run-together term
+
+
+def is_run_together(term: str) -> bool:
+    """Whether a term is a run-together spelling (looked for by its length in every text), not a
+    sorted-words term or a reading (:mod:`vault.redact.readings`)."""
+    return not term.startswith((SORTED_PREFIX, READING_PREFIX))
 
 
 @dataclass(frozen=True)
@@ -65,12 +72,12 @@ class TermSet:
 
     def __init__(self, terms: Mapping[str, EntityInfo] | None = None) -> None:
         self._terms: dict[str, EntityInfo] = dict(terms or {})
-        self._lengths = {len(t) for t in self._terms if not t.startswith(SORTED_PREFIX)}
+        self._lengths = {len(t) for t in self._terms if is_run_together(t)}
 
     def add_value(self, value: str, info: EntityInfo) -> None:
         for term in value_terms(value, info.kind):
             self._terms.setdefault(term, info)
-            if not term.startswith(SORTED_PREFIX):
+            if is_run_together(term):
                 self._lengths.add(len(term))
 
     def lengths(self) -> set[int]:
@@ -420,7 +427,7 @@ def value_terms(value: str, kind: str) -> set[str]:
                 terms.add(joined)
             if 2 <= len(ws) <= MAX_WINDOW:
                 terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
-    return terms
+    return terms | value_readings(value, kind)
 
 
 # --- candidates from text --------------------------------------------------------------------
@@ -522,6 +529,7 @@ def _all_candidates(text: str, lengths: Collection[int]) -> list[Candidate]:
     if has_lookalike(text):  # only then can the look-alike fold find what the ordinary one missed
         cands += candidates(text, lookalike_skeleton(text), lengths)
     cands += phone_candidates(text, lengths)
+    cands += (Candidate(r.term, r.start, r.end) for r in text_readings(text))
     return cands
 
 

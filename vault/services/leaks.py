@@ -22,9 +22,9 @@ from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
 from vault.policy import KeyKind
 from vault.redact.entities import (
-    SORTED_PREFIX,
     EntityInfo,
     TermSet,
+    is_run_together,
     protected_values,
     value_terms,
 )
@@ -193,7 +193,7 @@ def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
         if key is None:
             raise IntegrityError(f"this session has no {info.level} level key; cannot index")
         rows.append((key, key.term(term), info.kind))
-        if not term.startswith(SORTED_PREFIX):
+        if is_run_together(term):
             lengths.setdefault(info.level, set()).add(len(term))
     return LeakTerms(rows, [(keys[level], lens) for level, lens in sorted(lengths.items())])
 

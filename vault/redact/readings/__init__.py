@@ -1,0 +1,110 @@
+"""Readings: what a span of text *means*, compared with what a protected value means.
+
+The known-entity layer (:mod:`vault.redact.entities`) compares spellings: a value's skeleton run
+together, its words sorted. A reading compares meanings instead: a phone number written in words
+and a phone number in digits both *read* as the same digit string; "9 March 1971", "09.03.71" and
+"1971年3月9日" all read as the date 1971-03-09. Each reader here turns
+
+* a protected value into reading terms (:func:`value_readings`), stored in the leak index as
+  blind-index terms under the per-level leak keys like every other term, and
+* a text into :class:`Reading` spans (:func:`text_readings`), each with the term it reads as,
+  looked up in the same index.
+
+A reading term always starts with :data:`READING_PREFIX` and its reader's tag ("#num:", "#date:"
+...), so it never equals a spelling term, and it is never counted among the run-together term
+lengths (candidates of a text are not made by length for readings). Pure: no I/O, no keys.
+
+Text is read as the publication's last leak gate reads it: NFKC-folded, with invisible characters
+(format controls, combining marks of no letter) removed — :func:`normalised` gives that text and
+a map back to the original offsets.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+READING_PREFIX = "#"
+
+
+@dataclass(frozen=True)
+class Reading:
+    start: int  # offsets in the original text
+    end: int
+    term: str  # READING_PREFIX + tag + ":" + the normalised reading
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A text after NFKC and removal of invisible characters, with, for each of its characters,
+    the original offset it came from (``starts[i]``..``ends[i]``)."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Original offsets of normalised characters a..b (exclusive)."""
+        return self.starts[a], self.ends[b - 1]
+
+
+_INVISIBLE = frozenset({"Cf", "Cc"})
+
+
+def normalised(text: str) -> Normalised:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        if ch not in "\n\t" and unicodedata.category(ch) in _INVISIBLE:
+            continue
+        for c in unicodedata.normalize("NFKC", ch):
+            out.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    return Normalised("".join(out), tuple(starts), tuple(ends))
+
+
+Reader = tuple[Callable[[str, str], Iterable[str]], Callable[[str], Iterable[Reading]]]
+
+
+def _readers() -> list[Reader]:
+    """Every reader module's (value_readings, text_readings). Imported here so that each reader
+    is one module with its own library (dateparser, iuliia...), loaded when first used."""
+    out: list[Reader] = []
+    from vault.redact.readings import addresses, contacts, dates, names, numbers
+
+    for mod in (numbers, dates, names, contacts, addresses):
+        out.append((mod.value_readings, mod.text_readings))
+    return out
+
+
+_CACHE: list[Reader] = []
+
+
+def readers() -> list[Reader]:
+    if not _CACHE:
+        _CACHE.extend(_readers())
+    return _CACHE
+
+
+def value_readings(value: str, kind: str) -> set[str]:
+    """Every reading term of one protected value of ``kind`` (name, phone, email, id_number,
+    date_of_birth, address, codename, place)."""
+    out: set[str] = set()
+    for of_value, _ in readers():
+        out.update(of_value(value, kind))
+    return out
+
+
+def text_readings(text: str) -> list[Reading]:
+    """Every reading of every span of ``text`` any reader can read."""
+    out: list[Reading] = []
+    for _, of_text in readers():
+        out.extend(of_text(text))
+    return out
+
+
+def is_reading(term: str) -> bool:
+    return term.startswith(READING_PREFIX)
