@@ -99,12 +99,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--corpus",
-        choices=("own", "adversarial", "heldout"),
         default="own",
-        help="heldout: each corpus under tests/fixtures/heldout/, one after the other",
+        help="own, adversarial, heldout (each corpus under tests/fixtures/heldout/, one after "
+        "the other) or heldout-NAME (that one only, e.g. heldout-a)",
     )
     parser.add_argument("--quiet", action="store_true", help="no list of misses")
     args = parser.parse_args()
+    folders = [f"heldout-{p.name}" for p in heldout_corpora()]
+    if args.corpus not in ("own", "adversarial", "heldout", *folders):
+        parser.error(f"--corpus: one of own, adversarial, heldout, {', '.join(folders)}")
     names = (
         [f"heldout-{p.name}" for p in heldout_corpora()]
         if args.corpus == "heldout"
