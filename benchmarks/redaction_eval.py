@@ -122,7 +122,10 @@ def report(corpus: str, *, quiet: bool) -> None:
     o = ev.overall
     name = {"own": CORPUS.name, "adversarial": ADVERSARIAL.parent.name}.get(corpus, corpus)
     print(f"corpus: {name}, {o.labelled} protected values, {o.redactions} redactions")
-    print(f"overall   recall {o.recall:7.2%}   precision {o.precision:7.2%}")
+    print(
+        f"overall   recall {o.recall:7.2%}   precision {o.precision:7.2%}   "
+        f"redacted or unchecked {o.flagged_recall:7.2%} ({o.flagged}/{o.labelled})"
+    )
     print("by layer (recall = share of protected values this layer alone catches):")
     for layer, t in sorted(ev.by_layer.items()):
         print(
@@ -131,19 +134,27 @@ def report(corpus: str, *, quiet: bool) -> None:
         )
     print("by kind of value:")
     for kind, t in sorted(ev.by_kind.items()):
-        print(f"  {kind:13} recall {t.recall:7.2%}   ({t.caught}/{t.labelled})")
+        print(
+            f"  {kind:13} recall {t.recall:7.2%}   ({t.caught}/{t.labelled})   "
+            f"redacted or unchecked {t.flagged_recall:7.2%} ({t.flagged}/{t.labelled})"
+        )
     if ev.by_family:
         print("by family of evasion:")
         for fam, t in sorted(ev.by_family.items()):
             if t.labelled:
                 print(
                     f"  {fam:13} recall {t.recall:7.2%}   ({t.caught}/{t.labelled})   "
+                    f"redacted or unchecked {t.flagged_recall:7.2%} ({t.flagged}/{t.labelled})   "
                     f"precision {t.precision:7.2%}"
                 )
     if ev.clean:
         print(f"clean sentences left untouched: {ev.clean_untouched}/{ev.clean}")
     if ev.public:
         print(f"public strings kept: {ev.public_kept}/{ev.public}")
+    print(
+        f"unchecked spans: {ev.unchecked} in {ev.words} words; on clean rows "
+        f"{ev.clean_unchecked} in {ev.clean_words} words ({ev.burden:.1f} per 1,000 words)"
+    )
     print(f"time per text: {time_per_text(corpus) * 1e6:.0f} µs")
     if quiet:
         return
@@ -151,6 +162,8 @@ def report(corpus: str, *, quiet: bool) -> None:
         print(f"PUBLIC LOST #{row_id}: {public!r}")
     for row_id, trick, text in ev.missed:
         print(f"MISSED #{row_id} [{trick}]: {text!r}")
+    for row_id, trick, span in ev.unflagged:
+        print(f"NEITHER REDACTED NOR UNCHECKED #{row_id} [{trick}]: {span!r}")
     for row_id, snippet in ev.false_positives:
         print(f"over-redacted #{row_id}: {snippet!r}")
 

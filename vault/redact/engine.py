@@ -13,11 +13,12 @@ Overlapping findings merge into one redaction that names every layer that caught
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vault.redact.detectors import detect
 from vault.redact.entities import KnownValues, find_known
+from vault.redact.unchecked import value_shapes
 
 LAYER_ORDER = ("consent", "manual", "known-entity", "pattern")
 #: What a redacted span reads as, per language.
@@ -181,6 +182,25 @@ def redact(
     spans += [
         _Span(f.start, f.end, "pattern", f.kind, f.reason, withheld, None) for f in detect(text)
     ]
+    spans = _widen_to_shapes(text, spans)
     spans = [s for s in spans if not any(s.start < b and a < s.end for a, b in keep)]
     spans += [_Span(a, b, "manual", "manual", reason, withheld, None) for a, b, reason in extra]
     return apply(text, spans)
+
+
+def _widen_to_shapes(text: str, spans: list[_Span]) -> list[_Span]:
+    """A finding inside something shaped like a value (an e-mail, a handle, a phone number, a
+    date, a number, an address: :func:`vault.redact.unchecked.value_shapes`) covers all of it:
+    a protected e-mail's local part found alone must not leave "@" or "arobase example point
+    com" behind, nor a phone's digits its "+49"."""
+    if not spans:
+        return spans
+    shapes = value_shapes(text)
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        for a, b, _ in shapes:
+            if a < end and start < b:
+                start, end = min(start, a), max(end, b)
+        out.append(replace(s, start=start, end=end))
+    return out

@@ -1,0 +1,463 @@
+"""Unchecked spans: what is left in a redacted text that could point to a person and that no
+layer has judged — a reviewer must redact or accept each one before the text can be approved.
+
+Redaction finds the values the vault knows. What it does not know — a relative's name no one
+recorded, a number written in a way no reader reads — passes silently unless something asks a
+person to look at it. After redaction, every remaining span of one of these shapes is *unchecked*:
+
+* ``number``: a number of 4 or more digits in any script and with any separators (a year on its
+  own, 1900-2099, is not: a year of birth is a public field), or a number written in words that
+  reads as 1,000 or more or is dictated digit by digit (three number words in a row);
+* ``date``: a date with its day — in words in the supported languages, numeric in any order, or
+  with the CJK year/month/day signs;
+* ``email``: anything shaped like an e-mail address, also with "at" and "dot" written out;
+* ``handle``: an @handle, or a link to a personal page or a messenger;
+* ``phone``: digits dialled with a leading '+';
+* ``address``: a street word (St., ул., Straße, rue, Cad., mkr. ...) with a number near it;
+* ``name``: a run of capitalised words, or of words in a script other than Latin, unless each
+  word is a common word of the text's language (word frequencies: ``wordfreq``) or a public term.
+
+A span is cleared by the vault's list of accepted public terms (places, officials,
+organisations, laws, dates of public events): a signed state record a reviewer makes by accepting
+a span (:mod:`vault.services.public_terms`). :func:`term_keys` gives the keys a span is accepted
+under. The text is read as the publication's last leak gate reads it: NFKC-folded, invisible
+characters removed (:func:`vault.redact.readings.normalised`). Pure: no I/O (word-frequency data
+is a library's file).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from vault.models.folding import fold
+from vault.redact.readings import normalised
+
+#: A word is common (not name-like) in a language when its Zipf frequency there is at least this
+#: (3 = once per million words). Tuned on the demo Urgent Action's burden, not on any corpus.
+COMMON_ZIPF = 3.0
+
+KINDS = ("email", "handle", "phone", "date", "address", "number", "name")
+REASONS = {
+    "email": "shaped like an e-mail address",
+    "handle": "shaped like a handle or a personal link",
+    "phone": "shaped like a phone number",
+    "date": "a date",
+    "address": "shaped like a street address",
+    "number": "a number of 4 or more digits",
+    "name": "a name-like word not on the vault's list of public terms",
+}
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """One unchecked span of a redacted text (offsets in that text, end exclusive)."""
+
+    start: int
+    end: int
+    kind: str
+    reason: str
+
+    def to_json(self, text: str) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "kind": self.kind,
+            "reason": self.reason,
+            "text": text[self.start : self.end],
+        }
+
+
+# --- shapes ------------------------------------------------------------------------------------
+# --- shapes ------------------------------------------------------------------------------------
+
+_AT_WORDS = r"at|ät|arobase|chez|klammeraffe|собака|at-sign"
+_DOT_WORDS = r"dot|punkt|point|точка|nokta|nokta"
+_AT = rf"(?:@|%40|\s*[\[(\{{]\s*(?:{_AT_WORDS}|@)\s*[\])\}}]\s*|\s+(?:{_AT_WORDS})\s+)"
+_DOT = rf"(?:\.|\s*[\[(\{{]\s*(?:{_DOT_WORDS})\s*[\])\}}]\s*|\s+(?:{_DOT_WORDS})\s+)"
+_LOCAL = rf"[\w+\-]+(?:{_DOT}[\w+\-]+)*"
+_EMAIL = re.compile(rf"(?:mailto:)?{_LOCAL}{_AT}[\w\-]+(?:{_DOT}[\w\-]+)+", re.IGNORECASE)
+_HANDLE = re.compile(
+    r"(?<![\w@])@[\w.]{3,}\w"
+    r"|(?:https?://|www\.|mailto:)\S+\w"
+    r"|(?<![\w.])(?:t\.me|vk\.com|instagram\.com|facebook\.com|x\.com|twitter\.com|"
+    r"douyin\.com|weibo\.com|tiktok\.com|wa\.me|signal\.me)/\S*\w"
+    r"|(?<!\w)[^\W\d_]\w*\s+(?:underscore|unterstrich|tiret\s+bas|tiret\s+du\s+bas|"
+    r"alt\s+çizgi)\s+\w+(?:\s+\w+)?",
+    re.IGNORECASE,
+)
+_CJK_NUM = "〇零一二三四五六七八九十百千廿卅0-9"
+_CJK_DATE = re.compile(
+    rf"[{_CJK_NUM}]{{1,4}}\s*年\s*[{_CJK_NUM}]{{1,3}}\s*月(?:\s*[{_CJK_NUM}]{{1,3}}\s*[日号])?"
+)
+_STREET = (
+    r"st|str|street|straße|strasse|rd|road|ave|avenue|bd|blvd|boulevard|rue|allée|impasse|"
+    r"chemin|quai|lane|gasse|weg|platz|allee|ul|ulitsa|ulica|prospekt|prosp|mkr|"
+    r"mikrorayon|microdistrict|micro-district|cad|caddesi|cd|sok|sokak|sk|mah|mahallesi|"
+    r"bulvarı|köşesi|apt|apartment|flat|kv|kvartira|dom|bldg|building|bât|bâtiment|"
+    r"haus|wohnung|étage|appartement|daire|kat|no|nr|"
+    r"улица|ул|проспект|пр|микрорайон|мкр|дом|д|кв|квартира|даңғылы|көшесі|үй|пәтер"
+)
+_STREET_WORD = re.compile(rf"(?<!\w)(?:{_STREET})(?:\.|:|(?!\w))", re.IGNORECASE)
+_STREET_SUFFIX = re.compile(
+    r"\w+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ring|caddesi|sokak|sokağı)(?!\w)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-·・](?=[^\W\d_]))*")
+_ELISION = re.compile(r"^(?:[dlnjmst]|qu)['’]", re.IGNORECASE)
+_NAME_GLUE = re.compile(r"^[\s\-·・]{1,3}$|^\s*,\s*$")
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> frozenset[str]:
+    """Words of numbers, cardinal and ordinal, in the supported languages (num2words), for
+    numbers written out; with the words that dictate digits ("oh", "double") and signs."""
+    from num2words import num2words
+
+    out: set[str] = {"oh", "double", "triple", "zero", "null", "nil", "zéro", "doppel", "plus"}
+    out |= {"mil", "first", "premier", "première", "erste", "ersten", "zweiten"}
+    for lang in ("en", "fr", "de", "ru", "tr", "kz"):
+        for n in [*range(0, 101), 1000, 1000000]:
+            for to in ("cardinal", "ordinal"):
+                try:
+                    spoken = num2words(n, lang=lang, to=to)
+                except (NotImplementedError, OverflowError, KeyError, TypeError, AttributeError):
+                    continue
+                out.update(w for w in re.split(r"[\s\-]+", spoken.lower()) if w)
+    # "one", "un" and "eins" stay: a run needs three number words before it counts
+    return frozenset(out - {"and", "et", "und", "и", "a", "an", "une", "ein", "eine"})
+
+
+_DE_NUMBER = re.compile(
+    r"^(?:ein|eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwan|dreißig|"
+    r"vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig|hundert|tausend|und|zig|null|"
+    r"t|st|te|ten|ter|tes|sten|ste)+$"
+)
+#: Digits with look-alike letters for some of them (O for 0, l and I for 1), and an ID's check
+#: letter X at the end.
+_DIGITISH = re.compile(r"^[\dOoIl]*\d[\dOoIl]*[Xx]?$")
+
+
+def _is_number_word(word: str) -> bool:
+    w = word.lower()
+    return w in _number_words() or (len(w) >= 6 and bool(_DE_NUMBER.match(w)))
+
+
+def _big_number_word(word: str) -> bool:
+    w = word.lower()
+    return any(k in w for k in ("thousand", "mille", "tausend", "тысяч", "million", "mil"))
+
+
+def _script_other_than_latin(word: str) -> bool:
+    return any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in word)
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang))
+
+
+def _common(word: str, lang: str) -> bool:
+    return _zipf(word.lower(), lang) >= COMMON_ZIPF
+
+
+# --- public terms ------------------------------------------------------------------------------
+
+
+def term_keys(text: str, kind: str) -> list[str]:
+    """The public-term keys a span is accepted under (and looked up by): the span folded whole
+    and, for a name, each of its words folded (so "Ili Kazakh" is clear once "Ili Kazakh
+    Autonomous Prefecture" was accepted, and "Aygul Tursun" is not when only "Tursun" was)."""
+    whole = fold(text)
+    keys = [f"{kind}:{whole}"] if whole else []
+    if kind == "name":
+        keys += [f"word:{w}" for w in (fold(m.group()) for m in _WORD.finditer(text)) if w]
+    return keys
+
+
+def _cleared(text: str, kind: str, public: Collection[str]) -> bool:
+    keys = term_keys(text, kind)
+    if not keys or keys[0] in public:
+        return True
+    return kind == "name" and len(keys) > 1 and all(k in public for k in keys[1:])
+
+
+# --- numbers, dates, addresses -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A run of numeric tokens (digit groups, number words, digits with look-alike letters),
+    with the single capital letters and the '+' written among them."""
+
+    start: int
+    end: int
+    digits: int  # digits written as digits
+    words: int  # number words
+    big: bool  # a word of a thousand or more
+    plus: bool
+
+
+_TOKEN = re.compile(r"\+|[^\W_]+")
+_RUN_GLUE = re.compile(
+    r"^(?:[\s,.\-/()\u00a0\u2009\u202f\u2011:'’]{0,4}|\s+(?:and|et|und|и)\s+)$", re.IGNORECASE
+)
+
+
+def _numeric_runs(text: str) -> list[_Run]:
+    runs: list[_Run] = []
+    cur: list[tuple[int, int, str]] = []  # (start, end, type): d digits, w word, l letter, +
+
+    def close() -> None:
+        while cur and cur[-1][2] in "l+":
+            cur.pop()
+        while cur and cur[0][2] == "l":
+            cur.pop(0)
+        if any(t in "dw" for _, _, t in cur):
+            toks = [(text[a:b], t) for a, b, t in cur]
+            runs.append(
+                _Run(
+                    cur[0][0],
+                    cur[-1][1],
+                    sum(sum(c.isdigit() for c in tok) for tok, _ in toks),
+                    sum(t == "w" for _, t in toks),
+                    any(t == "w" and _big_number_word(tok) for tok, t in toks),
+                    any(t == "+" for _, t in toks),
+                )
+            )
+        cur.clear()
+
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok == "+":
+            kind = "+"
+        elif _DIGITISH.match(tok):
+            kind = "d"
+        elif _is_number_word(tok):
+            kind = "w"
+        elif len(tok) == 1 and tok.isupper():
+            kind = "l"
+        else:
+            close()
+            continue
+        if cur and not _RUN_GLUE.match(text[cur[-1][1] : m.start()]):
+            close()
+        cur.append((m.start(), m.end(), kind))
+    close()
+    return runs
+
+
+def _is_bare_year(raw: str) -> bool:
+    return len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2099
+
+
+def _is_number(r: _Run, raw: str) -> bool:
+    """Whether a numeric run is long enough to point to a person: 4 or more digits (not a bare
+    year), three number words or more (dictated), a word of a thousand or more, digits mixed with
+    words, or a long German compound number."""
+    return (
+        (r.digits >= 4 and not _is_bare_year(raw))
+        or r.words >= 3
+        or r.big
+        or bool(r.words and r.digits and r.digits + r.words >= 3)
+        or (r.words == 1 and not r.digits and len(raw) >= 12)
+    )
+
+
+def _numbers(text: str, runs: list[_Run]) -> Iterator[tuple[int, int, str]]:
+    for r in runs:
+        raw = text[r.start : r.end]
+        if r.plus and r.digits + r.words >= 4:
+            yield r.start, r.end, "phone"
+        elif _is_number(r, raw):
+            yield r.start, r.end, "number"
+
+
+@lru_cache(maxsize=1)
+def _date_words() -> re.Pattern[str]:
+    """Month and weekday names of every supported language (wide, abbreviated, genitive)."""
+    from babel.dates import get_day_names, get_month_names
+
+    names: set[str] = set()
+    for loc in ("en", "fr", "de", "ru", "tr", "kk", "ug", "nl"):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for getter in (get_month_names, get_day_names):
+                    names.update(
+                        n.lower().rstrip(".") for n in getter(width, context, loc).values()
+                    )
+    words = sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\.?(?!\w)", re.I)
+
+
+_DATE_GLUE = re.compile(
+    r"^(?:[\s,.\-/]{0,4}|\s*(?:of|de|du|le|den|am|the|on|в|года?|г\.)\s*|\s+of\s+the\s+)$", re.I
+)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w.])\d{1,4}\s?[./\-]\s?(?:\d{1,2}|[IVX]{1,4})\s?[./\-]\s?['’]?\d{2,4}(?![.\-/]?\d)"
+)
+
+
+def _dates(text: str, runs: list[_Run]) -> Iterator[tuple[int, int, str]]:
+    for m in _CJK_DATE.finditer(text):
+        yield m.start(), m.end(), "date"
+    for m in _NUMERIC_DATE.finditer(text):
+        yield m.start(), m.end(), "date"
+    for m in _date_words().finditer(text):
+        start, end, near = m.start(), m.end(), False
+        for r in runs:  # a number just before or just after a month or weekday makes a date
+            if r.end <= m.start() and _DATE_GLUE.match(text[r.end : m.start()]):
+                start, near = r.start, True
+            elif r.start >= m.end() and _DATE_GLUE.match(text[m.end() : r.start]):
+                end, near = r.end, True
+                break
+        if near:
+            yield start, end, "date"
+
+
+_BEFORE_STREET = re.compile(r"[\s,:\-]*(?:[^\W\d_][\w'’\-]*[\s,]+){0,3}")
+_AFTER_STREET = re.compile(
+    r"[\s,:\-]*(?:no\.?|nr\.?|numéro|number|n°|№)?[\s,:\-]*(?:[^\W\d_][\w'’\-]*[\s,]+){0,2}",
+    re.IGNORECASE,
+)
+_STREET_NAME = re.compile(r"(?:[^\W\d_a-zа-яё][\w'’\-]*[\s\-]+){1,3}$")
+
+
+def _addresses(text: str, runs: list[_Run]) -> Iterator[tuple[int, int, str]]:
+    for pattern in (_STREET_WORD, _STREET_SUFFIX):
+        for m in pattern.finditer(text):
+            word = m.group()
+            if pattern is _STREET_WORD and len(word.rstrip(".:")) <= 2 and word[-1] not in ".:":
+                continue  # "d", "no", "st" alone are words too: only with their full stop
+            start, end, near = m.start(), m.end(), False
+            for r in runs:  # a number a few words before or after the street word
+                if 0 <= m.start() - r.end <= 30 and _BEFORE_STREET.fullmatch(
+                    text[r.end : m.start()]
+                ):
+                    start, near = min(start, r.start), True
+                if 0 <= r.start - m.end() <= 30 and _AFTER_STREET.fullmatch(
+                    text[m.end() : r.start]
+                ):
+                    end, near = max(end, r.end), True
+            if not near:
+                continue
+            name = _STREET_NAME.search(text[max(0, start - 40) : start])  # "Zhibek Zholy St."
+            if name:
+                start -= len(name.group())
+            yield start, end, "address"
+
+
+def _shape_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    for m in _EMAIL.finditer(text):
+        yield m.start(), m.end(), "email"
+    for m in _HANDLE.finditer(text):
+        yield m.start(), m.end(), "handle"
+    runs = _numeric_runs(text)
+    yield from _dates(text, runs)
+    yield from _numbers(text, runs)
+    yield from _addresses(text, runs)
+
+
+def value_shapes(text: str) -> list[tuple[int, int, str]]:
+    """The spans of ``text`` shaped like a value (e-mail, handle, phone, date, number, address),
+    in its own offsets: a redaction of part of one is widened to all of it
+    (:func:`vault.redact.engine.redact`), so that no "+49" or "@" is left beside it."""
+    norm = normalised(text)
+    return [(*norm.span(a, b), kind) for a, b, kind in _shape_spans(norm.text) if a < b]
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def _name_spans(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
+    """Runs of capitalised words or words in another script (an initial's full stop and a comma
+    between surname and given name kept inside), with at least one word that is not a common word
+    of ``lang``."""
+    group: list[tuple[int, int, bool]] = []  # (start, end, rare)
+    out: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        if group and any(rare for _, _, rare in group):
+            end = group[-1][1]
+            if end - group[-1][0] == 1 and text[end : end + 1] == ".":
+                end += 1  # "YASINOVA M."
+            out.append((group[0][0], end, "name"))
+        group.clear()
+
+    for m in _WORD.finditer(text):
+        word, start = m.group(), m.start()
+        elided = _ELISION.match(word)
+        if elided and len(word) > elided.end():
+            start += elided.end()
+            word = word[elided.end() :]
+        if word[-2:] in ("'s", "’s"):
+            word = word[:-2]
+        other = _script_other_than_latin(word)
+        if not (other or word[0].isupper()):
+            flush()
+            continue
+        if group:
+            gap = text[group[-1][1] : start]
+            initial = group[-1][1] - group[-1][0] == 1 and gap in (". ", ".")
+            if not (initial or _NAME_GLUE.match(gap)):
+                flush()
+        parts = [p for p in re.split(r"['’\-·・]", word) if p]
+        rare = other or not any(_common(p, lang) for p in (word, *parts))
+        group.append((start, start + len(word), rare))
+    flush()
+    return iter(out)
+
+
+_PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def _outside(s: int, e: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces of s..e outside every skipped span."""
+    pieces = [(s, e)]
+    for x, y in skip:
+        pieces = [
+            piece
+            for a, b in pieces
+            for piece in ((a, min(b, x)), (max(a, y), b))
+            if piece[0] < piece[1]
+        ]
+    return pieces
+
+
+def find_unchecked(
+    text: str,
+    lang: str,
+    *,
+    skip: Sequence[tuple[int, int]] = (),
+    public: Collection[str] = frozenset(),
+) -> list[Unchecked]:
+    """The unchecked spans of a redacted ``text`` in language ``lang``: every span of a shape
+    that could point to a person, outside ``skip`` (the replacements of redactions: a finding
+    that touches one keeps its parts outside it), not cleared by ``public`` (keys of
+    :func:`term_keys`). Overlapping findings are one span, of the kind that ranks first in
+    :data:`KINDS`."""
+    norm = normalised(text)
+    raw: list[tuple[int, int, str]] = []
+    for a, b, kind in [*_shape_spans(norm.text), *_name_spans(norm.text, lang)]:
+        if a < b:
+            s, e = norm.span(a, b)
+            raw += [(x, y, kind) for x, y in _outside(s, e, skip) if text[x:y].strip(" .,;:-")]
+    raw.sort(key=lambda t: (t[0], -t[1]))
+    merged: list[tuple[int, int, str]] = []
+    for s, e, kind in raw:
+        if merged and s < merged[-1][1]:
+            ps, pe, pkind = merged[-1]
+            merged[-1] = (ps, max(pe, e), kind if _PRIORITY[kind] < _PRIORITY[pkind] else pkind)
+        else:
+            merged.append((s, e, kind))
+    return [
+        Unchecked(s, e, kind, REASONS[kind])
+        for s, e, kind in merged
+        if not _cleared(text[s:e], kind, public)
+    ]
