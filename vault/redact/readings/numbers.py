@@ -430,6 +430,15 @@ def _codename_readings(
             yield m.start(), ch.end, CODENAME_TAG + word + ":" + str(int(ch.digits))
 
 
+def word_numbers(text: str) -> dict[int, tuple[int, str]]:
+    """The numbers written in words in a normalised text: start -> (end, digits)."""
+    return {
+        c.start: (c.end, c.digits)
+        for c in _chunks(text)
+        if c.kind == "num" and any(ch.isalpha() for ch in text[c.start : c.end])
+    }
+
+
 @lru_cache(maxsize=4)
 def normalised_once(text: str) -> Normalised:
     """:func:`vault.redact.readings.normalised`, made once for the readers of one text."""
