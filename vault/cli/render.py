@@ -14,6 +14,7 @@ from rich.text import Text
 from vault.policy import Policy
 
 if TYPE_CHECKING:
+    from vault.redact.unchecked import Unchecked
     from vault.services.drafts import Draft
     from vault.services.review import Status
 
@@ -132,9 +133,18 @@ LAYER_STYLE = {
 }
 
 
-def draft_view(d: Draft, st: Status, reasons: list[tuple[str, str]]) -> list[RenderableType]:
-    """A reviewer's page: status, the text with each redaction coloured by layer and numbered,
-    then a table of what each one hides and why."""
+UNCHECKED_STYLE = "bold black on yellow"
+
+
+def draft_view(
+    d: Draft,
+    st: Status,
+    reasons: list[tuple[str, str]],
+    unchecked: Sequence[Unchecked] = (),
+) -> list[RenderableType]:
+    """A reviewer's page: status, the text with each redaction coloured by layer and numbered
+    and each unchecked span marked ``{u0}``, then a table of what each redaction hides and why,
+    and one of the unchecked spans a reviewer must redact or accept."""
     from rich.panel import Panel
 
     head = Text()
@@ -152,11 +162,18 @@ def draft_view(d: Draft, st: Status, reasons: list[tuple[str, str]]) -> list[Ren
     head.append(f"text sha256 {d.text_hash}")
     body = Text()
     pos = 0
-    for i, r in enumerate(d.redactions):
-        body.append(d.text[pos : r.out_start])
-        body.append(d.text[r.out_start : r.out_end], style=LAYER_STYLE.get(r.layer, "bold"))
-        body.append(f"[{i}]", style="dim")
-        pos = r.out_end
+    marks = sorted(
+        [
+            (r.out_start, r.out_end, f"[{i}]", LAYER_STYLE.get(r.layer, "bold"))
+            for i, r in enumerate(d.redactions)
+        ]
+        + [(u.start, u.end, f"{{u{i}}}", UNCHECKED_STYLE) for i, u in enumerate(unchecked)]
+    )
+    for start, end, label, style in marks:
+        body.append(d.text[pos:start])
+        body.append(d.text[start:end], style=style)
+        body.append(label, style="dim")
+        pos = end
     body.append(d.text[pos:])
     out: list[RenderableType] = [head, Panel(body, title="redacted text", title_align="left")]
     if d.redactions:
@@ -180,6 +197,20 @@ def draft_view(d: Draft, st: Status, reasons: list[tuple[str, str]]) -> list[Ren
                 shown,
                 Text(r.replacement),
             )
+        out.append(table)
+    if unchecked:
+        table = Table(
+            title=(
+                f"UNCHECKED: {len(unchecked)} span(s) no layer judged. Redact or accept each: "
+                f"casevault review accept {d.draft_id} --span N | "
+                f"casevault review redact {d.draft_id} --span N --reason ..."
+            ),
+            title_justify="left",
+        )
+        for col in ("#", "kind", "text", "why"):
+            table.add_column(col)
+        for i, u in enumerate(unchecked):
+            table.add_row(f"u{i}", u.kind, Text(d.text[u.start : u.end]), u.reason)
         out.append(table)
     if d.unredactions:
         rel = Text("RELEASED BY HAND (check these):\n", style="bold red")

@@ -1,4 +1,5 @@
-"""Drafts and their review: `draft create|edit`, `review list|show|approve|reject`."""
+"""Drafts and their review: `draft create|edit|check`, `review list|show|approve|reject`, and the
+unchecked spans a reviewer clears: `review accept|redact|terms|withdraw`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from vault.cli.main import open_vault, output_options, print_result
 from vault.errors import UsageError
 
 if TYPE_CHECKING:
+    from vault.redact.unchecked import Unchecked
     from vault.services.drafts import Draft
     from vault.services.review import Status
+    from vault.services.session import Vault
 
 
 def _draft_summary(d: Draft, st: Status) -> str:
@@ -22,7 +25,15 @@ def _draft_summary(d: Draft, st: Status) -> str:
     )
 
 
-def _draft_json(d: Draft, st: Status) -> dict[str, Any]:
+def _unchecked(v: Vault, d: Draft) -> list[Unchecked]:
+    from vault.services.public_terms import unchecked_spans
+
+    return unchecked_spans(v, d)
+
+
+def _draft_json(d: Draft, st: Status, unchecked: list[Unchecked]) -> dict[str, Any]:
+    """A draft as --json prints it: every redaction and every unchecked span with its offsets
+    (in ``text``), kind and reason; an original only where this person's level allows."""
     return {
         "draft": d.draft_id,
         "version": d.version,
@@ -38,6 +49,7 @@ def _draft_json(d: Draft, st: Status) -> dict[str, Any]:
             dict(r.to_json(), index=i, original=d.originals.get(i))
             for i, r in enumerate(d.redactions)
         ],
+        "unchecked": [dict(u.to_json(d.text), index=i) for i, u in enumerate(unchecked)],
         "released_by_hand": [m.to_json() for m in d.unredactions],
         "dropped_carries": [m.to_json() for m in d.dropped],
     }
@@ -69,7 +81,7 @@ def draft_create(ctx: click.Context, subject: str, lang: str) -> None:
     st = review_svc.status(v, d)
     print_result(
         ctx,
-        _draft_json(d, st),
+        _draft_json(d, st, _unchecked(v, d)),
         _draft_summary(d, st) + f"\nReview it: casevault review show {d.draft_id}",
     )
 
@@ -104,7 +116,7 @@ def draft_edit(
     text = click.prompt("Text to redact", hide_input=True, err=True) if redact_ else None
     d = drafts.edit_draft(v, draft_id, redact_text=text, unredact=unredact, reason=reason)
     st = review_svc.status(v, d)
-    print_result(ctx, _draft_json(d, st), _draft_summary(d, st))
+    print_result(ctx, _draft_json(d, st, _unchecked(v, d)), _draft_summary(d, st))
 
 
 @draft.command("check")
@@ -122,7 +134,7 @@ def draft_check(ctx: click.Context, draft_id: str) -> None:
     st = review_svc.status(v, d)
     print_result(
         ctx,
-        _draft_json(d, st),
+        _draft_json(d, st, _unchecked(v, d)),
         f"{d.draft_id} v{d.version}: checked against every level, no protected value found\n"
         + _draft_summary(d, st),
     )
@@ -130,7 +142,7 @@ def draft_check(ctx: click.Context, draft_id: str) -> None:
 
 @click.group()
 def review() -> None:
-    """Review drafts: list, show, approve, reject."""
+    """Review drafts: list, show, clear unchecked spans (accept or redact), approve, reject."""
 
 
 @review.command("list")
@@ -151,7 +163,7 @@ def review_list(ctx: click.Context) -> None:
     lines = [_draft_summary(d, st) + ("  published" if out(d) else "") for d, st in items] or [
         "no drafts"
     ]
-    data = [{**_draft_json(d, st), "published": out(d)} for d, st in items]
+    data = [{**_draft_json(d, st, _unchecked(v, d)), "published": out(d)} for d, st in items]
     print_result(ctx, data, "\n".join(lines))
 
 
@@ -167,9 +179,10 @@ def review_show(ctx: click.Context, draft_id: str) -> None:
     v = open_vault(ctx)
     d, st = review_svc.show_draft(v, draft_id)
     reasons = review_svc.rejection_reasons(v, d) if st.state == "rejected" else []
-    data = _draft_json(d, st)
+    unchecked = _unchecked(v, d)
+    data = _draft_json(d, st, unchecked)
     data["rejections"] = [{"reviewer": r, "reason": t} for r, t in reasons]
-    print_result(ctx, data, render.draft_view(d, st, reasons))
+    print_result(ctx, data, render.draft_view(d, st, reasons, unchecked))
 
 
 @review.command("approve")
@@ -195,3 +208,101 @@ def review_reject(ctx: click.Context, draft_id: str, reason: str) -> None:
 
     st = review_svc.give_verdict(open_vault(ctx), draft_id, "reject", reason)
     print_result(ctx, st.to_json(), f"{draft_id}: {st.state} ({st.detail})")
+
+
+def _span_numbers(spans: tuple[str, ...], every: bool) -> list[int] | None:
+    """--span u3 / --span 3 (repeatable) or --all (None: every unchecked span)."""
+    if every == bool(spans):
+        raise UsageError("give --span N (repeatable; see 'casevault review show') or --all")
+    if every:
+        return None
+    out = []
+    for raw in spans:
+        digits = raw.strip().removeprefix("u")
+        if not digits.isdigit():
+            raise UsageError(
+                f"--span takes a span's number as 'review show' lists it (u3 or 3), not {raw!r}"
+            )
+        out.append(int(digits))
+    return out
+
+
+_span_option = click.option(
+    "--span",
+    "spans",
+    multiple=True,
+    metavar="N",
+    help="An unchecked span's number as 'review show' lists it (u3 or 3); repeatable.",
+)
+_all_option = click.option(
+    "--all", "every", is_flag=True, help="Every unchecked span of the draft."
+)
+
+
+@review.command("accept")
+@click.argument("draft_id")
+@_span_option
+@_all_option
+@output_options
+@click.pass_context
+def review_accept(ctx: click.Context, draft_id: str, spans: tuple[str, ...], every: bool) -> None:
+    """Accept unchecked spans as public (places, officials, organisations, laws, dates of public
+    events): their terms join the vault's list of public terms (signed, logged), so no later
+    draft asks again."""
+    from vault.services import public_terms
+
+    v = open_vault(ctx)
+    d, left = public_terms.accept_spans(v, draft_id, _span_numbers(spans, every))
+    print_result(
+        ctx,
+        {
+            "draft": draft_id,
+            "unchecked": [dict(u.to_json(d.text), index=i) for i, u in enumerate(left)],
+        },
+        f"{draft_id}: accepted as public; {len(left)} unchecked span(s) left",
+    )
+
+
+@review.command("redact")
+@click.argument("draft_id")
+@_span_option
+@_all_option
+@click.option("--reason", required=True, help="Why (kept with the draft).")
+@output_options
+@click.pass_context
+def review_redact(
+    ctx: click.Context, draft_id: str, spans: tuple[str, ...], every: bool, reason: str
+) -> None:
+    """Redact unchecked spans (every occurrence of their text): a new version of the draft, by
+    you — so another reviewer approves it (two-person rule)."""
+    from vault.services import public_terms
+    from vault.services import review as review_svc
+
+    v = open_vault(ctx)
+    d = public_terms.redact_spans(v, draft_id, _span_numbers(spans, every), reason)
+    st = review_svc.status(v, d)
+    print_result(ctx, _draft_json(d, st, _unchecked(v, d)), _draft_summary(d, st))
+
+
+@review.command("terms")
+@output_options
+@click.pass_context
+def review_terms(ctx: click.Context) -> None:
+    """The vault's accepted public terms (the policy's and those reviewers accepted)."""
+    from vault.services import public_terms
+
+    terms = public_terms.accepted_terms(open_vault(ctx))
+    print_result(ctx, terms, "\n".join(terms) or "no public terms")
+
+
+@review.command("withdraw")
+@click.argument("terms", nargs=-1, required=True)
+@output_options
+@click.pass_context
+def review_withdraw(ctx: click.Context, terms: tuple[str, ...]) -> None:
+    """Take accepted public terms off the list (as 'review terms' prints them, e.g. word:urumqi):
+    spans they cleared are unchecked again, and drafts holding them wait for a reviewer."""
+    from vault.services import public_terms
+
+    n = public_terms.withdraw_terms(open_vault(ctx), list(terms))
+    print_result(ctx, {"withdrawn": n}, f"{n} term(s) withdrawn")

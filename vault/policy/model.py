@@ -76,6 +76,11 @@ class DisplayPolicy(_Strict):
 
 class ReviewPolicy(_Strict):
     approvals_required: int = Field(default=1, ge=1, le=10)
+    #: Terms public from the start (places, organisations, laws): never *unchecked* in a draft.
+    #: Reviewers add more as they accept spans (signed ``terms.accept`` state records).
+    public_terms: list[Annotated[str, Field(min_length=2, max_length=120)]] = Field(
+        default_factory=list, max_length=5000
+    )
 
 
 class Policy(_Strict):

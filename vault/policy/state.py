@@ -28,7 +28,11 @@ Record kinds and who may sign them:
 - ``recovery.set``: a member whose role manages people, naming the recovery key (the public half
   of what the trustees' shares rebuild), the threshold and the trustees;
 - ``vault.restore``: a member whose role manages people, or the recovery key, saying the vault
-  was restored from a backup: every person's memory of the log accepts the restored one.
+  was restored from a backup: every person's memory of the log accepts the restored one;
+- ``terms.accept``: a member whose role reviews drafts, adding terms to the vault's list of
+  accepted public terms (places, officials, organisations, laws, dates of public events): spans
+  of a draft that the reviewer judged public, so that they are no longer *unchecked*
+  (:mod:`vault.redact.unchecked`); ``terms.withdraw``: the same, taking terms off the list.
 
 The recovery key signs under the name ``recovery`` (no person may take it). It may sign a
 ``member.add`` enrolling a new person who manages people (``casevault recover``), a
@@ -62,8 +66,12 @@ MEMBER_REKEY = "member.rekey"
 RECOVERY_SET = "recovery.set"
 VAULT_RESTORE = "vault.restore"
 KEYS_RETIRE = "keys.retire"
+TERMS_ACCEPT = "terms.accept"
+TERMS_WITHDRAW = "terms.withdraw"
 KINDS = (
     KEYS_RETIRE,
+    TERMS_ACCEPT,
+    TERMS_WITHDRAW,
     GENESIS,
     MEMBER_ADD,
     POLICY_SET,
@@ -136,6 +144,8 @@ class VaultState:
     recovery: Recovery | None = None
     restores: int = 0  # how many ``vault.restore`` records the chain holds
     retired: Mapping[str, int] = field(default_factory=dict)  # "kind:name" -> oldest live epoch
+    #: The accepted public terms (keys of :func:`vault.redact.unchecked.term_keys`).
+    public_terms: frozenset[str] = frozenset()
 
     @property
     def policy_digest(self) -> str:
@@ -331,11 +341,12 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
             raise IntegrityError(f"{where} is signed by {record.author!r}, who was revoked")
         if not verify_signature(author.sign_public, signature, signed_message(body)):
             raise IntegrityError(f"{where} ({record.kind}) has an invalid signature")
-        may = (
-            state.policy.can_write_cases(author.role)
-            if record.kind in (KEYS_CREATE, KEYS_RETIRE)
-            else state.policy.can_manage_people(author.role)
-        )
+        if record.kind in (KEYS_CREATE, KEYS_RETIRE):
+            may = state.policy.can_write_cases(author.role)
+        elif record.kind in (TERMS_ACCEPT, TERMS_WITHDRAW):
+            may = state.policy.can_review(author.role)
+        else:
+            may = state.policy.can_manage_people(author.role)
         if not may:
             raise IntegrityError(
                 f"{where} ({record.kind}) is signed by a {author.role}, who may not"
@@ -373,6 +384,10 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
         return replace(base, retired={**state.retired, **_retired(state, record, where)})
     if record.kind == VAULT_RESTORE:
         return replace(base, restores=state.restores + 1)
+    if record.kind == TERMS_ACCEPT:
+        return replace(base, public_terms=state.public_terms | _terms(record, where))
+    if record.kind == TERMS_WITHDRAW:
+        return replace(base, public_terms=state.public_terms - _terms(record, where))
     if record.kind == POLICY_SET:
         text, policy = _policy(record)
         lost = sorted({m.role for m in state.members.values()} - set(policy.roles))
@@ -380,6 +395,25 @@ def apply(state: VaultState, body: bytes, signature: bytes) -> VaultState:
             raise IntegrityError(f"{where} removes the role {lost[0]!r} that members hold")
         return replace(base, policy_text=text, policy=policy)
     raise IntegrityError(f"{where} is of an unknown kind {record.kind!r}")
+
+
+MAX_TERM_CHARS = 200
+MAX_TERMS = 1000
+
+
+def _terms(record: StateRecord, where: str) -> frozenset[str]:
+    """The terms a ``terms.accept`` or ``terms.withdraw`` record names: a non-empty list of
+    short strings, each "kind:folded text" (see :func:`vault.redact.unchecked.term_keys`)."""
+    terms = record.payload.get("terms")
+    if (
+        not isinstance(terms, list)
+        or not 0 < len(terms) <= MAX_TERMS
+        or not all(
+            isinstance(t, str) and 2 < len(t) <= MAX_TERM_CHARS and ":" in t[1:-1] for t in terms
+        )
+    ):
+        raise IntegrityError(f"{where} names no valid list of public terms")
+    return frozenset(terms)
 
 
 def _check_recovery_signed(

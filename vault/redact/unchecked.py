@@ -129,7 +129,9 @@ def _number_words() -> frozenset[str]:
                     continue
                 out.update(w for w in re.split(r"[\s\-]+", spoken.lower()) if w)
     # "one", "un" and "eins" stay: a run needs three number words before it counts
-    return frozenset(out - {"and", "et", "und", "и", "a", "an", "une", "ein", "eine"})
+    # words of two letters or fewer in Turkish or Russian are words of en/fr/de too ("on" is 10)
+    common = {w for w in out if len(w) <= 2} - {"oh", "un"}
+    return frozenset(out - common - {"and", "et", "und", "и", "a", "an", "une", "ein", "eine"})
 
 
 _DE_NUMBER = re.compile(

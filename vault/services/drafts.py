@@ -9,6 +9,7 @@ level it came from — so a reviewer sees an original only where their level all
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -225,11 +226,13 @@ def edit_draft(
     draft_id: str,
     *,
     redact_text: str | None = None,
+    redact_texts: Sequence[str] = (),
     unredact: int | None = None,
     reason: str,
 ) -> Draft:
     """A new version with one more manual redaction (every occurrence of ``redact_text`` in the
-    source) or one redaction undone (needs the right to read its original). A reason is
+    source; or of each of ``redact_texts``: unchecked spans a reviewer redacts) or one redaction
+    undone (needs the right to read its original). A reason is
     required; un-redactions are shown to the reviewer. Approvals of older versions do not
     carry over."""
     v.require(v.policy.can_draft(v.role), "edit drafts")
@@ -241,13 +244,15 @@ def edit_draft(
             raise AccessDeniedError(f"{v.user} ({v.role}) cannot read the draft's source")
         manual = list(current.manual_redactions)
         undo = list(current.unredactions)
-        if redact_text:
-            start = current.source.find(redact_text)
-            if start < 0:
-                raise UsageError("that text does not occur in the draft's source")
-            while start >= 0:
-                manual.append(Manual(start, start + len(redact_text), reason, v.user))
-                start = current.source.find(redact_text, start + len(redact_text))
+        texts = [redact_text] if redact_text else [t for t in redact_texts if t]
+        if texts:
+            for text in texts:
+                start = current.source.find(text)
+                if start < 0:
+                    raise UsageError("that text does not occur in the draft's source")
+                while start >= 0:
+                    manual.append(Manual(start, start + len(text), reason, v.user))
+                    start = current.source.find(text, start + len(text))
         elif unredact is not None:
             if not 0 <= unredact < len(current.redactions):
                 raise UsageError(f"no redaction #{unredact} in {draft_id}")
@@ -285,7 +290,7 @@ def edit_draft(
                     "draft": draft_id,
                     "version": row.version,
                     "body": hash_bytes(row.body).hex(),
-                    "change": "redact" if redact_text else "unredact",
+                    "change": "redact" if texts else "unredact",
                     "reason": v.keyed("reason", reason),
                 },
             )

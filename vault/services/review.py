@@ -35,6 +35,7 @@ from vault.services.provenance import (
     store_verdict,
     verdict_is_logged,
 )
+from vault.services.public_terms import unchecked_spans
 from vault.services.session import Vault
 
 
@@ -120,6 +121,16 @@ def status(v: Vault, draft: Draft) -> Status:
             required,
             f"not checked against the {', '.join(missing)} level; a caseworker must run "
             f"'casevault draft check {draft.draft_id}'",
+        )
+    spans = unchecked_spans(v, draft)
+    if spans:
+        return Status(
+            "unchecked",
+            [],
+            required,
+            f"held back by {len(spans)} unchecked span{'s' if len(spans) != 1 else ''} (numbers, "
+            "dates, names no layer judged): a reviewer must redact or accept each one "
+            f"('casevault review show {draft.draft_id}')",
         )
     if len(approvals) >= required:
         return Status("approved", approvals, required, f"approved by {', '.join(approvals)}")
