@@ -91,6 +91,7 @@ class _Piece:
     end: int
     text: str  # what it reads as: a word, or one of "@", ".", "_", "-"
     spaced: bool  # whitespace stands between it and the piece before
+    spoken: bool = False  # a symbol said as a word ("dot", "underscore")
 
     @property
     def symbol(self) -> bool:
@@ -147,7 +148,7 @@ def _pieces(t: str, numbers: dict[int, tuple[int, str]]) -> list[list[_Piece]]:
             zone = []
             ws = False
             continue
-        zone.append(_Piece(s, e, text, ws))
+        zone.append(_Piece(s, e, text, ws, text != tok and tok not in _SYMBOL_OF))
         ws = False
     if zone:
         zones.append(zone)
@@ -182,12 +183,18 @@ def _is_word(p: _Piece) -> bool:
     return not p.symbol
 
 
+def _full_stop(zone: list[_Piece], i: int) -> bool:
+    """A written dot with a space after it ends a sentence: it is not inside an address."""
+    p = zone[i]
+    return p.text == "." and not p.spoken and i + 1 < len(zone) and zone[i + 1].spaced
+
+
 def _lefts(zone: list[_Piece], k: int) -> Iterator[int]:
     """Where a local part ending before piece k may start."""
     words = 0
     for i in range(k - 1, max(-1, k - 1 - _MAX_PIECES), -1):
         p = zone[i]
-        if p.text == "@":
+        if p.text == "@" or _full_stop(zone, i):
             return
         if _is_word(p):
             if len(p.text) > 1:
@@ -203,7 +210,7 @@ def _rights(zone: list[_Piece], k: int, *, need_dot: bool) -> Iterator[int]:
     dot = False
     for j in range(k + 1, min(len(zone), k + 1 + _MAX_PIECES)):
         p = zone[j]
-        if p.text == "@":
+        if p.text == "@" or _full_stop(zone, j):
             return
         if p.text == ".":
             dot = True
@@ -217,6 +224,8 @@ def _rights(zone: list[_Piece], k: int, *, need_dot: bool) -> Iterator[int]:
 
 
 def _start_with_prefix(t: str, a: int) -> int:
+    if a == 0 or t[a - 1] not in "/:@":
+        return a
     m = _PREFIX.search(t, max(0, a - 40), a)
     return m.start() if m else a
 
@@ -229,6 +238,12 @@ def _readings(t: str, zones: list[list[_Piece]]) -> Iterator[tuple[int, int, str
             j = i
             while j + 1 < len(zone) and not zone[j + 1].spaced:
                 j += 1
+            if i == j:  # one word or symbol alone: the common case
+                p = zone[i]
+                if len(p.text) >= MIN_LOCAL:
+                    yield _start_with_prefix(t, p.start), p.end, USER_TAG + key(p.text)
+                i += 1
+                continue
             run = zone[i : j + 1]
             ats = [n for n, q in enumerate(run) if q.text == "@"]
             body = run[1:] if ats == [0] else run[: ats[0]] if ats else run
@@ -240,7 +255,8 @@ def _readings(t: str, zones: list[list[_Piece]]) -> Iterator[tuple[int, int, str
                 a = _start_with_prefix(t, run[0].start if ats == [0] else body[0].start)
                 yield a, body[-1].end, USER_TAG + key(_join(body))
             i = j + 1
-        for k, p in enumerate(zone):
+        for k in [k for k, p in enumerate(zone) if p.text == "@" or p.spoken]:
+            p = zone[k]
             if p.text == "@":
                 lefts = list(_lefts(zone, k))
                 for j in _rights(zone, k, need_dot=True):
@@ -249,7 +265,7 @@ def _readings(t: str, zones: list[list[_Piece]]) -> Iterator[tuple[int, int, str
                         local = _join(zone[i:k])
                         a = _start_with_prefix(t, zone[i].start)
                         yield a, zone[j].end, TAG + key(local) + "@" + key(domain)
-            elif p.symbol and (p.spaced or (k + 1 < len(zone) and zone[k + 1].spaced)):
+            elif p.spoken:
                 # a spoken symbol inside a local part or handle ("gulnar underscore almaty")
                 for i in _lefts(zone, k):
                     if zone[i].symbol:

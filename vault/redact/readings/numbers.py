@@ -58,7 +58,8 @@ _SPECIAL_WORDS = _NOT_NAMES
 _SEPARATORS = frozenset(" \t\n\r\u00a0\u2009\u202f,.-\u2010\u2011\u2012\u2013\u2014/()[]~'\u2019")
 _MAX_GAP = 6
 
-_WORD_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
+_WORD_RE = re.compile(r"[^\W_]+|[^\w\s]")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=65536)
@@ -219,39 +220,28 @@ def _cjk_digits(run: str) -> str:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """Runs of letters and digits ("65O1O2l988", "AN4728193" are one token) and single marks;
+    Chinese numerals are split from the letters around them."""
     out: list[tuple[int, int, str]] = []
-    i = 0
-    n = len(text)
     for m in _WORD_RE.finditer(text):
         s, e = m.span()
-        if s < i:
-            continue
         tok = m.group()
-        if _is_cjk_numeral(tok[0]):  # CJK runs are split from their letters
-            j = s
-            while j < e:
-                k = j
-                while k < e and _is_cjk_numeral(text[k]) == _is_cjk_numeral(text[j]):
-                    k += 1
-                out.append((j, k, text[j:k]))
-                j = k
-            i = e
+        if tok.isascii() or not any(_is_cjk_numeral(c) for c in tok):
+            out.append((s, e, tok))
             continue
-        # a token of letters and digits ("65O1O2l988", "AN4728193") is read as one
-        k = e
-        while (
-            tok.isalnum()
-            and k < n
-            and (text[k].isalnum() or text[k] == "|")
-            and not _is_cjk_numeral(text[k])
-        ):
-            k += 1
-        out.append((s, k, text[s:k]))
-        i = k
+        j = s
+        while j < e:
+            kind = _is_cjk_numeral(text[j])
+            k = j
+            while k < e and _is_cjk_numeral(text[k]) == kind:
+                k += 1
+            out.append((j, k, text[j:k]))
+            j = k
     return out
 
 
-def _chunks(text: str) -> list[_Chunk]:
+@lru_cache(maxsize=4)
+def _chunks(text: str) -> tuple[_Chunk, ...]:
     lex = _lexicon()
     toks = _tokens(text)
     out: list[_Chunk] = []
@@ -263,7 +253,7 @@ def _chunks(text: str) -> list[_Chunk]:
                 out.append(_Chunk(s, e, _cjk_digits(tok), "num"))
             i += 1
             continue
-        digits = _digit_token(tok)
+        digits = _digit_token(tok) if _HAS_DIGIT.search(tok) else None
         if digits is not None:
             out.append(_Chunk(s, e, digits, "num"))
             i += 1
@@ -321,7 +311,7 @@ def _chunks(text: str) -> list[_Chunk]:
         else:
             out.append(_Chunk(s, e, "", "word"))
         i += 1
-    return out
+    return tuple(out)
 
 
 def _match(words: list[str], lex: _Lexicon) -> tuple[int, int]:
@@ -345,7 +335,7 @@ def _small(words: list[str], at: int, lex: _Lexicon) -> tuple[int, int]:
     return 0, 0
 
 
-def _numbers(text: str, chunks: list[_Chunk]) -> list[list[_Chunk]]:
+def _numbers(text: str, chunks: tuple[_Chunk, ...]) -> list[list[_Chunk]]:
     """The chunks of ``text`` grouped into numbers: chunks whose gap is only separators or a
     joining word ("and", "puis")."""
     groups: list[list[_Chunk]] = []
@@ -382,8 +372,8 @@ def _numbers(text: str, chunks: list[_Chunk]) -> list[list[_Chunk]]:
     return groups
 
 
-def _readings(text: str, chunks: list[_Chunk]) -> Iterator[tuple[int, int, str]]:
-    for group in _numbers(text, chunks):
+def _readings(text: str, all_chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, int, str]]:
+    for group in _numbers(text, all_chunks):
         plus = group[0] if group[0].kind == "plus" else None
         chunks = group[1:] if plus else group
         if sum(len(c.digits) for c in chunks) < MIN_WINDOW:
@@ -407,27 +397,26 @@ def _readings(text: str, chunks: list[_Chunk]) -> Iterator[tuple[int, int, str]]
                     yield chunks[i].start, chunks[j].end, bare[:-1]
 
 
-def _codename_readings(
-    norm: str, groups_start: dict[int, _Chunk]
-) -> Iterator[tuple[int, int, str]]:
+def _codename_readings(norm: str, chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, int, str]]:
     """A word followed by a short number ("Nightjar Seven", "NIGHTJAR sept"): read as a codename
     with a number."""
     lex = _lexicon()
-    for m in re.finditer(r"[^\W\d_]{4,}", norm):
-        k = m.end()
-        while k < len(norm) and norm[k] in " -_.#\u00a0":
-            k += 1
-        ch = groups_start.get(k)
+    for ch in chunks:
+        if ch.kind != "num" or not ch.digits.isdigit() or len(ch.digits) > 4:
+            continue
+        k = ch.start
+        while k > 0 and norm[k - 1] in _CODENAME_GLUE:
+            k -= 1
+        m = _WORD_BEFORE.search(norm, max(0, k - 40), k)
+        if k == ch.start or m is None:
+            continue
         word = _fold(m.group())
-        if (
-            ch is not None
-            and k > m.end()
-            and ch.digits.isdigit()
-            and len(ch.digits) <= 4
-            and (word,) not in lex.small
-            and word not in _NOT_NAMES
-        ):
+        if (word,) not in lex.small and word not in _NOT_NAMES:
             yield m.start(), ch.end, CODENAME_TAG + word + ":" + str(int(ch.digits))
+
+
+_CODENAME_GLUE = frozenset(" -_.#\u00a0")
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}$")
 
 
 def word_numbers(text: str) -> dict[int, tuple[int, str]]:
@@ -459,8 +448,7 @@ def text_readings(text: str) -> Iterator[Reading]:
         seen.add(key)
         s, e = norm.span(a, b)
         yield Reading(s, e, TAG + digits)
-    starts = {c.start: c for c in chunks if c.kind == "num"}
-    for a, b, term in _codename_readings(t, starts):
+    for a, b, term in _codename_readings(t, chunks):
         s, e = norm.span(a, b)
         yield Reading(s, e, term)
 
