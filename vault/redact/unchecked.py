@@ -6,10 +6,12 @@ recorded, a number written in a way no reader reads — passes silently unless s
 person to look at it. After redaction, every remaining span of one of these shapes is *unchecked*:
 
 * ``number``: a number of 4 or more digits in any script and with any separators (a year on its
-  own, 1900-2099, is not: a year of birth is a public field), or a number written in words that
-  reads as 1,000 or more or is dictated digit by digit (three number words in a row);
-* ``date``: a date with its day — in words in the supported languages, numeric in any order, or
-  with the CJK year/month/day signs;
+  own, 1900-2099, or a year and month, "2017-07", is not: a year of birth is a public field), or
+  a number written in words that reads as 1,000 or more or is dictated digit by digit (three
+  number words in a row), or digits mixed with number words;
+* ``date``: a date with its day — in words in the supported languages (a month or weekday with a
+  number beside it that is not a year alone), numeric in any order, or with the CJK year and
+  month signs;
 * ``email``: anything shaped like an e-mail address, also with "at" and "dot" written out;
 * ``handle``: an @handle, or a link to a personal page or a messenger;
 * ``phone``: digits dialled with a leading '+';
@@ -256,7 +258,12 @@ def _numeric_runs(text: str) -> list[_Run]:
 
 
 def _is_bare_year(raw: str) -> bool:
-    return len(raw) == 4 and raw.isdigit() and 1900 <= int(raw) <= 2099
+    """A year on its own, or a year and month ("2017-07", an approximate date): public facts
+    (a year of birth is a public field); a date that can point to a birth has its day."""
+    m = re.fullmatch(r"(\d{4})(?:[-/.](\d{1,2}))?", raw)
+    if m is None:
+        return False
+    return 1900 <= int(m[1]) <= 2099 and (m[2] is None or 1 <= int(m[2]) <= 12)
 
 
 def _is_number(r: _Run, raw: str) -> bool:
@@ -306,20 +313,27 @@ _NUMERIC_DATE = re.compile(
 )
 
 
+def _is_day(text: str, r: _Run) -> bool:
+    """Whether a run next to a month could be its day: not a year alone (a month and a year
+    point to no one; a date of birth needs its day)."""
+    raw = text[r.start : r.end]
+    return not (_is_bare_year(raw) or re.fullmatch(r"['’]\d{2}", raw))
+
+
 def _dates(text: str, runs: list[_Run]) -> Iterator[tuple[int, int, str]]:
     for m in _CJK_DATE.finditer(text):
         yield m.start(), m.end(), "date"
     for m in _NUMERIC_DATE.finditer(text):
         yield m.start(), m.end(), "date"
     for m in _date_words().finditer(text):
-        start, end, near = m.start(), m.end(), False
-        for r in runs:  # a number just before or just after a month or weekday makes a date
+        start, end, day = m.start(), m.end(), False
+        for r in runs:  # numbers just before and just after a month or weekday make a date
             if r.end <= m.start() and _DATE_GLUE.match(text[r.end : m.start()]):
-                start, near = r.start, True
+                start, day = r.start, day or _is_day(text, r)
             elif r.start >= m.end() and _DATE_GLUE.match(text[m.end() : r.start]):
-                end, near = r.end, True
+                end, day = r.end, day or _is_day(text, r)
                 break
-        if near:
+        if day:
             yield start, end, "date"
 
 
