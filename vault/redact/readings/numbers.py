@@ -96,8 +96,18 @@ def _lexicon() -> _Lexicon:
         hundreds = {h: num2words(h, lang=lang) for h in range(100, 1000, 100)}
         if lang == "fr":  # "deux cents" but "deux cent dix"
             hundreds = {h: w.removesuffix("s") for h, w in hundreds.items()}
+        if lang == "tr":  # num2words writes "beşyüzotuzüç"; people also "beş yüz otuz üç"
+            base = sorted(
+                {num2words(n, lang=lang) for n in [*range(1, 10), *range(10, 100, 10), 100]},
+                key=len,
+                reverse=True,
+            )
+            split = re.compile("|".join(map(re.escape, base)))
+            tens = {n: " ".join(split.findall(w)) or w for n, w in tens.items()}
+            hundreds = {h: " ".join(split.findall(w)) or w for h, w in hundreds.items()}
         for n, w in tens.items():
             small.setdefault(_phrase(w), n)
+            small.setdefault(_phrase(w.replace(" ", "")), n)
         for h, hw in hundreds.items():
             forms = [hw]
             if lang == "de" and hw.startswith("ein"):
@@ -111,9 +121,10 @@ def _lexicon() -> _Lexicon:
                 for n in range(1, 100):
                     tw = tens[n]
                     if lang in ("de", "tr"):  # written as one word
-                        small.setdefault(_phrase(f + tw), h + n)
+                        small.setdefault(_phrase((f + tw).replace(" ", "")), h + n)
                         if lang == "tr":
                             small.setdefault(_phrase(f + " " + tw), h + n)
+                            small.setdefault(_phrase(f.replace(" ", "") + tw), h + n)
                     else:
                         small.setdefault(_phrase(f + " " + tw), h + n)
                         if lang == "en":
@@ -335,66 +346,96 @@ def _small(words: list[str], at: int, lex: _Lexicon) -> tuple[int, int]:
     return 0, 0
 
 
-def _numbers(text: str, chunks: tuple[_Chunk, ...]) -> list[list[_Chunk]]:
+@dataclass(frozen=True)
+class _Number:
+    """One number of a text: its chunks, whether a "+" or "plus" stands before it, and where
+    its pieces start (after a comma, a full stop, a dash or a joining word: a number given in
+    parts)."""
+
+    plus: _Chunk | None
+    chunks: tuple[_Chunk, ...]
+    pieces: tuple[int, ...]  # index of the first chunk of each piece; 0 first
+
+
+def _strong(gap: str) -> bool:
+    return any(c in gap for c in ",;\u2013\u2014") or ". " in gap or " - " in gap
+
+
+def _numbers(text: str, chunks: tuple[_Chunk, ...]) -> list[_Number]:
     """The chunks of ``text`` grouped into numbers: chunks whose gap is only separators or a
     joining word ("and", "puis")."""
-    groups: list[list[_Chunk]] = []
+    out: list[_Number] = []
     current: list[_Chunk] = []
-    pending: list[_Chunk] = []  # plus or joining words after the last number chunk
+    pieces: list[int] = []
+    plus: _Chunk | None = None
+    pending: _Chunk | None = None  # a plus or joining word after the last chunk
+
+    def close() -> None:
+        nonlocal current, pieces, plus, pending
+        if current:
+            out.append(_Number(plus, tuple(current), tuple(pieces)))
+        current, pieces, plus, pending = [], [], None, None
+
     for ch in chunks:
         if ch.kind == "word":
-            if current:
-                groups.append(current)
-            current, pending = [], []
+            close()
             continue
-        prev_end = (pending[-1] if pending else current[-1]).end if current or pending else None
-        if prev_end is not None:
-            gap = text[prev_end : ch.start]
-            if len(gap) > _MAX_GAP or not all(c in _SEPARATORS for c in gap) or "\n\n" in gap:
-                if current:
-                    groups.append(current)
-                current, pending = [], []
+        last = pending or (current[-1] if current else None)
+        gap = text[last.end : ch.start] if last is not None else ""
+        if last is not None and (
+            len(gap) > _MAX_GAP or not all(c in _SEPARATORS for c in gap) or "\n\n" in gap
+        ):
+            close()
+            last = None
         if ch.kind in ("num", "letter"):
-            if ch.kind == "num":
-                current += [p for p in pending if p.kind == "plus" and not current]
+            if not current:
+                plus = pending if pending is not None and pending.kind == "plus" else plus
+                pieces = [0]
+            elif (
+                _strong(gap)
+                or (pending is not None and pending.kind == "join")
+                or (len(current) == 1 and _fold(text[current[0].start : current[0].end]) in _WEAK)
+            ):
+                pieces.append(len(current))
             current.append(ch)
-            pending = []
+            pending = None
         elif ch.kind == "plus":
-            if current:
-                groups.append(current)
-                current = []
-            pending = [ch]
-        else:  # a joining word: only between two chunks of a number
-            if current:
-                pending = [ch]
-    if current:
-        groups.append(current)
-    return groups
+            close()
+            pending = ch
+        elif current:  # a joining word: only between two chunks of a number
+            pending = ch
+    close()
+    return out
+
+
+#: Number words that are also the commonest words of another language ("on" is ten in Turkish,
+#: "un" and "ein" are articles): never the start of a number with what follows.
+_WEAK = frozenset({"on", "un", "une", "ein", "eine", "bir"})
 
 
 def _readings(text: str, all_chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, int, str]]:
-    for group in _numbers(text, all_chunks):
-        plus = group[0] if group[0].kind == "plus" else None
-        chunks = group[1:] if plus else group
+    """Every number of the text and every run of its consecutive pieces, with 6 or more digits."""
+    for number in _numbers(text, all_chunks):
+        chunks = number.chunks
         if sum(len(c.digits) for c in chunks) < MIN_WINDOW:
             continue
-        for i in range(len(chunks)):
-            acc = ""
-            for j in range(i, len(chunks)):
-                acc += chunks[j].digits
+        bounds = [*number.pieces, len(chunks)]
+        for bi in range(len(bounds) - 1):
+            for bj in range(bi + 1, len(bounds)):
+                run = chunks[bounds[bi] : bounds[bj]]
+                acc = "".join(c.digits for c in run)
                 if len(acc) > MAX_DIGITS:
                     break
                 if sum(c.isdigit() for c in acc) < MIN_WINDOW:
                     continue
-                if chunks[j].kind == "letter" and chunks[j].digits != "x":
-                    continue
-                start = plus.start if plus is not None and i == 0 else chunks[i].start
-                yield start, chunks[j].end, acc
+                first = run[0].start
+                start = number.plus.start if number.plus is not None and bi == 0 else first
+                yield start, run[-1].end, acc
                 bare = acc.lstrip("abcdefghijklmnopqrstuvwxyz")
                 if bare != acc and len(bare) >= MIN_WINDOW:
-                    yield chunks[i].start, chunks[j].end, bare
+                    yield first, run[-1].end, bare
                 if bare.endswith("x") and len(bare) > MIN_WINDOW:
-                    yield chunks[i].start, chunks[j].end, bare[:-1]
+                    yield first, run[-1].end, bare[:-1]
 
 
 def _codename_readings(norm: str, chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, int, str]]:
