@@ -160,7 +160,11 @@ def _digit_token(token: str) -> str | None:
         return None
     body = token
     tail = ""
-    if len(body) > 1 and body[-1] in "xX" and unicodedata.decimal(body[-2], None) is not None:
+    if (
+        len(body) > 1
+        and body[-1] in "xX"
+        and (unicodedata.decimal(body[-2], None) is not None or body[-2] in _LOOKALIKE_DIGITS)
+    ):
         body, tail = body[:-1], "x"
     head = ""
     m = re.match(r"[A-Za-z]{1,3}", body)
@@ -394,7 +398,8 @@ def _numbers(text: str, chunks: tuple[_Chunk, ...]) -> list[_Number]:
             elif (
                 _strong(gap)
                 or (pending is not None and pending.kind == "join")
-                or (len(current) == 1 and _fold(text[current[0].start : current[0].end]) in _WEAK)
+                or _weak(text, current[-1])
+                or _weak(text, ch)
             ):
                 pieces.append(len(current))
             current.append(ch)
@@ -413,13 +418,22 @@ def _numbers(text: str, chunks: tuple[_Chunk, ...]) -> list[_Number]:
 _WEAK = frozenset({"on", "un", "une", "ein", "eine", "bir"})
 
 
+def _weak(text: str, ch: _Chunk) -> bool:
+    return _fold(text[ch.start : ch.end]) in _WEAK
+
+
 def _readings(text: str, all_chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, int, str]]:
-    """Every number of the text and every run of its consecutive pieces, with 6 or more digits."""
+    """Every number of the text and every run of its consecutive pieces, with 6 or more digits,
+    as a whole reading ("#num:..."); the number itself (without a weak word at either end) also
+    as a window ("#num:w:..."): a protected window matches a number given on its own, never a
+    piece of a longer one (another phone of the same block, grouped by commas)."""
     for number in _numbers(text, all_chunks):
         chunks = number.chunks
         if sum(len(c.digits) for c in chunks) < MIN_WINDOW:
             continue
         bounds = [*number.pieces, len(chunks)]
+        first_core = 1 if len(bounds) > 2 and _weak(text, chunks[0]) else 0
+        last_core = len(bounds) - (2 if len(bounds) > 2 and _weak(text, chunks[-1]) else 1)
         for bi in range(len(bounds) - 1):
             for bj in range(bi + 1, len(bounds)):
                 run = chunks[bounds[bi] : bounds[bj]]
@@ -428,14 +442,17 @@ def _readings(text: str, all_chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, 
                     break
                 if sum(c.isdigit() for c in acc) < MIN_WINDOW:
                     continue
+                whole = bi == first_core and bj == last_core
                 first = run[0].start
                 start = number.plus.start if number.plus is not None and bi == 0 else first
-                yield start, run[-1].end, acc
                 bare = acc.lstrip("abcdefghijklmnopqrstuvwxyz")
-                if bare != acc and len(bare) >= MIN_WINDOW:
-                    yield first, run[-1].end, bare
+                forms = {acc, bare} if len(bare) >= MIN_WINDOW else {acc}
                 if bare.endswith("x") and len(bare) > MIN_WINDOW:
-                    yield first, run[-1].end, bare[:-1]
+                    forms.add(bare[:-1])
+                for form in forms:
+                    yield start if form == acc else first, run[-1].end, form
+                    if whole:
+                        yield start if form == acc else first, run[-1].end, "w:" + form
 
 
 def _codename_readings(norm: str, chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, int, str]]:
@@ -527,12 +544,12 @@ def phone_readings(value: str) -> set[str]:
     try:
         num = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        return out | _windows(digits) if len(digits) >= 7 else out
+        return out | {"w:" + w for w in _windows(digits)} if len(digits) >= 7 else out
     nsn = phonenumbers.national_significant_number(num)
     e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)[1:]
     national = _digits_of(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.NATIONAL))
-    out |= {e164, "00" + e164, national}
-    out |= _windows(nsn)
+    out |= {e164, "00" + e164, national, nsn}
+    out |= {"w:" + w for w in _windows(nsn)}
     return {d for d in out if len(d) >= MIN_WINDOW}
 
 
@@ -550,10 +567,10 @@ def id_readings(value: str) -> set[str]:
     if sum(c.isdigit() for c in s) < MIN_WINDOW:
         return set()
     n = len(s)
-    out = {s} | _windows(s, ends=(n - 1, n))
     digits = "".join(c for c in s if c.isdigit())
-    out |= _windows(digits, ends=(len(digits) - 1, len(digits)))
-    return {w for w in out if sum(c.isdigit() for c in w) >= MIN_WINDOW}
+    windows = _windows(s, ends=(n - 1, n)) | _windows(digits, ends=(len(digits) - 1, len(digits)))
+    out = {s} | {"w:" + w for w in windows if sum(c.isdigit() for c in w) >= MIN_WINDOW}
+    return out
 
 
 def codename_readings(value: str) -> set[str]:
