@@ -222,9 +222,9 @@ def test_terms_are_tagged_and_bounded() -> None:
         # the start of the protected ID alone is a place and a birth date, shared by others
         "The ID begins 650102199003, the rest is unknown.",
         # years, counts, percentages, quantities, document symbols
-        "In 1990, 2003 and 2015 about 1,500 men were held 20 km from the city; 55% were released.",
+        "In 1990, 2003 and 2015 about 1,500 men were held 20 km away; 55% were released.",
         "The Working Group adopted Opinion No. 8/2022 on CERD/C/CHN/CO/14-17.",
-        "The Council rejected the debate by nineteen votes to seventeen at its fifty-first session.",
+        "The Council rejected it by nineteen votes to seventeen at its fifty-first session.",
         "Der Rat lehnte mit neunzehn zu siebzehn Stimmen ab, zwölf Jahre Haft.",
         "Il a été condamné à quinze ans par le tribunal, dix-neuf voix contre dix-sept.",
         # the country code and operator prefix are shared by every subscriber
