@@ -226,16 +226,23 @@ def word_key(word: str) -> str:
 
 def _deletions(key: str) -> Iterator[str]:
     """``key`` and, when it has :data:`FUZZY_MIN` letters or more, each form with one letter
-    of a word of 4 letters or more deleted (spaces kept)."""
+    of a word of 4 letters or more deleted (spaces kept). The final a of a woman's surname
+    (Tursunova) is never deleted: Tursunov is her husband or brother, often the public
+    detainee."""
     yield key
     if sum(c != " " for c in key) < FUZZY_MIN:
         return
     start = 0
     for word in key.split(" "):
         if len(word) >= 4:
-            for i in range(len(word)):
+            last = len(word) - 1 if word.endswith(_FEMININE) else len(word)
+            for i in range(last):
                 yield key[: start + i] + key[start + i + 1 :]
         start += len(word) + 1
+
+
+#: Russian-style feminine surname endings, as keys (-ova, -eva, -ina, -aia, -skaia).
+_FEMININE = ("ova", "eva", "ina", "aia")
 
 
 def _full_terms(keys: Iterable[str], fuzzy: bool = True) -> Iterator[str]:
@@ -561,6 +568,7 @@ def _name_word(tok: str) -> bool:
     return s != "han"
 
 
+@lru_cache(maxsize=16384)
 def _forms(tok: str) -> tuple[str, ...]:
     """The keys one word of a text can be read as (itself, without an ending)."""
     word = tok.rstrip(".")
@@ -669,8 +677,13 @@ def _run_readings(run: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, s
                     e -= 1
                 fuzzy = not (common[g[0]] or common[g[-1]])
                 for combo in _combos([forms[x] for x in g]):
-                    for t in _full_terms(combo, fuzzy):
+                    for t in _group_terms(tuple(combo), fuzzy):
                         yield s, e, t
+
+
+@lru_cache(maxsize=16384)
+def _group_terms(keys: tuple[str, ...], fuzzy: bool) -> tuple[str, ...]:
+    return tuple(_full_terms(keys, fuzzy))
 
 
 def _combos(forms: list[tuple[str, ...]]) -> Iterator[list[str]]:
@@ -715,9 +728,17 @@ def _number_readings(text: str, run: list[tuple[int, int, str]]) -> Iterator[tup
 _NEXT = re.compile(r"[ \-‐–]{0,2}(\d+|[^\W\d_]+(?:-[^\W\d_]+)*)")
 
 
+def _plain(text: str) -> bool:
+    """Whether :func:`normalised` would leave ``text`` as it is (no invisible character, NFKC
+    already): then its offsets are the original ones, and the per-character map is not built."""
+    if not unicodedata.is_normalized("NFKC", text):
+        return False
+    return not any(c not in "\n\t" and unicodedata.category(c) in ("Cf", "Cc") for c in set(text))
+
+
 def text_readings(text: str) -> Iterator[Reading]:
-    norm = normalised(text)
-    t = norm.text
+    norm = None if _plain(text) else normalised(text)
+    t = text if norm is None else norm.text
     seen: set[tuple[int, int, str]] = set()
     found: list[tuple[int, int, str]] = []
     for run in _runs(t):
@@ -729,5 +750,5 @@ def text_readings(text: str) -> Iterator[Reading]:
         if (s, e, term) in seen or e <= s:
             continue
         seen.add((s, e, term))
-        a, b = norm.span(s, e)
+        a, b = (s, e) if norm is None else norm.span(s, e)
         yield Reading(a, b, term)
