@@ -30,6 +30,7 @@ from click.testing import CliRunner
 
 from tests.conftest import PASSPHRASES, passphrase_for
 from tests.insider import db_key, raw_db
+from tests.review_helpers import approve
 from vault.cli import cli
 from vault.crypto import Identity, SecretBytes, verify_signature
 from vault.crypto import age as age_crypto
@@ -37,7 +38,7 @@ from vault.crypto.sshsig import fingerprint
 from vault.errors import AccessDeniedError, AuthenticationError, IntegrityError, UsageError
 from vault.services import audit as audit_svc
 from vault.services import backup as backup_svc
-from vault.services import cases, drafts, layout, review
+from vault.services import cases, drafts, layout
 from vault.services.backup import (
     BackupInfo,
     create_backup,
@@ -167,7 +168,7 @@ def made(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Made:
             action_id = v.store.action_ids()[0]
             draft_ids = [drafts.create_draft(v, s, "en").draft_id for s in (action_id, CASE)]
         with opened(root, REVIEWER) as v:
-            review.give_verdict(v, draft_ids[0], "approve")
+            approve(v, draft_ids[0])
         with opened(root, ADMIN) as v:
             before = v.audit.size()
             info = create_backup(v, base / "demo.age", [recipient])

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from tests.conftest import PASSPHRASES, passphrase_for
 from tests.insider import db_key, identity, raw_db, state_rows
+from tests.review_helpers import approve, clear_unchecked
 from vault.cli import cli
 from vault.crypto import (
     Identity,
@@ -238,7 +239,7 @@ def _approved_then_voided(path: Path) -> str:
     with Vault.open(path, "cara", lambda _n: passphrase_for("cara")) as v:
         draft_id = drafts.create_draft(v, CASE, "en").draft_id
     with Vault.open(path, "rui", lambda _n: passphrase_for("rui")) as v:
-        assert review_svc.give_verdict(v, draft_id, "approve").state == "approved"
+        assert approve(v, draft_id).state == "approved"
     code, _, _ = _run(path, "cara", "case", "consent", CASE, "--publish-name", "no")
     assert code == 0
     return draft_id
@@ -295,6 +296,7 @@ def test_attack_signed_approval_inserted_without_a_log_entry(demo_path: Path) ->
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         d = drafts.create_draft(v, CASE, "en")
     with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
+        clear_unchecked(v, d.draft_id)
         draft = drafts.get_draft(v, d.draft_id)
         signature = v.identity.sign(review_svc.approval_message(v, draft, "rui"))
         body = canonical_json({"verdict": "approve", "text_sha256": draft.text_hash})
@@ -337,7 +339,7 @@ def test_audit_verify_cross_checks_drafts_verdicts_and_heads(demo_path: Path) ->
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         d = drafts.create_draft(v, CASE, "en")
     with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
-        review_svc.give_verdict(v, d.draft_id, "approve")
+        approve(v, d.draft_id)
     assert _run(demo_path, "cara", "case", "edit", CASE, "--set", "status=released")[0] == 0
     with raw_db(demo_path, "pia") as db:
         db.execute("DELETE FROM reviews")
@@ -442,7 +444,7 @@ def test_attack_newest_draft_version_deleted_revives_no_approval(demo_path: Path
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         d = drafts.create_draft(v, CASE, "en")
     with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
-        assert review_svc.give_verdict(v, d.draft_id, "approve").state == "approved"
+        assert approve(v, d.draft_id).state == "approved"
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         word = d.text.split()[-1].strip(".")
         drafts.edit_draft(v, d.draft_id, redact_text=word, reason="too specific")
@@ -456,7 +458,7 @@ def test_attack_rejection_deleted_turns_no_draft_approved(demo_path: Path) -> No
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         d = drafts.create_draft(v, CASE, "en")
     with Vault.open(demo_path, "rui", lambda _n: passphrase_for("rui")) as v:
-        review_svc.give_verdict(v, d.draft_id, "approve")
+        approve(v, d.draft_id)
         assert review_svc.give_verdict(v, d.draft_id, "reject", "names a relative").state == (
             "rejected"
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OpenAs
+from tests.review_helpers import approve
 from vault.crypto import Passphrase
 from vault.errors import AccessDeniedError, UsageError, ValidationError
 from vault.policy import default_policy_text
@@ -56,9 +57,9 @@ def test_two_person_rule(open_as: OpenAs, demo_path: Path) -> None:
     rui = open_as("rui")
     d = drafts.create_draft(rui, WITH_CONSENT, "fr")
     with pytest.raises(AccessDeniedError, match="two-person rule"):
-        review_svc.give_verdict(rui, d.draft_id, "approve")
+        approve(rui, d.draft_id)
     with pytest.raises(AccessDeniedError, match="may not review"):
-        review_svc.give_verdict(open_as("cara"), d.draft_id, "approve")
+        approve(open_as("cara"), d.draft_id)
     admin = open_as("ada")
     users.add_member(
         admin, "nadia", "reviewer", passphrase=lambda: Passphrase.from_text("nadia passphrase 1")
@@ -67,24 +68,24 @@ def test_two_person_rule(open_as: OpenAs, demo_path: Path) -> None:
     nadia = Vault.open(demo_path, "nadia", lambda _n: Passphrase.from_text("nadia passphrase 1"))
     # rui drafted it: his lookup cannot see secret values, so a caseworker must check it first
     with pytest.raises(UsageError, match="not checked against the secret level"):
-        review_svc.give_verdict(nadia, d.draft_id, "approve")
+        approve(nadia, d.draft_id)
     draft_check.check_draft(open_as("cara"), d.draft_id)
-    st = review_svc.give_verdict(nadia, d.draft_id, "approve")
+    st = approve(nadia, d.draft_id)
     assert (st.state, st.approvals) == ("approved", ["nadia"])
     with pytest.raises(UsageError, match="already"):
-        review_svc.give_verdict(nadia, d.draft_id, "approve")
+        approve(nadia, d.draft_id)
     nadia.close()
 
 
 def test_edit_after_approval_voids_it_visibly(open_as: OpenAs) -> None:
     d = drafts.create_draft(open_as("cara"), WITH_CONSENT, "en")
     rui = open_as("rui")
-    assert review_svc.give_verdict(rui, d.draft_id, "approve").state == "approved"
+    assert approve(rui, d.draft_id).state == "approved"
     cases.edit_case(open_as("cara"), WITH_CONSENT, {"charges": "none known (updated)"})
     st = review_svc.status(rui, drafts.get_draft(rui, d.draft_id))
     assert st.state == "void" and WITH_CONSENT in st.detail
     with pytest.raises(UsageError, match="void"):
-        review_svc.give_verdict(rui, d.draft_id, "approve")
+        approve(rui, d.draft_id)
     with pytest.raises(AccessDeniedError, match="not approved"):
         review_svc.show_draft(open_as("pia"), d.draft_id)
 
@@ -97,8 +98,8 @@ def test_consent_withdrawal_voids_approvals_that_named_the_person(open_as: OpenA
     action = drafts.create_draft(cw, "UA 061/21", "de")
     assert name not in action.text  # a person's section comes from their own case draft
     rui = open_as("rui")
-    review_svc.give_verdict(rui, d.draft_id, "approve")
-    review_svc.give_verdict(rui, action.draft_id, "approve")
+    approve(rui, d.draft_id)
+    approve(rui, action.draft_id)
     cases.set_consent(cw, WITH_CONSENT, False, "sister", "2026-11-01")
     for draft_id in (d.draft_id, action.draft_id):
         assert review_svc.status(rui, drafts.get_draft(rui, draft_id)).state == "void"
@@ -136,7 +137,7 @@ def test_publisher_sees_approved_text_only(open_as: OpenAs) -> None:
     with pytest.raises(AccessDeniedError, match="not approved"):
         review_svc.show_draft(pia, d.draft_id)
     assert review_svc.list_drafts(pia) == []
-    review_svc.give_verdict(open_as("rui"), d.draft_id, "approve")
+    approve(open_as("rui"), d.draft_id)
     seen, st = review_svc.show_draft(pia, d.draft_id)
     assert st.state == "approved" and seen.text == d.text
     assert seen.source is None and seen.originals == {}
@@ -148,7 +149,7 @@ def test_manual_unredaction_needs_reason_and_is_shown(open_as: OpenAs) -> None:
     cw = open_as("cara")
     _leak(cw, NO_CONSENT, "UA-061-21-033")
     d = drafts.create_draft(cw, NO_CONSENT, "en")
-    review_svc.give_verdict(open_as("rui"), d.draft_id, "approve")
+    approve(open_as("rui"), d.draft_id)
     with pytest.raises(UsageError, match="reason"):
         drafts.edit_draft(cw, d.draft_id, unredact=0, reason="")
     codename = DEMO[NO_CONSENT]["sources"][0]["codename"]
@@ -184,9 +185,9 @@ def test_policy_can_require_two_approvals(tmp_path: Path) -> None:
         )
         d = drafts.create_draft(cw, "UA-002-26-001", "en")
     with Vault.open(root, "rui", pw) as r:
-        assert review_svc.give_verdict(r, d.draft_id, "approve").state == "pending"
+        assert approve(r, d.draft_id).state == "pending"
     with Vault.open(root, "ron", pw) as r:
-        st = review_svc.give_verdict(r, d.draft_id, "approve")
+        st = approve(r, d.draft_id)
         assert st.state == "approved" and sorted(st.approvals) == ["ron", "rui"]
         actions = [line.entry.action for line in audit.audit_log(r, action="review")]
         assert actions == ["review.approve", "review.approve"]
@@ -197,7 +198,7 @@ def test_attack_approval_replayed_onto_another_version_does_not_count(open_as: O
     cw = open_as("cara")
     d = drafts.create_draft(cw, WITH_CONSENT, "en")
     rui = open_as("rui")
-    review_svc.give_verdict(rui, d.draft_id, "approve")
+    approve(rui, d.draft_id)
     d2 = drafts.edit_draft(cw, d.draft_id, redact_text="without charge", reason="speculative")
     row = cw.store.reviews(d.draft_id, 1)[0]
     with cw.store.write():  # the attacker copies rui's signed approval onto version 2

@@ -27,7 +27,11 @@ def policy_terms(terms: tuple[str, ...]) -> frozenset[str]:
 
 
 def public_terms(v: Vault) -> frozenset[str]:
-    """The accepted public terms: the policy's own list and what reviewers accepted since."""
+    """The accepted public terms: the policy's own list and what reviewers accepted since. A
+    session that sees a newer state record than it unlocked with (a reviewer accepted terms
+    meanwhile) re-reads and re-checks the signed state first."""
+    if v.store.state_seq() != v.state.seq:
+        v.refresh_state()
     return v.state.public_terms | policy_terms(tuple(v.policy.review.public_terms))
 
 
@@ -65,6 +69,7 @@ def accept_spans(
     spans still unchecked."""
     v.require(v.policy.can_review(v.role), "accept public terms")
     with v.store.write():
+        v.refresh_state()  # build on every record another process added since the unlock
         draft = get_draft(v, draft_id)
         picked = _pick(draft, unchecked_spans(v, draft), which)
         keys = sorted({k for u in picked for k in term_keys(draft.text[u.start : u.end], u.kind)})
@@ -93,6 +98,7 @@ def withdraw_terms(v: Vault, terms: Sequence[str]) -> int:
     the policy's own list are changed in the policy."""
     v.require(v.policy.can_review(v.role), "withdraw public terms")
     with v.store.write():
+        v.refresh_state()
         known = v.state.public_terms
         missing = [t for t in terms if t not in known]
         if not terms or missing:

@@ -165,6 +165,9 @@ class Store(Protocol):
     def state_rows(self) -> list[StateRow]:
         """Every state record, oldest first (a malformed row: IntegrityError)."""
 
+    def state_seq(self) -> int:
+        """The number of the newest state record (0 when there is none); unverified."""
+
     def put_key_wraps(self, rows: Iterable[KeyWrapRow]) -> None:
         """Store wrapped keys; a row for the same (kind, name, epoch, holder) is replaced."""
 

@@ -36,6 +36,10 @@ class StateTables(SqlCipherConnection):
             (row.seq, row.kind, row.author, row.body, row.signature, row.log_seq),
         )
 
+    def state_seq(self) -> int:
+        last = self._one("SELECT max(seq) FROM state_records", ())
+        return int(last[0] or 0)
+
     def state_rows(self) -> list[StateRow]:
         cur = self._conn.execute(
             "SELECT seq, kind, author, body, signature, log_seq FROM state_records ORDER BY seq"
