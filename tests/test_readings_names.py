@@ -255,3 +255,15 @@ def test_redact_removes_a_variant_and_keeps_the_public_names() -> None:
     assert "دىلناز" not in out
     assert "Frau Ablimit " not in out
     assert "Toktosunowa" not in out
+
+
+def test_odd_values_give_few_or_no_terms() -> None:
+    assert value_readings("", "name") == set()
+    assert value_readings("12345", "name") == set()
+    assert value_readings("Ali", "name") == set()  # one short word: the spelling layer's
+    assert len(value_readings("Ivan " * 50, "name")) <= 20
+    assert value_readings("X Æ A-12", "codename") <= {"#namecode:h a 12"}
+    # a patronymic is optional, never a term alone
+    terms = value_readings("Иван Петрович Сидоров", "name")
+    assert _reads("Иван Петрович Сидоров", "Ivan Sidorov")
+    assert not any(t.startswith("#name1:petrov") for t in terms)

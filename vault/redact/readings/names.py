@@ -23,15 +23,21 @@ a typo or in part reads as the stored name:
      sides: equal terms then mean an edit distance of at most 2 (a typo, an extra vowel);
    * ``#nameinit:`` an initial with a surname ("A. Tursunova", "TURSUNOVA A."), the surname's
      key of 4 letters or more. Two initials ("A.T.") are not read: too short to be safe;
-   * ``#name1:`` one word alone — weaker, and so made only for a word of 5 letters or more that
-     is rare in English, French and German (wordfreq Zipf < 2.5): each such given name or
-     surname, a short form (the first part of a given name whose rest is a Uyghur/Kazakh name
-     suffix: Reyhangul → Reyhan) and a Chinese family diminutive (Xiaolan → Lanlan). The text
-     reads one word this way only when it stands alone: no other name word next to it
-     ("Mme Neyaz", "Gulnar can be called", not "Erkin Ablimit", the public brother of Dilnur
-     Ablimit, nor "Gulnar Abdrakhmanova", a public official);
-   * ``#namew:`` a distinctive word of a protected place or codename, wherever it stands
-     (Bulaqbeshi, Bulakbeschi);
+   * ``#name1:`` a given name alone — weaker, and so made only for a word of 5 letters or more
+     that is rare in English, French and German (wordfreq Zipf < 2.5), with its short form
+     (the first part of a given name whose rest is a Uyghur/Kazakh name suffix: Reyhangul →
+     Reyhan) and a Chinese family diminutive (Xiaolan → Lanlan). The text reads one word this
+     way only when it stands alone: no other name word next to it, a title or a common word
+     aside ("Gulnar can be called", not "Gulnar Abdrakhmanova", a public official). Such a
+     term says only "someone with this given name": an engine may want it to count only
+     against the draft's own case;
+   * ``#namesur:`` a surname alone after a title (Mme Neyaz, Frau Ablimits, M. Serikuly), only
+     for a surname rarer still (Zipf < 1.5: Qadir, 2.25, is not read alone); never without the
+     title, and never next to another name word ("Erkin Ablimit", the public brother of Dilnur
+     Ablimit; "Tursun is a common Uyghur name");
+   * ``#namew:`` the distinctive word of a protected small place (a village: Bulaqbeshi,
+     Bulakbeschi), wherever it stands; a city, or "a facility near Kashgar", is public and gets
+     no such term, and a codename's word alone (AMBER, HERON: a series) none either;
    * ``#namecode:`` a codename's word with its number, the number in digits or in words of the
      supported languages (NIGHTJAR-7, "Nightjar Seven", "NIGHTJAR sept").
 
@@ -455,6 +461,10 @@ def _name_terms(value: str) -> set[str]:
             alone[i] = SURNAME
     for n, keys in enumerate(key_lists):
         core = [k for k in keys if not _is_patronymic(k)] if len(keys) > 2 else keys
+        if len(core) > MAX_WORDS:  # the text reads at most four words together
+            core = [core[0], core[-1]]
+        if len(keys) > MAX_WORDS:
+            keys = core
         variants: list[list[str]] = [core]
         if n == 0 and not chinese:
             for i, k in enumerate(core):
@@ -527,10 +537,14 @@ def _place_terms(value: str, code: bool) -> set[str]:
             terms.update(WORD + v for v in _word_variants(k))  # French ch, German ch
     if code:
         digits = [w for w in words if w.isdigit()]
-        if letters and digits:
-            terms.add(CODE + " ".join(word_key(w) for w in letters) + " " + str(int(digits[-1])))
+        keys = [k for k in (word_key(w) for w in letters) if k][-3:]
+        if keys and digits:
+            terms.add(CODE + " ".join(keys) + " " + str(int(digits[-1])))
     elif len(letters) >= 2:
-        terms.update(_full_terms([word_key(w) for w in letters if w.lower() not in PLACE_WORDS]))
+        keys = [word_key(w) for w in letters if w.lower() not in PLACE_WORDS]
+        keys = [k for k in keys if k]
+        if 2 <= len(keys) <= MAX_WORDS:
+            terms.update(_full_terms(keys))
     return terms
 
 
