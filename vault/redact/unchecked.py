@@ -89,13 +89,14 @@ _HANDLE = re.compile(
     r"|(?<![\w.])(?:t\.me|vk\.com|instagram\.com|facebook\.com|x\.com|twitter\.com|"
     r"douyin\.com|weibo\.com|tiktok\.com|wa\.me|signal\.me)/\S*\w"
     r"|(?<!\w)[^\W\d_]\w*\s+(?:underscore|unterstrich|tiret\s+bas|tiret\s+du\s+bas|"
-    r"alt\s+çizgi)\s+\w+(?:\s+\w+)?",
+    r"alt\s+çizgi)\s+[\w\-]+(?:\s+[\w\-]+)?",
     re.IGNORECASE,
 )
 _CJK_NUM = "〇零一二三四五六七八九十百千廿卅0-9"
 _CJK_DATE = re.compile(
     rf"[{_CJK_NUM}]{{1,4}}\s*年\s*[{_CJK_NUM}]{{1,3}}\s*月(?:\s*[{_CJK_NUM}]{{1,3}}\s*[日号])?"
 )
+_CJK_NUMERALS = re.compile(rf"[{_CJK_NUM}年月日号]+")
 _STREET = (
     r"st|str|street|straße|strasse|rd|road|ave|avenue|bd|blvd|boulevard|rue|allée|impasse|"
     r"chemin|quai|lane|gasse|weg|platz|allee|ul|ulitsa|ulica|prospekt|prosp|mkr|"
@@ -221,8 +222,7 @@ def _numeric_runs(text: str) -> list[_Run]:
     def close() -> None:
         while cur and cur[-1][2] in "l+":
             cur.pop()
-        while cur and cur[0][2] == "l":
-            cur.pop(0)
+        # single capitals before the digits stay: a passport's letters ("A N 47 28 193")
         if any(t in "dw" for _, _, t in cur):
             toks = [(text[a:b], t) for a, b, t in cur]
             runs.append(
@@ -306,7 +306,8 @@ def _date_words() -> re.Pattern[str]:
 
 
 _DATE_GLUE = re.compile(
-    r"^(?:[\s,.\-/]{0,4}|\s*(?:of|de|du|le|den|am|the|on|в|года?|г\.)\s*|\s+of\s+the\s+)$", re.I
+    r"^(?:[\s,.\-/]{0,4}|[\s,]*(?:of|de|du|le|den|am|the|on|в|года?|г\.)[\s,.]*|\s+of\s+the\s+)$",
+    re.I,
 )
 _NUMERIC_DATE = re.compile(
     r"(?<![\w.])\d{1,4}\s?[./\-]\s?(?:\d{1,2}|[IVX]{1,4})\s?[./\-]\s?['’]?\d{2,4}(?![.\-/]?\d)"
@@ -415,6 +416,8 @@ def _name_spans(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
         if word[-2:] in ("'s", "’s"):
             word = word[:-2]
         other = _script_other_than_latin(word)
+        if other and _CJK_NUMERALS.fullmatch(word):
+            other = False  # a date or number in CJK numerals is read as one, not as a name
         if not (other or word[0].isupper()):
             flush()
             continue
