@@ -22,6 +22,7 @@ a map back to the original offsets.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -52,7 +53,10 @@ class Normalised:
 _INVISIBLE = frozenset({"Cf", "Cc"})
 
 
+@lru_cache(maxsize=16)
 def normalised(text: str) -> Normalised:
+    """``text`` as the last leak gate reads it; kept for the few texts read last, since every
+    reader (and the unchecked spans) reads the same text."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
