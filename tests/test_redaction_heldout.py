@@ -58,8 +58,9 @@ def _load(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return rows, values
 
 
-def test_there_are_two_held_out_corpora() -> None:
-    assert [p.name for p in CORPORA] == ["a", "b"]
+def test_there_are_four_held_out_corpora() -> None:
+    # a: the readers were written looking at it; b, c, d: not (docs/redaction.md)
+    assert [p.name for p in CORPORA] == ["a", "b", "c", "d"]
 
 
 @pytest.mark.parametrize("folder", CORPORA, ids=lambda p: p.name)
