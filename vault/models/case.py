@@ -97,6 +97,9 @@ class FamilyContact(_Strict):
     phone: ShortText | None = None
     email: ShortText | None = None
     location: ShortText | None = None
+    #: Other names the person goes by (nicknames, short forms, a name in another script),
+    #: separated by ";": protected like the name.
+    aliases: ShortText | None = None
 
 
 class Source(_Strict):
@@ -105,6 +108,7 @@ class Source(_Strict):
     contact: ShortText | None = None
     relationship: ShortText | None = None
     risk: ShortText | None = None
+    aliases: ShortText | None = None  # other names of the source, separated by ";"
 
 
 #: The id kinds that carry a check digit, and what a valid one looks like (said in an error,
@@ -187,12 +191,14 @@ class ValueKind(enum.StrEnum):
 KIND_PARTS: dict[FieldKind, tuple[tuple[str, ValueKind], ...]] = {
     FieldKind.FAMILY_CONTACTS: (
         ("name", ValueKind.NAME),
+        ("aliases", ValueKind.NAME),
         ("phone", ValueKind.PHONE),
         ("email", ValueKind.EMAIL),
     ),
     FieldKind.SOURCES: (
         ("codename", ValueKind.CODENAME),
         ("real_name", ValueKind.NAME),
+        ("aliases", ValueKind.NAME),
         ("contact", ValueKind.PHONE),
     ),
     FieldKind.ID_NUMBERS: (("value", ValueKind.ID_NUMBER),),

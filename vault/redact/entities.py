@@ -595,8 +595,14 @@ def protected_values(
                 continue
             for item in items:
                 raw = item.get(key) if key and isinstance(item, dict) else item
-                if isinstance(raw, str) and raw.strip() and not is_placeholder(raw):
-                    out.append((raw, EntityInfo(_entity_kind(holds, raw), source.level)))
+                if not isinstance(raw, str):
+                    continue
+                # a person's aliases are one value each ("Reyhan; Reyhanjan")
+                for one in raw.split(";") if key == "aliases" else (raw,):
+                    if one.strip() and not is_placeholder(one):
+                        out.append(
+                            (one.strip(), EntityInfo(_entity_kind(holds, one), source.level))
+                        )
     return out
 
 
