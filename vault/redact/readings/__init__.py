@@ -22,9 +22,9 @@ a map back to the original offsets.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 READING_PREFIX = "#"
 
