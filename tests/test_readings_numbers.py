@@ -249,4 +249,5 @@ def test_reading_a_long_text_is_fast() -> None:
     list(numbers.text_readings(text + "warm"))
     start = time.perf_counter()
     list(numbers.text_readings(text))
-    assert time.perf_counter() - start < 0.5  # generous: measured ~10 ms, not a benchmark
+    # a bound against quadratic work only, not a benchmark: ~10 ms on an idle machine
+    assert time.perf_counter() - start < 5

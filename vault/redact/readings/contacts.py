@@ -52,6 +52,7 @@ _SYMBOL_OF = {"@": "@", ".": ".", "_": "_", "-": "-", "%40": "@"}
 _BRACKETS = frozenset("()[]{}<>")
 _MAX_WORDS = 4  # words of a local part or domain spoken with symbols between them
 _MAX_PIECES = 40
+_MAX_EXTENTS = 8  # starts of a local part (ends of a domain) tried around one symbol
 
 #: What may stand before a handle or address and belongs to it.
 _PREFIX = re.compile(
@@ -163,8 +164,8 @@ def _unspace(zone: list[_Piece]) -> list[_Piece]:
         j = i
         while (
             j + 1 < len(zone)
-            and len(zone[j].text) == 1
-            and len(zone[j + 1].text) == 1
+            and zone[j].end - zone[j].start == len(zone[j].text) == 1
+            and zone[j + 1].end - zone[j + 1].start == len(zone[j + 1].text) == 1
             and zone[j + 1].start - zone[j].end <= 1
         ):
             j += 1
@@ -191,22 +192,26 @@ def _full_stop(zone: list[_Piece], i: int) -> bool:
 
 def _lefts(zone: list[_Piece], k: int) -> Iterator[int]:
     """Where a local part ending before piece k may start."""
-    words = 0
+    words = tried = 0
     for i in range(k - 1, max(-1, k - 1 - _MAX_PIECES), -1):
         p = zone[i]
         if p.text == "@" or _full_stop(zone, i):
             return
         if _is_word(p):
-            if len(p.text) > 1:
+            if len(p.text) > 1 or p.spaced:
                 words += 1
             if words > _MAX_WORDS:
                 return
-            yield i
+            if i == 0 or p.spaced or zone[i - 1].symbol:  # never inside a written-out word
+                yield i
+                tried += 1
+                if tried == _MAX_EXTENTS:
+                    return
 
 
 def _rights(zone: list[_Piece], k: int, *, need_dot: bool) -> Iterator[int]:
     """Where a domain (or the rest of a handle) starting after piece k may end."""
-    words = 0
+    words = tried = 0
     dot = False
     for j in range(k + 1, min(len(zone), k + 1 + _MAX_PIECES)):
         p = zone[j]
@@ -215,12 +220,16 @@ def _rights(zone: list[_Piece], k: int, *, need_dot: bool) -> Iterator[int]:
         if p.text == ".":
             dot = True
         if _is_word(p):
-            if len(p.text) > 1:
+            if len(p.text) > 1 or p.spaced:
                 words += 1
             if words > _MAX_WORDS:
                 return
-            if dot or not need_dot:
+            after = zone[j + 1] if j + 1 < len(zone) else None
+            if (dot or not need_dot) and (after is None or after.spaced or after.symbol):
                 yield j
+                tried += 1
+                if tried == _MAX_EXTENTS:
+                    return
 
 
 def _start_with_prefix(t: str, a: int) -> int:
