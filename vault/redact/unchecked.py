@@ -370,7 +370,14 @@ def _addresses(text: str, runs: list[_Run]) -> Iterator[tuple[int, int, str]]:
             yield start, end, "address"
 
 
-def _shape_spans(text: str) -> Iterator[tuple[int, int, str]]:
+@lru_cache(maxsize=8)
+def _shape_spans(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Every value shape of a normalised text (kept for the few texts read last: the engine
+    widens redactions with them, then the unchecked spans are found in the same text)."""
+    return tuple(_find_shapes(text))
+
+
+def _find_shapes(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _EMAIL.finditer(text):
         yield m.start(), m.end(), "email"
     for m in _HANDLE.finditer(text):
