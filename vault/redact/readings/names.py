@@ -83,8 +83,28 @@ MAX_WORDS = 4
 #: (Reyhangul → Reyhan, Dilnurbek → Dilnur), as keys.
 NAME_SUFFIXES = ("gul", "guli", "jan", "bek", "nur", "han", "hon", "ai", "bibi", "nisa", "niso")
 #: Patronymic and "son of / daughter of" words and endings (as keys): optional in a name.
-PATRONYMIC_ENDS = ("ovij", "evij", "ovna", "evna", "ujli", "ogli", "kisi")
-PATRONYMIC_WORDS = frozenset({"uli", "ulu", "kisi", "ogli", "ugli", "ibn", "bin", "binti"})
+#: (A Kazakh -uly/-kyzy word is kept: it is usually the family name, Serikuly.)
+PATRONYMIC_ENDS = ("ovij", "evij", "ovna", "evna")
+#: "son/daughter of" written apart (Turkish oğlu/kızı, Kazakh uly/qyzy, Kyrgyz uulu/kyzy,
+#: Uzbek o'g'li/qizi, Arabic ibn/bin/binti), as written; compared by their keys.
+PATRONYMIC_SPELLINGS = (
+    "uly",
+    "ulı",
+    "uulu",
+    "kyzy",
+    "qyzy",
+    "qızı",
+    "kızı",
+    "oğlu",
+    "oglu",
+    "ogly",
+    "o'g'li",
+    "ugli",
+    "qizi",
+    "ibn",
+    "bin",
+    "binti",
+)
 #: Words of a place or codename that say what it is, not which one.
 PLACE_WORDS = frozenset(
     {"village", "district", "county", "town", "city", "township", "kyshlak", "aul", "koy"}
@@ -398,8 +418,13 @@ def _word_variants(key: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _patronymic_words() -> frozenset[str]:
+    return frozenset(_latin_key(w) for w in PATRONYMIC_SPELLINGS)
+
+
 def _is_patronymic(key: str) -> bool:
-    return key in PATRONYMIC_WORDS or (len(key) > 6 and key.endswith(PATRONYMIC_ENDS[:4]))
+    return key in _patronymic_words() or (len(key) > 6 and key.endswith(PATRONYMIC_ENDS))
 
 
 def _short_forms(key: str) -> set[str]:
