@@ -64,6 +64,22 @@ def run(client: UiClient, fn: Callable[..., T], *args: Any) -> T:
     return run_async(client.ui.worker.call(fn, *args))
 
 
+def clear_spans(client: UiClient, draft_id: str) -> int:
+    """Accept every unchecked span of the draft's newest version as public, as a reviewer
+    would before approving (``casevault review accept --all``); how many there were."""
+
+    def work(v: Vault) -> int:
+        from vault.services.drafts import get_draft
+        from vault.services.public_terms import accept_spans, unchecked_spans
+
+        found = len(unchecked_spans(v, get_draft(v, draft_id)))
+        if found:
+            accept_spans(v, draft_id, None)
+        return found
+
+    return run(client, work)
+
+
 def post_verdict(
     client: UiClient,
     draft_id: str,

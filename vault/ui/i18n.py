@@ -60,6 +60,13 @@ def pick_language(accept_language: str | None) -> str:
 
 
 @cache
+def catalogue(lang: str) -> NullTranslations:
+    """``lang``'s compiled catalogue, once per process: for the few lines a page writes in
+    Python (a refusal it explains in the person's language)."""
+    return translations(lang)
+
+
+@cache
 def environment(lang: str) -> Environment:
     env = Environment(
         loader=PackageLoader("vault.ui", "templates"),
@@ -68,7 +75,7 @@ def environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(catalogue(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["u"] = user_text
     env.globals["LANGUAGES"] = LANGUAGES
     return env

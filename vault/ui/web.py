@@ -38,6 +38,11 @@ STATUS_OF: tuple[tuple[type[VaultError], int], ...] = (
 )
 
 
+def status_code(exc: VaultError) -> int:
+    """The HTTP status a service's refusal is answered with."""
+    return next((code for kind, code in STATUS_OF if isinstance(exc, kind)), 500)
+
+
 class Refused(Exception):
     """A request that must not be served: no session, a foreign form, a used token."""
 
@@ -77,11 +82,18 @@ def session_of(request: Request) -> guard.Session:
     return session
 
 
+def lang_of(request: Request) -> str:
+    """The session's language (the browser's before a session exists)."""
+    ui = ui_of(request)
+    session = ui.sessions.find(request.cookies.get(ui.sessions.cookie))
+    return session.lang if session else i18n.pick_language(request.headers.get("accept-language"))
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page in the session's language (the browser's before a session exists)."""
     ui = ui_of(request)
     session = ui.sessions.find(request.cookies.get(ui.sessions.cookie))
-    lang = session.lang if session else i18n.pick_language(request.headers.get("accept-language"))
+    lang = lang_of(request)
     context.setdefault("error", None)
     context.update(
         lang=lang,
@@ -142,8 +154,7 @@ async def on_locked(request: Request, exc: Exception) -> Response:
 async def on_vault_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, VaultError):  # registered for VaultError only
         return await on_unexpected(request, exc)
-    status = next((code for kind, code in STATUS_OF if isinstance(exc, kind)), 500)
-    return page(request, "error.html", status=status, message=exc.diagnostics())
+    return page(request, "error.html", status=status_code(exc), message=exc.diagnostics())
 
 
 async def on_unexpected(request: Request, exc: Exception) -> Response:

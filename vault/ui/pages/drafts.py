@@ -6,10 +6,18 @@ Every change goes through the same services as ``casevault draft`` and ``casevau
 the two-person rule, the checks against every level and the staleness of a draft are theirs.
 The one rule of this screen is the form's: an approval needs every redaction decided and
 accepted; a rejection says which redactions were rejected.
+
+Unchecked spans (what could still point to a person and no layer judged,
+:mod:`vault.redact.unchecked`) are marked in the text and listed; a reviewer clears each one by
+accepting it as public (``review accept``) or redacting it (``review redact``: a new version).
+Their forms carry a fingerprint of the spans the page showed: span numbers are positions in a
+list that a newer version, or a term another reviewer accepted, would shift.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,10 +27,21 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from vault.errors import AccessDeniedError, UsageError, VaultError
-from vault.ui.web import Refused, call, checked_form, page, redirect, text_of
+from vault.ui import i18n
+from vault.ui.web import (
+    Refused,
+    call,
+    checked_form,
+    lang_of,
+    page,
+    redirect,
+    status_code,
+    text_of,
+)
 
 if TYPE_CHECKING:
     from vault.redact.engine import Redaction
+    from vault.redact.unchecked import Unchecked
     from vault.services.drafts import Draft
     from vault.services.review import Status
     from vault.services.session import Vault
@@ -37,10 +56,24 @@ VERDICTS = ("approve", "reject", "check")
 
 @dataclass(frozen=True)
 class Segment:
-    """A run of text: plain (``index`` None) or the span of redaction ``index``."""
+    """A run of text: plain (``index`` and ``span`` None), the span of redaction ``index``, or
+    unchecked span number ``span``."""
 
     text: str
     index: int | None = None
+    span: int | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """One unchecked span of the text as it will be published. ``index`` is the number the CLI
+    uses (``review show`` marks it ``{u3}``; ``review accept --span u3``)."""
+
+    index: int
+    kind: str  # email, handle, phone, date, address, number, name: the page words it by kind
+    text: str
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -84,6 +117,19 @@ class Screen:
     role: str
     given: str | None = None  # the verdict this person already gave on this version
     decisions: dict[int, str] = field(default_factory=dict)
+    unchecked: list[Span] = field(default_factory=list)
+    spans_key: str = ""  # the fingerprint of ``unchecked`` the span forms carry
+    may_accept: bool = False  # accept spans as public: a role that reviews
+    may_redact: bool = False  # redact spans: a role that drafts, reading the source
+
+    @property
+    def span_controls(self) -> bool:
+        """Whether this person is offered a decision on each unchecked span: not on a draft
+        whose cases changed (a new draft is made instead)."""
+        return (self.may_accept or self.may_redact) and self.status.state not in (
+            "stale",
+            "void",
+        )
 
     @property
     def closed(self) -> bool:
@@ -99,16 +145,24 @@ def reason_in_words(r: Redaction) -> str:
     return f"{words}; {r.level} level" if r.level else words
 
 
-def segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
-    """``text`` cut into plain runs and the (start, end, index) spans, in order."""
+def segments(
+    text: str,
+    spans: list[tuple[int, int, int]],
+    unchecked: list[tuple[int, int, int]] | None = None,
+) -> list[Segment]:
+    """``text`` cut into plain runs, the (start, end, index) spans of redactions and the
+    (start, end, number) unchecked spans, in order."""
+    cuts: list[tuple[int, int, int | None, int | None]]
+    cuts = [(start, end, index, None) for start, end, index in spans]
+    cuts += [(start, end, None, number) for start, end, number in unchecked or []]
     out: list[Segment] = []
     pos = 0
-    for start, end, index in sorted(spans):
+    for start, end, index, number in sorted(cuts, key=lambda c: (c[0], c[1])):
         if start < pos or end > len(text) or start > end:
             continue  # never drop text: a span that does not fit is shown plain
         if start > pos:
             out.append(Segment(text[pos:start]))
-        out.append(Segment(text[start:end], index))
+        out.append(Segment(text[start:end], index, number))
         pos = end
     if pos < len(text):
         out.append(Segment(text[pos:]))
@@ -131,13 +185,30 @@ def marks_of(draft: Draft) -> list[Mark]:
     ]
 
 
+def spans_of(draft: Draft, found: list[Unchecked]) -> list[Span]:
+    return [
+        Span(i, u.kind, draft.text[u.start : u.end], u.start, u.end) for i, u in enumerate(found)
+    ]
+
+
+def spans_key(draft: Draft, spans: list[Span]) -> str:
+    """A fingerprint of the unchecked spans a page showed, and of the version they are in."""
+    shown = ";".join(f"{u.start}:{u.end}:{u.kind}" for u in spans)
+    about = f"{draft.draft_id}|{draft.version}|{draft.text_hash}|{shown}"
+    return hashlib.sha256(about.encode("utf-8")).hexdigest()
+
+
 def build_screen(v: Vault, draft: Draft, st: Status, rejections: list[tuple[str, str]]) -> Screen:
     from vault.services import review
     from vault.services.draft_check import unchecked_levels
+    from vault.services.public_terms import unchecked_spans
 
     marks = marks_of(draft)
+    unchecked = spans_of(draft, unchecked_spans(v, draft))
     published = segments(
-        draft.text, [(r.out_start, r.out_end, i) for i, r in enumerate(draft.redactions)]
+        draft.text,
+        [(r.out_start, r.out_end, i) for i, r in enumerate(draft.redactions)],
+        [(u.start, u.end, u.index) for u in unchecked],
     )
     source = None
     if draft.source is not None:
@@ -164,6 +235,10 @@ def build_screen(v: Vault, draft: Draft, st: Status, rejections: list[tuple[str,
         may_check=reads_all and bool(unchecked_levels(v, draft)),
         role=v.role,
         given=review.own_verdict(v, draft),
+        unchecked=unchecked,
+        spans_key=spans_key(draft, unchecked),
+        may_accept=v.policy.can_review(v.role),
+        may_redact=v.policy.can_draft(v.role) and draft.source is not None,
     )
 
 
@@ -194,11 +269,21 @@ def decisions_of(form: FormData) -> dict[int, str]:
     return out
 
 
-def count_of(form: FormData) -> int:
-    """How many redactions the page showed (for the buttons only; a verdict counts the
-    draft's own)."""
-    value = text_of(form, "count")
+def count_of(form: FormData, name: str = "count") -> int:
+    """How many redactions (or unchecked spans) the page showed (for the buttons only; a
+    verdict counts the draft's own)."""
+    value = text_of(form, name)
     return int(value) if value.isascii() and value.isdigit() and len(value) < 6 else 0
+
+
+def unchecked_problem(lang: str, left: int) -> str:
+    """Why approving waits for the unchecked spans, in the person's language."""
+    words = i18n.catalogue(lang).ngettext(
+        "%(num)s span is unchecked: accept or redact it before approving.",
+        "%(num)s spans are unchecked: accept or redact each one before approving.",
+        left,
+    )
+    return words % {"num": left}
 
 
 @dataclass(frozen=True)
@@ -208,21 +293,23 @@ class Decided:
     count: int
     undecided: list[int]
     rejected: list[int]
+    unchecked: int = 0  # unchecked spans left: none may be, to approve
 
     @property
     def may_approve(self) -> bool:
-        return not self.undecided and not self.rejected
+        return not self.undecided and not self.rejected and not self.unchecked
 
     @property
     def rejected_numbers(self) -> str:
         return numbers(self.rejected)
 
 
-def decided(decisions: dict[int, str], count: int) -> Decided:
+def decided(decisions: dict[int, str], count: int, unchecked: int = 0) -> Decided:
     return Decided(
         count,
         [i for i in range(count) if i not in decisions],
         [i for i in range(count) if decisions.get(i) == REJECT],
+        unchecked,
     )
 
 
@@ -256,6 +343,18 @@ def rejection_reason(marks: list[Mark], rejected: list[int], text: str) -> str:
     if text.strip():
         parts.append(text.strip())
     return "\n".join(parts)
+
+
+def held_back_by(v: Vault, draft: Draft) -> int:
+    """How many unchecked spans hold an approval back: the services refused it for them when
+    the draft is 'unchecked' with every level checked (the page then says so in its words)."""
+    from vault.services import review
+    from vault.services.draft_check import unchecked_levels
+    from vault.services.public_terms import unchecked_spans
+
+    if review.status(v, draft).state != "unchecked" or unchecked_levels(v, draft):
+        return 0
+    return len(unchecked_spans(v, draft))
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -317,7 +416,7 @@ async def _show(
     screen = await call(request, read_screen, draft_id)
     if decisions is not None:
         screen.decisions = decisions
-    state = decided(screen.decisions, len(screen.marks))
+    state = decided(screen.decisions, len(screen.marks), len(screen.unchecked))
     return page(
         request,
         "drafts/review.html",
@@ -340,6 +439,7 @@ class Outcome:
     status: Status | None = None
     problem: str | None = None
     code: int = 200
+    unchecked: int = 0  # the services refused an approval for this many unchecked spans
 
 
 async def draft_verdict(request: Request) -> Response:
@@ -384,9 +484,19 @@ async def draft_verdict(request: Request) -> Response:
             return Outcome(status=review.give_verdict(v, draft_id, verdict, reason))
         except (AccessDeniedError, UsageError) as e:
             code = 403 if isinstance(e, AccessDeniedError) else 400
-            return Outcome(problem=e.diagnostics(), code=code)
+            left = held_back_by(v, d) if verdict == "approve" and code == 400 else 0
+            return Outcome(problem=e.diagnostics(), code=code, unchecked=left)
 
     outcome = await call(request, work)
+    if outcome.unchecked:
+        return await _show(
+            request,
+            draft_id,
+            decisions=decisions,
+            reason=free_text,
+            error=unchecked_problem(lang_of(request), outcome.unchecked),
+            status=outcome.code,
+        )
     if outcome.problem is not None:
         return await _show(
             request,
@@ -404,7 +514,7 @@ async def draft_buttons(request: Request) -> Response:
     Only what the buttons offer: the verdict itself is decided again by the server."""
     form = await checked_form(request)
     count = count_of(form)
-    state = decided(decisions_of(form), count)
+    state = decided(decisions_of(form), count, count_of(form, "unchecked"))
     return page(
         request,
         "drafts/_buttons.html",
@@ -455,6 +565,101 @@ async def draft_check(request: Request) -> Response:
     return redirect(f"/drafts/{draft_id}")
 
 
+# --- unchecked spans ----------------------------------------------------------------------------
+
+
+def which_of(form: FormData) -> list[int] | None:
+    """The span a form names (field ``span``: its number, or ``all``: None)."""
+    value = text_of(form, "span")
+    if value == "all":
+        return None
+    if value.isascii() and value.isdigit() and len(value) < 6:
+        return [int(value)]
+    raise UsageError("choose the unchecked span")
+
+
+def spans_changed(v: Vault, draft_id: str, shown: str, lang: str) -> str | None:
+    """Why a span form is out of date, or None when the draft and its unchecked spans are still
+    the ones the page showed."""
+    from vault.services.drafts import get_draft
+    from vault.services.public_terms import unchecked_spans
+
+    d = get_draft(v, draft_id)
+    if shown and shown == spans_key(d, spans_of(d, unchecked_spans(v, d))):
+        return None
+    words = i18n.catalogue(lang).gettext(
+        "The unchecked spans of %(id)s changed since this page was shown (it is now version "
+        "%(v)s): look at them again."
+    )
+    return words % {"id": draft_id, "v": d.version}
+
+
+async def _on_spans(
+    request: Request, act: Callable[[Vault, str, list[int] | None, FormData], object]
+) -> Response:
+    """``act(vault, draft_id, which, form)`` if the page's spans are still the draft's; then
+    back to the page (PRG), or the page again with the one line that says why not."""
+    draft_id = request.path_params["draft_id"]
+    form = await checked_form(request)
+    shown, lang = text_of(form, "spans"), lang_of(request)
+    which = which_of(form)
+
+    def work(v: Vault) -> Outcome:
+        problem = spans_changed(v, draft_id, shown, lang)
+        if problem is not None:
+            return Outcome(problem=problem, code=409)
+        try:
+            act(v, draft_id, which, form)
+        except VaultError as e:
+            return Outcome(problem=e.diagnostics(), code=status_code(e))
+        return Outcome()
+
+    outcome = await call(request, work)
+    if outcome.problem is not None:
+        return await _show(request, draft_id, error=outcome.problem, status=outcome.code)
+    return redirect(f"/drafts/{draft_id}#unchecked")
+
+
+def _accept(v: Vault, draft_id: str, which: list[int] | None, _form: FormData) -> object:
+    from vault.services.public_terms import accept_spans
+
+    return accept_spans(v, draft_id, which)
+
+
+def _redact(v: Vault, draft_id: str, which: list[int] | None, form: FormData) -> object:
+    """``casevault review redact``: every occurrence of the spans' text hidden by hand, with
+    the reason, in a new version by this person (``edit_draft`` checks the role and the
+    reason). This is what ``public_terms.redact_spans`` does, called step by step:
+    ``redact_spans`` opens a write transaction around ``edit_draft``, which opens its own, and
+    the store refuses the nested one (a services fix: go back to ``redact_spans`` then)."""
+    from vault.services.drafts import edit_draft, get_draft
+    from vault.services.public_terms import unchecked_spans
+
+    draft = get_draft(v, draft_id)
+    found = unchecked_spans(v, draft)
+    if not found:
+        raise UsageError(f"{draft_id} v{draft.version} has no unchecked span")
+    bad = [n for n in which or [] if not 0 <= n < len(found)]
+    if bad:
+        raise UsageError(
+            f"no unchecked span #{bad[0]} in {draft_id} v{draft.version} "
+            f"(it has {len(found)}, #0 to #{len(found) - 1})"
+        )
+    picked = found if which is None else [found[n] for n in sorted(set(which))]
+    texts = list(dict.fromkeys(draft.text[u.start : u.end] for u in picked))
+    return edit_draft(v, draft_id, redact_texts=texts, reason=text_of(form, "reason"))
+
+
+async def spans_accept(request: Request) -> Response:
+    """Accept an unchecked span (or every one) as public: ``casevault review accept``."""
+    return await _on_spans(request, _accept)
+
+
+async def spans_redact(request: Request) -> Response:
+    """Redact an unchecked span, with a reason: ``casevault review redact`` (a new version)."""
+    return await _on_spans(request, _redact)
+
+
 routes: list[BaseRoute] = [
     Route("/drafts", draft_list, methods=["GET"]),
     Route("/drafts/new", draft_new, methods=["POST"]),
@@ -464,4 +669,6 @@ routes: list[BaseRoute] = [
     Route("/drafts/{draft_id}/redact", draft_redact, methods=["POST"]),
     Route("/drafts/{draft_id}/release", draft_release, methods=["POST"]),
     Route("/drafts/{draft_id}/check", draft_check, methods=["POST"]),
+    Route("/drafts/{draft_id}/spans/accept", spans_accept, methods=["POST"]),
+    Route("/drafts/{draft_id}/spans/redact", spans_redact, methods=["POST"]),
 ]
