@@ -627,27 +627,9 @@ def _accept(v: Vault, draft_id: str, which: list[int] | None, _form: FormData) -
 
 
 def _redact(v: Vault, draft_id: str, which: list[int] | None, form: FormData) -> object:
-    """``casevault review redact``: every occurrence of the spans' text hidden by hand, with
-    the reason, in a new version by this person (``edit_draft`` checks the role and the
-    reason). This is what ``public_terms.redact_spans`` does, called step by step:
-    ``redact_spans`` opens a write transaction around ``edit_draft``, which opens its own, and
-    the store refuses the nested one (a services fix: go back to ``redact_spans`` then)."""
-    from vault.services.drafts import edit_draft, get_draft
-    from vault.services.public_terms import unchecked_spans
+    from vault.services.public_terms import redact_spans
 
-    draft = get_draft(v, draft_id)
-    found = unchecked_spans(v, draft)
-    if not found:
-        raise UsageError(f"{draft_id} v{draft.version} has no unchecked span")
-    bad = [n for n in which or [] if not 0 <= n < len(found)]
-    if bad:
-        raise UsageError(
-            f"no unchecked span #{bad[0]} in {draft_id} v{draft.version} "
-            f"(it has {len(found)}, #0 to #{len(found) - 1})"
-        )
-    picked = found if which is None else [found[n] for n in sorted(set(which))]
-    texts = list(dict.fromkeys(draft.text[u.start : u.end] for u in picked))
-    return edit_draft(v, draft_id, redact_texts=texts, reason=text_of(form, "reason"))
+    return redact_spans(v, draft_id, which, text_of(form, "reason"))
 
 
 async def spans_accept(request: Request) -> Response:
