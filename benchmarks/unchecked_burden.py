@@ -57,7 +57,9 @@ def main() -> None:
                     skip = [(r.out_start, r.out_end) for r in d.redactions]
                     texts[lang].append((d.text, skip))
         print(f"demo Urgent Action: {len(subjects)} drafts per language (the action, 64 people)")
-        print(f"{'lang':5} {'words':>7} {'cold':>7} {'per 1k':>7} {'as reviewed':>12} {'per 1k':>7}")
+        print(
+            f"{'lang':5} {'words':>7} {'cold':>7} {'per 1k':>7} {'as reviewed':>12} {'per 1k':>7}"
+        )
         for lang in LANGS:
             words = sum(len(t.split()) for t, _ in texts[lang])
             cold = sum(len(find_unchecked(t, lang, skip=s, public=base)) for t, s in texts[lang])

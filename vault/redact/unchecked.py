@@ -112,7 +112,7 @@ _STREET_SUFFIX = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-·・](?=[^\W\d_]))*")
 _ELISION = re.compile(r"^(?:[dlnjmst]|qu)['’]", re.IGNORECASE)
-_NAME_GLUE = re.compile(r"^[\s\-·・]{1,3}$|^\s*,\s*$")
+_NAME_GLUE = re.compile(r"^[ \t\u00a0\-·・]{1,3}$|^[ \t]*,[ \t]*$")  # never across a line
 
 
 @lru_cache(maxsize=1)

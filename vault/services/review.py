@@ -45,6 +45,7 @@ class Status:
     approvals: list[str]
     required: int
     detail: str
+    spans: int = 0  # unchecked spans holding the draft back (a reviewer clears them)
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -128,8 +129,9 @@ def status(v: Vault, draft: Draft) -> Status:
             "unchecked",
             [],
             required,
-            f"held back by {len(spans)} unchecked span{'s' if len(spans) != 1 else ''} (numbers, "
-            "dates, names no layer judged): a reviewer must redact or accept each one "
+            spans=len(spans),
+            detail=f"held back by {len(spans)} unchecked span{'s' if len(spans) != 1 else ''} "
+            "(numbers, dates, names no layer judged): a reviewer must redact or accept each one "
             f"('casevault review show {draft.draft_id}')",
         )
     if len(approvals) >= required:
@@ -146,12 +148,13 @@ def own_verdict(v: Vault, draft: Draft) -> str | None:
 
 
 def awaits_review_by(v: Vault, draft: Draft, st: Status) -> bool:
-    """Whether the draft waits for this person's review: pending, written by someone else, not
-    yet judged by them, and their role reviews (the two-person rule as give_verdict applies it)."""
+    """Whether the draft waits for this person's review: pending (or held back only by unchecked
+    spans, which a reviewer clears), written by someone else, not yet judged by them, and their
+    role reviews (the two-person rule as give_verdict applies it)."""
     return (
         v.policy.can_review(v.role)
         and draft.author != v.user
-        and st.state == "pending"
+        and (st.state == "pending" or st.spans > 0)
         and own_verdict(v, draft) is None
     )
 
