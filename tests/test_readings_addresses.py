@@ -5,8 +5,6 @@ a street name with no number near, is not a match."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from vault.redact.engine import redact
@@ -106,9 +104,11 @@ def test_redact_removes_the_parts_and_keeps_the_city() -> None:
     assert "2019" in out
 
 
-def test_a_long_text_is_read_quickly() -> None:
-    text = " ".join(["The court in Urumqi heard 12 witnesses on Friday, said Article 19."] * 170)
-    list(text_readings(text + " warm"))
-    start = time.perf_counter()
-    list(text_readings(text))
-    assert time.perf_counter() - start < 0.2  # measured ~10 ms for 2,000 words
+def test_a_long_text_is_read_in_linear_work() -> None:
+    """No test times a wall clock: a long text must give no more readings than its sentences
+    give one by one, twice over (a reading may pair words across two sentences; none across
+    many: no quadratic blow-up)."""
+    sentence = "The court in Urumqi heard 12 witnesses on Friday, said Article 19."
+    one = len(list(text_readings(sentence)))
+    many = len(list(text_readings(" ".join([sentence] * 170))))
+    assert many <= 2 * 170 * (one + 1)  # linear: quadratic work would give ~170 times more
