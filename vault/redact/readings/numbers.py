@@ -5,7 +5,7 @@ A text is read as a sequence of *chunks*, each giving some digits:
 
 * a run of digits of any script (``unicodedata.decimal``: Arabic-Indic, Persian, Devanagari...;
   full-width digits are ASCII after NFKC), with look-alike letters inside it read as digits
-  (``O``/``o`` as 0, ``l``/``I``/``|`` as 1: "65O1O2l988") and an ID's check letter ``X`` kept;
+  (``O``/``o`` as 0, ``l``/``I`` as 1: "65O1O2l988") and an ID's check letter ``X`` kept;
 * a number written in words, in en, fr, de, ru, tr and kk (word forms generated with
   ``num2words``, matched as whole phrases: "quatre-vingt-seize", "fünfhundertfünfundfünfzig",
   "nine hundred and ninety-six", "quatre-vingt-treize mille cent"), "oh" for zero, "double"
@@ -16,16 +16,25 @@ A text is read as a sequence of *chunks*, each giving some digits:
 
 Chunks separated only by spaces, commas, dots, dashes, slashes or brackets, or by a joining word
 ("and", "et", "puis", "und", "dann"...), form one number: "nine nine six, five five five" reads
-996555, "sixty-six twenty-nine" 6629. Every run of consecutive chunks of a number with 6 or more
-digits is a reading (the whole number and its pieces), so a number given in parts matches each
-part that is long enough. A leading "+" or "plus" is taken into the reading's span.
+996555, "sixty-six twenty-nine" 6629. A comma, a full stop, a spaced dash or a joining word sets
+its *pieces* apart. The number, and every run of its consecutive pieces, with 6 or more digits
+reads as a whole number ("#num:<digits>"); the number itself (without a leading "on", "un" or
+"ein", which are number words in another language) also reads as a window ("#num:w:<digits>").
+A leading "+" or "plus" is taken into the reading's span.
 
 A protected phone reads as its digits in every format ``phonenumbers`` gives (E.164, with the
-trunk prefix, with 00) and as every run of 6 or more consecutive digits of its national
-significant number; an identity number as its letters and digits, and every run of 6 or more
-of them that ends at its last or second to last character (the serial end: the start of a PRC
-ID or a Kazakh IIN is a place and a birth date that other people share). Years, counts and
-quantities are shorter than 6 digits or are not such runs, so they never read as protected.
+trunk prefix, with 00, its national significant number) and has as windows every run of 6 or
+more consecutive digits of its national significant number; an identity number reads as its
+letters and digits, and has as windows its runs of 6 or more that end at its last or second to
+last character (the serial end: the start of a PRC ID or a Kazakh IIN is a place and a birth date
+that other people share). So a number given in two parts ("... 533. The rest: 471 2290") matches
+by each part of 6 digits or more, but a different phone of the same block written "700 218, 456"
+does not match by its first two pieces. Years, counts and quantities are shorter than 6 digits
+or are not such runs, so they never read as protected.
+
+A codename of a word and a number ("NIGHTJAR-7") reads as the word and the number
+("#num:cn:nightjar:7"), as does every word of 4 letters or more followed by a short number in a
+text ("Nightjar Seven", "NIGHTJAR sept").
 """
 
 from __future__ import annotations
