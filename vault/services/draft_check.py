@@ -76,7 +76,7 @@ def check_draft(v: Vault, draft_id: str) -> Draft:
         draft = get_draft(v, draft_id)
         if not unchecked_levels(v, draft):
             return draft
-        known = VaultKnownValues(v)
+        known = VaultKnownValues(v, scope=draft.versions)
         if set(known.levels) != set(v.policy.levels):
             raise AccessDeniedError(f"{v.user}'s keys do not cover every level yet")
         spans = {(h.start, h.end): h.info.level for h in find_known(draft.text, known)}

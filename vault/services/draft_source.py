@@ -132,7 +132,7 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
             withheld_names(v, values, names)
         action_version = view.version
         source = action_text(action.model_dump(mode="json"), lang)
-    known = VaultKnownValues(v)
+    known = VaultKnownValues(v, scope=versions)  # a part of a name counts for these cases only
     result = redact(
         source,
         lang=lang,

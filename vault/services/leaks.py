@@ -28,6 +28,7 @@ from vault.redact.entities import (
     protected_values,
     value_terms,
 )
+from vault.redact.readings import is_case_scoped
 from vault.services.session import Vault
 
 #: HKDF purposes of a level's leak-index keys (from the level key): one keys the terms (HMAC),
@@ -233,8 +234,12 @@ class VaultKnownValues:
     """KnownValues backed by the vault's leak index: hashed lookups under every level key this
     session holds; no value is decrypted, and a level this role does not read is not seen."""
 
-    def __init__(self, v: Vault) -> None:
+    def __init__(self, v: Vault, scope: Collection[str] | None = None) -> None:
         self._v = v
+        #: The cases a check is about: a case-scoped reading (a part of a name,
+        #: :data:`vault.redact.readings.CASE_SCOPED`) counts only when it is one of theirs.
+        #: None: no case-scoped reading counts (a vault-wide check).
+        self.scope: frozenset[str] = frozenset(scope or ())
         self._keys = held_keys(v)
         if not self._keys:
             raise AccessDeniedError(f"{v.user} ({v.role}) holds no level key to check text with")
@@ -262,6 +267,8 @@ class VaultKnownValues:
         found: dict[str, EntityInfo] = {}
         for term in terms:
             hit = self._memo.get(term)
+            if hit is not None and is_case_scoped(term) and not hit[1] & self.scope:
+                continue  # a part of a name of another case's person
             if hit is not None:
                 found[term] = hit[0]
                 self.owners.setdefault(term, set()).update(hit[1])

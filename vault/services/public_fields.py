@@ -59,7 +59,7 @@ def protected_in_public_fields(
         raw = values.get(fname)
         for item in raw if isinstance(raw, list) else [raw] if raw else []:
             subject.add_value(str(item), EntityInfo("name", lowest))
-    known = known or VaultKnownValues(v)
+    known = known or VaultKnownValues(v, scope={str(values.get("case_id", ""))})
     out: list[Finding] = []
     for fname in public_text_fields(v):
         raw = values.get(fname)

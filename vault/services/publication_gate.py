@@ -160,7 +160,10 @@ def require_every_level(v: Vault) -> None:
 def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> list[Finding]:
     """Every protected value in the edition's drafts and in every part of every file."""
     require_every_level(v)
-    known = VaultKnownValues(v)
+    # a part of a name (a given name alone) counts for the edition's own cases only
+    known = VaultKnownValues(
+        v, scope={cid for a in edition.inputs for d in a.drafts for cid in d.versions}
+    )
     with v.store.read():
         names = _withheld_names(v, edition)
     released = _released(edition)

@@ -110,5 +110,16 @@ def text_readings(text: str) -> list[Reading]:
     return out
 
 
+#: Readings that a part of a name gives (a given name alone, a titled surname, an initial with a
+#: surname): two people can share one, and in a vault of many cases every common given name is
+#: some relative's. They count only for the cases a check is about (the draft's, the edition's,
+#: the case being saved), never vault-wide (:class:`vault.services.leaks.VaultKnownValues`).
+CASE_SCOPED = tuple(READING_PREFIX + tag for tag in ("name1:", "namesur:", "nameinit:"))
+
+
+def is_case_scoped(term: str) -> bool:
+    return term.startswith(CASE_SCOPED)
+
+
 def is_reading(term: str) -> bool:
     return term.startswith(READING_PREFIX)
