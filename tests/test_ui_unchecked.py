@@ -15,6 +15,13 @@ from tests.ui_harness import ORIGIN, SAME_ORIGIN, UiClient, post_verdict, run, u
 from vault.services.session import Vault
 
 CASE = "UA-061-21-002"
+#: What a caseworker might write (invented): a date, a cousin, two small places, a handle and an
+#: address that no layer knows, so the review screen has spans to clear.
+SUMMARY = (
+    "He was taken from his clinic on 12 March 2018. His cousin Nurbek Sadyrov, who lives in "
+    "Osh, says he was moved to a camp near Toksun in 2019. Messages came from @toksun_watch, "
+    "and the family can be written to at Lenin St. 14, flat 3."
+)
 DRAFT = "D-0001"
 PAGE = f"/drafts/{DRAFT}"
 ACCEPT = f"{PAGE}/spans/accept"
@@ -106,6 +113,18 @@ def close(client: UiClient) -> None:
 def drafted(demo_path: Path, subject: str = CASE, lang: str = "en") -> None:
     """cara, a caseworker, drafts ``subject`` from the interface (D-0001 first)."""
     cara = ui_as(demo_path, "cara")
+
+    def summary(v: Vault) -> None:
+        from vault.services.cases import edit_case, open_version
+        from vault.services.provenance import case_head
+
+        with v.store.read():
+            head = case_head(v, subject)
+            assert head is not None
+            before = str(open_version(v, subject, head).values.get("public_summary", ""))
+        edit_case(v, subject, {"public_summary": f"{before} {SUMMARY}"})
+
+    run(cara, summary)
     made = cara.submit("/drafts/new", {"subject": subject, "lang": lang})
     assert made.status_code == 303, made.text
     close(cara)
