@@ -524,12 +524,13 @@ def phone_candidates(text: str, lengths: Collection[int]) -> Iterator[Candidate]
                 yield Candidate(digits[-n:], start, end)
 
 
-def _all_candidates(text: str, lengths: Collection[int]) -> list[Candidate]:
+def _all_candidates(text: str, lengths: Collection[int], readings: bool) -> list[Candidate]:
     cands = list(candidates(text, skeleton(text), lengths))
     if has_lookalike(text):  # only then can the look-alike fold find what the ordinary one missed
         cands += candidates(text, lookalike_skeleton(text), lengths)
     cands += phone_candidates(text, lengths)
-    cands += (Candidate(r.term, r.start, r.end) for r in text_readings(text))
+    if readings:
+        cands += (Candidate(r.term, r.start, r.end) for r in text_readings(text))
     return cands
 
 
@@ -539,11 +540,15 @@ def find_known(text: str, known: KnownValues) -> list[Hit]:
     return find_known_each([text], known)[0]
 
 
-def find_known_each(texts: Sequence[str], known: KnownValues) -> list[list[Hit]]:
+def find_known_each(
+    texts: Sequence[str], known: KnownValues, *, readings: bool = True
+) -> list[list[Hit]]:
     """:func:`find_known` of each text on its own (no value is matched across two texts), with
-    one lookup for all of them."""
+    one lookup for all of them. ``readings`` off: spellings and digit runs only, no readings of
+    what spans mean — for the raw markup of an output file (tags, attributes, PDF objects),
+    whose text a reader sees is read whole, readings and all."""
     lengths = known.lengths()
-    per_text = [_all_candidates(text, lengths) for text in texts]
+    per_text = [_all_candidates(text, lengths, readings) for text in texts]
     found = known.lookup({c.term for cands in per_text for c in cands})
     return [
         [

@@ -193,8 +193,8 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
     # Each piece on its own (a value must not be matched across two unrelated pieces), with one
     # lookup for all; the few pieces with a hit are scanned again alone to name whose value.
     texts = list(pieces)
-    known_hits = find_known_each(texts, known)
-    name_hits = find_known_each(texts, names)
+    known_hits = find_known_each(texts, known, readings=False)
+    name_hits = find_known_each(texts, names, readings=False)
     for text, k_hits, n_hits in zip(texts, known_hits, name_hits, strict=True):
         if k_hits or n_hits:
             found += _scan(pieces[text], text, known, names, released, patterns=False)

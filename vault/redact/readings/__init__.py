@@ -102,12 +102,15 @@ def value_readings(value: str, kind: str) -> set[str]:
     return out
 
 
-def text_readings(text: str) -> list[Reading]:
-    """Every reading of every span of ``text`` any reader can read."""
+@lru_cache(maxsize=512)
+def text_readings(text: str) -> tuple[Reading, ...]:
+    """Every reading of every span of ``text`` any reader can read (kept for the texts read
+    last: a draft's text is read again by the publication's last gate, and each text is read
+    for the vault's values and for the withheld names)."""
     out: list[Reading] = []
     for _, of_text in readers():
         out.extend(of_text(text))
-    return out
+    return tuple(out)
 
 
 #: Readings that a part of a name gives (a given name alone, a titled surname, an initial with a
