@@ -51,7 +51,7 @@ REASONS = {
     "date": "a date",
     "address": "shaped like a street address",
     "number": "a number of 4 or more digits",
-    "name": "a name-like word not on the vault's list of public terms",
+    "name": "a name-like word not on the public list",
 }
 
 
