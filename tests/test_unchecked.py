@@ -98,7 +98,25 @@ def kinds_of(text: str, lang: str = "en") -> set[str]:
             "handle",
             "gulnar underscore almaty eighty-seven",
         ),
+        # encoded text: what it hides is unknown, so a reviewer reads it decoded
+        (
+            "In the page source: &#65;&#121;&#103;&#117;&#108; indeed.",
+            "en",
+            "encoded",
+            "&#65;&#121;&#103;&#117;&#108;",
+        ),
+        ("The link had q=Ayg%C3%BCl%20Tursun in it.", "en", "encoded", "Ayg%C3%BCl%20Tursun"),
+        ("Encoded as QXlnw7xsIFR1cnN1bg== in the file.", "en", "encoded", "QXlnw7xsIFR1cnN1bg=="),
+        # dates in other calendars, and a day as an ordinal in digits
+        (
+            "Born on the 12th of Rajab 1391 by the family's reckoning.",
+            "en",
+            "date",
+            "12th of Rajab 1391",
+        ),
+        ("She was born on the 28th of January 1964.", "en", "date", "28th of January 1964"),
         # addresses: a street word with a number near it
+        ("Ze woont op de Prinsengracht 263 in Amsterdam.", "en", "address", "Prinsengracht 263"),
         ("The family lives at Lenin St. 14, flat 3 now.", "en", "address", "Lenin St. 14, flat 3"),
         ("Sie wohnt in der Lindenstraße 4 in Berlin.", "de", "address", "Lindenstraße 4"),
         ("Адрес: ул. Абая 15, кв. 7.", "en", "address", "ул. Абая 15, кв. 7"),
@@ -117,7 +135,16 @@ def test_each_shape_is_marked(text: str, lang: str, kind: str, span: str) -> Non
 
 
 def test_every_kind_has_a_reason_and_a_test_above() -> None:
-    assert set(KINDS) == {"email", "handle", "phone", "date", "address", "number", "name"}
+    assert set(KINDS) == {
+        "email",
+        "handle",
+        "phone",
+        "date",
+        "address",
+        "number",
+        "encoded",
+        "name",
+    }
 
 
 # --- what must not be marked: the reviewer's burden ---------------------------------------------
@@ -134,6 +161,8 @@ def test_every_kind_has_a_reason_and_a_test_above() -> None:
         ("La famille n'a reçu aucune information officielle.", "fr"),
         ("One of the three men was released on bail.", "en"),  # number words that are not a number
         ("She said one or two things about it.", "en"),
+        ("The office is on the 5th floor, 3rd door on the left.", "en"),  # ordinals, no month
+        ("Le 3e rapport du Comité a été publié.", "fr"),
     ],
 )
 def test_ordinary_text_is_not_marked(text: str, lang: str) -> None:

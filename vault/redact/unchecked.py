@@ -14,6 +14,8 @@ person to look at it. After redaction, every remaining span of one of these shap
   month signs;
 * ``email``: anything shaped like an e-mail address, also with "at" and "dot" written out;
 * ``handle``: an @handle, or a link to a personal page or a messenger;
+* ``encoded``: text in an encoding a reader decodes but no reading reads — HTML character
+  references, percent-encoding, backslash-u escapes, a Base64 run — what it hides is unknown;
 * ``phone``: digits dialled with a leading '+';
 * ``address``: a street word (St., ул., Straße, rue, Cad., mkr. ...) with a number near it;
 * ``name``: a run of capitalised words, or of words in a script other than Latin, unless each
@@ -43,10 +45,11 @@ from vault.redact.readings import normalised
 #: (3 = once per million words). Tuned on the demo Urgent Action's burden, not on any corpus.
 COMMON_ZIPF = 3.0
 
-KINDS = ("email", "handle", "phone", "date", "address", "number", "name")
+KINDS = ("email", "handle", "phone", "date", "address", "number", "encoded", "name")
 REASONS = {
     "email": "shaped like an e-mail address",
     "handle": "shaped like a handle or a personal link",
+    "encoded": "encoded text (entities, percent or \\u escapes, Base64): read it decoded",
     "phone": "shaped like a phone number",
     "date": "a date",
     "address": "shaped like a street address",
@@ -92,6 +95,13 @@ _HANDLE = re.compile(
     r"alt\s+çizgi)\s+[\w\-]+(?:\s+[\w\-]+)?",
     re.IGNORECASE,
 )
+_ENCODED = re.compile(
+    r"(?:&#(?:\d{2,6}|[xX][0-9a-fA-F]{2,5});|&[a-zA-Z]{2,8};){2,}"
+    r"|[\w.\-]*(?:%[0-9A-Fa-f]{2}[\w.\-]*){2,}"
+    r"|(?:\\[uU][0-9a-fA-F]{4}){2,}"
+    r"|(?<![\w+/=])(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])"
+    r"(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{8,}={1,2})(?![\w+/=])"
+)
 _CJK_NUM = "〇零一二三四五六七八九十百千廿卅0-9"
 _CJK_DATE = re.compile(
     rf"[{_CJK_NUM}]{{1,4}}\s*年\s*[{_CJK_NUM}]{{1,3}}\s*月(?:\s*[{_CJK_NUM}]{{1,3}}\s*[日号])?"
@@ -102,12 +112,14 @@ _STREET = (
     r"chemin|quai|lane|gasse|weg|platz|allee|ul|ulitsa|ulica|prospekt|prosp|mkr|"
     r"mikrorayon|microdistrict|micro-district|cad|caddesi|cd|sok|sokak|sk|mah|mahallesi|"
     r"bulvarı|köşesi|apt|apartment|flat|kv|kvartira|dom|bldg|building|bât|bâtiment|"
-    r"haus|wohnung|étage|appartement|daire|kat|no|nr|"
+    r"haus|wohnung|hinterhaus|vorderhaus|étage|appartement|daire|kat|no|nr|bis|"
+    r"huisnummer|bus|postbus|"
     r"улица|ул|проспект|пр|микрорайон|мкр|дом|д|кв|квартира|даңғылы|көшесі|үй|пәтер"
 )
 _STREET_WORD = re.compile(rf"(?<!\w)(?:{_STREET})(?:\.|:|(?!\w))", re.IGNORECASE)
 _STREET_SUFFIX = re.compile(
-    r"\w+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ring|caddesi|sokak|sokağı)(?!\w)",
+    r"\w+(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ring|ufer|caddesi|sokak|sokağı|"
+    r"straat|laan|gracht|plein|kade|steeg|dijk|singel)(?!\w)",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-·・](?=[^\W\d_]))*")
@@ -143,8 +155,10 @@ _DE_NUMBER = re.compile(
     r"t|st|te|ten|ter|tes|sten|ste)+$"
 )
 #: Digits with look-alike letters for some of them (O for 0, l and I for 1), and an ID's check
-#: letter X at the end.
-_DIGITISH = re.compile(r"^[\dOoIl]*\d[\dOoIl]*[Xx]?$")
+#: letter X at the end; or a day written as an ordinal in digits (28th, 1er, 5te).
+_DIGITISH = re.compile(
+    r"^(?:[\dOoIl]*\d[\dOoIl]*[Xx]?|\d{1,2}(?:st|nd|rd|th|er|re|e|ème|eme|te|ten|ter))$"
+)
 
 
 def _is_number_word(word: str) -> bool:
@@ -301,8 +315,46 @@ def _date_words() -> re.Pattern[str]:
                     names.update(
                         n.lower().rstrip(".") for n in getter(width, context, loc).values()
                     )
+    names |= _OTHER_CALENDAR_MONTHS
     words = sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")\.?(?!\w)", re.I)
+
+
+#: Months of the Hijri and Chinese lunar calendars, as they are written in Latin letters and in
+#: Chinese: a date of birth is often remembered in them.
+_OTHER_CALENDAR_MONTHS = frozenset(
+    {
+        "muharram",
+        "safar",
+        "rabi al-awwal",
+        "rabi' al-awwal",
+        "rabi al-thani",
+        "rabi' al-thani",
+        "rabi ul-awwal",
+        "rabi ul-akhir",
+        "jumada al-awwal",
+        "jumada al-ula",
+        "jumada al-thani",
+        "jumada al-akhirah",
+        "rajab",
+        "shaban",
+        "sha'ban",
+        "ramadan",
+        "ramazan",
+        "shawwal",
+        "dhu al-qadah",
+        "dhu al-qi'dah",
+        "dhul-qadah",
+        "dhu al-hijjah",
+        "dhul-hijjah",
+        "zulhijja",
+        "lunar month",
+        "正月",
+        "腊月",
+        "冬月",
+        "闰月",
+    }
+)
 
 
 _DATE_GLUE = re.compile(
@@ -382,6 +434,8 @@ def _find_shapes(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.end(), "email"
     for m in _HANDLE.finditer(text):
         yield m.start(), m.end(), "handle"
+    for m in _ENCODED.finditer(text):
+        yield m.start(), m.end(), "encoded"
     runs = _numeric_runs(text)
     yield from _dates(text, runs)
     yield from _numbers(text, runs)
