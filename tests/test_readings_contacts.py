@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.redaction_helpers import covered
 from vault.redact.engine import redact
 from vault.redact.entities import EntityInfo, TermSet, find_known
 from vault.redact.readings import contacts
@@ -34,14 +35,6 @@ def read_spans(text: str) -> list[str]:
     for value in VALUES:
         mine |= contacts.value_readings(value, "email")
     return [text[r.start : r.end] for r in contacts.text_readings(text) if r.term in mine]
-
-
-def covered(text: str, part: str, known: TermSet, lang: str = "en") -> bool:
-    a = text.index(part)
-    cover = {
-        i for r in redact(text, lang=lang, known=known).redactions for i in range(r.start, r.end)
-    }
-    return all(i in cover for i in range(a, a + len(part)))
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.redaction_helpers import covered
 from vault.redact.engine import redact
 from vault.redact.entities import EntityInfo, TermSet, find_known
 from vault.redact.readings import numbers
@@ -55,15 +56,6 @@ def read_spans(text: str) -> list[str]:
     """The spans of ``text`` whose number reading is a protected value's (this reader only)."""
     mine = readings_known()
     return [text[r.start : r.end] for r in numbers.text_readings(text) if r.term in mine]
-
-
-def covered(text: str, part: str, known: TermSet, lang: str = "en") -> bool:
-    """Whether the redaction of ``text`` removes every character of ``part``."""
-    a = text.index(part)
-    cover = {
-        i for r in redact(text, lang=lang, known=known).redactions for i in range(r.start, r.end)
-    }
-    return all(i in cover for i in range(a, a + len(part)))
 
 
 # --- what it must read ---------------------------------------------------------------------
