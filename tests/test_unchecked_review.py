@@ -84,7 +84,7 @@ def test_accept_one_span_redact_another_then_approve(demo_path: Path, open_as: O
     audit, states = _vault_now(demo_path)
     assert (audit, states) == (before[0] + 1, before[1] + 1)  # one signed record, one entry
     rui = open_as("rui")
-    assert "word:toksun" in rui.state.public_terms
+    assert "name:toksun" in rui.state.public_terms
     with raw_db(demo_path, "rui") as db:
         kind = db.execute("SELECT kind FROM state_records ORDER BY seq DESC LIMIT 1").fetchone()
         assert kind[0] == "terms.accept"
@@ -158,7 +158,7 @@ def test_withdrawing_a_term_brings_its_spans_back(demo_path: Path, open_as: Open
     _, left = public_terms.accept_spans(rui, draft_id, None)
     assert left == []
     assert review_svc.status(rui, drafts.get_draft(rui, draft_id)).state == "pending"
-    assert public_terms.withdraw_terms(rui, ["name:toksun", "word:toksun"]) == 2
+    assert public_terms.withdraw_terms(rui, ["name:toksun"]) == 1
     spans = public_terms.unchecked_spans(rui, drafts.get_draft(rui, draft_id))
     assert [s.kind for s in spans] == ["name"]
     with pytest.raises(UsageError, match="unchecked span"):

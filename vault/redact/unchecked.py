@@ -82,8 +82,8 @@ class Unchecked:
 
 _AT_WORDS = r"at|ät|arobase|chez|klammeraffe|собака|at-sign"
 _DOT_WORDS = r"dot|punkt|point|точка|nokta|nokta"
-_AT = rf"(?:@|%40|\s*[\[(\{{]\s*(?:{_AT_WORDS}|@)\s*[\])\}}]\s*|\s+(?:{_AT_WORDS})\s+)"
-_DOT = rf"(?:\.|\s*[\[(\{{]\s*(?:{_DOT_WORDS})\s*[\])\}}]\s*|\s+(?:{_DOT_WORDS})\s+)"
+_AT = rf"(?:\s*[@＠]\s*|%40|\s*[\[(\{{]\s*(?:{_AT_WORDS}|@)\s*[\])\}}]\s*|\s+(?:{_AT_WORDS})\s+)"
+_DOT = rf"(?:\.|\s+\.\s+|\s*[\[(\{{]\s*(?:{_DOT_WORDS})\s*[\])\}}]\s*|\s+(?:{_DOT_WORDS})\s+)"
 _LOCAL = rf"[\w+\-]+(?:{_DOT}[\w+\-]+)*"
 _EMAIL = re.compile(rf"(?:mailto:)?{_LOCAL}{_AT}[\w\-]+(?:{_DOT}[\w\-]+)+", re.IGNORECASE)
 _HANDLE = re.compile(
@@ -172,7 +172,13 @@ def _big_number_word(word: str) -> bool:
 
 
 def _script_other_than_latin(word: str) -> bool:
-    return any(ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN") for ch in word)
+    """A letter not of the Latin script, or a Latin letter no one writes a name in — small
+    capitals, IPA and phonetic letters (ɴᴜʀʙᴇᴋ): both are shapes no reading reads."""
+    return any(
+        ch.isalpha()
+        and (not unicodedata.name(ch, "").startswith("LATIN") or "\u0250" <= ch <= "\u1dbf")
+        for ch in word
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -190,21 +196,25 @@ def _common(word: str, lang: str) -> bool:
 
 
 def term_keys(text: str, kind: str) -> list[str]:
-    """The public-term keys a span is accepted under (and looked up by): the span folded whole
-    and, for a name, each of its words folded (so "Ili Kazakh" is clear once "Ili Kazakh
-    Autonomous Prefecture" was accepted, and "Aygul Tursun" is not when only "Tursun" was)."""
+    """The public-term keys a span is accepted under: the span folded whole and, for a name of
+    several words, each run of two or more of its words in order (so "Ili Kazakh" is clear once
+    "Ili Kazakh Autonomous Prefecture" was accepted). A word alone is cleared only when it was
+    accepted alone: accepting "Nurbek Bazaar" and "Sadyrov Mosque" as places clears neither
+    "Nurbek" nor "Nurbek Sadyrov", and accepting a detainee's name "Aygul Tursun" clears no
+    relative who shares one of its words."""
     whole = fold(text)
     keys = [f"{kind}:{whole}"] if whole else []
     if kind == "name":
-        keys += [f"word:{w}" for w in (fold(m.group()) for m in _WORD.finditer(text)) if w]
-    return keys
+        words = [w for w in (fold(m.group()) for m in _WORD.finditer(text)) if w]
+        for size in range(2, len(words)):
+            for at in range(len(words) - size + 1):
+                keys.append(f"name:{''.join(words[at : at + size])}")
+    return list(dict.fromkeys(keys))
 
 
 def _cleared(text: str, kind: str, public: Collection[str]) -> bool:
     keys = term_keys(text, kind)
-    if not keys or keys[0] in public:
-        return True
-    return kind == "name" and len(keys) > 1 and all(k in public for k in keys[1:])
+    return not keys or keys[0] in public
 
 
 # --- numbers, dates, addresses -----------------------------------------------------------------
@@ -225,7 +235,8 @@ class _Run:
 
 _TOKEN = re.compile(r"\+|[^\W_]+")
 _RUN_GLUE = re.compile(
-    r"^(?:[\s,.\-/()\u00a0\u2009\u202f\u2011:'’]{0,4}|\s+(?:and|et|und|и)\s+)$", re.IGNORECASE
+    r"^(?:[\s,.\-/()\u00a0\u2009\u202f\u2011:'’;|·_‧•*]{0,4}|\s+(?:and|et|und|и)\s+)$",
+    re.IGNORECASE,
 )
 
 
@@ -362,7 +373,8 @@ _DATE_GLUE = re.compile(
     re.I,
 )
 _NUMERIC_DATE = re.compile(
-    r"(?<![\w.])\d{1,4}\s?[./\-]\s?(?:\d{1,2}|[IVX]{1,4})\s?[./\-]\s?['’]?\d{2,4}(?![.\-/]?\d)"
+    r"(?<![\w.])\d{1,4}\s?[./\-;|·_]\s?(?:\d{1,2}|[IVX]{1,4})\s?[./\-;|·_]\s?['’]?\d{2,4}"
+    r"(?![.\-/;|·_]?\d)"
 )
 
 

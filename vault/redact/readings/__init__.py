@@ -51,22 +51,42 @@ class Normalised:
 
 
 _INVISIBLE = frozenset({"Cf", "Cc"})
+_MARKS = frozenset({"Mn", "Me"})
 
 
 @lru_cache(maxsize=16)
 def normalised(text: str) -> Normalised:
     """``text`` as the last leak gate reads it; kept for the few texts read last, since every
-    reader (and the unchecked spans) reads the same text."""
+    reader (and the unchecked spans) reads the same text. NFKC is applied to each letter with
+    the combining marks after it (so "u" + U+0308 is "ü", one letter of its word), invisible
+    characters between them dropped; a mark that composes with nothing is dropped too, so it
+    never cuts a word in two ("Sa\u0301dyrov" is read "Sádyrov", "Nu\u0308rbek" "Nürbek")."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, ch in enumerate(text):
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
         if ch not in "\n\t" and unicodedata.category(ch) in _INVISIBLE:
+            i += 1
             continue
-        for c in unicodedata.normalize("NFKC", ch):
+        j, cluster = i + 1, ch
+        while j < n:
+            k = j  # invisible characters belong to the letter only when a mark follows them
+            while k < n and text[k] not in "\n\t" and unicodedata.category(text[k]) in _INVISIBLE:
+                k += 1
+            if k < n and unicodedata.category(text[k]) in _MARKS:
+                cluster += text[k]
+                j = k + 1
+            else:
+                break
+        for c in unicodedata.normalize("NFKC", cluster):
+            if unicodedata.category(c) in ("Mn", "Me") and out:
+                continue  # a mark of no letter: dropped, as the skeleton drops it
             out.append(c)
             starts.append(i)
-            ends.append(i + 1)
+            ends.append(j)
+        i = j
     return Normalised("".join(out), tuple(starts), tuple(ends))
 
 
