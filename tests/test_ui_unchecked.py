@@ -279,7 +279,7 @@ def test_span_forms_from_elsewhere_change_nothing(demo_path: Path) -> None:
 
     # a span that does not exist, or no span at all: the page's one line, nothing recorded
     missing = rui.submit(ACCEPT, {"span": "99", "spans": hidden(page, "spans")})
-    assert missing.status_code == 400 and "no unchecked span #99" in one_error(missing.text)
+    assert missing.status_code == 400 and "no unchecked span u99" in one_error(missing.text)
     nothing = rui.submit(ACCEPT, {"span": "", "spans": hidden(page, "spans")})
     assert nothing.status_code == 400 and one_error(nothing.text) == "choose the unchecked span"
     assert terms(rui) == terms_before

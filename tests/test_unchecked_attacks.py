@@ -186,6 +186,9 @@ def test_publisher_and_caseworker_may_not_withdraw_or_accept(
     demo_path: Path, open_as: OpenAs
 ) -> None:
     rui = open_as("rui")
+    cases.edit_case(open_as("cara"), CASE, {"public_summary": SUMMARY})
+    d = drafts.create_draft(open_as("cara"), CASE, "en")
+    public_terms.accept_spans(rui, d.draft_id, [0])  # one term a reviewer really accepted
     some = public_terms.accepted_terms(rui)[0]
     rui.close()
     before = _vault_now(demo_path)

@@ -17,9 +17,12 @@ from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.policy import state as signed_state
 from vault.services import cases, drafts, public_terms
 from vault.services import review as review_svc
+from vault.services.demo_data import demo_cases
 from vault.services.session import Vault
 
 CASE = "UA-061-21-004"
+#: A demo case whose person consented to be named (invented).
+WITH_CONSENT = next(c["case_id"] for c in demo_cases() if c["consent"]["publish_name"])
 SUMMARY = (
     "He was taken from his workshop on 12 March 2018. His cousin Nurbek Sadyrov, who lives in "
     "Osh, says he was moved to a camp near Toksun in 2019. Messages came from @toksun_watch, "
@@ -132,10 +135,10 @@ def test_who_may_accept_and_bad_span_numbers_leave_the_vault_as_it_was(demo_path
     for user, args, message, exit_code in [
         ("cara", ["--all"], "may not accept public terms", 3),
         ("pia", ["--all"], "may not accept public terms", 3),
-        ("rui", ["--span", "99"], "no unchecked span #99", 2),
+        ("rui", ["--span", "99"], "no unchecked span u99", 2),
         ("rui", ["--span", "x"], "--span takes a span's number", 2),
         ("rui", [], "give --span N", 2),
-        ("rui", ["--span", "0", "--all"], "give --span N", 2),
+        ("rui", ["--span", "0", "--all"], "not both", 2),
     ]:
         code, _, err = run(demo_path, user, "review", "accept", draft_id, *args)
         assert code == exit_code and message in err, (user, args, err)
@@ -209,3 +212,17 @@ def test_a_caseworker_cannot_accept_and_the_service_says_so(open_as: OpenAs) -> 
     d = drafts.create_draft(cw, CASE, "en")
     with pytest.raises(AccessDeniedError, match="may not accept public terms"):
         public_terms.accept_spans(cw, d.draft_id, None)
+
+
+def test_a_consented_name_is_no_unchecked_span_of_its_own_draft(open_as: OpenAs) -> None:
+    """The person consented to be named: their name in the heading and the narrative is public
+    in their own draft (the consent is a recorded field of the signed case), and only there."""
+    cw = open_as("cara")
+    d = drafts.create_draft(cw, WITH_CONSENT, "en")
+    name = str(d.consented_name)
+    assert name and name in d.text
+    rui = open_as("rui")
+    texts = {d.text[u.start : u.end] for u in public_terms.unchecked_spans(rui, d)}
+    assert not any(name in t or t in name.split() for t in texts)
+    other = drafts.create_draft(cw, CASE, "en")
+    assert other.consented_name != name

@@ -212,13 +212,15 @@ def review_reject(ctx: click.Context, draft_id: str, reason: str) -> None:
 
 def _span_numbers(spans: tuple[str, ...], every: bool) -> list[int] | None:
     """--span u3 / --span 3 (repeatable) or --all (None: every unchecked span)."""
-    if every == bool(spans):
+    if every and spans:
+        raise UsageError("give --span N or --all, not both")
+    if not every and not spans:
         raise UsageError("give --span N (repeatable; see 'casevault review show') or --all")
     if every:
         return None
     out = []
     for raw in spans:
-        digits = raw.strip().removeprefix("u")
+        digits = raw.strip().lower().removeprefix("u")
         if not digits.isdigit():
             raise UsageError(
                 f"--span takes a span's number as 'review show' lists it (u3 or 3), not {raw!r}"
@@ -288,11 +290,18 @@ def review_redact(
 @output_options
 @click.pass_context
 def review_terms(ctx: click.Context) -> None:
-    """The vault's accepted public terms (the policy's and those reviewers accepted)."""
+    """The public terms reviewers accepted, as 'review withdraw' takes them (a span's kind and its
+    folded text: name:toksun, date:12march2018); the policy's own list is in the policy."""
     from vault.services import public_terms
 
-    terms = public_terms.accepted_terms(open_vault(ctx))
-    print_result(ctx, terms, "\n".join(terms) or "no public terms")
+    v = open_vault(ctx)
+    terms = public_terms.accepted_terms(v)
+    n = len(v.policy.review.public_terms)
+    print_result(
+        ctx,
+        terms,
+        "\n".join([*terms, f"(and {n} terms of the policy's [review] public_terms)"]),
+    )
 
 
 @review.command("withdraw")
@@ -300,7 +309,7 @@ def review_terms(ctx: click.Context) -> None:
 @output_options
 @click.pass_context
 def review_withdraw(ctx: click.Context, terms: tuple[str, ...]) -> None:
-    """Take accepted public terms off the list (as 'review terms' prints them, e.g. word:urumqi):
+    """Take accepted public terms off the list (as 'review terms' prints them, e.g. name:toksun):
     spans they cleared are unchecked again, and drafts holding them wait for a reviewer."""
     from vault.services import public_terms
 

@@ -101,6 +101,9 @@ class Built:
     versions: dict[str, int]
     checked_levels: list[str]  # the levels the author's leak lookup covered in full
     action_version: int | None = None  # an action draft: the version of the action it is of
+    #: The person's own name when they consented to its publication (the heading names them):
+    #: public by a recorded consent, so never an unchecked span of this draft.
+    consented_name: str | None = None
 
 
 def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: list[Manual]) -> Built:
@@ -110,6 +113,11 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
         head, values = _case_values(v, subject)
         versions = {subject: head}
         action_version = None
+        consented = (
+            str(values.get(layout.name_field) or "") or None
+            if layout.name_field and has_consent(v, values)
+            else None
+        )
         source = case_text(
             _public(v, values),
             lang,
@@ -131,6 +139,7 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
             versions[cid] = head
             withheld_names(v, values, names)
         action_version = view.version
+        consented = None
         source = action_text(action.model_dump(mode="json"), lang)
     known = VaultKnownValues(v, scope=versions)  # a part of a name counts for these cases only
     result = redact(
@@ -141,4 +150,4 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
         extra=[(m.start, m.end, m.shown_reason) for m in manual],
         keep=[(m.start, m.end) for m in unredact],
     )
-    return Built(source, result, versions, list(known.levels), action_version)
+    return Built(source, result, versions, list(known.levels), action_version, consented)

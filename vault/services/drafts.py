@@ -64,6 +64,8 @@ class Draft:
     dropped: list[Manual] = field(default_factory=list)
     #: An action draft: the version of the action it was made from (None for a case draft).
     action_version: int | None = None
+    #: The person's name when they consented to its publication: never an unchecked span here.
+    consented_name: str | None = None
 
     @property
     def carried(self) -> list[Manual]:
@@ -109,6 +111,8 @@ def _seal(
     }
     if built.action_version is not None:
         meta["action_version"] = built.action_version
+    if built.consented_name:
+        meta["consented_name"] = built.consented_name
     # The source is built from public fields, but when it holds a value the vault knows at a
     # higher level (a phone typed into a summary), it is sealed at the highest such level, so a
     # reviewer who may not read that level cannot read it here either.
@@ -353,6 +357,7 @@ def read_draft(v: Vault, row: DraftRow) -> Draft:
         originals,
         [Manual.from_json(m) for m in meta.get("dropped", [])],
         meta.get("action_version"),
+        meta.get("consented_name"),
     )
 
 

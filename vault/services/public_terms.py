@@ -37,11 +37,18 @@ def public_terms(v: Vault) -> frozenset[str]:
 
 def unchecked_spans(v: Vault, draft: Draft) -> list[Unchecked]:
     """The unchecked spans of a draft's text (offsets in that text) under today's public terms."""
+    public = public_terms(v)
+    if draft.consented_name:  # the person consented to be named: their name, and each of its
+        # words ("Aidos was taken..."), is public in this draft
+        name = draft.consented_name
+        public = public | frozenset(
+            k for part in (name, *name.split()) for k in term_keys(part, "name")
+        )
     return find_unchecked(
         draft.text,
         draft.lang,
         skip=[(r.out_start, r.out_end) for r in draft.redactions],
-        public=public_terms(v),
+        public=public,
     )
 
 
@@ -55,8 +62,9 @@ def _pick(draft: Draft, spans: list[Unchecked], which: Sequence[int] | None) -> 
     bad = [n for n in which if not 0 <= n < len(spans)]
     if bad:
         raise UsageError(
-            f"no unchecked span #{bad[0]} in {draft.draft_id} v{draft.version} "
-            f"(it has {len(spans)}, #0 to #{len(spans) - 1})"
+            f"no unchecked span u{bad[0]} in {draft.draft_id} v{draft.version} "
+            f"(it has {len(spans)}, u0 to u{len(spans) - 1}; the numbers are given afresh after "
+            "each change: see 'casevault review show')"
         )
     return [spans[n] for n in sorted(set(which))]
 
@@ -114,5 +122,8 @@ def withdraw_terms(v: Vault, terms: Sequence[str]) -> int:
 
 
 def accepted_terms(v: Vault) -> list[str]:
-    """Every accepted public term, sorted (the policy's and the reviewers')."""
-    return sorted(public_terms(v))
+    """The terms reviewers accepted (what ``review withdraw`` takes), sorted; the policy's own
+    list (``[review] public_terms``) is changed in the policy."""
+    if v.store.state_seq() != v.state.seq:
+        v.refresh_state()
+    return sorted(v.state.public_terms)
