@@ -35,15 +35,17 @@ def public_terms(v: Vault) -> frozenset[str]:
     return v.state.public_terms | policy_terms(tuple(v.policy.review.public_terms))
 
 
+def consented_keys(name: str | None) -> frozenset[str]:
+    """A person who consented to be named: their name, and each of its words ("Aidos was
+    taken..."), is public in their own draft."""
+    if not name:
+        return frozenset()
+    return frozenset(k for part in (name, *name.split()) for k in term_keys(part, "name"))
+
+
 def unchecked_spans(v: Vault, draft: Draft) -> list[Unchecked]:
     """The unchecked spans of a draft's text (offsets in that text) under today's public terms."""
-    public = public_terms(v)
-    if draft.consented_name:  # the person consented to be named: their name, and each of its
-        # words ("Aidos was taken..."), is public in this draft
-        name = draft.consented_name
-        public = public | frozenset(
-            k for part in (name, *name.split()) for k in term_keys(part, "name")
-        )
+    public = public_terms(v) | consented_keys(draft.consented_name)
     return find_unchecked(
         draft.text,
         draft.lang,
