@@ -292,7 +292,11 @@ def number_words() -> dict[str, int]:
     out: dict[str, int] = {}
     for lang in WORD_LANGS:
         for n in range(1, 1000):
-            for f in (num2words(n, lang=lang), num2words(n, lang=lang, to="ordinal")):
+            # ordinals of house and street numbers stop at a hundred ("the hundredth street")
+            spoken = [num2words(n, lang=lang)]
+            if n <= 100:
+                spoken.append(num2words(n, lang=lang, to="ordinal"))
+            for f in spoken:
                 forms = [f]
                 if lang == "de" and f.endswith("e"):
                     forms += [f + s for s in ("n", "r", "s", "m")]

@@ -323,10 +323,10 @@ def _syllables() -> frozenset[str]:
     from pypinyin.contrib.tone_convert import to_normal
     from pypinyin.pinyin_dict import pinyin_dict
 
-    out: set[str] = set()
-    for readings in pinyin_dict.values():
-        for r in str(readings).split(","):
-            out.add(str(to_normal(r)).replace("ü", "v"))
+    # each distinct toned syllable once (the dictionary repeats a few thousand across 40,000
+    # characters): the table is made in every process that reads a name
+    toned = {r for readings in pinyin_dict.values() for r in str(readings).split(",")}
+    out = {str(to_normal(r)).replace("ü", "v") for r in toned}
     return frozenset(s for s in out if s.isascii() and s.isalpha())
 
 
