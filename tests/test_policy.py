@@ -131,6 +131,9 @@ def test_default_policy_matches_the_design() -> None:
         ),
         (('holds = "place",', 'holds = "rumour",'), "holds: unknown value"),
         (("format = 1", "format = 2"), "unsupported policy format 2"),
+        (('"Xinjiang", "Xinjiang Uyghur', '"X", "Xinjiang Uyghur'), "public_terms"),
+        (('"Xinjiang", "Xinjiang Uyghur', f'"{"x" * 121}", "Xinjiang Uyghur'), "public_terms"),
+        (("public_terms = [", "public_terms = [3, "), "public_terms"),
         (("[fields]", "[fields"), "not valid TOML"),
     ],
 )

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from tests.conftest import PASSPHRASES, OpenAs, passphrase_for
+from tests.conftest import OpenAs, passphrase_for
 from tests.insider import identity, raw_db, state_rows
-from vault.cli import cli
+from tests.review_helpers import run, vault_now
 from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.policy import state as signed_state
 from vault.redact.unchecked import find_unchecked, term_keys
@@ -27,23 +26,6 @@ SUMMARY = (
     "He was taken from his workshop on 12 March 2018. His cousin Nurbek Sadyrov, who lives in "
     "Osh, says he was moved to a camp near Toksun in 2019."
 )
-
-
-def run(path: Path, user: str, *args: str) -> tuple[int, str, str]:
-    env = {
-        "CASEVAULT_PATH": str(path),
-        "CASEVAULT_USER": user,
-        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
-    }
-    r = CliRunner().invoke(cli, list(args), env=env)
-    return r.exit_code, r.stdout, r.stderr
-
-
-def _vault_now(path: Path) -> tuple[int, int]:
-    """(audit entries, state records)."""
-    with raw_db(path, "rui") as db:
-        audit = int(db.execute("SELECT count(*) FROM audit_entries").fetchone()[0])
-        return audit, len(state_rows(db))
 
 
 def _draft(v: Vault, summary: str = SUMMARY) -> str:
@@ -88,12 +70,12 @@ def _insert_state(path: Path, signer: str, kind: str, payload: dict[str, Any]) -
 def _refused_everywhere(path: Path, draft_id: str, match: str) -> None:
     """The vault refuses to open for anyone and the command line says so in one line; nothing
     is logged."""
-    before = _vault_now(path)
+    before = vault_now(path)
     with pytest.raises(IntegrityError, match=match):
         Vault.open(path, "rui", lambda _n: passphrase_for("rui"))
     code, _, err = run(path, "rui", "review", "approve", draft_id)
     assert code == 5 and err.startswith("casevault: error:") and err.count("\n") == 1, err
-    assert _vault_now(path) == before
+    assert vault_now(path) == before
 
 
 # --- forged and malformed terms.accept records (database key in hand) ---------------------------
@@ -133,7 +115,7 @@ def test_a_malformed_terms_record_is_refused(demo_path: Path) -> None:
     """Each malformed record in turn (taken out again before the next): the replay refuses it
     before anything else is read."""
     for i, terms in enumerate(MALFORMED):
-        top = _vault_now(demo_path)[1]
+        top = vault_now(demo_path)[1]
         _insert_state(demo_path, "rui", signed_state.TERMS_ACCEPT, {"terms": terms})
         if i == 0:
             _refused_everywhere(demo_path, "D-0001", "names no valid list of public terms")
@@ -191,7 +173,7 @@ def test_publisher_and_caseworker_may_not_withdraw_or_accept(
     public_terms.accept_spans(rui, d.draft_id, [0])  # one term a reviewer really accepted
     some = public_terms.accepted_terms(rui)[0]
     rui.close()
-    before = _vault_now(demo_path)
+    before = vault_now(demo_path)
     for user in ("cara", "pia"):
         code, _, err = run(demo_path, user, "review", "withdraw", some)
         assert code == 3 and "may not withdraw public terms" in err, err
@@ -201,7 +183,7 @@ def test_publisher_and_caseworker_may_not_withdraw_or_accept(
             public_terms.withdraw_terms(v, [some])
         with pytest.raises(AccessDeniedError):
             public_terms.accept_spans(v, "D-0001", None)
-    assert _vault_now(demo_path) == before
+    assert vault_now(demo_path) == before
 
 
 # --- approvals and withdrawals ------------------------------------------------------------------
@@ -230,10 +212,10 @@ def test_approving_with_unchecked_spans_is_refused_and_logs_nothing(
     cara = open_as("cara")
     draft_id = _draft(cara)
     cara.close()
-    before = _vault_now(demo_path)
+    before = vault_now(demo_path)
     code, _, err = run(demo_path, "rui", "review", "approve", draft_id)
     assert code == 2 and "unchecked span" in err and err.count("\n") == 1
-    assert _vault_now(demo_path) == before
+    assert vault_now(demo_path) == before
     rui = open_as("rui")
     with pytest.raises(UsageError, match="unchecked span"):
         review_svc.give_verdict(rui, draft_id, "approve")

@@ -8,11 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from tests.conftest import PASSPHRASES, OpenAs, passphrase_for
+from tests.conftest import OpenAs, passphrase_for
 from tests.insider import identity, raw_db, state_rows
-from vault.cli import cli
+from tests.review_helpers import run, vault_now
 from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.policy import state as signed_state
 from vault.services import cases, drafts, public_terms
@@ -30,16 +29,6 @@ SUMMARY = (
 )
 
 
-def run(path: Path, user: str, *args: str) -> tuple[int, str, str]:
-    env = {
-        "CASEVAULT_PATH": str(path),
-        "CASEVAULT_USER": user,
-        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
-    }
-    r = CliRunner().invoke(cli, list(args), env=env)
-    return r.exit_code, r.stdout, r.stderr
-
-
 def _draft(demo_path: Path) -> dict[str, object]:
     code, _, err = run(
         demo_path, "cara", "case", "edit", CASE, "--set", f"public_summary={SUMMARY}"
@@ -48,13 +37,6 @@ def _draft(demo_path: Path) -> dict[str, object]:
     code, out, err = run(demo_path, "cara", "--json", "draft", "create", CASE)
     assert code == 0, err
     return dict(json.loads(out))
-
-
-def _vault_now(demo_path: Path) -> tuple[int, int]:
-    """(audit entries, state records): what a refused command must leave as it was."""
-    with raw_db(demo_path, "rui") as db:
-        audit = int(db.execute("SELECT count(*) FROM audit_entries").fetchone()[0])
-        return audit, len(state_rows(db))
 
 
 def test_json_lists_every_unchecked_span_and_approval_waits(demo_path: Path) -> None:
@@ -81,10 +63,10 @@ def test_accept_one_span_redact_another_then_approve(demo_path: Path, open_as: O
     spans = d["unchecked"]
     assert isinstance(spans, list)
     toksun = next(s["index"] for s in spans if text[s["start"] : s["end"]] == "Toksun")
-    before = _vault_now(demo_path)
+    before = vault_now(demo_path)
     code, out, err = run(demo_path, "rui", "review", "accept", draft_id, "--span", f"u{toksun}")
     assert code == 0, err
-    audit, states = _vault_now(demo_path)
+    audit, states = vault_now(demo_path)
     assert (audit, states) == (before[0] + 1, before[1] + 1)  # one signed record, one entry
     rui = open_as("rui")
     assert "name:toksun" in rui.state.public_terms
@@ -131,7 +113,7 @@ def test_accept_one_span_redact_another_then_approve(demo_path: Path, open_as: O
 def test_who_may_accept_and_bad_span_numbers_leave_the_vault_as_it_was(demo_path: Path) -> None:
     d = _draft(demo_path)
     draft_id = str(d["draft"])
-    before = _vault_now(demo_path)
+    before = vault_now(demo_path)
     for user, args, message, exit_code in [
         ("cara", ["--all"], "may not accept public terms", 3),
         ("pia", ["--all"], "may not accept public terms", 3),
@@ -151,7 +133,7 @@ def test_who_may_accept_and_bad_span_numbers_leave_the_vault_as_it_was(demo_path
     assert code == 2 and "reason" in err
     code, _, err = run(demo_path, "rui", "review", "withdraw", "word:nothing-like-it")
     assert code == 2 and "not an accepted public term" in err
-    assert _vault_now(demo_path) == before
+    assert vault_now(demo_path) == before
 
 
 def test_withdrawing_a_term_brings_its_spans_back(demo_path: Path, open_as: OpenAs) -> None:

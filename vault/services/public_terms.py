@@ -26,12 +26,16 @@ def policy_terms(terms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for t in terms for kind in KINDS for k in term_keys(t, kind))
 
 
-def public_terms(v: Vault) -> frozenset[str]:
-    """The accepted public terms: the policy's own list and what reviewers accepted since. A
-    session that sees a newer state record than it unlocked with (a reviewer accepted terms
-    meanwhile) re-reads and re-checks the signed state first."""
+def _current(v: Vault) -> None:
+    """A session that sees a newer state record than it unlocked with (a reviewer accepted
+    terms meanwhile) re-reads and re-checks the signed state first."""
     if v.store.state_seq() != v.state.seq:
         v.refresh_state()
+
+
+def public_terms(v: Vault) -> frozenset[str]:
+    """The accepted public terms: the policy's own list and what reviewers accepted since."""
+    _current(v)
     return v.state.public_terms | policy_terms(tuple(v.policy.review.public_terms))
 
 
@@ -126,6 +130,5 @@ def withdraw_terms(v: Vault, terms: Sequence[str]) -> int:
 def accepted_terms(v: Vault) -> list[str]:
     """The terms reviewers accepted (what ``review withdraw`` takes), sorted; the policy's own
     list (``[review] public_terms``) is changed in the policy."""
-    if v.store.state_seq() != v.state.seq:
-        v.refresh_state()
+    _current(v)
     return sorted(v.state.public_terms)

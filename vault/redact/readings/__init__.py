@@ -142,7 +142,3 @@ CASE_SCOPED = tuple(READING_PREFIX + tag for tag in ("name1:", "namesur:", "name
 
 def is_case_scoped(term: str) -> bool:
     return term.startswith(CASE_SCOPED)
-
-
-def is_reading(term: str) -> bool:
-    return term.startswith(READING_PREFIX)
