@@ -12,6 +12,8 @@ Overlapping findings merge into one redaction that names every layer that caught
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -182,10 +184,113 @@ def redact(
     spans += [
         _Span(f.start, f.end, "pattern", f.kind, f.reason, withheld, None) for f in detect(text)
     ]
-    spans = _widen_to_shapes(text, spans)
+    spans = [_whole_letters(text, s) for s in _widen_to_shapes(text, spans)]
+    spans = [_whole_address(text, s) if s.kind == "address" else s for s in spans]
     spans = [s for s in spans if not any(s.start < b and a < s.end for a, b in keep)]
     spans += [_Span(a, b, "manual", "manual", reason, withheld, None) for a, b, reason in extra]
     return apply(text, spans)
+
+
+#: A piece of an address beside a found one: a capitalised word, a number (with its letters),
+#: an abbreviation, the words of a street's name ("des", "de", "van") — with the separators of an
+#: address written on one line.
+_ADDRESS_PIECE = (
+    r"(?:[^\W\d_][\w'’]*(?<=\w)\.?(?<![a-zà-ÿ]{5}\.)(?=\W|$)|\d[\w/\-]*|\([^()\n]{1,30}\))"
+)
+_ADDRESS_SEP = r"[ \t\u00a0,;/–\-]{1,3}"
+_ADDRESS_AFTER = re.compile(rf"(?:{_ADDRESS_SEP}{_ADDRESS_PIECE})+")
+_ADDRESS_BEFORE = re.compile(rf"(?:{_ADDRESS_PIECE}{_ADDRESS_SEP})+$")
+
+
+#: Words that come before an address in prose and are none of it.
+_PREPOSITIONS = frozenset(
+    {
+        "at",
+        "in",
+        "on",
+        "to",
+        "of",
+        "near",
+        "from",
+        "with",
+        "by",
+        "au",
+        "aux",
+        "à",
+        "en",
+        "dans",
+        "chez",
+        "vers",
+        "de",
+        "du",
+        "des",
+        "im",
+        "am",
+        "bei",
+        "zu",
+        "nach",
+        "von",
+        "aus",
+        "unter",
+    }
+)
+
+
+def _address_piece_ok(piece: str) -> bool:
+    """A piece that may belong to an address: not a word in lower case of more than three
+    letters (prose goes on there: "Almaty, where she lives"), unless it ends with a full stop
+    (an abbreviation: "all.", "esc.")."""
+    word = piece.strip(" \t\u00a0,;/–-")
+    return not (word[:1].islower() and len(word.rstrip(".")) > 3 and not word.endswith("."))
+
+
+def _whole_address(text: str, span: _Span) -> _Span:
+    """A found address covers the rest of it written beside it on the same line: the city, the
+    postcode, the flat, the state in brackets ("[withheld], Almaty", "[withheld] (Virginia)") —
+    pieces of an address are identifying together, and are labelled with it."""
+    start, end = span.start, span.end
+    m = _ADDRESS_AFTER.match(text, end)
+    if m:
+        pieces = re.findall(rf"{_ADDRESS_SEP}{_ADDRESS_PIECE}", m.group())
+        for piece in pieces:
+            if not _address_piece_ok(piece) or end - span.end + len(piece) > 60:
+                break
+            end += len(piece)
+    m = _ADDRESS_BEFORE.search(text, max(0, start - 60), start)
+    if m:
+        pieces = re.findall(rf"{_ADDRESS_PIECE}{_ADDRESS_SEP}", m.group())
+        for piece in reversed(pieces):
+            lower = piece[:1].islower() and not piece.rstrip(" \t\u00a0,;/–-").endswith(".")
+            if lower and (
+                not text[start : start + 1].isdigit()
+                or piece.strip(" \t\u00a0,;/–-").lower() in _PREPOSITIONS
+            ):
+                break  # a word in lower case before an address is its label only before a number
+            if not lower and not _address_piece_ok(piece):
+                break
+            if piece[:1].isupper() and _sentence_starts(text, start - len(piece)):
+                break
+            start -= len(piece)
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+def _sentence_starts(text: str, at: int) -> bool:
+    """Whether a sentence starts at ``at`` (the text's start, or after ". ", "! ", "? ")."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:"
+
+
+def _whole_letters(text: str, span: _Span) -> _Span:
+    """A redaction ends after the combining marks and invisible characters of its last letter
+    (a struck-through name "G\u0336u\u0336l\u0336" leaves no stroke behind to count letters by)."""
+    end = span.end
+    while end < len(text) and text[end] not in "\n\t" and _mark_or_invisible(text[end]):
+        end += 1
+    return span if end == span.end else replace(span, end=end)
+
+
+def _mark_or_invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Mn", "Me", "Cf")
 
 
 def _widen_to_shapes(text: str, spans: list[_Span]) -> list[_Span]:

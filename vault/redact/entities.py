@@ -12,6 +12,7 @@ known values — so the engine can find a secret value without the caller ever h
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import datetime
 import itertools
@@ -28,6 +29,7 @@ from babel.dates import format_date
 from pypinyin import lazy_pinyin
 
 from vault.models.case import ValueKind, ValueSource
+from vault.redact.disguises import disguised_views
 from vault.redact.readings import READING_PREFIX, text_readings, value_readings
 from vault.redact.text import (
     Skeleton,
@@ -427,7 +429,22 @@ def value_terms(value: str, kind: str) -> set[str]:
                 terms.add(joined)
             if 2 <= len(ws) <= MAX_WINDOW:
                 terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
-    return terms | value_readings(value, kind)
+    return terms | disguised_terms(value, kind) | value_readings(value, kind)
+
+
+#: Kinds of value a writer disguises by writing them backwards or in ROT13.
+DISGUISED_KINDS = frozenset({"name", "codename", "place", "email", "id_number", "phone"})
+
+
+def disguised_terms(value: str, kind: str) -> set[str]:
+    """The value's spelling backwards ("asyE misaqlubO") and in ROT13, as terms: any reader
+    undoes either in seconds, and the text's own candidates then meet them with no second pass
+    over the text."""
+    if kind not in DISGUISED_KINDS:
+        return set()
+    joined = "".join(words(value))
+    out = {joined[::-1], codecs.encode(joined, "rot13")}
+    return {t for t in out if MIN_TERM <= len(t) <= MAX_TERM and t != joined}
 
 
 # --- candidates from text --------------------------------------------------------------------
@@ -525,12 +542,22 @@ def phone_candidates(text: str, lengths: Collection[int]) -> Iterator[Candidate]
 
 
 def _all_candidates(text: str, lengths: Collection[int], readings: bool) -> list[Candidate]:
+    cands = _spelling_candidates(text, lengths)
+    if readings:
+        cands += (Candidate(r.term, r.start, r.end) for r in text_readings(text))
+        for view in disguised_views(text):
+            cands += (
+                Candidate(c.term, *view.span(c.start, c.end))
+                for c in _spelling_candidates(view.text, lengths)
+            )
+    return cands
+
+
+def _spelling_candidates(text: str, lengths: Collection[int]) -> list[Candidate]:
     cands = list(candidates(text, skeleton(text), lengths))
     if has_lookalike(text):  # only then can the look-alike fold find what the ordinary one missed
         cands += candidates(text, lookalike_skeleton(text), lengths)
     cands += phone_candidates(text, lengths)
-    if readings:
-        cands += (Candidate(r.term, r.start, r.end) for r in text_readings(text))
     return cands
 
 

@@ -39,6 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from vault.models.folding import fold
+from vault.redact.disguises import decoded_pieces
 from vault.redact.readings import normalised
 
 #: A word is common (not name-like) in a language when its Zipf frequency there is at least this
@@ -101,6 +102,8 @@ _ENCODED = re.compile(
     r"|(?:\\[uU][0-9a-fA-F]{4}){2,}"
     r"|(?<![\w+/=])(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])"
     r"(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{8,}={1,2})(?![\w+/=])"
+    r"|(?<![\w+/=])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{6,}={1,2}"
+    r"(?![\w+/=])"
 )
 _CJK_NUM = "〇零一二三四五六七八九十百千廿卅0-9"
 _CJK_DATE = re.compile(
@@ -192,6 +195,17 @@ def _common(word: str, lang: str) -> bool:
     return _zipf(word.lower(), lang) >= COMMON_ZIPF
 
 
+def _unknown_word(word: str, lang: str) -> bool:
+    """A word in lower case that is no word of ``lang`` nor of English at all (not in their word
+    lists, down to once in a billion words): a name typed in lower case ("nurbek"), a name run
+    together ("mahirequrban"), a disguised word."""
+    w = word.lower()
+    if len(w) < 4 or "'" in w or "’" in w:
+        return False
+    parts = [p for p in re.split(r"[\-·・]", w) if p]
+    return all(_zipf(p, lang) == 0 and _zipf(p, "en") == 0 for p in parts)
+
+
 # --- public terms ------------------------------------------------------------------------------
 
 
@@ -240,6 +254,7 @@ _RUN_GLUE = re.compile(
 )
 
 
+@lru_cache(maxsize=8)
 def _numeric_runs(text: str) -> list[_Run]:
     runs: list[_Run] = []
     cur: list[tuple[int, int, str]] = []  # (start, end, type): d digits, w word, l letter, +
@@ -385,7 +400,102 @@ def _is_day(text: str, r: _Run) -> bool:
     return not (_is_bare_year(raw) or re.fullmatch(r"['’]\d{2}", raw))
 
 
+#: An ISO week date ("1971-W10-2") or ordinal date ("1954-137").
+_ISO_OTHER_DATE = re.compile(r"(?<![\w\-])\d{4}-?(?:W\d{2}(?:-?[1-7])?|\d{3})(?![\w\-])")
+#: Words that say a number is a day or a year ("day 137 of 1954", "1995 jylǵy 12 sáýirde").
+_DAY_YEAR_WORDS = frozenset(
+    {
+        "day",
+        "days",
+        "jour",
+        "jours",
+        "tag",
+        "tage",
+        "tages",
+        "year",
+        "years",
+        "an",
+        "année",
+        "jahr",
+        "jahre",
+        "jahres",
+        "yil",
+        "yili",
+        "yılı",
+        "jyl",
+        "jylǵy",
+        "jyly",
+        "жыл",
+        "жылы",
+        "жылғы",
+        "жылдын",
+        "год",
+        "года",
+        "году",
+        "г",
+    }
+)
+#: An ordinal before a weekday: "the third Monday of May 1954", "am vierten Sonntag im November".
+_NTH = (
+    r"first|second|third|fourth|fifth|last|premier|première|deuxième|second|seconde|troisième|"
+    r"quatrième|cinquième|dernier|dernière|erste|ersten|zweite|zweiten|dritte|dritten|vierte|"
+    r"vierten|fünfte|fünften|letzte|letzten|1st|2nd|3rd|4th|5th"
+)
+
+
+def _year_like(raw: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}", raw)) and 1300 <= int(raw) <= 2099
+
+
+def _day_like(raw: str) -> bool:
+    digits = re.match(r"\d{1,3}", raw)
+    return digits is not None and len(raw) <= 6 and 1 <= int(digits.group()) <= 366
+
+
+def _year_and_day(text: str, runs: list[_Run], lang: str) -> Iterator[tuple[int, int, str]]:
+    """A year with a day-sized number near it, with at most two words between them of which one
+    is not a word of the language or says "day" or "year": a date in a language or calendar no
+    month list holds ("1958-жылы 23-ноябрда", "1995 jylǵy 12 sáýirde", "day 137 of 1954")."""
+    for i, r in enumerate(runs):
+        if not _year_like(text[r.start : r.end]):
+            continue
+        for other in runs[max(0, i - 2) : i + 3]:
+            if other is r or not _day_like(text[other.start : other.end]):
+                continue
+            a, b = (other.end, r.start) if other.end <= r.start else (r.end, other.start)
+            if b - a > 30:
+                continue
+            between = _WORD.findall(text[a:b])
+            if len(between) > 2:
+                continue
+            lead = _WORD.match(text, max(r.end, other.end) + 1)  # a suffix after a hyphen
+            end = max(r.end, other.end)
+            if text[end : end + 1] == "-" and lead is not None:
+                end = lead.end()
+            near = [*between]
+            before = re.search(
+                r"([^\W\d_]+)\s*$",
+                text[max(0, min(r.start, other.start) - 12) : min(r.start, other.start)],
+            )
+            if before:
+                near.append(before.group(1))
+            if any(w.lower() in _DAY_YEAR_WORDS or not _common(w, lang) for w in near):
+                yield min(r.start, other.start), end, "date"
+
+
 def _dates(text: str, runs: list[_Run]) -> Iterator[tuple[int, int, str]]:
+    for m in _ISO_OTHER_DATE.finditer(text):
+        yield m.start(), m.end(), "date"
+    for m in re.finditer(rf"(?<!\w)(?:{_NTH})\s+", text, re.IGNORECASE):
+        weekday = _date_words().match(text, m.end())
+        if weekday is None:
+            continue
+        end = weekday.end()
+        for r in runs:  # the month and year after it
+            if r.start >= end and r.start - end <= 20:
+                end = r.end
+                break
+        yield m.start(), end, "date"
     for m in _CJK_DATE.finditer(text):
         yield m.start(), m.end(), "date"
     for m in _NUMERIC_DATE.finditer(text):
@@ -442,6 +552,8 @@ def _shape_spans(text: str) -> tuple[tuple[int, int, str], ...]:
 
 
 def _find_shapes(text: str) -> Iterator[tuple[int, int, str]]:
+    for _, start, end in decoded_pieces(text):
+        yield start, end, "encoded"
     for m in _EMAIL.finditer(text):
         yield m.start(), m.end(), "email"
     for m in _HANDLE.finditer(text):
@@ -490,8 +602,9 @@ def _name_spans(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
             word = word[:-2]
         other = _script_other_than_latin(word)
         if other and _CJK_NUMERALS.fullmatch(word):
-            other = False  # a date or number in CJK numerals is read as one, not as a name
-        if not (other or word[0].isupper()):
+            flush()  # a date or number in CJK numerals is read as one, not as a name
+            continue
+        if not (other or any(c.isupper() for c in word) or _unknown_word(word, lang)):
             flush()
             continue
         if group:
@@ -506,7 +619,9 @@ def _name_spans(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
     return iter(out)
 
 
-_PRIORITY = {kind: i for i, kind in enumerate(KINDS)}
+#: A house number beside a finding, until it is merged with it (then it is an ``address``).
+_HOUSE_KIND = "house"
+_PRIORITY = {kind: i for i, kind in enumerate((*KINDS[:5], _HOUSE_KIND, *KINDS[5:]))}
 
 
 def _outside(s: int, e: int, skip: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -533,23 +648,83 @@ def find_unchecked(
     that could point to a person, outside ``skip`` (the replacements of redactions: a finding
     that touches one keeps its parts outside it), not cleared by ``public`` (keys of
     :func:`term_keys`). Overlapping findings are one span, of the kind that ranks first in
-    :data:`KINDS`."""
+    :data:`KINDS`. A small number beside a finding (a house or flat number, "Dostyk 212",
+    "Whg. 14") joins it as part of an address, and encoded text joins what stands beside it
+    ("&#77;&#117; Nurmemet" is one name to look at): only spaces and a comma, colon, slash or
+    dash between them."""
     norm = normalised(text)
     raw: list[tuple[int, int, str]] = []
-    for a, b, kind in [*_shape_spans(norm.text), *_name_spans(norm.text, lang)]:
+    dates = _year_and_day(norm.text, _numeric_runs(norm.text), lang)
+    for a, b, kind in [*_shape_spans(norm.text), *dates, *_name_spans(norm.text, lang)]:
         if a < b:
             s, e = norm.span(a, b)
             raw += [(x, y, kind) for x, y in _outside(s, e, skip) if text[x:y].strip(" .,;:-")]
+    for m in _ENCODED.finditer(text):  # as written: the normalised text reads references
+        raw += [(x, y, "encoded") for x, y in _outside(m.start(), m.end(), skip)]
+    raw = [r for r in raw if not _cleared(text[r[0] : r[1]], r[2], public)]
+    raw += _house_numbers(text, raw, skip)
     raw.sort(key=lambda t: (t[0], -t[1]))
     merged: list[tuple[int, int, str]] = []
     for s, e, kind in raw:
-        if merged and s < merged[-1][1]:
+        if merged and (
+            s < merged[-1][1]
+            or (
+                {kind, merged[-1][2]} & {"encoded", _HOUSE_KIND}
+                and _BESIDE.match(text[merged[-1][1] : s])
+            )
+        ):
             ps, pe, pkind = merged[-1]
             merged[-1] = (ps, max(pe, e), kind if _PRIORITY[kind] < _PRIORITY[pkind] else pkind)
         else:
             merged.append((s, e, kind))
+    out = []
+    for s, e, kind in merged:
+        kind = "address" if kind == _HOUSE_KIND else kind
+        if not _cleared(text[s:e], kind, public):
+            out.append(Unchecked(s, e, kind, REASONS[kind]))
+    return out
+
+
+#: What may stand between two findings that are read as one: spaces, and one comma, colon,
+#: slash or dash (not a full stop: a sentence ends there; not a line break).
+_BESIDE = re.compile(r"^[ \t\u00a0\u202f]*[,:/\-–]?[ \t\u00a0\u202f]*$")
+
+#: A house, flat or building number: digits with a letter or a Roman numeral after a dash or
+#: slash ("31-III", "3B", "8bis", "3-2-1104", "14-úı"), with at most one short label before it
+#: ("appt 47", "Whg. 14", "No:37", "kv. 7", "n° 23").
+_HOUSE = re.compile(
+    r"(?:(?<![^\W\d_])[^\W\d_]{1,6}\.?[ \t\u00a0]?[:°]?[ \t\u00a0]?)?"
+    r"(?<![\w.])\d{1,5}(?:[-/]?(?:[^\W\d_]{1,4}|\d{1,5}))*(?![\w])"
+)
+
+
+def _touches(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Whether two spans stand side by side (only :data:`_BESIDE` between them)."""
+    (_, e), (a, _) = sorted((one, other))
+    return e <= a and bool(_BESIDE.match(text[e:a]))
+
+
+def _house_numbers(
+    text: str, found: Sequence[tuple[int, int, str]], skip: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Small numbers standing beside a finding (or beside one that stands beside a finding), as
+    ``address`` spans: a street in a layout no street word names still has its numbers next to
+    its name. A year alone (1900-2099) is no house number."""
+    numbers = [
+        (m.start(), m.end())
+        for m in _HOUSE.finditer(text)
+        if not _is_bare_year(re.sub(r"^\D+", "", m.group()))
+        and not any(a < m.end() and m.start() < b for a, b in skip)
+    ]
+    if not numbers or not found:
+        return []
+    items = sorted([(s, e, True) for s, e, _ in found] + [(s, e, False) for s, e in numbers])
+    joined = [flag for _, _, flag in items]
+    for order in (range(1, len(items)), range(len(items) - 2, -1, -1)):
+        for i in order:  # left to right, then right to left: chains of numbers either side
+            j = i - 1 if order.step == 1 else i + 1
+            if not joined[i] and joined[j] and _touches(text, items[i][:2], items[j][:2]):
+                joined[i] = True
     return [
-        Unchecked(s, e, kind, REASONS[kind])
-        for s, e, kind in merged
-        if not _cleared(text[s:e], kind, public)
+        (s, e, _HOUSE_KIND) for (s, e, flag), j in zip(items, joined, strict=True) if j and not flag
     ]

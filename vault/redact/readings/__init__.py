@@ -21,6 +21,8 @@ a map back to the original offsets.
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,37 +48,104 @@ class Normalised:
     ends: tuple[int, ...]
 
     def span(self, a: int, b: int) -> tuple[int, int]:
-        """Original offsets of normalised characters a..b (exclusive)."""
-        return self.starts[a], self.ends[b - 1]
+        """Original offsets of normalised characters a..b (exclusive). Characters shown in
+        another order than written (under a right-to-left override) map to the whole stretch
+        they were written in."""
+        start, end = self.starts[a], self.ends[b - 1]
+        if start < end:
+            return start, end
+        return min(self.starts[a:b]), max(self.ends[a:b])
 
 
 _INVISIBLE = frozenset({"Cf", "Cc"})
 _MARKS = frozenset({"Mn", "Me"})
 
+#: Markup a reader of the text sees through: a tag (dropped), a comment (dropped), a character
+#: reference (read as the character it stands for).
+_MARKUP = re.compile(
+    r"<!--.{0,400}?-->|</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s[^<>]{0,200})?/?>"
+    r"|&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};|&[A-Za-z][A-Za-z0-9]{1,31};",
+    re.DOTALL,
+)
+_RLO, _PDF = "\u202e", "\u202c"
+#: Letters or digits spelled one by one with the same mark between them ("A-y-g-u-l",
+#: "L.é.o.p.a.r.d", "4 7 2 8"): read run together, as a reader reads them.
+_SPELLED = re.compile(
+    r"(?<![^\W_])[^\W_](?:([\-.*_·,/+|~])[^\W_])(?:\1[^\W_])+(?![^\W_])"
+    r"|(?<![^\W_])[^\W_](?: [^\W_]){3,}(?![^\W_])"
+)
+
+
+def _reference(ref: str) -> str:
+    """The character(s) a character reference stands for; the reference itself if it stands for
+    none (an unknown name, a code point out of range)."""
+    out = html.unescape(ref)
+    return ref if out == ref or any(unicodedata.category(c) == "Cs" for c in out) else out
+
+
+def _units(text: str) -> list[tuple[str, int, int]]:
+    """The text as displayed, unit by unit (characters, with the original offsets each came
+    from): markup dropped or read, and a run under a right-to-left override (U+202E, up to its
+    pop U+202C or the end of the line) in the order it is shown, reversed."""
+    units: list[tuple[str, int, int]] = []
+    pos = 0
+    if "<" in text or "&" in text:
+        for m in _MARKUP.finditer(text):
+            units += [(c, i, i + 1) for i, c in enumerate(text[pos : m.start()], pos)]
+            if m.group()[0] == "&":
+                units += [(c, m.start(), m.end()) for c in _reference(m.group())]
+            pos = m.end()
+    units += [(c, i, i + 1) for i, c in enumerate(text[pos:], pos)]
+    if _RLO not in text:
+        return units
+    out: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(units):
+        if units[i][0] != _RLO:
+            out.append(units[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < len(units) and units[j][0] not in (_PDF, "\n"):
+            j += 1
+        out += reversed(units[i + 1 : j])
+        i = j
+    return out
+
 
 @lru_cache(maxsize=16)
 def normalised(text: str) -> Normalised:
     """``text`` as the last leak gate reads it; kept for the few texts read last, since every
-    reader (and the unchecked spans) reads the same text. NFKC is applied to each letter with
-    the combining marks after it (so "u" + U+0308 is "ü", one letter of its word), invisible
-    characters between them dropped; a mark that composes with nothing is dropped too, so it
-    never cuts a word in two ("Sa\u0301dyrov" is read "Sádyrov", "Nu\u0308rbek" "Nürbek")."""
+    reader (and the unchecked spans) reads the same text. It is read as displayed: tags and
+    comments dropped, character references read as their characters, a right-to-left override
+    run in the order it is shown. NFKC is applied to each letter with the combining marks after
+    it (so "u" + U+0308 is "ü", one letter of its word), invisible characters between them
+    dropped; a mark that composes with nothing is dropped too, so it never cuts a word in two
+    ("Sa\u0301dyrov" is read "Sádyrov", "Nu\u0308rbek" "Nürbek"). Letters spelled one by one
+    with a mark between them ("A-y-g-u-l") are read run together."""
+    units = _units(text)
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i, n = 0, len(text)
+    i, n = 0, len(units)
     while i < n:
-        ch = text[i]
+        ch, a, b = units[i]
         if ch not in "\n\t" and unicodedata.category(ch) in _INVISIBLE:
             i += 1
             continue
         j, cluster = i + 1, ch
         while j < n:
             k = j  # invisible characters belong to the letter only when a mark follows them
-            while k < n and text[k] not in "\n\t" and unicodedata.category(text[k]) in _INVISIBLE:
+            while (
+                k < n
+                and units[k][0] not in "\n\t"
+                and unicodedata.category(units[k][0]) in _INVISIBLE
+            ):
                 k += 1
-            if k < n and unicodedata.category(text[k]) in _MARKS:
-                cluster += text[k]
+            if k < n and unicodedata.category(units[k][0]) in _MARKS:
+                cluster += units[k][0]
+                b = max(b, units[k][2])
+                a = min(a, units[k][1])
                 j = k + 1
             else:
                 break
@@ -84,10 +153,36 @@ def normalised(text: str) -> Normalised:
             if unicodedata.category(c) in ("Mn", "Me") and out:
                 continue  # a mark of no letter: dropped, as the skeleton drops it
             out.append(c)
-            starts.append(i)
-            ends.append(j)
+            starts.append(a)
+            ends.append(b)
         i = j
-    return Normalised("".join(out), tuple(starts), tuple(ends))
+    return _run_together(Normalised("".join(out), tuple(starts), tuple(ends)))
+
+
+def _run_together(norm: Normalised) -> Normalised:
+    """``norm`` with letters spelled one by one read run together (their marks dropped)."""
+    drop: set[int] = set()
+    for m in _SPELLED.finditer(norm.text):
+        drop.update(i for i in range(m.start(), m.end()) if not norm.text[i].isalnum())
+    if not drop:
+        return norm
+    keep = [i for i in range(len(norm.text)) if i not in drop]
+    return Normalised(
+        "".join(norm.text[i] for i in keep),
+        tuple(norm.starts[i] for i in keep),
+        tuple(norm.ends[i] for i in keep),
+    )
+
+
+def is_plain(text: str) -> bool:
+    """Whether :func:`normalised` certainly leaves ``text`` as it is (no invisible character, no
+    markup, NFKC already, no letters spelled one by one): then its offsets are the original
+    ones, and the per-character map need not be built."""
+    if not unicodedata.is_normalized("NFKC", text) or "<" in text or "&" in text:
+        return False
+    if _SPELLED.search(text):
+        return False
+    return not any(c not in "\n\t" and unicodedata.category(c) in ("Cf", "Cc") for c in set(text))
 
 
 Reader = tuple[Callable[[str, str], Iterable[str]], Callable[[str], Iterable[Reading]]]

@@ -55,7 +55,7 @@ from functools import lru_cache
 from typing import Any
 
 from vault.models.folding import fold_char, is_cjk
-from vault.redact.readings import READING_PREFIX, Reading, normalised
+from vault.redact.readings import READING_PREFIX, Reading, is_plain, normalised
 
 FULL = READING_PREFIX + "name:"
 INITIAL = READING_PREFIX + "nameinit:"
@@ -777,16 +777,8 @@ def _number_readings(text: str, run: list[tuple[int, int, str]]) -> Iterator[tup
 _NEXT = re.compile(r"[ \-‐–]{0,2}(\d+|[^\W\d_]+(?:-[^\W\d_]+)*)")
 
 
-def _plain(text: str) -> bool:
-    """Whether :func:`normalised` would leave ``text`` as it is (no invisible character, NFKC
-    already): then its offsets are the original ones, and the per-character map is not built."""
-    if not unicodedata.is_normalized("NFKC", text):
-        return False
-    return not any(c not in "\n\t" and unicodedata.category(c) in ("Cf", "Cc") for c in set(text))
-
-
 def text_readings(text: str) -> Iterator[Reading]:
-    norm = None if _plain(text) else normalised(text)
+    norm = None if is_plain(text) else normalised(text)
     t = text if norm is None else norm.text
     seen: set[tuple[int, int, str]] = set()
     found: list[tuple[int, int, str]] = []
