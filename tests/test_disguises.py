@@ -90,12 +90,6 @@ def test_text_that_is_no_markup_is_left_alone(text: str) -> None:
     assert normalised(text).text == text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a surrogate (or out-of-range) character reference is replaced by U+FFFD: "
-    "html.unescape never returns a surrogate, so _reference's Cs check never fires and "
-    "'&#xD800;' reads as '\\ufffd' instead of staying as written",
-)
 @pytest.mark.parametrize("ref", ["&#xD800;", "&#55296;", "&#x110000;"])
 def test_a_surrogate_or_out_of_range_reference_stays_as_written(ref: str) -> None:
     assert normalised(f"x{ref}y").text == f"x{ref}y"
@@ -227,12 +221,6 @@ def test_text_normalised_would_change_is_not_plain(text: str) -> None:
     assert not is_plain(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: is_plain is True for letters with a combining mark that composes with nothing "
-    "(U+0336 strike-through), yet normalised drops the marks ('G\\u0336u\\u0336l\\u0336' -> "
-    "'Gul'): text_readings then reads the raw text instead of the normalised one",
-)
 def test_a_struck_through_word_is_not_plain() -> None:
     text = _struck("Gulnara")
     assert normalised(text).text == "Gulnara"
@@ -341,12 +329,6 @@ def test_a_plain_word_is_not_decoded(text: str) -> None:
     assert disguised_views(text) == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: \\u escapes are decoded without the readable-text check Base64 and percent "
-    "runs get ('\\\\u0000\\\\u0007' yields a view of two control characters, a lone "
-    "'\\\\ud800' a surrogate), against decoded_pieces's 'decodes to readable text'",
-)
 @pytest.mark.parametrize("text", ["x \\u0000\\u0007 y", "x \\ud800\\ud801 y"])
 def test_u_escapes_of_control_characters_or_surrogates_get_no_view(text: str) -> None:
     assert list(decoded_pieces(text)) == []
@@ -451,12 +433,6 @@ def test_a_disguised_word_that_is_no_value_is_left_alone() -> None:
         assert _redact(text).redactions == (), text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a redaction under a right-to-left override takes the closing U+202C (as an "
-    "invisible character after the last letter) but leaves the opening U+202E outside: the "
-    "output then reverses '[withheld]' and the rest of the line on display",
-)
 def test_a_redaction_under_an_override_leaves_no_override_behind() -> None:
     text = f"He met {RLO}nusruT tahraP{PDF} today."
     out = _redact(text).text
@@ -464,12 +440,6 @@ def test_a_redaction_under_an_override_leaves_no_override_behind() -> None:
     assert RLO not in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a leetspeak value ending in '<digit><one to three letters>' takes the "
-    "sentence's full stop: _abbreviation_end counts only the trailing letters ('v' of "
-    "'0sk0nb43v') as a short abbreviation",
-)
 def test_a_leetspeak_value_leaves_the_full_stop_of_its_sentence() -> None:
     text = "He met T4m3rl4n 0sk0nb43v."
     assert _redact(text).text == "He met [withheld]."

@@ -98,12 +98,6 @@ def test_a_found_address_does_not_eat_the_prose_after_it(
     assert redact(text, lang="en", known=KNOWN).text.endswith("[withheld]" + kept)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _address_piece_ok lets any lower-case word of three letters or fewer through, "
-    "and any word ending in a full stop: 'Mirabad St. 31 now.' is redacted to the end, "
-    "'..., Tashkent and she works.' loses 'and she'",
-)
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
@@ -140,12 +134,6 @@ def test_a_found_address_does_not_cross_a_sentence_end() -> None:
     assert _address(text) == "Mirabad St. 31, Tashkent"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a capitalised word of up to five letters ending a sentence ('Oslo.', 'Baku.', "
-    "'Point.') passes as an abbreviation in _ADDRESS_PIECE, and _sentence_starts is asked only "
-    "whether a sentence starts before it: the address takes the previous sentence's last word",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -192,12 +180,6 @@ def test_house_numbers_beside_a_finding_join_it_as_an_address(text: str, span: s
     assert (span, "address") in _spans(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _HOUSE's optional label (1-6 letters) swallows the last word of the finding "
-    "before the number ('Abaya 12', 'Whg. 14' when 'Whg' is itself a name span), so the number "
-    "overlaps the finding and _touches() never joins it: the number is not marked at all",
-)
 @pytest.mark.parametrize(
     ("text", "span"),
     [
@@ -237,12 +219,6 @@ def test_a_number_with_no_finding_at_all_is_not_marked() -> None:
     assert _spans("the meeting had 40 people and 12 chairs") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _BESIDE ends in '$', which matches before a trailing newline, so a line "
-    "break counts as 'beside' (the docstring says it does not): a number or a name on the next "
-    "line is joined to the finding",
-)
 @pytest.mark.parametrize(
     "text",
     ["He met Nurlan Abenov\n40 people came later.", "He wrote UGFyaGF0\nTursun later."],
@@ -265,12 +241,6 @@ def test_percent_escapes_beside_a_name_are_one_span() -> None:
     assert [t for t, _ in _spans(text)] == ["%50%61%72%68%61%74 Tursun"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the digits inside a percent-escape run ('%74') are read as a house number "
-    "touching the name beside the run, so the joined span is labelled 'address' (with the "
-    "address reason) instead of 'encoded' ('read it decoded')",
-)
 def test_percent_escapes_beside_a_name_are_labelled_encoded() -> None:
     text = "He wrote %50%61%72%68%61%74 Tursun on the wall."
     assert _spans(text) == [("%50%61%72%68%61%74 Tursun", "encoded")]

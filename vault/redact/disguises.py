@@ -81,10 +81,12 @@ def decoded_pieces(text: str) -> Iterator[tuple[str, int, int]]:
             yield out, m.start(), m.end()
     for m in _U_ESCAPE.finditer(text):
         try:
-            out = m.group().encode("ascii").decode("unicode_escape")
+            raw = m.group().encode("ascii").decode("unicode_escape")
         except UnicodeDecodeError:
             continue
-        yield out, m.start(), m.end()
+        out = _readable(raw.encode("utf-8", "surrogatepass"))
+        if out:
+            yield out, m.start(), m.end()
 
 
 def _decoded(text: str) -> View | None:

@@ -252,10 +252,14 @@ def _whole_address(text: str, span: _Span) -> _Span:
     m = _ADDRESS_AFTER.match(text, end)
     if m:
         pieces = re.findall(rf"{_ADDRESS_SEP}{_ADDRESS_PIECE}", m.group())
+        taken: list[str] = []
         for piece in pieces:
-            if not _address_piece_ok(piece) or end - span.end + len(piece) > 60:
+            if not _address_piece_ok(piece) or sum(map(len, taken)) + len(piece) > 60:
                 break
-            end += len(piece)
+            taken.append(piece)
+        while taken and _prose_word(taken[-1]):
+            taken.pop()  # an address ends on a name or a number, not on "and she", "now."
+        end += sum(map(len, taken))
     m = _ADDRESS_BEFORE.search(text, max(0, start - 60), start)
     if m:
         pieces = re.findall(rf"{_ADDRESS_PIECE}{_ADDRESS_SEP}", m.group())
@@ -270,8 +274,30 @@ def _whole_address(text: str, span: _Span) -> _Span:
                 break
             if piece[:1].isupper() and _sentence_starts(text, start - len(piece)):
                 break
+            if _ends_sentence(piece):
+                break  # "Oslo. Mirabad St. 31": the sentence before is none of it
             start -= len(piece)
     return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
+
+
+def _prose_word(piece: str) -> bool:
+    """A word in lower case (with or without a full stop): it may sit inside an address
+    ("des", "kv.") but never ends one."""
+    word = piece.strip(" \t\u00a0,;/–-")
+    return word[:1].islower()
+
+
+def _ends_sentence(piece: str) -> bool:
+    """A word with a full stop that is no abbreviation: capitalised and of four letters or more
+    ("Oslo.", "Baku."), or in lower case and of six or more ("there."); "St.", "kv.", "Whg.",
+    "appt." and "UAE." are abbreviations."""
+    word = piece.rstrip(" \t\u00a0,;/–-")
+    if not word.endswith("."):
+        return False
+    letters = word[:-1]
+    if letters[:1].isupper():
+        return len(letters) >= 4 and not letters.isupper()
+    return len(letters) >= 6
 
 
 def _sentence_starts(text: str, at: int) -> bool:
@@ -282,11 +308,15 @@ def _sentence_starts(text: str, at: int) -> bool:
 
 def _whole_letters(text: str, span: _Span) -> _Span:
     """A redaction ends after the combining marks and invisible characters of its last letter
-    (a struck-through name "G\u0336u\u0336l\u0336" leaves no stroke behind to count letters by)."""
-    end = span.end
+    (a struck-through name "G\u0336u\u0336l\u0336" leaves no stroke behind to count letters by),
+    and starts before the format characters in front of it (an override left alone would turn the
+    replacement and the rest of the line round)."""
+    start, end = span.start, span.end
     while end < len(text) and text[end] not in "\n\t" and _mark_or_invisible(text[end]):
         end += 1
-    return span if end == span.end else replace(span, end=end)
+    while start > 0 and unicodedata.category(text[start - 1]) == "Cf":
+        start -= 1  # a direction override before it goes with it: it would turn the rest round
+    return span if (start, end) == (span.start, span.end) else replace(span, start=start, end=end)
 
 
 def _mark_or_invisible(ch: str) -> bool:

@@ -594,7 +594,7 @@ def _abbreviation_end(text: str, end: int) -> int:
         k = end
         while k > 0 and text[k - 1].isalpha():
             k -= 1
-        if 0 < end - k <= 3:
+        if 0 < end - k <= 3 and not (k > 0 and text[k - 1].isalnum()):
             return end + 1
     return end
 

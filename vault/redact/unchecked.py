@@ -401,7 +401,7 @@ def _is_day(text: str, r: _Run) -> bool:
 
 
 #: An ISO week date ("1971-W10-2") or ordinal date ("1954-137").
-_ISO_OTHER_DATE = re.compile(r"(?<![\w\-])\d{4}-?(?:W\d{2}(?:-?[1-7])?|\d{3})(?![\w\-])")
+_ISO_OTHER_DATE = re.compile(r"(?<![\w\-])(?:19|20)\d{2}(?:-?W\d{2}(?:-?[1-7])?|-?\d{3})(?![\w\-])")
 #: Words that say a number is a day or a year ("day 137 of 1954", "1995 jylǵy 12 sáýirde").
 _DAY_YEAR_WORDS = frozenset(
     {
@@ -661,47 +661,73 @@ def find_unchecked(
             raw += [(x, y, kind) for x, y in _outside(s, e, skip) if text[x:y].strip(" .,;:-")]
     for m in _ENCODED.finditer(text):  # as written: the normalised text reads references
         raw += [(x, y, "encoded") for x, y in _outside(m.start(), m.end(), skip)]
-    raw = [r for r in raw if not _cleared(text[r[0] : r[1]], r[2], public)]
-    raw += _house_numbers(text, raw, skip)
-    raw.sort(key=lambda t: (t[0], -t[1]))
+    found = [
+        f for f in _merged(text, raw, overlapping_only=True) if not _cleared_span(text, f, public)
+    ]
+    joined = _merged(text, [*found, *_house_numbers(text, found, skip)], overlapping_only=False)
+    return [
+        Unchecked(s, e, kind, REASONS[kind])
+        for s, e, kind in (_public_kind(f) for f in joined)
+        if not _cleared(text[s:e], kind, public)
+    ]
+
+
+def _public_kind(span: tuple[int, int, str]) -> tuple[int, int, str]:
+    s, e, kind = span
+    return (s, e, "address" if kind == _HOUSE_KIND else kind)
+
+
+def _cleared_span(text: str, span: tuple[int, int, str], public: Collection[str]) -> bool:
+    s, e, kind = _public_kind(span)
+    return _cleared(text[s:e], kind, public)
+
+
+def _merged(
+    text: str, spans: Sequence[tuple[int, int, str]], *, overlapping_only: bool
+) -> list[tuple[int, int, str]]:
+    """Overlapping spans as one, of the kind that ranks first; unless ``overlapping_only``, also
+    a house number or encoded text and the span it stands beside (:data:`_BESIDE`)."""
     merged: list[tuple[int, int, str]] = []
-    for s, e, kind in raw:
+    for s, e, kind in sorted(spans, key=lambda t: (t[0], -t[1])):
         if merged and (
             s < merged[-1][1]
             or (
-                {kind, merged[-1][2]} & {"encoded", _HOUSE_KIND}
-                and _BESIDE.match(text[merged[-1][1] : s])
+                not overlapping_only
+                and {kind, merged[-1][2]} & {"encoded", _HOUSE_KIND}
+                and _touches(text, merged[-1][:2], (s, e))
             )
         ):
             ps, pe, pkind = merged[-1]
             merged[-1] = (ps, max(pe, e), kind if _PRIORITY[kind] < _PRIORITY[pkind] else pkind)
         else:
             merged.append((s, e, kind))
-    out = []
-    for s, e, kind in merged:
-        kind = "address" if kind == _HOUSE_KIND else kind
-        if not _cleared(text[s:e], kind, public):
-            out.append(Unchecked(s, e, kind, REASONS[kind]))
-    return out
+    return merged
 
 
 #: What may stand between two findings that are read as one: spaces, and one comma, colon,
 #: slash or dash (not a full stop: a sentence ends there; not a line break).
-_BESIDE = re.compile(r"^[ \t\u00a0\u202f]*[,:/\-–]?[ \t\u00a0\u202f]*$")
+_BESIDE = re.compile(r"[ \t\u00a0\u202f]*[,:/\-–]?[ \t\u00a0\u202f]*")
 
 #: A house, flat or building number: digits with a letter or a Roman numeral after a dash or
 #: slash ("31-III", "3B", "8bis", "3-2-1104", "14-úı"), with at most one short label before it
 #: ("appt 47", "Whg. 14", "No:37", "kv. 7", "n° 23").
 _HOUSE = re.compile(
-    r"(?:(?<![^\W\d_])[^\W\d_]{1,6}\.?[ \t\u00a0]?[:°]?[ \t\u00a0]?)?"
-    r"(?<![\w.])\d{1,5}(?:[-/]?(?:[^\W\d_]{1,4}|\d{1,5}))*(?![\w])"
+    r"(?P<label>(?<![^\W\d_])[^\W\d_]{1,6}\.?[ \t\u00a0]?[:°]?[ \t\u00a0]?)?"
+    r"(?P<number>(?<![\w.])\d{1,5}(?:[-/]?(?:[^\W\d_]{1,4}|\d{1,5}))*)(?![\w])"
 )
+
+
+def _overlaps(span: tuple[int, int], others: Sequence[tuple[int, int]]) -> bool:
+    return any(a < span[1] and span[0] < b for a, b in others)
 
 
 def _touches(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
     """Whether two spans stand side by side (only :data:`_BESIDE` between them)."""
     (_, e), (a, _) = sorted((one, other))
-    return e <= a and bool(_BESIDE.match(text[e:a]))
+    gap = text[e:a]
+    if gap.startswith(".") and re.search(r"(?<![^\W\d_])[^\W\d_]{1,4}\Z", text[:e]):
+        gap = gap[1:]  # the full stop of an abbreviation ("Whg. 14", "kv. 7")
+    return e <= a and bool(_BESIDE.fullmatch(gap))
 
 
 def _house_numbers(
@@ -710,12 +736,15 @@ def _house_numbers(
     """Small numbers standing beside a finding (or beside one that stands beside a finding), as
     ``address`` spans: a street in a layout no street word names still has its numbers next to
     its name. A year alone (1900-2099) is no house number."""
-    numbers = [
-        (m.start(), m.end())
-        for m in _HOUSE.finditer(text)
-        if not _is_bare_year(re.sub(r"^\D+", "", m.group()))
-        and not any(a < m.end() and m.start() < b for a, b in skip)
-    ]
+    taken = [(a, b) for a, b, _ in found] + list(skip)
+    numbers = []
+    for m in _HOUSE.finditer(text):
+        start, end = m.span()
+        if _is_bare_year(m.group("number")) or _overlaps((m.start("number"), end), taken):
+            continue  # a year; or a number some finding (encoded text, a date) holds already
+        if _overlaps((start, end), taken):
+            start = m.start("number")  # the word before is the finding itself, not a label
+        numbers.append((start, end))
     if not numbers or not found:
         return []
     items = sorted([(s, e, True) for s, e, _ in found] + [(s, e, False) for s, e in numbers])

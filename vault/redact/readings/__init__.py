@@ -80,7 +80,9 @@ def _reference(ref: str) -> str:
     """The character(s) a character reference stands for; the reference itself if it stands for
     none (an unknown name, a code point out of range)."""
     out = html.unescape(ref)
-    return ref if out == ref or any(unicodedata.category(c) == "Cs" for c in out) else out
+    if out == ref or ("\ufffd" in out and "fffd" not in ref.lower() and "65533" not in ref):
+        return ref  # no character, a surrogate or a code point out of range: read as written
+    return out
 
 
 def _units(text: str) -> list[tuple[str, int, int]]:
@@ -176,13 +178,15 @@ def _run_together(norm: Normalised) -> Normalised:
 
 def is_plain(text: str) -> bool:
     """Whether :func:`normalised` certainly leaves ``text`` as it is (no invisible character, no
-    markup, NFKC already, no letters spelled one by one): then its offsets are the original
-    ones, and the per-character map need not be built."""
+    combining mark, no markup, NFKC already, no letters spelled one by one): then its offsets are
+    the original ones, and the per-character map need not be built."""
     if not unicodedata.is_normalized("NFKC", text) or "<" in text or "&" in text:
         return False
     if _SPELLED.search(text):
         return False
-    return not any(c not in "\n\t" and unicodedata.category(c) in ("Cf", "Cc") for c in set(text))
+    return not any(
+        c not in "\n\t" and unicodedata.category(c) in ("Cf", "Cc", "Mn", "Me") for c in set(text)
+    )
 
 
 Reader = tuple[Callable[[str, str], Iterable[str]], Callable[[str], Iterable[Reading]]]
