@@ -5,6 +5,7 @@ Recipes take and return values; nothing here does I/O.
 
 from vault.crypto.encoding import canonical_json, context
 from vault.crypto.envelope import (
+    BlindIndexer,
     blind_index,
     commitment_matches,
     derive_key,
@@ -30,6 +31,7 @@ from vault.crypto.identity import (
 from vault.models.secret import Passphrase, SecretBytes
 
 __all__ = [
+    "BlindIndexer",
     "Identity",
     "KdfParams",
     "Passphrase",

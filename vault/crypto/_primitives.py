@@ -169,6 +169,12 @@ def hmac_sha256(key: bytes, data: bytes) -> bytes:
     return hmac.new(key, data, hashlib.sha256).digest()
 
 
+def hmac_sha256_after(key: bytes, prefix: bytes) -> hmac.HMAC:
+    """The HMAC-SHA-256 state under ``key`` after ``prefix``: ``copy()`` it and ``update`` the
+    rest for the HMAC of ``prefix + rest`` without keying again (many messages, one prefix)."""
+    return hmac.new(key, prefix, hashlib.sha256)
+
+
 def argon2id(
     passphrase: bytes, salt: bytes, *, time_cost: int, memory_kib: int, parallelism: int
 ) -> bytes:

@@ -12,11 +12,12 @@ a keyed slot id. Written in the same transaction as each case version.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vault.crypto import blind_index, context, derive_key, open_sealed, seal
+from vault.crypto import BlindIndexer, blind_index, context, derive_key, open_sealed, seal
 from vault.crypto.hierarchy import LEAK_LENGTHS, LEAK_TERM
 from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
@@ -80,6 +81,11 @@ def case_terms(v: Vault, values: Mapping[str, Any]) -> list[tuple[str, EntityInf
 # --- the keys of one level ----------------------------------------------------------------------
 
 
+#: How many of the cases holding a term a lookup reads (and a refusal names): a common term is
+#: held by thousands of cases at a million, and a check needs only to know that it is held.
+OWNERS_NAMED = 8
+
+
 @dataclass(frozen=True)
 class LeakKey:
     """The leak-index keys of one epoch of one level, derived from that level's key."""
@@ -100,7 +106,11 @@ class LeakKey:
 
     def term(self, term: str) -> bytes:
         """The keyed hash a term is stored and looked up under."""
-        return blind_index(self.terms, NAMESPACE, term)
+        return self._indexer(term)
+
+    @functools.cached_property
+    def _indexer(self) -> BlindIndexer:
+        return BlindIndexer(self.terms, NAMESPACE)
 
     @property
     def slot(self) -> bytes:
@@ -281,7 +291,13 @@ class VaultKnownValues:
                 want[key.term(term)] = (term, key)
         rank = self._v.policy.rank
         found: dict[str, tuple[EntityInfo, set[str]]] = {}
-        for hashed, case_id, sealed in self._v.store.find_leak_terms(list(want)):
+        # a term held vault-wide counts whoever holds it: a few of its rows say so (and name a
+        # few cases); a part of a name counts only for the cases in scope: their rows, all
+        rows = self._v.store.find_leak_terms(list(want), per_term=OWNERS_NAMED)
+        scoped = [h for h, (term, _) in want.items() if is_case_scoped(term)]
+        if scoped and self.scope:
+            rows += self._v.store.find_leak_terms(scoped, cases=sorted(self.scope))
+        for hashed, case_id, sealed in rows:
             if hashed not in want:
                 continue
             term, key = want[hashed]

@@ -301,8 +301,16 @@ class Store(Protocol):
         """Make ``rows`` (keyed term, sealed kind) the whole set of a case's leak terms. Neither
         part is readable without the key of the term's level."""
 
-    def find_leak_terms(self, terms: Sequence[bytes]) -> list[tuple[bytes, str, bytes]]:
-        """(term, case id, sealed kind) for every stored leak term among ``terms``."""
+    def find_leak_terms(
+        self,
+        terms: Sequence[bytes],
+        *,
+        per_term: int | None = None,
+        cases: Sequence[str] | None = None,
+    ) -> list[tuple[bytes, str, bytes]]:
+        """(term, case id, sealed kind) for every stored leak term among ``terms``: at most
+        ``per_term`` rows of each term if given (a common term is held by thousands of cases; a
+        check needs to know it is held, not by whom all), only rows of ``cases`` if given."""
 
     def leak_lengths(self, slots: Sequence[bytes]) -> dict[bytes, bytes]:
         """slot -> sealed set of term lengths, for the stored slots among ``slots`` (one slot

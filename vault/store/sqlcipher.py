@@ -328,12 +328,25 @@ class SqlCipherStore(StateTables):
             [(term, case_id, sealed) for term, sealed in rows],
         )
 
-    def find_leak_terms(self, terms: Sequence[bytes]) -> list[tuple[bytes, str, bytes]]:
-        """Which of these hashed terms are indexed (one query; the list is a bound JSON array)."""
+    def find_leak_terms(
+        self,
+        terms: Sequence[bytes],
+        *,
+        per_term: int | None = None,
+        cases: Sequence[str] | None = None,
+    ) -> list[tuple[bytes, str, bytes]]:
+        """Which of these hashed terms are indexed (one query; the lists are bound JSON arrays)."""
         cur = self._conn.execute(
-            "SELECT term, case_id, sealed FROM leak_terms "
-            "WHERE term IN (SELECT unhex(value) FROM json_each(?))",
-            (json.dumps([t.hex() for t in terms]),),
+            "SELECT term, case_id, sealed FROM (SELECT term, case_id, sealed, "
+            "row_number() OVER (PARTITION BY term) AS n FROM leak_terms "
+            "WHERE term IN (SELECT unhex(value) FROM json_each(?1)) "
+            "AND (?2 IS NULL OR case_id IN (SELECT value FROM json_each(?2)))) "
+            "WHERE ?3 IS NULL OR n <= ?3",
+            (
+                json.dumps([t.hex() for t in terms]),
+                None if cases is None else json.dumps(list(cases)),
+                per_term,
+            ),
         )
         return [(blob(r[0]), str(r[1]), blob(r[2])) for r in cur]
 

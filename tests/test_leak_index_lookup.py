@@ -1,0 +1,48 @@
+"""Looking terms up in the leak index: a common term is read a few rows at a time (a check needs
+to know it is held, not by whom all), a part of a name is read for the cases in scope, all of them.
+"""
+
+from __future__ import annotations
+
+from tests.conftest import OpenAs
+
+
+def test_a_lookup_reads_a_few_rows_of_a_common_term_and_every_row_in_scope(
+    open_as: OpenAs,
+) -> None:
+    from vault.services.leaks import OWNERS_NAMED
+
+    v = open_as("cara")
+    term = b"\x01" * 16
+    holders = [f"CASE-{n:03}" for n in range(3 * OWNERS_NAMED)]
+    with v.store.write():
+        for case_id in holders:
+            v.store.replace_leak_terms(case_id, [(term, b"sealed-" + case_id.encode())])
+    every = v.store.find_leak_terms([term])
+    assert {case for _, case, _ in every} == set(holders)
+    few = v.store.find_leak_terms([term], per_term=OWNERS_NAMED)
+    assert len(few) == OWNERS_NAMED
+    assert {case for _, case, _ in few} <= set(holders)
+    last = holders[-1]  # a case a capped read may leave out: asked by scope, it is there
+    scoped = v.store.find_leak_terms([term, b"\x02" * 16], cases=[last, "CASE-NONE"])
+    assert scoped == [(term, last, b"sealed-" + last.encode())]
+    assert v.store.find_leak_terms([b"\x02" * 16], per_term=1) == []
+
+
+def test_a_part_of_a_name_counts_for_a_case_in_scope_however_many_hold_it(
+    open_as: OpenAs,
+) -> None:
+    """More cases than a capped read names hold the given name "Tolqyn": a check scoped to the
+    last of them still finds it alone; a check scoped to a case holding no such name does not."""
+    from vault.redact.entities import find_known
+    from vault.services import cases
+    from vault.services.leaks import OWNERS_NAMED, VaultKnownValues
+
+    v = open_as("cara")
+    ids = [f"UA-200-26-{n:03}" for n in range(OWNERS_NAMED + 3)]
+    for n, case_id in enumerate(ids):  # invented relatives sharing a given name
+        contact = {"name": f"Tolqyn Zhanuzaqqyzy{n}", "relation": "sister"}
+        cases.add_case(v, {"case_id": case_id, "family_contacts": [contact]})
+    text = "Her sister Tolqyn wrote to us."
+    assert find_known(text, VaultKnownValues(v, scope=[ids[-1]]))
+    assert not find_known(text, VaultKnownValues(v, scope=["UA-061-21-004"]))
