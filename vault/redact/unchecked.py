@@ -11,15 +11,22 @@ person to look at it. After redaction, every remaining span of one of these shap
   number words in a row), or digits mixed with number words;
 * ``date``: a date with its day — in words in the supported languages (a month or weekday with a
   number beside it that is not a year alone), numeric in any order, or with the CJK year and
-  month signs;
+  month signs; a year with a day-sized number near it and a word between them that is no word of
+  the language or says "day" or "year" (a calendar or language no month list holds); an ISO week
+  or ordinal date; the nth weekday of a month;
 * ``email``: anything shaped like an e-mail address, also with "at" and "dot" written out;
 * ``handle``: an @handle, or a link to a personal page or a messenger;
 * ``encoded``: text in an encoding a reader decodes but no reading reads — HTML character
   references, percent-encoding, backslash-u escapes, a Base64 run — what it hides is unknown;
 * ``phone``: digits dialled with a leading '+';
-* ``address``: a street word (St., ул., Straße, rue, Cad., mkr. ...) with a number near it;
-* ``name``: a run of capitalised words, or of words in a script other than Latin, unless each
-  word is a common word of the text's language (word frequencies: ``wordfreq``) or a public term.
+* ``address``: a street word (St., ул., Straße, rue, Cad., mkr. ...) with a number near it; and
+  a small number (a house or flat number, with its label) standing beside another finding, which
+  joins it — a street in a layout no street word names still has its numbers beside its name;
+* ``name``: a run of words with a capital letter, in a script other than Latin, or in lower case
+  but known to no word list of the text's language nor of English, unless each word is a common
+  word of the text's language (word frequencies: ``wordfreq``) or a public term.
+
+Encoded text joins what stands beside it (one span to judge: "&#77;&#117; Nurmemet").
 
 A span is cleared by the vault's list of accepted public terms (places, officials,
 organisations, laws, dates of public events): a signed state record a reviewer makes by accepting
