@@ -310,20 +310,17 @@ class Part:
     value2: int = 0  # feast day
 
 
-@lru_cache(maxsize=1)
-def _digit_table() -> dict[int, str]:
-    import sys
-
-    return {
-        c: str(unicodedata.digit(chr(c)))
-        for c in range(128, sys.maxunicode + 1)
-        if chr(c).isdigit() and unicodedata.digit(chr(c), None) is not None
-    }
-
-
 def _ascii_digits(text: str) -> str:
-    """Digits of any script as ASCII, one character for one (offsets kept)."""
-    return text if text.isascii() else text.translate(_digit_table())
+    """Digits of any script as ASCII, one character for one (offsets kept). The table holds the
+    text's own characters only (all of Unicode's would take half a second to build)."""
+    if text.isascii():
+        return text
+    table = {
+        ord(c): str(unicodedata.digit(c))
+        for c in set(text)
+        if not c.isascii() and c.isdigit() and unicodedata.digit(c, None) is not None
+    }
+    return text.translate(table) if table else text
 
 
 @lru_cache(maxsize=8)
