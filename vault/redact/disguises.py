@@ -35,8 +35,7 @@ class View:
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Original offsets of view characters a..b (exclusive)."""
-        ends = [self.origin[i] for i in range(a, b)]
-        return min(s for s, _ in ends), max(e for _, e in ends)
+        return min(s for s, _ in self.origin[a:b]), max(e for _, e in self.origin[a:b])
 
 
 _LEET = str.maketrans("013457@$", "oieastas")
@@ -46,8 +45,37 @@ _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _U_ESCAPE = re.compile(r"(?:\\[uU][0-9a-fA-F]{4})+")
 
 
-def _same_places(text: str, changed: str) -> View:
-    return View(changed, tuple((i, i + 1) for i in range(len(text))))
+#: The words around a word in leetspeak that are read with it (a name of two or three words).
+_AROUND = re.compile(r"(?:\S+[ \t\u00a0]+){0,2}\S*$")
+_AFTER = re.compile(r"\S*(?:[ \t\u00a0]+\S+){0,2}")
+
+
+def _leet(text: str) -> View | None:
+    """The words in leetspeak with digits read as letters, each with up to two words either side
+    (one stretch per line; stretches that touch are one), mapped to their places: only these
+    stretches, not the whole text, are read again."""
+    stretches: list[tuple[int, int]] = []
+    for m in _LEET_WORD.finditer(text):
+        before = _AROUND.search(text, max(0, m.start() - 80), m.start())
+        after = _AFTER.match(text, m.end())
+        start = before.start() if before else m.start()
+        end = after.end() if after else m.end()
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
+        else:
+            stretches.append((start, end))
+    if not stretches:
+        return None
+    chars: list[str] = []
+    origin: list[tuple[int, int]] = []
+    for start, end in stretches:
+        if chars:
+            chars.append("\n")
+            origin.append((start, start))
+        piece = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text[start:end])
+        chars += piece
+        origin += [(i, i + 1) for i in range(start, end)]
+    return View("".join(chars), tuple(origin))
 
 
 def _readable(raw: bytes) -> str | None:
@@ -109,9 +137,9 @@ def disguised_views(text: str) -> tuple[View, ...]:
     decoded (if it has any). Backwards and ROT13 need no view: a value's own terms include its
     spelling backwards and in ROT13 (:func:`vault.redact.entities.disguised_terms`)."""
     views: list[View] = []
-    if _LEET_WORD.search(text):
-        leet = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), text)
-        views.append(_same_places(text, leet))
+    leet = _leet(text)
+    if leet is not None:
+        views.append(leet)
     decoded = _decoded(text)
     if decoded is not None:
         views.append(decoded)
