@@ -29,6 +29,7 @@ from babel.dates import format_date
 
 from vault.models.case import ValueKind, ValueSource
 from vault.redact.disguises import disguised_views
+from vault.redact.meanings import wordings
 from vault.redact.readings import READING_PREFIX, text_readings, value_readings
 from vault.redact.text import (
     Skeleton,
@@ -401,6 +402,8 @@ def _value_spellings(value: str, kind: str) -> list[str]:
     if kind == "address":
         return address_spellings(value)
     out = name_spellings(value)
+    if kind in ("codename", "place"):
+        out += wordings(value)  # translated, or a synonym: "Rossignol", "Punica granatum"
     if any(is_cjk(c) for c in value):
         parts = [p for p in re.split(r"[·・•\s]+", value) if p]
         out.append(_pinyin(value))
