@@ -33,6 +33,25 @@ def _own_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
 
 
+#: Test files that take a minute or more of one worker (measured with ``--durations``): handed
+#: out first, so that no worker sits idle at the end while another finishes one of them.
+SLOW_FILES = (
+    "test_readme.py",
+    "test_publish.py",
+    "test_cli.py",
+    "test_leak_guessing.py",
+    "test_ui_browser.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(
+        key=lambda item: (
+            SLOW_FILES.index(item.path.name) if item.path.name in SLOW_FILES else len(SLOW_FILES)
+        )
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """No test touches the user's real home: HOME and the state directory point into a temporary
     folder for the whole run, before any fixture or test runs."""
