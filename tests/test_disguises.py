@@ -1,5 +1,5 @@
 """Reading a text as it is displayed and undoing the disguises any reader undoes (commit
-d519a61): :func:`vault.redact.readings.normalised` (markup, character references, a
+d519a61): :func:`vault.redact.readings.displayed` (markup, character references, a
 right-to-left override, letters spelled one by one), :mod:`vault.redact.disguises` (leetspeak,
 Base64, percent and ``\\u`` escapes) and the known-entity layer finding a protected value written
 in any of these ways, or backwards, or in ROT13. Each reading is tested with what it must catch
@@ -15,7 +15,7 @@ import pytest
 from vault.redact.disguises import decoded_pieces, disguised_views
 from vault.redact.engine import RedactionResult, redact
 from vault.redact.entities import EntityInfo, TermSet
-from vault.redact.readings import is_plain, normalised
+from vault.redact.readings import differs, displayed, is_plain, normalised
 
 RLO, PDF = "\u202e", "\u202c"
 STROKE = "\u0336"
@@ -55,7 +55,7 @@ def _struck(s: str) -> str:
     return "".join(c + STROKE if c != " " else c for c in s)
 
 
-# --- normalised: markup and character references ---------------------------------------------
+# --- displayed: markup and character references ---------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -71,8 +71,8 @@ def _struck(s: str) -> str:
     ],
 )
 def test_markup_and_references_are_read_as_displayed(text: str, shown: str) -> None:
-    assert normalised(text).text == shown
-    assert not is_plain(text)
+    assert displayed(text).text == shown
+    assert differs(text)
 
 
 @pytest.mark.parametrize(
@@ -87,17 +87,17 @@ def test_markup_and_references_are_read_as_displayed(text: str, shown: str) -> N
     ],
 )
 def test_text_that_is_no_markup_is_left_alone(text: str) -> None:
-    assert normalised(text).text == text
+    assert displayed(text).text == text
 
 
 @pytest.mark.parametrize("ref", ["&#xD800;", "&#55296;", "&#x110000;"])
 def test_a_surrogate_or_out_of_range_reference_stays_as_written(ref: str) -> None:
-    assert normalised(f"x{ref}y").text == f"x{ref}y"
+    assert displayed(f"x{ref}y").text == f"x{ref}y"
 
 
 def test_a_reference_maps_back_to_the_whole_reference() -> None:
     text = "He met &#80;arhat."
-    norm = normalised(text)
+    norm = displayed(text)
     a = norm.text.index("Parhat")
     assert norm.span(a, a + 1) == (7, 12)  # "P" came from "&#80;"
     s, e = norm.span(a, a + len("Parhat"))
@@ -106,13 +106,13 @@ def test_a_reference_maps_back_to_the_whole_reference() -> None:
 
 def test_a_tag_inside_a_word_is_covered_by_the_span_of_the_word() -> None:
     text = "Par<b>hat</b> Tursun"
-    norm = normalised(text)
+    norm = displayed(text)
     assert norm.span(0, len(norm.text)) == (0, len(text))
     s, e = norm.span(0, len("Parhat"))
     assert text[s:e] == "Par<b>hat"
 
 
-# --- normalised: right-to-left override ---------------------------------------------------------
+# --- displayed: right-to-left override ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -124,13 +124,13 @@ def test_a_tag_inside_a_word_is_covered_by_the_span_of_the_word() -> None:
     ],
 )
 def test_a_right_to_left_override_is_read_in_display_order(text: str, shown: str) -> None:
-    assert normalised(text).text == shown
-    assert not is_plain(text)
+    assert displayed(text).text == shown
+    assert differs(text)
 
 
 def test_a_reversed_run_maps_back_to_the_characters_it_was_written_with() -> None:
     text = f"call {RLO}nusruT tahraP{PDF} now"
-    norm = normalised(text)
+    norm = displayed(text)
     a = norm.text.index("Parhat")
     s, e = norm.span(a, a + len("Parhat"))
     assert text[s:e] == "tahraP"
@@ -143,10 +143,10 @@ def test_a_reversed_run_maps_back_to_the_characters_it_was_written_with() -> Non
 
 def test_text_before_an_override_is_not_reversed() -> None:
     text = f"Almaty {RLO}xyz"
-    assert normalised(text).text == "Almaty zyx"
+    assert displayed(text).text == "Almaty zyx"
 
 
-# --- normalised: letters spelled one by one ---------------------------------------------------
+# --- displayed: letters spelled one by one ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -160,13 +160,13 @@ def test_text_before_an_override_is_not_reversed() -> None:
     ],
 )
 def test_letters_spelled_one_by_one_are_run_together(text: str, shown: str) -> None:
-    assert normalised(text).text == shown
-    assert not is_plain(text)
+    assert displayed(text).text == shown
+    assert differs(text)
 
 
 def test_spelled_letters_map_back_to_each_letter() -> None:
     text = "he met A-y-g-u-l there"
-    norm = normalised(text)
+    norm = displayed(text)
     a = norm.text.index("Aygul")
     s, e = norm.span(a, a + 5)
     assert text[s:e] == "A-y-g-u-l"
@@ -185,7 +185,7 @@ def test_spelled_letters_map_back_to_each_letter() -> None:
     ],
 )
 def test_what_is_not_spelled_letter_by_letter_keeps_its_shape(text: str) -> None:
-    assert normalised(text).text == text
+    assert displayed(text).text == text
 
 
 # --- is_plain ------------------------------------------------------------------------------------
@@ -203,6 +203,7 @@ def test_what_is_not_spelled_letter_by_letter_keeps_its_shape(text: str) -> None
 def test_plain_text_is_plain(text: str) -> None:
     assert is_plain(text)
     assert normalised(text).text == text
+    assert not differs(text)
 
 
 @pytest.mark.parametrize(
@@ -217,8 +218,11 @@ def test_plain_text_is_plain(text: str) -> None:
     ],
 )
 def test_text_normalised_would_change_is_not_plain(text: str) -> None:
-    assert normalised(text).text != text
-    assert not is_plain(text)
+    assert displayed(text).text != text
+    if normalised(text).text != text:  # what is written changes only for NFKC and invisibles
+        assert not is_plain(text)
+    else:
+        assert differs(text)  # markup, references, an override, spelled letters: read twice
 
 
 def test_a_struck_through_word_is_not_plain() -> None:
@@ -436,7 +440,7 @@ def test_a_disguised_word_that_is_no_value_is_left_alone() -> None:
 def test_a_redaction_under_an_override_leaves_no_override_behind() -> None:
     text = f"He met {RLO}nusruT tahraP{PDF} today."
     out = _redact(text).text
-    assert normalised(out).text == "He met [withheld] today."
+    assert displayed(out).text == "He met [withheld] today."
     assert RLO not in out
 
 

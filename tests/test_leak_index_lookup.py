@@ -46,3 +46,22 @@ def test_a_part_of_a_name_counts_for_a_case_in_scope_however_many_hold_it(
     text = "Her sister Tolqyn wrote to us."
     assert find_known(text, VaultKnownValues(v, scope=[ids[-1]]))
     assert not find_known(text, VaultKnownValues(v, scope=["UA-061-21-004"]))
+
+
+def test_a_part_of_a_name_is_read_again_when_the_scope_changes(open_as: OpenAs) -> None:
+    """One checker, two scopes (an import checks record after record with one): a given name
+    read while another case was in scope still counts for its own case afterwards."""
+    from vault.redact.entities import find_known
+    from vault.services import cases
+    from vault.services.leaks import OWNERS_NAMED, VaultKnownValues
+
+    v = open_as("cara")
+    ids = [f"UA-201-26-{n:03}" for n in range(OWNERS_NAMED + 3)]
+    for n, case_id in enumerate(ids):
+        contact = {"name": f"Gulbahar Zhanuzaqqyzy{n}", "relation": "sister"}
+        cases.add_case(v, {"case_id": case_id, "family_contacts": [contact]})
+    known = VaultKnownValues(v, scope=["UA-061-21-004"])
+    text = "Her sister Gulbahar wrote to us."
+    assert not find_known(text, known)
+    known.scope = frozenset({ids[-1]})
+    assert find_known(text, known)

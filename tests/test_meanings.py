@@ -143,3 +143,44 @@ def test_a_codename_in_another_language_is_redacted(
 def test_another_meaning_is_not_redacted(text: str) -> None:
     assert not redact(text, lang="en", known=_known("Nightingale")).redactions
     assert not redact(text, lang="en", known=_known("Snow Leopard")).redactions
+
+
+def _dictzip_header(extra: bytes) -> bytes:
+    return b"\x1f\x8b\x08\x04" + bytes(6) + len(extra).to_bytes(2, "little") + extra
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        b"RA" + (4).to_bytes(2, "little") + b"\x01\x00\x00\x00",  # a chunk table cut short
+        b"RA" + (8).to_bytes(2, "little") + b"\x01\x00\x00\x00\x01\x00\x10\x00",  # chunk of 0
+    ],
+)
+def test_a_damaged_chunk_table_is_refused(tmp_path: pytest.TempPathFactory, extra: bytes) -> None:
+    path = tmp_path / "x.dict.dz"  # type: ignore[operator]
+    path.write_bytes(_dictzip_header(extra) + gzip.compress(b"entry")[10:])
+    with pytest.raises(ValueError, match="chunk table"):
+        meanings._Dictzip(path)
+
+
+def test_a_damaged_dictionary_gives_no_wording(
+    tmp_path: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index pointing past its body, or a body that does not inflate: the value keeps its own
+    terms, and nothing is raised from a case write."""
+    folder = tmp_path  # type: ignore[assignment]
+    extra = b"RA" + (8).to_bytes(2, "little") + b"\x01\x00\x00\x10\x01\x00\x05\x00"
+    (folder / "freedict-eng-fra.dict.dz").write_bytes(_dictzip_header(extra) + b"\xff" * 5)
+    (folder / "freedict-eng-fra.index").write_bytes(b"nightingale\tA\tZ\n")
+    (folder / "freedict-eng-deu.dict.dz").write_bytes(b"not a dictionary")
+    (folder / "freedict-eng-deu.index").write_bytes(b"nightingale\t!!\tB\n")
+    monkeypatch.setattr(meanings, "DICTD", folder)
+    meanings._dictionary.cache_clear()
+    meanings.wordings.cache_clear()
+    try:
+        assert meanings.translate("nightingale", ("eng", "fra")) == []
+        assert meanings.translate("nightingale", ("eng", "deu")) == []
+        assert "freedict-eng-deu" not in meanings.installed()
+    finally:
+        meanings._dictionary.cache_clear()
+        meanings.wordings.cache_clear()

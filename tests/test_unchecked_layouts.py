@@ -356,3 +356,59 @@ def test_an_nth_weekday_of_a_month_is_a_date(text: str, lang: str, date: str) ->
 @pytest.mark.parametrize("text", ["the third time was easier", "the first of many visits"])
 def test_an_ordinal_with_no_weekday_is_no_date(text: str) -> None:
     assert _spans(text) == []
+
+
+def test_releasing_the_city_beside_an_address_releases_only_the_city() -> None:
+    """A found address widens over the city; a person who releases the city by hand releases
+    that, not the address (the release is applied before widening, which stops short of it)."""
+    from vault.redact.engine import redact
+    from vault.redact.entities import EntityInfo, TermSet
+
+    known = TermSet()
+    known.add_value("Dostyk St. 212", EntityInfo("address", "restricted"))
+    text = "She lives at Dostyk St. 212, Almaty now."
+    city = text.index("Almaty")
+    released = redact(text, lang="en", known=known, keep=[(city, city + 6)])
+    assert released.text == "She lives at [withheld], Almaty now."
+    assert redact(text, lang="en", known=known).text == "She lives at [withheld] now."
+
+
+def test_releasing_a_mark_after_a_name_releases_only_the_mark() -> None:
+    from vault.redact.engine import redact
+    from vault.redact.entities import EntityInfo, TermSet
+
+    known = TermSet()
+    known.add_value("Nurbek Sadyrov", EntityInfo("name", "restricted"))
+    out = redact("Nurbek Sadyrov\u0336 x", lang="en", known=known, keep=[(14, 15)])
+    assert "Nurbek" not in out.text and "Sadyrov" not in out.text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("The witness <Aygul Nurmemet> spoke.", "Aygul Nurmemet"),
+        ("Report <!-- source: Aygul Nurmemet, +7 701 555 1234 --> filed.", "+7 701 555 1234"),
+        ('See <span title="Aygul Nurmemet born 12 March 1971">x</span>.', "12 March 1971"),
+    ],
+)
+def test_what_is_inside_markup_is_still_read(text: str, shown: str) -> None:
+    """A publication shows markup as text (escaped): what a tag, a comment or an attribute holds
+    is read as written, besides the text as displayed."""
+    assert any(shown in s for s, _ in _spans(text)), _spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Witness <Sadyrov N.> said",
+        'Seen <b x="N. Sadyrov"> here',
+        "Born <!-- Nurbek Sadyrov --> x",
+    ],
+)
+def test_a_known_value_inside_markup_is_redacted(text: str) -> None:
+    from vault.redact.engine import redact
+    from vault.redact.entities import EntityInfo, TermSet
+
+    known = TermSet()
+    known.add_value("Nurbek Sadyrov", EntityInfo("name", "restricted"))
+    assert "Sadyrov" not in redact(text, lang="en", known=known).text

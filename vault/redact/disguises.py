@@ -8,9 +8,9 @@ disguise undone, and a map back to the original offsets; the known-entity layer
 A view is made only when the text holds that disguise. A value written backwards or in ROT13
 needs no view: its own terms include those spellings.
 
-Display-level disguises (markup, character references, a right-to-left override, letters spelled
-one by one) are not views: every reader reads through them, so the normalised text itself does
-(:func:`vault.redact.readings.normalised`).
+The text as displayed (markup dropped, references read, an override in display order, letters
+spelled one by one run together: :func:`vault.redact.readings.displayed`) is a view too, for the
+spellings; the readers read it themselves.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+from vault.redact.readings import differs, displayed
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ class View:
 
 
 _LEET = str.maketrans("013457@$", "oieastas")
-_LEET_WORD = re.compile(r"(?<!\w)(?=[\w@$]*[^\W\d_])(?=[\w@$]*[0-9@$])[\w@$]{4,}(?!\w)")
+_LEET_WORD = re.compile(
+    r"(?<![\w@$])(?=[\w@$]{0,39}[^\W\d_])(?=[\w@$]{0,39}[0-9@$])[\w@$]{4,40}(?![\w@$])"
+)
 _BASE64 = re.compile(r"(?<![\w+/=])[A-Za-z0-9+/]{8,}={0,2}(?![\w+/=])")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _U_ESCAPE = re.compile(r"(?:\\[uU][0-9a-fA-F]{4})+")
@@ -133,10 +137,14 @@ def _decoded(text: str) -> View | None:
 
 @lru_cache(maxsize=64)
 def disguised_views(text: str) -> tuple[View, ...]:
-    """``text`` with leetspeak digits read as letters (if a word mixes them), and its encoded runs
-    decoded (if it has any). Backwards and ROT13 need no view: a value's own terms include its
-    spelling backwards and in ROT13 (:func:`vault.redact.entities.disguised_terms`)."""
+    """``text`` as displayed (if that differs), with leetspeak digits read as letters (if a word
+    mixes them), and its encoded runs decoded (if it has any). Backwards and ROT13 need no view:
+    a value's own terms include its spelling backwards and in ROT13
+    (:func:`vault.redact.entities.disguised_terms`)."""
     views: list[View] = []
+    if differs(text):
+        shown = displayed(text)
+        views.append(View(shown.text, tuple(zip(shown.starts, shown.ends, strict=True))))
     leet = _leet(text)
     if leet is not None:
         views.append(leet)

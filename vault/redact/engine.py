@@ -184,9 +184,10 @@ def redact(
     spans += [
         _Span(f.start, f.end, "pattern", f.kind, f.reason, withheld, None) for f in detect(text)
     ]
-    spans = [_whole_letters(text, s) for s in _widen_to_shapes(text, spans)]
-    spans = [_whole_address(text, s) if s.kind == "address" else s for s in spans]
     spans = [s for s in spans if not any(s.start < b and a < s.end for a, b in keep)]
+    widened = [_whole_letters(text, s) for s in _widen_to_shapes(text, spans)]
+    widened = [_whole_address(text, s) if s.kind == "address" else s for s in widened]
+    spans = [_short_of(text, keep, w, s) for w, s in zip(widened, spans, strict=True)]
     spans += [_Span(a, b, "manual", "manual", reason, withheld, None) for a, b, reason in extra]
     return apply(text, spans)
 
@@ -304,6 +305,27 @@ def _sentence_starts(text: str, at: int) -> bool:
     """Whether a sentence starts at ``at`` (the text's start, or after ". ", "! ", "? ")."""
     before = text[:at].rstrip()
     return not before or before[-1] in ".!?:"
+
+
+def _short_of(text: str, keep: Sequence[tuple[int, int]], widened: _Span, found: _Span) -> _Span:
+    """A widened finding stops where a span a person released begins (and before the commas
+    and spaces in front of it): releasing the city beside an address (or a mark after a name)
+    releases that, never the address or the name."""
+    left = max((b for a, b in keep if b <= found.start), default=widened.start)
+    right = min((a for a, b in keep if a >= found.end), default=widened.end)
+    start, end = max(widened.start, left), min(widened.end, right)
+    if end < widened.end:
+        while end > found.end and text[end - 1] in _SEPARATORS:
+            end -= 1
+    if start > widened.start:
+        while start < found.start and text[start] in _SEPARATORS:
+            start += 1
+    if (start, end) == (widened.start, widened.end):
+        return widened
+    return replace(widened, start=start, end=end)
+
+
+_SEPARATORS = frozenset(" \t\u00a0,;/–-")
 
 
 def _whole_letters(text: str, span: _Span) -> _Span:

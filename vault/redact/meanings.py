@@ -16,7 +16,9 @@ from the files the operating system installs (Debian packages, installed by ``.c
 The wordings are made when the value is written and stored as its terms, like every other
 spelling (:func:`vault.redact.entities.value_terms`): a text is read once, whatever the vault
 holds. A dictionary that is not installed gives nothing (``installed()`` says which are).
-The dictionaries are data files, read like a library's data; nothing here writes.
+The dictionaries are data files, read like a library's data; nothing here writes. A damaged or
+missing dictionary gives no wording: the value keeps its own terms, and what a vault written
+without them misses is left to review (docs/limitations.md).
 """
 
 from __future__ import annotations
@@ -56,7 +58,6 @@ class _Dictzip:
     compressed chunks: dictzip(1)); only the chunks an entry lies in are inflated."""
 
     def __init__(self, path: Path) -> None:
-        self._data = path.read_bytes() if path.stat().st_size < 1 << 20 else None
         self._path = path
         with path.open("rb") as f:
             head = f.read(12)
@@ -81,12 +82,15 @@ class _Dictzip:
             sub, length = extra[pos : pos + 2], struct.unpack("<H", extra[pos + 2 : pos + 4])[0]
             body = extra[pos + 4 : pos + 4 + length]
             if sub == b"RA":
-                _, self._chunk, count = struct.unpack("<HHH", body[:6])
-                sizes = list(struct.unpack(f"<{count}H", body[6 : 6 + 2 * count]))
+                try:
+                    _, self._chunk, count = struct.unpack("<HHH", body[:6])
+                    sizes = list(struct.unpack(f"<{count}H", body[6 : 6 + 2 * count]))
+                except struct.error:
+                    raise ValueError(f"{path.name} has a damaged chunk table") from None
             pos += 4 + length
-        if not sizes:
+        if not sizes or self._chunk <= 0:
             raise ValueError(f"{path.name} has no dictzip chunk table")
-        self._starts = [offset, *itertools.accumulate(sizes, initial=offset)][1:]
+        self._starts = list(itertools.accumulate(sizes[:-1], initial=offset))
         self._sizes = sizes
 
     def read(self, start: int, length: int) -> bytes:
@@ -139,7 +143,7 @@ def installed() -> list[str]:
     return out
 
 
-_MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
+_GRAMMAR = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
 
 
 def _translations(entry: str) -> list[str]:
@@ -151,7 +155,7 @@ def _translations(entry: str) -> list[str]:
         if not stripped or stripped.startswith(("see:", "Note:", "Synonym", '"')):
             continue
         stripped = re.sub(r"^\d+\.\s*", "", stripped)
-        for part in re.split(r"[,;]", _MARKUP.sub("", stripped)):
+        for part in re.split(r"[,;]", _GRAMMAR.sub("", stripped)):
             word = " ".join(part.split()).rstrip(".")
             if _a_wording(word):
                 out.append(word)
@@ -172,8 +176,11 @@ def translate(phrase: str, pair: tuple[str, str]) -> list[str]:
     if d is None:
         return []
     out: list[str] = []
-    for entry in d.entries(phrase.lower()):
-        out += _translations(entry)
+    try:
+        for entry in d.entries(phrase.lower()):
+            out += _translations(entry)
+    except (ValueError, OSError, zlib.error, UnicodeDecodeError):
+        return []  # a damaged dictionary gives no wording (the value keeps its own terms)
     return list(dict.fromkeys(out))
 
 
@@ -183,7 +190,13 @@ def synonyms(phrase: str) -> list[str]:
     index, data = WORDNET / "index.noun", WORDNET / "data.noun"
     if not index.is_file() or not data.is_file():
         return []
-    lemma = "_".join(phrase.lower().split())
+    try:
+        return _synonyms(index, data, "_".join(phrase.lower().split()))
+    except (ValueError, OSError, IndexError, UnicodeDecodeError):
+        return []  # a damaged word net gives no synonym
+
+
+def _synonyms(index: Path, data: Path, lemma: str) -> list[str]:
     with index.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
         at = m.find(b"\n" + lemma.encode("utf-8") + b" n ")
         if at < 0:
@@ -197,7 +210,7 @@ def synonyms(phrase: str) -> list[str]:
             fields = f.readline().decode("utf-8").split()
             count = int(fields[3], 16)
             out += [fields[4 + 2 * i].replace("_", " ") for i in range(count)]
-    return [w for w in dict.fromkeys(out) if w.lower() != phrase.lower()]
+    return [w for w in dict.fromkeys(out) if w.lower() != lemma.replace("_", " ")]
 
 
 @lru_cache(maxsize=256)

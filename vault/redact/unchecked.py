@@ -32,8 +32,10 @@ A span is cleared by the vault's list of accepted public terms (places, official
 organisations, laws, dates of public events): a signed state record a reviewer makes by accepting
 a span (:mod:`vault.services.public_terms`). :func:`term_keys` gives the keys a span is accepted
 under. The text is read as the publication's last leak gate reads it: NFKC-folded, invisible
-characters removed (:func:`vault.redact.readings.normalised`). Pure: no I/O (word-frequency data
-is a library's file).
+characters removed (:func:`vault.redact.readings.normalised`), and also as displayed where that
+differs (markup, references, an override, spelled letters:
+:func:`~vault.redact.readings.displayed`). Pure: no I/O (word-frequency data is a library's
+file).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from typing import Any
 
 from vault.models.folding import fold
 from vault.redact.disguises import decoded_pieces
-from vault.redact.readings import normalised
+from vault.redact.readings import differs, displayed, normalised
 
 #: A word is common (not name-like) in a language when its Zipf frequency there is at least this
 #: (3 = once per million words). Tuned on the demo Urgent Action's burden, not on any corpus.
@@ -92,8 +94,12 @@ _AT_WORDS = r"at|ät|arobase|chez|klammeraffe|собака|at-sign"
 _DOT_WORDS = r"dot|punkt|point|точка|nokta|nokta"
 _AT = rf"(?:\s*[@＠]\s*|%40|\s*[\[(\{{]\s*(?:{_AT_WORDS}|@)\s*[\])\}}]\s*|\s+(?:{_AT_WORDS})\s+)"
 _DOT = rf"(?:\.|\s+\.\s+|\s*[\[(\{{]\s*(?:{_DOT_WORDS})\s*[\])\}}]\s*|\s+(?:{_DOT_WORDS})\s+)"
-_LOCAL = rf"[\w+\-]+(?:{_DOT}[\w+\-]+)*"
-_EMAIL = re.compile(rf"(?:mailto:)?{_LOCAL}{_AT}[\w\-]+(?:{_DOT}[\w\-]+)+", re.IGNORECASE)
+# bounded (an address part has at most 64 characters and a few dots): a long run of "a.a.a."
+# must not cost the square of its length
+_LOCAL = rf"(?<![\w+\-])[\w+\-]{{1,64}}(?:{_DOT}[\w+\-]{{1,64}}){{0,8}}"
+_EMAIL = re.compile(
+    rf"(?:mailto:)?{_LOCAL}{_AT}[\w\-]{{1,63}}(?:{_DOT}[\w\-]{{1,63}}){{1,8}}", re.IGNORECASE
+)
 _HANDLE = re.compile(
     r"(?<![\w@])@[\w.]{3,}\w"
     r"|(?:https?://|www\.|mailto:)\S+\w"
@@ -105,7 +111,7 @@ _HANDLE = re.compile(
 )
 _ENCODED = re.compile(
     r"(?:&#(?:\d{2,6}|[xX][0-9a-fA-F]{2,5});|&[a-zA-Z]{2,8};){2,}"
-    r"|[\w.\-]*(?:%[0-9A-Fa-f]{2}[\w.\-]*){2,}"
+    r"|(?<![\w.\-])[\w.\-]{0,40}(?:%[0-9A-Fa-f]{2}[\w.\-]{0,40}){2,}"
     r"|(?:\\[uU][0-9a-fA-F]{4}){2,}"
     r"|(?<![\w+/=])(?=[A-Za-z0-9+/]*\d)(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])"
     r"(?:[A-Za-z0-9+/]{16,}={0,2}|[A-Za-z0-9+/]{8,}={1,2})(?![\w+/=])"
@@ -216,6 +222,11 @@ def _unknown_word(word: str, lang: str) -> bool:
 # --- public terms ------------------------------------------------------------------------------
 
 
+#: The longest run of a name's words that is a key of its own (a name has few words; a run of
+#: many words is prose, and its keys would grow with the cube of its length).
+MAX_NAME_RUN = 6
+
+
 def term_keys(text: str, kind: str) -> list[str]:
     """The public-term keys a span is accepted under: the span folded whole and, for a name of
     several words, each run of two or more of its words in order (so "Ili Kazakh" is clear once
@@ -227,7 +238,7 @@ def term_keys(text: str, kind: str) -> list[str]:
     keys = [f"{kind}:{whole}"] if whole else []
     if kind == "name":
         words = [w for w in (fold(m.group()) for m in _WORD.finditer(text)) if w]
-        for size in range(2, len(words)):
+        for size in range(2, min(len(words), MAX_NAME_RUN + 1)):
             for at in range(len(words) - size + 1):
                 keys.append(f"name:{''.join(words[at : at + size])}")
     return list(dict.fromkeys(keys))
@@ -659,15 +670,14 @@ def find_unchecked(
     "Whg. 14") joins it as part of an address, and encoded text joins what stands beside it
     ("&#77;&#117; Nurmemet" is one name to look at): only spaces and a comma, colon, slash or
     dash between them."""
-    norm = normalised(text)
     raw: list[tuple[int, int, str]] = []
-    dates = _year_and_day(norm.text, _numeric_runs(norm.text), lang)
-    for a, b, kind in [*_shape_spans(norm.text), *dates, *_name_spans(norm.text, lang)]:
-        if a < b:
-            s, e = norm.span(a, b)
-            raw += [(x, y, kind) for x, y in _outside(s, e, skip) if text[x:y].strip(" .,;:-")]
-    for m in _ENCODED.finditer(text):  # as written: the normalised text reads references
-        raw += [(x, y, "encoded") for x, y in _outside(m.start(), m.end(), skip)]
+    # what is written, and (where a reader takes it in otherwise) what is displayed
+    for norm in (normalised(text), displayed(text)) if differs(text) else (normalised(text),):
+        dates = _year_and_day(norm.text, _numeric_runs(norm.text), lang)
+        for a, b, kind in [*_shape_spans(norm.text), *dates, *_name_spans(norm.text, lang)]:
+            if a < b:
+                s, e = norm.span(a, b)
+                raw += [(x, y, kind) for x, y in _outside(s, e, skip) if text[x:y].strip(" .,;:-")]
     found = [
         f for f in _merged(text, raw, overlapping_only=True) if not _cleared_span(text, f, public)
     ]
@@ -720,7 +730,7 @@ _BESIDE = re.compile(r"[ \t\u00a0\u202f]*[,:/\-–]?[ \t\u00a0\u202f]*")
 #: ("appt 47", "Whg. 14", "No:37", "kv. 7", "n° 23").
 _HOUSE = re.compile(
     r"(?P<label>(?<![^\W\d_])[^\W\d_]{1,6}\.?[ \t\u00a0]?[:°]?[ \t\u00a0]?)?"
-    r"(?P<number>(?<![\w.])\d{1,5}(?:[-/]?(?:[^\W\d_]{1,4}|\d{1,5}))*)(?![\w])"
+    r"(?P<number>(?<![\w.])\d{1,5}(?:[-/]?(?:[^\W\d_]{1,4}|\d{1,5})){0,6}+)(?![\w])"
 )
 
 

@@ -258,17 +258,22 @@ class VaultKnownValues:
         for key in self._keys:
             self._lengths |= _open_lengths(v, key, stored.get(key.slot))
         self.levels = checked_levels(v, self._keys)  # the levels a lookup covers in full
-        #: For each term a lookup found, the cases whose protected value it is (so a refusal
-        #: can name the case, never the value).
+        #: For each term a lookup found, cases whose protected value it is (so a refusal can
+        #: name a case, never the value): up to OWNERS_NAMED of them, and those in scope.
         self.owners: dict[str, set[str]] = {}
         self._memo: dict[str, tuple[EntityInfo, set[str]] | None] = {}
+        self._memo_scope = self.scope
 
     def lengths(self) -> Collection[int]:
         return self._lengths
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
         # Each term is hashed and looked up once per session: a text scanned in many forms (a
-        # publication's every part) asks for the same terms again and again.
+        # publication's every part) asks for the same terms again and again. A part of a name
+        # was read for the cases then in scope: asked again under another scope, it is read again.
+        if self.scope != self._memo_scope:
+            self._memo = {t: hit for t, hit in self._memo.items() if not is_case_scoped(t)}
+            self._memo_scope = self.scope
         fresh = [t for t in terms if t not in self._memo]
         if fresh:
             self._memo.update(dict.fromkeys(fresh))

@@ -16,7 +16,9 @@ lengths (candidates of a text are not made by length for readings). Pure: no I/O
 
 Text is read as the publication's last leak gate reads it: NFKC-folded, with invisible characters
 (format controls, combining marks of no letter) removed — :func:`normalised` gives that text and
-a map back to the original offsets.
+a map back to the original offsets. Where a reader would take the text in otherwise than it is
+written (markup, character references, a right-to-left override, letters spelled one by one),
+it is read a second time as :func:`displayed`, and both readings count.
 """
 
 from __future__ import annotations
@@ -40,20 +42,16 @@ class Reading:
 
 @dataclass(frozen=True)
 class Normalised:
-    """A text after NFKC and removal of invisible characters, with, for each of its characters,
-    the original offset it came from (``starts[i]``..``ends[i]``)."""
+    """A text as read (:func:`normalised`, :func:`displayed`), with, for each of its characters,
+    the original offsets it came from (``starts[i]``..``ends[i]``)."""
 
     text: str
     starts: tuple[int, ...]
     ends: tuple[int, ...]
 
     def span(self, a: int, b: int) -> tuple[int, int]:
-        """Original offsets of normalised characters a..b (exclusive). Characters shown in
-        another order than written (under a right-to-left override) map to the whole stretch
-        they were written in."""
-        start, end = self.starts[a], self.ends[b - 1]
-        if start < end:
-            return start, end
+        """Original offsets of normalised characters a..b (exclusive): from the first to the
+        last character they came from (under a right-to-left override the order differs)."""
         return min(self.starts[a:b]), max(self.ends[a:b])
 
 
@@ -71,8 +69,8 @@ _RLO, _PDF = "\u202e", "\u202c"
 #: Letters or digits spelled one by one with the same mark between them ("A-y-g-u-l",
 #: "L.é.o.p.a.r.d", "4 7 2 8"): read run together, as a reader reads them.
 _SPELLED = re.compile(
-    r"(?<![^\W_])[^\W_](?:([\-.*_·,/+|~])[^\W_])(?:\1[^\W_])+(?![^\W_])"
-    r"|(?<![^\W_])[^\W_](?: [^\W_]){3,}(?![^\W_])"
+    r"(?<![^\W_])[^\W_](?:([\-.*_·,/+|~])[^\W_])(?:\1[^\W_]){1,38}(?![^\W_]|\1[^\W_])"
+    r"|(?<![^\W_])[^\W_](?: [^\W_]){3,39}(?![^\W_]| [^\W_])"
 )
 
 
@@ -118,14 +116,32 @@ def _units(text: str) -> list[tuple[str, int, int]]:
 @lru_cache(maxsize=16)
 def normalised(text: str) -> Normalised:
     """``text`` as the last leak gate reads it; kept for the few texts read last, since every
-    reader (and the unchecked spans) reads the same text. It is read as displayed: tags and
-    comments dropped, character references read as their characters, a right-to-left override
-    run in the order it is shown. NFKC is applied to each letter with the combining marks after
-    it (so "u" + U+0308 is "ü", one letter of its word), invisible characters between them
-    dropped; a mark that composes with nothing is dropped too, so it never cuts a word in two
-    ("Sa\u0301dyrov" is read "Sádyrov", "Nu\u0308rbek" "Nürbek"). Letters spelled one by one
-    with a mark between them ("A-y-g-u-l") are read run together."""
-    units = _units(text)
+    reader (and the unchecked spans) reads the same text. NFKC is applied to each letter with
+    the combining marks after it (so "u" + U+0308 is "ü", one letter of its word), invisible
+    characters between them dropped; a mark that composes with nothing is dropped too, so it
+    never cuts a word in two ("Sa\u0301dyrov" is read "Sádyrov", "Nu\u0308rbek" "Nürbek")."""
+    return _composed([(c, i, i + 1) for i, c in enumerate(text)])
+
+
+@lru_cache(maxsize=16)
+def displayed(text: str) -> Normalised:
+    """``text`` as a reader takes it in, which may differ from how it is written: tags and
+    comments dropped, character references read as their characters, a run under a right-to-left
+    override in the order it is shown, letters spelled one by one with one mark between them
+    ("A-y-g-u-l") run together; then as :func:`normalised`. A publication shows the text as
+    written (markup escaped), so both are read: what is written, and what it says."""
+    return _run_together(_composed(_units(text)))
+
+
+def differs(text: str) -> bool:
+    """Whether :func:`displayed` reads ``text`` otherwise than :func:`normalised` (only then
+    is it read twice)."""
+    if "<" not in text and "&" not in text and _RLO not in text and not _SPELLED.search(text):
+        return False
+    return displayed(text).text != normalised(text).text
+
+
+def _composed(units: list[tuple[str, int, int]]) -> Normalised:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -158,7 +174,7 @@ def normalised(text: str) -> Normalised:
             starts.append(a)
             ends.append(b)
         i = j
-    return _run_together(Normalised("".join(out), tuple(starts), tuple(ends)))
+    return Normalised("".join(out), tuple(starts), tuple(ends))
 
 
 def _run_together(norm: Normalised) -> Normalised:
@@ -178,11 +194,9 @@ def _run_together(norm: Normalised) -> Normalised:
 
 def is_plain(text: str) -> bool:
     """Whether :func:`normalised` certainly leaves ``text`` as it is (no invisible character, no
-    combining mark, no markup, NFKC already, no letters spelled one by one): then its offsets are
-    the original ones, and the per-character map need not be built."""
-    if not unicodedata.is_normalized("NFKC", text) or "<" in text or "&" in text:
-        return False
-    if _SPELLED.search(text):
+    combining mark, NFKC already): then its offsets are the original ones, and the
+    per-character map need not be built."""
+    if not unicodedata.is_normalized("NFKC", text):
         return False
     return not any(
         c not in "\n\t" and unicodedata.category(c) in ("Cf", "Cc", "Mn", "Me") for c in set(text)
@@ -229,6 +243,11 @@ def text_readings(text: str) -> tuple[Reading, ...]:
     out: list[Reading] = []
     for _, of_text in readers():
         out.extend(of_text(text))
+    if differs(text):  # and what it says, displayed: mapped back to where it is written
+        shown = displayed(text)
+        for _, of_text in readers():
+            for r in of_text(shown.text):
+                out.append(Reading(*shown.span(r.start, r.end), r.term))
     return tuple(out)
 
 

@@ -349,7 +349,7 @@ def tokens(text: str) -> list[Tok]:
         s, e, w = raw[i]
         if w[0].isdigit():
             ordinal = text[e : e + 1] == "." and not text[e + 1 : e + 2].isdigit()
-            out.append(Tok(s, e, "N", w, int(w), ordinal))
+            out.append(Tok(s, e, "N", w, int(w[:18]), ordinal))  # a long run reads as no house
             i += 1
             continue
         low = w.lower()
