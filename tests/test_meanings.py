@@ -184,3 +184,18 @@ def test_a_damaged_dictionary_gives_no_wording(
     finally:
         meanings._dictionary.cache_clear()
         meanings.wordings.cache_clear()
+
+
+def test_the_binary_search_finds_what_a_scan_of_the_index_finds() -> None:
+    """Every headword of a dictionary's index (any case), and words between and beyond them:
+    the sorted-index search gives exactly the lines a scan gives."""
+    name = "freedict-eng-fra"
+    lines = (meanings.DICTD / f"{name}.index").read_bytes().splitlines()
+    heads = [line.split(b"\t")[0].decode("utf-8") for line in lines]
+    d = meanings._dictionary(name)
+    assert d is not None
+    rng = random.Random(7)  # noqa: S311 - which words to ask for, not a secret
+    asked = [*rng.sample(heads, 300), heads[0], heads[-1], "", "aaaa", "zzzzzz", "nightingalez"]
+    for word in asked:
+        want = sum(1 for h in heads if h.lower() == word.lower())
+        assert len(list(d.entries(word))) == want, word

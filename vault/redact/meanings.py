@@ -115,15 +115,42 @@ class _Dictionary:
             self._index = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
     def entries(self, headword: str) -> Iterator[str]:
-        key = headword.encode("utf-8") + b"\t"
-        at = 0 if self._index[: len(key)] == key else self._index.find(b"\n" + key) + 1
-        while at > 0 or (at == 0 and self._index[: len(key)] == key):
-            end = self._index.find(b"\n", at)
-            fields = self._index[at : end if end >= 0 else len(self._index)].split(b"\t")
+        """Every entry whose headword is ``headword`` in any case: the index is sorted by its
+        headwords in lower case (FreeDict's are), so a binary search finds the first."""
+        key = headword.lower().encode("utf-8")
+        for line in _lines_of(self._index, key, b"\t"):
+            fields = line.split(b"\t")
             if len(fields) == 3:
                 yield self._body.read(_number(fields[1]), _number(fields[2])).decode("utf-8")
-            nxt = self._index.find(b"\n" + key, at)
-            at = nxt + 1 if nxt >= 0 else -1
+
+
+def _headword(index: mmap.mmap, start: int, sep: bytes) -> bytes:
+    end = index.find(sep, start)
+    line_end = index.find(b"\n", start)
+    if end < 0 or 0 <= line_end < end:
+        end = line_end if line_end >= 0 else len(index)
+    return index[start:end].decode("utf-8", "replace").lower().encode("utf-8")
+
+
+def _lines_of(index: mmap.mmap, key: bytes, sep: bytes) -> Iterator[bytes]:
+    """The lines of a sorted index (sorted by their first field, ``sep``-ended, in lower case:
+    dictd's and WordNet's are) whose first field is ``key``: a binary search, then a scan of the
+    lines that match."""
+    lo, hi = 0, len(index)  # the first matching line starts in [lo, hi]
+    while lo < hi:
+        mid = index.rfind(b"\n", 0, (lo + hi) // 2) + 1
+        mid = max(mid, lo)
+        if _headword(index, mid, sep) < key:
+            nxt = index.find(b"\n", mid)
+            lo = len(index) if nxt < 0 else nxt + 1
+        else:
+            hi = mid
+    at = lo
+    while at < len(index) and _headword(index, at, sep) == key:
+        end = index.find(b"\n", at)
+        end = len(index) if end < 0 else end
+        yield index[at:end]
+        at = end + 1
 
 
 @lru_cache(maxsize=16)
@@ -198,10 +225,10 @@ def synonyms(phrase: str) -> list[str]:
 
 def _synonyms(index: Path, data: Path, lemma: str) -> list[str]:
     with index.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        at = m.find(b"\n" + lemma.encode("utf-8") + b" n ")
-        if at < 0:
-            return []
-        line = m[at + 1 : m.find(b"\n", at + 1)].decode("utf-8").split()
+        found = next(_lines_of(m, lemma.encode("utf-8"), b" "), None)
+    if found is None:
+        return []
+    line = found.decode("utf-8").split()
     offsets = [int(x) for x in line if len(x) == 8 and x.isdigit()]
     out: list[str] = []
     with data.open("rb") as f:
