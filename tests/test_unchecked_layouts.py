@@ -412,3 +412,17 @@ def test_a_known_value_inside_markup_is_redacted(text: str) -> None:
     known = TermSet()
     known.add_value("Nurbek Sadyrov", EntityInfo("name", "restricted"))
     assert "Sadyrov" not in redact(text, lang="en", known=known).text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 " * 3000, "1/" * 3000, "a." * 3000, "A " * 3000, "File 1" + "0" * 40 + "_x", "@$" * 3000],
+)
+def test_a_hostile_text_is_read_without_error(text: str) -> None:
+    """Digits spelled one by one once ran together into a number of thousands of digits, and
+    int() refused it: a draft of such text stopped with a traceback. Read, not refused."""
+    from vault.redact.engine import redact
+    from vault.redact.entities import TermSet
+
+    find_unchecked(text, "en")
+    assert redact(text, lang="en", known=TermSet()).source == text

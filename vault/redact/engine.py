@@ -198,6 +198,8 @@ def redact(
 _ADDRESS_PIECE = (
     r"(?:[^\W\d_][\w'’]*(?<=\w)\.?(?<![a-zà-ÿ]{5}\.)(?=\W|$)|\d[\w/\-]*|\([^()\n]{1,30}\))"
 )
+#: What separates the pieces of an address written on one line.
+_SEPARATORS = " \t\u00a0,;/–-"
 _ADDRESS_SEP = r"[ \t\u00a0,;/–\-]{1,3}"
 _ADDRESS_AFTER = re.compile(rf"(?:{_ADDRESS_SEP}{_ADDRESS_PIECE})+")
 _ADDRESS_BEFORE = re.compile(rf"(?:{_ADDRESS_PIECE}{_ADDRESS_SEP})+$")
@@ -241,7 +243,7 @@ def _address_piece_ok(piece: str) -> bool:
     """A piece that may belong to an address: not a word in lower case of more than three
     letters (prose goes on there: "Almaty, where she lives"), unless it ends with a full stop
     (an abbreviation: "all.", "esc.")."""
-    word = piece.strip(" \t\u00a0,;/–-")
+    word = piece.strip(_SEPARATORS)
     return not (word[:1].islower() and len(word.rstrip(".")) > 3 and not word.endswith("."))
 
 
@@ -265,10 +267,10 @@ def _whole_address(text: str, span: _Span) -> _Span:
     if m:
         pieces = re.findall(rf"{_ADDRESS_PIECE}{_ADDRESS_SEP}", m.group())
         for piece in reversed(pieces):
-            lower = piece[:1].islower() and not piece.rstrip(" \t\u00a0,;/–-").endswith(".")
+            lower = piece[:1].islower() and not piece.rstrip(_SEPARATORS).endswith(".")
             if lower and (
                 not text[start : start + 1].isdigit()
-                or piece.strip(" \t\u00a0,;/–-").lower() in _PREPOSITIONS
+                or piece.strip(_SEPARATORS).lower() in _PREPOSITIONS
             ):
                 break  # a word in lower case before an address is its label only before a number
             if not lower and not _address_piece_ok(piece):
@@ -284,7 +286,7 @@ def _whole_address(text: str, span: _Span) -> _Span:
 def _prose_word(piece: str) -> bool:
     """A word in lower case (with or without a full stop): it may sit inside an address
     ("des", "kv.") but never ends one."""
-    word = piece.strip(" \t\u00a0,;/–-")
+    word = piece.strip(_SEPARATORS)
     return word[:1].islower()
 
 
@@ -292,7 +294,7 @@ def _ends_sentence(piece: str) -> bool:
     """A word with a full stop that is no abbreviation: capitalised and of four letters or more
     ("Oslo.", "Baku."), or in lower case and of six or more ("there."); "St.", "kv.", "Whg.",
     "appt." and "UAE." are abbreviations."""
-    word = piece.rstrip(" \t\u00a0,;/–-")
+    word = piece.rstrip(_SEPARATORS)
     if not word.endswith("."):
         return False
     letters = word[:-1]
@@ -323,9 +325,6 @@ def _short_of(text: str, keep: Sequence[tuple[int, int]], widened: _Span, found:
     if (start, end) == (widened.start, widened.end):
         return widened
     return replace(widened, start=start, end=end)
-
-
-_SEPARATORS = frozenset(" \t\u00a0,;/–-")
 
 
 def _whole_letters(text: str, span: _Span) -> _Span:
