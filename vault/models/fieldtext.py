@@ -102,6 +102,8 @@ def _as_json(kind: FieldKind) -> Callable[[str], Any]:
             raise ValueError(f"expected JSON for a {kind.value} field") from None
         except RecursionError:  # thousands of nested brackets: bad input, not a crash
             raise ValueError(f"JSON nested too deeply for a {kind.value} field") from None
+        except ValueError:  # an integer of more digits than Python reads: not its own words
+            raise ValueError(f"a number in the JSON is too long for a {kind.value} field") from None
 
     return parse
 

@@ -19,6 +19,10 @@ def parse_policy(text: str, source: str = "policy") -> Policy:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise PolicyError(f"{source}: not valid TOML ({e})") from e
+    except ValueError as e:  # an integer of more digits than Python reads (sys.int_info)
+        raise PolicyError(f"{source}: not valid TOML (a number too long)") from e
+    except RecursionError:  # arrays nested thousands deep: bad input, not a crash
+        raise PolicyError(f"{source}: not valid TOML (nested too deeply)") from None
     try:
         return Policy.model_validate(data)
     except pydantic.ValidationError as e:

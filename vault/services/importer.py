@@ -131,6 +131,8 @@ def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
             yield lineno, json.loads(text)
         except json.JSONDecodeError as e:
             raise ValidationError(f"{name}:{lineno}: not valid JSON ({e.msg})") from None
+        except ValueError:  # an integer of more digits than Python reads (sys.int_info)
+            raise ValidationError(f"{name}:{lineno}: not valid JSON (a number too long)") from None
         except RecursionError:  # e.g. 100,000 nested brackets: bad input, not a crash
             raise ValidationError(f"{name}:{lineno}: not valid JSON (nested too deeply)") from None
 
@@ -138,8 +140,17 @@ def _jsonl_rows(stream: BinaryIO, name: str) -> Iterator[tuple[int, Any]]:
 def detect_separator(header_line: str) -> str:
     """The separator that splits the header row into the most columns (a comma on a tie).
 
-    Field names hold none of the candidates, so the header alone decides; pure."""
-    return max(SEPARATORS, key=lambda sep: len(next(csv.reader([header_line], delimiter=sep))))
+    Field names hold none of the candidates, so the header alone decides; pure. A header that
+    no reader splits (a lone carriage return, as an old Mac spreadsheet ends its lines) counts
+    no columns: the strict reader that reads it next says what is wrong."""
+
+    def columns(sep: str) -> int:
+        try:
+            return len(next(csv.reader([header_line], delimiter=sep)))
+        except csv.Error:
+            return 0
+
+    return max(SEPARATORS, key=columns)
 
 
 def _cell_value(
