@@ -596,6 +596,22 @@ def test_a_rollback_is_refused(
     )
 
 
+def test_a_rollback_names_every_signer_of_the_checkpoint(
+    alog: AuditLog, tamsin: Member, baurzhan: Member, keys: dict[str, bytes]
+) -> None:
+    append(alog, tamsin, [AuditEvent("case.list")] * 3, T0)
+    root = merkle.root_of(leaves(alog))
+    one = alog.signed_head(3, root, tamsin, tamsin.public, T0)
+    two = alog.signed_head(3, root, baurzhan, baurzhan.public, T0)
+    note = one + two[two.rindex("\n\n") + 2 :]
+    assert _check(alog, note, keys) == (3, 3)
+    execute(alog.store, "DELETE FROM audit_entries WHERE seq >= 1")
+    assert _check_refused(alog, note, keys) == (
+        "rollback: the checkpoint (signed by tamsin, baurzhan) covers 3 entries, this vault's "
+        "log has only 1: it is an older copy"
+    )
+
+
 def test_a_fork_is_refused(
     alog: AuditLog, tamsin: Member, keys: dict[str, bytes], store: SqlCipherStore
 ) -> None:

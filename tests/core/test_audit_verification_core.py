@@ -98,6 +98,12 @@ def log(
     return [row(entry(s, cases=cases(s)), ids[TAMSIN]) for s in range(n)]
 
 
+def cosigned(rows: Sequence[AuditRow], first: Member, second: Member) -> str:
+    """A head signed by two members: the second signature line added to the first's note."""
+    one, two = head(rows, first), head(rows, second)
+    return one + two[two.rindex("\n\n") + 2 :]
+
+
 def hashes_of(rows: Sequence[AuditRow]) -> Callable[[int], list[bytes]]:
     def stored(size: int) -> list[bytes]:
         f = merkle.Frontier()
@@ -591,6 +597,22 @@ def test_heads_out_of_order_are_refused(ids: dict[str, Member], keys: dict[str, 
         "before it was changed, removed or reordered"
     ]
     assert result.heads_checked == 2
+
+
+def test_signers_of_a_cosigned_head_are_all_named(
+    ids: dict[str, Member], keys: dict[str, bytes]
+) -> None:
+    rows, heads = good(ids, 3)
+    other = log(ids, 2)
+    other[1] = row(entry(1, action="case.edit"), ids[TAMSIN])
+    heads[1] = (2, cosigned(other, ids[BAURZHAN], ids[ILSE]))
+    heads[2] = (5, cosigned(rows, ids[ILSE], ids[TAMSIN]))
+    assert run(rows, keys, heads).problems == [
+        f"tree head at size 2 (signed by {BAURZHAN}, {ILSE}) does not match the entries: an "
+        "entry before it was changed, removed or reordered",
+        f"the log was truncated: a tree head signed by {ILSE}, {TAMSIN} covers 5 entries, only "
+        "3 remain",
+    ]
 
 
 # --- 8. truncation and a missing head ----------------------------------------------------------
