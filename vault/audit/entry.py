@@ -97,9 +97,11 @@ def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise IntegrityError("an audit entry is malformed") from e
     unsigned = canonical_json(entry.unsigned())
-    # Keys are sorted, so "sig" sits just before the top-level "time" (the last such key).
+    # Keys are sorted, so "sig" sits just before the top-level "time" (the last such key). The
+    # signature is re-encoded too: base64 has other spellings of the same bytes (unused low bits
+    # set, extra padding) that b64decode accepts, and each would be another leaf.
     at = unsigned.rfind(b',"time":')
-    expected = unsigned[:at] + b',"sig":"' + sig_b64.encode("ascii") + b'"' + unsigned[at:]
+    expected = unsigned[:at] + b',"sig":"' + base64.b64encode(sig) + b'"' + unsigned[at:]
     if at < 0 or expected != body:
         raise IntegrityError("an audit entry is not in canonical form")
     return entry, sig, context(AUDIT_ENTRY, unsigned)
