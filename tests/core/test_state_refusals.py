@@ -1209,3 +1209,44 @@ def test_epoch_questions_default_to_one(ids: dict[str, Identity]) -> None:
     assert hand.commitment("level", "public", 4) is None
     assert (hand.seq, hand.head, hand.restores, hand.recovery) == (0, "", 0, None)
     assert hand.active_members() == [] and not hand.is_active("tamsin")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _canon(extra=1),  # a field encode never writes
+        _canon(payload={}, signature="AA=="),
+        _canon(seq="2"),  # read as 2 by int()
+        _canon(seq=2.0),
+        _canon(seq=True),
+        _canon(author=None),  # read as the name "None" by str()
+        _canon(author=5),
+        _canon(time=5),
+        _canon(prev=None),
+        _canon(kind=["vault.restore"]),
+        _canon(vault_id=None),
+        _canon(format=1),
+        b'{"format":"casevault-state-v1","seq":NaN}',
+        _canon().replace(b'"payload":{}', b'"payload":{"x":NaN}'),
+        _canon().replace(b'"seq":2', b'"seq":Infinity'),
+        # Nested past the parser's recursion limit (a row an insider wrote to the database):
+        # malformed, not a RecursionError out of the replay.
+        b"[" * 100_000,
+        _canon().replace(
+            b'"payload":{}', b'"payload":{"x":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        ),
+    ],
+)
+def test_parse_refuses_fields_and_types_encode_never_writes(body: bytes) -> None:
+    """Exactly the fields :func:`encode` writes, each of the type it writes: a signed body
+    that is canonical JSON but not what encode makes is malformed, not read leniently."""
+    refused(lambda: st.parse(body), "a state record is malformed")
+
+
+def test_a_genesis_with_a_boolean_seq_is_refused(ids: dict[str, Identity]) -> None:
+    payload = {**mp(ids["tamsin"], "tamsin", "admin"), "policy": POLICY}
+    d = json.loads(st.encode(VID, 1, "", "genesis", "tamsin", T0, payload))
+    body = canonical_json({**d, "seq": True})
+    refused(
+        lambda: st.replay(VID, [(body, sign(ids["tamsin"], body))]), "a state record is malformed"
+    )
