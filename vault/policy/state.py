@@ -245,25 +245,31 @@ def member_payload(name: str, role: str, sign_public: bytes, kem_public: bytes) 
     }
 
 
+#: The fields of a record body (what :func:`encode` writes), each with its type.
+_TEXT_FIELDS = ("format", "vault_id", "prev", "kind", "author", "time")
+_FIELDS = frozenset({*_TEXT_FIELDS, "seq", "payload"})
+
+
 def parse(body: bytes) -> StateRecord:
-    """Parse a record body, checking it is exactly its canonical form. Raises IntegrityError."""
+    """Parse a record body, checking it is exactly its canonical form: the fields
+    :func:`encode` writes, of the types it writes, and no other. Raises IntegrityError."""
     try:
         d = json.loads(body)
-        record = StateRecord(
-            int(d["seq"]),
-            str(d["kind"]),
-            str(d["author"]),
-            str(d["time"]),
-            str(d["prev"]),
-            dict(d["payload"]),
-            body,
+        typed = (
+            isinstance(d, dict)
+            and d.keys() == _FIELDS
+            and type(d["seq"]) is int
+            and isinstance(d["payload"], dict)
+            and all(isinstance(d[k], str) for k in _TEXT_FIELDS)
         )
-        ok = d["format"] == FORMAT and canonical_json(d) == body
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        canonical = typed and d["format"] == FORMAT and canonical_json(d) == body
+    except (ValueError, RecursionError) as e:  # not UTF-8, not JSON, NaN, or nested too deep
         raise IntegrityError("a state record is malformed") from e
-    if not ok:
+    if not typed:
+        raise IntegrityError("a state record is malformed")
+    if not canonical:
         raise IntegrityError("a state record is not in canonical form")
-    return record
+    return StateRecord(d["seq"], d["kind"], d["author"], d["time"], d["prev"], d["payload"], body)
 
 
 def _key(payload: Mapping[str, Any], name: str, size: int) -> bytes:
