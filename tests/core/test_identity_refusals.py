@@ -450,3 +450,15 @@ def test_public_keys_that_do_not_match_the_private_ones_are_refused(
         }
         with pytest.raises(IntegrityError, match=r"^identity file's public keys do not match"):
             unseal_identity(forged, PASS)
+
+
+def test_a_failed_unseal_chains_the_opaque_decryption_error(
+    blind_kdf: list[tuple[Any, ...]], owner: Identity
+) -> None:
+    s = seal_identity(owner, PASS)
+    with pytest.raises(AuthenticationError) as e:
+        unseal_identity(s, WRONG)
+    assert type(e.value.__cause__) is DecryptionError
+    assert str(e.value.__cause__) == (
+        "could not decrypt identity: it was altered, moved, or the key is wrong"
+    )

@@ -622,3 +622,16 @@ def test_the_commitment_binds_the_epoch_the_key_was_made_in(
     )
     body, sig = _resign(author, d)
     assert _open(author, body, sig, {**sealed.wraps, "secret": w4}).values["notes"] == "x"
+
+
+def test_a_body_with_keys_or_fields_not_objects_names_why_in_its_cause(
+    sealed: SealedRecord, author: Identity
+) -> None:
+    for name in ("keys", "fields"):
+        d = _body(sealed)
+        d[name] = [d[name]]
+        body, sig = _resign(author, d)
+        with pytest.raises(IntegrityError, match="record body is malformed") as e:
+            _open(author, body, sig, sealed.wraps)
+        assert type(e.value.__cause__) is TypeError
+        assert str(e.value.__cause__) == "keys and fields must be objects"
