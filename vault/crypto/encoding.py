@@ -20,8 +20,8 @@ def _as_bytes(part: Part) -> bytes:
     if isinstance(part, bool):  # bool is an int; refuse the ambiguity
         raise TypeError("encode booleans explicitly")
     if isinstance(part, int):
-        return part.to_bytes(8, "big", signed=True)
-    return part.encode("utf-8")
+        return part.to_bytes(8, signed=True)  # big-endian, int.to_bytes's default (3.11+)
+    return part.encode()  # UTF-8
 
 
 def context(label: str, *parts: Part) -> bytes:
@@ -29,7 +29,7 @@ def context(label: str, *parts: Part) -> bytes:
     out = bytearray()
     for p in (label, *parts):
         b = _as_bytes(p)
-        out += len(b).to_bytes(4, "big")
+        out += len(b).to_bytes(4)  # big-endian
         out += b
     return bytes(out)
 
@@ -38,8 +38,7 @@ def canonical_json(obj: Mapping[str, Any]) -> bytes:
     """Deterministic JSON: sorted keys, no spaces, ASCII only. Used for signed record bodies.
 
     Callers put bytes in as base64 strings and only str/int/bool/None/list/dict otherwise, so the
-    same value always yields the same bytes.
+    same value always yields the same bytes. ``json.dumps`` escapes every non-ASCII character by
+    default (``ensure_ascii``), so the UTF-8 encoding of its output is plain ASCII.
     """
-    return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    ).encode("ascii")
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()

@@ -239,5 +239,7 @@ def _b64(b: bytes) -> str:
     return base64.b64encode(b).decode("ascii")
 
 
-def _unb64(s: str) -> bytes:
+def _unb64(s: Any) -> bytes:
+    if not isinstance(s, str):  # a JSON number or list is malformed, not an AttributeError
+        raise TypeError
     return base64.b64decode(s.encode("ascii"), validate=True)
