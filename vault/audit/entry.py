@@ -94,7 +94,7 @@ def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
             fields=tuple(str(f) for f in d["fields"]),
             details=dict(d["details"]),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as e:
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as e:
         raise IntegrityError("an audit entry is malformed") from e
     unsigned = canonical_json(entry.unsigned())
     # Keys are sorted, so "sig" sits just before the top-level "time" (the last such key). The

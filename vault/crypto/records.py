@@ -145,7 +145,7 @@ def encode_value(value: JSONValue) -> bytes:
 def _decode_value(plaintext: bytes, place: RecordPlace, name: str) -> JSONValue:
     try:
         value: JSONValue = json.loads(plaintext.decode("utf-8"))
-    except ValueError as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+    except (ValueError, RecursionError) as e:  # UnicodeDecodeError, JSONDecodeError: ValueErrors
         raise IntegrityError(f"{place.describe()}: field {name} does not hold a value") from e
     return value
 
@@ -329,7 +329,7 @@ def _parse(body: bytes, expect: RecordPlace) -> tuple[RecordHeader, dict[str, An
         keys, fields = d["keys"], d["fields"]
         if not isinstance(keys, dict) or not isinstance(fields, dict):
             raise TypeError("keys and fields must be objects")
-    except (KeyError, TypeError, ValueError) as e:
+    except (KeyError, TypeError, ValueError, RecursionError) as e:
         raise IntegrityError(f"{expect.describe()}: record body is malformed") from e
     return header, keys, fields
 
