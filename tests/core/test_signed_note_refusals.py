@@ -286,3 +286,12 @@ def test_malformed_errors_are_integrity_errors_with_their_own_message() -> None:
     assert issubclass(cp.MalformedNoteError, IntegrityError)
     assert str(cp.MalformedNoteError()) == "malformed note"
     assert cp.MalformedNoteError("x").diagnostics() == "x"
+
+
+@pytest.mark.parametrize("name", ["Peter Neumann", "", "Peter\tNeumann", "Peter\u2003Neumann"])
+def test_an_invalid_name_is_refused_even_with_a_matching_key_id(name: str) -> None:
+    """The name is checked for itself: a key id computed over a bad name does not make it good."""
+    encoded = base64.b64encode(b"\x01" + PETER_PUB).decode()
+    vkey = f"{name}+{cp.key_id(name, PETER_PUB).hex()}+{encoded}"
+    with pytest.raises(cp.MalformedNoteError, match=r"^malformed verifier key$"):
+        cp.parse_verifier_key(vkey)

@@ -7,6 +7,7 @@ in a temporary directory."""
 from __future__ import annotations
 
 import json
+import locale
 import os
 import stat
 from pathlib import Path
@@ -33,7 +34,20 @@ class FakeLog:
 
 
 def _w(tmp_path: Path, person: str = "ilse") -> w.Witness:
-    return w.Witness("vault-0001", person, tmp_path / "state")
+    # not tmp_path / "state": tests/conftest.py points CASEVAULT_STATE_DIR there
+    return w.Witness("vault-0001", person, tmp_path / "witness-state")
+
+
+@pytest.fixture
+def c_locale() -> Any:
+    """The C locale (ASCII) for text files opened without an encoding: the witness must not
+    depend on it. (Without effect under Python's UTF-8 mode.)"""
+    old = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
 
 
 # --- where the memory lives -------------------------------------------------------------------
@@ -126,8 +140,57 @@ def test_remembering_is_atomic_private_and_replaces_stale_leftovers(tmp_path: Pa
     assert sorted(p.name for p in wit.path.parent.iterdir()) == ["ilse.checkpoint"]
 
 
+def test_an_explicit_state_dir_wins_over_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "env"))
+    wit = w.Witness("vault-0001", "ilse", tmp_path / "mine")
+    assert wit.path == tmp_path / "mine" / "vault-0001" / "ilse.checkpoint"
+    wit.remember("note\n")
+    assert (tmp_path / "mine" / "vault-0001" / "ilse.checkpoint").read_text() == "note\n"
+    assert not (tmp_path / "env").exists()
+
+
+def test_memories_are_read_as_utf8_whatever_the_locale(tmp_path: Path, c_locale: Any) -> None:
+    wit = _w(tmp_path, "ilse")
+    wit.remember("note by Zo\u00eb\n")
+    assert wit.remembered() == "note by Zo\u00eb\n"
+    wit.state_path.write_text(
+        '{"seq": 2, "head": "h\u00e9", "restores": 1, "revoked": ["Zo\u00eb"], "retired": []}',
+        encoding="utf-8",
+    )
+    with pytest.raises(IntegrityError, match="rolled back"):
+        wit.check_state(["h\u00e9"])
+    assert wit.undone_by([], {}) == ["Zo\u00eb"]
+    with pytest.raises(IntegrityError, match="Zo\u00eb"):
+        wit.check_restore([], {})
+    assert wit.restored_since(2) is True
+
+
+def test_a_founder_pin_that_is_not_ascii_is_replaced(tmp_path: Path) -> None:
+    """An unreadable pin counts as none (first use again); it is rewritten, not compared."""
+    wit = _w(tmp_path)
+    wit.founder_path.parent.mkdir(parents=True)
+    wit.founder_path.write_bytes("caf\u00e9".encode())
+    assert wit.check_founder("ab" * 32) is True
+    assert wit.founder_path.read_text("ascii") == "ab" * 32
+
+
+def test_a_memory_with_only_one_of_the_two_lists_still_counts(tmp_path: Path) -> None:
+    wit = _w(tmp_path, "ilse")
+    wit.state_path.parent.mkdir(parents=True)
+    wit.state_path.write_text('{"seq": 1, "head": "h", "retired": ["fp-old"]}')
+    assert wit.undone_by([], {"bob": "fp-old"}) == ["bob"]
+    with pytest.raises(IntegrityError, match="where bob, whom ilse saw given a new key"):
+        wit.check_restore([], {"bob": "fp-old"})
+    wit.state_path.write_text('{"seq": 1, "head": "h", "revoked": ["amy"]}')
+    assert wit.undone_by([], {"bob": "fp-old"}) == ["amy"]
+    with pytest.raises(IntegrityError, match="where amy, whom ilse saw revoked"):
+        wit.check_restore([], {"bob": "fp-old"})
+
+
 def test_failing_to_remember_never_stops_the_work(tmp_path: Path) -> None:
-    blocker = tmp_path / "state"
+    blocker = tmp_path / "witness-state"
     blocker.write_text("a file where the directory should be")
     wit = w.Witness("vault-0001", "ilse", blocker)
     wit.remember("note\n")  # no exception
