@@ -10,7 +10,6 @@ Checked against the Go reference implementation's vectors (keys/vectors/signed_n
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -56,7 +55,7 @@ def parse_verifier_key(vkey: str) -> tuple[str, bytes]:
     try:
         raw = base64.b64decode(b64key, validate=True)
         kid = bytes.fromhex(hexid)
-    except (binascii.Error, ValueError) as e:
+    except ValueError as e:  # binascii.Error, a character outside ASCII, or bad hex
         raise MalformedNoteError("malformed verifier key") from e
     if len(raw) != 33 or raw[0] != ALG_ED25519 or base64.b64encode(raw).decode() != b64key:
         raise MalformedNoteError("malformed verifier key")
@@ -107,11 +106,11 @@ def open_note(note: str, keys: Mapping[tuple[str, bytes], bytes]) -> OpenedNote:
         if not line.startswith(_DASH):
             raise MalformedNoteError()
         name, _, blob = line[len(_DASH) :].partition(" ")
-        if not _valid_name(name) or " " in blob:
+        if not _valid_name(name):  # a space in the blob: b64decode(validate=True) refuses it
             raise MalformedNoteError()
         try:
             raw = base64.b64decode(blob, validate=True)
-        except binascii.Error as e:
+        except ValueError as e:  # binascii.Error, or a character outside ASCII
             raise MalformedNoteError() from e
         if len(raw) < 5:
             raise MalformedNoteError()
@@ -159,11 +158,16 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 4 or lines[-1] != "":
         raise MalformedNoteError("malformed checkpoint")
     origin, size_s, root_s, *ext = lines[:-1]
-    if not origin or not size_s.isdigit() or (size_s != "0" and size_s.startswith("0")):
+    # ASCII decimal only: str.isdigit() also takes other scripts' digits ("１２", "²")
+    if (
+        not origin
+        or not (size_s.isascii() and size_s.isdigit())
+        or (size_s != "0" and size_s.startswith("0"))
+    ):
         raise MalformedNoteError("malformed checkpoint")
     try:
         root = base64.b64decode(root_s, validate=True)
-    except binascii.Error as e:
+    except ValueError as e:  # binascii.Error, or a character outside ASCII
         raise MalformedNoteError("malformed checkpoint") from e
     if len(root) != 32 or any(not line for line in ext):
         raise MalformedNoteError("malformed checkpoint")
