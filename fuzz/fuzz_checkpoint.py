@@ -57,12 +57,8 @@ KEYS = _keys()
 
 #: Findings reported (not ours to fix: vault/audit belongs to another helper) and kept as
 #: regression tests, as (exception type, message fragment).
-KNOWN: tuple[tuple[type[BaseException], str], ...] = (
-    (ValueError, "invalid literal for int()"),  # F3: parse_checkpoint, a non-ASCII digit
-    (ValueError, "Exceeds the limit"),  # F4: parse_checkpoint, a size of > 4300 digits
-    (ValueError, "only ASCII characters"),  # F5/F6: non-ASCII base64 in a checkpoint or note
-    (AssertionError, "not canonical"),  # F7/F10: non-ASCII digits, non-canonical base64 root
-)
+#: F3-F7 and F10 were mended in vault/audit/checkpoint.py; their regression tests stay.
+KNOWN: tuple[tuple[type[BaseException], str], ...] = ()
 ALLOW_KNOWN = os.environ.get("FUZZ_ALLOW_KNOWN") == "1"
 SEEN_KNOWN: set[int] = set()
 

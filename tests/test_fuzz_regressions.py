@@ -2,8 +2,7 @@
 
 A parser of outside bytes may refuse anything, but only with casevault's own errors
 (:mod:`vault.errors`); any other exception is a crash the command line shows as a traceback.
-Findings in modules another part of the project owns, not yet mended, are strict xfails: they
-pass the day the module is fixed, and the marker must then go.
+Each test failed before its mend.
 """
 
 from __future__ import annotations
@@ -95,12 +94,9 @@ def test_json_cell_number_too_long_is_said_in_plain_words(kind: FieldKind) -> No
         _csv(b"case_id,id_numbers\nUA-100-26-001," + b"[" + b"4" * 5000 + b"]\n")
 
 
-# --- F3-F7, F10: checkpoints and signed notes (fuzz/fuzz_checkpoint.py; not mended) ---
-
-_NOT_MENDED = "reported to the lead: vault/audit/checkpoint.py belongs to the audit helper"
+# --- F3-F7, F10: checkpoints and signed notes (fuzz/fuzz_checkpoint.py; mended) ---
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True, reason=_NOT_MENDED)
 @pytest.mark.parametrize("size", ["\u00b2", "1\u00b9", "\u2460"])
 def test_checkpoint_size_that_isdigit_but_is_no_int_is_malformed(size: str) -> None:
     """F3: str.isdigit() is true for superscripts and circled digits, which int() refuses:
@@ -109,28 +105,24 @@ def test_checkpoint_size_that_isdigit_but_is_no_int_is_malformed(size: str) -> N
         cp.parse_checkpoint(f"origin\n{size}\n{ROOT_B64}\n")
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True, reason=_NOT_MENDED)
 def test_checkpoint_size_of_more_than_4300_digits_is_malformed() -> None:
     """F4: a size of 4301 digits passes isdigit() and then int() refuses it (Python's limit)."""
     with pytest.raises(cp.MalformedNoteError):
         cp.parse_checkpoint(f"origin\n{'1' * 4301}\n{ROOT_B64}\n")
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True, reason=_NOT_MENDED)
 def test_checkpoint_root_with_a_non_ascii_character_is_malformed() -> None:
     """F5: base64.b64decode(str) raises ValueError, not binascii.Error, for a non-ASCII str."""
     with pytest.raises(cp.MalformedNoteError):
         cp.parse_checkpoint(f"origin\n1\n{ROOT_B64[:-1]}\u00e9\n")
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True, reason=_NOT_MENDED)
 def test_note_signature_with_a_non_ascii_character_is_malformed() -> None:
     """F6: the same in open_note's signature lines (parse_verifier_key catches it; these don't)."""
     with pytest.raises(cp.MalformedNoteError):
         cp.open_note("text\n\n\u2014 name AAAA\u00e9AAA\n", {})
 
 
-@pytest.mark.xfail(strict=True, reason=_NOT_MENDED)
 @pytest.mark.parametrize("size", ["\u0661\u0662", "\uff11", "\u09e7"])
 def test_checkpoint_size_in_other_digits_is_not_canonical(size: str) -> None:
     """F7: Arabic-Indic, full-width or Bengali digits pass isdigit() and int() reads them, so a
@@ -140,7 +132,6 @@ def test_checkpoint_size_in_other_digits_is_not_canonical(size: str) -> None:
         cp.parse_checkpoint(f"origin\n{size}\n{ROOT_B64}\n")
 
 
-@pytest.mark.xfail(strict=True, reason=_NOT_MENDED)
 def test_checkpoint_root_in_non_canonical_base64_is_malformed() -> None:
     """F10: b64decode(validate=True) accepts non-zero bits in the last character before "=",
     so two texts (``...A=`` and ``...B=``) parse to the same root; the docstring promises the

@@ -150,6 +150,10 @@ class Checkpoint:
         return "\n".join(lines) + "\n"
 
 
+#: The most digits a tree size may have: 2**64 - 1 has 20.
+_SIZE_DIGITS = 20
+
+
 def parse_checkpoint(text: str) -> Checkpoint:
     """Parse a checkpoint's text (as :func:`open_note` returns it, signatures already checked).
     Raises MalformedNoteError for anything but the canonical form: no leading zeros, a 32-byte
@@ -158,10 +162,11 @@ def parse_checkpoint(text: str) -> Checkpoint:
     if len(lines) < 4 or lines[-1] != "":
         raise MalformedNoteError("malformed checkpoint")
     origin, size_s, root_s, *ext = lines[:-1]
-    # ASCII decimal only: str.isdigit() also takes other scripts' digits ("１２", "²")
+    # ASCII decimal only: str.isdigit() also takes other scripts' digits ("１２", "²"); at most
+    # 20 digits, as a tree size is an unsigned 64-bit number (and int() refuses > 4300 digits)
     if (
         not origin
-        or not (size_s.isascii() and size_s.isdigit())
+        or not (size_s.isascii() and size_s.isdigit() and len(size_s) <= _SIZE_DIGITS)
         or (size_s != "0" and size_s.startswith("0"))
     ):
         raise MalformedNoteError("malformed checkpoint")
@@ -169,6 +174,8 @@ def parse_checkpoint(text: str) -> Checkpoint:
         root = base64.b64decode(root_s, validate=True)
     except ValueError as e:  # binascii.Error, or a character outside ASCII
         raise MalformedNoteError("malformed checkpoint") from e
-    if len(root) != 32 or any(not line for line in ext):
+    # another spelling of the same 32 bytes ("...AB=" for "...AA=") would be another text
+    canonical = base64.b64encode(root).decode("ascii") == root_s
+    if len(root) != 32 or not canonical or any(not line for line in ext):
         raise MalformedNoteError("malformed checkpoint")
     return Checkpoint(origin, int(size_s), root, tuple(ext))
