@@ -35,9 +35,10 @@ GATE_TESTS = (
     "tests/core/test_merkle_properties.py",
     "tests/core/test_signed_note_refusals.py",
     "tests/core/test_note_properties.py",
+    "tests/core/test_checkpoint_bounds.py",
+    "tests/core/test_witness_refusals.py",
     "tests/test_merkle.py",
     "tests/test_checkpoint.py",
-    "tests/test_vectors.py",
 )
 
 #: mutmut's exit codes (mutmut.stats.status_by_exit_code, 3.8.1), folded into what the table shows.
