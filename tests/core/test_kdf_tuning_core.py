@@ -52,20 +52,20 @@ def test_floor_params_clamps_parallelism() -> None:
 @pytest.mark.parametrize("target", [0.0, -1.0, math.nan, math.inf, -math.inf])
 def test_a_target_that_is_not_a_positive_finite_number_is_refused(target: float) -> None:
     calls: list[KdfParams] = []
-    with pytest.raises(ValueError, match="target_seconds must be a positive number"):
+    with pytest.raises(ValueError, match=r"^target_seconds must be a positive number$"):
         propose(target, lambda p: calls.append(p) or 0.1, max_memory_kib=FLOOR_M, parallelism=4)
     assert calls == []
 
 
 @pytest.mark.parametrize("bad", [-0.001, -1.0, math.nan, math.inf])
 def test_an_impossible_measured_time_is_refused(bad: float) -> None:
-    with pytest.raises(ValueError, match="measure returned an impossible time"):
+    with pytest.raises(ValueError, match=r"^measure returned an impossible time$"):
         propose(1.0, lambda p: bad, max_memory_kib=FLOOR_M, parallelism=4)
 
 
 def test_an_impossible_time_later_in_the_search_is_refused_too() -> None:
     times = iter([0.1, -1.0])
-    with pytest.raises(ValueError, match="impossible time"):
+    with pytest.raises(ValueError, match=r"^measure returned an impossible time$"):
         propose(1.0, lambda p: next(times), max_memory_kib=4 * FLOOR_M, parallelism=4)
 
 

@@ -312,6 +312,19 @@ def test_each_bit_of_a_mistyped_word_is_located(position: int, xor: int) -> None
     assert recovery._locate_single_error([WORD_INDEX_MAP[w] for w in text.split()]) == position
 
 
+def test_the_other_checksum_string_is_tried_only_for_the_flag_word() -> None:
+    # In a 36-word share (a 288-bit secret, which other SLIP-39 tools may make), word 8 off by
+    # 612 also looks, under the other customization string, like word 33 off by 725. An error
+    # in word 33 cannot change the flag, so that reading is impossible: word 8 is the answer.
+    # (Found by exhaustive search of the checksum's syndromes; it holds for any share of that
+    # length, as the checksum is linear.)
+    share = Share(0x1234, True, 0, 0, 1, 1, 0, 2, bytes(range(7, 43))).mnemonic()
+    assert len(share.split()) == 36
+    text = _replace_word(share, 8, 612)
+    assert recovery._locate_single_error([WORD_INDEX_MAP[w] for w in text.split()]) == 8
+    assert _refused([text]) == "share 1: the SLIP-39 checksum fails; word 8 is probably mistyped"
+
+
 def test_a_flipped_flag_is_located_in_a_share_without_the_flag_too() -> None:
     plain = _altered(SHARES16[0], extendable=False)
     assert _share(plain).extendable is False
@@ -545,6 +558,10 @@ def test_the_derivation_is_hkdf_of_each_documented_purpose() -> None:
         return _primitives.hkdf_sha256(SECRET, recovery_info(purpose))
 
     assert ident.public.sign_public == _primitives.sign_public(hk("sign"))
+    # the whole private KEM key: the second half of the ML-KEM seed (its implicit-rejection
+    # value) does not change the public key, so the pinned vector cannot see it
+    assert ident._kem.reveal() == hk("kem-mlkem-1") + hk("kem-mlkem-2") + hk("kem-x25519")
+    assert ident._sign.reveal() == hk("sign")
     assert recovery_identity(SecretBytes(SECRET)).public == ident.public
     assert recovery_identity(SecretBytes(SECRET[::-1])).public != ident.public
     text = age_identity(secret).reveal().decode("ascii")
