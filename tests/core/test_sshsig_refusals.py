@@ -220,15 +220,11 @@ def test_a_flipped_signature_bit_is_refused() -> None:
         (_blob()[:9], "the SSH signature is truncated"),
         (b"", "the SSH signature is truncated"),
         # length prefixes with the top bit set are huge unsigned numbers, never negative ones
-        (
-            b"SSHSIG\x00\x00\x00\x01\xff\xff\xff\xff" + _blob()[10:],
-            "the SSH signature is truncated",
-        ),
-        (
-            b"SSHSIG\x00\x00\x00\x01\x80\x00\x00\x00" + _blob()[10:],
-            "the SSH signature is truncated",
-        ),
-        (_blob()[:-87] + b"\xff\xff\xff\xfd" + _blob()[-83:], "the SSH signature is truncated"),
+        # (read as signed, -4 would step back onto the prefix itself and be read again)
+        (_blob()[:10] + b"\xff\xff\xff\xff" + _blob()[14:], "the SSH signature is truncated"),
+        (_blob()[:10] + b"\x80\x00\x00\x00" + _blob()[14:], "the SSH signature is truncated"),
+        (_blob()[:65] + b"\xff\xff\xff\xfc" + _blob()[69:], "the SSH signature is truncated"),
+        (_blob()[:-87] + b"\xff\xff\xff\xfc" + _blob()[-83:], "the SSH signature is truncated"),
         # bytes left over inside the key or signature string: ssh-keygen refuses both
         # ("unexpected bytes remain after decoding"); accepting them made signatures malleable
         (_blob(key_extra=b"\x00\x00\x00\x00"), "the SSH signature is malformed"),
@@ -340,6 +336,7 @@ def _line(blob: bytes, key_type: str = "ssh-ed25519") -> str:
         (_line(_s(b"ssh-ed25519") + _s(PUBLIC + b"\x00")), "the public key is malformed"),
         (_line(_s(b"ssh-ed25519") + _s(PUBLIC) + b"\x00"), "the public key is malformed"),
         (_line(_s(b"ssh-ed25519") + _s(PUBLIC)[:-1]), "the SSH signature is truncated"),
+        (_line(b"\xff\xff\xff\xfc" + _s(PUBLIC)), "the SSH signature is truncated"),
     ],
 )
 def test_a_bad_public_key_line_is_refused(line: str, reason: str) -> None:
