@@ -156,7 +156,15 @@ def parse(armoured: str) -> SshSignature:
     if sig.string() != KEY_TYPE.encode():
         raise IntegrityError("the SSH signature is not an Ed25519 signature")
     signature = sig.string()
-    if r.pos != len(blob) or len(public) != 32 or len(signature) != 64:
+    # Nothing may follow the last field, inside the key and signature strings too (as
+    # ssh-keygen refuses): otherwise one signature could be written as many different files.
+    if (
+        r.pos != len(blob)
+        or key.pos != len(key.data)
+        or sig.pos != len(sig.data)
+        or len(public) != 32
+        or len(signature) != 64
+    ):
         raise IntegrityError("the SSH signature is malformed")
     return SshSignature(public, namespace, signature)
 
