@@ -763,3 +763,91 @@ def test_placeholders() -> None:
         assert is_placeholder(p), p
     for v in ("Nurlan", "unknowns", "n/a 5", "Nil Qasym"):
         assert not is_placeholder(v), v
+
+
+def test_chinese_given_and_family_names_split_on_any_name_dot_or_space() -> None:
+    assert E._value_spellings("阿依 古丽", "name")[-2:] == ["guli ayi", "ayi guli"]
+    assert E._value_spellings("阿依•古丽", "name")[-2:] == ["guli ayi", "ayi guli"]
+    assert E._value_spellings("阿依・古丽", "name")[-2:] == ["guli ayi", "ayi guli"]
+    # three parts: no family-given order to swap
+    assert E._value_spellings("阿 依 古", "name") == ["阿 依 古", "a yi gu", "ayigu"]
+    terms = value_terms("阿依·古丽", "name")
+    assert {"ayiguli", "guliayi", "~ayi guli", "~a gu li yi"} <= terms
+
+
+def test_protected_values_go_on_past_what_they_skip() -> None:
+    """A skipped field, part or item never ends the search: what follows it is still found."""
+    sources = {
+        "missing": ValueSource("restricted", ((None, ValueKind.NAME),)),
+        "person": ValueSource(
+            "restricted",
+            (("subject", ValueKind.SUBJECT_NAME), ("friend", ValueKind.NAME)),
+        ),
+        "low": ValueSource("public", (("note", ValueKind.NAME), ("own", ValueKind.SUBJECT_NAME))),
+        "list": ValueSource("confidential", (("name", ValueKind.NAME),)),
+        "plain": ValueSource("confidential", (("name", ValueKind.NAME),)),
+    }
+    record = {
+        "person": {"subject": "Nurlan Qasym", "friend": "Dana Bek"},
+        "low": {"note": "Medeu", "own": "Nuri Qasym"},
+        "list": [{"name": 7}, {"name": "Aru Tash"}, "not a dict"],
+        "plain": "Kerim Tash",
+    }
+    got = protected_values(record, sources, "public", name_is_public=True)
+    assert got == [
+        ("Dana Bek", EntityInfo("name", "restricted")),
+        ("Aru Tash", EntityInfo("name", "confidential")),
+        ("not a dict", EntityInfo("name", "confidential")),
+        ("Kerim Tash", EntityInfo("name", "confidential")),
+    ]
+    got = protected_values(record, sources, "public", name_is_public=False)
+    assert got == [
+        ("Nurlan Qasym", EntityInfo("name", "restricted")),
+        ("Dana Bek", EntityInfo("name", "restricted")),
+        ("Nuri Qasym", EntityInfo("name", "public")),
+        ("Aru Tash", EntityInfo("name", "confidential")),
+        ("not a dict", EntityInfo("name", "confidential")),
+        ("Kerim Tash", EntityInfo("name", "confidential")),
+    ]
+
+
+def test_a_part_of_two_words_moves_its_number() -> None:
+    assert address_spellings("12 Abay, Almaty")[:4] == [
+        "12 Abay, Almaty",
+        "12 Abay",
+        "12 abay",
+        "abay 12",
+    ]
+    assert address_spellings("Abay 12, Almaty")[:4] == [
+        "Abay 12, Almaty",
+        "Abay 12",
+        "abay 12",
+        "12 abay",
+    ]
+    assert "abay 12, almaty" in address_spellings("12 Abay, Almaty")
+
+
+def test_abbreviation_edges() -> None:
+    assert E._abbreviation_end("ab. xy", 2) == 3  # the abbreviation opens the text
+    assert E._abbreviation_end("St. x", 2) == 3
+    assert E._abbreviation_end("1ab.", 3) == 3  # glued to a digit: no abbreviation
+    assert E._abbreviation_end("Heron\u2122.", 6) == 6  # no letter before the full stop
+
+
+def test_value_terms_follow_the_kind() -> None:
+    assert "09031971" in value_terms("1971-03-09", "date_of_birth")
+    assert "7016625938" in value_terms("+7 701 662 5938", "phone")
+    assert "abay12" in value_terms("12 Abay, Almaty", "address")
+    assert E._value_spellings("12 Abay, Almaty", "address") == address_spellings("12 Abay, Almaty")
+
+
+def test_disguised_terms_up_to_the_longest_term() -> None:
+    value = "b" * (MAX_TERM - 1) + "c"
+    assert disguised_terms(value, "name") == {
+        "c" + "b" * (MAX_TERM - 1),
+        "o" * (MAX_TERM - 1) + "p",
+    }
+
+
+def test_pinyin_keeps_what_is_not_chinese() -> None:
+    assert E._pinyin("阿依X") == "a yi X"

@@ -274,6 +274,7 @@ def test_number_words() -> None:
     assert U._is_number_word("Nine")
     assert U._is_number_word("fünfhundert")  # a German compound, six letters or more
     assert not U._is_number_word("einsx")
+    assert U._is_number_word("elfter")  # six letters: long enough to be read as a compound
     assert not U._is_number_word("zwan")
     assert [
         U._big_number_word(w) for w in ("thousand", "Mille", "Tausend", "тысяча", "million", "mil")
@@ -476,3 +477,96 @@ def test_text_read_as_displayed_too() -> None:
     # markup hides the digits from a plain reading, not from a displayed one
     got = marked("see 44<b></b>71 ok")
     assert got and got[0][2] == "number"
+
+
+def test_overlaps() -> None:
+    assert U._overlaps((2, 5), [(4, 6)])
+    assert U._overlaps((2, 5), [(0, 3)])
+    assert U._overlaps((2, 5), [(0, 9)])
+    assert not U._overlaps((2, 5), [(5, 6)])
+    assert not U._overlaps((2, 5), [(0, 2)])
+    assert not U._overlaps((2, 5), [])
+
+
+@pytest.mark.parametrize(
+    ("word", "lang"),
+    [
+        ("day", "en"),
+        ("days", "en"),
+        ("year", "en"),
+        ("years", "en"),
+        ("an", "fr"),
+        ("année", "fr"),
+        ("jour", "fr"),
+        ("jours", "fr"),
+        ("tag", "de"),
+        ("tage", "de"),
+        ("tages", "de"),
+        ("jahr", "de"),
+        ("jahre", "de"),
+        ("jahres", "de"),
+        ("yil", "tr"),
+        ("yılı", "tr"),
+        ("г", "ru"),
+        ("год", "ru"),
+        ("года", "ru"),
+        ("году", "ru"),
+    ],
+)
+def test_a_common_word_that_says_day_or_year_makes_a_date(word: str, lang: str) -> None:
+    # the word is common in the language: only its meaning makes "1954 <word> 12" a date
+    assert U._common(word, lang)
+    text = f"1954 {word} 12"
+    assert marked(text, lang) == [(0, len(text), "date")]
+    assert marked(f"1954 {word} 12".replace(word, "the" if lang == "en" else "la"), lang) == []
+
+
+def _year_day(text: str, lang: str = "en") -> list[tuple[int, int, str]]:
+    return list(U._year_and_day(text, U._numeric_runs(text), lang))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "want"),
+    [
+        # runs up to two before and two after the year are its day's candidates, not three
+        (
+            "4     5     6 qz 1954 qz 7     8     9",
+            "en",
+            [(6, 21, "date"), (12, 21, "date"), (17, 26, "date"), (17, 32, "date")],
+        ),
+        # a number too big for a day is passed over, not the end of the search
+        ("5000 qz 1954 qz 7", "en", [(8, 17, "date")]),
+        ("The record here says 1995 jylǵy 12", "en", [(21, 34, "date")]),
+        # at most 30 characters between them
+        ("1954 " + "q" * 28 + " 12", "en", [(0, 36, "date")]),
+        ("1954 " + "q" * 29 + " 12", "en", []),
+        # at most two words between them
+        ("1954 qz qz 12", "en", [(0, 13, "date")]),
+        ("1954 qz qz qz 12", "en", []),
+        # a suffix after a hyphen is part of the date; a word after a space is not
+        ("1958-жылы 23-й", "en", [(0, 14, "date")]),
+        ("1954 qz 12 ab", "en", [(0, 10, "date")]),
+        ("1954 qz 12- ok", "en", [(0, 10, "date")]),
+        # the word just before (within 12 characters) counts too
+        ("г 12 и 1954", "ru", [(2, 11, "date")]),
+        ("x 12 и 1954", "ru", []),
+        ("today" + " " * 8 + "12 of 1954", "en", [(13, 23, "date")]),  # "oday" is no word
+        ("today" + " " * 7 + "12 of 1954", "en", []),
+        ("day 137 of 1954", "en", [(4, 15, "date")]),
+        ("12 qz 1954", "en", [(0, 10, "date")]),
+        ("12 of 1954", "en", []),
+        # a run too far, or with too many words between, is passed over, not the end
+        ("5 " + "q" * 30 + " 1954 qz 7", "en", [(33, 42, "date")]),
+        ("5 qz qz qz 1954 qz 7", "en", [(11, 20, "date")]),
+    ],
+)
+def test_year_and_day(text: str, lang: str, want: list[tuple[int, int, str]]) -> None:
+    assert _year_day(text, lang) == want
+
+
+def test_word_edges_of_the_helpers() -> None:
+    assert U._script_other_than_latin("\U00017000")  # a letter with no name in unicodedata
+    assert U._common("abject", "en")  # Zipf exactly 3.0: common
+    assert U._unknown_word("qzxv", "en")  # four letters are enough to tell
+    assert not U._touches("ab.; cd", (0, 2), (4, 6))  # only the full stop is dropped
+    assert not U._touches("ab.\n cd", (0, 2), (5, 7))
