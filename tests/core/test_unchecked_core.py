@@ -570,3 +570,35 @@ def test_word_edges_of_the_helpers() -> None:
     assert U._unknown_word("qzxv", "en")  # four letters are enough to tell
     assert not U._touches("ab.; cd", (0, 2), (4, 6))  # only the full stop is dropped
     assert not U._touches("ab.\n cd", (0, 2), (5, 7))
+
+
+@pytest.mark.parametrize(
+    ("text", "kw", "want"),
+    [
+        ("Aygul’s car here", {}, [(0, 5, "name")]),  # the typographic possessive is cut too
+        ("三月九日 Nurbek Toqtarov", {}, [(5, 20, "name")]),  # a CJK date does not end the search
+        ("Nurbek. Toqtarov", {}, [(0, 6, "name"), (8, 16, "name")]),  # a sentence ends there
+        ("from A.Tursunova here", {}, [(5, 16, "name")]),  # an initial with no space
+        # what is left of a span beside a redaction is marked unless it is only punctuation
+        ("signed by YASINOVA M. here", {"skip": [(10, 18), (19, 20)]}, []),
+        ("Nurbek X ok", {"skip": [(0, 6)]}, [(6, 8, "name")]),
+        # a cleared name does not stay inside the encoded text beside it
+        ("%4E%75%72 Nurmemet ok", {}, [(0, 18, "encoded")]),
+        ("%4E%75%72 Nurmemet ok", {"public": {"name:nurmemet"}}, [(0, 9, "encoded")]),
+    ],
+)
+def test_name_and_join_edges(
+    text: str, kw: dict[str, object], want: list[tuple[int, int, str]]
+) -> None:
+    assert marked(text, **kw) == want
+
+
+def test_a_hyphenated_word_of_common_parts_is_not_rare() -> None:
+    # both parts are common words; the whole, as one token, is not
+    assert not U._common("Abject-Afield", "en")
+    assert list(U._name_spans("Abject-Afield", "en")) == []
+    assert list(U._name_spans("Abject-Afield Nurbek", "en")) == [(0, 20, "name")]
+
+
+def test_house_numbers_go_on_past_a_year() -> None:
+    assert U._house_numbers("1999 Nurbek 5", [(5, 11, "name")], []) == [(12, 13, "house")]
