@@ -602,3 +602,17 @@ def test_a_hyphenated_word_of_common_parts_is_not_rare() -> None:
 
 def test_house_numbers_go_on_past_a_year() -> None:
     assert U._house_numbers("1999 Nurbek 5", [(5, 11, "name")], []) == [(12, 13, "house")]
+
+
+def _dates(text: str) -> list[tuple[int, int, str]]:
+    return list(U._dates(text, U._numeric_runs(text)))
+
+
+def test_nth_weekday_dates() -> None:
+    assert _dates("The First Monday of May 1954") == [(4, 28, "date"), (4, 16, "date")]
+    # an ordinal with no weekday after it does not end the search
+    assert _dates("first came the second Monday of May 1954")[0] == (15, 40, "date")
+    # the month and year after it: a run starting right after, or at most 20 characters on
+    assert _dates("first Monday.12 ok") == [(0, 15, "date"), (0, 15, "date")]
+    assert _dates("first Monday" + " " * 17 + "qz 1954")[0] == (0, 36, "date")
+    assert _dates("first Monday" + " " * 18 + "qz 1954")[0] == (0, 12, "date")
