@@ -616,3 +616,28 @@ def test_nth_weekday_dates() -> None:
     assert _dates("first Monday.12 ok") == [(0, 15, "date"), (0, 15, "date")]
     assert _dates("first Monday" + " " * 17 + "qz 1954")[0] == (0, 36, "date")
     assert _dates("first Monday" + " " * 18 + "qz 1954")[0] == (0, 12, "date")
+
+
+_L28 = "Abcdefghijklmnopqrstuvwxyzab"  # a word of 28 letters: with its two spaces, 30 characters
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Abay ave 12", [(0, 11, "address")]),  # a street word of three letters needs no stop
+        ("no, Abay St. 12", [(4, 15, "address")]),  # a bare "no" does not end the search
+        ("Abay St. and Lenin St. 12", [(13, 25, "address")]),  # nor a street with no number
+        ("Abay St.12", [(0, 10, "address")]),  # the number right after the full stop
+        # a number at most 30 characters before or after the street word
+        ("12 " + _L28 + " St.", [(0, 35, "address")]),
+        ("12 " + _L28 + "c St.", []),
+        ("St. " + _L28 + " 12", [(0, 35, "address")]),
+        ("St. " + _L28 + "c 12", []),
+        ("St. " + "q" * 40 + " 12", []),
+        ("12" + " " * 31 + "St.", []),
+        # the street's name is looked for in the 40 characters before it
+        ("Q" + "w" * 39 + " St. 12", [(41, 47, "address")]),
+    ],
+)
+def test_address_edges(text: str, want: list[tuple[int, int, str]]) -> None:
+    assert list(U._addresses(text, U._numeric_runs(text))) == want
