@@ -851,3 +851,17 @@ def test_disguised_terms_up_to_the_longest_term() -> None:
 
 def test_pinyin_keeps_what_is_not_chinese() -> None:
     assert E._pinyin("阿依X") == "a yi X"
+
+
+def test_candidates_of_a_text_with_no_letters() -> None:
+    assert list(candidates("...", skeleton("..."), [4])) == []
+    assert list(candidates("", skeleton(""), [4])) == []
+
+
+def test_phone_candidates_edges() -> None:
+    # a run too short to be a phone does not end the search
+    assert list(phone_candidates("room 12 call 7016625938", [10])) == [
+        Candidate("7016625938", 13, 23)
+    ]
+    # an opening bracket with its closing one inside the run stays in the hit
+    assert list(phone_candidates("call (701) 662-5938", [10])) == [Candidate("7016625938", 5, 19)]
