@@ -829,6 +829,7 @@ def test_a_part_of_two_words_moves_its_number() -> None:
 
 def test_abbreviation_edges() -> None:
     assert E._abbreviation_end("ab. xy", 2) == 3  # the abbreviation opens the text
+    assert E._abbreviation_end("abc. xy", 3) == 4  # its own letters only
     assert E._abbreviation_end("St. x", 2) == 3
     assert E._abbreviation_end("1ab.", 3) == 3  # glued to a digit: no abbreviation
     assert E._abbreviation_end("Heron\u2122.", 6) == 6  # no letter before the full stop
