@@ -184,7 +184,8 @@ def _is_number_word(word: str) -> bool:
 
 def _big_number_word(word: str) -> bool:
     w = word.lower()
-    return any(k in w for k in ("thousand", "mille", "tausend", "тысяч", "million", "mil"))
+    # "mil" (Spanish, Turkish) is also in "mille" and "million"
+    return any(k in w for k in ("thousand", "tausend", "тысяч", "mil"))
 
 
 def _script_other_than_latin(word: str) -> bool:
