@@ -142,6 +142,8 @@ def test_decoded_pieces(text: str, pieces: list[tuple[str, int, int]]) -> None:
     [
         "abcdefgh",  # letters of one case: a word, not Base64
         "ABCDEFGH",
+        "TDFVTUZL",  # a word in capitals, though it decodes to "L1UMFK"
+        "eeiimsmf",  # a word in lower case, though it decodes to letters
         "abcdEFGHx",  # length not a multiple of four
         _b64("Parhat")[:-1],
         _b64("Parhat Tursun")[:-1],  # its '=' short
@@ -165,6 +167,19 @@ def test_decoded_pieces(text: str, pieces: list[tuple[str, int, int]]) -> None:
 )
 def test_no_decoded_pieces(text: str) -> None:
     assert list(decoded_pieces(text)) == []
+
+
+@pytest.mark.parametrize(
+    "refused", ["TDFVTUZL", "abcdefg", "%FF", "\\U0050", "\\ud800", "MTIzNDU2Nzg="]
+)
+def test_a_refused_run_does_not_stop_the_reading_of_the_next(refused: str) -> None:
+    text = f"{refused} {_b64('Parhat')} %50%61 \\u0050\\u0061"
+    at = len(refused) + 1
+    assert list(decoded_pieces(text)) == [
+        ("Parhat", at, at + 8),
+        ("Pa", at + 9, at + 15),
+        ("Pa", at + 16, at + 28),
+    ]
 
 
 def test_base64_padding_inside_a_run_is_refused() -> None:

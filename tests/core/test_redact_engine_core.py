@@ -246,6 +246,12 @@ def test_a_release_that_only_touches_a_finding_keeps_it() -> None:
     assert covered(text, result) == [NAME, PHONE]
 
 
+def test_a_release_that_ends_where_a_finding_starts_keeps_it() -> None:
+    text = "Passport E86072800 here."
+    result = redact(text, lang="en", known=TermSet(), keep=[(0, 9)])
+    assert covered(text, result) == ["E86072800"]
+
+
 def test_a_release_does_not_undo_a_manual_redaction() -> None:
     text = "Parhat Tursun was here."
     result = redact(text, lang="en", known=KNOWN, keep=[(0, 13)], extra=[(0, 6, "by hand")])
