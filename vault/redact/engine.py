@@ -273,8 +273,6 @@ def _whole_address(text: str, span: _Span) -> _Span:
                 or piece.strip(_SEPARATORS).lower() in _PREPOSITIONS
             ):
                 break  # a word in lower case before an address is its label only before a number
-            if not lower and not _address_piece_ok(piece):
-                break
             if piece[:1].isupper() and _sentence_starts(text, start - len(piece)):
                 break
             if _ends_sentence(piece):
@@ -333,7 +331,7 @@ def _whole_letters(text: str, span: _Span) -> _Span:
     and starts before the format characters in front of it (an override left alone would turn the
     replacement and the rest of the line round)."""
     start, end = span.start, span.end
-    while end < len(text) and text[end] not in "\n\t" and _mark_or_invisible(text[end]):
+    while end < len(text) and _mark_or_invisible(text[end]):  # never a line break (Cc)
         end += 1
     while start > 0 and unicodedata.category(text[start - 1]) == "Cf":
         start -= 1  # a direction override before it goes with it: it would turn the rest round

@@ -31,7 +31,6 @@ __all__ = [
 
 #: Inside ASCII, what UTS #39 still calls confusable once case is folded away.
 _ASCII_MERGE = str.maketrans({"l": "i", "1": "i", "0": "o", "m": "rn"})
-_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
 
 
 @lru_cache(maxsize=8192)
