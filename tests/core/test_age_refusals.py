@@ -89,6 +89,8 @@ def test_an_ssh_recipient_drops_its_comment() -> None:
         "ssh-ed25519 AAAAxx",
         "ssh-ed25519 " + SSH_PUBLIC.split()[1][:-8],
     ],
+    # ids, not the generated keys: the same on every xdist worker, and no key in the output
+    ids=["short", "cut", "wrong-checksum", "ssh-garbage", "ssh-cut"],
 )
 def test_a_damaged_recipient_is_refused(text: str) -> None:
     with pytest.raises(UsageError) as e:
@@ -148,6 +150,7 @@ def test_an_unencrypted_openssh_key_gives_one_ssh_identity() -> None:
         SSH_PRIVATE[:-80] + b"\n-----END OPENSSH PRIVATE KEY-----\n",
         b"notes\n-----BEGIN OPENSSH PRIVATE KEY-----\n",
     ],
+    ids=["damaged", "cut", "unfinished"],
 )
 def test_an_unusable_ssh_private_key_is_refused_without_showing_it(raw: bytes) -> None:
     with pytest.raises(UsageError) as e:
@@ -176,6 +179,7 @@ def test_an_identity_file_that_is_not_text_is_refused() -> None:
         f"{IDENTITY}\nage-secret-key-1{str(IDENTITY)[16:]}\n".encode(),
         b"ssh-ed25519 AAAA\n",
     ],
+    ids=["recipient-line", "lower-case", "ssh-public"],
 )
 def test_a_line_that_is_not_an_identity_is_refused_unshown(raw: bytes) -> None:
     assert _refusal(raw) == (
@@ -191,6 +195,7 @@ def test_a_line_that_is_not_an_identity_is_refused_unshown(raw: bytes) -> None:
         str(IDENTITY)[:-1] + ("Q" if str(IDENTITY)[-1] != "Q" else "P"),
         "AGE-SECRET-KEY-1QQQQ",
     ],
+    ids=["cut", "wrong-checksum", "short"],
 )
 def test_a_damaged_identity_line_is_refused_unshown(line: str) -> None:
     assert _refusal(f"# key\n{line}\n".encode()) == (
