@@ -26,11 +26,11 @@ import base64
 import binascii
 import contextlib
 import json
-import os
 import sys
 from pathlib import Path
 
 import atheris
+from known import Known, one_input
 
 with atheris.instrument_imports(include=["vault"]):
     from vault.audit import checkpoint as cp
@@ -58,9 +58,7 @@ KEYS = _keys()
 #: Findings reported (not ours to fix: vault/audit belongs to another helper) and kept as
 #: regression tests, as (exception type, message fragment).
 #: F3-F7 and F10 were mended in vault/audit/checkpoint.py; their regression tests stay.
-KNOWN: tuple[tuple[type[BaseException], str], ...] = ()
-ALLOW_KNOWN = os.environ.get("FUZZ_ALLOW_KNOWN") == "1"
-SEEN_KNOWN: set[int] = set()
+KNOWN: Known = ()
 
 
 def _proof(ext: tuple[str, ...]) -> list[bytes]:
@@ -110,16 +108,7 @@ def check(data: bytes) -> None:
         return
 
 
-def TestOneInput(data: bytes) -> None:  # atheris' name
-    try:
-        check(data)
-    except Exception as e:
-        known = [i for i, (t, m) in enumerate(KNOWN) if isinstance(e, t) and m in str(e)]
-        if not (ALLOW_KNOWN and known):
-            raise
-        if known[0] not in SEEN_KNOWN:  # say once which known finding the run reached, and how
-            SEEN_KNOWN.add(known[0])
-            sys.stderr.write(f"KNOWN finding {KNOWN[known[0]][1]!r} reached by {data[:120]!r}\n")
+TestOneInput = one_input(check, KNOWN)  # atheris' name
 
 
 def main() -> None:

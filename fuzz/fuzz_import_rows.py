@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import types
 
 import atheris
+from known import Known, one_input
 
 with atheris.instrument_imports(include=["vault"]):
     from vault.errors import ValidationError, VaultError
@@ -44,9 +44,7 @@ NAME = "rows.in"
 
 #: Findings reported and kept as regression tests, as (exception type, message fragment); empty
 #: once fixed.
-KNOWN: tuple[tuple[type[BaseException], str], ...] = ()
-ALLOW_KNOWN = os.environ.get("FUZZ_ALLOW_KNOWN") == "1"
-SEEN_KNOWN: set[int] = set()
+KNOWN: Known = ()
 
 
 def rows_of(data: bytes) -> list[dict[str, object]]:
@@ -83,16 +81,7 @@ def check(data: bytes) -> None:
             raise AssertionError(f"stored form does not validate to itself: {values!r}")
 
 
-def TestOneInput(data: bytes) -> None:  # atheris' name
-    try:
-        check(data)
-    except Exception as e:
-        known = [i for i, (t, m) in enumerate(KNOWN) if isinstance(e, t) and m in str(e)]
-        if not (ALLOW_KNOWN and known):
-            raise
-        if known[0] not in SEEN_KNOWN:  # say once which known finding the run reached, and how
-            SEEN_KNOWN.add(known[0])
-            sys.stderr.write(f"KNOWN finding {KNOWN[known[0]][1]!r} reached by {data[:120]!r}\n")
+TestOneInput = one_input(check, KNOWN)  # atheris' name
 
 
 def main() -> None:
