@@ -144,6 +144,13 @@ def survivors(work: Path) -> list[str]:
     return [line.strip() for line in out.splitlines() if line.strip().endswith(": survived")]
 
 
+def _show(work: Path, mutant: str) -> str:
+    """The diff a surviving mutant makes."""
+    return subprocess.run(
+        [str(MUTMUT), "show", mutant], cwd=work, capture_output=True, text=True, check=False
+    ).stdout
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -151,6 +158,7 @@ def main() -> int:
         action="store_true",
         help="Merkle and signed notes only; fail below the documented scores",
     )
+    parser.add_argument("--show", action="store_true", help="print each survivor's diff")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
 
@@ -184,6 +192,9 @@ def main() -> int:
         alive = survivors(work)
         if alive:
             print("\nsurvivors:\n  " + "\n  ".join(alive))
+        if args.gate or args.show:
+            for name in alive:
+                print(_show(work, name.removesuffix(": survived")))
 
     if not args.gate:
         return 0
