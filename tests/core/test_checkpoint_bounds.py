@@ -12,13 +12,13 @@ ROOT = bytes(range(32))
 ROOT_B64 = base64.b64encode(ROOT).decode()
 
 
-def test_a_size_of_twenty_digits_is_read() -> None:
-    size = 2**64 - 1  # the largest unsigned 64-bit size: 20 digits
+def test_the_largest_signed_64_bit_size_is_read() -> None:
+    size = 2**63 - 1  # as Go's tlog.ParseTree and SQLite read a size: 19 digits
     assert parse_checkpoint(f"origin\n{size}\n{ROOT_B64}\n").size == size
 
 
-@pytest.mark.parametrize("size", ["1" * 21, "1" * 4301])
-def test_a_size_of_more_than_twenty_digits_is_refused(size: str) -> None:
+@pytest.mark.parametrize("size", [str(2**63), str(2**64 - 1), "9" * 19, "1" * 20, "1" * 4301])
+def test_a_size_beyond_signed_64_bits_is_refused(size: str) -> None:
     with pytest.raises(MalformedNoteError):
         parse_checkpoint(f"origin\n{size}\n{ROOT_B64}\n")
 

@@ -38,3 +38,27 @@ def test_a_signed_deeply_nested_record_body_is_refused(
             wraps={},
             expect=place,
         )
+
+
+@pytest.mark.parametrize("value", [b"NaN", b"Infinity", b"-Infinity", b"[" * 990 + b"]" * 990])
+def test_an_audit_entry_json_reads_but_canonical_form_refuses_is_malformed(value: bytes) -> None:
+    """json.loads reads NaN, Infinity and nesting just under the limit; the canonical encoder
+    does not: decode refuses them as malformed, not with ValueError or RecursionError."""
+    body = (
+        b'{"format":"casevault-audit-v1","sig":"AAAA","vault":"v","seq":1,"time":"t",'
+        b'"actor":"a","action":"x","cases":[],"fields":[],"details":{"a":' + value + b"}}"
+    )
+    with pytest.raises(IntegrityError):
+        entry.decode(body)
+
+
+@pytest.mark.parametrize("field", ["_key", "_commitments"])
+def test_state_base64_that_is_not_ascii_is_malformed(field: str) -> None:
+    from vault.policy import state
+
+    with pytest.raises(IntegrityError):
+        if field == "_key":
+            state._key({"k": "\u00e9\u00e9\u00e9\u00e9"}, "k", 32)
+        else:
+            payload = {"commitments": {"level:public:1": "\u00e9\u00e9\u00e9\u00e9"}}
+            state._commitments(state.StateRecord(2, "keys.create", "a", "t", "p", payload, b""))

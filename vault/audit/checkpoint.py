@@ -150,8 +150,10 @@ class Checkpoint:
         return "\n".join(lines) + "\n"
 
 
-#: The most digits a tree size may have: 2**64 - 1 has 20.
-_SIZE_DIGITS = 20
+#: The largest tree size: a signed 64-bit number, as the Go reference (tlog.ParseTree) and
+#: SQLite read it. Its 19 digits bound the text before int() reads it.
+_MAX_SIZE = 2**63 - 1
+_SIZE_DIGITS = len(str(_MAX_SIZE))
 
 
 def parse_checkpoint(text: str) -> Checkpoint:
@@ -163,7 +165,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
         raise MalformedNoteError("malformed checkpoint")
     origin, size_s, root_s, *ext = lines[:-1]
     # ASCII decimal only: str.isdigit() also takes other scripts' digits ("１２", "²"); at most
-    # 20 digits, as a tree size is an unsigned 64-bit number (and int() refuses > 4300 digits)
+    # 19 digits before int() reads it (it refuses more than 4300), then at most _MAX_SIZE
     if (
         not origin
         or not (size_s.isascii() and size_s.isdigit() and len(size_s) <= _SIZE_DIGITS)
@@ -176,6 +178,7 @@ def parse_checkpoint(text: str) -> Checkpoint:
         raise MalformedNoteError("malformed checkpoint") from e
     # another spelling of the same 32 bytes ("...AB=" for "...AA=") would be another text
     canonical = base64.b64encode(root).decode("ascii") == root_s
-    if len(root) != 32 or not canonical or any(not line for line in ext):
+    size = int(size_s)
+    if size > _MAX_SIZE or len(root) != 32 or not canonical or any(not line for line in ext):
         raise MalformedNoteError("malformed checkpoint")
-    return Checkpoint(origin, int(size_s), root, tuple(ext))
+    return Checkpoint(origin, size, root, tuple(ext))

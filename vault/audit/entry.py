@@ -94,9 +94,10 @@ def decode(body: bytes) -> tuple[Entry, bytes, bytes]:
             fields=tuple(str(f) for f in d["fields"]),
             details=dict(d["details"]),
         )
+        # json.loads reads NaN, Infinity and nesting canonical_json refuses: encoding is parsing too
+        unsigned = canonical_json(entry.unsigned())
     except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as e:
         raise IntegrityError("an audit entry is malformed") from e
-    unsigned = canonical_json(entry.unsigned())
     # Keys are sorted, so "sig" sits just before the top-level "time" (the last such key). The
     # signature is re-encoded too: base64 has other spellings of the same bytes (unused low bits
     # set, extra padding) that b64decode accepts, and each would be another leaf.

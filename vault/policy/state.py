@@ -43,7 +43,6 @@ escrow under a role key of its own (role ``recovery``, advanced with every revoc
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -275,7 +274,7 @@ def parse(body: bytes) -> StateRecord:
 def _key(payload: Mapping[str, Any], name: str, size: int) -> bytes:
     try:
         raw = base64.b64decode(str(payload[name]), validate=True)
-    except (KeyError, binascii.Error) as e:
+    except (KeyError, ValueError) as e:  # binascii.Error, or base64 text that is not ASCII
         raise IntegrityError(f"a state record has a malformed {name}") from e
     if len(raw) != size:
         raise IntegrityError(f"a state record has a {name} of the wrong size")
@@ -573,7 +572,7 @@ def _commitments(record: StateRecord) -> dict[str, bytes]:
     for slot, value in raw.items():
         try:
             decoded = base64.b64decode(str(value), validate=True)
-        except binascii.Error as e:
+        except ValueError as e:  # binascii.Error, or base64 text that is not ASCII
             raise IntegrityError(f"state record {record.seq} has a malformed commitment") from e
         if len(decoded) != 32 or str(slot).count(":") != 2:
             raise IntegrityError(f"state record {record.seq} has a malformed commitment")
