@@ -163,6 +163,9 @@ def main() -> int:
     )
     parser.add_argument("--show", action="store_true", help="print each survivor's diff")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--module", action="append", default=[], help="mutate only this file")
+    parser.add_argument("--test", action="append", default=[], help="run only this test path")
+    parser.add_argument("--keep", type=Path, help="copy mutmut's results folder here")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="casevault-mutation-") as tmp:
@@ -170,6 +173,13 @@ def main() -> int:
         _copy_tree(work)
         if args.gate:
             _narrow_config(work / "pyproject.toml", GATE_MODULES, GATE_TESTS)
+        elif args.module or args.test:
+            config = tomllib.loads((work / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+            _narrow_config(
+                work / "pyproject.toml",
+                tuple(args.module or config["only_mutate"]),
+                tuple(args.test or config["pytest_add_cli_args_test_selection"]),
+            )
         env = {**os.environ, "PYTHONPATH": str(work)}
         started = time.monotonic()
         with (work / "mutmut.log").open("w") as log:
@@ -198,6 +208,8 @@ def main() -> int:
         if args.gate or args.show:
             for name in alive:
                 print(_show(work, name.removesuffix(": survived")))
+        if args.keep:
+            shutil.copytree(work, args.keep, dirs_exist_ok=True)
 
     if not args.gate:
         return 0

@@ -12,6 +12,7 @@ known values — so the engine can find a secret value without the caller ever h
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import datetime
@@ -484,13 +485,11 @@ def candidates(text: str, sk: Skeleton, lengths: Iterable[int]) -> Iterator[Cand
     if want:
         longest = max(want)
         ends = [e for e in range(1, n + 1) if _boundary_end(sk, e)]
-        first_end = 0
         for a in range(n):
             if not sk.word_start[a]:
                 continue
-            while first_end < len(ends) and ends[first_end] <= a:
-                first_end += 1
-            for e in ends[first_end:]:
+            for j in range(bisect.bisect_right(ends, a), len(ends)):
+                e = ends[j]
                 if e - a > longest:
                     break
                 if e - a in want:
