@@ -326,6 +326,7 @@ def test_tokens_of_words_and_digits() -> None:
         ("34. Sokak", True),
         ("34.", True),  # at the very end
         ("34.5", False),  # a decimal
+        ("34.5 Sokak", False),
         ("34,", False),
         ("34", False),
         ("34 .", False),
@@ -365,6 +366,8 @@ def test_a_long_run_of_digits_reads_as_its_first_eighteen() -> None:
         ("three thousand", [(0, 14, 3000)]),
         ("three-thousand", [(0, 14, 3000)]),
         ("three thousand twelve", [(0, 21, 3012)]),
+        ("three thousand twenty-one", [(0, 25, 3021)]),
+        ("quatre-vingt-treize mille cent un", [(0, 33, 93101)]),
         ("three thousand twelfth", [(0, 22, 3012)]),
         ("three thousand, twelve", [(0, 14, 3000), (16, 22, 12)]),
         ("three  thousand", [(0, 5, 3), (7, 15, 1000)]),
@@ -464,6 +467,7 @@ def test_is_ordinal(word: str, expected: bool) -> None:
         (".", False),
         ("\u2013", False),
         (" , ", False),
+        ("X", False),  # a letter between is no gap
     ],
 )
 def test_joined_words(gap: str, joined: bool) -> None:
@@ -525,6 +529,14 @@ def test_joined_words(gap: str, joined: bool) -> None:
         ("ул. Абая, д. 15, д. 1234", {"abaia|15", "abaia|1234", "abai|15", "abai|1234"}),
         # D: (Turkish "daire") after the house number is the flat, even of four digits
         ("Atatürk Cad. No:12 D:1234", {"ataturk|12", "ataturk|1234"}),
+        ("Atatürk Cad. 12 D:1234", {"ataturk|12", "ataturk|1234"}),
+        ("Atatürk Cad. D:12", {"ataturk|12"}),
+        # a street-type word's name after it, though another word stands before
+        ("Almaty, ул. Абая 15", {"abaia|15", "abai|15"}),
+        ("Montreuil, rue des Glycines 42", {"glicines|42"}),
+        ("Almaty, rue     Glycines 5", {"glicines|5"}),  # a wide gap of spaces only
+        ("rue Abaya-Zholy 5", {"abaiajoli|5", "abaiajol|5"}),
+        ("Zhibek Zholy 48", {"jibekjoli|48", "jibekjol|48"}),
     ],
 )
 def test_value_readings(value: str, expected: set[str]) -> None:
@@ -574,6 +586,16 @@ def test_a_name_next_to_a_number_reads_as_each_run_of_its_words() -> None:
         (0, 15, A + "jibekjoli|48"),
         (0, 15, A + "jibekjol|48"),
         (7, 15, A + "joli|48"),
+    }
+
+
+def test_a_name_after_the_number_spans_from_the_number_to_each_run() -> None:
+    assert spans("15 Abaya Zholy") == {
+        (0, 8, A + "abaia|15"),
+        (0, 8, A + "abai|15"),
+        (0, 14, A + "abaiajoli|15"),
+        (0, 14, A + "abaiajol|15"),
+        (0, 14, A + "joli|15"),
     }
 
 
@@ -682,7 +704,8 @@ def test_a_postcode_is_four_digits_or_more(text: str, pcs: set[str]) -> None:
         ("ул.  Абая 15", {(0, 12, A + "abaia|15"), (0, 12, A + "abai|15")}),  # gap of three
         ("ул.   Абая 15", {(6, 13, A + "abaia|15"), (6, 13, A + "abai|15")}),  # four: not
         ("rue des Glycines 42", {(0, 19, A + "glicines|42")}),
-        ("rue des    Glycines 42", {(11, 22, A + "glicines|42")}),
+        ("rue des   Glycines 42", {(0, 21, A + "glicines|42")}),  # a gap of three
+        ("rue des    Glycines 42", {(11, 22, A + "glicines|42")}),  # four: not
         ("des Glycines 42 rue", {(4, 19, A + "glicines|42")}),
         ("Glycines 42 rue", {(0, 15, A + "glicines|42")}),
         ("Abaya 15 St", {(0, 11, A + "abaia|15"), (0, 11, A + "abai|15")}),
