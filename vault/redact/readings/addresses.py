@@ -369,7 +369,7 @@ def tokens(text: str) -> list[Tok]:
 
 def _is_ordinal(word: str) -> bool:
     w = fold(word)
-    return w.endswith(("th", "st", "nd", "rd", "ieme", "te", "ten", "ter", "tes", "ste", "sten"))
+    return w.endswith(("th", "st", "nd", "rd", "ieme", "te", "ten", "ter", "tes"))  # "-ste(n)" too
 
 
 def _phrase(
@@ -452,7 +452,8 @@ def value_readings(value: str, kind: str) -> set[str]:
         if i > 0 and toks[i - 1].kind == "W" and text[toks[i - 1].end : t.start] == "-":
             continue  # part of a name: "Zhetysu-2"
         before = toks[i - 1].kind if i > 0 else ""
-        if before == "F" or (before == "H" and toks[i - 1].low in ("d", "д") and houses):
+        # "D:" (Turkish daire) after a house number: the flat ("d" is no marker of any kind)
+        if before == "F" or (toks[i - 1].low == "d" and houses):
             flats.append(t.value)
         elif before == "H":
             houses.append(t.value)
@@ -462,10 +463,11 @@ def value_readings(value: str, kind: str) -> set[str]:
             houses.append(t.value)
         else:
             flats.append(t.value)
-    if not keys:  # no street-type word: the first run of words
+    if not keys:  # no street-type word: the first run of words (whatever stands before it)
         for i, t in enumerate(toks):
             if t.kind == "W":
-                keys.add(street_key(" ".join(_name_run(text, toks, i - 1, +1))))
+                # from toks[i] itself on (index -1 of the slice stands before it)
+                keys.add(street_key(" ".join(_name_run(text, toks[i:], -1, +1))))
                 break
     out: set[str] = set()
     numbers = houses + flats
