@@ -149,7 +149,11 @@ def _pieces(t: str, numbers: dict[int, tuple[int, str]]) -> list[list[_Piece]]:
             zone = []
             ws = False
             continue
-        zone.append(_Piece(s, e, text, ws, text != tok and tok not in _SYMBOL_OF))
+        if tok in _SYMBOL_OF:  # a sign in brackets ("[.]") is said: it ends no sentence
+            spoken = t[s - 1 : s] in ("(", "[", "{", "<") and t[e : e + 1] in (")", "]", "}", ">")
+        else:
+            spoken = text != tok
+        zone.append(_Piece(s, e, text, ws, spoken))
         ws = False
     if zone:
         zones.append(zone)
