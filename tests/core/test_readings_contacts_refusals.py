@@ -92,6 +92,7 @@ def test_only_the_email_kind_is_read(kind: str) -> None:
         "MAILTO:zhanar.bekova@mail.kz",
         "mailto: zhanar.bekova@mail.kz",
         "ｚhanar.bekova@mail.kz",  # NFKC
+        "\u200bmailto:zhanar.bekova@mail.kz",  # an invisible character before the link
     ],
 )
 def test_an_address_value_is_read_through_spaces_invisibles_and_mailto(value: str) -> None:
@@ -173,6 +174,9 @@ def test_an_address_without_a_domain_is_no_address() -> None:
         ("zhoulh1972x", {U + "zhouihi972x"}),
         ("1972zhoulh", {U + "i972zhouih"}),
         ("zhoulh", {U + "zhouih"}),
+        ("zhou\u200blh1972", {U + "zhouihi972", U + "zhouih"}),  # an invisible character
+        ("XXzhanar", {U + "xxzhanar"}),  # only an at sign is stripped
+        ("@Xenia_bekova", {U + "xenia_bekova"}),
         # letters too short, or a word, or a place: only the whole handle
         ("zhoul_1972", {U + "zhoui_i972"}),
         ("almaty1990", {U + "airnatyi99o"}),
@@ -241,6 +245,11 @@ def test_distinctive_local_parts(local: str, distinctive: bool) -> None:
         ("zhanar.", {("zhanar", U + "zhanar")}),
         ("zhan_ar_bek", {("zhan_ar_bek", U + "zhan_ar_bek")}),
         ("@@zhanargul", set()),
+        ("zhan_ar_bek.", {("zhan_ar_bek", U + "zhan_ar_bek")}),
+        ("ab_cd zhanargul", {("zhanargul", U + "zhanargui")}),  # the word after a run
+        # four letters spelled, then a word: the word is not spelled with them
+        ("q w e r zhanar", {("zhanar", U + "zhanar")}),
+        ("zhanar q w e r t y", {("zhanar", U + "zhanar"), ("q w e r t y", U + "qwerty")}),
         ("zh ab_cd", set()),
     ],
 )
@@ -518,6 +527,12 @@ def test_spelling_letter_by_letter_needs_four_pieces_one_space_apart(
 def test_a_hyphen_breaking_a_line_is_read_through() -> None:
     assert reads("zhan-\nargul") == {("zhan-\nargul", U + "zhanargui")}
     assert reads("zhan-\n  argul") == {("zhan-\n  argul", U + "zhanargui")}
+    # the next line's indent, however deep (mended: three spaces or more cut the word)
+    assert reads("zhan-\n   argul") == {("zhan-\n   argul", U + "zhanargui")}
+    assert reads("zhan-\n\t\t\t\targul") == {("zhan-\n\t\t\t\targul", U + "zhanargui")}
+    # a blank line after the hyphen ends the word (it read "zhanargul" across it)
+    assert reads("zhan-\n\nargul") == set()
+    assert reads(" -\nzhanargul") == {("zhanargul", U + "zhanargui")}
     assert reads("zhan-argul") == {("zhan-argul", U + "zhan-argui")}
     # a dash with a space before it is a dash
     assert addresses("zhanar -\nargul@mail.kz") == {
@@ -596,3 +611,54 @@ def test_a_bracketed_dot_with_spaces_around_is_no_full_stop() -> None:
     for text in ("zh@mail [. kz", "zh@mail .] kz", "zh@mail ].[ kz", "zh@mail (.[ kz"):
         assert addresses(text) == set()
     assert addresses(". zh@mail.kz") == {("zh@mail.kz", TAG + "zh@rnaii.kz")}
+
+
+def test_a_number_in_words_ends_where_its_words_end() -> None:
+    assert reads("zhanar underscore ninety-one bekova") == {
+        ("zhanar", U + "zhanar"),
+        ("bekova", U + "bekova"),
+        ("zhanar underscore ninety-one", U + "zhanar_9i"),
+        ("zhanar underscore ninety-one bekova", U + "zhanar_9ibekova"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "widest"),
+    [
+        # a single letter glued to symbols is no word: five pieces, four words
+        ("a.bc.de.fg.hi@x.kz", "a.bc.de.fg.hi@x.kz"),
+        (",a.bc.de.fg.hi@x.kz", "a.bc.de.fg.hi@x.kz"),  # a break is no space
+        # a single letter standing apart is a word: one too many
+        (" a.bc.de.fg.hi@x.kz", "bc.de.fg.hi@x.kz"),
+        ("x a.bc.de.fg.hi@x.kz", "bc.de.fg.hi@x.kz"),
+    ],
+)
+def test_a_single_letter_counts_as_a_word_when_it_stands_apart(text: str, widest: str) -> None:
+    spans = {s for s, _ in addresses(text)}
+    assert widest in spans
+    assert max(spans, key=len) == widest
+
+
+def test_a_domain_of_five_written_words_is_too_long() -> None:
+    assert addresses("zh@ab.cd.ef.gh.ij") == {
+        ("zh@ab.cd", TAG + "zh@ab.cd"),
+        ("zh@ab.cd.ef", TAG + "zh@ab.cd.ef"),
+        ("zh@ab.cd.ef.gh", TAG + "zh@ab.cd.ef.gh"),
+    }
+
+
+def test_a_domain_never_ends_inside_a_spelled_word() -> None:
+    assert addresses("zh@mail.k z q w") == {("zh@mail.k z q w", TAG + "zh@rnaii.kzqw")}
+
+
+def test_a_short_spelling_after_a_word_is_not_run_together() -> None:
+    assert addresses("zhanar b e @ mail.kz") == {
+        ("e @ mail.kz", TAG + "e@rnaii.kz"),
+        ("b e @ mail.kz", TAG + "be@rnaii.kz"),
+        ("zhanar b e @ mail.kz", TAG + "zhanarbe@rnaii.kz"),
+    }
+
+
+def test_every_zone_is_read_after_a_repeated_reading() -> None:
+    text = "ab dash cd dash ef gh, zhanargul"
+    assert ("zhanargul", U + "zhanargui") in reads(text)
