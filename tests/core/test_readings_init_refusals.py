@@ -40,6 +40,9 @@ def triple(norm: Normalised) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         ("a\u200b\n\u0301b", ("a\nb", (0, 2, 4), (1, 4, 5))),  # a newline is no invisible
         ("a\u200b\t\u0301b", ("a\tb", (0, 2, 4), (1, 4, 5))),
         ("a\u200b", ("a", (0,), (1,))),
+        ("a\u20ddb", ("ab", (0, 2), (2, 3))),  # an enclosing mark goes with its letter, dropped
+        # Thai SARA AM folds to a mark and a letter: the mark of no letter dropped, not the rest
+        ("\u0e01\u0e33", ("\u0e01\u0e32", (0, 1), (1, 2))),
         ("ｚｈ", ("zh", (0, 1), (1, 2))),  # NFKC
         ("ﬁx", ("fix", (0, 0, 1), (1, 1, 2))),  # one character read as two
         ("a&amp;b", ("a&amp;b", (0, 1, 2, 3, 4, 5, 6), (1, 2, 3, 4, 5, 6, 7))),  # as written
@@ -198,6 +201,7 @@ def test_differs(text: str, differs: bool) -> None:
         ("Sádyrov", True),  # composed already
         ("Sa\u0301dyrov", False),  # a combining mark
         ("a\u20ddb", False),  # an enclosing mark
+        ("q\u0301", False),  # a combining mark that composes with nothing: NFKC already
         ("a\u200bb", False),  # a format control
         ("a\x00b", False),
         ("a\rb", False),
@@ -220,6 +224,18 @@ def test_readers_are_the_five_reader_modules_once() -> None:
     assert [t.__name__ for _, t in rd.readers()] == ["text_readings"] * 5
     assert rd.readers() is rd.readers()
     assert len(rd.readers()) == 5
+    fresh = rd._readers()
+    assert fresh == rd.readers() and fresh is not rd.readers()
+
+
+def test_readers_are_gathered_once_when_first_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache: list[rd.Reader] = []
+    monkeypatch.setattr(rd, "_CACHE", cache)
+    got = rd.readers()
+    assert got is cache
+    assert [t.__module__ for _, t in got][3] == "vault.redact.readings.contacts"
+    assert len(got) == 5
+    assert rd.readers() is cache and len(cache) == 5
 
 
 def test_value_readings_gathers_every_reader() -> None:
