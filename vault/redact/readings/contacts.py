@@ -66,6 +66,7 @@ _VALUE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"%40|[^\W_]+|[^\w\s]|_")
+_INDENT = re.compile(r"[ \t]*")
 
 _ASCII_MERGE = str.maketrans({"l": "i", "1": "i", "0": "o", "m": "rn"})
 
@@ -125,9 +126,8 @@ def _pieces(t: str, numbers: dict[int, tuple[int, str]]) -> list[list[_Piece]]:
         text: str | None = None
         if tok in _SYMBOL_OF:
             text = _SYMBOL_OF[tok]
-            rest = t[e : e + 3]
-            if tok == "-" and not gap and rest[:1] == "\n":  # a hyphen breaking a line
-                last_end = e + len(rest) - len(rest.lstrip())
+            if tok == "-" and not gap and t[e : e + 1] == "\n":  # a hyphen breaking a line
+                last_end = _INDENT.match(t, e + 1).end()  # the next line's indent read through
                 continue
         elif low in AT_WORDS:
             text = "@"
@@ -149,7 +149,11 @@ def _pieces(t: str, numbers: dict[int, tuple[int, str]]) -> list[list[_Piece]]:
             zone = []
             ws = False
             continue
-        zone.append(_Piece(s, e, text, ws, text != tok and tok not in _SYMBOL_OF))
+        if tok in _SYMBOL_OF:  # a sign in brackets ("[.]") is said: it ends no sentence
+            spoken = t[s - 1 : s] in ("(", "[", "{", "<") and t[e : e + 1] in (")", "]", "}", ">")
+        else:
+            spoken = text != tok
+        zone.append(_Piece(s, e, text, ws, spoken))
         ws = False
     if zone:
         zones.append(zone)
@@ -276,9 +280,7 @@ def _readings(t: str, zones: list[list[_Piece]]) -> Iterator[tuple[int, int, str
                         yield a, zone[j].end, TAG + key(local) + "@" + key(domain)
             elif p.spoken:
                 # a spoken symbol inside a local part or handle ("gulnar underscore almaty")
-                for i in _lefts(zone, k):
-                    if zone[i].symbol:
-                        continue
+                for i in _lefts(zone, k):  # a word: _lefts gives no symbol
                     for j in _rights(zone, k, need_dot=False):
                         run_text = _join(zone[i : j + 1])
                         if len(run_text) >= MIN_LOCAL:
