@@ -370,7 +370,7 @@ _ROMAN = {
     "xii": 12,
 }
 _NUMERIC = re.compile(
-    r"(?<![\d.,/\-])(\d{1,4})([./\-]|\s)(\d{1,2}|[IVX]{1,4}|[ivx]{1,4})\2('?\d{4}|'?\d{2})(?![\d]|[./\-]\d)"
+    r"(?<![\d.,/\-])(\d{1,4})([./\-]|\s)(\d{1,2}|[IVX]{1,4}|[ivx]{1,4})\2('?\d{4}|'?\d{2}|\d)(?![\d]|[./\-]\d)"
 )
 _COMPACT = re.compile(r"(?<![\d.,/\-])(\d{8})(?![\d]|[./\-,]\d)")
 _CJK_NUM = "〇零一二三四五六七八九十两"
@@ -397,9 +397,9 @@ def _numeric(text: str) -> Iterator[tuple[int, int, str]]:
         if not mid:
             continue
         found: set[str | None] = set()
-        if len(a) == 4 and not c.startswith("'") and len(c) == 2:  # year first
+        if len(a) == 4 and not c.startswith("'") and len(c) <= 2:  # year first: 1964-1-8 too
             found.add(_date(int(a), mid, int(c)))
-        elif len(a) <= 2:
+        elif len(a) <= 2 and len(c) > 1:  # a one-digit year is none
             for y in _years(c):
                 found.add(_date(y, mid, int(a)))  # day, month, year
                 if not roman:
