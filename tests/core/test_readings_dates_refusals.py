@@ -318,3 +318,222 @@ def test_cjk_dates(text: str, want: set[str]) -> None:
 def test_a_cjk_date_is_read_with_its_exact_span() -> None:
     assert readings("她于一九六四年一月二十八日出生") == {("一九六四年一月二十八日", "1964-01-28")}
     assert readings("生于1964年1月28日。1965年2月29日") == {("1964年1月28日", "1964-01-28")}
+
+
+# --- the parts of a date with words -----------------------------------------------------------
+
+
+def parts(text: str) -> list[tuple[str, int, int, int, int]]:
+    toks = D._tokens(text)
+    return [(p.kind, p.value, p.start, p.end, p.value2) for p in D._parts(text, toks)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a day with an ordinal suffix is a day and an ordinal, and no two-digit year
+        (
+            "28th of January 1964",
+            [("D", 28, 0, 2, 0), ("O", 28, 0, 2, 0), ("M", 1, 3, 4, 0), ("Y", 1964, 4, 5, 0)],
+        ),
+        ("5го января", [("D", 5, 0, 2, 0), ("O", 5, 0, 2, 0), ("M", 1, 2, 3, 0)]),
+        # a suffix after a space is none: a day and a two-digit year
+        ("28 th January", [("D", 28, 0, 1, 0), ("Y2", 28, 0, 1, 0), ("M", 1, 2, 3, 0)]),
+        ("5-го января", [("D", 5, 0, 1, 0), ("M", 1, 2, 3, 0)]),
+        ("5. Juni '79", [("D", 5, 0, 1, 0), ("M", 6, 1, 2, 0), ("Y2", 79, 2, 3, 0)]),
+        ("'79th June", [("Y2", 79, 0, 1, 0), ("M", 6, 2, 3, 0)]),
+        ("'1964 June", [("Y", 1964, 0, 1, 0), ("M", 6, 1, 2, 0)]),
+        ("00 June", [("Y2", 0, 0, 1, 0), ("M", 6, 1, 2, 0)]),
+        ("01 June", [("D", 1, 0, 1, 0), ("Y2", 1, 0, 1, 0), ("M", 6, 1, 2, 0)]),
+        ("31 June", [("D", 31, 0, 1, 0), ("Y2", 31, 0, 1, 0), ("M", 6, 1, 2, 0)]),
+        ("32 June", [("Y2", 32, 0, 1, 0), ("O", 32, 0, 1, 0), ("M", 6, 1, 2, 0)]),
+        ("1000 June 2199", [("Y", 1000, 0, 1, 0), ("M", 6, 1, 2, 0), ("Y", 2199, 2, 3, 0)]),
+        ("0999 June 2200", [("M", 6, 1, 2, 0)]),
+        ("100th June 100", [("O", 100, 0, 2, 0), ("M", 6, 2, 3, 0)]),
+        # numbers in words: the longest phrase
+        ("twenty-eighth January", [("D", 28, 0, 2, 0), ("O", 28, 0, 2, 0), ("M", 1, 2, 3, 0)]),
+        (
+            "twenty; eighth January",
+            [
+                ("D", 20, 0, 1, 0),
+                ("O", 20, 0, 1, 0),
+                ("D", 8, 1, 2, 0),
+                ("O", 8, 1, 2, 0),
+                ("M", 1, 2, 3, 0),
+            ],
+        ),
+        ("January nineteen sixty-four", [("M", 1, 0, 1, 0), ("Y", 1964, 1, 4, 0)]),
+        ("fiftieth birthday", [("O", 50, 0, 1, 0)]),
+        ("premier janvier", [("D", 1, 0, 1, 0), ("O", 1, 0, 1, 0), ("M", 1, 1, 2, 0)]),
+        ("Christmas Eve 1983", [("F", 12, 0, 2, 24), ("Y", 1983, 2, 3, 0)]),
+        ("All Souls' Day '91", [("F", 11, 0, 3, 2), ("Y2", 91, 3, 4, 0)]),
+        ("new year's day", [("F", 1, 0, 4, 1)]),
+        ("Christmas", [("F", 12, 0, 1, 25)]),
+        # no month, feast or birthday word: no parts at all
+        ("28 1964 twenty-eighth", []),
+        ("in the year nineteen sixty-four", []),
+    ],
+)
+def test_parts_of_dates_with_words(text: str, want: list[tuple[str, int, int, int, int]]) -> None:
+    assert parts(text) == want
+
+
+def test_parts_are_read_up_to_twelve_words_from_a_month_word() -> None:
+    words = " ".join("abcdefghijkl")
+    # twelve tokens after the month: read; thirteen: not
+    assert parts("January " + words[:-2] + " 1964 1965") == [
+        ("M", 1, 0, 1, 0),
+        ("Y", 1964, 12, 13, 0),
+    ]
+    # twelve tokens before: read; thirteen: not
+    assert parts("1963 " + words[:-2] + " January") == [("Y", 1963, 0, 1, 0), ("M", 1, 12, 13, 0)]
+    assert parts("1963 " + words + " January") == [("M", 1, 13, 14, 0)]
+    # a phrase in words that starts thirteen tokens before is not read as a year
+    text = "one thousand nine hundred and sixty-four, a b c on 28 of January"
+    assert ("Y", 1964, 0, 7, 0) not in parts(text)
+    assert "1964-01-28" not in dates_in(text)
+    assert "1964-01-28" in dates_in(text.replace(", a b c", ", b c"))
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Christmas Eve", ((12, 24), 2)),
+        ("Christmas Day", ((12, 25), 2)),
+        ("Christmas", ((12, 25), 1)),
+        ("New Year's Eve", ((12, 31), 4)),
+        ("All Souls", ((11, 2), 2)),
+        ("all soul's day", ((11, 2), 4)),
+        ("la veille de Noël", None),  # "la" starts no feast
+        ("veille de Noël", ((12, 24), 3)),
+        ("Heiligen Abend", ((12, 24), 2)),
+        ("Valentine's Day", ((2, 14), 3)),
+        ("Nowruz", ((3, 21), 1)),
+        ("Eve", None),
+        ("All Saints' Night", ((11, 1), 2)),
+    ],
+)
+def test_a_feast_is_its_longest_phrase(text: str, want: object) -> None:
+    toks = D._tokens(text)
+    assert D._feast_at(text, toks, 0) == want
+
+
+# --- dates with words: readings and spans -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # day month year, with fillers, a weekday and an article taken into the span
+        (
+            "born on Tuesday, January 28, 1964 in Ghulja",
+            {("Tuesday, January 28, 1964", "1964-01-28")},
+        ),
+        ("the 28th of January, 1964", {("the 28th of January, 1964", "1964-01-28")}),
+        ("Le 28 janvier 1964", {("Le 28 janvier 1964", "1964-01-28")}),
+        ("28 January 1964 was a Tuesday", {("28 January 1964", "1964-01-28")}),
+        ("Tuesday \u2014 28 January 1964", {("28 January 1964", "1964-01-28")}),
+        ("Tuesday;28 January 1964", {("28 January 1964", "1964-01-28")}),
+        ("den 28. Januar 1964 geboren", {("den 28. Januar 1964", "1964-01-28")}),
+        ("am Dienstag, den 28. Januar 1964", {("Dienstag, den 28. Januar 1964", "1964-01-28")}),
+        (
+            "am Dienstag, dem 28. Januar 1964",
+            {("28. Januar 1964", "1964-01-28")},
+        ),  # "dem": no article
+        ("28 января 1964 г. в Алматы", {("28 января 1964 г", "1964-01-28")}),
+        ("28 января 1964 года", {("28 января 1964 года", "1964-01-28")}),
+        ("28 января 1964; года", {("28 января 1964", "1964-01-28")}),
+        ("28 of the January 1964", {("28 of the January 1964", "1964-01-28")}),
+        ("28 January of the 1964", {("28 January of the 1964", "1964-01-28")}),
+        (
+            "28 January of the '64",
+            {("28 January of the '64", "1964-01-28"), ("28 January of the '64", "2064-01-28")},
+        ),
+        ("28-Jan-64", {("28-Jan-64", "1964-01-28"), ("28-Jan-64", "2064-01-28")}),
+        ("28 January, 1964", {("28 January, 1964", "1964-01-28")}),
+        ("28 January 1964", {("28 January 1964", "1964-01-28")}),
+        ("28 January (1964)", {("28 January (1964", "1964-01-28")}),  # the year a word away
+        ("28 January of the the 1964", {("28 January of the the 1964", "1964-01-28")}),
+        ("31 April 1964", set()),
+        ("29 February 1964", {("29 February 1964", "1964-02-29")}),
+        ("29 February 1965", set()),
+        # month day year
+        ("January 28, 1964", {("January 28, 1964", "1964-01-28")}),
+        ("Tuesday January 28th 1964", {("Tuesday January 28th 1964", "1964-01-28")}),
+        ("January 28, '64", {("January 28, '64", "1964-01-28"), ("January 28, '64", "2064-01-28")}),
+        ("Jan 28 64", {("Jan 28 64", "1964-01-28"), ("Jan 28 64", "2064-01-28")}),
+        ("January 28 '64", {("January 28 '64", "1964-01-28"), ("January 28 '64", "2064-01-28")}),
+        ("January 28, 1964 and 1965", {("January 28, 1964", "1964-01-28")}),
+        ("January the 28, of 1964", {("January the 28, of 1964", "1964-01-28")}),
+        ("April 31, 1964", set()),
+        # month year, then the day after a filler
+        ("septembre 1988, le 17", {("septembre 1988, le 17", "1988-09-17")}),
+        ("January 1964, the 28th", {("January 1964, the 28th", "1964-01-28")}),
+        ("January 1964, on the 28th", {("January 1964, on the 28th", "1964-01-28")}),
+        ("septembre 1988, le 31", set()),
+        # year month day
+        ("1964 жылғы 28 қаңтар", {("1964 жылғы 28 қаңтар", "1964-01-28")}),
+        ("1964 Ocak 28", {("1964 Ocak 28", "1964-01-28")}),
+        ("1964 Şubat 30", set()),
+        # numbers in words
+        (
+            "the twenty-eighth of January nineteen sixty-four",
+            {("the twenty-eighth of January nineteen sixty-four", "1964-01-28")},
+        ),
+        (
+            "le premier janvier mil neuf cent soixante-quatre",
+            {("le premier janvier mil neuf cent soixante-quatre", "1964-01-01")},
+        ),
+        # feasts with a year (one filler at most between)
+        ("Christmas Eve 1983", {("Christmas Eve 1983", "1983-12-24")}),
+        (
+            "Christmas Eve of 83",
+            {("Christmas Eve of 83", "1983-12-24"), ("Christmas Eve of 83", "2083-12-24")},
+        ),
+        (
+            "Christmas Eve, '83",
+            {("Christmas Eve, '83", "1983-12-24"), ("Christmas Eve, '83", "2083-12-24")},
+        ),
+        ("la veille de Noël 1983", {("la veille de Noël 1983", "1983-12-24")}),
+        ("Heiligabend 1983", {("Heiligabend 1983", "1983-12-24")}),
+        ("Neujahr 2000", {("Neujahr 2000", "2000-01-01")}),
+    ],
+)
+def test_dates_with_words(text: str, want: set[tuple[str, str]]) -> None:
+    assert readings(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "28 of the the January 1964",  # three words between day and month
+        "28 January of the the 64",  # a bare two-digit year: two words away at most
+        "28 January; 1964",  # a separator that is not one
+        "28;January 1964",
+        "28 January (64",
+        "28 foo January 1964",  # a word that is no filler
+        "January 28 foo 1964",
+        "septembre of the 1988, le 17",  # the year straight after the month
+        "septembre 1988 17",  # the day after a filler
+        "septembre 1988, le le le 17",
+        "1964, Ocak foo 28",
+        "Christmas Eve of the 83",  # a two-digit year one word away at most
+        "Christmas Eve foo 83",
+        "28 1964",
+        "January 1964",  # a month and year
+        "28 January",  # a day and month
+        "the twenty-eighth of January",
+    ],
+)
+def test_no_date_with_words_is_read(text: str) -> None:
+    assert dates_in(text) == set()
+
+
+def test_christmas_with_a_bare_two_digit_number_after_it() -> None:
+    # "83" straight after a feast is read as its year: a reader may mean just that
+    assert dates_in("Christmas 83 years ago") == {"1983-12-25", "2083-12-25"}
+
+
+def test_a_feast_at_the_start_and_a_weekday_at_the_end_stay_out_of_each_other() -> None:
+    assert readings("28 January 1964, Tuesday") == {("28 January 1964", "1964-01-28")}
+    assert readings("28 January 1964 le") == {("28 January 1964", "1964-01-28")}

@@ -602,11 +602,12 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
                 if not ys:  # day and month, the year a few words away
                     yield from _near_year(text, toks, parts, p.start, m.end, m.value, p.value, span)
         elif p.kind == "M":
-            for day in following(p, "D"):  # month day, year
-                for y in following(day, "Y"):
-                    d = _date(y.value, p.value, day.value)
-                    if d:
-                        yield (*span(p.start, y.end), d)
+            for day in following(p, "D"):  # month day, year (January 28, '64 too)
+                for y in following(day, "Y Y2"):
+                    for yy in _year_values(y):
+                        d = _date(yy, p.value, day.value)
+                        if d:
+                            yield (*span(p.start, y.end), d)
             for y in following(p, "Y", most=1):  # month year, le/the/am day
                 for day in following(y, "D", most=2):
                     if day.start > y.end and toks[y.end].word in FILLERS:
