@@ -537,3 +537,194 @@ def test_christmas_with_a_bare_two_digit_number_after_it() -> None:
 def test_a_feast_at_the_start_and_a_weekday_at_the_end_stay_out_of_each_other() -> None:
     assert readings("28 January 1964, Tuesday") == {("28 January 1964", "1964-01-28")}
     assert readings("28 January 1964 le") == {("28 January 1964", "1964-01-28")}
+
+
+# --- a day and month with the year a few words away -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Jahrgang 1972, Geburtstag am 14. Juni", {("1972, Geburtstag am 14. Juni", "1972-06-14")}),
+        ("am 14. Juni, Jahrgang 1972.", {("14. Juni, Jahrgang 1972", "1972-06-14")}),
+        ("Jahrgang 1972, Geburtstag am 14-Juni", {("1972, Geburtstag am 14-Juni", "1972-06-14")}),
+        (
+            "Jahrgang: 1972, Geburtstag am 14. Juni",
+            {("1972, Geburtstag am 14. Juni", "1972-06-14")},
+        ),
+        ("Jahrgang 1972, laut Xaver am 14. Juni", {("1972, laut Xaver am 14. Juni", "1972-06-14")}),
+        (
+            "Jahrgang '72, Geburtstag am 14. Juni",
+            {
+                ("'72, Geburtstag am 14. Juni", "1972-06-14"),
+                ("'72, Geburtstag am 14. Juni", "2072-06-14"),
+            },
+        ),
+        (
+            "Jahrgang 1971 oder 1972, Geburtstag am 14. Juni",
+            {("1972, Geburtstag am 14. Juni", "1972-06-14")},
+        ),
+        ("am 14. Juni (1972)", {("14. Juni (1972", "1972-06-14")}),
+        (
+            "in '91 All Souls' Day",
+            {("'91 All Souls' Day", "1991-11-02"), ("'91 All Souls' Day", "2091-11-02")},
+        ),
+        ("Christmas Eve, in the year 1983", {("Christmas Eve, in the year 1983", "1983-12-24")}),
+        # another feast between: the year is the nearer feast's only
+        (
+            "'91, Christmas, All Souls' Day",
+            {("'91, Christmas", "1991-12-25"), ("'91, Christmas", "2091-12-25")},
+        ),
+        ("am 14. Juni, Jahrgang 72", set()),  # a bare two-digit year is no year a word away
+        ("Jahrgang 1972, Geburtstag am 14/Juni", set()),  # a day and month written apart
+        ("Jahrgang 1972, im März, Geburtstag am 14. Juni", set()),  # another month between
+        ("am 14. Juni, im März 1972", set()),
+        ("am 14. Juni 1972-1973", {("14. Juni 1972", "1972-06-14")}),
+        ("am 30. Juni, Jahrgang 1972, 31. Juni", {("30. Juni, Jahrgang 1972", "1972-06-30")}),
+    ],
+)
+def test_a_year_a_few_words_away(text: str, want: set[tuple[str, str]]) -> None:
+    assert readings(text) == want
+
+
+@pytest.mark.parametrize("stop", [".", ";", ":", "!", "?"])
+def test_a_year_is_not_read_across_a_sentence(stop: str) -> None:
+    assert dates_in(f"Jahrgang 1972{stop} Geburtstag am 14. Juni") == set()
+    assert dates_in(f"Geburtstag am 14. Juni{stop} Jahrgang 1972") == set()
+    assert dates_in(f"'91{stop} All Souls' Day") == set()
+
+
+def test_the_year_is_six_words_away_at_most() -> None:
+    six = "laut ihrer alten Akte aus Urumqi"
+    assert dates_in(f"Jahrgang 1972 {six} 14. Juni") == {"1972-06-14"}
+    assert dates_in(f"Jahrgang 1972 {six} wohl 14. Juni") == set()
+    assert dates_in(f"am 14. Juni {six} 1972") == {"1972-06-14"}
+    assert dates_in(f"am 14. Juni {six} wohl 1972") == set()
+    assert dates_in(f"'91 {six} All Souls") == {"1991-11-02", "2091-11-02"}
+    assert dates_in(f"'91 {six} wohl All Souls") == set()
+
+
+# --- round birthdays --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("her fiftieth birthday on 14 June 2022", "her fiftieth birthday on 14 June 2022"),
+        ("Her fiftieth birthday on 14 June 2022", "Her fiftieth birthday on 14 June 2022"),
+        ("Fiftieth birthday on 14 June 2022, with her", "Fiftieth birthday on 14 June 2022"),
+        ("a fiftieth birthday on 14.06.2022", "fiftieth birthday on 14.06.2022"),
+        ("her 50th birthday on June 14, 2022", "her 50th birthday on June 14, 2022"),
+        (
+            "her fiftieth birthday on the 14 of June of 2022",
+            "her fiftieth birthday on the 14 of June of 2022",
+        ),
+        ("her fiftieth birthday, June the 14, 2022", "her fiftieth birthday, June the 14, 2022"),
+        (
+            "her fiftieth birthday on 14 June twenty twenty-two",
+            "her fiftieth birthday on 14 June twenty twenty-two",
+        ),
+        ("sa 50e anniversaire le 14 juin 2022", "sa 50e anniversaire le 14 juin 2022"),
+        ("son anniversaire, 50e, le 14 juin 2022", "son anniversaire, 50e, le 14 juin 2022"),
+        (
+            "seinen fünfzigsten runden Geburtstag am 14. Juni 2022",
+            "seinen fünfzigsten runden Geburtstag am 14. Juni 2022",
+        ),
+        (
+            "her fiftieth birthday was on the 14 June 2022",
+            "her fiftieth birthday was on the 14 June 2022",
+        ),
+        (
+            "her fiftieth birthday2 fell on a 14 June 2022",
+            "her fiftieth birthday2 fell on a 14 June 2022",
+        ),
+    ],
+)
+def test_a_round_birthday_reads_as_the_birth(text: str, want: str) -> None:
+    assert read_as(text, "1972-06-14") == {want}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "her birthday on 14 June 2022",  # no ordinal
+        "seinen fünfzigsten großen runden Geburtstag am 14. Juni 2022",  # ordinal too far
+        "her birthday, the fiftieth, on 14 June 2022",  # or after
+        "her fiftieth birthday fell on the 14 June 2022",  # the date 13 characters after
+        "her fiftieth birthday2 fell up on 14 June 2022",
+        "her fiftieth birthday on the 14 of the June 2022",  # the day and month apart
+        "her fiftieth birthday on 14 June of the 2022",  # the month and year apart
+        "her fiftieth birthday, June of the 14, 2022",
+        "her fiftieth birthday, June 14 of the 2022",
+        "her fiftieth birthday on 14 June '22",  # a two-digit year
+        "her fiftieth birthday on 31 June 2022",
+        "her fiftieth birthday on 14 June",
+        "It was her fiftieth birthday",
+    ],
+)
+def test_no_birth_is_read_from_a_birthday(text: str) -> None:
+    assert "1972-06-14" not in dates_in(text)
+    assert all(not iso.startswith("1972") for iso in dates_in(text))
+
+
+def test_a_birthday_on_a_leap_day_gives_no_birth_on_a_day_that_never_was() -> None:
+    assert dates_in("her fiftieth birthday on 29 February 2024") == {"2024-02-29"}
+    assert dates_in("her 48th birthday on 29 February 2024") == {"2024-02-29", "1976-02-29"}
+
+
+def test_a_100th_birthday() -> None:
+    assert dates_in("her 100th birthday on 1 May 2030") == {"2030-05-01", "1930-05-01"}
+
+
+def test_a_birthday_reads_the_date_within_sixty_characters_after_it() -> None:
+    # the date ends at the 60th character after the word that follows "birthday": read whole
+    text = "her fiftieth birthday was on a 28 January one thousand nine hundred and sixty-four"
+    assert "1914-01-28" in dates_in(text)
+    assert "1910-01-28" not in dates_in(text)
+    # one character further, its year is cut: the birth is not read as 1914
+    assert "1914-01-28" not in dates_in(text.replace(" a 28", " an 28"))
+
+
+def test_an_ordinal_read_by_the_birthday_is_the_first_one() -> None:
+    assert dates_in("her fiftieth 60th birthday on 14 June 2022") == {"2022-06-14", "1962-06-14"}
+
+
+def test_dates_after_a_word() -> None:
+    text = "birthday on 14 June 2022 and 15.06.2022"
+    toks = D._tokens(text)
+    assert sorted(D._dates_after(text, toks, 1)) == [(12, 24, "2022-06-14"), (29, 39, "2022-06-15")]
+    assert D._dates_after(text, toks, len(toks)) == []
+
+
+# --- the reader -------------------------------------------------------------------------------
+
+
+def test_each_reading_once_and_the_later_ones_kept() -> None:
+    text = "her fiftieth birthday birthday on 14 June 2022; his sixtieth birthday on 1 May 2020"
+    found = [(r.start, r.end, r.term) for r in text_readings(text)]
+    assert len(found) == len(set(found))
+    assert {t for _, _, t in found} == {
+        "#date:2022-06-14",
+        "#date:1972-06-14",
+        "#date:2020-05-01",
+        "#date:1960-05-01",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("née le ２８ janvier 1964", {("le ２８ janvier 1964", "1964-01-28")}),
+        ("born 2\u200b8.01.1964", {("2\u200b8.01.1964", "1964-01-28")}),
+        ("生于一九六四年一月二十八日", {("一九六四年一月二十八日", "1964-01-28")}),
+        ("Christmas Eve 1983", {("Christmas Eve 1983", "1983-12-24")}),
+        ("", set()),
+        ("!!", set()),
+        ("ab 12", set()),
+        ("1964", set()),
+        ("January", set()),
+    ],
+)
+def test_readings_are_of_the_original_text(text: str, want: set[tuple[str, str]]) -> None:
+    assert readings(text) == want
+    assert all(r.term.startswith("#date:") for r in text_readings(text))
