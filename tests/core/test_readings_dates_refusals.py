@@ -282,6 +282,11 @@ def test_compact_dates(text: str, want: set[str]) -> None:
         ("两十", 20),
         ("九", 9),
         ("x", -1),
+        # a malformed numeral is no number
+        ("十十", -1),
+        ("一二十", -1),
+        ("二十十", -1),
+        ("二十一二", -1),
         ("一x", -1),
     ],
 )
@@ -309,6 +314,8 @@ def test_cjk_numbers(text: str, want: int) -> None:
         ("1964年13月1日", set()),
         ("1964年1月28", set()),  # no day mark
         ("1964年1月", set()),
+        ("一九六四年一月二十十日", set()),  # a malformed day
+        ("一九六四年一二月八日", {"1964-12-08"}),  # digit by digit, as a year is written
     ],
 )
 def test_cjk_dates(text: str, want: set[str]) -> None:

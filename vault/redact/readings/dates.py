@@ -423,7 +423,9 @@ def _cjk_number(s: str) -> int:
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
     if "十" in s:
         tens, _, ones = s.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+        if (tens and tens not in digits) or (ones and ones not in digits):
+            return -1  # 二十十, 一二十: no number
+        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
     n = 0
     for c in s:
         if c not in digits:
