@@ -458,6 +458,8 @@ def test_a_feast_is_its_longest_phrase(text: str, want: object) -> None:
         ),
         ("28-Jan-64", {("28-Jan-64", "1964-01-28"), ("28-Jan-64", "2064-01-28")}),
         ("28 January, 1964", {("28 January, 1964", "1964-01-28")}),
+        ("28’ January 1964", {("28’ January 1964", "1964-01-28")}),  # a quote between
+        ("28 January , , , 1964", {("28 January , , , 1964", "1964-01-28")}),  # five characters
         ("28 January 1964", {("28 January 1964", "1964-01-28")}),
         ("28 January (1964)", {("28 January (1964", "1964-01-28")}),  # the year a word away
         ("28 January of the the 1964", {("28 January of the the 1964", "1964-01-28")}),
@@ -735,3 +737,25 @@ def test_each_reading_once_and_the_later_ones_kept() -> None:
 def test_readings_are_of_the_original_text(text: str, want: set[tuple[str, str]]) -> None:
     assert readings(text) == want
     assert all(r.term.startswith("#date:") for r in text_readings(text))
+
+
+def test_the_year_after_a_sentence_is_passed_over_for_the_next() -> None:
+    assert dates_in("Akte 1971. Geburtstag am 14. Juni, Jahrgang 1972") == {"1972-06-14"}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("On the 60th day, her fiftieth birthday on 14 June 2022", {"2022-06-14", "1972-06-14"}),
+        ("No birthday party; her fiftieth birthday on 14 June 2022", {"2022-06-14", "1972-06-14"}),
+        ("her fiftieth birthday, 14 June 2022", {"2022-06-14", "1972-06-14"}),
+        ("her fiftieth birthday on 14 December 2022", {"2022-12-14", "1972-12-14"}),
+        # the date 13 characters on is passed over for the one within 12
+        (
+            "her fiftieth birthday on 14 June 2022, or 15.06.2022",
+            {"2022-06-14", "2022-06-15", "1972-06-14"},
+        ),
+    ],
+)
+def test_the_birthday_reads_its_own_ordinal_and_date(text: str, want: set[str]) -> None:
+    assert dates_in(text) == want

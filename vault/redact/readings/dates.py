@@ -543,17 +543,14 @@ def _feast_at(text: str, toks: list[Tok], i: int) -> tuple[tuple[int, int], int]
     return best
 
 
-def _between_ok(text: str, toks: list[Tok], a: Part, b: Part, most: int = 2) -> bool:
-    """Parts a and b (a before b) are one date: only fillers and weekdays between them."""
-    if b.start < a.end:
-        return False
-    if b.start - a.end > most:
-        return False
+def _between_ok(text: str, toks: list[Tok], a: Part, b: Part) -> bool:
+    """Parts a and b (b starting after a ends, a few tokens on at most: :func:`_word_dates`
+    offers no others) are one date: only fillers and weekdays between them."""
     for k in range(a.end, b.start):
         if toks[k].word not in FILLERS and toks[k].word not in weekdays():
             return False
-    for k in range(a.end, b.start + 1):
-        if k > 0 and not _gap_ok(text, toks[k - 1], toks[k]):
+    for k in range(a.end, b.start + 1):  # a.end > 0: toks[k - 1] is a token of the text
+        if not _gap_ok(text, toks[k - 1], toks[k]):
             gap = text[toks[k - 1].end : toks[k].start]
             if gap.strip(" ,.'\u2019") != "":
                 return False
@@ -576,7 +573,7 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
         out = []
         for s in range(p.end, p.end + most + 1):
             for q in by_start.get(s, []):
-                if q.kind in kinds.split() and _between_ok(text, toks, p, q, most):
+                if q.kind in kinds.split() and _between_ok(text, toks, p, q):
                     out.append(q)
         return out
 
@@ -679,8 +676,8 @@ def _birthdays(
     for i, t in enumerate(toks):
         if t.word not in BIRTHDAY:
             continue
-        ords = [p for p in parts if p.kind == "O" and 0 < i - p.end + 1 <= 2 and p.end <= i]
-        ords += [p for p in parts if p.kind == "O" and 0 < p.start - i <= 1]  # 50e anniversaire
+        ords = [p for p in parts if p.kind == "O" and i - 1 <= p.end <= i]  # 50e anniversaire
+        ords += [p for p in parts if p.kind == "O" and p.start == i + 1]  # anniversaire, 50e
         if not ords:
             continue
         n = ords[0].value
