@@ -193,6 +193,8 @@ def test_year_values_of_a_part() -> None:
         ("1964 01 28", set()),
         ("128 01 1964", set()),
         ("128.01.1964", set()),
+        ("005.01.1964", set()),  # three digits are no day
+        ("005 01 1964", set()),
         ("28.13.1964", set()),  # no month 13, and 13 is no day-first month
         ("31.04.1964", set()),  # April has 30 days, and 31 is no month
         ("29.02.1964", {"1964-02-29"}),
@@ -371,6 +373,8 @@ def parts(text: str) -> list[tuple[str, int, int, int, int]]:
         ),
         ("January nineteen sixty-four", [("M", 1, 0, 1, 0), ("Y", 1964, 1, 4, 0)]),
         ("fiftieth birthday", [("O", 50, 0, 1, 0)]),
+        ("thirty-first January", [("D", 31, 0, 2, 0), ("O", 31, 0, 2, 0), ("M", 1, 2, 3, 0)]),
+        ("thirty-second January", [("O", 32, 0, 2, 0), ("M", 1, 2, 3, 0)]),
         ("premier janvier", [("D", 1, 0, 1, 0), ("O", 1, 0, 1, 0), ("M", 1, 1, 2, 0)]),
         ("Christmas Eve 1983", [("F", 12, 0, 2, 24), ("Y", 1983, 2, 3, 0)]),
         ("All Souls' Day '91", [("F", 11, 0, 3, 2), ("Y2", 91, 3, 4, 0)]),

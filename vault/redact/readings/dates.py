@@ -397,7 +397,7 @@ def _numeric(text: str) -> Iterator[tuple[int, int, str]]:
         if not mid:
             continue
         found: set[str | None] = set()
-        if len(a) == 4 and not c.startswith("'") and len(c) <= 2:  # year first: 1964-1-8 too
+        if len(a) == 4 and len(c) <= 2:  # year first, 1964-1-8 too ('28 is 3 characters: no day)
             found.add(_date(int(a), mid, int(c)))
         elif len(a) <= 2 and len(c) > 1:  # a one-digit year is none
             for y in _years(c):
