@@ -484,6 +484,11 @@ def test_a_feast_is_its_longest_phrase(text: str, want: object) -> None:
         ("January 1964, the 28th", {("January 1964, the 28th", "1964-01-28")}),
         ("January 1964, on the 28th", {("January 1964, on the 28th", "1964-01-28")}),
         ("septembre 1988, le 31", set()),
+        ("septembre 1988, samedi 17", {("septembre 1988, samedi 17", "1988-09-17")}),
+        (
+            "September 1988, Saturday the 17th",
+            {("September 1988, Saturday the 17th", "1988-09-17")},
+        ),
         # year month day
         ("1964 жылғы 28 қаңтар", {("1964 жылғы 28 қаңтар", "1964-01-28")}),
         ("1964 Ocak 28", {("1964 Ocak 28", "1964-01-28")}),

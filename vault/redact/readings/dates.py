@@ -609,7 +609,7 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
                             yield (*span(p.start, y.end), d)
             for y in following(p, "Y", most=1):  # month year, le/the/am day
                 for day in following(y, "D", most=2):
-                    if day.start > y.end and toks[y.end].word in FILLERS:
+                    if day.start > y.end:  # a filler or weekday between: le 17, samedi 17
                         d = _date(y.value, p.value, day.value)
                         if d:
                             yield (*span(p.start, day.end), d)
