@@ -759,6 +759,9 @@ def test_the_year_after_a_sentence_is_passed_over_for_the_next() -> None:
         ("No birthday party; her fiftieth birthday on 14 June 2022", {"2022-06-14", "1972-06-14"}),
         ("her fiftieth birthday, 14 June 2022", {"2022-06-14", "1972-06-14"}),
         ("her fiftieth birthday on 14 December 2022", {"2022-12-14", "1972-12-14"}),
+        # a two-digit year is no year of the birthday's date (no birth in the year 17)
+        ("her 5th birthday on 14 June '22", {"1922-06-14", "2022-06-14"}),
+        ("her 5th birthday on June 14 '22", {"1922-06-14", "2022-06-14"}),
         # the date 13 characters on is passed over for the one within 12
         (
             "her fiftieth birthday on 14 June 2022, or 15.06.2022",
