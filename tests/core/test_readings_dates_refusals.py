@@ -399,6 +399,7 @@ def test_parts_are_read_up_to_twelve_words_from_a_month_word() -> None:
     # twelve tokens before: read; thirteen: not
     assert parts("1963 " + words[:-2] + " January") == [("Y", 1963, 0, 1, 0), ("M", 1, 12, 13, 0)]
     assert parts("1963 " + words + " January") == [("M", 1, 13, 14, 0)]
+    assert parts("x 1963 " + words[:-2] + " January") == [("Y", 1963, 1, 2, 0), ("M", 1, 13, 14, 0)]
     # a phrase in words that starts thirteen tokens before is not read as a year
     text = "one thousand nine hundred and sixty-four, a b c on 28 of January"
     assert ("Y", 1964, 0, 7, 0) not in parts(text)
@@ -421,6 +422,7 @@ def test_parts_are_read_up_to_twelve_words_from_a_month_word() -> None:
         ("Valentine's Day", ((2, 14), 3)),
         ("Nowruz", ((3, 21), 1)),
         ("Eve", None),
+        ("All right", None),  # the first word of a feast, and no feast
         ("All Saints' Night", ((11, 1), 2)),
     ],
 )
@@ -718,7 +720,9 @@ def test_dates_after_a_word() -> None:
 
 
 def test_each_reading_once_and_the_later_ones_kept() -> None:
-    text = "her fiftieth birthday birthday on 14 June 2022; his sixtieth birthday on 1 May 2020"
+    # both "birthday"s read the same birth from the same span: it is given once, and the
+    # readings after it are still given
+    text = "her fiftieth birthday birthday, 14 June 2022; his sixtieth birthday on 1 May 2020"
     found = [(r.start, r.end, r.term) for r in text_readings(text)]
     assert len(found) == len(set(found))
     assert {t for _, _, t in found} == {

@@ -315,12 +315,12 @@ def _ascii_digits(text: str) -> str:
     text's own characters only (all of Unicode's would take half a second to build)."""
     if text.isascii():
         return text
+    # every character str.isdigit() takes has a digit value (Unicode's Numeric_Type Digit or
+    # Decimal), and an empty table translates nothing
     table = {
-        ord(c): str(unicodedata.digit(c))
-        for c in set(text)
-        if not c.isascii() and c.isdigit() and unicodedata.digit(c, None) is not None
+        ord(c): str(unicodedata.digit(c)) for c in set(text) if not c.isascii() and c.isdigit()
     }
-    return text.translate(table) if table else text
+    return text.translate(table)
 
 
 @lru_cache(maxsize=8)
