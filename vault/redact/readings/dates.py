@@ -496,7 +496,7 @@ def _parts(text: str, toks: list[Tok]) -> list[Part]:
             out.append(Part("M", mon[w], i, i + 1))
             i += 1
             continue
-        feast = _feast_at(text, toks, i)
+        feast = _feast_at(toks, i)
         if feast:
             (fm, fd), j = feast
             out.append(Part("F", fm, i, j, fd))
@@ -531,7 +531,7 @@ def _feast_first() -> frozenset[str]:
     return frozenset(k.split()[0] for k in FEASTS)
 
 
-def _feast_at(text: str, toks: list[Tok], i: int) -> tuple[tuple[int, int], int] | None:
+def _feast_at(toks: list[Tok], i: int) -> tuple[tuple[int, int], int] | None:
     if toks[i].word not in _feast_first():
         return None
     best = None
