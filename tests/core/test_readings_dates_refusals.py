@@ -641,6 +641,7 @@ def test_the_year_is_six_words_away_at_most() -> None:
             "her fiftieth birthday on the 14 of June of 2022",
         ),
         ("her fiftieth birthday, June the 14, 2022", "her fiftieth birthday, June the 14, 2022"),
+        ("her fiftieth birthday on June 14 of 2022", "her fiftieth birthday on June 14 of 2022"),
         (
             "her fiftieth birthday on 14 June twenty twenty-two",
             "her fiftieth birthday on 14 June twenty twenty-two",
@@ -753,8 +754,10 @@ def test_readings_are_of_the_original_text(text: str, want: set[tuple[str, str]]
     assert all(r.term.startswith("#date:") for r in text_readings(text))
 
 
-def test_the_year_after_a_sentence_is_passed_over_for_the_next() -> None:
+def test_a_year_passed_over_does_not_stop_the_next() -> None:
     assert dates_in("Akte 1971. Geburtstag am 14. Juni, Jahrgang 1972") == {"1972-06-14"}
+    far = "Akte 1960 laut ihrer alten Akte aus Urumqi wohl, am 14. Juni, Jahrgang 1972"
+    assert dates_in(far) == {"1972-06-14"}
 
 
 @pytest.mark.parametrize(
@@ -764,6 +767,7 @@ def test_the_year_after_a_sentence_is_passed_over_for_the_next() -> None:
         ("No birthday party; her fiftieth birthday on 14 June 2022", {"2022-06-14", "1972-06-14"}),
         ("her fiftieth birthday, 14 June 2022", {"2022-06-14", "1972-06-14"}),
         ("her fiftieth birthday on 14 December 2022", {"2022-12-14", "1972-12-14"}),
+        ("her fiftieth birthday on June 5, 2022", {"2022-06-05", "1972-06-05"}),
         # a two-digit year is no year of the birthday's date (no birth in the year 17)
         ("her 5th birthday on 14 June '22", {"1922-06-14", "2022-06-14"}),
         ("her 5th birthday on June 14 '22", {"1922-06-14", "2022-06-14"}),
