@@ -628,7 +628,7 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
                         yield (*span(p.start, y.end), d)
             if not ys:
                 yield from _near_year(text, toks, parts, p.start, p.end, p.value, p.value2, span)
-    yield from _birthdays(text, toks, parts, span)
+    yield from _birthdays(text, toks, parts)
 
 
 NEAR = 6  # tokens between a day-and-month and a year read as one date of birth
@@ -669,9 +669,7 @@ def _near_year(
                 yield s, e, d
 
 
-def _birthdays(
-    text: str, toks: list[Tok], parts: list[Part], span: object
-) -> Iterator[tuple[int, int, str]]:
+def _birthdays(text: str, toks: list[Tok], parts: list[Part]) -> Iterator[tuple[int, int, str]]:
     """'her fiftieth birthday on 14 June 2022' is a birth on 14 June 1972 (en, fr, de)."""
     for i, t in enumerate(toks):
         if t.word not in BIRTHDAY:
