@@ -315,12 +315,12 @@ def _ascii_digits(text: str) -> str:
     text's own characters only (all of Unicode's would take half a second to build)."""
     if text.isascii():
         return text
+    # every character str.isdigit() takes has a digit value (Unicode's Numeric_Type Digit or
+    # Decimal), and an empty table translates nothing
     table = {
-        ord(c): str(unicodedata.digit(c))
-        for c in set(text)
-        if not c.isascii() and c.isdigit() and unicodedata.digit(c, None) is not None
+        ord(c): str(unicodedata.digit(c)) for c in set(text) if not c.isascii() and c.isdigit()
     }
-    return text.translate(table) if table else text
+    return text.translate(table)
 
 
 @lru_cache(maxsize=8)
@@ -370,7 +370,7 @@ _ROMAN = {
     "xii": 12,
 }
 _NUMERIC = re.compile(
-    r"(?<![\d.,/\-])(\d{1,4})([./\-]|\s)(\d{1,2}|[IVX]{1,4}|[ivx]{1,4})\2('?\d{4}|'?\d{2})(?![\d]|[./\-]\d)"
+    r"(?<![\d.,/\-])(\d{1,4})([./\-]|\s)(\d{1,2}|[IVX]{1,4}|[ivx]{1,4})\2('?\d{4}|'?\d{2}|\d)(?![\d]|[./\-]\d)"
 )
 _COMPACT = re.compile(r"(?<![\d.,/\-])(\d{8})(?![\d]|[./\-,]\d)")
 _CJK_NUM = "〇零一二三四五六七八九十两"
@@ -397,9 +397,9 @@ def _numeric(text: str) -> Iterator[tuple[int, int, str]]:
         if not mid:
             continue
         found: set[str | None] = set()
-        if len(a) == 4 and not c.startswith("'") and len(c) == 2:  # year first
+        if len(a) == 4 and len(c) <= 2:  # year first, 1964-1-8 too ('28 is 3 characters: no day)
             found.add(_date(int(a), mid, int(c)))
-        elif len(a) <= 2:
+        elif len(a) <= 2 and len(c) > 1:  # a one-digit year is none
             for y in _years(c):
                 found.add(_date(y, mid, int(a)))  # day, month, year
                 if not roman:
@@ -423,7 +423,9 @@ def _cjk_number(s: str) -> int:
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
     if "十" in s:
         tens, _, ones = s.partition("十")
-        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+        if (tens and tens not in digits) or (ones and ones not in digits):
+            return -1  # 二十十, 一二十: no number
+        return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
     n = 0
     for c in s:
         if c not in digits:
@@ -494,7 +496,7 @@ def _parts(text: str, toks: list[Tok]) -> list[Part]:
             out.append(Part("M", mon[w], i, i + 1))
             i += 1
             continue
-        feast = _feast_at(text, toks, i)
+        feast = _feast_at(toks, i)
         if feast:
             (fm, fd), j = feast
             out.append(Part("F", fm, i, j, fd))
@@ -529,7 +531,7 @@ def _feast_first() -> frozenset[str]:
     return frozenset(k.split()[0] for k in FEASTS)
 
 
-def _feast_at(text: str, toks: list[Tok], i: int) -> tuple[tuple[int, int], int] | None:
+def _feast_at(toks: list[Tok], i: int) -> tuple[tuple[int, int], int] | None:
     if toks[i].word not in _feast_first():
         return None
     best = None
@@ -541,17 +543,14 @@ def _feast_at(text: str, toks: list[Tok], i: int) -> tuple[tuple[int, int], int]
     return best
 
 
-def _between_ok(text: str, toks: list[Tok], a: Part, b: Part, most: int = 2) -> bool:
-    """Parts a and b (a before b) are one date: only fillers and weekdays between them."""
-    if b.start < a.end:
-        return False
-    if b.start - a.end > most:
-        return False
+def _between_ok(text: str, toks: list[Tok], a: Part, b: Part) -> bool:
+    """Parts a and b (b starting after a ends, a few tokens on at most: :func:`_word_dates`
+    offers no others) are one date: only fillers and weekdays between them."""
     for k in range(a.end, b.start):
         if toks[k].word not in FILLERS and toks[k].word not in weekdays():
             return False
-    for k in range(a.end, b.start + 1):
-        if k > 0 and not _gap_ok(text, toks[k - 1], toks[k]):
+    for k in range(a.end, b.start + 1):  # a.end > 0: toks[k - 1] is a token of the text
+        if not _gap_ok(text, toks[k - 1], toks[k]):
             gap = text[toks[k - 1].end : toks[k].start]
             if gap.strip(" ,.'\u2019") != "":
                 return False
@@ -574,7 +573,7 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
         out = []
         for s in range(p.end, p.end + most + 1):
             for q in by_start.get(s, []):
-                if q.kind in kinds.split() and _between_ok(text, toks, p, q, most):
+                if q.kind in kinds.split() and _between_ok(text, toks, p, q):
                     out.append(q)
         return out
 
@@ -602,14 +601,15 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
                 if not ys:  # day and month, the year a few words away
                     yield from _near_year(text, toks, parts, p.start, m.end, m.value, p.value, span)
         elif p.kind == "M":
-            for day in following(p, "D"):  # month day, year
-                for y in following(day, "Y"):
-                    d = _date(y.value, p.value, day.value)
-                    if d:
-                        yield (*span(p.start, y.end), d)
+            for day in following(p, "D"):  # month day, year (January 28, '64 too)
+                for y in following(day, "Y Y2"):
+                    for yy in _year_values(y):
+                        d = _date(yy, p.value, day.value)
+                        if d:
+                            yield (*span(p.start, y.end), d)
             for y in following(p, "Y", most=1):  # month year, le/the/am day
                 for day in following(y, "D", most=2):
-                    if day.start > y.end and toks[y.end].word in FILLERS:
+                    if day.start > y.end:  # a filler or weekday between: le 17, samedi 17
                         d = _date(y.value, p.value, day.value)
                         if d:
                             yield (*span(p.start, day.end), d)
@@ -628,7 +628,7 @@ def _word_dates(text: str, toks: list[Tok]) -> Iterator[tuple[int, int, str]]:
                         yield (*span(p.start, y.end), d)
             if not ys:
                 yield from _near_year(text, toks, parts, p.start, p.end, p.value, p.value2, span)
-    yield from _birthdays(text, toks, parts, span)
+    yield from _birthdays(text, toks, parts)
 
 
 NEAR = 6  # tokens between a day-and-month and a year read as one date of birth
@@ -669,15 +669,13 @@ def _near_year(
                 yield s, e, d
 
 
-def _birthdays(
-    text: str, toks: list[Tok], parts: list[Part], span: object
-) -> Iterator[tuple[int, int, str]]:
+def _birthdays(text: str, toks: list[Tok], parts: list[Part]) -> Iterator[tuple[int, int, str]]:
     """'her fiftieth birthday on 14 June 2022' is a birth on 14 June 1972 (en, fr, de)."""
     for i, t in enumerate(toks):
         if t.word not in BIRTHDAY:
             continue
-        ords = [p for p in parts if p.kind == "O" and 0 < i - p.end + 1 <= 2 and p.end <= i]
-        ords += [p for p in parts if p.kind == "O" and 0 < p.start - i <= 1]  # 50e anniversaire
+        ords = [p for p in parts if p.kind == "O" and i - 1 <= p.end <= i]  # 50e anniversaire
+        ords += [p for p in parts if p.kind == "O" and p.start == i + 1]  # anniversaire, 50e
         if not ords:
             continue
         n = ords[0].value
