@@ -586,3 +586,267 @@ def test_name_suffixes() -> None:
         "nisa",
         "niso",
     )
+
+
+# --- a stored name's spellings and terms -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "spellings"),
+    [
+        ("", []),
+        ("  ", []),
+        ("Gulnar Abenova", [["Gulnar", "Abenova"]]),
+        (" Gulnar,Abenova; ", [["Gulnar", "Abenova"]]),
+        ("A,B;C/D·E・F•G\tH\nI", [["A", "B", "C", "D", "E", "F", "G", "H", "I"]]),
+        # Han characters: family name of one or two characters, or written apart
+        ("周", []),
+        ("周玉", [["zhou", "yu"]]),
+        ("周玉华", [["zhou", "yuhua"]]),
+        ("欧阳玉华", [["ou", "yangyuhua"], ["ouyang", "yuhua"]]),
+        ("玉华·周", [["yuhua", "zhou"]]),
+        ("玉华・周", [["yuhua", "zhou"]]),
+        ("玉华•周", [["yuhua", "zhou"]]),
+        ("周 玉华", [["zhou", "yuhua"]]),
+        ("·周玉华", [["zhouyuhua"]]),  # a mark of apart: not cut
+        # Latin: the name itself, and a Chinese name's Wade-Giles, EFEO and syllables
+        (
+            "Zhou Yuhua",
+            [["Zhou", "Yuhua"], ["chou", "yvhua"], ["tchoou", "youhua"], ["zhou", "yu", "hua"]],
+        ),
+    ],
+)
+def test_spellings(value: str, spellings: list[list[str]]) -> None:
+    assert N._spellings(value) == spellings
+
+
+def test_spellings_of_a_cyrillic_name() -> None:
+    out = N._spellings("Гульшат Жаксыбекова")
+    assert out[0] == ["Gul\u02b9shat", "Zhaksybekova"]  # BGN
+    assert ["Goulchat", "Jaxybekova"] in out  # French MVD (iuliia)
+    assert ["Gul\u02b9šat", "Žaksybekova"] in out  # scholarly (iuliia)
+    assert out[-1] == ["Gul\u02b9šat", "Žaksybekova"]  # ICU Cyrillic-Latin
+    assert len(out) > 20
+    kazakh = N._spellings("Нұрлан Серікұлы")
+    assert kazakh[0] == ["Nurlan", "Serikuly"]
+    assert all(len(s) == 2 for s in kazakh)
+    assert all("ұ" not in w and "і" not in w for s in kazakh[1:-1] for w in s)
+
+
+def _ex(*keys: str) -> set[str]:
+    return {FULL + k for k in keys}
+
+
+def test_name_terms_of_a_two_word_name() -> None:
+    # given name rare (#name1), surname rarer still (#namesur), both fuzzy (15 letters)
+    assert N._name_terms("Gulnar Abenova") == {
+        ONE + "gulnar",
+        SUR + "abenova",
+        INIT + "a gulnar",
+        INIT + "g abenova",
+        *_ex(
+            "abenova gulnar",
+            "benova gulnar",
+            "aenova gulnar",
+            "abnova gulnar",
+            "abeova gulnar",
+            "abenva gulnar",
+            "abenoa gulnar",  # the final a is never deleted
+            "abenova ulnar",
+            "abenova glnar",
+            "abenova gunar",
+            "abenova gular",
+            "abenova gulnr",
+            "abenova gulna",
+        ),
+    }
+    assert N.value_readings("Gulnar Abenova", "name") == N._name_terms("Gulnar Abenova")
+
+
+def test_name_terms_of_short_words() -> None:
+    # seven letters: no fuzzy terms; words of four letters or fewer never alone
+    assert N._name_terms("Aliya Sek") == {FULL + "alia sek", INIT + "s alia"}
+    assert N._name_terms("Ma Li") == {FULL + "li ma"}
+    assert N._name_terms("Abai Sek") == {FULL + "abai sek", INIT + "s abai"}
+
+
+def test_no_terms_without_letters() -> None:
+    assert N._name_terms("") == set()
+    assert N._name_terms("12345") == set()
+    assert N._name_terms("12 34") == set()
+    assert N.value_readings("- 7", "name") == set()
+
+
+def test_a_given_name_alone_needs_five_letters_and_rarity() -> None:
+    assert ONE + "ainur" in N._name_terms("Aynur Abenova")  # five letters, rare
+    assert not any(t.startswith(ONE) for t in N._name_terms("Jonathan Abenova"))  # common
+    # Tschai is rare and six letters, but its key (jai) has three: not alone
+    tschai = N._name_terms("Tschai Abenova")
+    assert not any(t.startswith(ONE) for t in tschai)
+    assert SUR + "abenova" in tschai
+    assert not any(t.startswith(ONE) for t in N._name_terms("Abai Abenova"))
+
+
+def test_a_surname_alone_needs_rarity_below_one_and_a_half() -> None:
+    assert SUR + "abenova" in N._name_terms("Gulnar Abenova")
+    # Abdul is rare as a given name (< 2.5) but not rarer still (< 1.5)
+    abdul = N._name_terms("Gulnar Abdul")
+    assert not any(t.startswith(SUR) for t in abdul)
+    assert ONE + "gulnar" in abdul
+    assert FULL + "abdul gulnar" in abdul
+
+
+def test_a_one_word_name() -> None:
+    assert N._name_terms("Ablimit") == {ONE + "ablimit"}  # seven letters: not fuzzy
+    assert N._name_terms("Abenova") == {ONE + "abenova"}
+    assert N._name_terms("House") == set()
+
+
+def test_a_middle_name_is_neither_given_name_nor_surname_alone() -> None:
+    assert N._name_terms("Gulnar Ablimit Abenova") == {
+        ONE + "gulnar",
+        SUR + "abenova",
+        FULL + "abenova ablimit gulnar",
+        FULL + "abenova gulnar",  # without the middle name
+        INIT + "a abenova",
+        INIT + "a ablimit",
+        INIT + "a gulnar",
+        INIT + "g abenova",
+        INIT + "g ablimit",
+    }
+
+
+def test_a_patronymic_is_optional_but_never_alone() -> None:
+    terms = N._name_terms("Ivan Petrovich Sidorov")
+    assert FULL + "ivan sidorov" in terms
+    assert FULL + "ivan sidorv" in terms  # fuzzy: the name without the patronymic
+    assert FULL + "ivan petrovij sidorov" in terms  # the whole name, not fuzzy
+    assert FULL + "ivan petrovij sidorv" not in terms
+    assert FULL + "ivan petrovij" not in terms and FULL + "petrovij sidorov" not in terms
+    assert INIT + "i sidorov" in terms and INIT + "s ivan" in terms
+    assert not any("petrovij" in t for t in terms if t.startswith(INIT))
+    assert not any(t.startswith((ONE, SUR)) for t in terms)
+    # two words: the patronymic is kept (it is all there is of the rest)
+    two = N._name_terms("Ivan Petrovich")
+    assert FULL + "ivan petrovij" in two and FULL + "ivan petrovi" in two
+    # a patronymic in a surname's place is no surname alone
+    serikovna = N._name_terms("Gulnar Serikovna")
+    assert ONE + "gulnar" in serikovna
+    assert not any(t.startswith(SUR) for t in serikovna)
+    # two patronymic words: the name is kept whole
+    assert FULL + "ibn ivan ogli" in N._name_terms("Ivan ibn Ogly")
+
+
+def test_a_name_of_more_than_four_words_reads_as_first_and_last() -> None:
+    assert N._name_terms("Aa Bb Cc Dd Ee") == {FULL + "a e"}
+    assert N._name_terms("Aaaa Bbbb Cccc Dddd") == {FULL + "a b d k", FULL + "a d"}
+    five = N._name_terms("Gulnar Ablimit Dilnaz Serik Abenova")
+    assert FULL + "abenova gulnar" in five
+    assert FULL + "abenova gulnr" in five  # two words: fuzzy
+    assert not any(t.count(" ") > 1 for t in five)
+
+
+def test_french_and_german_spellings_of_a_protected_name() -> None:
+    terms = N._name_terms("Shahida Khasanova")
+    for t in (
+        FULL + "hasanova šahida",
+        FULL + "hasanova jahida",  # Chahida
+        FULL + "jasanova šahida",  # Chasanova
+        FULL + "hasanova šajida",
+        FULL + "hasanova jahda",  # fuzzy variants too
+        INIT + "š hasanova",
+        INIT + "j hasanova",
+        INIT + "h šahida",
+        INIT + "j šahida",
+        ONE + "šahida",
+    ):
+        assert t in terms, t
+    assert FULL + "jasanova jahida" not in terms  # one word respelled at a time
+
+
+def test_a_cyrillic_name_fuzzy_only_in_its_first_spelling_when_it_has_many() -> None:
+    few = N._name_terms("Гульшат Жаксыбекова")  # three key lists: all fuzzy
+    assert FULL + "gulšat jaksibekva" in few
+    assert FULL + "guljat jahibekva" in few
+    assert INIT + "g jaksibekova" in few
+    assert INIT + "g jahibekova" not in few  # initials from the first spelling only
+    many = N._name_terms("Юлия Щербакова")  # seven key lists
+    assert FULL + "iulia šerbakva" in many
+    assert FULL + "serbakova ulia" in many
+    assert FULL + "serbakva ulia" not in many
+    given = N._name_terms("Рейхангуль Касымова")
+    assert ONE + "reihangul" in given and ONE + "eihangul" in given
+    assert ONE + "rejhangul" in given and ONE + "ejhangul" not in given
+
+
+def test_a_short_form_of_a_given_name() -> None:
+    assert ONE + "reihan" in N._name_terms("Reyhangul Qasim")
+    assert ONE + "eihan" not in N._name_terms("Reyhangul Qasim")  # not fuzzy
+    assert ONE + "dilnur" in N._name_terms("Dilnurbek Abenova")
+    thomas = N._name_terms("Thomasjan Abenova")  # Thomas is a common word
+    assert ONE + "thomasjan" in thomas
+    assert ONE + "tomas" not in thomas and ONE + "thomas" not in thomas
+    # no short form of a given name that is not read alone
+    assert not any(t.startswith(ONE) for t in N._name_terms("Jonathan Abenova"))
+
+
+def test_a_chinese_name() -> None:
+    assert N._name_terms("Zhou Yuhua") == {
+        ONE + "iuhua",  # the given name (last), pinyin
+        ONE + "ivhua",  # Wade-Giles (yü)
+        ONE + "huahua",  # family diminutive
+        FULL + "iuhua ju",
+        FULL + "ivhua ju",
+        FULL + "hua iu ju",
+        FULL + "hua ju",
+    }
+    assert N._name_terms("Ma Lili") == {
+        ONE + "lili",
+        FULL + "lili ma",
+        FULL + "li li ma",
+        FULL + "li ma",
+    }
+    # a diminutive of one letter is no name
+    assert N._name_terms("Li Nae") == {
+        FULL + "li nae",
+        FULL + "li nao",
+        FULL + "e li na",
+        FULL + "e li",
+    }
+    # Wade-Giles fuzzy too when there are three spellings or fewer; no initials
+    bang = N._name_terms("Zhang Bangbang")
+    assert FULL + "jang angpang" in bang
+    assert FULL + "jang angbang" not in bang
+    assert FULL + "angbang jang" in bang
+    assert ONE + "pangpang" in bang and ONE + "angpang" not in bang
+    assert not any(t.startswith((INIT, SUR)) for t in bang)
+
+
+def test_characters_of_a_chinese_name() -> None:
+    # bug mended: a name in characters is family name first like its pinyin (Zhou Yuhua), so
+    # its given name alone and its family diminutive are read, and no initial is made
+    assert N._name_terms("周玉华") == {
+        ONE + "iuhua",
+        ONE + "huahua",
+        FULL + "iuhua ju",
+        FULL + "hua iu ju",
+    }
+    assert read_as("Yuhua says her father is ill.", ONE + "iuhua") == ["Yuhua"]
+    assert N._name_terms("马晓芳") >= {ONE + "hiaofang", ONE + "fangfang", FULL + "hiaofang ma"}
+    # written apart, the given name comes first (a Uyghur name in characters)
+    assert ONE + "iuhua" in N._name_terms("玉华·周")
+    assert ONE + "huahua" not in N._name_terms("玉华·周")
+
+
+def test_value_readings_by_kind() -> None:
+    assert N.value_readings("Ma Li", "name") == {FULL + "li ma"}
+    assert N.value_readings("Ma Li", "phone") == set()
+    assert N.value_readings("Bulaqbeshi village", "codename") == set()
+
+
+def test_without_partial_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(N, "PARTIAL_TERMS", False)
+    terms = N.value_readings("Gulnar Abenova", "name")
+    assert FULL + "abenova gulnar" in terms
+    assert not any(t.startswith((ONE, SUR, INIT)) for t in terms)
+    assert len(terms) == 13

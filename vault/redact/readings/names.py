@@ -473,7 +473,10 @@ def _name_terms(value: str) -> set[str]:
     if not key_lists:
         return terms
     primary = key_lists[0]
-    chinese = bool(_chinese_forms([w.lower() for w in _SPLIT.split(value.strip()) if w]))
+    # family name first, given name last: Han characters run together, or pinyin
+    chinese = all(is_cjk(c) for c in value.strip()) or bool(
+        _chinese_forms([w.lower() for w in _SPLIT.split(value.strip()) if w])
+    )
     first = _spellings(value)[0]
     given_at, surname_at = (len(first) - 1, 0) if chinese else (0, len(first) - 1)
     alone: dict[int, str] = {}  # word index -> tag of its term alone
@@ -518,7 +521,7 @@ def _name_terms(value: str) -> set[str]:
             if _is_rare(short):
                 terms.update(_one_terms(short, fuzzy=False))
     if chinese:
-        cut = _pinyin_split(_SPLIT.split(value.strip())[-1].lower()) or []
+        cut = _pinyin_split(first[-1].lower()) or []  # the given name, in pinyin
         if len(cut) >= 2:
             dim = _latin_key(cut[-1] * 2)
             if len(dim) >= ALONE_MIN - 1:
