@@ -850,3 +850,395 @@ def test_without_partial_terms(monkeypatch: pytest.MonkeyPatch) -> None:
     assert FULL + "abenova gulnar" in terms
     assert not any(t.startswith((ONE, SUR, INIT)) for t in terms)
     assert len(terms) == 13
+
+
+# --- places and codenames ---------------------------------------------------------------------
+
+
+def test_number_words() -> None:
+    words = N._number_words()
+    for word, n in (
+        ("zero", 0),
+        ("seven", 7),
+        ("twentyone", 21),
+        ("ninetynine", 99),
+        ("sept", 7),
+        ("vingtetun", 21),
+        ("sieben", 7),
+        ("einundzwanzig", 21),
+        ("sem", 7),  # Russian, in Latin letters
+        ("semʹ", 7),
+        ("sıfır", 0),  # Turkish
+        ("yedi", 7),
+        ("sekiz", 8),
+    ):
+        assert words[N.word_key(word)] == n, word
+    assert N.word_key("hundred") not in words
+    assert set(words.values()) == set(range(100))
+
+
+def test_distinctive_words_of_a_place() -> None:
+    assert N._distinctive(
+        ["Bulaqbeshi", "village", "Aksu", "Bulaq1", "Shahbagh", "Villag", "Town", "House"]
+    ) == ["Bulaqbeshi", "Shahbagh", "Villag"]
+    assert N._distinctive(["Township", "Kyshlak", "District", "County"]) == []
+
+
+def test_a_small_place_reads_by_its_own_word() -> None:
+    deletions = {
+        "bulakbeši",
+        "ulakbeši",
+        "blakbeši",
+        "buakbeši",
+        "bulkbeši",
+        "bulabeši",
+        "bulakeši",
+        "bulakbši",
+        "bulakbei",
+        "bulakbeš",
+    }
+    village = N._place_terms("Bulaqbeshi village", code=False)
+    assert village == {WORD + k for k in deletions} | {WORD + "bulakbeji"}  # French Boulakbechi
+    assert N.value_readings("Bulaqbeshi village", "place") == village
+    for small in ("hamlet", "kyshlak", "aul", "koy", "köy", "mahalla", "Dorf", "cun", "kent"):
+        assert WORD + "bulakbeši" in N._place_terms(f"Bulaqbeshi {small}", code=False), small
+    assert {
+        "village",
+        "hamlet",
+        "kyshlak",
+        "aul",
+        "koy",
+        "köy",
+        "mahalla",
+        "dorf",
+        "cun",
+        "kent",
+    } == N.SMALL_PLACES
+    # a German kh is read as ch
+    assert N._place_terms("Khahbagh village", code=False) == {WORD + "hahbag", WORD + "jajbag"}
+
+
+def test_a_public_place_has_no_word_alone() -> None:
+    assert N._place_terms("Bulaqbeshi", code=False) == set()
+    assert N._place_terms("Kashgar city", code=False) == set()
+    assert N._place_terms("Bulaqbeshi district", code=False) == set()
+    # two words or more, the place words dropped: a full term
+    assert N._place_terms("Ak Su", code=False) == {FULL + "ak su"}
+    assert N._place_terms("Ak Su town", code=False) == {FULL + "ak su"}
+    assert N._place_terms("Aksu Kashgar Town", code=False) == N._place_terms(
+        "Aksu Kashgar", code=False
+    )
+    assert FULL + "aks kašgar" in N._place_terms("Aksu Kashgar", code=False)
+    assert N._place_terms("A B C D E", code=False) == set()  # five words
+    assert N._place_terms("Ab Cd Ef Gh", code=False) == {FULL + "ab ef g kd"}
+    assert N._place_terms("Aksu county", code=False) == set()  # one word left
+    assert N._place_terms("Aksu 12", code=False) == set()
+    assert {
+        "village",
+        "district",
+        "county",
+        "town",
+        "city",
+        "township",
+        "kyshlak",
+        "aul",
+        "koy",
+    } == N.PLACE_WORDS
+
+
+def test_a_small_place_with_a_number() -> None:
+    assert N._place_terms("Bulaq 12 village", code=False) == {WORD + "bulak"}
+    assert FULL + "aksu bulakbeši" in N._place_terms("Aksu Bulaqbeshi village", code=False)
+
+
+def test_a_codename_reads_with_its_number() -> None:
+    assert N._place_terms("NIGHTJAR-7", code=True) == {CODE + "nigtjar 7"}
+    assert N.value_readings("NIGHTJAR-7", "codename") == {CODE + "nigtjar 7"}
+    assert N._place_terms("Blue Grey Nightjar 07", code=True) == {CODE + "blu grei nigtjar 7"}
+    assert N._place_terms("Operation Blue Grey Nightjar 3 4", code=True) == {
+        CODE + "blu grei nigtjar 4"
+    }
+    assert N._place_terms("Nightjar", code=True) == set()  # a series, not one source
+    assert N._place_terms("Nightjar village", code=True) == set()
+    assert N._place_terms("7", code=True) == set()
+    assert N._place_terms("- 7", code=True) == set()
+
+
+# --- the text side ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tok", "name_like"),
+    [
+        ("Gulnar", True),
+        ("gulnar", False),  # a small Latin word
+        ("Гульнар", True),
+        ("гульнар", False),
+        ("قاسىم", True),  # no capitals in Arabic script: any word
+        ("Ωmega", True),
+        ("ωmega", True),
+        ("周玉华", False),  # Han runs are read apart
+        ("7a", False),
+        ("'s", False),
+    ],
+)
+def test_name_word(tok: str, name_like: bool) -> None:
+    assert N._name_word(tok) is name_like
+
+
+@pytest.mark.parametrize(
+    ("tok", "forms"),
+    [
+        ("Gulnar", ("gulnar",)),
+        ("Gulnar.", ("gulnar",)),
+        ("Ablimit's", ("ablimit",)),
+        ("Ablimit\u2019s", ("ablimit",)),
+        ("Ablimits", ("ablimis", "ablimit")),  # German genitive, six letters or more
+        ("Abdurahims", ("abdurahims", "abdurahim")),
+        ("Ablis", ("ablis",)),  # five letters: no genitive
+        ("Dilnazjan", ("dilnasjan", "dilnas")),  # Uyghur affectionate -jan
+        ("Ablimitjan", ("ablimitjan", "ablimit")),
+        ("Dilnjan", ("dilnjan",)),  # a key of seven letters keeps its -jan
+        ("dilnazjan", ("dilnasjan", "dilnas")),
+        # ASCII look-alikes inside a Latin word
+        ("NurIan", ("nurian", "nurlan")),
+        ("AbIimit", ("abimit", "ablimit")),
+        ("Ser1kuly", ("serkuli", "serlkuli")),
+        ("B0lat", ("blat", "bolat")),
+        ("Nur3k", ("nurk", "nurek")),
+        ("Ablimi5", ("ablimi", "ablimis")),
+        ("ABLIMIT", ("ablimit",)),  # capitals: no look-alike
+        # Russian case endings
+        ("Жаксыбековой", ("jaksibekovoi", "jaksibekov", "jaksibekova")),
+        ("Жаксыбековую", ("jaksibekovuiu", "jaksibekov", "jaksibekova")),
+        ("Жаксыбековым", ("jaksibekovim", "jaksibekov")),
+        ("Жаксыбековом", ("jaksibekovom", "jaksibekov")),
+        ("Жаксыбекова", ("jaksibekova", "jaksibekov")),
+        ("Серикы", ("seriki", "serik", "serika")),
+        ("Серику", ("seriku", "serik", "serika")),
+        ("Серике", ("serike", "serik", "serika")),
+        ("Серики", ("seriki", "serik")),
+        ("Ала", ("ala",)),  # a stem of two letters is no stem
+        ("Алау", ("alau", "ala")),
+        ("Ахмед", ("ahmed",)),
+    ],
+)
+def test_forms_of_a_word(tok: str, forms: tuple[str, ...]) -> None:
+    assert N._forms(tok) == forms
+
+
+def test_forms_never_empty_keys() -> None:
+    assert N._forms("Ь") == ()
+    assert N._forms("Ab's") == ("ab",)
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("We met Gulnar Abenova today.", [["We"], ["Gulnar", "Abenova"]]),
+        ("Gulnar  Abenova", [["Gulnar", "Abenova"]]),  # two spaces
+        ("Gulnar\tAbenova", [["Gulnar", "Abenova"]]),
+        ("Gulnar   Abenova", [["Gulnar"], ["Abenova"]]),  # three
+        ("Gulnar\nAbenova", [["Gulnar"], ["Abenova"]]),
+        ("Gulnar \nAbenova", [["Gulnar"], ["Abenova"]]),
+        ("Gulnar, Abenova", [["Gulnar"], ["Abenova"]]),
+        ("Gulnar 7 Abenova", [["Gulnar"], ["Abenova"]]),
+        ("Gulnar and Abenova", [["Gulnar"], ["Abenova"]]),
+        ("Gulnar Abenova. Serik Ablimit", [["Gulnar", "Abenova."], ["Serik", "Ablimit"]]),
+        ("Mr. Abenova", [["Mr.", "Abenova"]]),  # a title is no sentence's end
+        ("Mme. Abenova", [["Mme.", "Abenova"]]),
+        ("St. Abenova", [["St."], ["Abenova"]]),
+        ("A. Abenova", [["A.", "Abenova"]]),  # an initial neither
+        ("Gul. Abenova", [["Gul."], ["Abenova"]]),
+        ("Gulnar-Abenova", [["Gulnar-Abenova"]]),
+        ("Ald0s BekuIy", [["Ald0s", "BekuIy"]]),
+        ("", []),
+        ("all small words", []),
+    ],
+)
+def test_runs_of_name_words(text: str, runs: list[list[str]]) -> None:
+    got = list(N._runs(text))
+    assert [[t for _, _, t in run] for run in got] == runs
+    for run in got:
+        for s, e, t in run:
+            assert text[s:e] == t
+
+
+def test_initials() -> None:
+    assert N._initial("A.") == "a"
+    assert N._initial("Ж.") == "j"
+    assert N._initial("Ş.") == "š"
+    assert N._initial("A") is None
+    assert N._initial("Ab.") is None
+    assert N._initial("7.") is None
+    assert N._initial("..") is None
+    assert N._initial("Ь.") is None  # a letter of no key
+
+
+def test_a_word_alone_between_common_words() -> None:
+    assert spans("Gulnar wrote.") == {("Gulnar", WORD + "gulnar"), ("Gulnar", ONE + "gulnar")}
+    assert ("Gulnar", ONE + "gulnar") in spans("When Gulnar left")
+    assert ("Gulnar", ONE + "gulnar") in spans("Gulnar When")
+    assert ("Gulnar", ONE + "gulnar") in spans("Mme Gulnar")
+    assert ("When Gulnar", FULL + "gulnar vhen") in spans("When Gulnar")
+    assert ("When Gulnar", FULL + "gulnar vhe") not in spans("When Gulnar")  # common: exact
+    # a name word next to it: not alone
+    assert not spans("Gulnar Abenova", ONE)
+    assert not spans("Serik Gulnar Abenova", ONE)
+    assert not spans("When Serik Gulnar", SUR)
+    # a common word is never alone itself
+    assert not spans("When wrote.", ONE)
+    assert not spans("Gulnar House", ONE) - {("Gulnar", ONE + "gulnar")}
+
+
+def test_a_surname_alone_after_a_title_only() -> None:
+    assert spans("Mme Abenova", SUR) == {("Abenova", SUR + "abenova")}
+    assert spans("Mme Abenova", ONE) == {("Abenova", ONE + "abenova")}
+    assert spans("M. Abenova", SUR) == {("Abenova", SUR + "abenova")}
+    assert ("M. Abenova", INIT + "m abenova") in spans("M. Abenova")
+    assert spans("When Abenova", SUR) == set()
+    assert spans("Abenova wrote", SUR) == set()
+    assert spans("Abenova Mme", SUR) == set()  # a title after the word
+    assert spans("Mme Abdurahmanova", SUR) >= {
+        ("Abdurahmanova", SUR + "abdurahmanova"),
+        ("Abdurahmanova", SUR + "abdurahmnova"),  # fuzzy
+    }
+    assert ("Mme Abenova", FULL + "abenova me") in spans("Mme Abenova")
+
+
+def test_an_initial_next_to_a_word() -> None:
+    assert spans("A. Abenova") == {
+        ("A. Abenova", INIT + "a abenova"),
+        ("Abenova", WORD + "abenova"),
+    }
+    assert spans("Abenova A.") == {
+        ("Abenova A.", INIT + "a abenova"),
+        ("Abenova", WORD + "abenova"),
+    }
+    assert spans("A. Abai") == {("A. Abai", INIT + "a abai"), ("Abai", WORD + "abai")}
+    assert spans("A. Sek") == {("Sek", WORD + "sek")}  # a key of three letters
+    assert spans("A. B.") == set()
+    got = spans("Gulnar A. Abenova")
+    assert ("Gulnar A.", INIT + "a gulnar") in got
+    assert ("A. Abenova", INIT + "a abenova") in got
+    assert ("Gulnar A. Abenova", FULL + "abenova gulnar") in got  # the initial skipped
+    assert ("Gulnar A. Abenova", FULL + "abenova gulnr") in got
+    assert not any(span == "Gulnar A." for span, t in got if t.startswith(FULL))
+
+
+def test_groups_of_two_to_four_words_and_two_with_one_between() -> None:
+    got = spans("Gulnar Abai Serik Dana Erlan", FULL)
+    texts = {s for s, _ in got}
+    assert texts == {
+        "Gulnar Abai",
+        "Abai Serik",
+        "Serik Dana",
+        "Dana Erlan",
+        "Gulnar Abai Serik",
+        "Abai Serik Dana",
+        "Serik Dana Erlan",
+        "Gulnar Abai Serik Dana",
+        "Abai Serik Dana Erlan",
+    }
+    assert ("Gulnar Abai Serik", FULL + "gulnar serik") in got  # the middle one skipped
+    assert ("Gulnar Abai Serik", FULL + "abai gulnar serik") in got
+    assert ("Gulnar Abai Serik", FULL + "gulnar serk") in got  # two words: fuzzy
+    assert ("Gulnar Abai Serik", FULL + "abai gulnar serk") not in got
+    assert ("Gulnar Abai Serik Dana", FULL + "abai dana gulnar serik") in got
+    assert ("Gulnar Abai Serik Dana", FULL + "dana gulnar") not in got
+    assert not any(t == FULL + "abai dana erlan gulnar serik" for _, t in got)
+
+
+def test_a_group_ends_before_a_final_full_stop() -> None:
+    assert ("Gulnar Abenova", FULL + "abenova gulnar") in spans("Gulnar Abenova.")
+    assert ("Abenova", WORD + "abenova") in spans("Gulnar Abenova.")
+    assert ("Mr", WORD + "mr") in spans("Mr. Abenova")
+    assert ("Mr. Abenova", FULL + "abenova mr") in spans("Mr. Abenova")
+    assert ("Abenova Mr", FULL + "abenova mr") in spans("Abenova Mr.")
+
+
+def test_every_form_of_each_word_combines() -> None:
+    got = spans("Айгерим Жаксыбековой", FULL)
+    for key in ("jaksibekovoi", "jaksibekov", "jaksibekova"):
+        assert ("Айгерим Жаксыбековой", FULL + "aigerim " + key) in got
+    assert N._combos([("a", "b"), ("c",), ("d", "e")]) is not None
+    assert list(N._combos([("a", "b"), ("c",), ("d", "e")])) == [
+        ["a", "c", "d"],
+        ["a", "c", "e"],
+        ["b", "c", "d"],
+        ["b", "c", "e"],
+    ]
+    assert list(N._combos([])) == [[]]
+    assert N._group_terms(("b", "a"), False) == (FULL + "a b",)
+
+
+def test_han_runs() -> None:
+    assert spans("周玉华") == {
+        ("周玉", ONE + "juiu"),
+        ("周玉", FULL + "iu ju"),
+        ("周玉华", ONE + "juiuhua"),
+        ("周玉华", FULL + "iuhua ju"),
+        ("周玉华", FULL + "hua juiu"),
+        ("玉华", ONE + "iuhua"),
+        ("玉华", FULL + "hua iu"),
+    }
+    assert spans("周") == set()
+    assert spans("她说周玉华") >= {("周玉华", FULL + "iuhua ju")}
+    five = spans("欧阳玉华说")
+    assert ("欧阳玉华", FULL + "iuhua uiang") in five
+    assert ("欧阳玉华", FULL + "iangiuhua u") in five
+    assert ("欧阳玉华", FULL + "iuhua uiag") in five  # fuzzy
+    assert not any(len(s) > 4 for s, _ in five)
+    assert not any(s == "说" for s, _ in five)
+
+
+def test_codenames_in_a_text() -> None:
+    assert spans("NIGHTJAR-7", CODE) == {("NIGHTJAR-7", CODE + "nigtjar 7")}
+    assert spans("Nightjar seven", CODE) == {("Nightjar seven", CODE + "nigtjar 7")}
+    assert spans("Nightjar  7", CODE) == {("Nightjar  7", CODE + "nigtjar 7")}
+    assert spans("Nightjar\u20137", CODE) == {("Nightjar\u20137", CODE + "nigtjar 7")}
+    assert spans("Nightjar\u20107", CODE) == {("Nightjar\u20107", CODE + "nigtjar 7")}
+    assert spans("Nightjar 07", CODE) == {("Nightjar 07", CODE + "nigtjar 7")}
+    assert spans("Nightjar. 7", CODE) == {("Nightjar. 7", CODE + "nigtjar 7")}
+    assert spans("Blue Grey Nightjar 7", CODE) == {
+        ("Blue Grey Nightjar 7", CODE + "blu grei nigtjar 7"),
+        ("Grey Nightjar 7", CODE + "grei nigtjar 7"),
+        ("Nightjar 7", CODE + "nigtjar 7"),
+    }
+    assert spans("Old Blue Grey Nightjar 7", CODE) == spans("Blue Grey Nightjar 7", CODE)
+    assert ("Nightjar Seventy", CODE + "nigtjar 70") in spans("Nightjar Seventy")
+    assert ("Nightjar vingt-et-un", CODE + "nigtjar 21") in spans("Nightjar vingt-et-un")
+    for text in ("Nightjar   7", "Nightjar sept-two", "Nightjar wrote", "Nightjar", "nightjar 7"):
+        assert spans(text, CODE) == set(), text
+
+
+def test_text_readings_once_each_at_original_offsets() -> None:
+    text = "Mme \u200bAbenova wrote"
+    got = [(r.start, r.end, r.term) for r in N.text_readings(text)]
+    assert set(got) == {
+        (0, 3, WORD + "me"),
+        (5, 12, WORD + "abenova"),
+        (5, 12, ONE + "abenova"),
+        (5, 12, SUR + "abenova"),
+        (0, 12, FULL + "abenova me"),
+    }
+    assert len(got) == len(set(got))
+    assert all(isinstance(r, N.Reading) for r in N.text_readings(text))
+    # two forms with a deletion in common: read once
+    twice = [(r.start, r.end, r.term) for r in N.text_readings("Abdurahims wrote")]
+    assert (0, 10, ONE + "abdurahim") in twice
+    assert len(twice) == len(set(twice))
+    wide = "\uff27\uff55\uff4c\uff4e\uff41\uff52 wrote"  # full-width letters
+    assert {(r.start, r.end, r.term) for r in N.text_readings(wide)} == {
+        (0, 6, WORD + "gulnar"),
+        (0, 6, ONE + "gulnar"),
+    }
+    assert list(N.text_readings("")) == []
+    assert list(N.text_readings("all small words")) == []
+
+
+def test_text_readings_of_codenames_and_han() -> None:
+    text = "Source NIGHTJAR-7 met 周玉华."
+    got = {(text[r.start : r.end], r.term) for r in N.text_readings(text)}
+    assert ("NIGHTJAR-7", CODE + "nigtjar 7") in got
+    assert ("周玉华", FULL + "iuhua ju") in got

@@ -508,7 +508,7 @@ def _name_terms(value: str) -> set[str]:
             if len(ks) >= 2 and n == 0 and not chinese:
                 for a in range(len(ks)):
                     for b in range(len(ks)):
-                        if a != b and len(ks[b]) >= 4 and not (chinese and a != len(ks) - 1):
+                        if a != b and len(ks[b]) >= 4:
                             terms.add(INITIAL + ks[a][0] + " " + ks[b])
         if len(keys) == len(primary):
             for i, tag in alone.items():
