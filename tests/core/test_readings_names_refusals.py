@@ -1068,6 +1068,7 @@ def test_initials() -> None:
     assert N._initial("A.") == "a"
     assert N._initial("Ж.") == "j"
     assert N._initial("Ş.") == "š"
+    assert N._initial("Ю.") == "i"  # one letter of its key (iu)
     assert N._initial("A") is None
     assert N._initial("Ab.") is None
     assert N._initial("7.") is None
@@ -1198,6 +1199,7 @@ def test_codenames_in_a_text() -> None:
     assert spans("Nightjar  7", CODE) == {("Nightjar  7", CODE + "nigtjar 7")}
     assert spans("Nightjar\u20137", CODE) == {("Nightjar\u20137", CODE + "nigtjar 7")}
     assert spans("Nightjar\u20107", CODE) == {("Nightjar\u20107", CODE + "nigtjar 7")}
+    assert spans("PHOENIX-4", CODE) == {("PHOENIX-4", CODE + "fonih 4")}  # oe: o
     assert spans("Nightjar 07", CODE) == {("Nightjar 07", CODE + "nigtjar 7")}
     assert spans("Nightjar. 7", CODE) == {("Nightjar. 7", CODE + "nigtjar 7")}
     assert spans("Blue Grey Nightjar 7", CODE) == {
