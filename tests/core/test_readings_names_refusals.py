@@ -231,6 +231,24 @@ def test_deletions_only_in_words_of_four_letters_or_more() -> None:
         "abc defh",
         "abc defg",
     ]
+    assert list(N._deletions("ab cd efgh")) == [  # the third word's letters
+        "ab cd efgh",
+        "ab cd fgh",
+        "ab cd egh",
+        "ab cd efh",
+        "ab cd efg",
+    ]
+    assert list(N._deletions("abcd  efgh")) == [  # two spaces kept
+        "abcd  efgh",
+        "bcd  efgh",
+        "acd  efgh",
+        "abd  efgh",
+        "abc  efgh",
+        "abcd  fgh",
+        "abcd  egh",
+        "abcd  efh",
+        "abcd  efg",
+    ]
     assert list(N._deletions("abcd efgh")) == [
         "abcd efgh",
         "bcd efgh",
@@ -1244,3 +1262,74 @@ def test_text_readings_of_codenames_and_han() -> None:
     got = {(text[r.start : r.end], r.term) for r in N.text_readings(text)}
     assert ("NIGHTJAR-7", CODE + "nigtjar 7") in got
     assert ("周玉华", FULL + "iuhua ju") in got
+
+
+def test_a_word_of_no_letters_does_not_shift_the_given_name_and_surname() -> None:
+    # bug mended: the surname's place was counted among all words, its key among words of
+    # letters only, so "Gulnar 123 Abenova" lost its surname alone
+    for value in ("Gulnar 123 Abenova", "Gulnar & Abenova"):
+        terms = N._name_terms(value)
+        assert ONE + "gulnar" in terms
+        assert SUR + "abenova" in terms
+        assert FULL + "abenova gulnr" in terms
+    assert ONE + "gulnar" in N._name_terms("12 Gulnar Abenova")
+
+
+def test_spellings_of_han_words_written_apart() -> None:
+    assert N._spellings("玉华 周") == [["yuhua", "zhou"]]
+    assert N._spellings("玉华 周 明") == [["yuhua", "zhou", "ming"]]
+
+
+def test_a_chinese_surname_alone_and_a_given_name_of_three_words() -> None:
+    qiong = N._name_terms("Qiong Yuhua")  # Qiong is rarer than 1.5
+    assert {SUR + "kiong", SUR + "jiung", SUR + "siong", ONE + "iuhua"} <= qiong
+    assert SUR + "iuhua" not in qiong
+    three = N._name_terms("Ma Li Yuhuai")
+    assert ONE + "iuhuai" in three
+    assert ONE + "iuhu" in three  # a short form of the given name (the last word)
+    assert ONE + "huaihuai" in three  # its diminutive
+    assert FULL + "huai iu ma" in three
+    assert ONE + "lili" not in three and ONE + "li" not in three
+    # a given name of three syllables: the diminutive of the last
+    assert ONE + "huahua" in N._name_terms("Li Xiaoyuhua")
+    assert ONE + "iuiu" not in N._name_terms("Li Xiaoyuhua")
+
+
+def test_a_short_form_is_not_fuzzy() -> None:
+    terms = N._name_terms("Abdurahmanjan Abenova")
+    assert ONE + "abdurahman" in terms
+    assert ONE + "abdurahmanan" in terms  # the given name itself is fuzzy
+    assert ONE + "bdurahman" not in terms and ONE + "abdurahma" not in terms
+
+
+def test_four_words_are_read_together() -> None:
+    initials = [
+        ("g", "ablimit"),
+        ("g", "dilnas"),
+        ("g", "abenova"),
+        ("a", "gulnar"),
+        ("a", "ablimit"),
+        ("a", "dilnas"),
+        ("a", "abenova"),
+        ("d", "gulnar"),
+        ("d", "ablimit"),
+        ("d", "abenova"),
+    ]
+    assert N._name_terms("Gulnar Ablimit Dilnaz Abenova") == {
+        ONE + "gulnar",
+        SUR + "abenova",
+        FULL + "abenova ablimit dilnas gulnar",
+        FULL + "abenova gulnar",  # not fuzzy
+        *(INIT + f"{a} {b}" for a, b in initials),
+    }
+    terms = N._name_terms("Gulnar Serikovna Ablimit Abenova")
+    assert FULL + "abenova ablimit gulnar serikovna" in terms  # the whole name, four words
+    assert FULL + "abenova ablimit gulnar" in terms
+    assert FULL + "abenova gulnr" not in terms
+
+
+def test_many_spellings_are_not_fuzzy() -> None:
+    terms = N._name_terms("Ma Xiaofang")  # four key lists
+    assert FULL + "hiaofan ma" in terms
+    assert FULL + "hsiaofang ma" in terms
+    assert FULL + "hsiaofan ma" not in terms

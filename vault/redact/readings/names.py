@@ -477,7 +477,7 @@ def _name_terms(value: str) -> set[str]:
     chinese = all(is_cjk(c) for c in value.strip()) or bool(
         _chinese_forms([w.lower() for w in _SPLIT.split(value.strip()) if w])
     )
-    first = _spellings(value)[0]
+    first = [w for w in _spellings(value)[0] if _latin_key(w)]  # as primary: words of a key
     given_at, surname_at = (len(first) - 1, 0) if chinese else (0, len(first) - 1)
     alone: dict[int, str] = {}  # word index -> tag of its term alone
     for i, w in enumerate(first):
