@@ -1123,6 +1123,10 @@ def test_a_surname_alone_after_a_title_only() -> None:
         ("Abdurahmanova", SUR + "abdurahmnova"),  # fuzzy
     }
     assert ("Mme Abenova", FULL + "abenova me") in spans("Mme Abenova")
+    # a common word first or last: the group is read exactly
+    assert ("Abenova Mme", FULL + "abenova me") in spans("Abenova Mme")
+    assert ("Abenova Mme", FULL + "abenva me") not in spans("Abenova Mme")
+    assert ("Mme Abenova", FULL + "abenva me") not in spans("Mme Abenova")
 
 
 def test_an_initial_next_to_a_word() -> None:
@@ -1207,6 +1211,9 @@ def test_han_runs() -> None:
     assert ("欧阳玉华", FULL + "iuhua uiang") in five
     assert ("欧阳玉华", FULL + "iangiuhua u") in five
     assert ("欧阳玉华", FULL + "iuhua uiag") in five  # fuzzy
+    assert ("欧阳玉华", ONE + "uiangiuhua") in five
+    assert ("欧阳玉华", FULL + "hua uiangiu") not in five  # cut after one or two only
+    assert {t for s, t in five if s == "欧阳玉华" and t.count(" ") != 1} == {ONE + "uiangiuhua"}
     assert not any(len(s) > 4 for s, _ in five)
     assert not any(s == "说" for s, _ in five)
 
@@ -1217,6 +1224,10 @@ def test_codenames_in_a_text() -> None:
     assert spans("Nightjar  7", CODE) == {("Nightjar  7", CODE + "nigtjar 7")}
     assert spans("Nightjar\u20137", CODE) == {("Nightjar\u20137", CODE + "nigtjar 7")}
     assert spans("Nightjar\u20107", CODE) == {("Nightjar\u20107", CODE + "nigtjar 7")}
+    assert spans("Blue\tNightjar 7", CODE) == {
+        ("Blue\tNightjar 7", CODE + "blu nigtjar 7"),
+        ("Nightjar 7", CODE + "nigtjar 7"),
+    }
     assert spans("PHOENIX-4", CODE) == {("PHOENIX-4", CODE + "fonih 4")}  # oe: o
     assert spans("Nightjar 07", CODE) == {("Nightjar 07", CODE + "nigtjar 7")}
     assert spans("Nightjar. 7", CODE) == {("Nightjar. 7", CODE + "nigtjar 7")}
@@ -1262,6 +1273,8 @@ def test_text_readings_of_codenames_and_han() -> None:
     got = {(text[r.start : r.end], r.term) for r in N.text_readings(text)}
     assert ("NIGHTJAR-7", CODE + "nigtjar 7") in got
     assert ("周玉华", FULL + "iuhua ju") in got
+    assert ("玉华", ONE + "iuhua") in got  # offsets within a run that starts later
+    assert ("周玉", FULL + "iu ju") in got
 
 
 def test_a_word_of_no_letters_does_not_shift_the_given_name_and_surname() -> None:
