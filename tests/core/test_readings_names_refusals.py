@@ -425,6 +425,17 @@ def test_pinyin_rest() -> None:
     assert N._pinyin_rest_ok("angxx", syl) is True
     assert N._pinyin_rest_ok("vvv", syl) is False
     assert N._pinyin_rest_ok("", syl) is False
+    # a syllable has one to six letters: no empty one, no seventh letter looked at
+    assert N._pinyin_rest_ok("zz", frozenset({""})) is False
+    assert N._pinyin_rest_ok("abcdefg", frozenset({"abcdefg"})) is False
+    assert N._pinyin_rest_ok("abcdefg", frozenset({"abcdef"})) is True
+
+
+def test_pinyin_split_looks_at_six_letters_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(N, "_syllables", lambda: frozenset({"abcdefg", "abcdef", "g"}))
+    assert N._pinyin_split("abcdefg") == ["abcdef", "g"]
+    monkeypatch.setattr(N, "_syllables", lambda: frozenset({"abcdefg"}))
+    assert N._pinyin_split("abcdefg") is None
 
 
 @pytest.mark.parametrize(

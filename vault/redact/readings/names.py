@@ -501,7 +501,7 @@ def _name_terms(value: str) -> set[str]:
         for ks in variants:
             if len(ks) >= 2:
                 terms.update(_full_terms(ks, fuzzy=n == 0 or len(key_lists) <= 3))
-            if len(keys) > len(ks) and len(keys) >= 2:
+            if len(keys) > len(ks):  # a patronymic dropped (keys has three words or more)
                 terms.update(_full_terms(keys, fuzzy=False))
             if len(ks) > 2:  # given name with surname, no middle name
                 terms.update(_full_terms([ks[0], ks[-1]], fuzzy=False))
@@ -512,7 +512,7 @@ def _name_terms(value: str) -> set[str]:
                             terms.add(INITIAL + ks[a][0] + " " + ks[b])
         if len(keys) == len(primary):
             for i, tag in alone.items():
-                if i < len(keys) and len(keys[i]) >= ALONE_MIN:
+                if len(keys[i]) >= ALONE_MIN:  # i < len(first) == len(primary)
                     terms.update(_one_terms(keys[i], fuzzy=n == 0, tag=tag))
     # short forms and diminutives of the given name (the first word; a Chinese name's last)
     given = primary[-1] if chinese else primary[0]
@@ -694,7 +694,7 @@ def _run_readings(run: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, s
         if inits[i] is not None:
             continue
         s, e = run[i][0], run[i][1]
-        if e > s and toks[i].endswith(".") and len(toks[i]) > 2:
+        if toks[i].endswith(".") and len(toks[i]) > 2:
             e -= 1
         for k in forms[i]:
             yield s, e, WORD + k
@@ -791,7 +791,7 @@ def text_readings(text: str) -> Iterator[Reading]:
     if _HAN_RUN.search(t):
         found.extend(_han_readings(t))
     for s, e, term in found:
-        if (s, e, term) in seen or e <= s:
+        if (s, e, term) in seen:  # every reading spans a character or more
             continue
         seen.add((s, e, term))
         a, b = (s, e) if norm is None else norm.span(s, e)
