@@ -1224,6 +1224,7 @@ def test_han_runs() -> None:
     assert ("欧阳玉华", FULL + "iuhua uiag") in five  # fuzzy
     assert ("欧阳玉华", ONE + "uiangiuhua") in five
     assert ("欧阳玉华", FULL + "hua uiangiu") not in five  # cut after one or two only
+    assert ("欧阳玉华", FULL + "ianghiuhua u") not in five  # syllables run together
     assert {t for s, t in five if s == "欧阳玉华" and t.count(" ") != 1} == {ONE + "uiangiuhua"}
     assert not any(len(s) > 4 for s, _ in five)
     assert not any(s == "说" for s, _ in five)
