@@ -473,8 +473,11 @@ def _name_terms(value: str) -> set[str]:
     if not key_lists:
         return terms
     primary = key_lists[0]
-    chinese = bool(_chinese_forms([w.lower() for w in _SPLIT.split(value.strip()) if w]))
-    first = _spellings(value)[0]
+    # family name first, given name last: Han characters run together, or pinyin
+    chinese = all(is_cjk(c) for c in value.strip()) or bool(
+        _chinese_forms([w.lower() for w in _SPLIT.split(value.strip()) if w])
+    )
+    first = [w for w in _spellings(value)[0] if _latin_key(w)]  # as primary: words of a key
     given_at, surname_at = (len(first) - 1, 0) if chinese else (0, len(first) - 1)
     alone: dict[int, str] = {}  # word index -> tag of its term alone
     for i, w in enumerate(first):
@@ -498,18 +501,18 @@ def _name_terms(value: str) -> set[str]:
         for ks in variants:
             if len(ks) >= 2:
                 terms.update(_full_terms(ks, fuzzy=n == 0 or len(key_lists) <= 3))
-            if len(keys) > len(ks) and len(keys) >= 2:
+            if len(keys) > len(ks):  # a patronymic dropped (keys has three words or more)
                 terms.update(_full_terms(keys, fuzzy=False))
             if len(ks) > 2:  # given name with surname, no middle name
                 terms.update(_full_terms([ks[0], ks[-1]], fuzzy=False))
             if len(ks) >= 2 and n == 0 and not chinese:
                 for a in range(len(ks)):
                     for b in range(len(ks)):
-                        if a != b and len(ks[b]) >= 4 and not (chinese and a != len(ks) - 1):
+                        if a != b and len(ks[b]) >= 4:
                             terms.add(INITIAL + ks[a][0] + " " + ks[b])
         if len(keys) == len(primary):
             for i, tag in alone.items():
-                if i < len(keys) and len(keys[i]) >= ALONE_MIN:
+                if len(keys[i]) >= ALONE_MIN:  # i < len(first) == len(primary)
                     terms.update(_one_terms(keys[i], fuzzy=n == 0, tag=tag))
     # short forms and diminutives of the given name (the first word; a Chinese name's last)
     given = primary[-1] if chinese else primary[0]
@@ -518,7 +521,7 @@ def _name_terms(value: str) -> set[str]:
             if _is_rare(short):
                 terms.update(_one_terms(short, fuzzy=False))
     if chinese:
-        cut = _pinyin_split(_SPLIT.split(value.strip())[-1].lower()) or []
+        cut = _pinyin_split(first[-1].lower()) or []  # the given name, in pinyin
         if len(cut) >= 2:
             dim = _latin_key(cut[-1] * 2)
             if len(dim) >= ALONE_MIN - 1:
@@ -691,7 +694,7 @@ def _run_readings(run: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, s
         if inits[i] is not None:
             continue
         s, e = run[i][0], run[i][1]
-        if e > s and toks[i].endswith(".") and len(toks[i]) > 2:
+        if toks[i].endswith(".") and len(toks[i]) > 2:
             e -= 1
         for k in forms[i]:
             yield s, e, WORD + k
@@ -788,7 +791,7 @@ def text_readings(text: str) -> Iterator[Reading]:
     if _HAN_RUN.search(t):
         found.extend(_han_readings(t))
     for s, e, term in found:
-        if (s, e, term) in seen or e <= s:
+        if (s, e, term) in seen:  # every reading spans a character or more
             continue
         seen.add((s, e, term))
         a, b = (s, e) if norm is None else norm.span(s, e)
