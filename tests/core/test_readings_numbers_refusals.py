@@ -129,6 +129,8 @@ def test_digit_token_reads(token: str, expected: str) -> None:
         "Nightjar",  # letters only
         "X",
         "OlI",  # look-alikes with no digit
+        "O|",
+        "l|",
         "ABCD123",  # a code of 4 letters
         "12a34",  # a letter inside the digits
         "1AX",  # X after a letter is no check letter
@@ -176,6 +178,7 @@ def test_cjk_value_reads_a_digit(ch: str, value: int) -> None:
         "〆",  # U+3006, just before the range
         "中",
         "a",
+        "X",
         "〸",  # Hangzhou numeral ten: a value of 10 or more is no digit
         "廿",
         "\uf9fd",  # compatibility ideograph for ten
@@ -549,6 +552,9 @@ def test_phone_readings_of_a_number_in_international_form() -> None:
         "w:021845",
         "w:218455",
     }
+    # the digits as written are read too, "(0)" and all
+    written = num.phone_readings("+44 (0)20 7946 0018")
+    assert {"4402079460018", "442079460018", "00442079460018", "02079460018"} <= written
     assert num.phone_readings("+376 312345") == {"376312345", "00376312345", "312345", "w:312345"}
     assert num.phone_readings("+996 12345") == {"99612345", "0099612345"}
 
