@@ -388,14 +388,21 @@ def test_a_short_number_before_a_long_one_does_not_stop_the_reading() -> None:
     }
 
 
-def test_at_most_eight_pieces_and_24_digits_read_as_one() -> None:
-    assert terms("1, 2, 3, 4, 5, 6, 7, 8") == {"12345678", "w:12345678", "123456", "1234567"} | {
-        "234567",
-        "2345678",
-        "345678",
-    }
-    nine = terms("1, 2, 3, 4, 5, 6, 7, 8, 9")
-    assert nine == {
+def test_a_number_dictated_digit_by_digit_with_commas_is_read_whole() -> None:
+    """A phone read out one digit at a time, a comma after each, is one number of 12 pieces: it
+    reads as its 12 digits, and as a window (it was missed when runs stopped at 8 pieces)."""
+    text = "Her number: nine, nine, six, seven, zero, zero, two, one, eight, four, five, five."
+    assert {"996700218455", "w:996700218455", "70021845", "700218455"} <= terms(text)
+    protected = num.value_readings("+996 700 218 455", "phone")
+    read = {r.term for r in num.text_readings(text)}
+    assert {"#num:996700218455", "#num:700218455"} <= read & protected
+    assert {r.term for r in num.text_readings("Her number: 7, 0, 0, 2, 1, 8, 4, 5, 5.")} & protected
+
+
+def test_runs_of_pieces_up_to_24_digits_read_as_one() -> None:
+    assert terms("1, 2, 3, 4, 5, 6, 7, 8, 9") == {
+        "123456789",
+        "w:123456789",
         "123456",
         "1234567",
         "12345678",
@@ -412,6 +419,12 @@ def test_at_most_eight_pieces_and_24_digits_read_as_one() -> None:
     }
     assert terms("1234567890123456789012345") == set()
     assert terms("1234567890123, 1234567890124") == {"1234567890123", "1234567890124"}
+    digits = "1, 2, 3, 4, 5, 6, 7, 8, 9, 0, " * 2 + "1, 2, 3, 4, 5"
+    read = terms(digits)  # 25 pieces of one digit: the runs of 24 are read, not the 25
+    assert "123456789012345678901234" in read
+    assert "234567890123456789012345" in read
+    assert not any(len(t) > 24 for t in read if not t.startswith("w:"))
+    assert not any(t.startswith("w:") for t in read)
 
 
 def test_a_leading_plus_is_in_the_span_of_the_number_as_read() -> None:
