@@ -572,6 +572,15 @@ def test_phone_readings_of_a_number_in_international_form() -> None:
     assert num.phone_readings("+996 12345") == {"99612345", "0099612345"}
 
 
+def test_a_phone_written_with_00_reads_as_the_same_phone_with_plus() -> None:
+    """00 is written for "+": the value gives every format the "+" form gives (it gave only its
+    digits, and its national form "0700 218 455" in a text was not redacted)."""
+    plus = num.phone_readings("+996 700 218 455")
+    assert num.phone_readings("00996 700 218 455") == plus
+    assert num.phone_readings("00 (996) 700-218-455") == plus
+    assert "0700218455" in num.phone_readings("00996 700 218 455")
+
+
 def test_phone_readings_of_a_number_that_does_not_parse() -> None:
     assert num.phone_readings("2 218 455") == {
         "2218455",

@@ -550,8 +550,9 @@ def phone_readings(value: str) -> set[str]:
 
     digits = _digits_of(value)
     out = {digits} if len(digits) >= MIN_WINDOW else set()
+    written = "+" + digits[2:] if digits.startswith("00") else value  # 00 written for "+"
     try:
-        num = phonenumbers.parse(value, None)
+        num = phonenumbers.parse(written, None)
     except phonenumbers.NumberParseException:
         return out | {"w:" + w for w in _windows(digits)} if len(digits) >= 7 else out
     nsn = phonenumbers.national_significant_number(num)
