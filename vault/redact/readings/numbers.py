@@ -50,8 +50,7 @@ from vault.redact.readings import READING_PREFIX, Normalised, Reading, normalise
 TAG = READING_PREFIX + "num:"
 CODENAME_TAG = TAG + "cn:"
 MIN_WINDOW = 6  # fewer digits are shared by too many numbers to be matched alone
-MAX_DIGITS = 24  # longer runs of chunks are not one number
-MAX_PIECES = 8  # a number is given in at most this many parts
+MAX_DIGITS = 24  # longer runs of chunks or pieces (each of 1 character or more) are not one number
 LANGS = ("en", "fr", "de", "ru", "tr", "kz")
 
 #: Letters typed for digits inside a run of digits.
@@ -445,7 +444,7 @@ def _readings(text: str, all_chunks: tuple[_Chunk, ...]) -> Iterator[tuple[int, 
         first_core = 1 if len(bounds) > 2 and _weak(text, chunks[0]) else 0
         last_core = len(bounds) - (2 if len(bounds) > 2 and _weak(text, chunks[-1]) else 1)
         for bi in range(len(bounds) - 1):
-            for bj in range(bi + 1, min(len(bounds), bi + 1 + MAX_PIECES)):
+            for bj in range(bi + 1, len(bounds)):
                 run = chunks[bounds[bi] : bounds[bj]]
                 acc = "".join(c.digits for c in run)
                 if len(acc) > MAX_DIGITS:
@@ -551,8 +550,9 @@ def phone_readings(value: str) -> set[str]:
 
     digits = _digits_of(value)
     out = {digits} if len(digits) >= MIN_WINDOW else set()
+    written = "+" + digits[2:] if digits.startswith("00") else value  # 00 written for "+"
     try:
-        num = phonenumbers.parse(value, None)
+        num = phonenumbers.parse(written, None)
     except phonenumbers.NumberParseException:
         return out | {"w:" + w for w in _windows(digits)} if len(digits) >= 7 else out
     nsn = phonenumbers.national_significant_number(num)
