@@ -179,7 +179,7 @@ def _translations(entry: str) -> list[str]:
     out: list[str] = []
     for line in entry.splitlines()[1:]:
         stripped = line.strip()
-        if not stripped or stripped.startswith(("see:", "Note:", "Synonym", '"')):
+        if not stripped or stripped.startswith(("see:", "Note:", "Synonym:", "Synonyms:", '"')):
             continue
         stripped = re.sub(r"^\d+\.\s*", "", stripped)
         for part in re.split(r"[,;]", _GRAMMAR.sub("", stripped)):
