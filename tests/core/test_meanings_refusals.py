@@ -34,7 +34,7 @@ needs_wordnet = pytest.mark.skipif(
     reason="WordNet is not installed",
 )
 
-FTEXT, FEXTRA, FNAME, FCOMMENT = 1, 4, 8, 16
+FTEXT, FHCRC, FEXTRA, FNAME, FCOMMENT = 1, 2, 4, 8, 16
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -70,6 +70,8 @@ def dictzip(
         head += name + b"\0"
     if comment is not None:
         head += comment + b"\0"
+    if flags & FHCRC:
+        head += struct.pack("<H", zlib.crc32(head) & 0xFFFF)
     tail = struct.pack("<II", zlib.crc32(data), len(data))
     return head + b"".join(pieces) + tail
 
@@ -182,6 +184,8 @@ def test_a_dictd_number_with_another_character_is_refused(field: bytes) -> None:
         ({"before": b"PD\x03\x00abcQQ\x01\x00z"}, 100),  # two
         ({"before": b"ZZ\x00\x00"}, 100),  # an empty subfield before it
         ({"flags": FTEXT}, 100),  # a flag the reader does not need
+        ({"flags": FHCRC}, 100),  # the header's CRC-16 after the header
+        ({"flags": FHCRC, "name": b"e.dict", "comment": b"c"}, 100),
         ({"before": b"PD" + struct.pack("<H", 33000) + bytes(33000)}, 100),  # extra > 32767
         ({"name": b"n"}, 1),  # one byte a chunk
     ],
@@ -195,6 +199,8 @@ def test_a_dictd_number_with_another_character_is_refused(field: bytes) -> None:
         "two-subfields-before",
         "empty-subfield-before",
         "ftext",
+        "header-crc",
+        "header-crc-name-comment",
         "long-extra",
         "chunk-of-one",
     ],

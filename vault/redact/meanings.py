@@ -75,6 +75,8 @@ class _Dictzip:
                 while f.read(1) not in (b"\0", b""):
                     offset += 1
                 offset += 1
+            if flags & 2:  # the header's CRC-16
+                offset += 2
         sizes: list[int] = []
         self._chunk = 0
         pos = 0
