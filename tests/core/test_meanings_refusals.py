@@ -351,6 +351,11 @@ def test_the_chunks_start_after_the_name_and_the_comment(tmp_path: Path) -> None
     assert reader._starts == [first, first + 10, first + 30]
     reader = meanings._Dictzip(write(tmp_path / "y.dict.dz", header_only(extra, FEXTRA | FNAME)))
     assert reader._starts[0] == 12 + len(extra) + 1  # a name the file ends in: cut short
+    reader = meanings._Dictzip(write(tmp_path / "z.dict.dz", header_only(extra, FEXTRA | FCOMMENT)))
+    assert reader._starts[0] == 12 + len(extra) + 1  # and a comment
+    crc = FEXTRA | FNAME | FCOMMENT | FHCRC
+    reader = meanings._Dictzip(write(tmp_path / "c.dict.dz", header_only(extra, crc) + b"n\0c\0"))
+    assert reader._starts[0] == 12 + len(extra) + 4 + 2  # the header's CRC-16 after them
 
 
 # --- dictd dictionaries -----------------------------------------------------------------------
