@@ -75,6 +75,8 @@ class _Dictzip:
                 while f.read(1) not in (b"\0", b""):
                     offset += 1
                 offset += 1
+            if flags & 2:  # the header's CRC-16
+                offset += 2
         sizes: list[int] = []
         self._chunk = 0
         pos = 0
@@ -179,7 +181,7 @@ def _translations(entry: str) -> list[str]:
     out: list[str] = []
     for line in entry.splitlines()[1:]:
         stripped = line.strip()
-        if not stripped or stripped.startswith(("see:", "Note:", "Synonym", '"')):
+        if not stripped or stripped.startswith(("see:", "Note:", "Synonym:", "Synonyms:", '"')):
             continue
         stripped = re.sub(r"^\d+\.\s*", "", stripped)
         for part in re.split(r"[,;]", _GRAMMAR.sub("", stripped)):
