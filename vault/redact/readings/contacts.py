@@ -127,7 +127,8 @@ def _pieces(t: str, numbers: dict[int, tuple[int, str]]) -> list[list[_Piece]]:
         if tok in _SYMBOL_OF:
             text = _SYMBOL_OF[tok]
             if tok == "-" and not gap and t[e : e + 1] == "\n":  # a hyphen breaking a line
-                last_end = _INDENT.match(t, e + 1).end()  # the next line's indent read through
+                # the next line's indent read through (spaces and tabs, never a second line end)
+                last_end = next(_INDENT.finditer(t, e + 1)).end()  # always matches, maybe empty
                 continue
         elif low in AT_WORDS:
             text = "@"
