@@ -227,3 +227,50 @@ def test_argon2id_reference_known_answers_and_every_parameter_bound() -> None:
         p.argon2id(b"password", b"somesalt", time_cost=1, memory_kib=72, parallelism=1),
     }
     assert base not in others and len(others) == 4
+
+
+# --- key objects made once (issue 23) ----------------------------------------------------------
+
+
+def test_one_aead_object_seals_and_opens_many_and_agrees_with_the_one_shot_calls() -> None:
+    aead = p.Aead(KEY)
+    blobs = [aead.seal(bytes([i]) * i, b"ad%d" % i) for i in range(20)]
+    assert len({b[:12] for b in blobs}) == 20  # a fresh nonce for every seal
+    for i, blob in enumerate(blobs):
+        assert aead.open(blob, b"ad%d" % i, "x") == bytes([i]) * i
+        assert p.aead_open(KEY, blob, b"ad%d" % i, "x") == bytes([i]) * i
+    assert aead.seal(b"abc", b"ad", _nonce=NONCE) == p.aead_seal(KEY, b"abc", b"ad", _nonce=NONCE)
+
+
+def test_a_reused_aead_object_still_refuses_after_it_has_opened() -> None:
+    aead = p.Aead(KEY)
+    blob = aead.seal(b"secret", b"ad")
+    assert aead.open(blob, b"ad", "x") == b"secret"
+    with pytest.raises(DecryptionError, match=r"^could not decrypt x: "):
+        aead.open(blob, b"other ad", "x")
+    with pytest.raises(DecryptionError, match=r"^could not decrypt x: "):
+        p.Aead(bytes(32)).open(blob, b"ad", "x")
+    flipped = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(DecryptionError, match=r"^could not decrypt x: "):
+        aead.open(flipped, b"ad", "x")
+    with pytest.raises(DecryptionError, match=r"^could not decrypt x: "):
+        aead.open(blob[:27], b"ad", "x")
+    assert aead.open(blob, b"ad", "x") == b"secret"
+
+
+def test_one_signer_object_signs_as_the_one_shot_call_and_only_its_message_verifies() -> None:
+    private = p.sign_generate()
+    signer = p.Signer(private)
+    public = p.sign_public(private)
+    for message in (b"", b"one", b"two" * 100):
+        signature = signer.sign(message)
+        assert signature == p.sign(private, message)  # Ed25519 is deterministic
+        assert p.verify(public, signature, message)
+        assert not p.verify(public, signature, message + b"!")
+    assert not p.verify(p.sign_public(p.sign_generate()), signer.sign(b"one"), b"one")
+
+
+@pytest.mark.parametrize("n", [0, 31, 33, 64])
+def test_a_signer_refuses_a_private_key_of_the_wrong_length(n: int) -> None:
+    with pytest.raises(ValueError):
+        p.Signer(b"\x01" * n)

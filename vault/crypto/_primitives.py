@@ -48,26 +48,42 @@ def random_bytes(n: int) -> bytes:
 # --- AEAD -------------------------------------------------------------------------------------
 
 
-def aead_seal(key: bytes, plaintext: bytes, ad: bytes, *, _nonce: bytes | None = None) -> bytes:
-    """AES-256-GCM with a fresh random 96-bit nonce; returns nonce || ciphertext || tag.
+class Aead:
+    """AES-256-GCM under one key, its cipher object made once: many seals and opens under one
+    key (a level key wrapping thousands of data keys) without setting the key up each time."""
 
-    ``_nonce`` exists only so that known-answer vectors can be reproduced.
-    """
-    nonce = _nonce if _nonce is not None else os.urandom(NONCE_BYTES)
-    if len(nonce) != NONCE_BYTES:
-        raise ValueError("bad nonce length")
-    return nonce + AESGCM(key).encrypt(nonce, plaintext, ad)
+    __slots__ = ("_aead",)
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, ad: bytes, *, _nonce: bytes | None = None) -> bytes:
+        """A fresh random 96-bit nonce; returns nonce || ciphertext || tag. ``_nonce`` exists
+        only so that known-answer vectors can be reproduced."""
+        nonce = _nonce if _nonce is not None else os.urandom(NONCE_BYTES)
+        if len(nonce) != NONCE_BYTES:
+            raise ValueError("bad nonce length")
+        return nonce + self._aead.encrypt(nonce, plaintext, ad)
+
+    def open(self, blob: bytes, ad: bytes, what: str) -> bytes:
+        """Inverse of :meth:`seal`. Raises DecryptionError (naming only ``what``) when the key
+        is wrong, ``blob`` is too short or altered, or ``ad`` differs."""
+        if len(blob) < NONCE_BYTES + 16:
+            raise DecryptionError(what)
+        try:
+            return self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ad)
+        except InvalidTag as e:
+            raise DecryptionError(what) from e
+
+
+def aead_seal(key: bytes, plaintext: bytes, ad: bytes, *, _nonce: bytes | None = None) -> bytes:
+    """:meth:`Aead.seal` under ``key``, once."""
+    return Aead(key).seal(plaintext, ad, _nonce=_nonce)
 
 
 def aead_open(key: bytes, blob: bytes, ad: bytes, what: str) -> bytes:
-    """Inverse of :func:`aead_seal`. Raises DecryptionError (naming only ``what``) when the
-    key is wrong, ``blob`` is too short or altered, or ``ad`` differs."""
-    if len(blob) < NONCE_BYTES + 16:
-        raise DecryptionError(what)
-    try:
-        return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], ad)
-    except InvalidTag as e:
-        raise DecryptionError(what) from e
+    """:meth:`Aead.open` under ``key``, once."""
+    return Aead(key).open(blob, ad, what)
 
 
 # --- HPKE -------------------------------------------------------------------------------------
@@ -136,9 +152,23 @@ def sign_public(private: bytes) -> bytes:
     return ed25519.Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes_raw()
 
 
+class Signer:
+    """An Ed25519 private key parsed once: many signatures by one author (an import signs a
+    version per case) without reading the key again each time."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, private: bytes) -> None:
+        self._key = ed25519.Ed25519PrivateKey.from_private_bytes(private)
+
+    def sign(self, message: bytes) -> bytes:
+        """Ed25519 signature (RFC 8032) of ``message``: 64 bytes."""
+        return self._key.sign(message)
+
+
 def sign(private: bytes, message: bytes) -> bytes:
-    """Ed25519 signature (RFC 8032) of ``message``: 64 bytes."""
-    return ed25519.Ed25519PrivateKey.from_private_bytes(private).sign(message)
+    """:meth:`Signer.sign` under ``private``, once."""
+    return Signer(private).sign(message)
 
 
 def verify(public: bytes, signature: bytes, message: bytes) -> bool:
