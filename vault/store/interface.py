@@ -232,6 +232,10 @@ class Store(Protocol):
     def count_cases(self) -> int:
         """How many cases exist."""
 
+    def table_sizes(self) -> dict[str, tuple[int, int]]:
+        """Per table: how many rows, and the bytes of their values (a whole scan: for the scale
+        benchmark's floor and its account of where the bytes go, never a command's answer)."""
+
     def count_case_versions(self) -> int:
         """How many case versions exist, over all cases."""
 

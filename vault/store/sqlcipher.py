@@ -7,6 +7,7 @@ its values as parameters; no SQL is built from values.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -22,6 +23,8 @@ from vault.store.interface import (
     ReviewRow,
 )
 from vault.store.state_tables import StateTables, blob, integer
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 class SqlCipherStore(StateTables):
@@ -196,6 +199,25 @@ class SqlCipherStore(StateTables):
 
     def count_cases(self) -> int:
         return int(self._one("SELECT count(*) FROM cases", ())[0])
+
+    def table_sizes(self) -> dict[str, tuple[int, int]]:
+        tables = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", ()
+            )
+        ]
+        out: dict[str, tuple[int, int]] = {}
+        for table in tables:
+            if not _IDENTIFIER.fullmatch(table):  # names go into the SQL: only plain ones
+                continue
+            columns = [r[1] for r in self._conn.execute(f"PRAGMA table_info({table})", ())]
+            columns = [c for c in columns if _IDENTIFIER.fullmatch(c)]
+            total = " + ".join(f"coalesce(sum(length({c})), 0)" for c in columns)
+            query = f"SELECT count(*), {total} FROM {table}"  # noqa: S608  # nosec B608
+            rows, size = self._one(query, ())
+            out[table] = (int(rows), int(size))
+        return out
 
     def replace_index_terms(self, case_id: str, namespace: str, terms: Iterable[bytes]) -> None:
         self._conn.execute(
