@@ -8,6 +8,7 @@ from vault.cli import (
     actions,
     audit,
     backup,
+    bench,
     cases,
     check,
     importing,
@@ -42,6 +43,7 @@ for _command in (
     recovery.recover,
     recovery.lock,
     ui.ui,
+    bench.bench,
 ):
     cli.add_command(_command)
 

@@ -192,7 +192,7 @@ def kz_iin(rng: random.Random, born: dt.date, female: bool) -> str:
             return first11 + str(check)
 
 
-def _phone(rng: random.Random, place: tuple[str, str, int]) -> str:
+def phone_number(rng: random.Random, place: tuple[str, str, int]) -> str:
     _, prefix, digits = place
     # a leading 2-5 keeps every country's number in an allocated range
     rest = str(rng.randrange(2, 6)) + str(rng.randrange(10 ** (digits - 2), 10 ** (digits - 1)))
@@ -249,7 +249,7 @@ def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
                 {
                     "name": rel.latin,
                     "relation": rng.choice(relations),
-                    "phone": _phone(rng, place),
+                    "phone": phone_number(rng, place),
                     "email": f"{handle}@example.org",
                     "location": city,
                 }
@@ -314,7 +314,7 @@ def demo_cases(count: int = 64, seed: int = 6121) -> list[dict[str, Any]]:
                     {
                         "codename": f"{rng.choice(CODENAMES)}-{i:02d}",
                         "real_name": src.latin,
-                        "contact": _phone(rng, rng.choice(DIASPORA)),
+                        "contact": phone_number(rng, rng.choice(DIASPORA)),
                         "relationship": "former neighbour",
                         "risk": "high: family still in the region",
                     }

@@ -1,0 +1,127 @@
+"""The scale benchmark at a small N, so that it cannot rot (issue 23). Nothing here checks a time:
+it checks that every figure is there, that casevault finds exactly the cases plain SQLCipher finds
+for the same names, that the floor counts the work an import really does, and the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from vault.bench import floor, report
+from vault.bench.cases import SCRIPTS, bench_case, bench_cases, case_id
+from vault.bench.plain import PlainDb
+from vault.bench.run import run
+from vault.cli import cli
+from vault.crypto import _primitives
+
+N = 300
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    lines: list[str] = []
+    work = tmp_path_factory.mktemp("bench")
+    out = run([N], work, progress=lines.append, sample=12)
+    assert any("audit verify" in line for line in lines)
+    return out
+
+
+def test_every_case_is_imported_into_both(results: dict[str, Any]) -> None:
+    one = results["runs"][0]
+    assert one["n"] == N
+    assert one["import"]["vault"]["count"] == N
+    assert one["import"]["plain"]["count"] == N
+    for who in ("vault", "plain"):
+        assert one["import"][who]["seconds"] > 0
+        assert one["import"][who]["peak_rss_mb"] > 10
+
+
+def test_casevault_finds_what_plain_sqlcipher_finds(results: dict[str, Any]) -> None:
+    one = results["runs"][0]
+    for kind in ("lookup_full", "lookup_word"):
+        vault, plain = one[kind]["vault"], one[kind]["plain"]
+        assert vault["results_mean"] == plain["results_mean"]
+        assert vault["runs"] == plain["runs"] > 0
+    # each full name finds at least its own case; a given name alone finds more on average
+    assert one["lookup_full"]["vault"]["results_mean"] >= 1
+    assert (
+        one["lookup_word"]["vault"]["results_mean"] >= one["lookup_full"]["vault"]["results_mean"]
+    )
+
+
+def test_the_floor_counts_the_work_of_an_import(results: dict[str, Any]) -> None:
+    fl = results["runs"][0]["import"]["floor"]
+    calls = fl["calls_per_case"]
+    # a signature per version and one per audit entry; a seal per field and a wrap per level
+    assert calls["sign"] >= 2
+    assert calls["aead"] >= 15
+    assert calls["hmac"] >= 10  # name and leak index terms, key commitments
+    assert 0 < fl["crypto_s_per_case"] < 1
+    assert fl["write_s_per_case"] > 0
+    assert results["runs"][0]["import"]["tables"]["case_versions"]["rows"] >= N
+
+
+def test_disk_and_audit_figures(results: dict[str, Any]) -> None:
+    one = results["runs"][0]
+    assert one["disk_per_case"]["vault"] > one["disk_per_case"]["plain"] > 0
+    assert one["disk_per_case"]["peak_over_final"] >= 1
+    assert one["audit_verify"]["entries"] > N  # an entry per created case, and more
+    assert one["show_process"]["vault_ms"] > one["show_process"]["argon2id_ms"] > 0
+
+
+def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:
+    text = report.table(results["runs"][0])
+    assert text.startswith(f"| at {N:,} cases | casevault | plain SQLCipher | floor |")
+    assert text.count("\n") == 12
+    assert "| import |" in text and "| bytes on disk per case |" in text
+    report.plot(results, tmp_path / "plot.png")
+    assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = report.series(results)
+    assert set(data["import, µs per case"]) == {"casevault", "plain SQLCipher", "floor"}
+
+
+def test_counting_counts_and_restores_even_after_an_error() -> None:
+    original, original_seal = _primitives.aead_seal, _primitives.Aead.seal
+    with pytest.raises(RuntimeError), floor.counting() as counts:
+        _primitives.aead_seal(bytes(32), b"x", b"ad")
+        _primitives.sign(_primitives.sign_generate(), b"m")
+        raise RuntimeError("stop")
+    # each one-shot call makes its key object (setup) and uses it once
+    assert counts == {"aead": 1, "sign": 1, "setup": 2}
+    assert _primitives.aead_seal is original
+    assert _primitives.Aead.seal is original_seal
+
+
+def test_the_invented_cases_are_stable_and_in_four_scripts() -> None:
+    first = list(bench_cases(3))
+    assert first == list(bench_cases(3))
+    record, person = bench_case(1)
+    assert record == first[1] and record["case_id"] == case_id(1)
+    assert record["full_name"] == person.full("latin")
+    assert record["name_variants"] == [person.full(s) for s in SCRIPTS[1:]]
+    assert len(json.dumps(record, ensure_ascii=False).encode()) > 800
+    assert len({r["full_name"] for r in bench_cases(500)}) > 490
+
+
+def test_plain_db_finds_by_every_word_and_refuses_an_unknown_case(tmp_path: Path) -> None:
+    db = PlainDb(tmp_path / "p.db", bytes(32))
+    db.import_rows(bench_cases(20))
+    record, person = bench_case(7)
+    assert [r["case_id"] for r in db.find(person.full("cyrillic"))] == [record["case_id"]]
+    assert db.find("nosuchname") == []
+    with pytest.raises(KeyError):
+        db.show("UA-000")
+    db.close()
+    assert (tmp_path / "p.db").read_bytes()[:16] != b"SQLite format 3\x00"
+
+
+@pytest.mark.parametrize("given", ["abc", "10000,x", "", "50"])
+def test_bench_refuses_sizes_it_cannot_use(given: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--n", given, "--out", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "--n takes case counts" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,355 @@
+"""The scale benchmark (issue 23): at each N, casevault beside plain SQLCipher doing the same job on
+the same invented cases, and beside its own floor, all measured in one run on one machine.
+
+For each N it writes N invented cases (:mod:`vault.bench.cases`), makes a vault with the demo's
+people (no cases of its own beyond the eight the demo action needs), and measures:
+
+- **unlock**: opening the vault as the caseworker, beside one Argon2id derivation;
+- **import**: the whole file in a child process (its peak RSS and CPU time are its own), while
+  the parent samples the vault folder's size (the free disk the import needs); beside plain
+  SQLCipher importing the same file in a child process, and beside the floor (the primitive calls
+  an import makes, counted on a sample, at their unit cost; plus the same rows written in the
+  best order);
+- **lookup**: a full name in each script, and a common given name alone, through
+  :func:`~vault.services.cases.find_cases` (what ``case find`` runs after unlocking);
+- **show**: :func:`~vault.services.cases.show_case`, its audit entry included, in process; and
+  ``casevault case show`` as a whole process, as a person types it;
+- **draft**: a case's English draft;
+- **audit verify**: the whole log, beside one Ed25519 verification and one SHA-256 per entry;
+- **disk**: bytes per case on disk, casevault and plain.
+
+Every time is wall-clock on this machine; nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess  # nosec B404 - starts `casevault` and plain SQLCipher as a person would
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from vault.bench import floor
+from vault.bench.cases import SCRIPTS, bench_case, case_id
+from vault.bench.plain import PlainDb
+from vault.crypto import KdfParams, Passphrase, _primitives
+from vault.services import audit, cases, drafts
+from vault.services.demo import DEMO_PEOPLE, create_demo
+from vault.services.importer import import_file
+from vault.services.session import Vault
+
+Progress = Callable[[str], None]
+#: The caseworker of the demo's people: imports, finds, shows and drafts.
+CASEWORKER = next(p for p in DEMO_PEOPLE if p[1] == "caseworker")
+#: How many cases the primitive calls of an import are counted over.
+COUNT_SAMPLE = 200
+
+
+def _passphrase(_name: str) -> Passphrase:
+    return Passphrase.from_text(CASEWORKER[2])
+
+
+def _open(root: Path) -> Vault:
+    return Vault.open(root, CASEWORKER[0], _passphrase)
+
+
+def write_cases(path: Path, n: int, first: int = 0) -> int:
+    """Write invented cases ``first`` .. ``first + n - 1`` as JSON Lines; returns the bytes."""
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(first, first + n):
+            fh.write(json.dumps(bench_case(i)[0], ensure_ascii=False) + "\n")
+    return path.stat().st_size
+
+
+def _folder_bytes(root: Path) -> int:
+    total = 0
+    for p in root.rglob("*"):
+        with contextlib.suppress(OSError):  # a WAL file removed between listing and stat
+            total += p.stat().st_size if p.is_file() else 0
+    return total
+
+
+class _DiskWatch:
+    """Samples a folder's size every ``every`` seconds until stopped; keeps the peak."""
+
+    def __init__(self, root: Path, every: float = 0.2) -> None:
+        self.root, self.every, self.peak = root, every, _folder_bytes(root)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak = max(self.peak, _folder_bytes(self.root))
+
+    def __enter__(self) -> _DiskWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _folder_bytes(self.root))
+
+
+def _usage() -> dict[str, float]:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024}
+
+
+def _import_vault(root: str, source: str, out: Any) -> None:
+    start = time.perf_counter()
+    with _open(Path(root)) as v:
+        opened = time.perf_counter()
+        count = import_file(v, Path(source)).count
+    done = time.perf_counter()
+    out.put({"count": count, "seconds": done - opened, "unlock_s": opened - start, **_usage()})
+
+
+def _import_plain(db: str, key: bytes, source: str, out: Any) -> None:
+    start = time.perf_counter()
+    plain = PlainDb(Path(db), key)
+
+    def rows() -> Iterable[dict[str, Any]]:
+        with open(source, encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+    count = plain.import_rows(rows())
+    plain.close()
+    out.put({"count": count, "seconds": time.perf_counter() - start, **_usage()})
+
+
+def _in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    result: dict[str, Any] = queue.get()
+    proc.join()
+    if proc.exitcode != 0:
+        raise RuntimeError(f"benchmark child exited {proc.exitcode}")
+    return result
+
+
+def _stats(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return {
+        "p50_ms": statistics.median(ordered) * 1e3,
+        "p99_ms": p99 * 1e3,
+        "mean_ms": statistics.fmean(ordered) * 1e3,
+        "runs": len(ordered),
+    }
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def _whole_process(args: list[str], env: dict[str, str], runs: int) -> float:
+    """Median seconds of a whole process, started as a person would (its output discarded)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, env=env, check=True, capture_output=True)  # noqa: S603  # nosec B603
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+_PLAIN_SHOW = (
+    "import sys; from pathlib import Path; from vault.bench.plain import PlainDb; "
+    "PlainDb(Path(sys.argv[1]), bytes.fromhex(sys.stdin.read())).show(sys.argv[2])"
+)
+
+
+def _argon2id_seconds() -> float:
+    p = KdfParams()
+    start = time.perf_counter()
+    _primitives.argon2id(
+        b"x" * 20, b"s" * 16, time_cost=p.time_cost, memory_kib=p.memory_kib,
+        parallelism=p.parallelism,
+    )  # fmt: skip
+    return time.perf_counter() - start
+
+
+def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dict[str, Any]:
+    """Every figure at one N, in folder ``work`` (made empty first)."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    rng = random.Random(n)  # noqa: S311  # nosec B311 - which cases to look up
+    out: dict[str, Any] = {"n": n}
+    source = work / "cases.jsonl"
+    progress(f"N={n:,}: writing {n:,} invented cases")
+    out["file_bytes"] = write_cases(source, n)
+
+    progress(f"N={n:,}: making a vault with the demo's people")
+    root = work / "vault"
+    create_demo(root, count=8, publication=False)
+    unlocks = []
+    for _ in range(3):
+        took, v = _timed(lambda: _open(root))
+        v.close()
+        unlocks.append(took)
+    argon = min(_argon2id_seconds() for _ in range(3))
+    out["unlock"] = {"vault_ms": statistics.median(unlocks) * 1e3, "argon2id_ms": argon * 1e3}
+
+    progress(f"N={n:,}: importing into casevault (child process)")
+    before = _folder_bytes(root)
+    with _DiskWatch(root) as watch:
+        vault_import = _in_child(_import_vault, str(root), str(source))
+    after = _folder_bytes(root)
+    vault_import["disk_before"], vault_import["disk_after"] = before, after
+    vault_import["disk_peak"] = watch.peak
+    progress(f"N={n:,}: importing into plain SQLCipher (child process)")
+    plain_path = work / "plain.db"
+    plain_key = os.urandom(32)
+    plain_import = _in_child(_import_plain, str(plain_path), plain_key, str(source))
+    plain_import["disk_after"] = sum(p.stat().st_size for p in work.glob("plain.db*"))
+
+    progress(f"N={n:,}: the import's floor")
+    costs = floor.unit_costs()
+    with _open(root) as v, v.store.read():
+        tables = v.store.table_sizes()
+    write_s = floor.write_floor(work / "floor.db", tables)
+    out["import"] = {
+        "vault": vault_import,
+        "plain": plain_import,
+        "floor": {"write_s_per_case": write_s / n},
+        "tables": {t: {"rows": r, "bytes": b} for t, (r, b) in sorted(tables.items())},
+    }
+    out["unit_costs_us"] = {k: c * 1e6 for k, c in costs.items()}
+
+    picks = [rng.randrange(n) for _ in range(sample)]
+    people = {i: bench_case(i)[1] for i in picks}
+    plain = PlainDb(plain_path, plain_key)
+    progress(f"N={n:,}: lookups, shows and drafts ({sample} of each)")
+    with _open(root) as v:
+        out["lookup_full"] = _lookups(
+            v, plain, [people[i].full(SCRIPTS[k % 4]) for k, i in enumerate(picks)]
+        )
+        words = [people[i].given.latin for i in picks[: max(sample // 10, 5)]]
+        out["lookup_word"] = _lookups(v, plain, words)
+        show_times, plain_times = [], []
+        for i in picks:
+            show_times.append(_timed(partial(cases.show_case, v, case_id(i)))[0])
+            plain_times.append(_timed(partial(plain.show, case_id(i)))[0])
+        with floor.counting() as show_calls:
+            for i in picks[:20]:
+                cases.show_case(v, case_id(i))
+        out["show"] = {
+            "vault": _stats(show_times),
+            "plain": _stats(plain_times),
+            "floor_ms": floor.crypto_floor(show_calls, 20, costs) * 1e3,
+        }
+        draft_times = [
+            _timed(partial(drafts.create_draft, v, case_id(i), "en"))[0] for i in picks[:20]
+        ]
+        out["draft"] = {"vault": _stats(draft_times)}
+        progress(f"N={n:,}: audit verify")
+        entries = v.audit.size()
+        verify_s, _ = _timed(lambda: audit.verify(v))
+        out["audit_verify"] = {
+            "entries": entries,
+            "vault_s": verify_s,
+            "floor_s": entries * (costs["verify"] + costs["sha256"]),
+        }
+        # last, as it adds cases: the primitive calls an import makes, counted on a sample
+        extra = work / "extra.jsonl"
+        write_cases(extra, COUNT_SAMPLE, first=10_000_000 - COUNT_SAMPLE)
+        with floor.counting() as import_calls:
+            import_file(v, extra)
+        out["import"]["floor"]["crypto_s_per_case"] = floor.crypto_floor(
+            import_calls, COUNT_SAMPLE, costs
+        )
+        out["import"]["floor"]["calls_per_case"] = {
+            k: c / COUNT_SAMPLE for k, c in sorted(import_calls.items())
+        }
+    plain.close()
+
+    progress(f"N={n:,}: `case show` as a whole process")
+    env = {
+        **os.environ,
+        "CASEVAULT_PASSPHRASE": CASEWORKER[2],
+        "CASEVAULT_PATH": str(root),
+        "CASEVAULT_USER": CASEWORKER[0],
+    }
+    cli = [sys.executable, "-c", "from vault.cli import main; main()"]
+    shown = case_id(picks[0])
+    vault_proc = _whole_process([*cli, "case", "show", shown], env, 3)
+    plain_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(  # noqa: S603  # nosec B603
+            [sys.executable, "-c", _PLAIN_SHOW, str(plain_path), shown],
+            input=plain_key.hex(),
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+        plain_times.append(time.perf_counter() - start)
+    out["show_process"] = {
+        "vault_ms": vault_proc * 1e3,
+        "plain_ms": statistics.median(plain_times) * 1e3,
+        "argon2id_ms": argon * 1e3,
+    }
+    out["disk_per_case"] = {
+        "vault": (vault_import["disk_after"] - vault_import["disk_before"]) / n,
+        "plain": plain_import["disk_after"] / n,
+        "peak_over_final": (vault_import["disk_peak"] - before) / max(after - before, 1),
+    }
+    return out
+
+
+def _lookups(v: Vault, plain: PlainDb, queries: list[str]) -> dict[str, Any]:
+    times, plain_times, found, plain_found = [], [], [], []
+    for q in queries:
+        took, hits = _timed(partial(cases.find_cases, v, q))
+        times.append(took)
+        found.append(len(hits))
+        took, rows = _timed(partial(plain.find, q))
+        plain_times.append(took)
+        plain_found.append(len(rows))
+    return {
+        "vault": {**_stats(times), "results_mean": statistics.fmean(found)},
+        "plain": {**_stats(plain_times), "results_mean": statistics.fmean(plain_found)},
+    }
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def run(ns: list[int], work: Path | None, progress: Progress, sample: int = 200) -> dict[str, Any]:
+    """Measure at each N in turn; ``work`` is kept when given (a temporary folder otherwise)."""
+    results: dict[str, Any] = {"machine": machine(), "runs": []}
+    holder = None if work is not None else tempfile.TemporaryDirectory(prefix="casevault-bench-")
+    base = work if work is not None else Path(holder.name)  # type: ignore[union-attr]
+    try:
+        for n in ns:
+            results["runs"].append(measure(n, base / f"n{n}", sample=sample, progress=progress))
+            if work is None:
+                shutil.rmtree(base / f"n{n}", ignore_errors=True)
+    finally:
+        if holder is not None:
+            holder.cleanup()
+    return results
