@@ -6,6 +6,8 @@ with the other one through."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vault.redact import text as rt
 from vault.redact.text import has_lookalike, lookalike_skeleton, lookalike_words
@@ -95,3 +97,32 @@ def test_the_ordinary_fold_is_reexported() -> None:
     assert rt.skeleton("ab").chars == "ab"
     assert rt.fold_char("Ö") == "o"
     assert rt.is_cjk("北") and not rt.is_cjk("b")
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from(
+        [
+            *"aAlI1|0Om -.,'",
+            *(CYR_A, CYR_ER, CYR_O, GREEK_NU, "\u0456", "\u04bb", "\u0458"),
+            *("\u200b", "\u00ad", "\u0626", "\u0640", "\u02bc", "\u05d0", "\u06cb"),
+            *("北", "京", "ä", "ß", "\u0301", "ﬁ"),
+        ]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_MIXED)
+def test_lookalike_words_are_exactly_the_skeleton_tokens(text: str) -> None:
+    """The words are read without building the skeleton; they must be its tokens, for silent
+    letters, invisible characters, CJK and multi-letter folds alike."""
+    sk = lookalike_skeleton(text)
+    assert lookalike_words(text) == [sk.chars[a:b] for a, b in sk.tokens]
+
+
+def test_lookalike_words_keep_a_silent_letter_inside_its_word() -> None:
+    # a letter with no ASCII reading (the Arabic tatweel, a modifier apostrophe) folds to
+    # nothing but does not split the word it stands in; a space does
+    assert lookalike_words("a\u0640b c") == ["ab", "c"]
+    assert lookalike_words("a\u02bcb") == ["ab"]

@@ -84,11 +84,11 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def _split(text: str, *, split_cjk: bool) -> list[str]:
+def _split(text: str, *, split_cjk: bool, fold_one: Callable[[str], str] = fold_char) -> list[str]:
     out: list[str] = []
     current: list[str] = []
     for ch in text:
-        kind, folded = _classify(ch)
+        kind, folded = _classify(ch, fold_one)
         if kind is _Kind.WORD or (kind is _Kind.CJK and not split_cjk):
             current.append(folded)
         elif kind is _Kind.CJK:
@@ -108,6 +108,12 @@ def words(text: str) -> list[str]:
     """The folded words of ``text``, each CJK character a word (the tokens of its skeleton,
     without offsets: faster)."""
     return _split(text, split_cjk=True)
+
+
+def folded_words(text: str, fold_one: Callable[[str], str]) -> list[str]:
+    """The words of ``text`` under another fold of one character: exactly the tokens of
+    ``skeleton(text, fold_one)``, without building the skeleton."""
+    return _split(text, split_cjk=True, fold_one=fold_one)
 
 
 def runs(text: str) -> list[str]:
