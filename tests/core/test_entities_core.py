@@ -866,3 +866,37 @@ def test_phone_candidates_edges() -> None:
     ]
     # an opening bracket with its closing one inside the run stays in the hit
     assert list(phone_candidates("call (701) 662-5938", [10])) == [Candidate("7016625938", 5, 19)]
+
+
+def test_terms_remembered_reads_a_value_once_and_forgets_it_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Writing a case reads its values twice (public-field check, leak index): inside the block
+    the second read is remembered, gives the same terms, and each caller gets its own set."""
+    calls: list[tuple[str, str]] = []
+    real = E._value_spellings
+
+    def counted(value: str, kind: str) -> list[str]:
+        calls.append((value, kind))
+        return real(value, kind)
+
+    monkeypatch.setattr(E, "_value_spellings", counted)
+    plain = E.value_terms("Tamsin Orvell", "name")
+    assert len(calls) == 1
+    with E.terms_remembered():
+        first = E.value_terms("Tamsin Orvell", "name")
+        first.add("not a term")
+        second = E.value_terms("Tamsin Orvell", "name")
+        other_kind = E.value_terms("Tamsin Orvell", "codename")
+    assert len(calls) == 3  # one more read for the name, one for the codename
+    assert second == plain and "not a term" not in second
+    assert other_kind is not second
+    E.value_terms("Tamsin Orvell", "name")
+    assert len(calls) == 4  # outside the block nothing is remembered
+
+
+def test_terms_remembered_forgets_even_when_the_block_fails() -> None:
+    with pytest.raises(ValueError, match=r"^stop$"), E.terms_remembered():
+        E.value_terms("Ilse Marwood", "name")
+        raise ValueError("stop")
+    assert E._REMEMBERED.get() is None

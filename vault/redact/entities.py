@@ -20,6 +20,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -421,10 +422,39 @@ def _value_spellings(value: str, kind: str) -> list[str]:
 LOOKALIKE_KINDS = frozenset({"name", "codename", "email", "address"})
 
 
+#: The terms of each (value, kind) already read, inside :func:`terms_remembered`; None outside.
+_REMEMBERED: ContextVar[dict[tuple[str, str], frozenset[str]] | None] = ContextVar(
+    "remembered_value_terms", default=None
+)
+
+
+@contextlib.contextmanager
+def terms_remembered() -> Iterator[None]:
+    """Inside this block each (value, kind) is read into terms once: writing a case reads its
+    values for the public-field check and again for its leak index, and reading them is most of
+    an import's time. What is remembered is forgotten when the block ends (one case's values,
+    for the time it is written)."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def value_terms(value: str, kind: str) -> set[str]:
     """Every term under which a protected value is looked for: each spelling folded the
     ordinary way and, for :data:`LOOKALIKE_KINDS`, the look-alike way
-    (:func:`vault.redact.text.lookalike_words`)."""
+    (:func:`vault.redact.text.lookalike_words`). A new set each call."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return _value_terms(value, kind)
+    found = remembered.get((value, kind))
+    if found is None:
+        found = remembered[(value, kind)] = frozenset(_value_terms(value, kind))
+    return set(found)
+
+
+def _value_terms(value: str, kind: str) -> set[str]:
     terms: set[str] = set()
     lookalike = kind in LOOKALIKE_KINDS
     for spelling in _value_spellings(value, kind):

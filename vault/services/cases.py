@@ -31,6 +31,7 @@ from vault.errors import (
 )
 from vault.models import FieldKind
 from vault.models.problems import problem_lines
+from vault.redact.entities import terms_remembered
 from vault.services.clock import now
 from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
 from vault.services.name_index import (
@@ -196,8 +197,10 @@ def add_case(v: Vault, record: Mapping[str, Any], *, allow_leak: str | None = No
     with v.store.write():
         if case_head(v, case_id) is not None:
             raise UsageError(f"case {case_id} already exists (use 'case edit')")
-        check_public_fields(v, case_id, values, sorted(values), allow_leak)
-        store_versions(v, [prepare_version(v, case_id, 1, "", values)])
+        with terms_remembered():  # the check and the leak index read the same values
+            check_public_fields(v, case_id, values, sorted(values), allow_leak)
+            prepared = prepare_version(v, case_id, 1, "", values)
+        store_versions(v, [prepared])
         return replace(_view(open_version(v, case_id, 1)), changed=sorted(values))
 
 
@@ -272,8 +275,9 @@ def edit_case(
         changed = sorted(f for f in set(values) | set(before) if values.get(f) != before.get(f))
         if not changed:
             return replace(_view(current), changed=[])
-        check_public_fields(v, case_id, values, changed, allow_leak)
-        prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
+        with terms_remembered():
+            check_public_fields(v, case_id, values, changed, allow_leak)
+            prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         store_versions(v, [replace(prepared, fields=tuple(changed))])
         return replace(_view(open_version(v, case_id, head + 1)), changed=changed)
 

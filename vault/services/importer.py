@@ -34,6 +34,7 @@ from vault.audit.log import AuditEvent
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
 from vault.models.fieldtext import DateOrder, DateOrderError, parse_field_text
+from vault.redact.entities import terms_remembered
 from vault.services.cases import (
     PreparedVersion,
     prepare_version,
@@ -255,11 +256,14 @@ def import_file(
                 raise ValidationError(f"{where}case {case_id} already exists")
             seen.add(case_id)
             known.scope = frozenset({case_id})
-            check_public_fields(v, case_id, values, list(values), None, known=known, where=where)
-            if dry_run:
-                count += 1
-                continue
-            batch.append(prepare_version(v, case_id, 1, "", values))
+            with terms_remembered():  # the check and the leak index read the same values
+                check_public_fields(
+                    v, case_id, values, list(values), None, known=known, where=where
+                )
+                if dry_run:
+                    count += 1
+                    continue
+                batch.append(prepare_version(v, case_id, 1, "", values))
             if len(batch) >= BATCH:
                 count += store_versions(v, batch)
                 batch.clear()
