@@ -4,7 +4,10 @@ to know it is held, not by whom all), a part of a name is read for the cases in 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import OpenAs
+from vault.services.leaks import case_term_ads, term_ad
 
 
 def test_a_lookup_reads_a_few_rows_of_a_common_term_and_every_row_in_scope(
@@ -65,3 +68,21 @@ def test_a_part_of_a_name_is_read_again_when_the_scope_changes(open_as: OpenAs) 
     assert not find_known(text, known)
     known.scope = frozenset({ids[-1]})
     assert find_known(text, known)
+
+
+@pytest.mark.parametrize(
+    ("vault_id", "case_id", "term"),
+    [
+        ("v-1", "UA-001-21-0001", bytes(16)),
+        ("v-1", "UA-001-21-0001", bytes(range(16))),
+        ("vault é", "", b""),
+        ("v", "case with spaces and 名字", b"\xff" * 300),
+    ],
+)
+def test_case_term_ads_are_the_bytes_term_ad_gives(
+    vault_id: str, case_id: str, term: bytes
+) -> None:
+    """A case's rows are sealed with the per-case shortcut and opened with term_ad: one byte
+    apart and no leak row would open again."""
+    assert case_term_ads(vault_id, case_id)(term) == term_ad(vault_id, case_id, term)
+    assert case_term_ads(vault_id, case_id + "x")(term) != term_ad(vault_id, case_id, term)

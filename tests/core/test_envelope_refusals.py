@@ -16,6 +16,7 @@ import pytest
 
 from vault.crypto import (
     BlindIndexer,
+    Sealer,
     SecretBytes,
     blind_index,
     commitment_matches,
@@ -207,3 +208,24 @@ def test_blind_index_prefix_cache_serves_many_namespaces() -> None:
     for _ in range(2):
         for ns in namespaces:
             assert blind_index(KEY, ns, "t") == _index(KEY.reveal(), ns, "t")
+
+
+def test_a_sealer_seals_what_open_sealed_opens_and_the_reverse() -> None:
+    key = new_key()
+    sealer = Sealer(key)
+    blobs = [sealer.seal(b"kind", b"ad-1") for _ in range(3)]
+    assert len({b[:12] for b in blobs}) == 3  # a fresh nonce for each
+    assert all(open_sealed(key, b, b"ad-1", "row") == b"kind" for b in blobs)
+    assert sealer.open(seal(key, b"other", b"ad-2"), b"ad-2", "row") == b"other"
+
+
+@pytest.mark.parametrize("change", ["ad", "key", "blob"])
+def test_a_sealer_refuses_what_open_sealed_refuses(change: str) -> None:
+    key = new_key()
+    blob = Sealer(key).seal(b"kind", b"ad")
+    opener = Sealer(new_key() if change == "key" else key)
+    ad = b"ad2" if change == "ad" else b"ad"
+    if change == "blob":
+        blob = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(DecryptionError, match=r"^could not decrypt leak row: "):
+        opener.open(blob, ad, "leak row")

@@ -6,6 +6,7 @@ Recipes take and return values; nothing here does I/O.
 from vault.crypto.encoding import canonical_json, context
 from vault.crypto.envelope import (
     BlindIndexer,
+    Sealer,
     blind_index,
     commitment_matches,
     derive_key,
@@ -36,6 +37,7 @@ __all__ = [
     "KdfParams",
     "Passphrase",
     "PublicIdentity",
+    "Sealer",
     "SecretBytes",
     "blind_index",
     "canonical_json",

@@ -13,11 +13,19 @@ a keyed slot id. Written in the same transaction as each case version.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vault.crypto import BlindIndexer, blind_index, context, derive_key, open_sealed, seal
+from vault.crypto import (
+    BlindIndexer,
+    Sealer,
+    blind_index,
+    context,
+    derive_key,
+    open_sealed,
+    seal,
+)
 from vault.crypto.hierarchy import LEAK_LENGTHS, LEAK_TERM
 from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
@@ -109,6 +117,11 @@ class LeakKey:
         return self._indexer(term)
 
     @functools.cached_property
+    def sealer(self) -> Sealer:
+        """The AES-GCM of :attr:`sealing`, set up once for all the rows sealed under it."""
+        return Sealer(self.sealing)
+
+    @functools.cached_property
     def _indexer(self) -> BlindIndexer:
         return BlindIndexer(self.terms, NAMESPACE)
 
@@ -121,6 +134,13 @@ class LeakKey:
 def term_ad(vault_id: str, case_id: str, term: bytes) -> bytes:
     """AD of a sealed kind: binds vault, case and the keyed term, so no row can be moved."""
     return context(TERM_AD, vault_id, case_id, term)
+
+
+def case_term_ads(vault_id: str, case_id: str) -> Callable[[bytes], bytes]:
+    """:func:`term_ad` for the many terms of one case: the same bytes, the parts before the
+    term encoded once (``context`` is each part's 4-byte big-endian length, then the part)."""
+    head = context(TERM_AD, vault_id, case_id)
+    return lambda term: head + len(term).to_bytes(4, "big") + term
 
 
 def lengths_ad(vault_id: str, slot: bytes) -> bytes:
@@ -213,9 +233,10 @@ def store_leak_terms(v: Vault, case_id: str, terms: LeakTerms) -> None:
     """Make ``terms`` a case's whole leak index, and add their lengths to their levels' sealed
     lengths, in the caller's write transaction."""
     rows: dict[bytes, bytes] = {}
+    ad_of = case_term_ads(v.vault_id, case_id)
     for key, term, kind in terms.terms:
         if term not in rows:
-            rows[term] = seal(key.sealing, _encode_kind(kind), term_ad(v.vault_id, case_id, term))
+            rows[term] = key.sealer.seal(_encode_kind(kind), ad_of(term))
     v.store.replace_leak_terms(case_id, rows.items())
     stored = v.store.leak_lengths([key.slot for key, _ in terms.lengths])
     changed: list[tuple[bytes, bytes]] = []
