@@ -347,7 +347,7 @@ class SqlCipherStore(StateTables):
         self._conn.execute("DELETE FROM leak_terms WHERE case_id = ?", (case_id,))
         self._conn.executemany(
             "INSERT OR IGNORE INTO leak_terms(term, case_id, sealed) VALUES (?,?,?)",
-            [(term, case_id, sealed) for term, sealed in rows],
+            sorted((term, case_id, sealed) for term, sealed in rows),  # in key order
         )
 
     def find_leak_terms(
