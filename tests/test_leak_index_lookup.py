@@ -86,3 +86,34 @@ def test_case_term_ads_are_the_bytes_term_ad_gives(
     apart and no leak row would open again."""
     assert case_term_ads(vault_id, case_id)(term) == term_ad(vault_id, case_id, term)
     assert case_term_ads(vault_id, case_id + "x")(term) != term_ad(vault_id, case_id, term)
+
+
+def test_many_cases_stored_at_once_replace_each_cases_rows(open_as: OpenAs) -> None:
+    """A batch replaces each named case's rows (old rows of those cases gone, other cases'
+    untouched); a case named twice keeps its last rows, as two writes in turn would."""
+    from vault.services.leaks import case_leak_terms, store_leak_terms, store_leak_terms_of
+
+    v = open_as("cara")
+    first = case_leak_terms(v, {"family_contacts": [{"name": "Orzu Tamsinova"}]})
+    second = case_leak_terms(v, {"family_contacts": [{"name": "Baurzhan Keldy"}]})
+    with v.store.write():
+        store_leak_terms(v, "UA-300-26-001", first)
+        store_leak_terms(v, "UA-300-26-002", first)
+        store_leak_terms(v, "UA-300-26-009", first)  # not in the batch below
+        store_leak_terms_of(
+            v,
+            [("UA-300-26-001", second), ("UA-300-26-002", second), ("UA-300-26-002", first)],
+        )
+    terms_of = {t for _, t, _ in first.terms}, {t for _, t, _ in second.terms}
+    assert terms_of[0] - terms_of[1] and terms_of[1] - terms_of[0]
+
+    def holders(terms: set[bytes]) -> set[str]:  # among this test's cases (the demo has more)
+        rows = v.store.find_leak_terms(sorted(terms))
+        return {case for _, case, _ in rows if case.startswith("UA-300-")}
+
+    only_first, only_second = terms_of[0] - terms_of[1], terms_of[1] - terms_of[0]
+    assert holders(only_second) == {"UA-300-26-001"}
+    assert holders(only_first) == {"UA-300-26-002", "UA-300-26-009"}
+    for term, case, sealed in v.store.find_leak_terms(sorted(terms_of[0] | terms_of[1])):
+        key = next(k for k, t, _ in (*first.terms, *second.terms) if t == term)
+        assert key.sealer.open(sealed, term_ad(v.vault_id, case, term), "leak term")

@@ -33,7 +33,7 @@ from vault.models import FieldKind
 from vault.models.problems import problem_lines
 from vault.redact.entities import terms_remembered
 from vault.services.clock import now
-from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms
+from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms_of
 from vault.services.name_index import (
     IndexTerms,
     index_terms,
@@ -175,7 +175,7 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
     v.store.put_data_key_wraps(w for p in batch for w in p.wraps)
     for p in batch:
         store_index_terms(v, p.row.case_id, p.index_terms)
-        store_leak_terms(v, p.row.case_id, p.leak_terms)
+    store_leak_terms_of(v, [(p.row.case_id, p.leak_terms) for p in batch])
     v.log(*(_version_event(p) for p in batch))
     return len(batch)
 

@@ -13,7 +13,7 @@ a keyed slot id. Written in the same transaction as each case version.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,15 +232,29 @@ def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
 def store_leak_terms(v: Vault, case_id: str, terms: LeakTerms) -> None:
     """Make ``terms`` a case's whole leak index, and add their lengths to their levels' sealed
     lengths, in the caller's write transaction."""
-    rows: dict[bytes, bytes] = {}
-    ad_of = case_term_ads(v.vault_id, case_id)
-    for key, term, kind in terms.terms:
-        if term not in rows:
-            rows[term] = key.sealer.seal(_encode_kind(kind), ad_of(term))
-    v.store.replace_leak_terms(case_id, rows.items())
-    stored = v.store.leak_lengths([key.slot for key, _ in terms.lengths])
+    store_leak_terms_of(v, [(case_id, terms)])
+
+
+def store_leak_terms_of(v: Vault, cases: Sequence[tuple[str, LeakTerms]]) -> None:
+    """:func:`store_leak_terms` for many cases in one write: their rows go to the store together
+    (in key order), and each level's sealed lengths are opened and rewritten once. A case named
+    twice keeps its last terms, as two calls in turn would."""
+    latest = dict(cases)
+    rows: list[tuple[bytes, str, bytes]] = []
+    lengths: dict[bytes, tuple[LeakKey, set[int]]] = {}
+    for case_id, terms in latest.items():
+        ad_of = case_term_ads(v.vault_id, case_id)
+        sealed: dict[bytes, bytes] = {}
+        for key, term, kind in terms.terms:
+            if term not in sealed:
+                sealed[term] = key.sealer.seal(_encode_kind(kind), ad_of(term))
+        rows.extend((term, case_id, blob) for term, blob in sealed.items())
+        for key, lens in terms.lengths:
+            lengths.setdefault(key.slot, (key, set()))[1].update(lens)
+    v.store.replace_leak_terms_of(list(latest), rows)
+    stored = v.store.leak_lengths(list(lengths))
     changed: list[tuple[bytes, bytes]] = []
-    for key, lens in terms.lengths:
+    for key, lens in lengths.values():
         known = _open_lengths(v, key, stored.get(key.slot))
         if not lens <= known:
             ad = lengths_ad(v.vault_id, key.slot)

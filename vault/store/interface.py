@@ -305,6 +305,13 @@ class Store(Protocol):
         """Make ``rows`` (keyed term, sealed kind) the whole set of a case's leak terms. Neither
         part is readable without the key of the term's level."""
 
+    def replace_leak_terms_of(
+        self, case_ids: Sequence[str], rows: Iterable[tuple[bytes, str, bytes]]
+    ) -> None:
+        """Make ``rows`` (keyed term, case id, sealed kind) the whole set of leak terms of the
+        cases ``case_ids``: :meth:`replace_leak_terms` for many cases, their rows written
+        together in key order."""
+
     def find_leak_terms(
         self,
         terms: Sequence[bytes],

@@ -344,10 +344,19 @@ class SqlCipherStore(StateTables):
     # --- leak index ------------------------------------------------------------------------------
 
     def replace_leak_terms(self, case_id: str, rows: Iterable[tuple[bytes, bytes]]) -> None:
-        self._conn.execute("DELETE FROM leak_terms WHERE case_id = ?", (case_id,))
+        self.replace_leak_terms_of([case_id], ((term, case_id, s) for term, s in rows))
+
+    def replace_leak_terms_of(
+        self, case_ids: Sequence[str], rows: Iterable[tuple[bytes, str, bytes]]
+    ) -> None:
+        self._conn.executemany(
+            "DELETE FROM leak_terms WHERE case_id = ?", [(case_id,) for case_id in case_ids]
+        )
+        # In key order: a batch's rows fall at random places in a large B-tree; sorted, each
+        # page is visited once per batch instead of once per row.
         self._conn.executemany(
             "INSERT OR IGNORE INTO leak_terms(term, case_id, sealed) VALUES (?,?,?)",
-            sorted((term, case_id, sealed) for term, sealed in rows),  # in key order
+            sorted(rows),
         )
 
     def find_leak_terms(
