@@ -81,7 +81,7 @@ def table(run: dict[str, Any]) -> str:
         ),
         (
             "peak RSS of the import",
-            f"{vi['peak_rss_mb']:,.0f} MB",
+            f"{vi['peak_rss_mb']:,.0f} MB ({vi.get('rss_open_mb', 0):,.0f} MB once unlocked)",
             f"{pi['peak_rss_mb']:,.0f} MB",
             "—",
         ),

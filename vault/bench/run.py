@@ -29,7 +29,6 @@ import multiprocessing
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess  # nosec B404 - starts `casevault` and plain SQLCipher as a person would
@@ -37,14 +36,15 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from vault.bench import floor
 from vault.bench.cases import SCRIPTS, bench_case, case_id
-from vault.bench.plain import PlainDb
+from vault.bench.plain import PlainDb, import_in_child
+from vault.bench.usage import usage
 from vault.crypto import KdfParams, Passphrase, _primitives
 from vault.services import audit, cases, drafts
 from vault.services.demo import DEMO_PEOPLE, create_demo
@@ -104,32 +104,22 @@ class _DiskWatch:
         self.peak = max(self.peak, _folder_bytes(self.root))
 
 
-def _usage() -> dict[str, float]:
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024}
-
-
 def _import_vault(root: str, source: str, out: Any) -> None:
     start = time.perf_counter()
     with _open(Path(root)) as v:
         opened = time.perf_counter()
+        rss_open = usage()["peak_rss_mb"]  # the vault's code and one unlock, before any case
         count = import_file(v, Path(source)).count
     done = time.perf_counter()
-    out.put({"count": count, "seconds": done - opened, "unlock_s": opened - start, **_usage()})
-
-
-def _import_plain(db: str, key: bytes, source: str, out: Any) -> None:
-    start = time.perf_counter()
-    plain = PlainDb(Path(db), key)
-
-    def rows() -> Iterable[dict[str, Any]]:
-        with open(source, encoding="utf-8") as fh:
-            for line in fh:
-                yield json.loads(line)
-
-    count = plain.import_rows(rows())
-    plain.close()
-    out.put({"count": count, "seconds": time.perf_counter() - start, **_usage()})
+    out.put(
+        {
+            "count": count,
+            "seconds": done - opened,
+            "unlock_s": opened - start,
+            "rss_open_mb": rss_open,
+            **usage(),
+        }
+    )
 
 
 def _in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
@@ -218,7 +208,7 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
     progress(f"N={n:,}: importing into plain SQLCipher (child process)")
     plain_path = work / "plain.db"
     plain_key = os.urandom(32)
-    plain_import = _in_child(_import_plain, str(plain_path), plain_key, str(source))
+    plain_import = _in_child(import_in_child, str(plain_path), plain_key, str(source))
     plain_import["disk_after"] = sum(p.stat().st_size for p in work.glob("plain.db*"))
 
     progress(f"N={n:,}: the import's floor")
@@ -344,12 +334,20 @@ def run(ns: list[int], work: Path | None, progress: Progress, sample: int = 200)
     results: dict[str, Any] = {"machine": machine(), "runs": []}
     holder = None if work is not None else tempfile.TemporaryDirectory(prefix="casevault-bench-")
     base = work if work is not None else Path(holder.name)  # type: ignore[union-attr]
+    # what the benchmark's vaults leave behind (their checkpoints) stays in the work folder,
+    # not in the person's own state folder
+    state_before = os.environ.get("CASEVAULT_STATE_DIR")
+    os.environ["CASEVAULT_STATE_DIR"] = str(base / "state")
     try:
         for n in ns:
             results["runs"].append(measure(n, base / f"n{n}", sample=sample, progress=progress))
             if work is None:
                 shutil.rmtree(base / f"n{n}", ignore_errors=True)
     finally:
+        if state_before is None:
+            os.environ.pop("CASEVAULT_STATE_DIR", None)
+        else:
+            os.environ["CASEVAULT_STATE_DIR"] = state_before
         if holder is not None:
             holder.cleanup()
     return results
