@@ -27,7 +27,7 @@ def table(run: dict[str, Any]) -> str:
         (
             "import",
             f"{_rate(n, vi['seconds'])} ({vi['seconds']:,.1f} s; "
-            f"{n / vi['cpu_s']:,.0f} cases per CPU-second)",
+            f"{n / (vi['cpu_s'] - vi.get('cpu_open_s', 0)):,.0f} cases per CPU-second)",
             f"{_rate(n, pi['seconds'])} ({pi['seconds']:,.1f} s)",
             f"{1 / floor_case:,.0f} cases/s (crypto {fl['crypto_s_per_case'] * 1e6:,.0f} µs "
             f"+ writing {fl['write_s_per_case'] * 1e6:,.0f} µs a case); "
@@ -81,8 +81,8 @@ def table(run: dict[str, Any]) -> str:
         ),
         (
             "peak RSS of the import",
-            f"{vi['peak_rss_mb']:,.0f} MB ({vi.get('rss_open_mb', 0):,.0f} MB once unlocked)",
-            f"{pi['peak_rss_mb']:,.0f} MB",
+            f"{vi['peak_rss_mb']:,.0f} MiB ({vi.get('rss_open_mb', 0):,.0f} MiB once unlocked)",
+            f"{pi['peak_rss_mb']:,.0f} MiB",
             "—",
         ),
     ]

@@ -28,6 +28,7 @@ import json
 import multiprocessing
 import os
 import platform
+import queue as queue_module
 import random
 import shutil
 import statistics
@@ -108,7 +109,7 @@ def _import_vault(root: str, source: str, out: Any) -> None:
     start = time.perf_counter()
     with _open(Path(root)) as v:
         opened = time.perf_counter()
-        rss_open = usage()["peak_rss_mb"]  # the vault's code and one unlock, before any case
+        at_open = usage()  # the vault's code and one unlock, before any case
         count = import_file(v, Path(source)).count
     done = time.perf_counter()
     out.put(
@@ -116,7 +117,8 @@ def _import_vault(root: str, source: str, out: Any) -> None:
             "count": count,
             "seconds": done - opened,
             "unlock_s": opened - start,
-            "rss_open_mb": rss_open,
+            "rss_open_mb": at_open["peak_rss_mb"],
+            "cpu_open_s": at_open["cpu_s"],
             **usage(),
         }
     )
@@ -127,7 +129,13 @@ def _in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
     queue = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, queue))
     proc.start()
-    result: dict[str, Any] = queue.get()
+    while True:  # a child that dies before it reports must not leave the run waiting
+        try:
+            result: dict[str, Any] = queue.get(timeout=5)
+            break
+        except queue_module.Empty:
+            if not proc.is_alive():
+                raise RuntimeError(f"benchmark child exited {proc.exitcode}") from None
     proc.join()
     if proc.exitcode != 0:
         raise RuntimeError(f"benchmark child exited {proc.exitcode}")
@@ -238,13 +246,14 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
         for i in picks:
             show_times.append(_timed(partial(cases.show_case, v, case_id(i)))[0])
             plain_times.append(_timed(partial(plain.show, case_id(i)))[0])
+        counted = picks[:20]
         with floor.counting() as show_calls:
-            for i in picks[:20]:
+            for i in counted:
                 cases.show_case(v, case_id(i))
         out["show"] = {
             "vault": _stats(show_times),
             "plain": _stats(plain_times),
-            "floor_ms": floor.crypto_floor(show_calls, 20, costs) * 1e3,
+            "floor_ms": floor.crypto_floor(show_calls, len(counted), costs) * 1e3,
         }
         draft_times = [
             _timed(partial(drafts.create_draft, v, case_id(i), "en"))[0] for i in picks[:20]

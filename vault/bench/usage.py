@@ -4,8 +4,12 @@ that a child measuring plain SQLCipher imports nothing of the vault)."""
 from __future__ import annotations
 
 import resource
+import sys
 
 
 def usage() -> dict[str, float]:
+    """CPU seconds (user + system) and peak resident set in MiB (Linux gives ``ru_maxrss`` in
+    KiB; macOS in bytes)."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024}
+    kib = ru.ru_maxrss / 1024 if sys.platform == "darwin" else ru.ru_maxrss
+    return {"cpu_s": ru.ru_utime + ru.ru_stime, "peak_rss_mb": kib / 1024}

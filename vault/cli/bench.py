@@ -41,7 +41,13 @@ def _sizes(text: str) -> list[int]:
     type=click.Path(path_type=Path, file_okay=False),
     help="Keep the vaults and databases made, in this folder (else a temporary one).",
 )
-@click.option("--sample", default=200, show_default=True, help="Lookups and shows timed per N.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Lookups and shows timed per N.",
+)
 @output_options
 @click.pass_context
 def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: int) -> None:

@@ -57,10 +57,12 @@ class Aead:
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(key)
 
-    def seal(self, plaintext: bytes, ad: bytes, *, _nonce: bytes | None = None) -> bytes:
-        """A fresh random 96-bit nonce; returns nonce || ciphertext || tag. ``_nonce`` exists
-        only so that known-answer vectors can be reproduced."""
-        nonce = _nonce if _nonce is not None else os.urandom(NONCE_BYTES)
+    def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+        """A fresh random 96-bit nonce each call; returns nonce || ciphertext || tag. A key
+        object used many times takes no nonce from its caller: none can be repeated."""
+        return self._seal_at(os.urandom(NONCE_BYTES), plaintext, ad)
+
+    def _seal_at(self, nonce: bytes, plaintext: bytes, ad: bytes) -> bytes:
         if len(nonce) != NONCE_BYTES:
             raise ValueError("bad nonce length")
         return nonce + self._aead.encrypt(nonce, plaintext, ad)
@@ -77,8 +79,10 @@ class Aead:
 
 
 def aead_seal(key: bytes, plaintext: bytes, ad: bytes, *, _nonce: bytes | None = None) -> bytes:
-    """:meth:`Aead.seal` under ``key``, once."""
-    return Aead(key).seal(plaintext, ad, _nonce=_nonce)
+    """:meth:`Aead.seal` under ``key``, once. ``_nonce`` exists only so that known-answer
+    vectors can be reproduced, on a key object used for that one seal."""
+    aead = Aead(key)
+    return aead.seal(plaintext, ad) if _nonce is None else aead._seal_at(_nonce, plaintext, ad)
 
 
 def aead_open(key: bytes, blob: bytes, ad: bytes, what: str) -> bytes:

@@ -233,8 +233,9 @@ class Store(Protocol):
         """How many cases exist."""
 
     def table_sizes(self) -> dict[str, tuple[int, int]]:
-        """Per table: how many rows, and the bytes of their values (a whole scan: for the scale
-        benchmark's floor and its account of where the bytes go, never a command's answer)."""
+        """Per table: how many rows, and the summed ``length()`` of their values (bytes of a
+        BLOB, characters of TEXT, digits of a number: near the bytes for this schema's ASCII
+        text). A whole scan: for the scale benchmark's floor, never a command's answer."""
 
     def count_case_versions(self) -> int:
         """How many case versions exist, over all cases."""

@@ -211,7 +211,9 @@ class SqlCipherStore(StateTables):
         for table in tables:
             if not _IDENTIFIER.fullmatch(table):  # names go into the SQL: only plain ones
                 continue
-            columns = [r[1] for r in self._conn.execute(f"PRAGMA table_info({table})", ())]
+            columns = [
+                r[0] for r in self._conn.execute("SELECT name FROM pragma_table_info(?)", (table,))
+            ]
             columns = [c for c in columns if _IDENTIFIER.fullmatch(c)]
             total = " + ".join(f"coalesce(sum(length({c})), 0)" for c in columns)
             query = f"SELECT count(*), {total} FROM {table}"  # noqa: S608  # nosec B608
