@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
 import os
 import platform
-import queue as queue_module
 import random
 import shutil
 import statistics
@@ -44,7 +42,7 @@ from typing import Any
 
 from vault.bench import floor
 from vault.bench.cases import SCRIPTS, bench_case, case_id
-from vault.bench.plain import PlainDb, import_in_child
+from vault.bench.plain import PlainDb
 from vault.bench.usage import usage
 from vault.crypto import KdfParams, Passphrase, _primitives
 from vault.services import audit, cases, drafts
@@ -105,40 +103,46 @@ class _DiskWatch:
         self.peak = max(self.peak, _folder_bytes(self.root))
 
 
-def _import_vault(root: str, source: str, out: Any) -> None:
+def import_vault(root: str, source: str) -> dict[str, Any]:
+    """A child process's whole job: unlock the vault as the caseworker and import ``source``."""
     start = time.perf_counter()
     with _open(Path(root)) as v:
         opened = time.perf_counter()
         at_open = usage()  # the vault's code and one unlock, before any case
         count = import_file(v, Path(source)).count
     done = time.perf_counter()
-    out.put(
-        {
-            "count": count,
-            "seconds": done - opened,
-            "unlock_s": opened - start,
-            "rss_open_mb": at_open["peak_rss_mb"],
-            "cpu_open_s": at_open["cpu_s"],
-            **usage(),
-        }
+    return {
+        "count": count,
+        "seconds": done - opened,
+        "unlock_s": opened - start,
+        "rss_open_mb": at_open["peak_rss_mb"],
+        "cpu_open_s": at_open["cpu_s"],
+        **usage(),
+    }
+
+
+#: A child runs one function of one module, its arguments read as JSON from stdin and its
+#: result written as JSON to stdout: a fresh interpreter that imports that module and nothing
+#: of the parent (multiprocessing's spawn would load the parent's main module, the whole
+#: command line, into the plain SQLCipher child; its memory is part of what is measured).
+_CHILD = (
+    "import json, sys, importlib; m, f, a = json.load(sys.stdin); "
+    "json.dump(getattr(importlib.import_module(m), f)(*a), sys.stdout)"
+)
+
+
+def _in_child(module: str, function: str, *args: Any) -> dict[str, Any]:
+    done = subprocess.run(  # noqa: S603  # nosec B603 - this interpreter, fixed code
+        [sys.executable, "-c", _CHILD],
+        input=json.dumps([module, function, list(args)]),
+        capture_output=True,
+        text=True,
+        check=False,
     )
-
-
-def _in_child(target: Callable[..., None], *args: Any) -> dict[str, Any]:
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
-    proc.start()
-    while True:  # a child that dies before it reports must not leave the run waiting
-        try:
-            result: dict[str, Any] = queue.get(timeout=5)
-            break
-        except queue_module.Empty:
-            if not proc.is_alive():
-                raise RuntimeError(f"benchmark child exited {proc.exitcode}") from None
-    proc.join()
-    if proc.exitcode != 0:
-        raise RuntimeError(f"benchmark child exited {proc.exitcode}")
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"benchmark child exited {done.returncode}: {last}")
+    result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
@@ -209,14 +213,16 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
     progress(f"N={n:,}: importing into casevault (child process)")
     before = _folder_bytes(root)
     with _DiskWatch(root) as watch:
-        vault_import = _in_child(_import_vault, str(root), str(source))
+        vault_import = _in_child("vault.bench.run", "import_vault", str(root), str(source))
     after = _folder_bytes(root)
     vault_import["disk_before"], vault_import["disk_after"] = before, after
     vault_import["disk_peak"] = watch.peak
     progress(f"N={n:,}: importing into plain SQLCipher (child process)")
     plain_path = work / "plain.db"
     plain_key = os.urandom(32)
-    plain_import = _in_child(import_in_child, str(plain_path), plain_key, str(source))
+    plain_import = _in_child(
+        "vault.bench.plain", "import_in_child", str(plain_path), plain_key.hex(), str(source)
+    )
     plain_import["disk_after"] = sum(p.stat().st_size for p in work.glob("plain.db*"))
 
     progress(f"N={n:,}: the import's floor")
