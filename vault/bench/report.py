@@ -122,6 +122,10 @@ def series(results: dict[str, Any]) -> dict[str, dict[str, list[tuple[int, float
     return out
 
 
+#: One colour per contender in every panel.
+_COLOURS = {"casevault": "C0", "plain SQLCipher": "C1", "floor": "C2"}
+
+
 def plot(results: dict[str, Any], path: Path) -> None:
     """Cost per case against N, one panel per operation (needs matplotlib: the ``bench`` extra)."""
     import matplotlib
@@ -134,7 +138,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     for ax, (op, lines) in zip(axes[0], data.items(), strict=True):
         for who, points in lines.items():
             xs, ys = zip(*points, strict=True)
-            ax.plot(xs, ys, marker="o", label=who)
+            ax.plot(xs, ys, marker="o", label=who, color=_COLOURS.get(who))
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("cases in the vault (N)")
