@@ -54,11 +54,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """No test touches the user's real home: HOME and the state directory point into a temporary
-    folder for the whole run, before any fixture or test runs."""
+    folder for the whole run, before any fixture or test runs, removed when the run ends."""
     import os
     import tempfile
 
     home = Path(tempfile.mkdtemp(prefix="casevault-test-home-"))
+    config.add_cleanup(lambda: shutil.rmtree(home, ignore_errors=True))  # gone when pytest ends
     os.environ["HOME"] = str(home)
     os.environ["XDG_STATE_HOME"] = str(home / ".local" / "state")
     os.environ["CASEVAULT_STATE_DIR"] = str(home / "casevault-state")
