@@ -70,4 +70,6 @@ def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: 
         plotted = f", {out / 'cost-per-case.png'}"
     except ImportError:
         plotted = " (no plot: install matplotlib, the 'bench' extra)"
-    print_result(ctx, results, f"{tables}\n\nWritten: {out / 'results.json'}{plotted}")
+    print_result(
+        ctx, results, f"{tables}\n\nWritten: {out / 'results.json'}, {out / 'tables.md'}{plotted}"
+    )
