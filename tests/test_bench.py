@@ -98,6 +98,10 @@ def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:
     assert "| import |" in text and "| bytes on disk per case |" in text
     report.plot(results, tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    written = report.write(results, tmp_path / "out")
+    assert [p.name for p in written] == ["results.json", "tables.md", "cost-per-case.png"]
+    assert json.loads(written[0].read_text("utf-8")) == results
+    assert written[1].read_text("utf-8") == text + "\n"
     data = report.series(results)
     assert set(data["import, µs per case"]) == {"casevault", "plain SQLCipher", "floor"}
 
@@ -138,7 +142,18 @@ def test_plain_db_finds_by_every_word_and_refuses_an_unknown_case(tmp_path: Path
 
 @pytest.mark.parametrize("given", ["abc", "10000,x", "", "50"])
 def test_bench_refuses_sizes_it_cannot_use(given: str, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["bench", "--n", given, "--out", str(tmp_path)])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["bench", "--n", given, "--out", str(out)])
     assert result.exit_code != 0
     assert "--n takes case counts" in result.output
     assert "Traceback" not in result.output
+    assert not out.exists()  # refused before anything is made or written
+
+
+@pytest.mark.parametrize("given", ["0", "-3", "many"])
+def test_bench_refuses_a_sample_it_cannot_use(given: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["bench", "--n", "100", "--sample", given, "--out", str(out)])
+    assert result.exit_code == 2
+    assert "--sample" in result.output and "Traceback" not in result.output
+    assert not out.exists()

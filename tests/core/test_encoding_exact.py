@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from vault.crypto import canonical_json, context
+from vault.crypto import canonical_json, context, extend_context
 from vault.crypto.encoding import _as_bytes
 
 
@@ -176,3 +176,26 @@ def test_canonical_json_refuses_non_finite_floats(bad: float) -> None:
 def test_canonical_json_refuses_what_json_cannot_say(bad: dict[Any, Any]) -> None:
     with pytest.raises(TypeError):
         canonical_json(bad)
+
+
+@pytest.mark.parametrize(
+    ("label", "head_parts", "tail_parts"),
+    [
+        ("L", (), ()),
+        ("L", (), ("a",)),
+        ("leak-term-ad/v1", ("vault-1", "UA-061-21-0001"), (bytes(16),)),
+        ("L", (b"",), (b"", 7, "é")),
+        ("", ("x" * 300,), (-1, b"\xff" * 70_000)),
+    ],
+)
+def test_extend_context_gives_the_bytes_context_gives(
+    label: str, head_parts: tuple[Any, ...], tail_parts: tuple[Any, ...]
+) -> None:
+    head = context(label, *head_parts)
+    assert extend_context(head, *tail_parts) == context(label, *head_parts, *tail_parts)
+    assert extend_context(head) == head
+
+
+def test_extend_context_refuses_what_context_refuses() -> None:
+    with pytest.raises(TypeError):
+        extend_context(context("L"), True)

@@ -1,8 +1,9 @@
 """The scale benchmark's results as a Markdown table per N, and a plot of cost per case against N.
-Pure formatting, apart from :func:`plot`, which writes the PNG it is given a path for."""
+Pure formatting, apart from :func:`plot` and :func:`write`, which write the files they name."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,17 @@ def plot(results: dict[str, Any], path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def write(results: dict[str, Any], out: Path) -> list[Path]:
+    """Write ``results.json``, ``tables.md`` and, when matplotlib is installed,
+    ``cost-per-case.png`` into folder ``out``; returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "results.json", out / "tables.md"]
+    written[0].write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+    written[1].write_text("\n\n".join(table(r) for r in results["runs"]) + "\n", "utf-8")
+    try:
+        plot(results, out / "cost-per-case.png")
+    except ImportError:
+        return written
+    return [*written, out / "cost-per-case.png"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -59,17 +58,8 @@ def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: 
     from vault.bench.run import run
 
     ns = _sizes(sizes)
-    out.mkdir(parents=True, exist_ok=True)
     results = run(ns, keep, progress=lambda line: click.echo(line, err=True), sample=sample)
-    (out / "results.json").write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+    written = report.write(results, out)
     tables = "\n\n".join(report.table(r) for r in results["runs"])
-    (out / "tables.md").write_text(tables + "\n", "utf-8")
-    plotted = ""
-    try:
-        report.plot(results, out / "cost-per-case.png")
-        plotted = f", {out / 'cost-per-case.png'}"
-    except ImportError:
-        plotted = " (no plot: install matplotlib, the 'bench' extra)"
-    print_result(
-        ctx, results, f"{tables}\n\nWritten: {out / 'results.json'}, {out / 'tables.md'}{plotted}"
-    )
+    missing = "" if len(written) == 3 else " (no plot: install matplotlib, the 'bench' extra)"
+    print_result(ctx, results, f"{tables}\n\nWritten: {', '.join(map(str, written))}{missing}")

@@ -3,7 +3,7 @@
 Recipes take and return values; nothing here does I/O.
 """
 
-from vault.crypto.encoding import canonical_json, context
+from vault.crypto.encoding import canonical_json, context, extend_context
 from vault.crypto.envelope import (
     BlindIndexer,
     Sealer,
@@ -44,6 +44,7 @@ __all__ = [
     "commitment_matches",
     "context",
     "derive_key",
+    "extend_context",
     "hash_bytes",
     "key_commitment",
     "keyed_hash",

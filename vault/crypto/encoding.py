@@ -26,8 +26,14 @@ def _as_bytes(part: Part) -> bytes:
 
 def context(label: str, *parts: Part) -> bytes:
     """``len(label)||label||len(p1)||p1||...`` — the associated data format of casevault."""
-    out = bytearray()
-    for p in (label, *parts):
+    return extend_context(b"", label, *parts)
+
+
+def extend_context(head: bytes, *parts: Part) -> bytes:
+    """``context(label, *a, *parts)`` given ``head = context(label, *a)``: the same bytes, the
+    head encoded once for many values that share it (a case's hundreds of leak rows)."""
+    out = bytearray(head)
+    for p in parts:
         b = _as_bytes(p)
         out += len(b).to_bytes(4)  # big-endian
         out += b

@@ -23,6 +23,7 @@ from vault.crypto import (
     blind_index,
     context,
     derive_key,
+    extend_context,
     open_sealed,
     seal,
 )
@@ -138,9 +139,9 @@ def term_ad(vault_id: str, case_id: str, term: bytes) -> bytes:
 
 def case_term_ads(vault_id: str, case_id: str) -> Callable[[bytes], bytes]:
     """:func:`term_ad` for the many terms of one case: the same bytes, the parts before the
-    term encoded once (``context`` is each part's 4-byte big-endian length, then the part)."""
+    term encoded once."""
     head = context(TERM_AD, vault_id, case_id)
-    return lambda term: head + len(term).to_bytes(4, "big") + term
+    return lambda term: extend_context(head, term)
 
 
 def lengths_ad(vault_id: str, slot: bytes) -> bytes:
