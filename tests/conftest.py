@@ -15,7 +15,7 @@ from vault.services.session import Vault
 
 #: The browser fixtures (Playwright driving Debian's chromium), defined once for every test
 #: module: a session fixture imported by name into two modules would start two drivers.
-pytest_plugins = ("tests.ui_browser",)
+pytest_plugins = ("tests.ui_browser", "tests.mutant_run")
 
 PASSPHRASES = {name: pw for name, _role, pw in DEMO_PEOPLE}
 ROLES = {name: role for name, role, _pw in DEMO_PEOPLE}
@@ -26,10 +26,18 @@ def passphrase_for(name: str) -> Passphrase:
     return Passphrase.from_text(PASSPHRASES[name])
 
 
+#: The security core's unit tests (tests/core) open no vault, so they need no state folder of
+#: their own; making one per test is most of what a mutant's run pays for a short test.
+CORE_TESTS = Path(__file__).parent / "core"
+
+
 @pytest.fixture(autouse=True)
-def _own_state_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _own_state_dir(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test remembers what it has seen of a vault in its own place: copies of the demo
     share a vault id, and a checkpoint from another test would look like a rollback."""
+    if CORE_TESTS in request.node.path.parents:
+        return
+    tmp_path: Path = request.getfixturevalue("tmp_path")
     monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
 
 

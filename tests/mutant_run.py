@@ -1,0 +1,92 @@
+"""What a mutant's run of the tests does differently (issue 22), as a pytest plugin the root
+conftest loads. It acts only in the process mutmut forks to test one mutant (its
+``MUTANT_UNDER_TEST`` names a mutant); mutmut's stats and clean runs, and every ordinary pytest
+run, are untouched.
+
+A mutant's run is read for one thing, its exit code, so it may skip what only a person reads:
+
+- a CPU allowance per test: a test may use :data:`CPU_FACTOR` times the CPU mutmut measured for
+  it in the clean run, and never less than :data:`CPU_FLOOR_S`, before the mutant is recorded as
+  a timeout (mutmut's exit code 36, exactly as mutmut's own limit records it). mutmut's limit is
+  per mutant, 2.5 times the sum of every test it runs: a mutant that loops forever in its first
+  test held a worker for that whole sum (11 s for a tokenizer's mutants) instead of about a second;
+- the failure's traceback;
+- Hypothesis' shrinking of a failing example (a mutant is killed by the first failure, not the
+  smallest) and its example database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+
+CPU_FACTOR = 10.0
+CPU_FLOOR_S = 1.0
+#: mutmut's exit code for a timeout (mutmut.stats.status_by_exit_code, 3.8.1).
+TIMEOUT_EXIT = 36
+
+
+def in_a_mutant_run() -> bool:
+    """True in the process mutmut forks to test one mutant."""
+    return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
+
+
+def clean_call_seconds(nodeid: str) -> float | None:
+    """The call-phase time mutmut measured for this test in its stats run (inherited from the
+    mutmut process that forked this one), or None outside a mutant's run or for a test it never
+    measured."""
+    if not in_a_mutant_run():
+        return None
+    try:
+        from mutmut.state import state
+    except ImportError:
+        return None
+    seconds = state().duration_by_test.get(nodeid)
+    return float(seconds) if seconds is not None else None
+
+
+def allowance(clean_seconds: float) -> float:
+    """CPU seconds a test may use in a mutant's run."""
+    return max(CPU_FLOOR_S, CPU_FACTOR * clean_seconds)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if in_a_mutant_run():
+        config.option.tbstyle = "no"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if not in_a_mutant_run():
+        return
+    from hypothesis import Phase, settings
+
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is not None:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                own, phases=(Phase.explicit, Phase.reuse, Phase.generate), database=None
+            )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """The call phase under its CPU allowance; setup (a session fixture's Argon2id) is not
+    counted."""
+    clean = clean_call_seconds(item.nodeid)
+    if clean is None:
+        return (yield)
+
+    def _timeout(_signum: int, _frame: object) -> None:
+        os._exit(TIMEOUT_EXIT)
+
+    previous = signal.signal(signal.SIGPROF, _timeout)
+    signal.setitimer(signal.ITIMER_PROF, allowance(clean))
+    try:
+        return (yield)
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)

@@ -1,0 +1,80 @@
+"""The mutant-run plugin (tests/mutant_run.py) must record a test that overruns its CPU allowance
+as a timeout, must leave an ordinary run alone, and must not cut short a test within its
+allowance: a false timeout would count a surviving mutant as killed and overstate the score."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests import mutant_run
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANT = "vault.example.x_f__mutmut_1"
+
+CONFTEST = """
+pytest_plugins = ("tests.mutant_run",)
+from mutmut.state import state
+state().duration_by_test["test_spin.py::test_spin"] = {measured}
+state().duration_by_test["test_spin.py::test_examples"] = 0.01
+"""
+
+TESTS = """
+import time
+from hypothesis import Phase, given, settings, strategies as st
+
+def test_spin():
+    end = time.process_time() + {spin}
+    while time.process_time() < end:
+        pass
+
+@settings(max_examples=3)
+@given(st.integers())
+def test_examples(x):
+    assert Phase.shrink not in test_examples._hypothesis_internal_use_settings.phases
+"""
+
+
+def _run(tmp_path: Path, test: str, *, mutant: str, measured: float, spin: float) -> int:
+    (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST.format(measured=measured)))
+    (tmp_path / "test_spin.py").write_text(textwrap.dedent(TESTS.format(spin=spin)))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": mutant}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", test],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    ).returncode
+
+
+def test_a_test_past_its_allowance_is_a_timeout(tmp_path: Path) -> None:
+    assert mutant_run.allowance(0.001) == mutant_run.CPU_FLOOR_S
+    spin = mutant_run.CPU_FLOOR_S + 1.0
+    code = _run(tmp_path, "test_spin.py::test_spin", mutant=MUTANT, measured=0.001, spin=spin)
+    assert code == mutant_run.TIMEOUT_EXIT == 36
+
+
+def test_a_test_within_its_allowance_runs_to_the_end(tmp_path: Path) -> None:
+    measured = 0.2  # allowance 2 s: the same 2 s spin must pass
+    assert mutant_run.allowance(measured) == pytest.approx(2.0)
+    code = _run(tmp_path, "test_spin.py::test_spin", mutant=MUTANT, measured=measured, spin=1.5)
+    assert code == 0
+
+
+@pytest.mark.parametrize("not_a_mutant", ["", "stats", "fail"])
+def test_outside_a_mutant_run_nothing_changes(tmp_path: Path, not_a_mutant: str) -> None:
+    spin = mutant_run.CPU_FLOOR_S + 0.5
+    code = _run(tmp_path, "test_spin.py", mutant=not_a_mutant, measured=0.001, spin=spin)
+    assert code == 1  # the spin runs to the end, and Hypothesis still shrinks
+
+
+def test_a_mutant_run_does_not_shrink(tmp_path: Path) -> None:
+    code = _run(tmp_path, "test_spin.py::test_examples", mutant=MUTANT, measured=0.001, spin=0)
+    assert code == 0
