@@ -10,6 +10,10 @@ A mutant's run is read for one thing, its exit code, so it may skip what only a 
   a timeout (mutmut's exit code 36, exactly as mutmut's own limit records it). mutmut's limit is
   per mutant, 2.5 times the sum of every test it runs: a mutant that loops forever in its first
   test held a worker for that whole sum (11 s for a tokenizer's mutants) instead of about a second;
+- matching each named test against every collected one: mutmut names a mutant's tests one by one
+  (hundreds for a reading's helper), and pytest matches each name against every test of its file
+  and builds every parametrized case of every file it opens. Here each file is collected once,
+  only the named functions are built, and the named tests run in mutmut's order;
 - the failure's traceback;
 - Hypothesis' shrinking of a failing example (a mutant is killed by the first failure, not the
   smallest) and its example database.
@@ -20,6 +24,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -53,14 +58,62 @@ def allowance(clean_seconds: float) -> float:
     return max(CPU_FLOOR_S, CPU_FACTOR * clean_seconds)
 
 
+#: In a mutant's run: the tests mutmut named, in its order (None outside a mutant's run, or when
+#: it named something other than single tests).
+_named: list[str] | None = None
+#: (file, name) of each named test and of the class it is in, for building only those.
+_functions: set[tuple[str, str]] = set()
+#: The files of the named tests and every folder above them.
+_on_the_way: set[Path] = set()
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if in_a_mutant_run():
-        config.option.tbstyle = "no"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    global _named
     if not in_a_mutant_run():
         return
+    config.option.tbstyle = "no"
+    if config.args and all("::" in arg for arg in config.args):
+        _named = list(config.args)
+        _functions.update(
+            (path, name.split("[")[0])  # a test class's name too, and a test's without its case
+            for path, *names in (a.split("::") for a in _named)
+            for name in names
+        )
+        config.args = list(dict.fromkeys(arg.split("::")[0] for arg in _named))
+        files = {config.invocation_params.dir / arg for arg in config.args}
+        _on_the_way.update(files, *(f.parents for f in files))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """Open no folder and no file that leads to no named test: pytest lists a folder again for
+    each file named in it, and makes a node for every file it lists."""
+    if _named is None or collection_path in _on_the_way:
+        return None
+    return True
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(
+    collector: pytest.Module | pytest.Class, name: str, obj: object
+) -> list[pytest.Item] | None:
+    """Build no test function that mutmut did not name (its parametrized cases included)."""
+    if _named is None or not callable(obj):
+        return None
+    path = collector.nodeid.split("::")[0]
+    if (path, name) in _functions:
+        return None
+    return []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not in_a_mutant_run():
+        return
+    if _named is not None:
+        by_id = {item.nodeid: item for item in items}
+        named = set(_named)
+        config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in named])
+        items[:] = [by_id[test] for test in _named if test in by_id]
     from hypothesis import Phase, settings
 
     for item in items:

@@ -78,3 +78,55 @@ def test_outside_a_mutant_run_nothing_changes(tmp_path: Path, not_a_mutant: str)
 def test_a_mutant_run_does_not_shrink(tmp_path: Path) -> None:
     code = _run(tmp_path, "test_spin.py::test_examples", mutant=MUTANT, measured=0.001, spin=0)
     assert code == 0
+
+
+NAMED = """
+import os
+from pathlib import Path
+
+import pytest
+
+def _ran(what):
+    with Path(os.environ["RAN_LOG"]).open("a") as f:
+        f.write(what + "\\n")
+
+def test_one():
+    _ran("one")
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_two(n):
+    _ran(f"two-{n}")
+
+class TestThree:
+    def test_three(self):
+        _ran("three")
+"""
+
+
+@pytest.mark.parametrize("mutant", [MUTANT, ""])
+def test_a_mutant_run_runs_exactly_the_named_tests_in_their_order(
+    tmp_path: Path, mutant: str
+) -> None:
+    """mutmut names a mutant's tests one by one, fastest first; the mutant-run plugin collects
+    their files once and must still run those tests, only those, in that order."""
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ("tests.mutant_run",)\n')
+    (tmp_path / "test_named.py").write_text(textwrap.dedent(NAMED))
+    (tmp_path / "test_other.py").write_text("def test_other():\n    raise AssertionError\n")
+    log = tmp_path / "ran.txt"
+    named = [
+        "test_named.py::TestThree::test_three",
+        "test_named.py::test_two[3]",
+        "test_named.py::test_one",
+        "test_named.py::test_two[1]",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": mutant, "RAN_LOG": str(log)}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *named],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0
+    assert log.read_text().split() == ["three", "two-3", "one", "two-1"]

@@ -239,6 +239,20 @@ def test_a_release_drops_every_automatic_finding_it_overlaps() -> None:
     assert covered(text, result) == ["E86072800"]
 
 
+@pytest.mark.parametrize("held", ["77016625938", "+77016625938"])
+def test_a_known_phones_finding_begins_at_its_plus(held: str) -> None:
+    """The "+" written before a held phone number is part of its finding, so a release that
+    overlaps only the "+" overlaps the finding and drops it, as for any other character of it.
+    (Found by mutation testing: with the finding starting at the first digit, the release left
+    "+[withheld]".)"""
+    known = TermSet()
+    known.add_value(held, EntityInfo("phone", "confidential"))
+    text = "Call +77016625938 now."
+    plus = text.index("+")
+    assert covered(text, redact(text, lang="en", known=known)) == ["+77016625938"]
+    assert redact(text, lang="en", known=known, keep=[(plus, plus + 1)]).text == text
+
+
 def test_a_release_that_only_touches_a_finding_keeps_it() -> None:
     text = f"{NAME} called {PHONE}."
     phone = text.index(PHONE)
