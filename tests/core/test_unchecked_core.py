@@ -641,3 +641,15 @@ _L28 = "Abcdefghijklmnopqrstuvwxyzab"  # a word of 28 letters: with its two spac
 )
 def test_address_edges(text: str, want: list[tuple[int, int, str]]) -> None:
     assert list(U._addresses(text, U._numeric_runs(text))) == want
+
+
+def test_a_mark_left_beside_a_redaction_lends_no_kind() -> None:
+    """A finding cut by a redaction can leave nothing outside it but a mark (the "-" before
+    "[withheld]"). That mark alone is no finding: it must not join the span it touches and give it
+    its kind. Here a right-to-left override makes the displayed text read a date across the
+    redaction; "St." stays a street address. (Found by mutation testing: with the marks kept,
+    `find_unchecked` 35, the address was reported as a date.)"""
+    text = "St.\u202e-[withheld]2\n1983"
+    skip = [(text.index("["), text.index("]") + 1)]
+    found = find_unchecked(text, "en", skip=skip)
+    assert [(f.start, f.end, f.kind) for f in found] == [(0, 5, "address"), (15, 21, "date")]
