@@ -26,8 +26,9 @@ def passphrase_for(name: str) -> Passphrase:
     return Passphrase.from_text(PASSPHRASES[name])
 
 
-#: The security core's unit tests (tests/core) open no vault, so they need no state folder of
-#: their own; making one per test is most of what a mutant's run pays for a short test.
+#: The security core's unit tests (tests/core) rarely write to a state folder: each gets a folder
+#: of its own that nothing creates until something writes there. pytest's ``tmp_path`` made one per
+#: test, most of what a short test cost in a mutant's run (docs/testing.md).
 CORE_TESTS = Path(__file__).parent / "core"
 
 
@@ -36,6 +37,11 @@ def _own_state_dir(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     """Each test remembers what it has seen of a vault in its own place: copies of the demo
     share a vault id, and a checkpoint from another test would look like a rollback."""
     if CORE_TESTS in request.node.path.parents:
+        import os
+        import uuid
+
+        own = Path(os.environ["HOME"]) / "core-state" / uuid.uuid4().hex
+        monkeypatch.setenv("CASEVAULT_STATE_DIR", str(own))
         return
     tmp_path: Path = request.getfixturevalue("tmp_path")
     monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))

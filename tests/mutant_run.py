@@ -3,20 +3,22 @@ conftest loads. It acts only in the process mutmut forks to test one mutant (its
 ``MUTANT_UNDER_TEST`` names a mutant); mutmut's stats and clean runs, and every ordinary pytest
 run, are untouched.
 
-A mutant's run is read for one thing, its exit code, so it may skip what only a person reads:
+A mutant's run is read for one thing, its exit code. It differs from an ordinary run in this:
 
 - a CPU allowance per test: a test may use :data:`CPU_FACTOR` times the CPU mutmut measured for
-  it in the clean run, and never less than :data:`CPU_FLOOR_S`, before the mutant is recorded as
+  it in its stats run, and never less than :data:`CPU_FLOOR_S`, before the mutant is recorded as
   a timeout (mutmut's exit code 36, exactly as mutmut's own limit records it). mutmut's limit is
   per mutant, 2.5 times the sum of every test it runs: a mutant that loops forever in its first
-  test held a worker for that whole sum (11 s for a tokenizer's mutants) instead of about a second;
+  test held a worker for that whole sum (11 s for a tokenizer's mutants) instead of about a second.
+  The allowance is process CPU time (every thread's), so a test that only waits is never cut;
 - matching each named test against every collected one: mutmut names a mutant's tests one by one
   (hundreds for a reading's helper), and pytest matches each name against every test of its file
   and builds every parametrized case of every file it opens. Here each file is collected once,
-  only the named functions are built, and the named tests run in mutmut's order;
+  only the named functions are built, and the named tests run in mutmut's order. A named test that
+  is not found stops the run with pytest's usage error, as pytest itself would;
 - the failure's traceback;
 - Hypothesis' shrinking of a failing example (a mutant is killed by the first failure, not the
-  smallest) and its example database.
+  smallest); every other phase a test has stays as it is.
 """
 
 from __future__ import annotations
@@ -111,17 +113,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if _named is not None:
         by_id = {item.nodeid: item for item in items}
+        missing = [test for test in _named if test not in by_id]
+        if missing:  # as pytest itself refuses a name it cannot find (mutmut stops on it)
+            raise pytest.UsageError(f"not found: {missing[0]} (and {len(missing) - 1} more)")
         named = set(_named)
         config.hook.pytest_deselected(items=[i for i in items if i.nodeid not in named])
-        items[:] = [by_id[test] for test in _named if test in by_id]
+        items[:] = [by_id[test] for test in _named]
     from hypothesis import Phase, settings
 
     for item in items:
         test = getattr(item, "obj", None)
+        test = getattr(test, "__func__", test)  # a test method: its function holds the settings
         own = getattr(test, "_hypothesis_internal_use_settings", None)
         if own is not None:
             test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
-                own, phases=(Phase.explicit, Phase.reuse, Phase.generate), database=None
+                own, phases=tuple(phase for phase in own.phases if phase is not Phase.shrink)
             )
 
 

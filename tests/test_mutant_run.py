@@ -62,7 +62,7 @@ def test_a_test_past_its_allowance_is_a_timeout(tmp_path: Path) -> None:
 
 
 def test_a_test_within_its_allowance_runs_to_the_end(tmp_path: Path) -> None:
-    measured = 0.2  # allowance 2 s: the same 2 s spin must pass
+    measured = 0.2  # allowance 2 s: a 1.5 s spin must pass
     assert mutant_run.allowance(measured) == pytest.approx(2.0)
     code = _run(tmp_path, "test_spin.py::test_spin", mutant=MUTANT, measured=measured, spin=1.5)
     assert code == 0
@@ -130,3 +130,44 @@ def test_a_mutant_run_runs_exactly_the_named_tests_in_their_order(
     )
     assert run.returncode == 0
     assert log.read_text().split() == ["three", "two-3", "one", "two-1"]
+
+
+PHASES = """
+from hypothesis import Phase, example, given, settings, strategies as st
+
+class TestInAClass:
+    @settings(max_examples=3)
+    @given(st.integers())
+    def test_method(self, x):
+        assert Phase.shrink not in TestInAClass.test_method._hypothesis_internal_use_settings.phases
+
+@settings(phases=[Phase.explicit])
+@example(7)
+@given(st.integers())
+def test_explicit_only(x):
+    assert x == 7  # only the explicit example may run: the plugin removes shrinking, nothing else
+"""
+
+
+def _run_phases(tmp_path: Path, *tests: str) -> int:
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ("tests.mutant_run",)\n')
+    (tmp_path / "test_phases.py").write_text(textwrap.dedent(PHASES))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": MUTANT}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *tests],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    ).returncode
+
+
+def test_a_mutant_run_keeps_every_phase_but_shrinking_also_in_a_class(tmp_path: Path) -> None:
+    named = ["test_phases.py::TestInAClass::test_method", "test_phases.py::test_explicit_only"]
+    assert _run_phases(tmp_path, *named) == 0
+
+
+def test_a_named_test_that_is_not_found_stops_the_run(tmp_path: Path) -> None:
+    named = ["test_phases.py::test_explicit_only", "test_phases.py::test_gone"]
+    assert _run_phases(tmp_path, *named) == 4  # pytest's usage error; mutmut stops on it

@@ -34,7 +34,7 @@ class FakeLog:
 
 
 def _w(tmp_path: Path, person: str = "ilse") -> w.Witness:
-    # not tmp_path / "state": tests/conftest.py points CASEVAULT_STATE_DIR there
+    # not where CASEVAULT_STATE_DIR points (tests/conftest.py gives each test its own there)
     return w.Witness("vault-0001", person, tmp_path / "witness-state")
 
 
