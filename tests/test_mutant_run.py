@@ -40,18 +40,22 @@ def test_examples(x):
 """
 
 
-def _run(tmp_path: Path, test: str, *, mutant: str, measured: float, spin: float) -> int:
-    (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST.format(measured=measured)))
-    (tmp_path / "test_spin.py").write_text(textwrap.dedent(TESTS.format(spin=spin)))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": mutant}
+def _pytest(folder: Path, tests: list[str], mutant: str, **env: str) -> int:
+    """pytest run in ``folder`` as mutmut's child for ``mutant`` would run it; its exit code."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", test],
-        cwd=tmp_path,
-        env=env,
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *tests],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": mutant, **env},
         capture_output=True,
         check=False,
         timeout=120,
     ).returncode
+
+
+def _run(tmp_path: Path, test: str, *, mutant: str, measured: float, spin: float) -> int:
+    (tmp_path / "conftest.py").write_text(textwrap.dedent(CONFTEST.format(measured=measured)))
+    (tmp_path / "test_spin.py").write_text(textwrap.dedent(TESTS.format(spin=spin)))
+    return _pytest(tmp_path, [test], mutant)
 
 
 def test_a_test_past_its_allowance_is_a_timeout(tmp_path: Path) -> None:
@@ -119,16 +123,7 @@ def test_a_mutant_run_runs_exactly_the_named_tests_in_their_order(
         "test_named.py::test_one",
         "test_named.py::test_two[1]",
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": mutant, "RAN_LOG": str(log)}
-    run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *named],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
-    assert run.returncode == 0
+    assert _pytest(tmp_path, named, mutant, RAN_LOG=str(log)) == 0
     assert log.read_text().split() == ["three", "two-3", "one", "two-1"]
 
 
@@ -152,15 +147,7 @@ def test_explicit_only(x):
 def _run_phases(tmp_path: Path, *tests: str) -> int:
     (tmp_path / "conftest.py").write_text('pytest_plugins = ("tests.mutant_run",)\n')
     (tmp_path / "test_phases.py").write_text(textwrap.dedent(PHASES))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MUTANT_UNDER_TEST": MUTANT}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", *tests],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    ).returncode
+    return _pytest(tmp_path, list(tests), MUTANT)
 
 
 def test_a_mutant_run_keeps_every_phase_but_shrinking_also_in_a_class(tmp_path: Path) -> None:
