@@ -3,7 +3,9 @@ so tests stay fast (Argon2id runs at full strength: there is no weakened test mo
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -37,9 +39,6 @@ def _own_state_dir(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     """Each test remembers what it has seen of a vault in its own place: copies of the demo
     share a vault id, and a checkpoint from another test would look like a rollback."""
     if CORE_TESTS in request.node.path.parents:
-        import os
-        import uuid
-
         own = Path(os.environ["HOME"]) / "core-state" / uuid.uuid4().hex
         monkeypatch.setenv("CASEVAULT_STATE_DIR", str(own))
         return
@@ -69,7 +68,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """No test touches the user's real home: HOME and the state directory point into a temporary
     folder for the whole run, before any fixture or test runs, removed when the run ends."""
-    import os
     import tempfile
 
     home = Path(tempfile.mkdtemp(prefix="casevault-test-home-"))

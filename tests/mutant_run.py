@@ -41,7 +41,7 @@ def in_a_mutant_run() -> bool:
     return "__mutmut_" in os.environ.get("MUTANT_UNDER_TEST", "")
 
 
-def clean_call_seconds(nodeid: str) -> float | None:
+def measured_call_seconds(nodeid: str) -> float | None:
     """The call-phase time mutmut measured for this test in its stats run (inherited from the
     mutmut process that forked this one), or None outside a mutant's run or for a test it never
     measured."""
@@ -55,16 +55,16 @@ def clean_call_seconds(nodeid: str) -> float | None:
     return float(seconds) if seconds is not None else None
 
 
-def allowance(clean_seconds: float) -> float:
+def allowance(measured_seconds: float) -> float:
     """CPU seconds a test may use in a mutant's run."""
-    return max(CPU_FLOOR_S, CPU_FACTOR * clean_seconds)
+    return max(CPU_FLOOR_S, CPU_FACTOR * measured_seconds)
 
 
 #: In a mutant's run: the tests mutmut named, in its order (None outside a mutant's run, or when
 #: it named something other than single tests).
 _named: list[str] | None = None
 #: (file, name) of each named test and of the class it is in, for building only those.
-_functions: set[tuple[str, str]] = set()
+_named_parts: set[tuple[str, str]] = set()
 #: The files of the named tests and every folder above them.
 _on_the_way: set[Path] = set()
 
@@ -76,7 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.option.tbstyle = "no"
     if config.args and all("::" in arg for arg in config.args):
         _named = list(config.args)
-        _functions.update(
+        _named_parts.update(
             (path, name.split("[")[0])  # a test class's name too, and a test's without its case
             for path, *names in (a.split("::") for a in _named)
             for name in names
@@ -103,7 +103,7 @@ def pytest_pycollect_makeitem(
     if _named is None or not callable(obj):
         return None
     path = collector.nodeid.split("::")[0]
-    if (path, name) in _functions:
+    if (path, name) in _named_parts:
         return None
     return []
 
@@ -135,15 +135,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """The call phase under its CPU allowance; setup (a session fixture's Argon2id) is not
     counted."""
-    clean = clean_call_seconds(item.nodeid)
-    if clean is None:
+    measured = measured_call_seconds(item.nodeid)
+    if measured is None:
         return (yield)
 
     def _timeout(_signum: int, _frame: object) -> None:
         os._exit(TIMEOUT_EXIT)
 
     previous = signal.signal(signal.SIGPROF, _timeout)
-    signal.setitimer(signal.ITIMER_PROF, allowance(clean))
+    signal.setitimer(signal.ITIMER_PROF, allowance(measured))
     try:
         return (yield)
     finally:
