@@ -38,7 +38,7 @@ from vault.policy import ExtraKey, KeyRef, default_policy_text
 from vault.redact.entities import find_known, protected_values, value_terms
 from vault.services import audit, cases, layout, name_index, users
 from vault.services.demo_data import demo_cases
-from vault.services.leaks import KIND_WIDTH, LeakKey, VaultKnownValues
+from vault.services.leaks import SEALED_OVERHEAD, LeakKey, VaultKnownValues
 from vault.services.session import Vault
 
 DEMO = demo_cases()
@@ -209,35 +209,113 @@ def test_reviewer_lookup_sees_only_the_levels_he_reads(open_as: OpenAs) -> None:
 def test_no_kind_level_or_length_is_readable_from_the_rows(demo_path: Path) -> None:
     with raw_db(demo_path, "pia") as db:
         columns = [r[1] for r in db.execute("PRAGMA table_info(leak_terms)")]
-        rows = list(db.execute("SELECT term, case_id, sealed FROM leak_terms"))
+        rows = list(db.execute("SELECT term, no FROM leak_terms"))
+        case_columns = [r[1] for r in db.execute("PRAGMA table_info(leak_cases)")]
+        cases_rows = list(db.execute("SELECT no, case_id, terms, kinds FROM leak_cases"))
         length_columns = [r[1] for r in db.execute("PRAGMA table_info(leak_lengths)")]
         length_rows = list(db.execute("SELECT slot, sealed FROM leak_lengths"))
-    assert columns == ["term", "case_id", "sealed"]
+    assert columns == ["term", "no"]
+    assert case_columns == ["no", "case_id", "terms", "kinds"]
     assert length_columns == ["slot", "sealed"]
     assert len(rows) > 1000
-    # Every sealed kind is as long as every other: its size names no kind.
-    assert {len(bytes(r[2])) for r in rows} == {12 + KIND_WIDTH + 16}
+    assert {bytes(r[0]) for r in rows} == {
+        bytes(r[2])[i : i + 16] for r in cases_rows for i in range(0, len(bytes(r[2])), 16)
+    }
+    # A case's kinds: one part per level key, every part as long as every other (a code a
+    # term, whoever's it is), so a part's size names neither its level nor what it holds.
+    for _, _, terms, kinds in cases_rows:
+        stride = 16 + SEALED_OVERHEAD + len(bytes(terms)) // 16
+        assert len(bytes(kinds)) == len(LEVELS) * stride
     # One lengths row per level that has terms, each the same size, named by a keyed slot.
     assert 1 <= len(length_rows) <= len(LEVELS)
     assert len({len(bytes(r[1])) for r in length_rows}) == 1
-    raw = b"".join(bytes(r[2]) for r in rows) + b"".join(bytes(r[1]) for r in length_rows)
+    raw = b"".join(bytes(r[3]) for r in cases_rows) + b"".join(bytes(r[1]) for r in length_rows)
     for word in ["name", "phone", "id_number", "date_of_birth", *LEVELS]:
         assert word.encode() not in raw
 
 
-def test_attack_leak_row_moved_to_another_case_is_refused(demo_path: Path, open_as: OpenAs) -> None:
-    """A sealed kind is bound to its case and term: a row copied under another case id does
-    not open, and the lookup says which case's index is damaged instead of trusting it."""
+def _phone_check(demo_path: Path, open_as: OpenAs) -> tuple[str, str, int]:
+    """(phone of demo case 1, its case id, its leak number): a value every check must find."""
     case = DEMO[1]
-    phone = case["family_contacts"][0]["phone"]
     with raw_db(demo_path, "pia") as db:
-        db.execute(
-            "UPDATE leak_terms SET case_id = 'UA-061-21-001' WHERE case_id = ?", (case["case_id"],)
-        )
+        (no,) = db.execute(
+            "SELECT no FROM leak_cases WHERE case_id = ?", (case["case_id"],)
+        ).fetchone()
+    return case["family_contacts"][0]["phone"], case["case_id"], no
+
+
+def _refused_as_damaged(open_as: OpenAs, text: str, case_id: str) -> None:
+    cara = open_as("cara")
+    with cara.store.read(), pytest.raises(IntegrityError) as e:
+        find_known(text, VaultKnownValues(cara))
+    assert f"leak index of case {case_id} is damaged" in e.value.diagnostics()
+
+
+def test_attack_leak_row_moved_to_another_case_is_refused(demo_path: Path, open_as: OpenAs) -> None:
+    """A term row is bound to its case by that case's sealed kinds: rows copied under another
+    case do not open there, and the lookup says which case's index is damaged instead of
+    trusting it."""
+    phone, _, no = _phone_check(demo_path, open_as)
+    with raw_db(demo_path, "pia") as db:
+        (other,) = db.execute(
+            "SELECT no FROM leak_cases WHERE case_id = 'UA-061-21-001'"
+        ).fetchone()
+        db.execute("UPDATE OR REPLACE leak_terms SET no = ? WHERE no = ?", (other, no))
+    _refused_as_damaged(open_as, f"call {phone}", "UA-061-21-001")
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "the case's term list with a term added",  # a row of another case made to look its own
+        "the case's kinds cut short",
+        "the case's kinds swapped with another case's",
+        "the case's kinds row gone",
+        "the case's row renamed to another case",
+    ],
+)
+def test_attack_a_cases_leak_row_rewritten_is_refused(
+    demo_path: Path, open_as: OpenAs, attack: str
+) -> None:
+    """Whatever a database-key holder changes in a case's leak row, a lookup that reaches it
+    refuses, naming the case, rather than reading a kind from it or skipping its rows."""
+    phone, case_id, no = _phone_check(demo_path, open_as)
+    named = f" of case {case_id}"
+    with raw_db(demo_path, "pia") as db:
+        terms, kinds = db.execute(
+            "SELECT terms, kinds FROM leak_cases WHERE no = ?", (no,)
+        ).fetchone()
+        terms, kinds = bytes(terms), bytes(kinds)
+        other_no, other_terms, other_kinds = db.execute(
+            "SELECT no, terms, kinds FROM leak_cases WHERE case_id = 'UA-061-21-001'"
+        ).fetchone()
+        if attack == "the case's term list with a term added":
+            extra = bytes(other_terms)[:16]
+            new = b"".join(sorted([*(terms[i : i + 16] for i in range(0, len(terms), 16)), extra]))
+            db.execute("UPDATE leak_cases SET terms = ? WHERE no = ?", (new, no))
+            db.execute("INSERT OR IGNORE INTO leak_terms VALUES (?, ?)", (extra, no))
+        elif attack == "the case's kinds cut short":
+            db.execute("UPDATE leak_cases SET kinds = ? WHERE no = ?", (kinds[:-1], no))
+        elif attack == "the case's kinds swapped with another case's":
+            db.execute(
+                "UPDATE leak_cases SET terms = ?, kinds = ? WHERE no = ?",
+                (other_terms, other_kinds, no),
+            )
+            db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+            db.execute(
+                "INSERT INTO leak_terms SELECT term, ? FROM leak_terms WHERE no = ?", (no, other_no)
+            )
+            phone = DEMO[0]["family_contacts"][0]["phone"]  # now listed under both cases
+        elif attack == "the case's kinds row gone":
+            db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
+            named = ""  # its term rows now name no case: refused, not skipped
+        else:
+            db.execute("UPDATE leak_cases SET case_id = 'UA-999-99-999' WHERE no = ?", (no,))
+            named = " of case UA-999-99-999"
     cara = open_as("cara")
     with cara.store.read(), pytest.raises(IntegrityError) as e:
         find_known(f"call {phone}", VaultKnownValues(cara))
-    assert "leak index of case UA-061-21-001 is damaged" in e.value.diagnostics()
+    assert f"leak index{named} is damaged" in e.value.diagnostics()
     assert phone not in e.value.diagnostics()
 
 

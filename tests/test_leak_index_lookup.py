@@ -7,7 +7,20 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import OpenAs
-from vault.services.leaks import case_term_ads, term_ad
+from vault.crypto import SecretBytes
+from vault.errors import DecryptionError, IntegrityError
+from vault.redact.entities import find_known
+from vault.services.leaks import (
+    KIND_CODES,
+    SEALED_OVERHEAD,
+    LeakKey,
+    LeakTerms,
+    VaultKnownValues,
+    kinds_ad,
+    leak_case_row,
+    term_ad,
+)
+from vault.store.interface import LeakCaseRow
 
 
 def test_a_lookup_reads_a_few_rows_of_a_common_term_and_every_row_in_scope(
@@ -19,17 +32,19 @@ def test_a_lookup_reads_a_few_rows_of_a_common_term_and_every_row_in_scope(
     term = b"\x01" * 16
     holders = [f"CASE-{n:03}" for n in range(3 * OWNERS_NAMED)]
     with v.store.write():
-        for case_id in holders:
-            v.store.replace_leak_terms(case_id, [(term, b"sealed-" + case_id.encode())])
+        v.store.replace_leak_cases([LeakCaseRow(c, term, b"k-" + c.encode()) for c in holders])
     every = v.store.find_leak_terms([term])
-    assert {case for _, case, _ in every} == set(holders)
+    assert {case for _, case in every} == set(holders)
     few = v.store.find_leak_terms([term], per_term=OWNERS_NAMED)
     assert len(few) == OWNERS_NAMED
-    assert {case for _, case, _ in few} <= set(holders)
+    assert {case for _, case in few} <= set(holders)
     last = holders[-1]  # a case a capped read may leave out: asked by scope, it is there
     scoped = v.store.find_leak_terms([term, b"\x02" * 16], cases=[last, "CASE-NONE"])
-    assert scoped == [(term, last, b"sealed-" + last.encode())]
+    assert scoped == [(term, last)]
     assert v.store.find_leak_terms([b"\x02" * 16], per_term=1) == []
+    stored = v.store.leak_cases([last, "CASE-NONE"])
+    assert list(stored) == [last]
+    assert (stored[last].terms, stored[last].kinds) == (term, b"k-" + last.encode())
 
 
 def test_a_part_of_a_name_counts_for_a_case_in_scope_however_many_hold_it(
@@ -70,22 +85,56 @@ def test_a_part_of_a_name_is_read_again_when_the_scope_changes(open_as: OpenAs) 
     assert find_known(text, known)
 
 
-@pytest.mark.parametrize(
-    ("vault_id", "case_id", "term"),
-    [
-        ("v-1", "UA-001-21-0001", bytes(16)),
-        ("v-1", "UA-001-21-0001", bytes(range(16))),
-        ("vault é", "", b""),
-        ("v", "case with spaces and 名字", b"\xff" * 300),
-    ],
-)
-def test_case_term_ads_are_the_bytes_term_ad_gives(
-    vault_id: str, case_id: str, term: bytes
-) -> None:
-    """A case's rows are sealed with the per-case shortcut and opened with term_ad: one byte
-    apart and no leak row would open again."""
-    assert case_term_ads(vault_id, case_id)(term) == term_ad(vault_id, case_id, term)
-    assert case_term_ads(vault_id, case_id + "x")(term) != term_ad(vault_id, case_id, term)
+def _key(level: str, byte: int) -> LeakKey:
+    return LeakKey.of(level, 1, SecretBytes(bytes([byte]) * 32))
+
+
+def test_a_case_row_lists_its_terms_in_order_and_seals_one_code_a_term_per_key() -> None:
+    """Every key the case is written under gets a part, each the same size whatever its level
+    holds; a part names the kind of its own key's terms and 0 for the others'."""
+    low, high, idle = _key("restricted", 1), _key("secret", 2), _key("confidential", 3)
+    terms = LeakTerms(
+        [
+            (high, high.term("tumi likere"), "name"),
+            (low, low.term("kumul"), "place"),
+            (high, high.term("+99655536"), "phone"),
+            (high, high.term("tumi likere"), "codename"),  # held twice: the first kind stays
+        ],
+        [],
+        [low, high, idle],
+    )
+    row = leak_case_row("v-1", "UA-001-21-0001", terms)
+    order = sorted({t for _, t, _ in terms.terms})
+    assert row.terms == b"".join(order)
+    assert row.term_list() == order
+    stride = 16 + SEALED_OVERHEAD + len(order)
+    assert len(row.kinds) == 3 * stride
+    parts = {
+        row.kinds[at : at + 16]: row.kinds[at + 16 : at + stride]
+        for at in range(0, len(row.kinds), stride)
+    }
+    assert set(parts) == {low.kinds_slot, high.kinds_slot, idle.kinds_slot}
+    want = {
+        low.kinds_slot: {low.term("kumul"): "place"},
+        high.kinds_slot: {high.term("tumi likere"): "name", high.term("+99655536"): "phone"},
+        idle.kinds_slot: {},
+    }
+    keys = {k.kinds_slot: k for k in (low, high, idle)}
+    for slot, sealed in parts.items():
+        ad = kinds_ad("v-1", "UA-001-21-0001", slot, row.terms)
+        codes = keys[slot].sealer.open(sealed, ad, "leak kinds")
+        named = {t: KIND_CODES[c - 1] for t, c in zip(order, codes, strict=True) if c}
+        assert named == want[slot]
+        other = kinds_ad("v-1", "UA-001-21-0002", slot, row.terms)
+        with pytest.raises(DecryptionError):  # bound to its case
+            keys[slot].sealer.open(sealed, other, "leak kinds")
+
+
+@pytest.mark.parametrize(("size", "kind"), [(15, "name"), (16, "no such kind")])
+def test_a_case_row_refuses_a_term_or_kind_the_index_cannot_hold(size: int, kind: str) -> None:
+    key = _key("secret", 1)
+    with pytest.raises(ValueError, match="leak"):
+        leak_case_row("v", "c", LeakTerms([(key, b"t" * size, kind)], [], [key]))
 
 
 def test_many_cases_stored_at_once_replace_each_cases_rows(open_as: OpenAs) -> None:
@@ -109,11 +158,59 @@ def test_many_cases_stored_at_once_replace_each_cases_rows(open_as: OpenAs) -> N
 
     def holders(terms: set[bytes]) -> set[str]:  # among this test's cases (the demo has more)
         rows = v.store.find_leak_terms(sorted(terms))
-        return {case for _, case, _ in rows if case.startswith("UA-300-")}
+        return {case for _, case in rows if case.startswith("UA-300-")}
 
     only_first, only_second = terms_of[0] - terms_of[1], terms_of[1] - terms_of[0]
     assert holders(only_second) == {"UA-300-26-001"}
     assert holders(only_first) == {"UA-300-26-002", "UA-300-26-009"}
-    for term, case, sealed in v.store.find_leak_terms(sorted(terms_of[0] | terms_of[1])):
-        key = next(k for k, t, _ in (*first.terms, *second.terms) if t == term)
-        assert key.sealer.open(sealed, term_ad(v.vault_id, case, term), "leak term")
+    stored = v.store.leak_cases(["UA-300-26-001", "UA-300-26-002", "UA-300-26-009"])
+    assert set(stored["UA-300-26-001"].term_list()) == terms_of[1]
+    assert set(stored["UA-300-26-002"].term_list()) == terms_of[0]
+    known = VaultKnownValues(v, scope=["UA-300-26-001"])
+    hits = find_known("Write to Baurzhan Keldy, not to Orzu Tamsinova.", known)
+    assert {h.info.kind for h in hits} == {"name"}
+    owners = {c for t, cs in known.owners.items() for c in cs if c.startswith("UA-300-")}
+    assert owners == {"UA-300-26-001", "UA-300-26-002", "UA-300-26-009"}
+
+
+def test_rows_of_the_earlier_layout_are_found_until_their_case_is_saved_again(
+    open_as: OpenAs,
+) -> None:
+    """A vault indexed before migration 0007 keeps its rows (a sealed kind each) in
+    leak_terms_v1: a check still finds them, a damaged one is refused, and saving the case
+    again moves it to the new layout."""
+    from vault.services.leaks import case_leak_terms, store_leak_terms
+
+    v = open_as("cara")
+    terms = case_leak_terms(v, {"family_contacts": [{"name": "Orzu Tamsinova"}]})
+    case_id = "UA-301-26-001"
+    rows = [
+        (
+            term,
+            case_id,
+            key.sealer.seal(kind.encode().ljust(32, b"\0"), term_ad(v.vault_id, case_id, term)),
+        )
+        for key, term, kind in terms.terms
+    ]
+    conn = v.store._conn  # writing the earlier layout, as migration 0007 left it
+    with v.store.write():
+        conn.executemany("INSERT OR IGNORE INTO leak_terms_v1 VALUES (?,?,?)", rows)
+    text = "Orzu Tamsinova called."
+    known = VaultKnownValues(v)
+    assert {h.info.kind for h in find_known(text, known)} == {"name"}
+    assert any(case_id in cases for cases in known.owners.values())
+    with v.store.write():
+        conn.execute(
+            "UPDATE leak_terms_v1 SET case_id = 'UA-061-21-001' WHERE case_id = ?", (case_id,)
+        )
+    with pytest.raises(IntegrityError, match="leak index of case UA-061-21-001 is damaged"):
+        find_known(text, VaultKnownValues(v))
+    with v.store.write():
+        conn.execute(
+            "UPDATE leak_terms_v1 SET case_id = ? WHERE case_id = 'UA-061-21-001'", (case_id,)
+        )
+        store_leak_terms(v, case_id, terms)
+    assert conn.execute("SELECT count(*) FROM leak_terms_v1").fetchone()[0] == 0
+    known = VaultKnownValues(v)
+    assert {h.info.kind for h in find_known(text, known)} == {"name"}
+    assert any(case_id in cases for cases in known.owners.values())

@@ -396,7 +396,11 @@ def _roll_back_cara_tail(path: Path) -> None:
                 "DELETE FROM audit_nodes WHERE level = ? AND (idx + 1) << ? > ?",
                 (level, level, seq),
             )
-        for table in ("case_versions", "cases", "leak_terms", "search_index"):
+        db.execute(
+            "DELETE FROM leak_terms WHERE no IN (SELECT no FROM leak_cases WHERE case_id = ?)",
+            (case_id,),
+        )
+        for table in ("case_versions", "cases", "leak_cases", "search_index"):
             db.execute(f"DELETE FROM {table} WHERE case_id = ?", (case_id,))  # noqa: S608
 
 

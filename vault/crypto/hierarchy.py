@@ -39,6 +39,7 @@ DRAFT_CHECK = "casevault/draft-check/v1"
 HELD_KEY = "casevault/held-key/v1"
 LEAK_TERM = "casevault/leak-term/v1"
 LEAK_LENGTHS = "casevault/leak-lengths/v1"
+LEAK_KINDS = "casevault/leak-kinds/v1"
 RECOVERY = "casevault/recovery/v1"
 
 

@@ -5,16 +5,23 @@ A drafter or reviewer finds a protected value in a text (a family member's phone
 public summary) without reading it: the text's candidate terms are hashed and looked up. The
 terms of a level are keyed under a key derived from that level's key, so a role can test a
 guess only about values of the levels it reads (ADR 0005). Nothing about a term is stored in
-the clear: its kind is sealed under its level's key with the keyed term as associated data, its
-level is *which* key it matched, and the term lengths of each level are one sealed row named by
-a keyed slot id. Written in the same transaction as each case version.
+the clear: its level is *which* key it matched, and the term lengths of each level are one
+sealed row named by a keyed slot id. Written in the same transaction as each case version.
+
+The layout (migration 0007, ADR 0005's addendum): a term row is (keyed term, case number) and
+nothing more; each case has one row that lists its keyed terms in byte order and holds, for
+every level key it was written under, the kinds of those terms sealed together: one byte a
+term, 0 for a term of another key, so every level's part has the same size. A part's seal
+binds vault, case, slot and the whole term list: a row moved to another case, a term added to
+a case's list or a part moved does not open. Rows of the earlier layout (a sealed kind on
+each) are still read until their case is saved again.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from vault.crypto import (
@@ -23,11 +30,10 @@ from vault.crypto import (
     blind_index,
     context,
     derive_key,
-    extend_context,
     open_sealed,
     seal,
 )
-from vault.crypto.hierarchy import LEAK_LENGTHS, LEAK_TERM
+from vault.crypto.hierarchy import LEAK_KINDS, LEAK_LENGTHS, LEAK_TERM
 from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
 from vault.policy import KeyKind
@@ -40,6 +46,7 @@ from vault.redact.entities import (
 )
 from vault.redact.readings import is_case_scoped
 from vault.services.session import Vault
+from vault.store.interface import LEAK_TERM_BYTES, LeakCaseRow
 
 #: HKDF purposes of a level's leak-index keys (from the level key): one keys the terms (HMAC),
 #: the other seals what the index says about them (AES-256-GCM).
@@ -47,10 +54,25 @@ TERM_PURPOSE = "leak index"
 SEAL_PURPOSE = "leak index/seal"
 NAMESPACE = "leak"  # blind-index namespace of a term
 SLOT_NAMESPACE = "leak lengths"  # blind-index namespace of a level's lengths row
+KINDS_NAMESPACE = "leak kinds"  # blind-index namespace of a level's part of a case's kinds
 # Associated-data labels (the same format as vault.crypto.hierarchy's):
 TERM_AD = LEAK_TERM
 LENGTHS_AD = LEAK_LENGTHS
-KIND_WIDTH = 32  # a kind is sealed padded to this width, so a ciphertext's size names no kind
+KINDS_AD = LEAK_KINDS
+KIND_WIDTH = 32  # (layout v1) a kind was sealed padded to this width
+#: A kind's code in a case's sealed kinds (its index + 1; 0 is a term of another level key).
+#: The order is part of the format: a kind is only ever added at the end.
+KIND_CODES = (
+    "name",
+    "phone",
+    "email",
+    "id_number",
+    "codename",
+    "address",
+    "date_of_birth",
+    "place",
+)
+_CODE_OF = {kind: i + 1 for i, kind in enumerate(KIND_CODES)}
 LENGTH_BLOCK = 128  # lengths are sealed as a bitmap of whole 128-byte blocks (1024 lengths)
 
 
@@ -131,29 +153,26 @@ class LeakKey:
         """The id of this key's lengths row: keyed, so it names no level."""
         return blind_index(self.terms, SLOT_NAMESPACE, "")
 
+    @functools.cached_property
+    def kinds_slot(self) -> bytes:
+        """The id of this key's part of a case's sealed kinds: keyed, so it names no level."""
+        return blind_index(self.terms, KINDS_NAMESPACE, "")
+
 
 def term_ad(vault_id: str, case_id: str, term: bytes) -> bytes:
-    """AD of a sealed kind: binds vault, case and the keyed term, so no row can be moved."""
+    """(Layout v1) AD of a row's sealed kind: binds vault, case and the keyed term."""
     return context(TERM_AD, vault_id, case_id, term)
 
 
-def case_term_ads(vault_id: str, case_id: str) -> Callable[[bytes], bytes]:
-    """:func:`term_ad` for the many terms of one case: the same bytes, the parts before the
-    term encoded once."""
-    head = context(TERM_AD, vault_id, case_id)
-    return lambda term: extend_context(head, term)
+def kinds_ad(vault_id: str, case_id: str, slot: bytes, terms: bytes) -> bytes:
+    """AD of one level key's part of a case's kinds: binds vault, case, the part's slot and the
+    case's whole term list, so no part, term or row can be moved or added."""
+    return context(KINDS_AD, vault_id, case_id, slot, terms)
 
 
 def lengths_ad(vault_id: str, slot: bytes) -> bytes:
     """AD of a level's sealed lengths: binds vault and slot."""
     return context(LENGTHS_AD, vault_id, slot)
-
-
-def _encode_kind(kind: str) -> bytes:
-    raw = kind.encode("utf-8")
-    if len(raw) > KIND_WIDTH or b"\0" in raw:
-        raise ValueError("a value kind is longer than the leak index seals")
-    return raw.ljust(KIND_WIDTH, b"\0")
 
 
 def _decode_kind(raw: bytes) -> str:
@@ -212,6 +231,7 @@ class LeakTerms:
 
     terms: list[tuple[LeakKey, bytes, str]]  # (key of its level, keyed term, kind)
     lengths: list[tuple[LeakKey, set[int]]]
+    keys: list[LeakKey] = field(default_factory=list)  # every key a part of its kinds is for
 
 
 def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
@@ -227,7 +247,36 @@ def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
         rows.append((key, key.term(term), info.kind))
         if is_run_together(term):
             lengths.setdefault(info.level, set()).add(len(term))
-    return LeakTerms(rows, [(keys[level], lens) for level, lens in sorted(lengths.items())])
+    return LeakTerms(
+        rows, [(keys[level], lens) for level, lens in sorted(lengths.items())], list(keys.values())
+    )
+
+
+def leak_case_row(vault_id: str, case_id: str, terms: LeakTerms) -> LeakCaseRow:
+    """A case's leak-index row (no I/O): its keyed terms in byte order, and for each key of
+    ``terms.keys`` (and any a term is under) one part, sealed, of one kind code per term. A term
+    held twice keeps its first kind, as the index always did."""
+    first: dict[bytes, tuple[LeakKey, str]] = {}
+    for key, term, kind in terms.terms:
+        if len(term) != LEAK_TERM_BYTES:
+            raise ValueError("a keyed leak term is not the size the index stores")
+        first.setdefault(term, (key, kind))
+    order = sorted(first)
+    listed = b"".join(order)
+    codes: dict[bytes, tuple[LeakKey, bytearray]] = {
+        k.kinds_slot: (k, bytearray(len(order))) for k in terms.keys
+    }
+    for i, term in enumerate(order):
+        key, kind = first[term]
+        code = _CODE_OF.get(kind)
+        if code is None:
+            raise ValueError("a value kind the leak index has no code for")
+        codes.setdefault(key.kinds_slot, (key, bytearray(len(order))))[1][i] = code
+    parts = b"".join(
+        slot + key.sealer.seal(bytes(plain), kinds_ad(vault_id, case_id, slot, listed))
+        for slot, (key, plain) in sorted(codes.items())
+    )
+    return LeakCaseRow(case_id, listed, parts)
 
 
 def store_leak_terms(v: Vault, case_id: str, terms: LeakTerms) -> None:
@@ -241,18 +290,13 @@ def store_leak_terms_of(v: Vault, cases: Sequence[tuple[str, LeakTerms]]) -> Non
     (in key order), and each level's sealed lengths are opened and rewritten once. A case named
     twice keeps its last terms, as two calls in turn would."""
     latest = dict(cases)
-    rows: list[tuple[bytes, str, bytes]] = []
     lengths: dict[bytes, tuple[LeakKey, set[int]]] = {}
-    for case_id, terms in latest.items():
-        ad_of = case_term_ads(v.vault_id, case_id)
-        sealed: dict[bytes, bytes] = {}
-        for key, term, kind in terms.terms:
-            if term not in sealed:
-                sealed[term] = key.sealer.seal(_encode_kind(kind), ad_of(term))
-        rows.extend((term, case_id, blob) for term, blob in sealed.items())
+    for terms in latest.values():
         for key, lens in terms.lengths:
             lengths.setdefault(key.slot, (key, set()))[1].update(lens)
-    v.store.replace_leak_terms_of(list(latest), rows)
+    v.store.replace_leak_cases(
+        [leak_case_row(v.vault_id, case_id, terms) for case_id, terms in latest.items()]
+    )
     stored = v.store.leak_lengths(list(lengths))
     changed: list[tuple[bytes, bytes]] = []
     for key, lens in lengths.values():
@@ -299,6 +343,8 @@ class VaultKnownValues:
         self.owners: dict[str, set[str]] = {}
         self._memo: dict[str, tuple[EntityInfo, set[str]] | None] = {}
         self._memo_scope = self.scope
+        self._cases: dict[str, LeakCaseRow] = {}  # the leak rows of cases a lookup found
+        self._parts: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}  # their opened kinds
 
     def lengths(self) -> Collection[int]:
         return self._lengths
@@ -330,27 +376,95 @@ class VaultKnownValues:
         for key in self._keys:
             for term in terms:
                 want[key.term(term)] = (term, key)
-        rank = self._v.policy.rank
-        found: dict[str, tuple[EntityInfo, set[str]]] = {}
+        store = self._v.store
         # a term held vault-wide counts whoever holds it: a few of its rows say so (and name a
         # few cases); a part of a name counts only for the cases in scope: their rows, all
-        rows = self._v.store.find_leak_terms(list(want), per_term=OWNERS_NAMED)
+        hashes = list(want)
+        rows = store.find_leak_terms(hashes, per_term=OWNERS_NAMED)
+        old = store.find_leak_terms_v1(hashes, per_term=OWNERS_NAMED)
         scoped = [h for h, (term, _) in want.items() if is_case_scoped(term)]
         if scoped and self.scope:
-            rows += self._v.store.find_leak_terms(scoped, cases=sorted(self.scope))
-        for hashed, case_id, sealed in rows:
-            if hashed not in want:
-                continue
+            rows += store.find_leak_terms(scoped, cases=sorted(self.scope))
+            old += store.find_leak_terms_v1(scoped, cases=sorted(self.scope))
+        hits = [
+            (h, case_id, self._kind(case_id, want[h][1], h)) for h, case_id in rows if h in want
+        ]
+        hits += [
+            (h, case_id, self._kind_v1(case_id, want[h][1], h, sealed))
+            for h, case_id, sealed in old
+            if h in want
+        ]
+        rank = self._v.policy.rank
+        found: dict[str, tuple[EntityInfo, set[str]]] = {}
+        for hashed, case_id, kind in hits:
             term, key = want[hashed]
-            try:
-                raw = open_sealed(
-                    key.sealing, sealed, term_ad(self._v.vault_id, case_id, hashed), "leak term"
-                )
-            except DecryptionError:
-                raise IntegrityError(f"the leak index of case {case_id} is damaged") from None
             prev = found.get(term)
             cases = prev[1] if prev else set()
             cases.add(case_id)
             if prev is None or rank(key.level) > rank(prev[0].level):
-                found[term] = (EntityInfo(_decode_kind(raw), key.level), cases)
+                found[term] = (EntityInfo(kind, key.level), cases)
         return found
+
+    def _kind(self, case_id: str, key: LeakKey, hashed: bytes) -> str:
+        """The kind of a term a row says ``case_id`` holds, from that case's sealed kinds."""
+        part = self._parts.get((case_id, key.kinds_slot))
+        if part is None:
+            part = self._parts[(case_id, key.kinds_slot)] = self._open_part(case_id, key)
+        listed, codes = part
+        i = _position(listed, hashed)
+        code = codes[i] if i is not None else 0
+        if not 1 <= code <= len(KIND_CODES):
+            raise _damaged(case_id)
+        return KIND_CODES[code - 1]
+
+    def _open_part(self, case_id: str, key: LeakKey) -> tuple[bytes, bytes]:
+        row = self._cases.get(case_id)
+        if row is None:
+            row = self._v.store.leak_cases([case_id]).get(case_id)
+            if row is None:
+                raise _damaged(case_id)
+            self._cases[case_id] = row
+        n = len(row.terms) // LEAK_TERM_BYTES
+        stride = len(key.kinds_slot) + SEALED_OVERHEAD + n
+        if len(row.terms) % LEAK_TERM_BYTES or len(row.kinds) % stride:
+            raise _damaged(case_id)
+        for at in range(0, len(row.kinds), stride):
+            if row.kinds[at : at + len(key.kinds_slot)] == key.kinds_slot:
+                sealed = row.kinds[at + len(key.kinds_slot) : at + stride]
+                ad = kinds_ad(self._v.vault_id, case_id, key.kinds_slot, row.terms)
+                try:
+                    return row.terms, key.sealer.open(sealed, ad, "leak kinds")
+                except DecryptionError:
+                    raise _damaged(case_id) from None
+        raise _damaged(case_id)
+
+    def _kind_v1(self, case_id: str, key: LeakKey, hashed: bytes, sealed: bytes) -> str:
+        """The kind a row of the earlier layout seals."""
+        try:
+            raw = key.sealer.open(sealed, term_ad(self._v.vault_id, case_id, hashed), "leak term")
+        except DecryptionError:
+            raise _damaged(case_id) from None
+        return _decode_kind(raw)
+
+
+#: What a seal adds to what it seals (:func:`vault.crypto.seal`: a 96-bit nonce, a 128-bit tag).
+SEALED_OVERHEAD = 12 + 16
+
+
+def _damaged(case_id: str) -> IntegrityError:
+    return IntegrityError(f"the leak index of case {case_id} is damaged")
+
+
+def _position(listed: bytes, term: bytes) -> int | None:
+    """Where ``term`` is in a case's term list (keyed terms in byte order), or None."""
+    lo, hi = 0, len(listed) // LEAK_TERM_BYTES
+    while lo < hi:
+        mid = (lo + hi) // 2
+        at = listed[mid * LEAK_TERM_BYTES : (mid + 1) * LEAK_TERM_BYTES]
+        if at == term:
+            return mid
+        if at < term:
+            lo = mid + 1
+        else:
+            hi = mid
+    return None

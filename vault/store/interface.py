@@ -88,6 +88,26 @@ class AuditFilter:
     limit: int = 100
 
 
+#: The size of a keyed leak-index term (a truncated HMAC-SHA-256, :func:`vault.crypto.blind_index`).
+LEAK_TERM_BYTES = 16
+
+
+@dataclass(frozen=True)
+class LeakCaseRow:
+    """One case's leak index: its keyed terms, each LEAK_TERM_BYTES, concatenated in byte
+    order (the same terms a row of leak_terms holds each, in the clear as they are), and per
+    level key the kind of each of them, sealed (:mod:`vault.services.leaks`)."""
+
+    case_id: str
+    terms: bytes
+    kinds: bytes
+    no: int = 0  # the store's number for the case, which its term rows hold (0: not stored yet)
+
+    def term_list(self) -> list[bytes]:
+        n = LEAK_TERM_BYTES
+        return [self.terms[i : i + n] for i in range(0, len(self.terms), n)]
+
+
 @dataclass(frozen=True)
 class DraftRow:
     draft_id: str
@@ -302,16 +322,10 @@ class Store(Protocol):
 
     # --- leak index ----------------------------------------------------------------------------
 
-    def replace_leak_terms(self, case_id: str, rows: Iterable[tuple[bytes, bytes]]) -> None:
-        """Make ``rows`` (keyed term, sealed kind) the whole set of a case's leak terms. Neither
-        part is readable without the key of the term's level."""
-
-    def replace_leak_terms_of(
-        self, case_ids: Sequence[str], rows: Iterable[tuple[bytes, str, bytes]]
-    ) -> None:
-        """Make ``rows`` (keyed term, case id, sealed kind) the whole set of leak terms of the
-        cases ``case_ids``: :meth:`replace_leak_terms` for many cases, their rows written
-        together in key order."""
+    def replace_leak_cases(self, rows: Sequence[LeakCaseRow]) -> None:
+        """Make each row its case's whole leak index: the case's earlier term rows removed (of
+        this layout, by the terms its earlier row lists, and of the earlier layout), a term row
+        for each of ``row.terms`` written, all the cases' rows together in key order."""
 
     def find_leak_terms(
         self,
@@ -319,10 +333,23 @@ class Store(Protocol):
         *,
         per_term: int | None = None,
         cases: Sequence[str] | None = None,
+    ) -> list[tuple[bytes, str]]:
+        """(term, case id) for every stored leak term among ``terms``: at most ``per_term`` rows
+        of each term if given (a common term is held by thousands of cases; a check needs to
+        know it is held, not by whom all), only rows of ``cases`` if given."""
+
+    def leak_cases(self, case_ids: Sequence[str]) -> dict[str, LeakCaseRow]:
+        """The leak-index row of each of these cases that has one."""
+
+    def find_leak_terms_v1(
+        self,
+        terms: Sequence[bytes],
+        *,
+        per_term: int | None = None,
+        cases: Sequence[str] | None = None,
     ) -> list[tuple[bytes, str, bytes]]:
-        """(term, case id, sealed kind) for every stored leak term among ``terms``: at most
-        ``per_term`` rows of each term if given (a common term is held by thousands of cases; a
-        check needs to know it is held, not by whom all), only rows of ``cases`` if given."""
+        """:meth:`find_leak_terms` in the rows of the layout before migration 0007: (term, case
+        id, sealed kind), kept until their case is saved again."""
 
     def leak_lengths(self, slots: Sequence[bytes]) -> dict[bytes, bytes]:
         """slot -> sealed set of term lengths, for the stored slots among ``slots`` (one slot

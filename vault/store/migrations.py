@@ -178,4 +178,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX data_key_wraps_by_epoch ON data_key_wraps (level, epoch);
         """,
     ),
+    (
+        "0007_compact_leak_index",
+        # The leak index without a sealed kind on every row (docs/performance.md): a row is
+        # (keyed term, case number) and nothing else; each case has one row in leak_cases with
+        # its keyed terms in order and, per level key, its terms' kinds sealed together. The
+        # rows of the earlier layout stay readable in leak_terms_v1 until their case is saved
+        # again (each save removes them), so no vault loses its leak index to this migration.
+        """
+        ALTER TABLE leak_terms RENAME TO leak_terms_v1;
+        CREATE TABLE leak_cases (
+            no INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL UNIQUE,
+            terms BLOB NOT NULL,
+            kinds BLOB NOT NULL
+        );
+        CREATE TABLE leak_terms (
+            term BLOB NOT NULL,
+            no INTEGER NOT NULL,
+            PRIMARY KEY (term, no)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]

@@ -20,6 +20,7 @@ from vault.store.interface import (
     DataKeyWrapRow,
     DraftRow,
     KeyWrapRow,
+    LeakCaseRow,
     ReviewRow,
 )
 from vault.store.state_tables import StateTables, blob, integer
@@ -345,20 +346,33 @@ class SqlCipherStore(StateTables):
 
     # --- leak index ------------------------------------------------------------------------------
 
-    def replace_leak_terms(self, case_id: str, rows: Iterable[tuple[bytes, bytes]]) -> None:
-        self.replace_leak_terms_of([case_id], ((term, case_id, s) for term, s in rows))
-
-    def replace_leak_terms_of(
-        self, case_ids: Sequence[str], rows: Iterable[tuple[bytes, str, bytes]]
-    ) -> None:
+    def replace_leak_cases(self, rows: Sequence[LeakCaseRow]) -> None:
+        if not rows:
+            return
+        ids = [r.case_id for r in rows]
+        earlier = self.leak_cases(ids)
+        numbers: dict[str, int] = {}
+        stale: list[tuple[bytes, int]] = []
+        for old in earlier.values():
+            stale.extend((term, old.no) for term in old.term_list())
+        self._conn.executemany("DELETE FROM leak_terms WHERE term = ? AND no = ?", sorted(stale))
         self._conn.executemany(
-            "DELETE FROM leak_terms WHERE case_id = ?", [(case_id,) for case_id in case_ids]
+            "DELETE FROM leak_terms_v1 WHERE case_id = ?", [(case_id,) for case_id in ids]
         )
+        for r in rows:
+            # fetchall: a RETURNING statement has done its write only once stepped to its end
+            (row,) = self._conn.execute(
+                "INSERT INTO leak_cases(case_id, terms, kinds) VALUES (?, ?, ?) "
+                "ON CONFLICT(case_id) DO UPDATE SET terms = excluded.terms, "
+                "kinds = excluded.kinds RETURNING no",
+                (r.case_id, r.terms, r.kinds),
+            ).fetchall()
+            numbers[r.case_id] = integer(row[0])
         # In key order: a batch's rows fall at random places in a large B-tree; sorted, each
         # page is visited once per batch instead of once per row.
         self._conn.executemany(
-            "INSERT OR IGNORE INTO leak_terms(term, case_id, sealed) VALUES (?,?,?)",
-            sorted(rows),
+            "INSERT OR IGNORE INTO leak_terms(term, no) VALUES (?, ?)",
+            sorted((term, numbers[r.case_id]) for r in rows for term in r.term_list()),
         )
 
     def find_leak_terms(
@@ -367,11 +381,46 @@ class SqlCipherStore(StateTables):
         *,
         per_term: int | None = None,
         cases: Sequence[str] | None = None,
-    ) -> list[tuple[bytes, str, bytes]]:
+    ) -> list[tuple[bytes, str]]:
         """Which of these hashed terms are indexed (one query; the lists are bound JSON arrays)."""
         cur = self._conn.execute(
+            "SELECT term, case_id FROM (SELECT t.term, c.case_id, "
+            "row_number() OVER (PARTITION BY t.term) AS n "
+            "FROM leak_terms AS t LEFT JOIN leak_cases AS c ON c.no = t.no "
+            "WHERE t.term IN (SELECT unhex(value) FROM json_each(?1)) "
+            "AND (?2 IS NULL OR c.case_id IN (SELECT value FROM json_each(?2)))) "
+            "WHERE ?3 IS NULL OR n <= ?3",
+            (
+                json.dumps([t.hex() for t in terms]),
+                None if cases is None else json.dumps(list(cases)),
+                per_term,
+            ),
+        )
+        out = [(blob(r[0]), r[1]) for r in cur]
+        if any(case_id is None for _, case_id in out):
+            raise IntegrityError("the leak index is damaged (a term's row names no case)")
+        return [(term, str(case_id)) for term, case_id in out]
+
+    def leak_cases(self, case_ids: Sequence[str]) -> dict[str, LeakCaseRow]:
+        cur = self._conn.execute(
+            "SELECT no, case_id, terms, kinds FROM leak_cases "
+            "WHERE case_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(case_ids)),),
+        )
+        return {
+            str(r[1]): LeakCaseRow(str(r[1]), blob(r[2]), blob(r[3]), integer(r[0])) for r in cur
+        }
+
+    def find_leak_terms_v1(
+        self,
+        terms: Sequence[bytes],
+        *,
+        per_term: int | None = None,
+        cases: Sequence[str] | None = None,
+    ) -> list[tuple[bytes, str, bytes]]:
+        cur = self._conn.execute(
             "SELECT term, case_id, sealed FROM (SELECT term, case_id, sealed, "
-            "row_number() OVER (PARTITION BY term) AS n FROM leak_terms "
+            "row_number() OVER (PARTITION BY term) AS n FROM leak_terms_v1 "
             "WHERE term IN (SELECT unhex(value) FROM json_each(?1)) "
             "AND (?2 IS NULL OR case_id IN (SELECT value FROM json_each(?2)))) "
             "WHERE ?3 IS NULL OR n <= ?3",
