@@ -83,7 +83,8 @@ def table(run: dict[str, Any]) -> str:
         ),
         (
             "peak RSS of the import",
-            f"{vi['peak_rss_mb']:,.0f} MiB ({vi.get('rss_open_mb', 0):,.0f} MiB once unlocked)",
+            f"{vi['peak_rss_mb']:,.0f} MiB ({vi.get('rss_open_mb', 0):,.0f} MiB once unlocked)"
+            + _workers(vi),
             f"{pi['peak_rss_mb']:,.0f} MiB",
             "—",
         ),
@@ -94,6 +95,15 @@ def table(run: dict[str, Any]) -> str:
     ]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(lines)
+
+
+def _workers(run: dict[str, Any]) -> str:
+    worker = run.get("worker_peak_rss_mb", 0)
+    return (
+        f"; each worker that read cases up to {worker:,.0f} MiB, shared pages included"
+        if worker
+        else ""
+    )
 
 
 def series(results: dict[str, Any]) -> dict[str, dict[str, list[tuple[int, float]]]]:

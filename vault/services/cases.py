@@ -147,9 +147,16 @@ class PreparedVersion:
 
 
 def prepare_version(
-    v: Vault, case_id: str, version: int, prev_hash: str, values: Mapping[str, Any]
+    v: Vault,
+    case_id: str,
+    version: int,
+    prev_hash: str,
+    values: Mapping[str, Any],
+    *,
+    leak_terms: LeakTerms | None = None,
 ) -> PreparedVersion:
-    """Encrypt and sign one version (no I/O). ``values`` must be validated already."""
+    """Encrypt and sign one version (no I/O). ``values`` must be validated already;
+    ``leak_terms`` are its leak terms if read already (an import reads them on another core)."""
     v.require(v.policy.can_write_cases(v.role), "write cases")
     created = now()
     header = RecordHeader(
@@ -160,7 +167,9 @@ def prepare_version(
     row = CaseVersionRow(case_id, version, v.user, created, sealed.body, sealed.signature)
     fields = tuple(sorted(values))
     wraps = wrap_rows(KIND, case_id, version, sealed.wraps)
-    return PreparedVersion(row, fields, index_terms(v, values), case_leak_terms(v, values), wraps)
+    if leak_terms is None:
+        leak_terms = case_leak_terms(v, values)
+    return PreparedVersion(row, fields, index_terms(v, values), leak_terms, wraps)
 
 
 def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:

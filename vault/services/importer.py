@@ -19,6 +19,7 @@ last when the order is declared (``date_order``). A cell is read by
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -34,14 +35,14 @@ from vault.audit.log import AuditEvent
 from vault.errors import UsageError, ValidationError
 from vault.models import FieldKind
 from vault.models.fieldtext import DateOrder, DateOrderError, parse_field_text
-from vault.redact.entities import terms_remembered
 from vault.services.cases import (
     PreparedVersion,
     prepare_version,
     store_versions,
     validate_record,
 )
-from vault.services.leaks import VaultKnownValues
+from vault.services.import_pool import read_all
+from vault.services.leaks import VaultKnownValues, writing_keys
 from vault.services.public_fields import check_public_fields
 from vault.services.session import Vault
 
@@ -246,27 +247,40 @@ def import_file(
         )
         seen: set[str] = set()
         batch: list[PreparedVersion] = []
-
         known = VaultKnownValues(v)  # one leak-index lookup for the whole file
-        for lineno, record in rows:
-            where = f"{name}:{lineno}: "
-            values = validate_record(v, record, where)
-            case_id = values["case_id"]
-            if case_id in seen or v.store.case_head(case_id) is not None:
-                raise ValidationError(f"{where}case {case_id} already exists")
-            seen.add(case_id)
-            known.scope = frozenset({case_id})
-            with terms_remembered():  # the check and the leak index read the same values
+        keys = writing_keys(v)
+        validated = (
+            (lineno, validate_record(v, record, f"{name}:{lineno}: ")) for lineno, record in rows
+        )
+        # Each case's values are read into its terms on the other cores, in chunks, while
+        # this process checks, encrypts and writes the cases already read, in file order.
+        with contextlib.closing(read_all(v.policy, keys, validated)) as readings:
+            for lineno, values, reading in readings:
+                where = f"{name}:{lineno}: "
+                case_id = values["case_id"]
+                if case_id in seen or v.store.case_head(case_id) is not None:
+                    raise ValidationError(f"{where}case {case_id} already exists")
+                seen.add(case_id)
+                known.scope = frozenset({case_id})
                 check_public_fields(
-                    v, case_id, values, list(values), None, known=known, where=where
+                    v,
+                    case_id,
+                    values,
+                    list(values),
+                    None,
+                    known=known,
+                    own=reading.own,
+                    where=where,
                 )
                 if dry_run:
                     count += 1
                     continue
-                batch.append(prepare_version(v, case_id, 1, "", values))
-            if len(batch) >= BATCH:
-                count += store_versions(v, batch)
-                batch.clear()
+                batch.append(
+                    prepare_version(v, case_id, 1, "", values, leak_terms=reading.leak_terms(keys))
+                )
+                if len(batch) >= BATCH:
+                    count += store_versions(v, batch)
+                    batch.clear()
         if batch:
             count += store_versions(v, batch)
         if count == 0:

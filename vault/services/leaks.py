@@ -36,7 +36,7 @@ from vault.crypto import (
 from vault.crypto.hierarchy import LEAK_KINDS, LEAK_LENGTHS, LEAK_TERM
 from vault.errors import AccessDeniedError, DecryptionError, IntegrityError
 from vault.models.secret import SecretBytes
-from vault.policy import KeyKind
+from vault.policy import KeyKind, Policy
 from vault.redact.entities import (
     EntityInfo,
     TermSet,
@@ -79,7 +79,12 @@ LENGTH_BLOCK = 128  # lengths are sealed as a bitmap of whole 128-byte blocks (1
 def has_consent(v: Vault, values: Mapping[str, Any]) -> bool:
     """Whether the case records consent to publish the person's name (the policy's consent
     field says ``publish_name: true``)."""
-    field = v.policy.consent_field()
+    return consented(v.policy, values)
+
+
+def consented(policy: Policy, values: Mapping[str, Any]) -> bool:
+    """:func:`has_consent` under a policy (no I/O)."""
+    field = policy.consent_field()
     consent = values.get(field) if field else None
     return isinstance(consent, dict) and consent.get("publish_name") is True
 
@@ -96,14 +101,14 @@ def withheld_names(v: Vault, values: Mapping[str, Any], into: TermSet) -> None:
                 into.add_value(item, EntityInfo("name", "public"))
 
 
-def case_terms(v: Vault, values: Mapping[str, Any]) -> list[tuple[str, EntityInfo]]:
+def case_terms(policy: Policy, values: Mapping[str, Any]) -> list[tuple[str, EntityInfo]]:
     """(term, info) for every protected value of a case (no I/O)."""
     out: list[tuple[str, EntityInfo]] = []
     for value, info in protected_values(
         values,
-        v.policy.value_sources(),
-        v.policy.levels[0],
-        name_is_public=has_consent(v, values),
+        policy.value_sources(),
+        policy.levels[0],
+        name_is_public=consented(policy, values),
     ):
         out.extend((term, info) for term in sorted(value_terms(value, info.kind)))
     return out
@@ -237,10 +242,17 @@ class LeakTerms:
 def case_leak_terms(v: Vault, values: Mapping[str, Any]) -> LeakTerms:
     """The leak-index terms of a case's protected values (no I/O beyond the keyring). A writer
     holds every level's key; a missing one is refused rather than leaving values unindexed."""
-    keys = writing_keys(v)
+    return case_leak_terms_with(v.policy, writing_keys(v), values)
+
+
+def case_leak_terms_with(
+    policy: Policy, keys: Mapping[str, LeakKey], values: Mapping[str, Any]
+) -> LeakTerms:
+    """:func:`case_leak_terms` under these writing keys (no I/O: an import runs it on another
+    core, :mod:`vault.services.import_pool`)."""
     rows: list[tuple[LeakKey, bytes, str]] = []
     lengths: dict[str, set[int]] = {}
-    for term, info in case_terms(v, values):
+    for term, info in case_terms(policy, values):
         key = keys.get(info.level)
         if key is None:
             raise IntegrityError(f"this session has no {info.level} level key; cannot index")

@@ -10,15 +10,16 @@ kind of value, never the value; saving anyway needs an explicit override with a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from vault.audit.log import AuditEvent
 from vault.errors import ValidationError
 from vault.models import FieldKind, ValueKind
+from vault.policy import Policy
 from vault.redact.detectors import detect
-from vault.redact.entities import EntityInfo, TermSet, find_known, protected_values
+from vault.redact.entities import EntityInfo, Hit, TermSet, find_known, protected_values
 from vault.services.leaks import VaultKnownValues
 from vault.services.session import Vault
 
@@ -32,12 +33,12 @@ class Finding:
     level: str | None  # the level of the protected value, when the vault knows it
 
 
-def public_text_fields(v: Vault) -> list[str]:
+def public_text_fields(policy: Policy) -> list[str]:
     """The public text fields a person types free text into (not the person's own name)."""
-    lowest = v.policy.levels[0]
+    lowest = policy.levels[0]
     return [
         f
-        for f, fp in v.policy.fields.items()
+        for f, fp in policy.fields.items()
         if fp.level == lowest
         and fp.kind in _TEXT
         and f != "case_id"
@@ -45,34 +46,70 @@ def public_text_fields(v: Vault) -> list[str]:
     ]
 
 
-def protected_in_public_fields(
-    v: Vault, values: Mapping[str, Any], known: VaultKnownValues | None = None
-) -> list[Finding]:
-    """Every protected value found in a case's public text fields (no I/O but index lookups).
-    ``known`` is the leak-index lookup, made once for many cases (an import)."""
-    lowest = v.policy.levels[0]
-    sources = v.policy.value_sources()
+def _public_texts(policy: Policy, values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for fname in public_text_fields(policy):
+        raw = values.get(fname)
+        if raw:
+            yield fname, "\n".join(raw) if isinstance(raw, list) else str(raw)
+
+
+@dataclass(frozen=True)
+class OwnCheck:
+    """What a case's own values say about its public text fields: the findings of its own
+    protected values and of the pattern layer, and where the person's own name is in each field
+    (a vault-wide finding there is their name, not a leak). Pure: an import makes these on
+    another core (:mod:`vault.services.import_pool`)."""
+
+    findings: list[Finding]
+    own_names: dict[str, list[tuple[int, int]]]
+
+
+def own_check(policy: Policy, values: Mapping[str, Any]) -> OwnCheck:
+    """:class:`OwnCheck` of a case's values (no I/O)."""
+    lowest = policy.levels[0]
     own, subject = TermSet(), TermSet()
-    for value, info in protected_values(values, sources, lowest, name_is_public=True):
+    for value, info in protected_values(
+        values, policy.value_sources(), lowest, name_is_public=True
+    ):
         own.add_value(value, info)
-    for fname in v.policy.subject_name_fields():
+    for fname in policy.subject_name_fields():
         raw = values.get(fname)
         for item in raw if isinstance(raw, list) else [raw] if raw else []:
             subject.add_value(str(item), EntityInfo("name", lowest))
+    findings: list[Finding] = []
+    names: dict[str, list[tuple[int, int]]] = {}
+    for fname, text in _public_texts(policy, values):
+        names[fname] = [(h.start, h.end) for h in find_known(text, subject)]
+        findings += _leaks(fname, find_known(text, own), names[fname], lowest)
+        findings += [Finding(fname, f.kind, None) for f in detect(text)]
+    return OwnCheck(findings, names)
+
+
+def _leaks(
+    fname: str, hits: Iterable[Hit], own_names: list[tuple[int, int]], lowest: str
+) -> list[Finding]:
+    return [
+        Finding(fname, h.info.kind, h.info.level)
+        for h in hits
+        if h.info.level != lowest and not any(a < h.end and h.start < b for a, b in own_names)
+    ]
+
+
+def protected_in_public_fields(
+    v: Vault,
+    values: Mapping[str, Any],
+    known: VaultKnownValues | None = None,
+    own: OwnCheck | None = None,
+) -> list[Finding]:
+    """Every protected value found in a case's public text fields (no I/O but index lookups).
+    ``known`` is the leak-index lookup, made once for many cases (an import); ``own`` the
+    case's :func:`own_check`, if made already."""
+    own = own or own_check(v.policy, values)
     known = known or VaultKnownValues(v, scope={str(values.get("case_id", ""))})
-    out: list[Finding] = []
-    for fname in public_text_fields(v):
-        raw = values.get(fname)
-        if not raw:
-            continue
-        text = "\n".join(raw) if isinstance(raw, list) else str(raw)
-        mine = [(h.start, h.end) for h in find_known(text, subject)]
-        hits = [h for h in (*find_known(text, known), *find_known(text, own))]
-        for h in hits:
-            overlaps_own_name = any(a < h.end and h.start < b for a, b in mine)
-            if h.info.level != lowest and not overlaps_own_name:
-                out.append(Finding(fname, h.info.kind, h.info.level))
-        out += [Finding(fname, f.kind, None) for f in detect(text)]
+    lowest = v.policy.levels[0]
+    out = list(own.findings)
+    for fname, text in _public_texts(v.policy, values):
+        out += _leaks(fname, find_known(text, known), own.own_names.get(fname, []), lowest)
     unique = {(f.field, f.kind, f.level): f for f in out}
     return list(unique.values())
 
@@ -93,12 +130,13 @@ def check_public_fields(
     override: str | None,
     *,
     known: VaultKnownValues | None = None,
+    own: OwnCheck | None = None,
     where: str = "",
 ) -> None:
     """Refuse protected values typed into the public fields among ``fields`` (see
     :mod:`vault.services.public_fields`), unless the person overrides it with a reason: then the
     override is logged, naming fields and kinds of value, the reason as a keyed hash."""
-    findings = [f for f in protected_in_public_fields(v, values, known) if f.field in fields]
+    findings = [f for f in protected_in_public_fields(v, values, known, own) if f.field in fields]
     if not findings:
         return
     if override is None or not override.strip():

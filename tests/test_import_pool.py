@@ -1,0 +1,110 @@
+"""An import reads its cases into leak terms on worker processes: the same readings as in one
+process, in the file's order, the first bad row in file order reported, no worker left behind."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import OpenAs
+from vault.bench.cases import bench_case
+from vault.errors import ValidationError
+from vault.services import import_pool
+from vault.services.cases import validate_record
+from vault.services.importer import import_file
+from vault.services.leaks import case_leak_terms, writing_keys
+from vault.services.public_fields import own_check
+
+N = 2 * import_pool.CHUNK + 30  # three chunks, the last one short
+
+
+def _records(n: int, first: int = 7_000_000) -> list[dict[str, Any]]:
+    return [bench_case(first + i)[0] for i in range(n)]
+
+
+def _items(
+    v: Any, records: list[dict[str, Any]], fail_at: int | None = None
+) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    for i, record in enumerate(records):
+        if i == fail_at:
+            raise ValueError(f"row {i} is bad")
+        yield i, validate_record(v, record)
+
+
+def test_workers_read_what_one_process_reads_in_the_same_order(open_as: OpenAs) -> None:
+    v = open_as("cara")
+    keys = writing_keys(v)
+    records = _records(N)
+    alone = list(import_pool.read_all(v.policy, keys, _items(v, records), workers=0))
+    forked = list(import_pool.read_all(v.policy, keys, _items(v, records), workers=2))
+    assert [tag for tag, _, _ in forked] == list(range(N))
+    assert forked == alone
+    # and what they read is what the session itself reads, term for term
+    values = alone[N - 1][1]
+    direct = case_leak_terms(v, values)
+    reading = alone[N - 1][2]
+    assert reading.leak_terms(keys).terms == direct.terms
+    assert reading.leak_terms(keys).lengths == direct.lengths
+    assert reading.own == own_check(v.policy, values)
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("fail_at", [7, import_pool.CHUNK, 2 * import_pool.CHUNK + 3])
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_bad_item_comes_out_after_every_item_before_it(
+    open_as: OpenAs, fail_at: int, workers: int
+) -> None:
+    v = open_as("cara")
+    out: list[int] = []
+    gen = import_pool.read_all(
+        v.policy, writing_keys(v), _items(v, _records(N), fail_at), workers=workers
+    )
+    with pytest.raises(ValueError, match=f"row {fail_at} is bad"):
+        for tag, _, _ in gen:
+            out.append(tag)
+    assert out == list(range(fail_at))
+    assert multiprocessing.active_children() == []
+
+
+def test_an_import_names_the_first_bad_line_in_file_order(open_as: OpenAs, tmp_path: Path) -> None:
+    """Line 12 types a relative's phone into the public summary (found only once its case is
+    read, on a worker); line 101 is not JSON (found as the file is read, earlier in time).
+    The error is line 12's, as a one-by-one import gives; nothing is written; no worker stays."""
+    v = open_as("cara")
+    before = v.store.count_cases()
+    records = _records(N)
+    phone = records[11]["family_contacts"][0]["phone"]
+    records[11]["public_summary"] = f"Relatives can be reached on {phone}."
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    lines[100] = "{not json"
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(ValidationError) as e:
+        import_file(v, path)
+    message = e.value.diagnostics()
+    assert message.startswith(f"many.jsonl:12: case {records[11]['case_id']}: a protected value")
+    assert phone not in message
+    assert v.store.count_cases() == before
+    assert multiprocessing.active_children() == []
+    lines[11] = json.dumps(_records(1, first=7_100_000)[0], ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(ValidationError, match=r"^many\.jsonl:101: not valid JSON"):
+        import_file(v, path)
+    assert v.store.count_cases() == before
+    assert multiprocessing.active_children() == []
+
+
+def test_the_reader_is_left_only_in_the_forks(open_as: OpenAs) -> None:
+    """The keys a worker reads with reach it by the fork alone: this process's module-level
+    handle to them is cleared as soon as the workers exist."""
+    v = open_as("cara")
+    gen = import_pool.read_all(v.policy, writing_keys(v), _items(v, _records(N)), workers=2)
+    next(gen)
+    assert import_pool._READER is None
+    gen.close()
+    assert multiprocessing.active_children() == []
