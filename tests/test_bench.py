@@ -132,8 +132,8 @@ def test_plain_db_finds_by_every_word_and_refuses_an_unknown_case(tmp_path: Path
     db = PlainDb(tmp_path / "p.db", bytes(32))
     db.import_rows(bench_cases(20))
     record, person = bench_case(7)
-    assert [r["case_id"] for r in db.find(person.full("cyrillic"))] == [record["case_id"]]
-    assert db.find("nosuchname") == []
+    assert [r["case_id"] for r in db.find(person.full("cyrillic"))[1]] == [record["case_id"]]
+    assert db.find("nosuchname") == (0, [])
     with pytest.raises(KeyError):
         db.show("UA-000")
     db.close()

@@ -93,12 +93,12 @@ def test_reviewer_cannot_write(open_as: OpenAs) -> None:
 def test_find_by_any_known_spelling_or_script(open_as: OpenAs, query_of: object) -> None:
     record = DEMO[CASE]
     query = query_of(record)  # type: ignore[operator]
-    hits = [c.case_id for c in cases.find_cases(open_as("cara"), query)]
+    hits = [c.case_id for c in cases.find_cases(open_as("cara"), query).cases]
     assert CASE in hits
 
 
 def test_find_does_not_return_non_matches(open_as: OpenAs) -> None:
-    assert cases.find_cases(open_as("cara"), "Nobodyhere Atall") == []
+    assert cases.find_cases(open_as("cara"), "Nobodyhere Atall").cases == []
 
 
 def test_find_uses_index_not_a_scan(open_as: OpenAs, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,7 +112,7 @@ def test_find_uses_index_not_a_scan(open_as: OpenAs, monkeypatch: pytest.MonkeyP
         return real(body, *a, **k)  # type: ignore[arg-type]
 
     monkeypatch.setattr(cases, "open_record", spy)
-    hits = cases.find_cases(v, DEMO[CASE]["full_name"])
+    hits = cases.find_cases(v, DEMO[CASE]["full_name"]).cases
     assert len(opened) == len(hits) < 5
 
 

@@ -76,7 +76,7 @@ def test_list_fields_take_single_items(demo_path: Path, open_as: OpenAs) -> None
         demo_path, "cara", "case", "edit", CASE, "--remove", "name_variants", input="Never There\n"
     )
     assert code == 2 and "not in it" in err and "Never There" not in err
-    assert [c.case_id for c in cases.find_cases(open_as("cara"), variants[0])] == [CASE]
+    assert [c.case_id for c in cases.find_cases(open_as("cara"), variants[0]).cases] == [CASE]
 
 
 def test_case_ids_are_matched_trimmed_and_in_any_case(demo_path: Path) -> None:
@@ -223,7 +223,7 @@ def test_import_refuses_a_protected_value_in_a_public_field(
     assert "new.jsonl:2: case UA-888-26-002: a protected value in a public field" in err
     assert sister not in err
     assert "UA-888-26-001" not in [
-        c.case_id for c in cases.find_cases(open_as("cara"), "Invented One")
+        c.case_id for c in cases.find_cases(open_as("cara"), "Invented One").cases
     ]
 
 

@@ -41,7 +41,7 @@ def test_jsonl_import_writes_every_row(open_as: OpenAs, tmp_path: Path) -> None:
     assert cases.show_case(v, "UA-100-26-007").values["family_contacts"][0]["phone"] == (
         "+7 701 555 1007"
     )
-    assert [c.case_id for c in cases.find_cases(v, "Person7")] == ["UA-100-26-007"]
+    assert [c.case_id for c in cases.find_cases(v, "Person7").cases] == ["UA-100-26-007"]
 
 
 def test_csv_import_with_lists_and_json_cells(open_as: OpenAs, tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_csv_import_with_lists_and_json_cells(open_as: OpenAs, tmp_path: Path) -
     view = cases.show_case(v, "UA-100-26-001")
     assert view.values["name_variants"] == ["Айгүл", "阿依古丽"]
     assert view.values["birth_year"] == 1990
-    assert "UA-100-26-001" in [c.case_id for c in cases.find_cases(v, "阿依古丽")]
+    assert "UA-100-26-001" in [c.case_id for c in cases.find_cases(v, "阿依古丽").cases]
 
 
 BAD_JSONL = {

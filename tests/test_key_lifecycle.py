@@ -150,7 +150,7 @@ def test_a_leaver_with_identity_passphrase_and_old_db_key_reads_nothing_new(
         assert report.retired and sum(report.rewrapped.values()) > 200
         assert lifecycle.pending(v) == dict.fromkeys(v.policy.levels, 0)
         assert cases.show_case(v, AFTER).values["full_name"] == "Invented After"
-        assert [c.case_id for c in cases.find_cases(v, "Invented After")] == [AFTER]
+        assert [c.case_id for c in cases.find_cases(v, "Invented After").cases] == [AFTER]
     # after the rotation nothing she kept opens any data key, nor any key wrap left
     assert _opened_by(root, new_db_key, taken) == 0
     with _raw(root, new_db_key) as db:

@@ -279,7 +279,7 @@ def test_attack_a_premature_keys_retire_leaves_old_data_under_the_leavers_keys(
             retired = {f"level:{lv}": 2 for lv in ("public", "restricted", "confidential")}
             v.change_state(signed_state.KEYS_RETIRE, {"retired": retired})
         lifecycle.rotate(v)
-        assert CASE in {c.case_id for c in cases.find_cases(v, name)}
+        assert CASE in {c.case_id for c in cases.find_cases(v, name).cases}
         assert lifecycle.pending(v) == dict.fromkeys(v.policy.levels, 0)
 
 

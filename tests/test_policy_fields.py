@@ -68,7 +68,7 @@ def test_a_new_field_needs_no_code(tmp_path: Path) -> None:
         shown = cases.show_case(v, "UA-900-26-001").values
         assert {k: shown[k] for k in record} == record
         # search: the new name field is indexed, in any spelling
-        assert [c.case_id for c in cases.find_cases(v, "kokboru")] == ["UA-900-26-001"]
+        assert [c.case_id for c in cases.find_cases(v, "kokboru").cases] == ["UA-900-26-001"]
         # lists show the policy's columns
         listed = case_list.list_cases(v)[0].values
         assert listed["trial_court"] == "Invented District Court"

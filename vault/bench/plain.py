@@ -63,8 +63,9 @@ class PlainDb:
         self._conn.execute("COMMIT")
         return count
 
-    def find(self, text: str) -> list[dict[str, Any]]:
-        """The cases whose names hold every word of ``text``, read and parsed."""
+    def find(self, text: str, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+        """How many cases' names hold every word of ``text``, and the first ``limit`` of them
+        in id order, read and parsed (as ``case find`` reads one page)."""
         matched: set[str] | None = None
         for forms in query_terms(text):
             marks = ",".join("?" * len(forms))
@@ -77,8 +78,9 @@ class PlainDb:
             }
             matched = hits if matched is None else matched & hits
             if not matched:
-                return []
-        return [self.show(c) for c in sorted(matched or ())]
+                return 0, []
+        ids = sorted(matched or ())
+        return len(ids), [self.show(c) for c in ids[:limit]]
 
     def show(self, case_id: str) -> dict[str, Any]:
         row = self._conn.execute("SELECT body FROM cases WHERE case_id = ?", (case_id,)).fetchone()

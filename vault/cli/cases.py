@@ -329,12 +329,23 @@ def _search_text() -> str:
 
 @case.command("find")
 @click.argument("text", nargs=-1, metavar="")
+@click.option(
+    "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Which page."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=1000),
+    default=50,
+    show_default=True,
+    help="At most this many cases a page.",
+)
 @output_options
 @click.pass_context
-def case_find(ctx: click.Context, text: tuple[str, ...]) -> None:
+def case_find(ctx: click.Context, text: tuple[str, ...], page: int, limit: int) -> None:
     """Find cases by name, in any script or spelling the case records, in the fields your role
-    may read. The name is asked for at a prompt, or read from standard input when that is not
-    a terminal (`casevault case find < name.txt`); never give it as an argument."""
+    may read: those holding the name as written first, a page at a time. The name is asked for
+    at a prompt, or read from standard input when that is not a terminal
+    (`casevault case find < name.txt`); never give it as an argument."""
     from vault.services.cases import find_cases
     from vault.services.name_index import require_search
 
@@ -342,8 +353,21 @@ def case_find(ctx: click.Context, text: tuple[str, ...]) -> None:
         raise UsageError("give the name at the prompt or on standard input, not as an argument")
     v = open_vault(ctx)
     require_search(v)
-    rows = [c.to_json() for c in find_cases(v, _search_text())]
-    print_result(ctx, rows, render.summary_table(rows, f"{len(rows)} matching case(s)", v.policy))
+    found = find_cases(v, _search_text(), page=page, limit=limit)
+    rows = [c.to_json() for c in found.cases]
+    title = f"{found.total} matching case(s)"
+    if found.exact and found.exact < found.total:
+        title += f", {found.exact} with the name as written (first)"
+    if found.pages > 1:
+        last = found.first + len(rows) - 1
+        title += f"; {found.first}-{last} shown, page {found.page} of {found.pages}"
+    human: list[Any] = [render.summary_table(rows, title, v.policy)]
+    if found.page < found.pages:
+        human.append(
+            f"next page: casevault case find --page {found.page + 1} --limit {limit} "
+            "(the name is asked again)"
+        )
+    print_result(ctx, rows, human)
 
 
 @case.command("history")

@@ -24,3 +24,11 @@ def query_terms(text: str) -> list[set[str]]:
     """For a typed query: per query word, the set of forms that may match it. A name typed run
     together ('abdullakadir') matches the indexed run-together term."""
     return [{word} for word in runs(text)]
+
+
+def exact_term(text: str) -> str | None:
+    """The indexed term a name holding exactly the words of ``text``, in its order, has: its
+    words run together (see :func:`search_terms`). None for one word, which is indexed alike
+    alone and inside longer names."""
+    name_words = runs(text)
+    return "".join(name_words) if len(name_words) > 1 else None

@@ -38,6 +38,7 @@ from vault.services.name_index import (
     IndexTerms,
     index_terms,
     matching_cases,
+    matching_exactly,
     search_hash,
     store_index_terms,
 )
@@ -406,17 +407,52 @@ def summaries(v: Vault, case_ids: Iterable[str]) -> list[CaseView]:
 MAX_SEARCH_TEXT = 1000
 
 
-def find_cases(v: Vault, text: str) -> list[CaseView]:
+#: How many cases a name search shows at once: each is checked and decrypted before it is
+#: shown, and a common word alone matches thousands of cases in a large vault.
+FIND_PAGE = 50
+
+
+@dataclass(frozen=True)
+class FoundCases:
+    """One page of a name search: the cases that hold the name as written (every word, in this
+    order, and no other: ``exact``) first, then the rest, each group in case-id order."""
+
+    cases: list[CaseView]
+    total: int  # how many cases match, on every page
+    exact: int  # how many of them hold the name as written
+    page: int
+    limit: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def first(self) -> int:
+        """The 1-based rank of the page's first case (0 when nothing matched)."""
+        return (self.page - 1) * self.limit + 1 if self.cases else 0
+
+
+def find_cases(v: Vault, text: str, *, page: int = 1, limit: int = FIND_PAGE) -> FoundCases:
     """Cases whose known names contain every word of ``text`` (see
-    :func:`~vault.services.name_index.matching_cases`). The search is logged under a hash of the
-    text keyed so that only the searcher's role can test it."""
+    :func:`~vault.services.name_index.matching_cases`), a page at a time: only the page's cases
+    are read and decrypted. The search is logged under a hash of the text keyed so that only
+    the searcher's role can test it, with how many matched and the ids shown."""
+    if page < 1 or limit < 1:
+        raise UsageError("the page and the number of cases a page shows start at 1")
     with v.store.write():
-        found = summaries(v, sorted(matching_cases(v, text)))
+        matched = matching_cases(v, text)
+        exact = matching_exactly(v, text) & matched
+        ranked = sorted(exact) + sorted(matched - exact)
+        start = (page - 1) * limit
+        if start and start >= len(ranked):
+            raise UsageError(f"there is no page {page}: the name matches {len(ranked)} case(s)")
+        shown = summaries(v, ranked[start : start + limit])
         v.log(
             AuditEvent(
                 "case.find",
-                cases=[c.case_id for c in found][:50],
-                details={"query": search_hash(v, text), "results": len(found)},
+                cases=[c.case_id for c in shown],
+                details={"query": search_hash(v, text), "results": len(ranked), "page": page},
             )
         )
-        return found
+        return FoundCases(shown, len(ranked), len(exact), page, limit)

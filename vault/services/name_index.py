@@ -13,7 +13,7 @@ from typing import Any
 
 from vault.crypto import blind_index, derive_key
 from vault.errors import AccessDeniedError, IntegrityError, UsageError
-from vault.models.names import query_terms, search_terms
+from vault.models.names import exact_term, query_terms, search_terms
 from vault.models.secret import SecretBytes
 from vault.policy import KeyKind
 from vault.services.session import Vault
@@ -93,6 +93,19 @@ def matching_cases(v: Vault, text: str) -> set[str]:
         if not matched:
             break
     return matched or set()
+
+
+def matching_exactly(v: Vault, text: str) -> set[str]:
+    """Ids of the cases with a known name of exactly the words of ``text``, in its order
+    (:func:`~vault.models.names.exact_term`); empty for a one-word text."""
+    term = exact_term(text)
+    if term is None:
+        return set()
+    hits: set[str] = set()
+    for fname, key in search_keys(v):
+        found = v.store.find_index_terms(fname, [blind_index(key, fname, term)])
+        hits |= {cid for _, cid in found}
+    return hits
 
 
 def search_hash(v: Vault, text: str) -> str:

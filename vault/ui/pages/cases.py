@@ -163,9 +163,9 @@ async def find(request: Request) -> Response:
         error = f"the name is longer than {MAX_SEARCH_TEXT} characters"
         return page(request, "cases/find.html", status=refused, find_error=error, **context)
 
-    def work(v: Any) -> list[Any]:
+    def work(v: Any) -> Any:
         require_search(v)
-        return find_cases(v, name)
+        return find_cases(v, name)  # its first page: a common name matches thousands
 
     try:
         found = await call(request, work)
