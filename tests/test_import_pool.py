@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import OpenAs
 from vault.bench.cases import bench_case
 from vault.errors import ValidationError
-from vault.services import import_pool
+from vault.services import forked, import_pool
 from vault.services.cases import validate_record
 from vault.services.importer import import_file
 from vault.services.leaks import case_leak_terms, writing_keys
@@ -105,6 +105,6 @@ def test_the_reader_is_left_only_in_the_forks(open_as: OpenAs) -> None:
     v = open_as("cara")
     gen = import_pool.read_all(v.policy, writing_keys(v), _items(v, _records(N)), workers=2)
     next(gen)
-    assert import_pool._READER is None
+    assert forked._WORK is None
     gen.close()
     assert multiprocessing.active_children() == []

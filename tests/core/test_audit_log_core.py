@@ -321,6 +321,24 @@ def test_proofs_from_stored_nodes_verify(alog: AuditLog, tamsin: Member) -> None
             alog.consistency_proof(0, 9)
 
 
+def test_signatures_found_ahead_are_what_verify_reports(
+    alog: AuditLog, tamsin: Member, keys: dict[str, bytes]
+) -> None:
+    """``signatures`` gets the stored rows, in order, and what it says of each is reported."""
+    append(alog, tamsin, events(3), T0)
+    seen: list[int] = []
+
+    def ahead(rows: Iterator[AuditRow]) -> Iterator[tuple[AuditRow, str | None]]:
+        for r in rows:
+            seen.append(r.seq)
+            yield r, f"entry {r.seq} found wanting" if r.seq == 1 else None
+
+    with alog.store.read():
+        assert alog.verify(keys, signatures=ahead).problems == ["entry 1 found wanting"]
+    assert seen == [0, 1, 2]
+    assert verify(alog, keys) == []
+
+
 def test_a_missing_stored_node_is_refused(
     alog: AuditLog, tamsin: Member, keys: dict[str, bytes]
 ) -> None:

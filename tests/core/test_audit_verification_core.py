@@ -306,6 +306,40 @@ def test_a_signature_over_other_bytes_is_refused(
     ]
 
 
+def test_a_signature_found_already_is_taken_as_given(
+    ids: dict[str, Member], keys: dict[str, bytes]
+) -> None:
+    """``audit verify`` checks signatures on other cores and feeds what they found: the
+    verifier reports that, in entry order, and checks a row itself only when told UNCHECKED."""
+    rows = log(ids, 3)
+    rows[2] = row(entry(2), ids[BAURZHAN])  # names Tamsin, signed by Baurzhan
+    heads = [(3, head(rows, ids[TAMSIN]))]
+    found = [vf.row_signature_problem(keys, r) for r in rows]
+    assert found[:2] == [None, None]
+    assert found[2] is not None and found[2].startswith("audit entry 2 (case.read) does not verify")
+    v = vf.LogVerifier(VAULT, ORIGIN, keys, iter(heads))
+    v.feed(rows[0], "what another core found in entry 0")
+    v.feed(rows[1], vf.UNCHECKED)
+    v.feed(rows[2], found[2])
+    assert v.finish(hashes_of(rows)).problems == ["what another core found in entry 0", found[2]]
+    v = vf.LogVerifier(VAULT, ORIGIN, keys, iter(heads))
+    for r in rows:
+        v.feed(r, None)  # vouched for: not checked again
+    assert v.finish(hashes_of(rows)).problems == []
+    assert run(rows, keys, heads).problems == [found[2]]  # unchecked by default
+
+
+def test_a_row_that_does_not_decode_has_no_signature_problem_of_its_own(
+    ids: dict[str, Member], keys: dict[str, bytes]
+) -> None:
+    rows = log(ids, 1)
+    assert vf.row_signature_problem(keys, replace(rows[0], body=rows[0].body + b" ")) is None
+    stranger_row = row(entry(0, actor="mallory"), ids[TAMSIN])
+    assert vf.row_signature_problem(keys, stranger_row) == (
+        "audit entry 0 claims to be by 'mallory', who is not a member: forged"
+    )
+
+
 def test_an_entry_by_a_non_member_is_refused(
     ids: dict[str, Member], keys: dict[str, bytes]
 ) -> None:

@@ -9,16 +9,19 @@ an outside checkpoint. The log knows no vault rules: it does not know what an ac
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Protocol
 
 from vault.audit import checkpoint as cp
 from vault.audit import entry as en
 from vault.audit import merkle
 from vault.audit.verification import (
+    UNCHECKED,
     EntryCheck,
     LogVerifier,
+    Signature,
     SignKeys,
     VerifyResult,
     index_problems,
@@ -28,6 +31,10 @@ from vault.audit.verification import (
 )
 from vault.errors import IntegrityError, NotFoundError
 from vault.store import AuditFilter, AuditRow, Store
+
+SignaturesAhead = Callable[[Iterator[AuditRow]], Iterable[tuple[AuditRow, Signature]]]
+"""Takes the stored rows in order and gives each back, in the same order, with what its
+signature check found (:data:`~vault.audit.verification.Signature`)."""
 
 ORIGIN_PREFIX = "casevault/"
 VERIFY_HINT = "run 'casevault audit verify'"
@@ -219,18 +226,24 @@ class AuditLog:
     # --- verification -------------------------------------------------------------------------
 
     def verify(
-        self, member_keys: Mapping[str, bytes], *, check_entry: EntryCheck | None = None
+        self,
+        member_keys: Mapping[str, bytes],
+        *,
+        check_entry: EntryCheck | None = None,
+        signatures: SignaturesAhead | None = None,
     ) -> VerifyResult:
         """Recompute the whole log from its entries and report every problem found; the steps
         are those of :class:`~vault.audit.verification.LogVerifier`. ``check_entry`` sees each
         entry that decodes and returns what it finds wrong with it (the log knows nothing of
-        what entries must match outside it). Reads the store: call inside a read transaction.
-        Never raises for what it finds."""
+        what entries must match outside it). ``signatures`` takes the stored rows and gives
+        each back with its signature's problem found already (on other cores). Reads the
+        store: call inside a read transaction. Never raises for what it finds."""
         verifier = LogVerifier(
             self.vault_id, self.origin, member_keys, self.store.audit_heads(), check_entry
         )
-        for row in self.store.audit_entries():
-            verifier.feed(row)
+        rows = self.store.audit_entries()
+        for row, signature in signatures(rows) if signatures else zip(rows, repeat(UNCHECKED)):
+            verifier.feed(row, signature)
         indexed: dict[str, set[int]] = {}
         for case_id, seq in self.store.audit_case_refs():  # one pass over the case index
             indexed.setdefault(case_id, set()).add(seq)

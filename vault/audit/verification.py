@@ -10,6 +10,7 @@ entries must agree with outside the log (case versions, for one) is checked by a
 from __future__ import annotations
 
 import base64
+import enum
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,20 @@ would list. The index is a copy of the signed bodies, kept for lookups; nothing 
 NoteKeys = Mapping[tuple[str, bytes], bytes]
 
 EDITED_INDEX = "the index was edited"
+
+
+class Unchecked(enum.Enum):
+    """A row fed without its signature checked already: the verifier checks it."""
+
+    SIGNATURE = "unchecked"
+
+
+UNCHECKED = Unchecked.SIGNATURE
+
+Signature = str | None | Unchecked
+"""What feeding a row says of its signature: :func:`signature_problem` of the row as found
+already (elsewhere, from the same stored bytes: ``audit verify`` checks signatures on the other
+cores), or :data:`UNCHECKED`."""
 
 
 class SignKeys(dict[str, bytes]):
@@ -96,6 +111,16 @@ def signature_problem(
             "changed, or forged with a key that is not a member's"
         )
     return None
+
+
+def row_signature_problem(member_keys: Mapping[str, bytes], row: AuditRow) -> str | None:
+    """:func:`signature_problem` of a stored row, None for a row that does not decode (the
+    verifier reports that itself). Pure: what ``audit verify`` runs on the other cores."""
+    try:
+        entry, sig, message = en.decode(row.body)
+    except IntegrityError:
+        return None
+    return signature_problem(row.seq, entry, sig, message, member_keys)
 
 
 def index_problems(row: AuditRow, entry: en.Entry) -> list[str]:
@@ -209,15 +234,16 @@ class LogVerifier:
         # head would be reported as a mismatch, burying the one problem that matters.
         self._gap = False
 
-    def feed(self, row: AuditRow) -> None:
-        """Check one stored row, the next in sequence order."""
+    def feed(self, row: AuditRow, signature: Signature = UNCHECKED) -> None:
+        """Check one stored row, the next in sequence order; ``signature`` is its signature's
+        problem if found already (:data:`Signature`)."""
         self._check_position(row)
         decoded = self._decode(row)
         if decoded is not None:
             entry, sig, message = decoded
             self._check_claimed_position(row, entry)
             self._check_vault(row, entry)
-            self._check_signature(row, entry, sig, message)
+            self._check_signature(row, entry, sig, message, signature)
             self._check_index(row, entry)
             self._check_time(row, entry)
             if self._check_entry is not None:
@@ -272,9 +298,15 @@ class LogVerifier:
         if entry.vault != self._vault_id:
             self.result.add(f"audit entry {row.seq} belongs to another vault")
 
-    def _check_signature(self, row: AuditRow, entry: en.Entry, sig: bytes, message: bytes) -> None:
+    def _check_signature(
+        self, row: AuditRow, entry: en.Entry, sig: bytes, message: bytes, known: Signature
+    ) -> None:
         # 4. signed by the member it names, under that member's key
-        problem = signature_problem(row.seq, entry, sig, message, self._member_keys)
+        problem = (
+            signature_problem(row.seq, entry, sig, message, self._member_keys)
+            if known is UNCHECKED
+            else known
+        )
         if problem is not None:
             self.result.add(problem)
 

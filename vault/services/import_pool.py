@@ -17,24 +17,19 @@ forked and the same functions run in this process.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult, Pool
 from typing import Any
 
 from vault.policy import Policy
 from vault.redact.entities import terms_remembered
+from vault.services.forked import cores, ordered_map
 from vault.services.leaks import LeakKey, LeakTerms, case_leak_terms_with
 from vault.services.public_fields import OwnCheck, own_check
 
 #: Cases handed to a worker at a time: large enough that a chunk's transfer costs little
 #: beside its reading (tens of ms), small enough that the first results come back soon.
 CHUNK = 50
-#: Chunks out at once per worker: enough to keep each busy while this process writes.
-AHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -71,24 +66,12 @@ class _Reader:
         )
 
 
-#: The reader a worker runs, set in this process just before the workers are forked (a fork
-#: inherits it; nothing of it is ever sent through a pipe).
-_READER: _Reader | None = None
-
-
-def _read_chunk(chunk: Sequence[Mapping[str, Any]]) -> list[Reading]:
-    reader = _READER
-    if reader is None:  # pragma: no cover - a worker is only ever forked with one set
-        raise RuntimeError("an import worker started without its reader")
-    return [reader.read(values) for values in chunk]
-
-
 def workers_wanted() -> int:
     """How many worker processes an import uses: one per core this process may run on, and
     none on one core. Not one fewer for the writer: reading is about three quarters of the
     work (measured: with one worker on two cores, the writer waited 20 s of 28 s)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 0 if (cores or 1) < 2 else (cores or 1)
+    n = cores()
+    return 0 if n < 2 else n
 
 
 def read_all(
@@ -100,71 +83,17 @@ def read_all(
 ) -> Generator[tuple[Any, Mapping[str, Any], Reading], None, None]:
     """``(tag, values, reading)`` for each ``(tag, values)`` of ``items``, in their order, read
     on ``workers`` forked processes (default :func:`workers_wanted`) while the caller uses each
-    result. ``items`` is consumed in this process (it may read a file, raise, or touch the
-    database): a chunk is sent only once it is whole, so an error in ``items`` comes out after
-    every earlier item's result, as it would one by one."""
-    global _READER
+    result (:func:`vault.services.forked.ordered_map`: an error in ``items`` comes out after
+    every earlier item's result, as it would one by one)."""
     reader = _Reader(policy, dict(keys))
     count = workers_wanted() if workers is None else workers
-    source = iter(items)
-    first, failure = _take(source, CHUNK)
-    if count < 1 or len(first) < CHUNK:  # one core, or too few cases to be worth a fork
-        for tag, values in first:
-            yield tag, values, reader.read(values)
-        if failure is not None:
-            raise failure
-        for tag, values in source:
-            yield tag, values, reader.read(values)
-        return
-    # Read one case here first: the word lists, dictionaries and transliterators it loads are
-    # then loaded once, in pages the forks share, instead of once in each worker.
-    reader.read(first[0][1])
-    _READER = reader
+    # warm: the word lists, dictionaries and transliterators the first case loads are loaded
+    # once, in pages the forks share, instead of once in each worker
+    done = ordered_map(
+        lambda item: reader.read(item[1]), items, chunk=CHUNK, workers=count, warm=True
+    )
     try:
-        pool = multiprocessing.get_context("fork").Pool(count)
-    finally:
-        _READER = None  # only the forks keep it
-    with pool:  # leaving it any other way than at the end terminates the workers
-        yield from _pipelined(pool, first, failure, source, count * AHEAD)
-        pool.close()
-        pool.join()
-
-
-Item = tuple[Any, Mapping[str, Any]]
-
-
-def _pipelined(
-    pool: Pool, first: list[Item], failure: Exception | None, source: Iterator[Item], ahead: int
-) -> Iterator[tuple[Any, Mapping[str, Any], Reading]]:
-    pending: deque[tuple[list[Item], AsyncResult[list[Reading]]]] = deque()
-
-    def submit(chunk: list[Item]) -> None:
-        if chunk:
-            values = [v for _, v in chunk]
-            pending.append((chunk, pool.apply_async(_read_chunk, (values,))))
-
-    submit(first)
-    done = failure is not None or len(first) < CHUNK
-    while pending:
-        while not done and len(pending) < ahead:
-            chunk, failure = _take(source, CHUNK)
-            submit(chunk)
-            done = failure is not None or len(chunk) < CHUNK
-        chunk, result = pending.popleft()
-        for (tag, values), reading in zip(chunk, result.get(), strict=True):
+        for (tag, values), reading in done:
             yield tag, values, reading
-    if failure is not None:
-        raise failure  # after every item before it, as one by one
-
-
-def _take(source: Iterator[Item], n: int) -> tuple[list[Item], Exception | None]:
-    """Up to ``n`` items, and what stopped the source if it raised (the items before it kept)."""
-    out: list[Item] = []
-    try:
-        for item in source:
-            out.append(item)
-            if len(out) == n:
-                break
-    except Exception as e:  # a bad row: raised once every row before it has been used
-        return out, e
-    return out, None
+    finally:
+        done.close()  # the workers end with the caller's loop, however it ends

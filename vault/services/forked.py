@@ -1,0 +1,122 @@
+"""Pure work on the other cores, in order: a function mapped over a stream of items by worker
+processes forked from this one, while this process uses each result as it comes back.
+
+An import reads its cases into leak terms this way (:mod:`vault.services.import_pool`), and
+``audit verify`` checks its entries' signatures (:func:`vault.services.audit.verify`). The
+function reaches the workers by the fork alone: it is never pickled, so it may hold what this
+process holds (the level keys of an unlocked session); only the items go out and the results
+come back, through pipes. A worker must do pure work: it opens no file and never touches the
+database connection it inherits (its copy is never used and never closed; a pool's worker ends
+with ``os._exit``, running no finaliser). With one core, or fewer items than one chunk, nothing
+is forked and the function runs here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Chunks out at once per worker: enough to keep each busy while this process uses results.
+AHEAD = 2
+
+#: The function the workers run, set just before they are forked (a fork inherits it).
+_WORK: Callable[[Any], Any] | None = None
+
+
+def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
+    work = _WORK
+    if work is None:  # pragma: no cover - a worker is only ever forked with one set
+        raise RuntimeError("a worker started without its work")
+    return [work(item) for item in chunk]
+
+
+def cores() -> int:
+    """How many cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - Linux has sched_getaffinity
+
+
+def ordered_map(
+    work: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    chunk: int,
+    workers: int,
+    warm: bool = False,
+) -> Generator[tuple[T, R], None, None]:
+    """``(item, work(item))`` for each of ``items``, in order, ``work`` run on ``workers``
+    forked processes (none: here). ``items`` is consumed in this process, a chunk ahead of the
+    results; an error it raises comes out after every earlier item's result, as one by one.
+    ``warm``: run ``work`` once here on the first item before forking, so that what it loads
+    on first use is loaded once, in pages the workers share. Closing the generator early (an
+    error in the caller) terminates the workers."""
+    global _WORK
+    source = iter(items)
+    first, failure = _take(source, chunk)
+    if workers < 1 or len(first) < chunk:
+        for item in first:
+            yield item, work(item)
+        if failure is not None:
+            raise failure
+        for item in source:
+            yield item, work(item)
+        return
+    if warm:
+        work(first[0])
+    _WORK = work
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    finally:
+        _WORK = None  # only the forks keep it
+    with pool:  # leaving it any other way than at the end terminates the workers
+        yield from _pipelined(pool, first, failure, source, chunk, workers * AHEAD)
+        pool.close()
+        pool.join()
+
+
+def _pipelined(
+    pool: Pool,
+    first: list[T],
+    failure: Exception | None,
+    source: Iterator[T],
+    size: int,
+    ahead: int,
+) -> Iterator[tuple[T, Any]]:
+    pending: deque[tuple[list[T], AsyncResult[list[Any]]]] = deque()
+
+    def submit(part: list[T]) -> None:
+        if part:
+            pending.append((part, pool.apply_async(_run_chunk, (part,))))
+
+    submit(first)
+    done = failure is not None or len(first) < size
+    while pending:
+        while not done and len(pending) < ahead:
+            part, failure = _take(source, size)
+            submit(part)
+            done = failure is not None or len(part) < size
+        part, result = pending.popleft()
+        yield from zip(part, result.get(), strict=True)
+    if failure is not None:
+        raise failure  # after every item before it, as one by one
+
+
+def _take(source: Iterator[T], n: int) -> tuple[list[T], Exception | None]:
+    """Up to ``n`` items, and what stopped the source if it raised (the items before it kept)."""
+    out: list[T] = []
+    try:
+        for item in source:
+            out.append(item)
+            if len(out) == n:
+                break
+    except Exception as e:  # a bad item: raised once every item before it has been used
+        return out, e
+    return out, None
