@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
@@ -31,9 +31,7 @@ from vault.errors import (
 )
 from vault.models import FieldKind
 from vault.models.problems import problem_lines
-from vault.redact.entities import terms_remembered
 from vault.services.clock import now
-from vault.services.leaks import LeakTerms, case_leak_terms, store_leak_terms_of
 from vault.services.name_index import (
     IndexTerms,
     index_terms,
@@ -43,9 +41,15 @@ from vault.services.name_index import (
     store_index_terms,
 )
 from vault.services.provenance import CASE_WRITES, case_head, logged_entry
-from vault.services.public_fields import check_public_fields
 from vault.services.record_keys import wrap_rows, wraps_of
 from vault.services.session import Vault
+
+if TYPE_CHECKING:
+    from vault.services.leaks import LeakTerms
+
+# Writing a case reads its values into terms (vault.redact: word lists, look-alike tables,
+# ~140 ms to import), so the writing functions import the leak index and the public-field
+# check when first called: `case show`, `list` and `find` never load them.
 from vault.store import CaseVersionRow, DataKeyWrapRow
 
 KIND = "case"
@@ -169,6 +173,8 @@ def prepare_version(
     fields = tuple(sorted(values))
     wraps = wrap_rows(KIND, case_id, version, sealed.wraps)
     if leak_terms is None:
+        from vault.services.leaks import case_leak_terms
+
         leak_terms = case_leak_terms(v, values)
     return PreparedVersion(row, fields, index_terms(v, values), leak_terms, wraps)
 
@@ -185,6 +191,8 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
     v.store.put_data_key_wraps(w for p in batch for w in p.wraps)
     for p in batch:
         store_index_terms(v, p.row.case_id, p.index_terms)
+    from vault.services.leaks import store_leak_terms_of
+
     store_leak_terms_of(v, [(p.row.case_id, p.leak_terms) for p in batch])
     v.log(*(_version_event(p) for p in batch))
     return len(batch)
@@ -200,6 +208,9 @@ def _version_event(prepared: PreparedVersion) -> AuditEvent:
 def add_case(v: Vault, record: Mapping[str, Any], *, allow_leak: str | None = None) -> CaseView:
     """Add a new case (version 1). Protected values in public fields are refused unless
     ``allow_leak`` gives a reason (logged)."""
+    from vault.redact.entities import terms_remembered
+    from vault.services.public_fields import check_public_fields
+
     if isinstance(record, Mapping) and isinstance(record.get("case_id"), str):
         record = {**record, "case_id": normalise_case_id(record["case_id"])}
     values = validate_record(v, record)
@@ -257,6 +268,9 @@ def edit_case(
     Read, merge and write happen in one write transaction, so two editors never lose each
     other's update: the second waits, then builds on the first's version.
     """
+    from vault.redact.entities import terms_remembered
+    from vault.services.public_fields import check_public_fields
+
     v.require(v.policy.can_write_cases(v.role), "edit cases")
     case_id = normalise_case_id(case_id)
     if isinstance(changes.get("case_id"), str):
