@@ -6,9 +6,9 @@ An import reads its cases into leak terms this way (:mod:`vault.services.import_
 function reaches the workers by the fork alone: it is never pickled, so it may hold what this
 process holds (the level keys of an unlocked session); only the items go out and the results
 come back, through pipes. A worker must do pure work: it opens no file and never touches the
-database connection it inherits (its copy is never used and never closed; a pool's worker ends
-with ``os._exit``, running no finaliser). With one core, or fewer items than one chunk, nothing
-is forked and the function runs here.
+database connection it inherits (its copy is never used and never closed; a forked worker
+ends with ``os._exit``, running no finaliser). With one core, or fewer items than one chunk,
+nothing is forked and the function runs here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from multiprocessing.pool import AsyncResult, Pool
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -26,13 +26,18 @@ R = TypeVar("R")
 #: Chunks out at once per worker: enough to keep each busy while this process uses results.
 AHEAD = 2
 
-#: The function the workers run, set just before they are forked (a fork inherits it).
+#: The function a worker runs, installed in it by the fork (never pickled).
 _WORK: Callable[[Any], Any] | None = None
+
+
+def _install(work: Callable[[Any], Any]) -> None:
+    global _WORK
+    _WORK = work
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
     work = _WORK
-    if work is None:  # pragma: no cover - a worker is only ever forked with one set
+    if work is None:  # pragma: no cover - a worker is only ever started by _install
         raise RuntimeError("a worker started without its work")
     return [work(item) for item in chunk]
 
@@ -58,7 +63,6 @@ def ordered_map(
     ``warm``: run ``work`` once here on the first item before forking, so that what it loads
     on first use is loaded once, in pages the workers share. Closing the generator early (an
     error in the caller) terminates the workers."""
-    global _WORK
     source = iter(items)
     first, failure = _take(source, chunk)
     if workers < 1 or len(first) < chunk:
@@ -71,30 +75,32 @@ def ordered_map(
         return
     if warm:
         work(first[0])
-    _WORK = work
+    # fork: the work reaches each worker as its initializer's argument, in the forked memory
+    # (a fork's arguments are never pickled). A worker that dies (killed, out of memory)
+    # breaks the pool: every result still awaited raises BrokenProcessPool instead of hanging.
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_install,
+        initargs=(work,),
+    )  # fmt: skip
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    finally:
-        _WORK = None  # only the forks keep it
-    with pool:  # leaving it any other way than at the end terminates the workers
         yield from _pipelined(pool, first, failure, source, chunk, workers * AHEAD)
-        pool.close()
-        pool.join()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _pipelined(
-    pool: Pool,
+    pool: ProcessPoolExecutor,
     first: list[T],
     failure: Exception | None,
     source: Iterator[T],
     size: int,
     ahead: int,
 ) -> Iterator[tuple[T, Any]]:
-    pending: deque[tuple[list[T], AsyncResult[list[Any]]]] = deque()
+    pending: deque[tuple[list[T], Future[list[Any]]]] = deque()
 
     def submit(part: list[T]) -> None:
         if part:
-            pending.append((part, pool.apply_async(_run_chunk, (part,))))
+            pending.append((part, pool.submit(_run_chunk, part)))
 
     submit(first)
     done = failure is not None or len(first) < size
@@ -104,7 +110,7 @@ def _pipelined(
             submit(part)
             done = failure is not None or len(part) < size
         part, result = pending.popleft()
-        yield from zip(part, result.get(), strict=True)
+        yield from zip(part, result.result(), strict=True)
     if failure is not None:
         raise failure  # after every item before it, as one by one
 
