@@ -23,6 +23,7 @@ NAMES = {
     "UA-610-26-004": "Aigerim Zarema Qudaybergen",
     "UA-610-26-005": "Zarema Qudaybergen",
     "UA-610-26-006": "Zarema Tolqyn Qudaybergen",
+    "UA-610-26-007": "Zaremaqudaybergen",  # the exact term, but not both words: no match
 }
 EXACT = ["UA-610-26-003", "UA-610-26-005"]
 REST = ["UA-610-26-001", "UA-610-26-002", "UA-610-26-004", "UA-610-26-006"]
@@ -52,14 +53,20 @@ def test_pages_rank_the_name_as_written_first_and_decrypt_only_the_page(
     pages = [cases.find_cases(v, "zarema  QUDAYBERGEN", page=n, limit=4) for n in (1, 2)]
     assert [c.case_id for c in pages[0].cases] == EXACT + REST[:2]
     assert [c.case_id for c in pages[1].cases] == REST[2:]
-    assert len(opened) == len(NAMES)  # each case decrypted once, on its own page
+    assert len(opened) == len(EXACT + REST)  # each match decrypted once, on its own page
     assert [(p.total, p.exact, p.pages, p.first) for p in pages] == [(6, 2, 2, 1), (6, 2, 2, 5)]
     # one word: no case holds "Zarema" as written more than another; plain id order
     alone = cases.find_cases(v, "Zarema", limit=3)
     assert [c.case_id for c in alone.cases] == sorted(NAMES)[:3]
     assert (alone.total, alone.exact) == (6, 0)
+    logged = v.audit.size()
     with pytest.raises(UsageError, match="there is no page 3: the name matches 6 case"):
         cases.find_cases(v, "Zarema", page=3, limit=3)
+    # the refusal tells how many match: it is a search, and logged as one
+    assert v.audit.size() == logged + 1
+    entry = audit.audit_log(v, limit=1)[0].entry
+    assert (entry.action, entry.cases, entry.details["results"]) == ("case.find", (), 6)
+    assert (entry.details["page"], entry.details["limit"], entry.details["exact"]) == (3, 3, 0)
     nothing = cases.find_cases(v, "Nobodyhere Atall", page=1)
     assert (nothing.cases, nothing.total, nothing.pages, nothing.first) == ([], 0, 1, 0)
 

@@ -7,10 +7,10 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
+from vault.errors import WorkerError
 from vault.services.forked import ordered_map
 
 SECRET_HELD_HERE = {"key": 7}  # what a worker may use because the fork copied it
@@ -31,9 +31,13 @@ def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
         return n
 
     out: list[int] = []
-    with pytest.raises(BrokenProcessPool):
+    with pytest.raises(WorkerError) as e:
         for n, _ in ordered_map(work, range(100), chunk=10, workers=2):
             out.append(n)
+    assert e.value.diagnostics() == (
+        "a worker process ended before its work was done (killed, or out of memory); "
+        "nothing was written"
+    )
     # results already back come out in order; none from the dead worker's chunk or after it
     assert out == list(range(len(out))) and len(out) <= 30
     assert multiprocessing.active_children() == []
@@ -49,3 +53,21 @@ def test_an_items_error_comes_after_every_earlier_result() -> None:
         for n, _ in ordered_map(lambda n: n, items(), chunk=10, workers=2):
             out.append(n)
     assert out == list(range(25))
+
+
+def test_an_error_in_the_work_comes_after_the_items_before_it_in_its_chunk() -> None:
+    """Item 33 fails on a worker: items 0-32 come out first, as one by one, even though 30-32
+    share its chunk; nothing after it does."""
+
+    def work(n: int) -> int:
+        if n == 33:
+            raise ValueError(f"item {n} cannot be read")
+        return n
+
+    for workers in (0, 2):
+        out: list[int] = []
+        with pytest.raises(ValueError, match="item 33 cannot be read"):
+            for n, _ in ordered_map(work, range(100), chunk=10, workers=workers):
+                out.append(n)
+        assert out == list(range(33))
+    assert multiprocessing.active_children() == []

@@ -62,3 +62,8 @@ class DamagedStoreError(StoreError):
 
 class ConflictError(StoreError):
     """Another writer changed the same record first; nothing was written."""
+
+
+class WorkerError(VaultError):
+    """A worker process doing part of a command's work on another core ended before it was
+    done (killed, or out of memory); the command stopped and wrote nothing of its own."""

@@ -27,8 +27,9 @@ def query_terms(text: str) -> list[set[str]]:
 
 
 def exact_term(text: str) -> str | None:
-    """The indexed term a name holding exactly the words of ``text``, in its order, has: its
-    words run together (see :func:`search_terms`). None for one word, which is indexed alike
-    alone and inside longer names."""
+    """The indexed term a name of exactly the words of ``text``, in its order, has: its words
+    run together (see :func:`search_terms`), so where the words break is not seen ("Zare
+    Maqudaybergen" has the term of "Zarema Qudaybergen"). None for one word, which is indexed
+    alike alone and inside longer names."""
     name_words = runs(text)
     return "".join(name_words) if len(name_words) > 1 else None

@@ -428,8 +428,9 @@ FIND_PAGE = 50
 
 @dataclass(frozen=True)
 class FoundCases:
-    """One page of a name search: the cases that hold the name as written (every word, in this
-    order, and no other: ``exact``) first, then the rest, each group in case-id order."""
+    """One page of a name search: the cases with a name that is the text as written (its
+    words in this order and no other, spacing aside: ``exact``) first, then the rest, each
+    group in case-id order."""
 
     cases: list[CaseView]
     total: int  # how many cases match, on every page
@@ -459,14 +460,16 @@ def find_cases(v: Vault, text: str, *, page: int = 1, limit: int = FIND_PAGE) ->
         exact = matching_exactly(v, text) & matched
         ranked = sorted(exact) + sorted(matched - exact)
         start = (page - 1) * limit
-        if start and start >= len(ranked):
-            raise UsageError(f"there is no page {page}: the name matches {len(ranked)} case(s)")
         shown = summaries(v, ranked[start : start + limit])
-        v.log(
-            AuditEvent(
-                "case.find",
-                cases=[c.case_id for c in shown],
-                details={"query": search_hash(v, text), "results": len(ranked), "page": page},
-            )
-        )
-        return FoundCases(shown, len(ranked), len(exact), page, limit)
+        details: dict[str, Detail] = {
+            "query": search_hash(v, text),
+            "results": len(ranked),
+            "exact": len(exact),
+            "page": page,
+            "limit": limit,
+        }
+        # logged even for a page past the end: its refusal says how many cases match
+        v.log(AuditEvent("case.find", cases=[c.case_id for c in shown], details=details))
+    if start and start >= len(ranked):
+        raise UsageError(f"there is no page {page}: the name matches {len(ranked)} case(s)")
+    return FoundCases(shown, len(ranked), len(exact), page, limit)

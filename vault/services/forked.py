@@ -5,20 +5,28 @@ An import reads its cases into leak terms this way (:mod:`vault.services.import_
 ``audit verify`` checks its entries' signatures (:func:`vault.services.audit.verify`). The
 function reaches the workers by the fork alone: it is never pickled, so it may hold what this
 process holds (the level keys of an unlocked session); only the items go out and the results
-come back, through pipes. A worker must do pure work: it opens no file and never touches the
-database connection it inherits (its copy is never used and never closed; a forked worker
-ends with ``os._exit``, running no finaliser). With one core, or fewer items than one chunk,
-nothing is forked and the function runs here.
+come back, through pipes. A fork inherits all of this process: a copy of its memory (the
+database key and the person's identity among it) and its open files (the database, its
+write-ahead log, an import file). The work must be pure: it opens no file and never touches
+the database connection or the files it inherits (a forked worker ends with ``os._exit``,
+running no finaliser, so its copies are never closed or flushed). A worker ignores Ctrl-C
+(this process stops it), and a worker that dies ends the map with a one-line
+:class:`~vault.errors.WorkerError`. With one core, or fewer items than one chunk, nothing is
+forked and the function runs here.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from vault.errors import WorkerError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,13 +41,31 @@ _WORK: Callable[[Any], Any] | None = None
 def _install(work: Callable[[Any], Any]) -> None:
     global _WORK
     _WORK = work
+    # Ctrl-C reaches the whole process group: this process's parent stops the work (and
+    # says so in one line); a worker only waits to be told, with no traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class _Raised:
+    """An item's work raised: carried back in its place, so that the items before it in the
+    same chunk still come out first."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
 def _run_chunk(chunk: Sequence[Any]) -> list[Any]:
     work = _WORK
     if work is None:  # pragma: no cover - a worker is only ever started by _install
         raise RuntimeError("a worker started without its work")
-    return [work(item) for item in chunk]
+    out: list[Any] = []
+    for item in chunk:
+        try:
+            out.append(work(item))
+        except Exception as e:  # the caller raises it in its turn, after the items before it
+            out.append(_Raised(e))
+            break
+    return out
 
 
 def cores() -> int:
@@ -110,7 +136,17 @@ def _pipelined(
             submit(part)
             done = failure is not None or len(part) < size
         part, result = pending.popleft()
-        yield from zip(part, result.result(), strict=True)
+        try:
+            results = result.result()
+        except BrokenProcessPool:
+            raise WorkerError(
+                "a worker process ended before its work was done (killed, or out of memory); "
+                "nothing was written"
+            ) from None
+        for item, out in zip(part, results, strict=False):
+            if isinstance(out, _Raised):
+                raise out.error
+            yield item, out
     if failure is not None:
         raise failure  # after every item before it, as one by one
 

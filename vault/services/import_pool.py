@@ -9,10 +9,10 @@ chunk (encrypted, signed, logged) as its results come back, in the file's order.
 What crosses between the processes: a chunk's validated values going out (the import file
 holds them in the clear already), and coming back each case's findings (field, kind, level)
 and its leak terms as keyed hashes with their level and kind, never a term or a value. A
-worker holds the level keys because it is a fork of the session that holds them; it gets
-nothing else, opens no file and touches no database (the parent's connection is never used
-in it), and exits with the import. With one core, or a chunk the file never fills, nothing is
-forked and the same functions run in this process.
+worker holds the level keys because it is a fork of the session that holds them (with the
+rest of its memory and its open files, unused: :mod:`vault.services.forked`). With one core,
+or a chunk the file never fills, nothing is forked and the same functions run in this
+process.
 """
 
 from __future__ import annotations
