@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import OpenAs
 from tests.ui_harness import ORIGIN, UiClient, run, ui_as
 from vault.models import FieldKind
 from vault.models.idnumbers import prc_check_char
@@ -595,3 +596,30 @@ def test_a_foreign_or_tokenless_post_changes_nothing(demo_path: Path) -> None:
     assert log_entries(client, "case.create", NEW_ID) == []
     assert log_entries(client, "case.edit", CASE) == []
     assert log_entries(client, "case.find") == []
+
+
+def test_find_shows_the_first_page_and_says_how_many_match(
+    demo_path: Path, open_as: OpenAs, tmp_path: Path
+) -> None:
+    """A name held by more cases than a page shows: the first 50 are listed (those with the
+    name as written first) and the page says so; the heading counts every match."""
+    import json
+
+    from vault.services.cases import FIND_PAGE
+    from vault.services.importer import import_file
+
+    rows = [
+        {"case_id": f"UA-620-26-{n:03}", "full_name": f"Zarema Qudaybergen Testperson{n}"}
+        for n in range(FIND_PAGE + 3)
+    ]
+    rows[-1]["full_name"] = "Zarema Qudaybergen"  # as written: listed first, though last by id
+    src = tmp_path / "zarema.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", "utf-8")
+    import_file(open_as("cara"), src)
+    answer = ui_as(demo_path, "cara").submit("/cases/find", {"name": "Zarema Qudaybergen"})
+    assert answer.status_code == 200
+    shown = case_ids(answer.text)
+    assert len(shown) == FIND_PAGE
+    assert shown[0] == rows[-1]["case_id"]
+    assert f"{FIND_PAGE + 3} matching cases" in answer.text
+    assert f"The first {FIND_PAGE} are shown" in answer.text
