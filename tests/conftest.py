@@ -109,3 +109,22 @@ def open_as(demo_path: Path) -> Iterator[OpenAs]:
     yield _open
     for v in opened:
         v.close()
+
+
+@pytest.fixture
+def opened_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the records :mod:`vault.services.cases` decrypts during the test, in order
+    (to show that a search decrypts only what it shows)."""
+    import json
+
+    from vault.services import cases
+
+    opened: list[str] = []
+    real = cases.open_record
+
+    def spy(body: bytes, *a: object, **k: object) -> object:
+        opened.append(json.loads(body)["record_id"])
+        return real(body, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cases, "open_record", spy)
+    return opened

@@ -39,17 +39,10 @@ def many(open_as: OpenAs, tmp_path: Path) -> OpenAs:
 
 
 def test_pages_rank_the_name_as_written_first_and_decrypt_only_the_page(
-    many: OpenAs, monkeypatch: pytest.MonkeyPatch
+    many: OpenAs, opened_records: list[str]
 ) -> None:
     v = many("cara")
-    opened: list[str] = []
-    real = cases.open_record
-
-    def spy(body: bytes, *a: object, **k: object) -> object:
-        opened.append(json.loads(body)["record_id"])
-        return real(body, *a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cases, "open_record", spy)
+    opened = opened_records
     pages = [cases.find_cases(v, "zarema  QUDAYBERGEN", page=n, limit=4) for n in (1, 2)]
     assert [c.case_id for c in pages[0].cases] == EXACT + REST[:2]
     assert [c.case_id for c in pages[1].cases] == REST[2:]

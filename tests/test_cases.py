@@ -101,17 +101,10 @@ def test_find_does_not_return_non_matches(open_as: OpenAs) -> None:
     assert cases.find_cases(open_as("cara"), "Nobodyhere Atall").cases == []
 
 
-def test_find_uses_index_not_a_scan(open_as: OpenAs, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_uses_index_not_a_scan(open_as: OpenAs, opened_records: list[str]) -> None:
     """Search must not decrypt every case: count versions opened."""
     v = open_as("cara")
-    opened: list[str] = []
-    real = cases.open_record
-
-    def spy(body: bytes, *a: object, **k: object) -> object:
-        opened.append(json.loads(body)["record_id"])
-        return real(body, *a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cases, "open_record", spy)
+    opened = opened_records
     hits = cases.find_cases(v, DEMO[CASE]["full_name"]).cases
     assert len(opened) == len(hits) < 5
 
@@ -177,7 +170,6 @@ def test_member_key_swap_is_detected(open_as: OpenAs) -> None:
     """Attack: replace a caseworker's signing key in her signed enrolment record to forge
     records in her name. The record no longer verifies: every unlock refuses the vault."""
     import base64
-    import json
 
     attacker = open_as("rui")
     with attacker.store.write():

@@ -390,11 +390,7 @@ class SqlCipherStore(StateTables):
             "WHERE t.term IN (SELECT unhex(value) FROM json_each(?1)) "
             "AND (?2 IS NULL OR c.case_id IN (SELECT value FROM json_each(?2)))) "
             "WHERE ?3 IS NULL OR n <= ?3",
-            (
-                json.dumps([t.hex() for t in terms]),
-                None if cases is None else json.dumps(list(cases)),
-                per_term,
-            ),
+            _term_lookup(terms, cases, per_term),
         )
         out = [(blob(r[0]), r[1]) for r in cur]
         if any(case_id is None for _, case_id in out):
@@ -424,11 +420,7 @@ class SqlCipherStore(StateTables):
             "WHERE term IN (SELECT unhex(value) FROM json_each(?1)) "
             "AND (?2 IS NULL OR case_id IN (SELECT value FROM json_each(?2)))) "
             "WHERE ?3 IS NULL OR n <= ?3",
-            (
-                json.dumps([t.hex() for t in terms]),
-                None if cases is None else json.dumps(list(cases)),
-                per_term,
-            ),
+            _term_lookup(terms, cases, per_term),
         )
         return [(blob(r[0]), str(r[1]), blob(r[2])) for r in cur]
 
@@ -549,3 +541,14 @@ class SqlCipherStore(StateTables):
 
     def action_ids(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT action_id FROM actions ORDER BY 1")]
+
+
+def _term_lookup(
+    terms: Sequence[bytes], cases: Sequence[str] | None, per_term: int | None
+) -> tuple[str, str | None, int | None]:
+    """A leak-term lookup's parameters: the terms and the cases as bound JSON arrays."""
+    return (
+        json.dumps([t.hex() for t in terms]),
+        None if cases is None else json.dumps(list(cases)),
+        per_term,
+    )
