@@ -316,13 +316,17 @@ def address_spellings(value: str) -> list[str]:
             for c in itertools.islice(itertools.product(*opts), MAX_ADDRESS_FORMS // 2)
         ]
         part_forms.append(list(dict.fromkeys(forms)))
-    out = [value, *(p for p in parts if len(p.split()) >= 2)]
-    for forms in part_forms:
-        out += [f for f in forms if len(f.split()) >= 2]
+    # A part of only house words and numbers ("No. 2", "Flat 7") names no place by itself:
+    # "List Number 2" is a word-processor's style. It counts beside another part, never alone.
+    bare = [all(w.isdigit() or w in _ADDRESS_ALT for w in words(p)) for p in parts]
+    out = [value, *(p for i, p in enumerate(parts) if len(p.split()) >= 2 and not bare[i])]
+    for i, forms in enumerate(part_forms):
+        if not bare[i]:
+            out += [f for f in forms if len(f.split()) >= 2]
     for k in range(len(parts)):
         rotated = part_forms[k:] + part_forms[:k]
         for cut in (len(parts), len(parts) - 1):
-            if cut >= 2 or (cut == 1 and len(parts) > 1):
+            if cut >= 2 or (cut == 1 and len(parts) > 1 and not bare[k]):
                 out += [
                     ", ".join(c)
                     for c in itertools.islice(itertools.product(*rotated[:cut]), MAX_ADDRESS_FORMS)
