@@ -95,3 +95,19 @@ def test_the_command_prints_a_page_and_the_next_pages_command(
         demo_path, "cara", "case", "find", "--page", "9", input="Zarema Qudaybergen\n"
     )
     assert_one_line_error(code, out, err, "there is no page 9: the name matches 6 case(s)")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--page", "0"), "Invalid value for '--page': 0 is not in the range x>=1"),
+        (("--limit", "5000"), "Invalid value for '--limit': 5000 is not in the range 1<=x<=1000"),
+    ],
+)
+def test_a_page_or_limit_out_of_range_is_one_line_and_no_search(
+    demo_path: Path, open_as: OpenAs, args: tuple[str, ...], expected: str
+) -> None:
+    before = open_as("cara").audit.size()
+    code, out, err = run(demo_path, "cara", "case", "find", *args, input="Nurlan\n")
+    assert_one_line_error(code, out, err, expected)
+    assert open_as("cara").audit.size() == before  # refused before any search: nothing logged

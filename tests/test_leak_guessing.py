@@ -23,6 +23,7 @@ import sqlcipher3
 from tests.conftest import PASSPHRASES, OpenAs
 from tests.insider import db_key, raw_db
 from vault.crypto import (
+    SEAL_OVERHEAD,
     Passphrase,
     SecretBytes,
     blind_index,
@@ -38,7 +39,7 @@ from vault.policy import ExtraKey, KeyRef, default_policy_text
 from vault.redact.entities import find_known, protected_values, value_terms
 from vault.services import audit, cases, layout, name_index, users
 from vault.services.demo_data import demo_cases
-from vault.services.leaks import SEALED_OVERHEAD, LeakKey, VaultKnownValues
+from vault.services.leaks import LeakKey, VaultKnownValues
 from vault.services.session import Vault
 
 DEMO = demo_cases()
@@ -224,7 +225,7 @@ def test_no_kind_level_or_length_is_readable_from_the_rows(demo_path: Path) -> N
     # A case's kinds: one part per level key, every part as long as every other (a code a
     # term, whoever's it is), so a part's size names neither its level nor what it holds.
     for _, _, terms, kinds in cases_rows:
-        stride = 16 + SEALED_OVERHEAD + len(bytes(terms)) // 16
+        stride = 16 + SEAL_OVERHEAD + len(bytes(terms)) // 16
         assert len(bytes(kinds)) == len(LEVELS) * stride
     # One lengths row per level that has terms, each the same size, named by a keyed slot.
     assert 1 <= len(length_rows) <= len(LEVELS)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import OpenAs
-from vault.crypto import SecretBytes
+from vault.crypto import SEAL_OVERHEAD, SecretBytes
 from vault.errors import DecryptionError, IntegrityError
 from vault.redact.entities import find_known
 from vault.services.leaks import (
     KIND_CODES,
-    SEALED_OVERHEAD,
     LeakKey,
     LeakTerms,
     VaultKnownValues,
@@ -107,7 +106,7 @@ def test_a_case_row_lists_its_terms_in_order_and_seals_one_code_a_term_per_key()
     order = sorted({t for _, t, _ in terms.terms})
     assert row.terms == b"".join(order)
     assert row.term_list() == order
-    stride = 16 + SEALED_OVERHEAD + len(order)
+    stride = 16 + SEAL_OVERHEAD + len(order)
     assert len(row.kinds) == 3 * stride
     parts = {
         row.kinds[at : at + 16]: row.kinds[at + 16 : at + stride]

@@ -229,3 +229,13 @@ def test_a_sealer_refuses_what_open_sealed_refuses(change: str) -> None:
         blob = blob[:-1] + bytes([blob[-1] ^ 1])
     with pytest.raises(DecryptionError, match=r"^could not decrypt leak row: "):
         opener.open(blob, ad, "leak row")
+
+
+@pytest.mark.parametrize("size", [0, 1, 31, 800])
+def test_a_seal_is_its_plaintext_and_exactly_seal_overhead_more(size: int) -> None:
+    """SEAL_OVERHEAD is what the leak index strides its sealed parts by: one byte off and every
+    case's kinds would read as damaged."""
+    from vault.crypto import SEAL_OVERHEAD, seal
+
+    assert SEAL_OVERHEAD == 28
+    assert len(seal(KEY, b"k" * size, b"ad")) == size + SEAL_OVERHEAD

@@ -5,6 +5,7 @@ Recipes take and return values; nothing here does I/O.
 
 from vault.crypto.encoding import canonical_json, context, extend_context
 from vault.crypto.envelope import (
+    SEAL_OVERHEAD,
     BlindIndexer,
     Sealer,
     blind_index,
@@ -32,6 +33,7 @@ from vault.crypto.identity import (
 from vault.models.secret import Passphrase, SecretBytes
 
 __all__ = [
+    "SEAL_OVERHEAD",
     "BlindIndexer",
     "Identity",
     "KdfParams",

@@ -26,6 +26,10 @@ def new_key() -> SecretBytes:
     return SecretBytes(_primitives.random_bytes(_primitives.KEY_BYTES))
 
 
+#: How much longer a sealed value is than what it seals: the 96-bit nonce and the 128-bit tag.
+SEAL_OVERHEAD = _primitives.NONCE_BYTES + 16
+
+
 def seal(key: SecretBytes, plaintext: bytes, ad: bytes) -> bytes:
     """AES-256-GCM under ``key`` with a fresh random nonce, ``ad`` bound as associated data.
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vault.crypto import (
+    SEAL_OVERHEAD,
     BlindIndexer,
     Sealer,
     blind_index,
@@ -356,7 +357,7 @@ class VaultKnownValues:
         self._memo: dict[str, tuple[EntityInfo, set[str]] | None] = {}
         self._memo_scope = self.scope
         self._cases: dict[str, LeakCaseRow] = {}  # the leak rows of cases a lookup found
-        self._parts: dict[tuple[str, bytes], tuple[bytes, bytes]] = {}  # their opened kinds
+        self._parts: dict[tuple[str, bytes], dict[bytes, int]] = {}  # their opened kinds
 
     def lengths(self) -> Collection[int]:
         return self._lengths
@@ -422,14 +423,13 @@ class VaultKnownValues:
         part = self._parts.get((case_id, key.kinds_slot))
         if part is None:
             part = self._parts[(case_id, key.kinds_slot)] = self._open_part(case_id, key)
-        listed, codes = part
-        i = _position(listed, hashed)
-        code = codes[i] if i is not None else 0
+        code = part.get(hashed, 0)
         if not 1 <= code <= len(KIND_CODES):
             raise _damaged(case_id)
         return KIND_CODES[code - 1]
 
-    def _open_part(self, case_id: str, key: LeakKey) -> tuple[bytes, bytes]:
+    def _open_part(self, case_id: str, key: LeakKey) -> dict[bytes, int]:
+        """Each keyed term of the case, with its code in ``key``'s part of the case's kinds."""
         row = self._cases.get(case_id)
         if row is None:
             row = self._v.store.leak_cases([case_id]).get(case_id)
@@ -437,7 +437,7 @@ class VaultKnownValues:
                 raise _damaged(case_id)
             self._cases[case_id] = row
         n = len(row.terms) // LEAK_TERM_BYTES
-        stride = len(key.kinds_slot) + SEALED_OVERHEAD + n
+        stride = len(key.kinds_slot) + SEAL_OVERHEAD + n
         if len(row.terms) % LEAK_TERM_BYTES or len(row.kinds) % stride:
             raise _damaged(case_id)
         for at in range(0, len(row.kinds), stride):
@@ -445,9 +445,10 @@ class VaultKnownValues:
                 sealed = row.kinds[at + len(key.kinds_slot) : at + stride]
                 ad = kinds_ad(self._v.vault_id, case_id, key.kinds_slot, row.terms)
                 try:
-                    return row.terms, key.sealer.open(sealed, ad, "leak kinds")
+                    codes = key.sealer.open(sealed, ad, "leak kinds")
                 except DecryptionError:
                     raise _damaged(case_id) from None
+                return dict(zip(row.term_list(), codes, strict=True))
         raise _damaged(case_id)
 
     def _kind_v1(self, case_id: str, key: LeakKey, hashed: bytes, sealed: bytes) -> str:
@@ -459,24 +460,5 @@ class VaultKnownValues:
         return _decode_kind(raw)
 
 
-#: What a seal adds to what it seals (:func:`vault.crypto.seal`: a 96-bit nonce, a 128-bit tag).
-SEALED_OVERHEAD = 12 + 16
-
-
 def _damaged(case_id: str) -> IntegrityError:
     return IntegrityError(f"the leak index of case {case_id} is damaged")
-
-
-def _position(listed: bytes, term: bytes) -> int | None:
-    """Where ``term`` is in a case's term list (keyed terms in byte order), or None."""
-    lo, hi = 0, len(listed) // LEAK_TERM_BYTES
-    while lo < hi:
-        mid = (lo + hi) // 2
-        at = listed[mid * LEAK_TERM_BYTES : (mid + 1) * LEAK_TERM_BYTES]
-        if at == term:
-            return mid
-        if at < term:
-            lo = mid + 1
-        else:
-            hi = mid
-    return None
