@@ -98,6 +98,57 @@ def test_public_facts_are_not_redacted(text: str) -> None:
     assert redacted(text) == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Born 12.03.83 in Tacheng.",
+        "Born 3/12/83.",
+        "Born 12/3/1983.",
+        "Born 12031983.",
+        "Born 19830312.",
+        "Born 1983-03-12.",
+    ],
+)
+def test_a_date_of_birth_in_digits_is_found_by_its_separators(text: str) -> None:
+    assert "[withheld]" in redacted(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 120383, 31283 and 3121983 are the date's digits run together, fewer than eight: in
+        # a vault of many cases every such number is somebody's date of birth
+        "The census counted 120383 people in the prefecture.",
+        "Exhibit 31 283 was filed.",
+        "Some 3 121 983 residents were registered.",
+        "1 0 2 51 3 120 383 4 271",
+    ],
+)
+def test_a_number_is_not_a_date_of_birth(text: str) -> None:
+    assert redacted(text) == text
+
+
+def test_a_date_of_births_terms_keep_eight_digits_and_drop_fewer() -> None:
+    from vault.redact.entities import value_terms
+
+    digits = {t for t in value_terms("1983-03-12", "date_of_birth") if t.isdigit()}
+    assert {"12031983", "19830312", "03121983"} <= digits
+    assert min(map(len, digits)) == 8
+    # the rule is a date's: a short run of digits of another kind is still a term
+    assert "1203" in value_terms("1203", "id_number")
+
+
+def test_an_older_index_holding_a_dates_short_digits_finds_nothing_by_them() -> None:
+    """A leak index written before the short digit runs were dropped still holds them: a hit on
+    one is no hit."""
+    from vault.redact.entities import find_known
+
+    old = TermSet({"120383": EntityInfo("date_of_birth", "secret")})
+    assert find_known("Some 120383 people.", old) == []
+    held = TermSet({"120383": EntityInfo("id_number", "secret")})  # another kind still counts
+    assert [h.info.kind for h in find_known("Some 120383 people.", held)] == ["id_number"]
+
+
 def test_redactions_record_span_layer_reason_and_replacement() -> None:
     text = "Saule Toqtar (+7 701 662 5938) and passport E86072800."
     result = redact(text, lang="de", known=KNOWN)

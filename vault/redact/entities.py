@@ -458,13 +458,26 @@ def value_terms(value: str, kind: str) -> set[str]:
     return set(found)
 
 
+#: A date's digits run together count from this many: "18011984" and "19840118". Fewer ("180184"
+#: from 18.01.84, "5180" from 5/1/80) is a number any text holds ("11 884 people", a PDF's object
+#: offsets), and among thousands of cases every such number is somebody's date of birth. The date
+#: reader (:mod:`vault.redact.readings.dates`) reads 18.01.84 and 5/1/80 by their separators.
+MIN_DATE_DIGITS = 8
+
+
+def is_weak_date_term(term: str, kind: str) -> bool:
+    """Whether ``term`` is a date of birth's digits run together, too few to tell a date from
+    a number (:data:`MIN_DATE_DIGITS`): never a term, and never a hit in an older leak index."""
+    return kind == "date_of_birth" and term.isdigit() and len(term) < MIN_DATE_DIGITS
+
+
 def _value_terms(value: str, kind: str) -> set[str]:
     terms: set[str] = set()
     lookalike = kind in LOOKALIKE_KINDS
     for spelling in _value_spellings(value, kind):
         for ws in (words(spelling), lookalike_words(spelling)) if lookalike else (words(spelling),):
             joined = "".join(ws)
-            if MIN_TERM <= len(joined) <= MAX_TERM:
+            if MIN_TERM <= len(joined) <= MAX_TERM and not is_weak_date_term(joined, kind):
                 terms.add(joined)
             if 2 <= len(ws) <= MAX_WINDOW:
                 terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
@@ -618,7 +631,7 @@ def find_known_each(
         [
             Hit(c.start, _abbreviation_end(text, c.end), found[c.term])
             for c in cands
-            if c.term in found
+            if c.term in found and not is_weak_date_term(c.term, found[c.term].kind)
         ]
         for text, cands in zip(texts, per_text, strict=True)
     ]
