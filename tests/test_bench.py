@@ -89,12 +89,14 @@ def test_disk_and_audit_figures(results: dict[str, Any]) -> None:
     assert 1 <= one["disk_per_case"]["peak_over_final"] < 10
     assert one["audit_verify"]["entries"] > N  # an entry per created case, and more
     assert one["show_process"]["vault_ms"] > one["show_process"]["argon2id_ms"] > 0
+    assert one["publish"]["check_s"] > 0 and one["publish"]["vault_s"] > 0
+    assert one["publish"]["files"] == 12  # en, fr, de × docx, pdf, html, md
 
 
 def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:
     text = report.table(results["runs"][0])
     assert text.startswith(f"| at {N:,} cases | casevault | plain SQLCipher | floor |")
-    assert text.count("\n") == 12
+    assert text.count("\n") == 13
     assert "| import |" in text and "| bytes on disk per case |" in text
     report.plot(results, tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -63,6 +63,15 @@ def table(run: dict[str, Any]) -> str:
         ),
         ("draft of one case (p50)", _ms(run["draft"]["vault"]["p50_ms"]), "—", "—"),
         (
+            "publish the demo's Urgent Action (8 cases; 3 languages × 4 formats)",
+            f"{run['publish']['vault_s']:,.1f} s, after its leak check again "
+            f"({run['publish']['check_s']:,.1f} s)"
+            if "publish" in run
+            else "not measured",
+            "—",
+            "—",
+        ),
+        (
             f"`audit verify`, {av['entries']:,} entries",
             f"{av['vault_s']:,.1f} s",
             "—",
