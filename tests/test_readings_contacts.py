@@ -158,3 +158,40 @@ def test_reading_a_long_text_is_linear_work() -> None:
     n = 2000 // len(sentence.split()) + 1
     many = len(list(contacts.text_readings(sentence * n)))
     assert many <= 2 * n * (one + 1)
+
+
+#: How people spell out '@' and '.' per language (en, fr, de, ru and its transliteration, tr,
+#: kk, es): the reader reads each, so the spelling layer keeps no term per language.
+SPOKEN = (
+    ("at", "dot"),
+    ("at", "point"),
+    ("at", "punkt"),
+    ("arobase", "point"),
+    ("klammeraffe", "punkt"),
+    ("собака", "точка"),
+    ("sobaka", "tochka"),
+    ("et", "nokta"),
+    ("айқұлақ", "нүкте"),
+    ("arroba", "punto"),
+)
+
+
+@pytest.mark.parametrize(("at", "dot"), SPOKEN)
+@pytest.mark.parametrize("local_dot", [True, False])
+def test_an_address_spoken_in_any_language_is_read(
+    known: TermSet, at: str, dot: str, local_dot: bool
+) -> None:
+    local = f"aigerim {dot} tasova" if local_dot else "aigerim.tasova"
+    for shown in (
+        f"{local} {at} example {dot} org",
+        f"{local} {at.upper()} example {dot.upper()} org",
+        f"{local} [{at}] example [{dot}] org",
+    ):
+        text = f"Write to {shown} for news."
+        assert covered(text, shown, known), text
+        assert read_spans(text), text  # the reader itself, not only the spelling layer
+
+
+def test_an_unrelated_spoken_address_is_not_read(known: TermSet) -> None:
+    text = "Write to aigerim dot tasov arroba example punto org for news."
+    assert read_spans(text) == []
