@@ -84,7 +84,33 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
+@lru_cache(maxsize=8)
+def _ascii_table(fold_one: Callable[[str], str]) -> dict[int, str] | None:
+    """What each ASCII character becomes under ``fold_one`` by the splitting rule: its folded
+    form, nothing (a character that neither adds to a word nor ends it) or a space (a
+    separator). None if a character folds to anything but letters and digits."""
+    table: dict[int, str] = {}
+    for code in range(128):
+        kind, folded = _classify(chr(code), fold_one)
+        if kind is _Kind.SEPARATOR:
+            table[code] = " "
+        elif kind is _Kind.WORD:
+            if not folded.isalnum():
+                return None
+            table[code] = folded
+        else:  # no ASCII character is CJK; one that folds to nothing stays inside its word
+            table[code] = ""
+    return table
+
+
 def _split(text: str, *, split_cjk: bool, fold_one: Callable[[str], str] = fold_char) -> list[str]:
+    table = _ascii_table(fold_one) if text.isascii() else None
+    if table is not None:  # most text: the same words as character by character, at str's speed
+        return text.translate(table).split()
+    return _split_chars(text, split_cjk=split_cjk, fold_one=fold_one)
+
+
+def _split_chars(text: str, *, split_cjk: bool, fold_one: Callable[[str], str]) -> list[str]:
     out: list[str] = []
     current: list[str] = []
     for ch in text:
