@@ -922,3 +922,19 @@ def test_terms_remembered_forgets_even_when_the_block_fails() -> None:
         E.value_terms("Ilse Marwood", "name")
         raise ValueError("stop")
     assert E._REMEMBERED.get() is None
+
+
+def test_cldr_dates_are_what_babels_format_date_writes() -> None:
+    """The patterns are parsed once (a date of birth is written in each for every case): the
+    strings are format_date's, for dates across the calendar."""
+    import datetime
+
+    from babel.dates import format_date
+
+    for d in (datetime.date(1931, 2, 28), datetime.date(1984, 11, 25), datetime.date(2004, 7, 4)):
+        want = [
+            format_date(d, p, locale=locale)
+            for locale in E.DATE_LOCALES
+            for p in E._date_patterns(locale)
+        ]
+        assert E._cldr_dates(d)[:-2] == want

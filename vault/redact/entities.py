@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import phonenumbers
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import DateTimePattern, parse_pattern
 
 from vault.models.case import ValueKind, ValueSource
 from vault.redact.disguises import disguised_views
@@ -169,10 +169,18 @@ def _date_patterns(locale: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@lru_cache(maxsize=len(DATE_LOCALES))
+def _parsed_date_patterns(locale: str) -> tuple[tuple[Locale, DateTimePattern], ...]:
+    """:func:`_date_patterns` parsed, each with its locale: parsed once, as a date is written
+    in each of them for every case."""
+    loc = Locale.parse(locale)
+    return tuple((loc, parse_pattern(p)) for p in _date_patterns(locale))
+
+
 def _cldr_dates(d: datetime.date) -> list[str]:
     out: list[str] = []
-    for locale in DATE_LOCALES:
-        out += [format_date(d, p, locale=locale) for p in _date_patterns(locale)]
+    for locale in DATE_LOCALES:  # what babel.dates.format_date(d, pattern, locale) gives
+        out += [pattern.apply(d, loc) for loc, pattern in _parsed_date_patterns(locale)]
     out.append(
         f"{d.year}".translate(_CN_DIGITS) + f"年{_cn_number(d.month)}月{_cn_number(d.day)}日"
     )

@@ -466,7 +466,8 @@ def _spellings(value: str) -> list[list[str]]:
 def _name_terms(value: str) -> set[str]:
     terms: set[str] = set()
     key_lists: list[list[str]] = []
-    for spelling in _spellings(value):
+    spellings = _spellings(value)
+    for spelling in spellings:
         keys = [k for k in (_latin_key(w) for w in spelling) if k]
         if keys and keys not in key_lists:
             key_lists.append(keys)
@@ -477,7 +478,7 @@ def _name_terms(value: str) -> set[str]:
     chinese = all(is_cjk(c) for c in value.strip()) or bool(
         _chinese_forms([w.lower() for w in _SPLIT.split(value.strip()) if w])
     )
-    first = [w for w in _spellings(value)[0] if _latin_key(w)]  # as primary: words of a key
+    first = [w for w in spellings[0] if _latin_key(w)]  # as primary: words of a key
     given_at, surname_at = (len(first) - 1, 0) if chinese else (0, len(first) - 1)
     alone: dict[int, str] = {}  # word index -> tag of its term alone
     for i, w in enumerate(first):
