@@ -13,12 +13,14 @@ import pytest
 
 from tests.conftest import OpenAs
 from vault.bench.cases import bench_case
+from vault.crypto import SEAL_OVERHEAD
 from vault.errors import ValidationError
 from vault.services import forked, import_pool
 from vault.services.cases import validate_record
 from vault.services.importer import import_file
-from vault.services.leaks import case_leak_terms, writing_keys
+from vault.services.leaks import LeakKey, case_leak_terms, kinds_ad, leak_case_row, writing_keys
 from vault.services.public_fields import own_check
+from vault.store.interface import LEAK_TERM_BYTES
 
 N = 2 * import_pool.CHUNK + 30  # three chunks, the last one short
 
@@ -36,20 +38,49 @@ def _items(
         yield i, validate_record(v, record)
 
 
+def _kinds(vault_id: str, keys: Mapping[str, LeakKey], reading: import_pool.Reading) -> list[bytes]:
+    """Each part of a reading's sealed kinds, opened (the seals differ: each has its nonce)."""
+    slots = {k.kinds_slot: k for k in keys.values()}
+    width = len(next(iter(slots)))
+    stride = width + SEAL_OVERHEAD + len(reading.terms) // LEAK_TERM_BYTES
+    out = []
+    for at in range(0, len(reading.kinds), stride):
+        slot = reading.kinds[at : at + width]
+        ad = kinds_ad(vault_id, reading.case_id, slot, reading.terms)
+        out.append(slots[slot].sealer.open(reading.kinds[at + width : at + stride], ad, "kinds"))
+    return out
+
+
+def _plain(
+    vault_id: str, keys: Mapping[str, LeakKey], done: list[tuple[Any, Any, import_pool.Reading]]
+) -> list[tuple[Any, ...]]:
+    return [
+        (tag, values, r.own, r.case_id, r.terms, r.lengths, _kinds(vault_id, keys, r))
+        for tag, values, r in done
+    ]
+
+
 def test_workers_read_what_one_process_reads_in_the_same_order(open_as: OpenAs) -> None:
     v = open_as("cara")
     keys = writing_keys(v)
     records = _records(N)
-    alone = list(import_pool.read_all(v.policy, keys, _items(v, records), workers=0))
-    forked = list(import_pool.read_all(v.policy, keys, _items(v, records), workers=2))
+    alone = list(import_pool.read_all(v.policy, keys, v.vault_id, _items(v, records), workers=0))
+    forked = list(import_pool.read_all(v.policy, keys, v.vault_id, _items(v, records), workers=2))
     assert [tag for tag, _, _ in forked] == list(range(N))
-    assert forked == alone
-    # and what they read is what the session itself reads, term for term
+    assert _plain(v.vault_id, keys, forked) == _plain(v.vault_id, keys, alone)
+    # and what they read is the row the session itself makes, term for term and kind for kind
     values = alone[N - 1][1]
     direct = case_leak_terms(v, values)
+    row = leak_case_row(v.vault_id, values["case_id"], direct)
     reading = alone[N - 1][2]
-    assert reading.leak_terms(keys).terms == direct.terms
-    assert reading.leak_terms(keys).lengths == direct.lengths
+    made = reading.case_leaks(keys)
+    assert made.row.case_id == values["case_id"] == reading.case_id
+    assert made.row.terms == row.terms and len(made.row.kinds) == len(row.kinds)
+    want = _kinds(
+        v.vault_id, keys, import_pool.Reading(reading.own, row.case_id, row.terms, row.kinds, [])
+    )
+    assert _kinds(v.vault_id, keys, reading) == want
+    assert made.lengths == direct.lengths
     assert reading.own == own_check(v.policy, values)
     assert multiprocessing.active_children() == []
 
@@ -62,7 +93,7 @@ def test_a_bad_item_comes_out_after_every_item_before_it(
     v = open_as("cara")
     out: list[int] = []
     gen = import_pool.read_all(
-        v.policy, writing_keys(v), _items(v, _records(N), fail_at), workers=workers
+        v.policy, writing_keys(v), v.vault_id, _items(v, _records(N), fail_at), workers=workers
     )
     with pytest.raises(ValueError, match=f"row {fail_at} is bad"):
         for tag, _, _ in gen:
@@ -103,7 +134,9 @@ def test_the_reader_is_left_only_in_the_forks(open_as: OpenAs) -> None:
     """The keys a worker reads with reach it by the fork alone: this process's module-level
     handle to them is cleared as soon as the workers exist."""
     v = open_as("cara")
-    gen = import_pool.read_all(v.policy, writing_keys(v), _items(v, _records(N)), workers=2)
+    gen = import_pool.read_all(
+        v.policy, writing_keys(v), v.vault_id, _items(v, _records(N)), workers=2
+    )
     next(gen)
     assert forked._WORK is None
     gen.close()

@@ -45,7 +45,7 @@ from vault.services.record_keys import wrap_rows, wraps_of
 from vault.services.session import Vault
 
 if TYPE_CHECKING:
-    from vault.services.leaks import LeakTerms
+    from vault.services.leaks import CaseLeaks
 
 # Writing a case reads its values into terms (vault.redact: word lists, look-alike tables,
 # ~140 ms to import), so the writing functions import the leak index and the public-field
@@ -147,7 +147,7 @@ class PreparedVersion:
     row: CaseVersionRow
     fields: tuple[str, ...]  # what its audit entry names: the fields written or changed
     index_terms: IndexTerms
-    leak_terms: LeakTerms
+    leaks: CaseLeaks
     wraps: list[DataKeyWrapRow]  # its data keys, wrapped beside the body
 
 
@@ -158,10 +158,10 @@ def prepare_version(
     prev_hash: str,
     values: Mapping[str, Any],
     *,
-    leak_terms: LeakTerms | None = None,
+    leaks: CaseLeaks | None = None,
 ) -> PreparedVersion:
     """Encrypt and sign one version (no I/O). ``values`` must be validated already;
-    ``leak_terms`` are its leak terms if read already (an import reads them on another core)."""
+    ``leaks`` is its leak-index row if made already (an import makes it on another core)."""
     v.require(v.policy.can_write_cases(v.role), "write cases")
     created = now()
     header = RecordHeader(
@@ -172,11 +172,13 @@ def prepare_version(
     row = CaseVersionRow(case_id, version, v.user, created, sealed.body, sealed.signature)
     fields = tuple(sorted(values))
     wraps = wrap_rows(KIND, case_id, version, sealed.wraps)
-    if leak_terms is None:
-        from vault.services.leaks import case_leak_terms
+    if leaks is None:
+        from vault.services.leaks import case_leak_terms, case_leaks
 
-        leak_terms = case_leak_terms(v, values)
-    return PreparedVersion(row, fields, index_terms(v, values), leak_terms, wraps)
+        leaks = case_leaks(v.vault_id, case_id, case_leak_terms(v, values))
+    elif leaks.row.case_id != case_id:
+        raise ValueError("a leak-index row made for another case")
+    return PreparedVersion(row, fields, index_terms(v, values), leaks, wraps)
 
 
 def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
@@ -191,9 +193,9 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
     v.store.put_data_key_wraps(w for p in batch for w in p.wraps)
     for p in batch:
         store_index_terms(v, p.row.case_id, p.index_terms)
-    from vault.services.leaks import store_leak_terms_of
+    from vault.services.leaks import store_case_leaks
 
-    store_leak_terms_of(v, [(p.row.case_id, p.leak_terms) for p in batch])
+    store_case_leaks(v, [p.leaks for p in batch])
     v.log(*(_version_event(p) for p in batch))
     return len(batch)
 

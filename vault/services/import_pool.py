@@ -8,9 +8,10 @@ chunk (encrypted, signed, logged) as its results come back, in the file's order.
 
 What crosses between the processes: a chunk's validated values going out (the import file
 holds them in the clear already), and coming back each case's findings (field, kind, level)
-and its leak terms as keyed hashes with their level and kind, never a term or a value. A
-worker holds the level keys because it is a fork of the session that holds them (with the
-rest of its memory and its open files, unused: :mod:`vault.services.forked`). With one core,
+and its leak-index row as it is stored (keyed hashes in byte order, their kinds sealed), with
+its term lengths per level, never a term or a value. A worker holds the level keys because
+it is a fork of the session that holds them (with the rest of its memory and its open files,
+unused: :mod:`vault.services.forked`). With one core,
 or a chunk the file never fills, nothing is forked and the same functions run in this
 process.
 """
@@ -24,8 +25,9 @@ from typing import Any
 from vault.policy import Policy
 from vault.redact.entities import terms_remembered
 from vault.services.forked import cores, ordered_map
-from vault.services.leaks import LeakKey, LeakTerms, case_leak_terms_with
+from vault.services.leaks import CaseLeaks, LeakKey, case_leak_terms_with, case_leaks
 from vault.services.public_fields import OwnCheck, own_check
+from vault.store.interface import LeakCaseRow
 
 #: Cases handed to a worker at a time: large enough that a chunk's transfer costs little
 #: beside its reading (tens of ms), small enough that the first results come back soon.
@@ -34,19 +36,20 @@ CHUNK = 50
 
 @dataclass(frozen=True)
 class Reading:
-    """What a case's values were read into: its own check and its leak terms, each term as
-    (level, keyed term, kind), its run-together lengths per level."""
+    """What a case's values were read into: its own check, and its leak-index row made ready
+    (:func:`vault.services.leaks.case_leaks`) with its run-together lengths per level."""
 
     own: OwnCheck
-    terms: list[tuple[str, bytes, str]]
+    case_id: str
+    terms: bytes  # the row's keyed terms, in byte order
+    kinds: bytes  # its sealed kinds
     lengths: list[tuple[str, set[int]]]
 
-    def leak_terms(self, keys: Mapping[str, LeakKey]) -> LeakTerms:
-        """The :class:`LeakTerms` these hashes are, under this process's own key objects."""
-        return LeakTerms(
-            [(keys[level], term, kind) for level, term, kind in self.terms],
+    def case_leaks(self, keys: Mapping[str, LeakKey]) -> CaseLeaks:
+        """The row, with its lengths under this process's own key objects."""
+        return CaseLeaks(
+            LeakCaseRow(self.case_id, self.terms, self.kinds),
             [(keys[level], lens) for level, lens in self.lengths],
-            list(keys.values()),
         )
 
 
@@ -54,15 +57,21 @@ class Reading:
 class _Reader:
     policy: Policy
     keys: Mapping[str, LeakKey]
+    vault_id: str
 
     def read(self, values: Mapping[str, Any]) -> Reading:
+        case_id = str(values["case_id"])
         with terms_remembered():  # the own check and the leak terms read the same values
             own = own_check(self.policy, values)
-            terms = case_leak_terms_with(self.policy, self.keys, values)
+            leaks = case_leaks(
+                self.vault_id, case_id, case_leak_terms_with(self.policy, self.keys, values)
+            )
         return Reading(
             own,
-            [(key.level, term, kind) for key, term, kind in terms.terms],
-            [(key.level, lens) for key, lens in terms.lengths],
+            case_id,
+            leaks.row.terms,
+            leaks.row.kinds,
+            [(key.level, lens) for key, lens in leaks.lengths],
         )
 
 
@@ -77,6 +86,7 @@ def workers_wanted() -> int:
 def read_all(
     policy: Policy,
     keys: Mapping[str, LeakKey],
+    vault_id: str,
     items: Iterable[tuple[Any, Mapping[str, Any]]],
     *,
     workers: int | None = None,
@@ -85,7 +95,7 @@ def read_all(
     on ``workers`` forked processes (default :func:`workers_wanted`) while the caller uses each
     result (:func:`vault.services.forked.ordered_map`: an error in ``items`` comes out after
     every earlier item's result, as it would one by one)."""
-    reader = _Reader(policy, dict(keys))
+    reader = _Reader(policy, dict(keys), vault_id)
     count = workers_wanted() if workers is None else workers
     # warm: the word lists, dictionaries and transliterators the first case loads are loaded
     # once, in pages the forks share, instead of once in each worker

@@ -254,7 +254,7 @@ def import_file(
         )
         # Each case's values are read into its terms on the other cores, in chunks, while
         # this process checks, encrypts and writes the cases already read, in file order.
-        with contextlib.closing(read_all(v.policy, keys, validated)) as readings:
+        with contextlib.closing(read_all(v.policy, keys, v.vault_id, validated)) as readings:
             for lineno, values, reading in readings:
                 where = f"{name}:{lineno}: "
                 case_id = values["case_id"]
@@ -276,7 +276,7 @@ def import_file(
                     count += 1
                     continue
                 batch.append(
-                    prepare_version(v, case_id, 1, "", values, leak_terms=reading.leak_terms(keys))
+                    prepare_version(v, case_id, 1, "", values, leaks=reading.case_leaks(keys))
                 )
                 if len(batch) >= BATCH:
                     count += store_versions(v, batch)

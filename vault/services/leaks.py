@@ -303,13 +303,34 @@ def store_leak_terms_of(v: Vault, cases: Sequence[tuple[str, LeakTerms]]) -> Non
     (in key order), and each level's sealed lengths are opened and rewritten once. A case named
     twice keeps its last terms, as two calls in turn would."""
     latest = dict(cases)
+    store_case_leaks(v, [case_leaks(v.vault_id, cid, terms) for cid, terms in latest.items()])
+
+
+@dataclass(frozen=True)
+class CaseLeaks:
+    """A case's leak-index row made ready (:func:`leak_case_row`: its keyed terms in byte order
+    and its kinds sealed), with the run-together lengths it adds per level key."""
+
+    row: LeakCaseRow
+    lengths: list[tuple[LeakKey, set[int]]]
+
+
+def case_leaks(vault_id: str, case_id: str, terms: LeakTerms) -> CaseLeaks:
+    """A case's :class:`CaseLeaks` (no I/O: an import makes them on another core)."""
+    return CaseLeaks(leak_case_row(vault_id, case_id, terms), terms.lengths)
+
+
+def store_case_leaks(v: Vault, cases: Sequence[CaseLeaks]) -> None:
+    """Make each row its case's whole leak index and add the lengths to their levels' sealed
+    lengths, in the caller's write transaction: the rows go to the store together (in key
+    order), each level's lengths are opened and rewritten once. A case named twice keeps its
+    last row."""
+    latest = {c.row.case_id: c for c in cases}
     lengths: dict[bytes, tuple[LeakKey, set[int]]] = {}
-    for terms in latest.values():
-        for key, lens in terms.lengths:
+    for leaks in latest.values():
+        for key, lens in leaks.lengths:
             lengths.setdefault(key.slot, (key, set()))[1].update(lens)
-    v.store.replace_leak_cases(
-        [leak_case_row(v.vault_id, case_id, terms) for case_id, terms in latest.items()]
-    )
+    v.store.replace_leak_cases([c.row for c in latest.values()])
     stored = v.store.leak_lengths(list(lengths))
     changed: list[tuple[bytes, bytes]] = []
     for key, lens in lengths.values():
