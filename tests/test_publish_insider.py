@@ -36,7 +36,7 @@ from vault.services import publisher as publisher_svc
 from vault.services.audit import proof_bundle
 from vault.services.demo import DEMO_PEOPLE, create_demo
 from vault.services.provenance import store_verdict
-from vault.services.publication import gather, render_files
+from vault.services.publication import OutputFile, gather, render_files
 from vault.services.publication_gate import check_details
 from vault.services.publisher import NAMESPACE, publish, verify_folder
 from vault.services.session import Vault
@@ -764,3 +764,38 @@ def test_a_publication_that_never_went_out_is_not_logged(
     with pytest.raises(OSError):
         _publish(vault, out, day)
     assert _publications(vault) == []
+
+
+# --- 9. the leak index of an edition's case deleted -------------------------------------------
+
+
+def _delete_leak_index_of(path: Path, case_id: str) -> None:
+    with raw_db(path, "pia") as db:
+        db.execute(
+            "DELETE FROM leak_terms WHERE no IN (SELECT no FROM leak_cases WHERE case_id = ?)",
+            (case_id,),
+        )
+        db.execute("DELETE FROM leak_cases WHERE case_id = ?", (case_id,))
+        db.execute("DELETE FROM leak_terms_v1 WHERE case_id = ?", (case_id,))
+
+
+@pytest.mark.parametrize("deleted", [False, True])
+def test_attack_leak_index_of_an_edition_case_deleted(
+    vault: Path, day: dt.date, deleted: bool
+) -> None:
+    """A rendering that holds the name of a relative in one of the edition's own cases (a
+    version written around the service, say) is refused by the leak check whether or not that
+    case's leak-index rows are there: the check reads the edition's cases from their signed
+    versions too, not only from rows any member can delete. (A name: no pattern finds it.)"""
+    subject = _first_case(vault)
+    with opened(vault, "cara") as cara:
+        name = cases.show_case(cara, subject).values["family_contacts"][0]["name"]
+    if deleted:
+        _delete_leak_index_of(vault, subject)
+    with opened(vault, "cara") as cara, cara.store.read():
+        edition = gather(cara, ACTION, ["en"], day)
+        planted = OutputFile("UA-061-21-en.md", "md", "en", f"Ask {name} today.".encode())
+        findings = gate.scan_edition(cara, edition, [planted])
+    assert findings
+    assert {(f.kind, f.owners) for f in findings} == {("name", (subject,))}
+    assert name not in findings[0].line()

@@ -26,9 +26,9 @@ from vault.audit.log import AuditEvent
 from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
-from vault.redact.entities import TermSet, find_known, find_known_each
+from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
 from vault.services.cases import open_version
-from vault.services.leaks import VaultKnownValues, withheld_names
+from vault.services.leaks import VaultKnownValues, case_terms, withheld_names
 from vault.services.provenance import case_head
 from vault.services.publication import Edition, OutputFile, render_files
 from vault.services.session import Vault
@@ -104,14 +104,35 @@ def _reads_every_level(v: Vault) -> bool:
     return set(v.policy.readable_levels(v.role)) == set(v.policy.levels)
 
 
-def _withheld_names(v: Vault, edition: Edition) -> TermSet:
-    """The names of every person of the edition who did not consent to be named."""
+@dataclass(frozen=True)
+class _OwnValues:
+    """What the edition's own cases hold, read from their signed versions rather than from the
+    leak index (whose rows any member holding a level key can rewrite or delete): the names
+    withheld from print, and every protected value, with whose it is."""
+
+    names: TermSet  # the names of every person who did not consent to be named
+    values: TermSet  # every protected value of every case of the edition
+    each: dict[str, TermSet]  # case -> its protected values (to name whose a hit is)
+
+    def owners(self, text: str) -> tuple[str, ...]:
+        return tuple(cid for cid, mine in self.each.items() if find_known(text, mine))
+
+
+def _own_values(v: Vault, cases: Iterable[str]) -> _OwnValues:
     names = TermSet()
-    for cid in sorted({d.subject for a in edition.inputs for d in a.cases}):
+    values: dict[str, EntityInfo] = {}
+    each: dict[str, TermSet] = {}
+    for cid in sorted(set(cases)):
         head = case_head(v, cid)
-        if head is not None:
-            withheld_names(v, open_version(v, cid, head).values, names)
-    return names
+        if head is None:
+            continue
+        opened = open_version(v, cid, head).values
+        withheld_names(v, opened, names)
+        mine = dict(case_terms(v.policy, opened))
+        each[cid] = TermSet(mine)
+        for term, info in mine.items():
+            values.setdefault(term, info)
+    return _OwnValues(names, TermSet(values), each)
 
 
 def _released(edition: Edition) -> list[str]:
@@ -129,7 +150,7 @@ def _scan(
     where: str,
     text: str,
     known: VaultKnownValues,
-    names: TermSet,
+    own: _OwnValues,
     released: list[str],
     *,
     patterns: bool,
@@ -139,7 +160,13 @@ def _scan(
     hits = find_known(text, known)
     owners = tuple(sorted(set().union(*known.owners.values()))) if known.owners else ()
     found += [Finding(where, h.info.kind, h.info.level, owners) for h in hits]
-    found += [Finding(where, "name", None, ()) for _ in find_known(text, names)]
+    # an edition case's own value the index did not find (its rows rewritten or deleted)
+    seen = {(h.start, h.end) for h in hits}
+    for h in find_known(text, own.values):
+        if (h.start, h.end) not in seen:
+            whose = own.owners(text[h.start : h.end])
+            found.append(Finding(where, h.info.kind, h.info.level, whose))
+    found += [Finding(where, "name", None, ()) for _ in find_known(text, own.names)]
     if patterns:
         for f in detect(text):
             value = text[f.start : f.end]
@@ -161,17 +188,16 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
     """Every protected value in the edition's drafts and in every part of every file."""
     require_every_level(v)
     # a part of a name (a given name alone) counts for the edition's own cases only
-    known = VaultKnownValues(
-        v, scope={cid for a in edition.inputs for d in a.drafts for cid in d.versions}
-    )
+    scope = {cid for a in edition.inputs for d in a.drafts for cid in d.versions}
+    known = VaultKnownValues(v, scope=scope)
     with v.store.read():
-        names = _withheld_names(v, edition)
+        own = _own_values(v, scope | {d.subject for a in edition.inputs for d in a.cases})
     released = _released(edition)
     found: list[Finding] = []
     for a in edition.inputs:
         for d in a.drafts:
             where = f"the approved draft of {d.subject} [{d.lang}] ({d.draft_id})"
-            found += _scan(where, d.text, known, names, released, patterns=True)
+            found += _scan(where, d.text, known, own, released, patterns=True)
     # Text a reader sees (Markdown without escapes, HTML as read, a Word paragraph, a PDF page,
     # metadata, the file name) is scanned whole, so a value broken across lines is still one
     # value. The rest (the markup of HTML, Markdown and XML with its attributes, PDF objects and
@@ -189,15 +215,16 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
                 if piece.strip():
                     pieces.setdefault(piece, where)
     for text, where in whole.items():
-        found += _scan(where, text, known, names, released, patterns=True)
+        found += _scan(where, text, known, own, released, patterns=True)
     # Each piece on its own (a value must not be matched across two unrelated pieces), with one
     # lookup for all; the few pieces with a hit are scanned again alone to name whose value.
     texts = list(pieces)
     known_hits = find_known_each(texts, known, readings=False)
-    name_hits = find_known_each(texts, names, readings=False)
-    for text, k_hits, n_hits in zip(texts, known_hits, name_hits, strict=True):
-        if k_hits or n_hits:
-            found += _scan(pieces[text], text, known, names, released, patterns=False)
+    own_hits = find_known_each(texts, own.values, readings=False)
+    name_hits = find_known_each(texts, own.names, readings=False)
+    for text, k_hits, o_hits, n_hits in zip(texts, known_hits, own_hits, name_hits, strict=True):
+        if k_hits or o_hits or n_hits:
+            found += _scan(pieces[text], text, known, own, released, patterns=False)
     return found
 
 
