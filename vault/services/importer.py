@@ -46,7 +46,10 @@ from vault.services.leaks import VaultKnownValues, writing_keys
 from vault.services.public_fields import check_public_fields
 from vault.services.session import Vault
 
-BATCH = 500
+#: Cases written at a time: their leak-index rows go into the index sorted together, so the
+#: larger the batch the fewer times each page of the index is visited (2,000 cases were 5% faster
+#: again than 1,000, and 80 MiB more at the peak).
+BATCH = 1000
 MAX_LINE_BYTES = 16 * 1024 * 1024
 csv.field_size_limit(MAX_LINE_BYTES)
 
