@@ -28,6 +28,7 @@ from vault.crypto import hash_bytes
 from vault.errors import IntegrityError, NotFoundError, StoreError, UsageError
 from vault.services.clock import now
 from vault.services.forked import cores, ordered_map
+from vault.services.leak_check import LeakIndexCheck, check_leak_index
 from vault.services.session import Vault
 from vault.store import AuditFilter, AuditRow, Store
 
@@ -201,30 +202,42 @@ def verify(v: Vault) -> VerifyResult:
 @dataclass
 class CheckResult:
     """What ``casevault check`` found: the database file's problems (damaged pages, broken
-    structure) and the full audit verification. ``ok`` when both are clean."""
+    structure), the full audit verification, and every case's leak index against its signed
+    version. ``ok`` when all are clean."""
 
     database: list[str]
     log: VerifyResult
+    leaks: LeakIndexCheck
 
     @property
     def ok(self) -> bool:
         """True when nothing is wrong."""
-        return not self.database and self.log.ok
+        return not self.database and self.log.ok and self.leaks.ok
 
     @property
     def problems(self) -> list[str]:
         """Every problem, the database file's first."""
-        return [f"database: {p}" for p in self.database] + self.log.problems
+        leaks = [f"leak index: {p}" for p in self.leaks.problems]
+        if self.leaks.damaged > len(self.leaks.problems):
+            leaks.append(f"leak index: {self.leaks.damaged} cases in all")
+        return [f"database: {p}" for p in self.database] + self.log.problems + leaks
 
     def to_json(self) -> dict[str, Any]:
         """The result as plain JSON types, for ``check --json``."""
-        return {"ok": self.ok, "database": self.database, "audit": self.log.to_json()}
+        return {
+            "ok": self.ok,
+            "database": self.database,
+            "audit": self.log.to_json(),
+            "leak_index": self.leaks.to_json(),
+        }
 
 
 def check(v: Vault) -> CheckResult:
     """Check the whole vault: every page of the database file (SQLCipher's HMAC of each page,
-    SQLite's structure), then the whole audit log as :func:`verify` does. Reports everything
-    it finds; raises only when the store cannot check its pages."""
+    SQLite's structure), then the whole audit log as :func:`verify` does, then, for a person
+    who reads every level, every case's leak index against its signed head version
+    (:mod:`vault.services.leak_check`). Reports everything it finds; raises only when the
+    store cannot check its pages."""
     with v.store.read():
         database = [_page_problem(p) for p in v.store.integrity_check()]
     try:
@@ -233,7 +246,10 @@ def check(v: Vault) -> CheckResult:
         # A damaged page the log lives on: the problems above name it.
         log = VerifyResult()
         log.add("the audit log could not be read to the end: it lies on a damaged page")
-    return CheckResult(database, log)
+    leaks = LeakIndexCheck(skipped="the database is damaged")
+    if not database:
+        leaks = check_leak_index(v)
+    return CheckResult(database, log, leaks)
 
 
 _HMAC_FAILED = re.compile(r"HMAC verification failed for page (\d+)")

@@ -1,0 +1,161 @@
+"""`casevault check` compares every case's leak index with its signed head version: what a member
+holding the database key and the level keys can delete or rewrite in the index, so that a leak
+check would miss a value, is named case by case. Each attack is made on a copy of the demo, as
+the insider would (``tests/insider.py``, or the level keys a caseworker holds), then the
+product's own ``check`` runs. All data is invented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import PASSPHRASES, passphrase_for
+from tests.insider import raw_db
+from vault.cli import cli
+from vault.services import audit
+from vault.services.leak_check import MAX_NAMED, check_leak_index
+from vault.services.leaks import case_leak_terms, store_leak_terms
+from vault.services.session import Vault
+
+CASE = "UA-061-21-004"
+OTHER = "UA-061-21-005"
+
+
+def _run(path: Path, user: str, *args: str) -> Result:
+    env = {
+        "CASEVAULT_PATH": str(path),
+        "CASEVAULT_USER": user,
+        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
+    }
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def _problems(path: Path) -> list[str]:
+    """What `casevault check` says of the leak index, run by cara (who reads every level)."""
+    r = _run(path, "cara", "check")
+    assert r.exit_code == 5, (r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    lines = [line.split(": ", 2)[2] for line in r.stderr.splitlines()]
+    lines = [line.removeprefix("the vault is damaged: ") for line in lines]
+    return [line.removeprefix("leak index: ") for line in lines if line.startswith("leak index")]
+
+
+def _number(path: Path, case_id: str) -> int:
+    with raw_db(path, "pia") as db:
+        (no,) = db.execute("SELECT no FROM leak_cases WHERE case_id = ?", (case_id,)).fetchone()
+    return int(no)
+
+
+def test_a_sound_vault_checks_every_case(demo_path: Path) -> None:
+    r = _run(demo_path, "cara", "check")
+    assert r.exit_code == 0, r.stderr
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        count = v.store.count_cases()
+    assert f"; leak index OK: {count} cases hold what their signed versions say" in r.stdout
+
+
+@pytest.mark.parametrize("who", ["rui", "pia", "ada"])
+def test_a_member_who_does_not_read_every_level_is_told_it_was_not_checked(
+    demo_path: Path, who: str
+) -> None:
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM leak_terms WHERE no = ?", (_number(demo_path, CASE),))
+    r = _run(demo_path, who, "check")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.rstrip().endswith("does not read every level")
+    assert "leak index not checked: " in r.stdout
+
+
+def test_attack_a_cases_term_rows_deleted(demo_path: Path) -> None:
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM leak_terms WHERE no = ?", (_number(demo_path, CASE),))
+    (problem,) = _problems(demo_path)
+    assert problem.startswith(f"case {CASE}: ")
+    assert "of its term rows are missing" in problem
+
+
+def test_attack_one_term_row_deleted(demo_path: Path) -> None:
+    no = _number(demo_path, CASE)
+    with raw_db(demo_path, "pia") as db:
+        db.execute(
+            "DELETE FROM leak_terms WHERE no = ? AND term = "
+            "(SELECT min(term) FROM leak_terms WHERE no = ?)",
+            (no, no),
+        )
+    assert _problems(demo_path) == [
+        f"case {CASE}: 1 of its term rows are missing: a lookup would not find them"
+    ]
+
+
+def test_attack_a_cases_whole_leak_index_deleted(demo_path: Path) -> None:
+    no = _number(demo_path, CASE)
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+        db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
+    assert _problems(demo_path) == [f"case {CASE}: it has no leak index"]
+
+
+def test_attack_a_cases_index_rewritten_with_the_level_keys(demo_path: Path) -> None:
+    """A caseworker holds every level key: she rewrites the case's index, consistently sealed,
+    from values without its family contacts. Only the signed version says otherwise."""
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        from vault.services.cases import show_case
+
+        values = dict(show_case(v, CASE).values)
+        values.pop("family_contacts")
+        with v.store.write():
+            store_leak_terms(v, CASE, case_leak_terms(v, values))
+    (problem,) = _problems(demo_path)
+    assert problem.startswith(f"case {CASE}: its leak index lacks ")
+    assert problem.endswith("and holds 0 that are not its")
+
+
+def test_attack_a_cases_kinds_moved_from_another_case(demo_path: Path) -> None:
+    with raw_db(demo_path, "pia") as db:
+        (kinds,) = db.execute("SELECT kinds FROM leak_cases WHERE case_id = ?", (OTHER,)).fetchone()
+        db.execute("UPDATE leak_cases SET kinds = ? WHERE case_id = ?", (kinds, CASE))
+    (problem,) = _problems(demo_path)
+    assert problem in (
+        f"case {CASE}: a part of its kinds does not open",
+        f"case {CASE}: its sealed kinds are cut short",
+    )
+
+
+def test_an_earlier_layout_case_is_compared_by_its_rows(demo_path: Path) -> None:
+    """A case not saved since migration 0007 keeps its rows in leak_terms_v1: complete, it is
+    sound; with one row gone, it is named."""
+    no = _number(demo_path, CASE)
+    with raw_db(demo_path, "pia") as db:
+        db.execute(
+            "INSERT INTO leak_terms_v1(term, case_id, sealed) "
+            "SELECT term, ?, x'00' FROM leak_terms WHERE no = ?",
+            (CASE, no),
+        )
+        db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+        db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
+    assert _run(demo_path, "cara", "check").exit_code == 0
+    with raw_db(demo_path, "pia") as db:
+        db.execute(
+            "DELETE FROM leak_terms_v1 WHERE case_id = ? AND term = "
+            "(SELECT min(term) FROM leak_terms_v1 WHERE case_id = ?)",
+            (CASE, CASE),
+        )
+    assert _problems(demo_path) == [
+        f"case {CASE}: its leak index (earlier layout) lacks 1 of its terms"
+    ]
+
+
+def test_many_damaged_cases_are_counted_past_those_named(demo_path: Path) -> None:
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM leak_terms")
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        found = check_leak_index(v)
+        total = v.store.count_cases()
+        result = audit.check(v)
+    assert total > MAX_NAMED
+    assert found.checked == total and found.damaged == total
+    assert len(found.problems) == MAX_NAMED
+    assert result.problems[-1] == f"leak index: {total} cases in all"
+    assert not result.ok and result.to_json()["leak_index"]["damaged"] == total

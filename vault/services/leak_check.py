@@ -1,0 +1,208 @@
+"""Is every case's leak index what its signed version says? (``casevault check``)
+
+The leak index is keyed hashes whose kinds are sealed under level keys, and every caseworker
+holds every level key: with the database key she can delete a case's rows, or rewrite them
+consistently, and a draft check or the publication's leak check would then miss that case's
+values (docs/threat-model.md). Nothing signs the index; what is signed is each case version.
+So this check reads every case's head version (its author's signature checked), reads its
+values into their leak terms again, and compares them with what the index holds: the case's
+row, its term list, the kind of every term (each level's sealed part opened), and the term
+rows a lookup finds. It needs every level key, and about 5 ms of reading a case, spread over
+the cores (:mod:`vault.services.forked`: values go to the workers as an import sends them;
+keyed hashes and kind codes come back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from vault.crypto import SEAL_OVERHEAD
+from vault.errors import DecryptionError, VaultError
+from vault.policy import Policy
+from vault.redact.entities import terms_remembered
+from vault.services.cases import open_version
+from vault.services.forked import cores, ordered_map
+from vault.services.leaks import (
+    KIND_CODES,
+    LeakKey,
+    case_leak_terms_with,
+    kinds_ad,
+    writing_keys,
+)
+from vault.services.provenance import case_head
+from vault.services.session import Vault
+from vault.store.interface import LEAK_TERM_BYTES, LeakCaseRow
+
+#: Cases read and handed to the workers at a time.
+CHUNK = 50
+#: Problems named at most (the first say most; the count says how many).
+MAX_NAMED = 20
+_CODE_OF = {kind: i + 1 for i, kind in enumerate(KIND_CODES)}
+
+
+@dataclass
+class LeakIndexCheck:
+    """What the check found: how many cases it compared, and every case whose index is not
+    what its signed version says (up to :data:`MAX_NAMED` named). ``skipped``: why it did
+    not run (the person does not hold every level key)."""
+
+    checked: int = 0
+    damaged: int = 0
+    problems: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.damaged == 0
+
+    def add(self, problem: str) -> None:
+        self.damaged += 1
+        if len(self.problems) < MAX_NAMED:
+            self.problems.append(problem)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "damaged": self.damaged,
+            "problems": self.problems,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class _Expected:
+    """A case's leak index as its values give it: its keyed terms in byte order, and per
+    level key (by its kinds slot) one kind code per term, 0 for a term of another key."""
+
+    terms: bytes
+    codes: dict[bytes, bytes]
+
+
+@dataclass(frozen=True)
+class _Reader:
+    policy: Policy
+    keys: Mapping[str, LeakKey]
+
+    def read(self, item: tuple[str, Mapping[str, Any] | None]) -> _Expected | None:
+        _case_id, values = item
+        if values is None:
+            return None
+        with terms_remembered():
+            terms = case_leak_terms_with(self.policy, self.keys, values)
+        first: dict[bytes, tuple[LeakKey, str]] = {}
+        for key, term, kind in terms.terms:
+            first.setdefault(term, (key, kind))
+        order = sorted(first)
+        codes = {k.kinds_slot: bytearray(len(order)) for k in terms.keys}
+        for i, term in enumerate(order):
+            key, kind = first[term]
+            codes.setdefault(key.kinds_slot, bytearray(len(order)))[i] = _CODE_OF[kind]
+        return _Expected(b"".join(order), {slot: bytes(c) for slot, c in codes.items()})
+
+
+def _heads(v: Vault, result: LeakIndexCheck) -> Iterator[tuple[str, Mapping[str, Any] | None]]:
+    """Every case id with its head version's values (None where the version does not open:
+    named as a problem here, and not compared)."""
+    after: str | None = None
+    while True:
+        ids = v.store.case_ids(limit=500, after=after)
+        if not ids:
+            return
+        for case_id in ids:
+            try:
+                head = case_head(v, case_id)
+                values = None if head is None else open_version(v, case_id, head).values
+            except VaultError as e:
+                result.add(f"case {case_id}: its head version does not open ({e})")
+                values = None
+            yield case_id, values
+        after = ids[-1]
+
+
+def _compare(
+    v: Vault, keys: list[LeakKey], case_id: str, row: LeakCaseRow | None, want: _Expected
+) -> str | None:
+    """Why the stored row is not ``want``, or None when it is."""
+    n = LEAK_TERM_BYTES
+    mine = [want.terms[i : i + n] for i in range(0, len(want.terms), n)]
+    if row is None:
+        # a case not saved since migration 0007 keeps its rows in the earlier layout
+        old = {t for t, _, _ in v.store.find_leak_terms_v1(mine, cases=[case_id])}
+        if old and len(old) == len(mine):
+            return None
+        if old:
+            return f"its leak index (earlier layout) lacks {len(mine) - len(old)} of its terms"
+        return "it has no leak index" if mine else None
+    if row.terms != want.terms:
+        have = set(row.term_list())
+        return (
+            f"its leak index lacks {len(set(mine) - have)} of its {len(mine)} terms "
+            f"and holds {len(have - set(mine))} that are not its"
+        )
+    by_slot = {k.kinds_slot: k for k in keys}
+    width = len(next(iter(by_slot)))
+    stride = width + SEAL_OVERHEAD + len(row.terms) // LEAK_TERM_BYTES
+    if len(row.kinds) % stride:
+        return "its sealed kinds are cut short"
+    opened: dict[bytes, bytes] = {}
+    for at in range(0, len(row.kinds), stride):
+        slot = row.kinds[at : at + width]
+        key = by_slot.get(slot)
+        if key is None:
+            return "a part of its kinds is under no current level key"
+        ad = kinds_ad(v.vault_id, case_id, slot, row.terms)
+        try:
+            opened[slot] = key.sealer.open(row.kinds[at + width : at + stride], ad, "leak kinds")
+        except DecryptionError:
+            return "a part of its kinds does not open"
+    if opened != want.codes:
+        return "the kinds of its terms are not its values' kinds"
+    found = v.store.find_leak_terms(row.term_list(), cases=[case_id])
+    missing = len(row.term_list()) - len({t for t, _ in found})
+    if missing:
+        return f"{missing} of its term rows are missing: a lookup would not find them"
+    return None
+
+
+def check_leak_index(v: Vault) -> LeakIndexCheck:
+    """Compare every case's leak index with its signed head version (see the module)."""
+    result = LeakIndexCheck()
+    if set(v.policy.readable_levels(v.role)) != set(v.policy.levels):
+        result.skipped = f"{v.user} ({v.role}) does not read every level"
+        return result
+    try:
+        keys = writing_keys(v)
+    except VaultError as e:
+        result.skipped = str(e)
+        return result
+    reader = _Reader(v.policy, keys)
+    workers = cores() if cores() > 1 else 0
+    with v.store.read():
+        done = ordered_map(reader.read, _heads(v, result), chunk=CHUNK, workers=workers, warm=True)
+        try:
+            batch: list[tuple[str, _Expected]] = []
+            for (case_id, _values), want in done:
+                if want is None:
+                    continue
+                batch.append((case_id, want))
+                if len(batch) >= CHUNK:
+                    _compare_batch(v, list(keys.values()), batch, result)
+                    batch.clear()
+            _compare_batch(v, list(keys.values()), batch, result)
+        finally:
+            done.close()
+    return result
+
+
+def _compare_batch(
+    v: Vault, keys: list[LeakKey], batch: list[tuple[str, _Expected]], result: LeakIndexCheck
+) -> None:
+    rows = v.store.leak_cases([case_id for case_id, _ in batch])
+    for case_id, want in batch:
+        result.checked += 1
+        why = _compare(v, keys, case_id, rows.get(case_id), want)
+        if why is not None:
+            result.add(f"case {case_id}: {why}")
