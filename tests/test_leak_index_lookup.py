@@ -213,3 +213,32 @@ def test_rows_of_the_earlier_layout_are_found_until_their_case_is_saved_again(
     known = VaultKnownValues(v)
     assert {h.info.kind for h in find_known(text, known)} == {"name"}
     assert any(case_id in cases for cases in known.owners.values())
+
+
+def test_a_part_of_an_id_number_counts_for_a_case_in_scope_only(open_as: OpenAs) -> None:
+    """The last digits of an ID number (a window: "... the rest: 201909 4") are few enough that
+    among a hundred thousand cases every six-digit number is some case's window — "2019-09", a
+    month, refused a publication at 100,000 bench cases. A window counts for the cases a check is
+    about; the whole number counts vault-wide."""
+    from vault.services import cases
+
+    v = open_as("cara")
+    holder = "UA-300-26-777"
+    cases.add_case(
+        v,
+        {
+            "case_id": holder,
+            "full_name": "Invented Holder",
+            "id_numbers": [{"kind": "prc_resident_id", "value": "650402200012019094"}],
+        },
+    )
+    month = "He has not been heard from since 2019-09."
+    whole = "Her ID is 650402200012019094."
+    with v.store.read():
+        assert not find_known(month, VaultKnownValues(v, scope=["UA-061-21-004"]))
+        assert not find_known(month, VaultKnownValues(v))
+        assert [h.info.kind for h in find_known(month, VaultKnownValues(v, scope=[holder]))] == [
+            "id_number"
+        ]
+        assert find_known(whole, VaultKnownValues(v, scope=["UA-061-21-004"]))
+        assert find_known(whole, VaultKnownValues(v))

@@ -267,8 +267,16 @@ def test_text_readings_reads_a_reversed_run_as_shown() -> None:
 
 
 def test_case_scoped_terms() -> None:
-    assert rd.CASE_SCOPED == ("#name1:", "#namesur:", "#nameinit:")
-    for term in ("#name1:zhanar", "#namesur:bekova", "#nameinit:z bekova"):
+    assert rd.CASE_SCOPED == ("#name1:", "#namesur:", "#nameinit:", "#num:w:")
+    for term in ("#name1:zhanar", "#namesur:bekova", "#nameinit:z bekova", "#num:w:201909"):
         assert rd.is_case_scoped(term)
-    for term in ("#name:zhanar bekova", "#mail:u:zhanar", "name1:zhanar", "#Name1:zhanar", ""):
+    for term in (
+        "#name:zhanar bekova",
+        "#mail:u:zhanar",
+        "name1:zhanar",
+        "#Name1:zhanar",
+        "",
+        "#num:650402200012019094",
+        "#num:cn:nightjar:7",
+    ):
         assert not rd.is_case_scoped(term)

@@ -251,11 +251,14 @@ def text_readings(text: str) -> tuple[Reading, ...]:
     return tuple(out)
 
 
-#: Readings that a part of a name gives (a given name alone, a titled surname, an initial with a
-#: surname): two people can share one, and in a vault of many cases every common given name is
-#: some relative's. They count only for the cases a check is about (the draft's, the edition's,
-#: the case being saved), never vault-wide (:class:`vault.services.leaks.VaultKnownValues`).
-CASE_SCOPED = tuple(READING_PREFIX + tag for tag in ("name1:", "namesur:", "nameinit:"))
+#: Readings that a part of a value gives: of a name (a given name alone, a titled surname, an
+#: initial with a surname), and of a number (a window: six or more of a phone's or an ID's
+#: digits, :mod:`vault.redact.readings.numbers`). Two people can share one, and in a vault of
+#: many cases every common given name is some relative's, and every six-digit number some case's
+#: window ("2019-09", a month, was one at 100,000 bench cases). They count only for the cases a
+#: check is about (the draft's, the edition's, the case being saved), never vault-wide
+#: (:class:`vault.services.leaks.VaultKnownValues`); a whole number still counts vault-wide.
+CASE_SCOPED = tuple(READING_PREFIX + tag for tag in ("name1:", "namesur:", "nameinit:", "num:w:"))
 
 
 def is_case_scoped(term: str) -> bool:
