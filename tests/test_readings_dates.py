@@ -64,6 +64,10 @@ def test_every_form_of_the_date_reads_as_it(text: str) -> None:
 
 def test_an_ambiguous_numeric_date_yields_each_reading() -> None:
     assert {"1971-04-03", "1971-03-04", "2071-04-03", "2071-03-04"} <= dates_in("03/04/71")
+    # year first: year-month-day, and year-day-month as CLDR's Uyghur yMd writes it
+    assert dates_in("1987-5-3") == {"1987-05-03", "1987-03-05"}
+    assert dates_in("1987-5-13") == {"1987-05-13"}  # no 13th month
+    assert dates_in("1987-V-3") == {"1987-05-03"}  # a Roman month is the month
 
 
 @pytest.mark.parametrize(

@@ -122,6 +122,8 @@ def test_a_date_of_birth_in_digits_is_found_by_its_separators(text: str) -> None
         "Exhibit 31 283 was filed.",
         "Some 3 121 983 residents were registered.",
         "1 0 2 51 3 120 383 4 271",
+        # its digit groups in another order, as any run of small numbers holds them
+        "Objects 83 12 3 and 4 were listed.",
     ],
 )
 def test_a_number_is_not_a_date_of_birth(text: str) -> None:
@@ -131,9 +133,13 @@ def test_a_number_is_not_a_date_of_birth(text: str) -> None:
 def test_a_date_of_births_terms_keep_eight_digits_and_drop_fewer() -> None:
     from vault.redact.entities import value_terms
 
-    digits = {t for t in value_terms("1983-03-12", "date_of_birth") if t.isdigit()}
+    terms = value_terms("1983-03-12", "date_of_birth")
+    digits = {t for t in terms if t.isdigit()}
     assert {"12031983", "19830312", "03121983"} <= digits
     assert min(map(len, digits)) == 8
+    ordered = {t for t in terms if t.startswith("~")}
+    assert "~12 1983 march" in ordered  # with a month word, in any order: kept
+    assert not any(t[1:].replace(" ", "").isdigit() for t in ordered)
     # the rule is a date's: a short run of digits of another kind is still a term
     assert "1203" in value_terms("1203", "id_number")
 

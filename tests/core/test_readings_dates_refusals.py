@@ -175,16 +175,18 @@ def test_year_values_of_a_part() -> None:
         ("28-1-64", {"1964-01-28", "2064-01-28"}),
         ("5/3/'79", {"1979-03-05", "1979-05-03", "2079-03-05", "2079-05-03"}),
         ("28.01.'1964", {"1964-01-28"}),
-        ("1971.03.04", {"1971-03-04"}),  # year first: year, month, day only
-        ("1971-3-4", {"1971-03-04"}),  # one-digit month and day, as a value may be written
-        ("1964.01.8", {"1964-01-08"}),
+        # year first: year, month, day, and year, day, month (CLDR's Uyghur yMd is y-d-M)
+        ("1971.03.04", {"1971-03-04", "1971-04-03"}),
+        ("1971-3-4", {"1971-03-04", "1971-04-03"}),  # one-digit month and day, as typed
+        ("1964.01.8", {"1964-01-08", "1964-08-01"}),
         ("28.01.5", set()),  # a one-digit year is none
         ("5.3.7", set()),
         ("1964 1 8", set()),
-        ("1971/03/04", {"1971-03-04"}),
+        ("1971/03/04", {"1971-03-04", "1971-04-03"}),
         ("1971-03-'04", set()),  # an apostrophe year is no day
         ("1971.03.1904", set()),  # two years
-        ("1964.28.01", set()),  # year, day, month is no order
+        ("1964.28.01", {"1964-01-28"}),  # year, day, month: no 28th month
+        ("1964.28.13", set()),  # neither order is a date
         ("28 01 1964", {"1964-01-28"}),  # spaces: day, month and a four-digit year only
         ("8 01 1964", {"1964-01-08", "1964-08-01"}),
         ("03 04 1971", {"1971-04-03", "1971-03-04"}),

@@ -475,8 +475,14 @@ MIN_DATE_DIGITS = 8
 
 def is_weak_date_term(term: str, kind: str) -> bool:
     """Whether ``term`` is a date of birth's digits run together, too few to tell a date from
-    a number (:data:`MIN_DATE_DIGITS`): never a term, and never a hit in an older leak index."""
-    return kind == "date_of_birth" and term.isdigit() and len(term) < MIN_DATE_DIGITS
+    a number (:data:`MIN_DATE_DIGITS`), or its digit groups in any order ("~2 3 51", which any
+    run of small numbers holds, a PDF's object numbers among them): never a term, and never a
+    hit in an older leak index."""
+    if kind != "date_of_birth":
+        return False
+    if term.startswith(SORTED_PREFIX):
+        return term[len(SORTED_PREFIX) :].replace(" ", "").isdigit()
+    return term.isdigit() and len(term) < MIN_DATE_DIGITS
 
 
 def _value_terms(value: str, kind: str) -> set[str]:
@@ -488,7 +494,9 @@ def _value_terms(value: str, kind: str) -> set[str]:
             if MIN_TERM <= len(joined) <= MAX_TERM and not is_weak_date_term(joined, kind):
                 terms.add(joined)
             if 2 <= len(ws) <= MAX_WINDOW:
-                terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
+                ordered = SORTED_PREFIX + " ".join(sorted(ws))
+                if not is_weak_date_term(ordered, kind):
+                    terms.add(ordered)
     return terms | disguised_terms(value, kind) | value_readings(value, kind)
 
 

@@ -6,7 +6,7 @@ nothing weaker (a year alone, a day and month alone: those are the dates of publ
 A text reads as every whole date it writes, each reading its own term:
 
 * numeric dates in every order a reader could mean — day-month-year, month-day-year and year
-  first, separated by ``.`` ``/`` ``-`` or spaces, a Roman-numeral month (``13.IX.1965``), a
+  first (year-month-day, and year-day-month as CLDR's Uyghur writes it), separated by ``.`` ``/`` ``-`` or spaces, a Roman-numeral month (``13.IX.1965``), a
   two-digit or apostrophe year (``5/3/'79``) read as both 19xx and 20xx, and compact
   ``yyyymmdd`` / ``ddmmyyyy`` runs — so ``03/04/71`` reads as 1971-04-03 *and* 1971-03-04;
 * dates with a month word: every month name and abbreviation CLDR (Babel) gives for en, fr, de,
@@ -399,6 +399,8 @@ def _numeric(text: str) -> Iterator[tuple[int, int, str]]:
         found: set[str | None] = set()
         if len(a) == 4 and len(c) <= 2:  # year first, 1964-1-8 too ('28 is 3 characters: no day)
             found.add(_date(int(a), mid, int(c)))
+            if not roman:  # and year, day, month: CLDR's Uyghur "y-d-M" (1987-5-3 is 5 March)
+                found.add(_date(int(a), int(c), mid))
         elif len(a) <= 2 and len(c) > 1:  # a one-digit year is none
             for y in _years(c):
                 found.add(_date(y, mid, int(a)))  # day, month, year
