@@ -6,9 +6,10 @@ nothing weaker (a year alone, a day and month alone: those are the dates of publ
 A text reads as every whole date it writes, each reading its own term:
 
 * numeric dates in every order a reader could mean — day-month-year, month-day-year and year
-  first (year-month-day, and year-day-month as CLDR's Uyghur writes it), separated by ``.`` ``/`` ``-`` or spaces, a Roman-numeral month (``13.IX.1965``), a
-  two-digit or apostrophe year (``5/3/'79``) read as both 19xx and 20xx, and compact
-  ``yyyymmdd`` / ``ddmmyyyy`` runs — so ``03/04/71`` reads as 1971-04-03 *and* 1971-03-04;
+  first (year-month-day, and year-day-month as CLDR's Uyghur writes it), separated by ``.``
+  ``/`` ``-`` or spaces, a Roman-numeral month (``13.IX.1965``), a two-digit or apostrophe
+  year (``5/3/'79``) read as both 19xx and 20xx, and compact ``yyyymmdd`` / ``ddmmyyyy``
+  runs — so ``03/04/71`` reads as 1971-04-03 *and* 1971-03-04;
 * dates with a month word: every month name and abbreviation CLDR (Babel) gives for en, fr, de,
   ru, tr, kk and ug (also transliterated to Latin), the day and year in digits of any script or
   in words (en/fr/de cardinals and ordinals made by num2words: "the twenty-eighth of January
