@@ -24,6 +24,8 @@ N = 300
 
 #: The state folder the person running the benchmark has: the benchmark must leave it alone.
 _PERSONS_STATE: list[Path] = []
+#: The results as the run handed them over after each N (a long run is written as it goes).
+_SO_FAR: list[dict[str, Any]] = []
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +36,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _PERSONS_STATE.append(persons_state)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CASEVAULT_STATE_DIR", str(persons_state))
-        out = run([N], work, progress=lines.append, sample=12)
+        out = run([N], work, progress=lines.append, sample=12, after_each=_SO_FAR.append)
         assert os.environ["CASEVAULT_STATE_DIR"] == str(persons_state)  # given back
     assert any("audit verify" in line for line in lines)
     return out
@@ -91,6 +93,18 @@ def test_disk_and_audit_figures(results: dict[str, Any]) -> None:
     assert one["show_process"]["vault_ms"] > one["show_process"]["argon2id_ms"] > 0
     assert one["publish"]["check_s"] > 0 and one["publish"]["vault_s"] > 0
     assert one["publish"]["files"] == 12  # en, fr, de × docx, pdf, html, md
+
+
+def test_each_ns_results_are_handed_over_as_it_ends(results: dict[str, Any]) -> None:
+    assert len(_SO_FAR) == 1 and _SO_FAR[0]["runs"][0]["n"] == N
+
+
+def test_a_refused_publication_is_a_row_of_the_table(results: dict[str, Any]) -> None:
+    refused = dict(results["runs"][0])
+    refused["publish"] = {"refused": "UA 061/21: a protected value would be published: case X"}
+    row = next(r for r in report.table(refused).splitlines() if r.startswith("| publish"))
+    assert "refused by its leak check: UA 061/21: a protected value would be published" in row
+    assert row.count("|") == 5
 
 
 def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:

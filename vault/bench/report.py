@@ -16,6 +16,14 @@ def _rate(n: int, seconds: float) -> str:
     return f"{n / seconds:,.0f} cases/s" if seconds > 0 else "—"
 
 
+def _published(publish: dict[str, Any] | None) -> str:
+    if publish is None:
+        return "not measured"
+    if "refused" in publish:
+        return f"refused by its leak check: {publish['refused']}".replace("|", "/")
+    return f"{publish['vault_s']:,.1f} s, after its leak check again ({publish['check_s']:,.1f} s)"
+
+
 def table(run: dict[str, Any]) -> str:
     """One N's figures: casevault, plain SQLCipher and the floor, side by side."""
     n = run["n"]
@@ -64,10 +72,7 @@ def table(run: dict[str, Any]) -> str:
         ("draft of one case (p50)", _ms(run["draft"]["vault"]["p50_ms"]), "—", "—"),
         (
             "publish the demo's Urgent Action (8 cases; 3 languages × 4 formats)",
-            f"{run['publish']['vault_s']:,.1f} s, after its leak check again "
-            f"({run['publish']['check_s']:,.1f} s)"
-            if "publish" in run
-            else "not measured",
+            _published(run.get("publish")),
             "—",
             "—",
         ),

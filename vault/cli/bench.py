@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -58,7 +59,13 @@ def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: 
     from vault.bench.run import run
 
     ns = _sizes(sizes)
-    results = run(ns, keep, progress=lambda line: click.echo(line, err=True), sample=sample)
+    results = run(
+        ns,
+        keep,
+        progress=lambda line: click.echo(line, err=True),
+        sample=sample,
+        after_each=partial(report.write, out=out),  # each N's figures kept as it ends
+    )
     written = report.write(results, out)
     tables = "\n\n".join(report.table(r) for r in results["runs"])
     missing = "" if len(written) == 3 else " (no plot: install matplotlib, the 'bench' extra)"
