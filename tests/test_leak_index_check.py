@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from tests.conftest import PASSPHRASES, passphrase_for
 from tests.insider import raw_db
 from vault.cli import cli
+from vault.crypto import Passphrase
 from vault.services import audit
 from vault.services.leak_check import MAX_NAMED, check_leak_index
 from vault.services.leaks import case_leak_terms, store_leak_terms
@@ -159,3 +160,28 @@ def test_many_damaged_cases_are_counted_past_those_named(demo_path: Path) -> Non
     assert len(found.problems) == MAX_NAMED
     assert result.problems[-1] == f"leak index: {total} cases in all"
     assert not result.ok and result.to_json()["leak_index"]["damaged"] == total
+
+
+def test_a_rotation_not_finished_is_named_and_a_finished_one_is_sound(demo_path: Path) -> None:
+    """After a revocation, the cases stay indexed under the old epoch's keys until `keys rotate`
+    re-indexes them: check says so for each (not "damaged" in other words), and is clean after."""
+    from vault.services import cases, lifecycle, users
+
+    cai = Passphrase.from_text("cai-leak-check-passphrase")
+    with Vault.open(demo_path, "ada", lambda _n: passphrase_for("ada")) as v:
+        users.add_member(v, "cai", "caseworker", passphrase=lambda: cai)
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")):
+        pass  # a holder unlocks: cai's keys reach her
+    with Vault.open(demo_path, "ada", lambda _n: passphrase_for("ada")) as v:
+        lifecycle.revoke(v, "cara", "left the organisation")
+    with Vault.open(demo_path, "cai", lambda _n: cai) as v:
+        cases.add_case(v, {"case_id": "UA-300-26-901", "full_name": "Invented After"})
+        found = check_leak_index(v)
+        total = v.store.count_cases()
+        assert found.checked == total and found.damaged == total - 1
+        assert found.problems[0].endswith(
+            ": its leak index is under an earlier key epoch: finish `casevault keys rotate`"
+        )
+        lifecycle.rotate(v, batch=40)
+        found = check_leak_index(v)
+        assert found.ok and found.checked == total

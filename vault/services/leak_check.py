@@ -28,6 +28,7 @@ from vault.services.leaks import (
     KIND_CODES,
     LeakKey,
     case_leak_terms_with,
+    held_keys,
     kinds_ad,
     writing_keys,
 )
@@ -123,9 +124,15 @@ def _heads(v: Vault, result: LeakIndexCheck) -> Iterator[tuple[str, Mapping[str,
 
 
 def _compare(
-    v: Vault, keys: list[LeakKey], case_id: str, row: LeakCaseRow | None, want: _Expected
+    v: Vault,
+    keys: list[LeakKey],
+    earlier: set[bytes],
+    case_id: str,
+    row: LeakCaseRow | None,
+    want: _Expected,
 ) -> str | None:
-    """Why the stored row is not ``want``, or None when it is."""
+    """Why the stored row is not ``want``, or None when it is. ``earlier``: the kinds slots of
+    the level keys of earlier epochs (a rotation re-indexes every case under the new ones)."""
     n = LEAK_TERM_BYTES
     mine = [want.terms[i : i + n] for i in range(0, len(want.terms), n)]
     if row is None:
@@ -136,32 +143,36 @@ def _compare(
         if old:
             return f"its leak index (earlier layout) lacks {len(mine) - len(old)} of its terms"
         return "it has no leak index" if mine else None
+    by_slot = {k.kinds_slot: k for k in keys}
+    width = len(next(iter(by_slot)))
+    stride = width + SEAL_OVERHEAD + len(row.terms) // n
+    if len(row.terms) % n or len(row.kinds) % stride:
+        return "its sealed kinds are cut short"
+    parts = {
+        row.kinds[at : at + width]: row.kinds[at + width : at + stride]
+        for at in range(0, len(row.kinds), stride)
+    }
+    if any(slot not in by_slot for slot in parts):
+        if all(slot in by_slot or slot in earlier for slot in parts):
+            return "its leak index is under an earlier key epoch: finish `casevault keys rotate`"
+        return "a part of its kinds is under no level key"
     if row.terms != want.terms:
         have = set(row.term_list())
         return (
             f"its leak index lacks {len(set(mine) - have)} of its {len(mine)} terms "
             f"and holds {len(have - set(mine))} that are not its"
         )
-    by_slot = {k.kinds_slot: k for k in keys}
-    width = len(next(iter(by_slot)))
-    stride = width + SEAL_OVERHEAD + len(row.terms) // LEAK_TERM_BYTES
-    if len(row.kinds) % stride:
-        return "its sealed kinds are cut short"
     opened: dict[bytes, bytes] = {}
-    for at in range(0, len(row.kinds), stride):
-        slot = row.kinds[at : at + width]
-        key = by_slot.get(slot)
-        if key is None:
-            return "a part of its kinds is under no current level key"
+    for slot, sealed in parts.items():
         ad = kinds_ad(v.vault_id, case_id, slot, row.terms)
         try:
-            opened[slot] = key.sealer.open(row.kinds[at + width : at + stride], ad, "leak kinds")
+            opened[slot] = by_slot[slot].sealer.open(sealed, ad, "leak kinds")
         except DecryptionError:
             return "a part of its kinds does not open"
     if opened != want.codes:
         return "the kinds of its terms are not its values' kinds"
     found = v.store.find_leak_terms(row.term_list(), cases=[case_id])
-    missing = len(row.term_list()) - len({t for t, _ in found})
+    missing = len(mine) - len({t for t, _ in found})
     if missing:
         return f"{missing} of its term rows are missing: a lookup would not find them"
     return None
@@ -179,6 +190,8 @@ def check_leak_index(v: Vault) -> LeakIndexCheck:
         result.skipped = str(e)
         return result
     reader = _Reader(v.policy, keys)
+    current = {k.kinds_slot for k in keys.values()}
+    earlier = {k.kinds_slot for k in held_keys(v)} - current
     workers = cores() if cores() > 1 else 0
     with v.store.read():
         done = ordered_map(reader.read, _heads(v, result), chunk=CHUNK, workers=workers, warm=True)
@@ -189,20 +202,24 @@ def check_leak_index(v: Vault) -> LeakIndexCheck:
                     continue
                 batch.append((case_id, want))
                 if len(batch) >= CHUNK:
-                    _compare_batch(v, list(keys.values()), batch, result)
+                    _compare_batch(v, list(keys.values()), earlier, batch, result)
                     batch.clear()
-            _compare_batch(v, list(keys.values()), batch, result)
+            _compare_batch(v, list(keys.values()), earlier, batch, result)
         finally:
             done.close()
     return result
 
 
 def _compare_batch(
-    v: Vault, keys: list[LeakKey], batch: list[tuple[str, _Expected]], result: LeakIndexCheck
+    v: Vault,
+    keys: list[LeakKey],
+    earlier: set[bytes],
+    batch: list[tuple[str, _Expected]],
+    result: LeakIndexCheck,
 ) -> None:
     rows = v.store.leak_cases([case_id for case_id, _ in batch])
     for case_id, want in batch:
         result.checked += 1
-        why = _compare(v, keys, case_id, rows.get(case_id), want)
+        why = _compare(v, keys, earlier, case_id, rows.get(case_id), want)
         if why is not None:
             result.add(f"case {case_id}: {why}")
