@@ -151,3 +151,47 @@ def test_migrations_are_recorded(open_as: OpenAs) -> None:
 
     assert names == [name for name, _ in MIGRATIONS]
     assert names[:3] == ["0001_core", "0002_audit", "0003_review"]
+
+
+def test_audit_filters_find_exactly_their_entries(tmp_path: Path) -> None:
+    """An action matches itself and its sub-actions ("key.rotate" finds "key.rotate.start"),
+    a family ("case") every action under it, never a name that only starts the same way; a
+    case's entries come from the log's case index; filters combine; newest first, limited."""
+    from vault.store import AuditFilter, AuditRow
+
+    store = SqlCipherStore.create(tmp_path / "v.db", SecretBytes(os.urandom(32)))
+    rows = [
+        ("case.create", "cara", ("C1",)),
+        ("case.read", "rui", ("C1",)),
+        ("case.read", "cara", ("C2",)),
+        ("cases.export", "cara", ()),  # starts like "case", is not of its family
+        ("key.rotate", "cara", ()),
+        ("key.rotate.start", "cara", ()),
+        ("key.rotated", "cara", ()),  # starts like "key.rotate", is not one of its sub-actions
+        ("action.put", "cara", ("C2",)),
+    ]
+    with store.write():
+        for seq, (action, actor, refs) in enumerate(rows):
+            time_ = f"2026-01-0{seq + 1}T00:00:00Z"
+            store.append_audit(AuditRow(seq, time_, actor, action, refs, b"{}"), [])
+
+    def seqs(**kw: object) -> list[int]:
+        with store.read():
+            return [r.seq for r in store.find_audit(AuditFilter(**kw))]  # type: ignore[arg-type]
+
+    assert seqs() == [7, 6, 5, 4, 3, 2, 1, 0]
+    assert seqs(action="case") == [2, 1, 0]
+    assert seqs(action="case.read") == [2, 1]
+    assert seqs(action="key.rotate") == [5, 4]
+    assert seqs(action="key") == [6, 5, 4]
+    assert seqs(action="action.put") == [7]
+    assert seqs(case_id="C1") == [1, 0]
+    assert seqs(case_id="C2", action="case") == [2]
+    assert seqs(case_id="C2", actor="cara") == [7, 2]
+    assert seqs(actor="rui") == [1]
+    assert seqs(action="case.read", actor="cara") == [2]
+    assert seqs(since="2026-01-03T00:00:00Z", until="2026-01-05T00:00:00Z") == [4, 3, 2]
+    assert seqs(action="case", limit=2) == [2, 1]
+    assert seqs(case_id="C1", limit=1) == [1]
+    assert seqs(action="case_read") == []  # "_" is no wildcard
+    store.close()

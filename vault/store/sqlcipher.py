@@ -289,29 +289,43 @@ class SqlCipherStore(StateTables):
             yield str(r[0]), integer(r[1])
 
     def find_audit(self, f: AuditFilter) -> list[AuditRow]:
-        """Newest first. Every filter is a bound parameter on an indexed column."""
-        sql = (
-            "SELECT seq, time, actor, action, body FROM audit_entries WHERE "
-            "(? IS NULL OR actor = ?) AND (? IS NULL OR action = ? OR action LIKE ? || '.%') "
-            "AND (? IS NULL OR time >= ?) AND (? IS NULL OR time <= ?) "
-            "AND (? IS NULL OR seq IN (SELECT seq FROM audit_case_refs WHERE case_id = ?)) "
-            "ORDER BY seq DESC LIMIT ?"
+        """Newest first. Only the filters given are in the statement, each a bound parameter on
+        an indexed column; a case's entries are read from the log's case index, not found by
+        walking the whole log (at 100,000 cases a publish asked 150 times: 0.2 s each)."""
+        where: list[str] = []
+        args: list[object] = []
+        if f.case_id is not None:
+            source = "audit_case_refs AS r JOIN audit_entries AS e ON e.seq = r.seq"
+            where.append("r.case_id = ?")
+            args.append(f.case_id)
+            newest_first = "r.seq DESC"
+        else:
+            source = "audit_entries AS e"
+            newest_first = "e.seq DESC"
+        if f.actor is not None:
+            where.append("e.actor = ?")
+            args.append(f.actor)
+        if f.action is not None and "." in f.action:
+            # one action and its sub-actions ("key.rotate", "key.rotate.start"): found by the
+            # action index (a scan walked the whole log for an action logged a few times)
+            where.append("(e.action = ? OR (e.action > ? || '.' AND e.action < ? || '/'))")
+            args += [f.action, f.action, f.action]
+        elif f.action is not None:
+            # a family ("case"): its entries are dense; the newest are found walking back
+            where.append("(e.action = ? OR e.action LIKE ? || '.%')")
+            args += [f.action, f.action]
+        if f.since is not None:
+            where.append("e.time >= ?")
+            args.append(f.since)
+        if f.until is not None:
+            where.append("e.time <= ?")
+            args.append(f.until)
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        sql = (  # every piece a constant above; every value a bound parameter
+            f"SELECT e.seq, e.time, e.actor, e.action, e.body FROM {source}{condition} "  # noqa: S608  # nosec B608
+            f"ORDER BY {newest_first} LIMIT ?"
         )
-        args = (
-            f.actor,
-            f.actor,
-            f.action,
-            f.action,
-            f.action,
-            f.since,
-            f.since,
-            f.until,
-            f.until,
-            f.case_id,
-            f.case_id,
-            f.limit,
-        )
-        return [self._audit(r) for r in self._conn.execute(sql, args)]
+        return [self._audit(r) for r in self._conn.execute(sql, (*args, f.limit))]
 
     def put_audit_head(self, size: int, note: str) -> None:
         self._conn.execute(
