@@ -242,3 +242,28 @@ def test_a_part_of_an_id_number_counts_for_a_case_in_scope_only(open_as: OpenAs)
         ]
         assert find_known(whole, VaultKnownValues(v, scope=["UA-061-21-004"]))
         assert find_known(whole, VaultKnownValues(v))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Exhibit 230758 was filed.", "Objects 23 7 1958 were listed.", "See 58 07 23 and 4."],
+)
+def test_a_dates_short_digits_count_for_the_case_in_scope_only(open_as: OpenAs, text: str) -> None:
+    """A date of birth's digits run together under eight digits, or its digit groups in any
+    order, are a number any text holds: among a hundred thousand cases every such number is
+    somebody's. They count for the case a check is about (its own draft: "born 180364"), never
+    for another case (a PDF's offsets, "2 3 51", refused a publication at scale)."""
+    from vault.services import cases
+
+    v = open_as("cara")
+    holder = "UA-300-26-778"
+    cases.add_case(
+        v, {"case_id": holder, "full_name": "Invented Holder", "date_of_birth": "1958-07-23"}
+    )
+    with v.store.read():
+        assert not find_known(text, VaultKnownValues(v, scope=["UA-061-21-004"]))
+        assert not find_known(text, VaultKnownValues(v))
+        mine = find_known(text, VaultKnownValues(v, scope=[holder]))
+        assert mine and {h.info.kind for h in mine} == {"date_of_birth"}
+        whole = find_known("Born 23.07.1958.", VaultKnownValues(v))  # a whole date: vault-wide
+        assert whole

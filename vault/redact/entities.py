@@ -466,23 +466,29 @@ def value_terms(value: str, kind: str) -> set[str]:
     return set(found)
 
 
-#: A date's digits run together count from this many: "18011984" and "19840118". Fewer ("180184"
-#: from 18.01.84, "5180" from 5/1/80) is a number any text holds ("11 884 people", a PDF's object
-#: offsets), and among thousands of cases every such number is somebody's date of birth. The date
-#: reader (:mod:`vault.redact.readings.dates`) reads 18.01.84 and 5/1/80 by their separators.
+#: A date's digits run together count vault-wide from this many: "18011984" and "19840118".
+#: Fewer ("180184" from 18.01.84, "5180" from 5/1/80) is a number any text holds ("11 884
+#: people", a PDF's object offsets), and among thousands of cases every such number is
+#: somebody's date of birth; so are its digit groups in any order ("~2 3 51"). Those terms are
+#: kept, and count only for the cases a check is about (:func:`is_weak_date_term`).
 MIN_DATE_DIGITS = 8
 
 
-def is_weak_date_term(term: str, kind: str) -> bool:
-    """Whether ``term`` is a date of birth's digits run together, too few to tell a date from
-    a number (:data:`MIN_DATE_DIGITS`), or its digit groups in any order ("~2 3 51", which any
-    run of small numbers holds, a PDF's object numbers among them): never a term, and never a
-    hit in an older leak index."""
-    if kind != "date_of_birth":
-        return False
+def is_weak_shape(term: str) -> bool:
+    """Whether ``term`` has the shape of a weak date term, whatever its kind: digits run together,
+    fewer than :data:`MIN_DATE_DIGITS`, or digit groups in any order. (A leak-index lookup
+    learns a term's kind only from the rows it reads: it reads such terms for the cases in scope
+    too.)"""
     if term.startswith(SORTED_PREFIX):
         return term[len(SORTED_PREFIX) :].replace(" ", "").isdigit()
     return term.isdigit() and len(term) < MIN_DATE_DIGITS
+
+
+def is_weak_date_term(term: str, kind: str) -> bool:
+    """Whether ``term``, found as a value of ``kind``, is a date of birth's weak term: it counts
+    for the cases a check is about (the draft's, the edition's, the case being saved), never
+    vault-wide (:class:`vault.services.leaks.VaultKnownValues`)."""
+    return kind == "date_of_birth" and is_weak_shape(term)
 
 
 def _value_terms(value: str, kind: str) -> set[str]:
@@ -491,12 +497,10 @@ def _value_terms(value: str, kind: str) -> set[str]:
     for spelling in _value_spellings(value, kind):
         for ws in (words(spelling), lookalike_words(spelling)) if lookalike else (words(spelling),):
             joined = "".join(ws)
-            if MIN_TERM <= len(joined) <= MAX_TERM and not is_weak_date_term(joined, kind):
+            if MIN_TERM <= len(joined) <= MAX_TERM:
                 terms.add(joined)
             if 2 <= len(ws) <= MAX_WINDOW:
-                ordered = SORTED_PREFIX + " ".join(sorted(ws))
-                if not is_weak_date_term(ordered, kind):
-                    terms.add(ordered)
+                terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
     return terms | disguised_terms(value, kind) | value_readings(value, kind)
 
 
@@ -647,7 +651,7 @@ def find_known_each(
         [
             Hit(c.start, _abbreviation_end(text, c.end), found[c.term])
             for c in cands
-            if c.term in found and not is_weak_date_term(c.term, found[c.term].kind)
+            if c.term in found
         ]
         for text, cands in zip(texts, per_text, strict=True)
     ]

@@ -42,6 +42,8 @@ from vault.redact.entities import (
     EntityInfo,
     TermSet,
     is_run_together,
+    is_weak_date_term,
+    is_weak_shape,
     protected_values,
     value_terms,
 )
@@ -388,7 +390,7 @@ class VaultKnownValues:
         # publication's every part) asks for the same terms again and again. A part of a name
         # was read for the cases then in scope: asked again under another scope, it is read again.
         if self.scope != self._memo_scope:
-            self._memo = {t: hit for t, hit in self._memo.items() if not is_case_scoped(t)}
+            self._memo = {t: hit for t, hit in self._memo.items() if not _scoped(t)}
             self._memo_scope = self.scope
         fresh = [t for t in terms if t not in self._memo]
         if fresh:
@@ -398,8 +400,12 @@ class VaultKnownValues:
         found: dict[str, EntityInfo] = {}
         for term in terms:
             hit = self._memo.get(term)
-            if hit is not None and is_case_scoped(term) and not hit[1] & self.scope:
-                continue  # a part of a name of another case's person
+            if (
+                hit is not None
+                and not hit[1] & self.scope
+                and (is_case_scoped(term) or is_weak_date_term(term, hit[0].kind))
+            ):
+                continue  # a part of another case's value: a name's, a number's, a date's
             if hit is not None:
                 found[term] = hit[0]
                 self.owners.setdefault(term, set()).update(hit[1])
@@ -416,7 +422,7 @@ class VaultKnownValues:
         hashes = list(want)
         rows = store.find_leak_terms(hashes, per_term=OWNERS_NAMED)
         old = store.find_leak_terms_v1(hashes, per_term=OWNERS_NAMED)
-        scoped = [h for h, (term, _) in want.items() if is_case_scoped(term)]
+        scoped = [h for h, (term, _) in want.items() if _scoped(term)]
         if scoped and self.scope:
             rows += store.find_leak_terms(scoped, cases=sorted(self.scope))
             old += store.find_leak_terms_v1(scoped, cases=sorted(self.scope))
@@ -479,6 +485,12 @@ class VaultKnownValues:
         except DecryptionError:
             raise _damaged(case_id) from None
         return _decode_kind(raw)
+
+
+def _scoped(term: str) -> bool:
+    """Whether a term may count only for the cases in scope: a part of a value, or what may be a
+    date's weak term (its kind is known only from the rows read)."""
+    return is_case_scoped(term) or is_weak_shape(term)
 
 
 def _damaged(case_id: str) -> IntegrityError:
