@@ -219,3 +219,14 @@ def test_attack_a_kinds_part_repeated(demo_path: Path) -> None:
         )
     (problem,) = _problems(demo_path)
     assert problem == f"case {CASE}: a part of its kinds is repeated"
+
+
+def test_attack_a_case_unlisted_with_its_leak_index(demo_path: Path) -> None:
+    """The case's row in `cases` deleted along with its leak rows: its versions are still
+    stored (and logged), so check walks the versions, not the list, and names it."""
+    no = _number(demo_path, CASE)
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+        db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
+        db.execute("DELETE FROM cases WHERE case_id = ?", (CASE,))
+    assert f"case {CASE}: its versions are stored but it is not listed" in _problems(demo_path)

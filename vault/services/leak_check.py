@@ -109,16 +109,21 @@ def _heads(v: Vault, result: LeakIndexCheck) -> Iterator[tuple[str, Mapping[str,
     named as a problem here, and not compared)."""
     after: str | None = None
     while True:
-        ids = v.store.case_ids(limit=500, after=after)
+        # every case with stored versions: one whose row in `cases` was removed (with its leak
+        # rows) would otherwise be skipped, and its values hidden from every check
+        ids = v.store.versioned_case_ids(limit=500, after=after)
         if not ids:
             return
         for case_id in ids:
+            values: Mapping[str, Any] | None = None
             try:
                 head = case_head(v, case_id)
-                values = None if head is None else open_version(v, case_id, head).values
+                if head is None:
+                    result.add(f"case {case_id}: its versions are stored but it is not listed")
+                else:
+                    values = open_version(v, case_id, head).values
             except VaultError as e:
                 result.add(f"case {case_id}: its head version does not open ({e})")
-                values = None
             yield case_id, values
         after = ids[-1]
 

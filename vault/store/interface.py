@@ -249,6 +249,10 @@ class Store(Protocol):
     def case_ids(self, *, limit: int | None = None, after: str | None = None) -> list[str]:
         """Case ids in ascending order, after ``after`` (exclusive), at most ``limit``."""
 
+    def versioned_case_ids(self, *, limit: int, after: str | None = None) -> list[str]:
+        """The ids of the cases that have stored versions, as :meth:`case_ids` (a case whose
+        row in ``cases`` was removed is still here)."""
+
     def count_cases(self) -> int:
         """How many cases exist."""
 

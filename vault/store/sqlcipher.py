@@ -199,6 +199,13 @@ class SqlCipherStore(StateTables):
         )
         return [r[0] for r in cur]
 
+    def versioned_case_ids(self, *, limit: int, after: str | None = None) -> list[str]:
+        cur = self._conn.execute(
+            "SELECT DISTINCT case_id FROM case_versions WHERE case_id > ? ORDER BY case_id LIMIT ?",
+            (after or "", limit),
+        )
+        return [r[0] for r in cur]
+
     def count_cases(self) -> int:
         return int(self._one("SELECT count(*) FROM cases", ())[0])
 
