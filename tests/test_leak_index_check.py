@@ -230,3 +230,29 @@ def test_attack_a_case_unlisted_with_its_leak_index(demo_path: Path) -> None:
         db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
         db.execute("DELETE FROM cases WHERE case_id = ?", (CASE,))
     assert f"case {CASE}: its versions are stored but it is not listed" in _problems(demo_path)
+
+
+def test_a_lookup_refuses_a_repeated_kinds_part(demo_path: Path) -> None:
+    from vault.errors import IntegrityError
+    from vault.redact.entities import find_known
+    from vault.services.cases import show_case
+    from vault.services.leaks import VaultKnownValues
+
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
+        phone = show_case(v, CASE).values["family_contacts"][0]["phone"]
+    with raw_db(demo_path, "pia") as db:
+        (kinds, terms) = db.execute(
+            "SELECT kinds, terms FROM leak_cases WHERE case_id = ?", (CASE,)
+        ).fetchone()
+        stride = 16 + SEAL_OVERHEAD + len(terms) // 16
+        db.execute(
+            "UPDATE leak_cases SET kinds = ? WHERE case_id = ?",
+            (bytes(kinds)[:stride] + bytes(kinds), CASE),
+        )
+    damaged = f"the leak index of case {CASE} is damaged"
+    with (
+        Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v,
+        v.store.read(),
+        pytest.raises(IntegrityError, match=damaged),
+    ):
+        find_known(f"Call {phone}.", VaultKnownValues(v))

@@ -467,6 +467,11 @@ class VaultKnownValues:
         stride = len(key.kinds_slot) + SEAL_OVERHEAD + n
         if len(row.terms) % LEAK_TERM_BYTES or len(row.kinds) % stride:
             raise _damaged(case_id)
+        slots = [
+            row.kinds[at : at + len(key.kinds_slot)] for at in range(0, len(row.kinds), stride)
+        ]
+        if len(set(slots)) != len(slots):
+            raise _damaged(case_id)  # a part repeated: which one a reader takes must not matter
         for at in range(0, len(row.kinds), stride):
             if row.kinds[at : at + len(key.kinds_slot)] == key.kinds_slot:
                 sealed = row.kinds[at + len(key.kinds_slot) : at + stride]
