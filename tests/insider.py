@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
+from click.testing import CliRunner, Result
 
-from tests.conftest import passphrase_for
+from tests.conftest import PASSPHRASES, passphrase_for
+from vault.cli import cli
 from vault.crypto import Identity, unseal_identity
 from vault.crypto.hierarchy import db_key_info
 from vault.services import layout
@@ -49,3 +51,13 @@ def state_rows(db: Any) -> list[tuple[int, bytes, bytes, int]]:
     """(seq, body, signature, log_seq) of every state record."""
     rows = db.execute("SELECT seq, body, signature, log_seq FROM state_records ORDER BY seq")
     return [(int(r[0]), bytes(r[1]), bytes(r[2]), int(r[3])) for r in rows]
+
+
+def run_as(root: Path, name: str, *args: str) -> Result:
+    """``casevault ARGS`` as member ``name`` of the vault at ``root`` (in process)."""
+    env = {
+        "CASEVAULT_PATH": str(root),
+        "CASEVAULT_USER": name,
+        "CASEVAULT_PASSPHRASE": PASSPHRASES[name],
+    }
+    return CliRunner().invoke(cli, list(args), env=env)

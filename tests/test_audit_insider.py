@@ -13,14 +13,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from tests.conftest import PASSPHRASES, passphrase_for
-from tests.insider import db_key, raw_db
+from tests.insider import db_key, raw_db, run_as
 from vault.audit import entry as en
 from vault.audit import merkle
 from vault.audit.log import AuditLog
-from vault.cli import cli
 from vault.crypto import Passphrase, unseal_identity
 from vault.models.secret import SecretBytes
 from vault.services import layout
@@ -33,12 +32,7 @@ EDITED = "the index was edited; run 'casevault audit verify'"
 
 
 def _run(path: Path, user: str, *args: str) -> Result:
-    env = {
-        "CASEVAULT_PATH": str(path),
-        "CASEVAULT_USER": user,
-        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
-    }
-    return CliRunner().invoke(cli, list(args), env=env)
+    return run_as(path, user, *args)
 
 
 def _refused(r: Result, code: int = 5) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from tests.conftest import PASSPHRASES, passphrase_for
-from tests.insider import raw_db
-from vault.cli import cli
+from tests.conftest import passphrase_for
+from tests.insider import raw_db, run_as
 from vault.crypto import SEAL_OVERHEAD, Passphrase
 from vault.services import audit
 from vault.services.leak_check import MAX_NAMED, check_leak_index
@@ -25,12 +24,7 @@ OTHER = "UA-061-21-005"
 
 
 def _run(path: Path, user: str, *args: str) -> Result:
-    env = {
-        "CASEVAULT_PATH": str(path),
-        "CASEVAULT_USER": user,
-        "CASEVAULT_PASSPHRASE": PASSPHRASES[user],
-    }
-    return CliRunner().invoke(cli, list(args), env=env)
+    return run_as(path, user, *args)
 
 
 def _problems(path: Path) -> list[str]:
