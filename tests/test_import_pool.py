@@ -13,14 +13,20 @@ import pytest
 
 from tests.conftest import OpenAs
 from vault.bench.cases import bench_case
-from vault.crypto import SEAL_OVERHEAD
 from vault.errors import ValidationError
 from vault.services import forked, import_pool
 from vault.services.cases import validate_record
 from vault.services.importer import import_file
-from vault.services.leaks import LeakKey, case_leak_terms, kinds_ad, leak_case_row, writing_keys
+from vault.services.leaks import (
+    LeakKey,
+    case_leak_terms,
+    kinds_ad,
+    kinds_parts,
+    leak_case_row,
+    writing_keys,
+)
 from vault.services.public_fields import own_check
-from vault.store.interface import LEAK_TERM_BYTES
+from vault.store.interface import LeakCaseRow
 
 N = 2 * import_pool.CHUNK + 30  # three chunks, the last one short
 
@@ -41,14 +47,12 @@ def _items(
 def _kinds(vault_id: str, keys: Mapping[str, LeakKey], reading: import_pool.Reading) -> list[bytes]:
     """Each part of a reading's sealed kinds, opened (the seals differ: each has its nonce)."""
     slots = {k.kinds_slot: k for k in keys.values()}
-    width = len(next(iter(slots)))
-    stride = width + SEAL_OVERHEAD + len(reading.terms) // LEAK_TERM_BYTES
-    out = []
-    for at in range(0, len(reading.kinds), stride):
-        slot = reading.kinds[at : at + width]
-        ad = kinds_ad(vault_id, reading.case_id, slot, reading.terms)
-        out.append(slots[slot].sealer.open(reading.kinds[at + width : at + stride], ad, "kinds"))
-    return out
+    row = LeakCaseRow(reading.case_id, reading.terms, reading.kinds)
+    parts = kinds_parts(row, len(next(iter(slots))))
+    return [
+        slots[slot].sealer.open(sealed, kinds_ad(vault_id, row.case_id, slot, row.terms), "kinds")
+        for slot, sealed in parts.items()
+    ]
 
 
 def _plain(

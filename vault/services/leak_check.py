@@ -18,18 +18,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vault.crypto import SEAL_OVERHEAD
 from vault.errors import DecryptionError, VaultError
 from vault.policy import Policy
 from vault.redact.entities import terms_remembered
 from vault.services.cases import open_version
 from vault.services.forked import cores, ordered_map
 from vault.services.leaks import (
-    KIND_CODES,
     LeakKey,
     case_leak_terms_with,
     held_keys,
+    kind_codes,
     kinds_ad,
+    kinds_parts,
     writing_keys,
 )
 from vault.services.provenance import case_head
@@ -40,7 +40,6 @@ from vault.store.interface import LEAK_TERM_BYTES, LeakCaseRow
 CHUNK = 50
 #: Problems named at most (the first say most; the count says how many).
 MAX_NAMED = 20
-_CODE_OF = {kind: i + 1 for i, kind in enumerate(KIND_CODES)}
 
 
 @dataclass
@@ -92,16 +91,8 @@ class _Reader:
         if values is None:
             return None
         with terms_remembered():
-            terms = case_leak_terms_with(self.policy, self.keys, values)
-        first: dict[bytes, tuple[LeakKey, str]] = {}
-        for key, term, kind in terms.terms:
-            first.setdefault(term, (key, kind))
-        order = sorted(first)
-        codes = {k.kinds_slot: bytearray(len(order)) for k in terms.keys}
-        for i, term in enumerate(order):
-            key, kind = first[term]
-            codes.setdefault(key.kinds_slot, bytearray(len(order)))[i] = _CODE_OF[kind]
-        return _Expected(b"".join(order), {slot: bytes(c) for slot, c in codes.items()})
+            made = kind_codes(case_leak_terms_with(self.policy, self.keys, values))
+        return _Expected(made.listed, {slot: bytes(c) for slot, (_, c) in made.codes.items()})
 
 
 def _heads(v: Vault, result: LeakIndexCheck) -> Iterator[tuple[str, Mapping[str, Any] | None]]:
@@ -149,17 +140,10 @@ def _compare(
             return f"its leak index (earlier layout) lacks {len(mine) - len(old)} of its terms"
         return "it has no leak index" if mine else None
     by_slot = {k.kinds_slot: k for k in keys}
-    width = len(next(iter(by_slot)))
-    stride = width + SEAL_OVERHEAD + len(row.terms) // n
-    if len(row.terms) % n or len(row.kinds) % stride:
-        return "its sealed kinds are cut short"
-    slots = [row.kinds[at : at + width] for at in range(0, len(row.kinds), stride)]
-    if len(set(slots)) != len(slots):
-        return "a part of its kinds is repeated"
-    parts = {
-        slot: row.kinds[at + width : at + stride]
-        for slot, at in zip(slots, range(0, len(row.kinds), stride), strict=True)
-    }
+    try:
+        parts = kinds_parts(row, len(next(iter(by_slot))))
+    except ValueError as e:
+        return str(e)  # cut short, or a part repeated
     if any(slot not in by_slot for slot in parts):
         if all(slot in by_slot or slot in earlier for slot in parts):
             return "its leak index is under an earlier key epoch: finish `casevault keys rotate`"

@@ -267,17 +267,24 @@ def case_leak_terms_with(
     )
 
 
-def leak_case_row(vault_id: str, case_id: str, terms: LeakTerms) -> LeakCaseRow:
-    """A case's leak-index row (no I/O): its keyed terms in byte order, and for each key of
-    ``terms.keys`` (and any a term is under) one part, sealed, of one kind code per term. A term
-    held twice keeps its first kind, as the index always did."""
+@dataclass(frozen=True)
+class KindCodes:
+    """What a case's leak row says before it is sealed (no I/O): its keyed terms in byte order,
+    and for each key's kinds slot one code per term (0 for a term of another key)."""
+
+    listed: bytes
+    codes: dict[bytes, tuple[LeakKey, bytearray]]
+
+
+def kind_codes(terms: LeakTerms) -> KindCodes:
+    """The :class:`KindCodes` of ``terms``: a part for each key of ``terms.keys`` (and any a term
+    is under). A term held twice keeps its first kind, as the index always did."""
     first: dict[bytes, tuple[LeakKey, str]] = {}
     for key, term, kind in terms.terms:
         if len(term) != LEAK_TERM_BYTES:
             raise ValueError("a keyed leak term is not the size the index stores")
         first.setdefault(term, (key, kind))
     order = sorted(first)
-    listed = b"".join(order)
     codes: dict[bytes, tuple[LeakKey, bytearray]] = {
         k.kinds_slot: (k, bytearray(len(order))) for k in terms.keys
     }
@@ -287,11 +294,38 @@ def leak_case_row(vault_id: str, case_id: str, terms: LeakTerms) -> LeakCaseRow:
         if code is None:
             raise ValueError("a value kind the leak index has no code for")
         codes.setdefault(key.kinds_slot, (key, bytearray(len(order))))[1][i] = code
+    return KindCodes(b"".join(order), codes)
+
+
+def leak_case_row(vault_id: str, case_id: str, terms: LeakTerms) -> LeakCaseRow:
+    """A case's leak-index row (no I/O): its :func:`kind_codes`, each key's part sealed."""
+    made = kind_codes(terms)
     parts = b"".join(
-        slot + key.sealer.seal(bytes(plain), kinds_ad(vault_id, case_id, slot, listed))
-        for slot, (key, plain) in sorted(codes.items())
+        slot + key.sealer.seal(bytes(plain), kinds_ad(vault_id, case_id, slot, made.listed))
+        for slot, (key, plain) in sorted(made.codes.items())
     )
-    return LeakCaseRow(case_id, listed, parts)
+    return LeakCaseRow(case_id, made.listed, parts)
+
+
+#: Why a case's sealed kinds cannot be split into parts (:func:`kinds_parts`).
+CUT_SHORT = "its sealed kinds are cut short"
+REPEATED = "a part of its kinds is repeated"
+
+
+def kinds_parts(row: LeakCaseRow, slot_width: int) -> dict[bytes, bytes]:
+    """Each sealed part of a case's kinds, by its key's kinds slot (no I/O). ValueError
+    (:data:`CUT_SHORT`, :data:`REPEATED`) when the row does not split into whole parts, or
+    holds a part twice: which one a reader took would then decide what it finds."""
+    stride = slot_width + SEAL_OVERHEAD + len(row.terms) // LEAK_TERM_BYTES
+    if len(row.terms) % LEAK_TERM_BYTES or len(row.kinds) % stride:
+        raise ValueError(CUT_SHORT)
+    parts = {
+        row.kinds[at : at + slot_width]: row.kinds[at + slot_width : at + stride]
+        for at in range(0, len(row.kinds), stride)
+    }
+    if len(parts) * stride != len(row.kinds):
+        raise ValueError(REPEATED)
+    return parts
 
 
 def store_leak_terms(v: Vault, case_id: str, terms: LeakTerms) -> None:
@@ -463,25 +497,18 @@ class VaultKnownValues:
             if row is None:
                 raise _damaged(case_id)
             self._cases[case_id] = row
-        n = len(row.terms) // LEAK_TERM_BYTES
-        stride = len(key.kinds_slot) + SEAL_OVERHEAD + n
-        if len(row.terms) % LEAK_TERM_BYTES or len(row.kinds) % stride:
+        try:
+            sealed = kinds_parts(row, len(key.kinds_slot)).get(key.kinds_slot)
+        except ValueError:
+            raise _damaged(case_id) from None
+        if sealed is None:
             raise _damaged(case_id)
-        slots = [
-            row.kinds[at : at + len(key.kinds_slot)] for at in range(0, len(row.kinds), stride)
-        ]
-        if len(set(slots)) != len(slots):
-            raise _damaged(case_id)  # a part repeated: which one a reader takes must not matter
-        for at in range(0, len(row.kinds), stride):
-            if row.kinds[at : at + len(key.kinds_slot)] == key.kinds_slot:
-                sealed = row.kinds[at + len(key.kinds_slot) : at + stride]
-                ad = kinds_ad(self._v.vault_id, case_id, key.kinds_slot, row.terms)
-                try:
-                    codes = key.sealer.open(sealed, ad, "leak kinds")
-                except DecryptionError:
-                    raise _damaged(case_id) from None
-                return dict(zip(row.term_list(), codes, strict=True))
-        raise _damaged(case_id)
+        ad = kinds_ad(self._v.vault_id, case_id, key.kinds_slot, row.terms)
+        try:
+            codes = key.sealer.open(sealed, ad, "leak kinds")
+        except DecryptionError:
+            raise _damaged(case_id) from None
+        return dict(zip(row.term_list(), codes, strict=True))
 
     def _kind_v1(self, case_id: str, key: LeakKey, hashed: bytes, sealed: bytes) -> str:
         """The kind a row of the earlier layout seals."""
