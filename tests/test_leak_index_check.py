@@ -63,12 +63,22 @@ def test_a_member_who_does_not_read_every_level_is_told_it_was_not_checked(
     assert "leak index not checked: " in r.stdout
 
 
+def _rows(path: Path) -> tuple[int, ...]:
+    with raw_db(path, "pia") as db:
+        return tuple(
+            int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+            for t in ("audit_entries", "cases", "leak_cases", "leak_terms")
+        )
+
+
 def test_attack_a_cases_term_rows_deleted(demo_path: Path) -> None:
     with raw_db(demo_path, "pia") as db:
         db.execute("DELETE FROM leak_terms WHERE no = ?", (_number(demo_path, CASE),))
+    before = _rows(demo_path)
     (problem,) = _problems(demo_path)
     assert problem.startswith(f"case {CASE}: ")
     assert "of its term rows are missing" in problem
+    assert _rows(demo_path) == before  # check names the damage and changes nothing
 
 
 def test_attack_one_term_row_deleted(demo_path: Path) -> None:
