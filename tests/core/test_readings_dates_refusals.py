@@ -557,9 +557,16 @@ def test_christmas_with_a_bare_two_digit_number_after_it() -> None:
     assert dates_in("Christmas 83 years ago") == {"1983-12-25", "2083-12-25"}
 
 
-def test_a_feast_at_the_start_and_a_weekday_at_the_end_stay_out_of_each_other() -> None:
-    assert readings("28 January 1964, Tuesday") == {("28 January 1964", "1964-01-28")}
+def test_a_weekday_just_before_or_after_a_date_is_part_of_it_and_nothing_further() -> None:
+    """CLDR's full patterns write the weekday after the date (tr "5 Mart 1987 Perşembe", kk
+    "…, бейсенбі", zh "…星期四"): it is part of the date a reader sees. A word after it, a
+    weekday further off, or a word that is no weekday is not."""
+    assert readings("28 January 1964, Tuesday") == {("28 January 1964, Tuesday", "1964-01-28")}
+    assert readings("Di., 28.01.1964 und") == {("Di., 28.01.1964", "1964-01-28")}
+    assert readings("1964年1月28日星期二") == {("1964年1月28日星期二", "1964-01-28")}
     assert readings("28 January 1964 le") == {("28 January 1964", "1964-01-28")}
+    assert readings("28 January 1964, then Tuesday") == {("28 January 1964", "1964-01-28")}
+    assert readings("28 January 1964, Tuesdays") == {("28 January 1964", "1964-01-28")}
 
 
 # --- a day and month with the year a few words away -------------------------------------------

@@ -32,7 +32,7 @@ from babel.dates import DateTimePattern, parse_pattern
 from vault.models.case import ValueKind, ValueSource
 from vault.redact.disguises import disguised_views
 from vault.redact.meanings import wordings
-from vault.redact.readings import READING_PREFIX, text_readings, value_readings
+from vault.redact.readings import READING_PREFIX, is_case_scoped, text_readings, value_readings
 from vault.redact.text import (
     Skeleton,
     has_lookalike,
@@ -89,6 +89,9 @@ class TermSet:
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
         return {t: self._terms[t] for t in terms if t in self._terms}
+
+    def items(self) -> Iterable[tuple[str, EntityInfo]]:
+        return self._terms.items()
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -304,6 +307,29 @@ def _address_word_forms(word: str) -> tuple[str, ...]:
     return forms
 
 
+def _bare_parts(parts: list[str]) -> list[bool]:
+    # A part of only house words and numbers ("No. 2", "Flat 7") names no place by itself:
+    # "List Number 2" is a word-processor's style. It counts beside another part, never alone.
+    return [all(w.isdigit() or w in _ADDRESS_ALT for w in words(p)) for p in parts]
+
+
+def _whole_and_parts(value: str, parts: list[str], bare: list[bool]) -> list[str]:
+    return [value, *(p for i, p in enumerate(parts) if len(p.split()) >= 2 and not bare[i])]
+
+
+def address_written(value: str) -> list[str]:
+    """The address as written, each comma-separated part of two or more words (not a bare
+    house part), and the parts as written turned to start at each part, whole and without the
+    last (the city first, or left out): the spellings the vault-wide leak index holds
+    (:func:`indexed_terms`)."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    out = _whole_and_parts(value, parts, _bare_parts(parts))
+    for k in range(len(parts)):
+        turned = parts[k:] + parts[:k]
+        out += [", ".join(turned[:cut]) for cut in (len(parts), len(parts) - 1) if cut >= 2]
+    return list(dict.fromkeys(out))
+
+
 def address_spellings(value: str) -> list[str]:
     """The whole address, each comma-separated part of two or more words, the parts rotated
     (the city first), and each of these with every street or house word abbreviated or spelled
@@ -324,10 +350,8 @@ def address_spellings(value: str) -> list[str]:
             for c in itertools.islice(itertools.product(*opts), MAX_ADDRESS_FORMS // 2)
         ]
         part_forms.append(list(dict.fromkeys(forms)))
-    # A part of only house words and numbers ("No. 2", "Flat 7") names no place by itself:
-    # "List Number 2" is a word-processor's style. It counts beside another part, never alone.
-    bare = [all(w.isdigit() or w in _ADDRESS_ALT for w in words(p)) for p in parts]
-    out = [value, *(p for i, p in enumerate(parts) if len(p.split()) >= 2 and not bare[i])]
+    bare = _bare_parts(parts)
+    out = _whole_and_parts(value, parts, bare)
     for i, forms in enumerate(part_forms):
         if not bare[i]:
             out += [f for f in forms if len(f.split()) >= 2]
@@ -434,8 +458,16 @@ def _value_spellings(value: str, kind: str) -> list[str]:
 LOOKALIKE_KINDS = frozenset({"name", "codename", "email", "address"})
 
 
+@dataclass(frozen=True)
+class ValueTerms:
+    """What one protected value is read into (:func:`value_terms`, :func:`indexed_terms`)."""
+
+    every: frozenset[str]  # every term it is looked for under, in a check about its own case
+    indexed: frozenset[str]  # those the vault-wide leak index holds (a subset)
+
+
 #: The terms of each (value, kind) already read, inside :func:`terms_remembered`; None outside.
-_REMEMBERED: ContextVar[dict[tuple[str, str], frozenset[str]] | None] = ContextVar(
+_REMEMBERED: ContextVar[dict[tuple[str, str], ValueTerms] | None] = ContextVar(
     "remembered_value_terms", default=None
 )
 
@@ -453,17 +485,35 @@ def terms_remembered() -> Iterator[None]:
         _REMEMBERED.reset(token)
 
 
-def value_terms(value: str, kind: str) -> set[str]:
-    """Every term under which a protected value is looked for: each spelling folded the
-    ordinary way and, for :data:`LOOKALIKE_KINDS`, the look-alike way
-    (:func:`vault.redact.text.lookalike_words`). A new set each call."""
+def _read(value: str, kind: str) -> ValueTerms:
     remembered = _REMEMBERED.get()
     if remembered is None:
-        return _value_terms(value, kind)
+        return _read_value(value, kind)
     found = remembered.get((value, kind))
     if found is None:
-        found = remembered[(value, kind)] = frozenset(_value_terms(value, kind))
-    return set(found)
+        found = remembered[(value, kind)] = _read_value(value, kind)
+    return found
+
+
+def value_terms(value: str, kind: str) -> set[str]:
+    """Every term under which a protected value is looked for in a check about its own case
+    (a draft of it, an edition holding it, the case being saved): each spelling folded the
+    ordinary way and, for :data:`LOOKALIKE_KINDS`, the look-alike way
+    (:func:`vault.redact.text.lookalike_words`), written backwards, and each reading. A new
+    set each call."""
+    return set(_read(value, kind).every)
+
+
+def indexed_terms(value: str, kind: str) -> set[str]:
+    """The terms of :func:`value_terms` the vault-wide leak index holds: what finds a value of
+    *another* case in a text. Left out, and looked for only in a check about the value's own
+    case (whose values the check reads from their signed versions): the forms a writer makes
+    up (an address's abbreviations and parts in another order, an e-mail address's '@' and '.'
+    spelled out, a date in every locale's pattern, a value backwards or in ROT13), since the
+    text's own readings meet the address's street and number, the spelled-out e-mail address
+    and the date; and the parts of a value (:func:`is_case_scoped`, a date's weak terms),
+    which two people share. A new set each call."""
+    return set(_read(value, kind).indexed)
 
 
 #: A date's digits run together count vault-wide from this many: "18011984" and "19840118".
@@ -491,17 +541,39 @@ def is_weak_date_term(term: str, kind: str) -> bool:
     return kind == "date_of_birth" and is_weak_shape(term)
 
 
-def _value_terms(value: str, kind: str) -> set[str]:
+def _spelling_terms(spelling: str, lookalike: bool) -> set[str]:
     terms: set[str] = set()
+    for ws in (words(spelling), lookalike_words(spelling)) if lookalike else (words(spelling),):
+        joined = "".join(ws)
+        if MIN_TERM <= len(joined) <= MAX_TERM:
+            terms.add(joined)
+        if 2 <= len(ws) <= MAX_WINDOW:
+            terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
+    return terms
+
+
+def _indexed_spellings(value: str, kind: str, spellings: list[str]) -> list[str]:
+    """The spellings of :func:`indexed_terms` (a date's are chosen by their terms)."""
+    if kind == "email":
+        return spellings[:2]  # the address and its local part
+    if kind == "address":
+        return address_written(value)
+    return spellings
+
+
+def _read_value(value: str, kind: str) -> ValueTerms:
     lookalike = kind in LOOKALIKE_KINDS
-    for spelling in _value_spellings(value, kind):
-        for ws in (words(spelling), lookalike_words(spelling)) if lookalike else (words(spelling),):
-            joined = "".join(ws)
-            if MIN_TERM <= len(joined) <= MAX_TERM:
-                terms.add(joined)
-            if 2 <= len(ws) <= MAX_WINDOW:
-                terms.add(SORTED_PREFIX + " ".join(sorted(ws)))
-    return terms | disguised_terms(value, kind) | value_readings(value, kind)
+    spellings = _value_spellings(value, kind)
+    each = {s: _spelling_terms(s, lookalike) for s in dict.fromkeys(spellings)}
+    readings = value_readings(value, kind)
+    every = set().union(*each.values()) | disguised_terms(value, kind) | readings
+    indexed = {r for r in readings if not is_case_scoped(r)}
+    if kind == "date_of_birth":  # its digits run together, whole: 19840118, 18011984, 01181984
+        indexed |= {t for t in every if t.isdigit() and len(t) >= MIN_DATE_DIGITS}
+    else:
+        for s in _indexed_spellings(value, kind, spellings):
+            indexed |= each[s] if s in each else _spelling_terms(s, lookalike)
+    return ValueTerms(frozenset(every | indexed), frozenset(indexed))
 
 
 #: Kinds of value a writer disguises by writing them backwards or in ROT13.

@@ -15,6 +15,7 @@ from vault.errors import AccessDeniedError, ValidationError
 from vault.redact.entities import find_known
 from vault.services.drafts import Draft, get_draft
 from vault.services.leaks import VaultKnownValues
+from vault.services.own_values import own_terms_of
 from vault.services.provenance import store_verdict, verdict_is_logged
 from vault.services.session import Vault
 from vault.store import ReviewRow
@@ -76,7 +77,7 @@ def check_draft(v: Vault, draft_id: str) -> Draft:
         draft = get_draft(v, draft_id)
         if not unchecked_levels(v, draft):
             return draft
-        known = VaultKnownValues(v, scope=draft.versions)
+        known = VaultKnownValues(v, own=own_terms_of(v, draft.versions))
         if set(known.levels) != set(v.policy.levels):
             raise AccessDeniedError(f"{v.user}'s keys do not cover every level yet")
         spans = {(h.start, h.end): h.info.level for h in find_known(draft.text, known)}

@@ -264,7 +264,6 @@ def import_file(
                 if case_id in seen or v.store.case_head(case_id) is not None:
                     raise ValidationError(f"{where}case {case_id} already exists")
                 seen.add(case_id)
-                known.scope = frozenset({case_id})
                 check_public_fields(
                     v,
                     case_id,

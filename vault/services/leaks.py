@@ -41,9 +41,9 @@ from vault.policy import KeyKind, Policy
 from vault.redact.entities import (
     EntityInfo,
     TermSet,
+    indexed_terms,
     is_run_together,
     is_weak_date_term,
-    is_weak_shape,
     protected_values,
     value_terms,
 )
@@ -104,8 +104,13 @@ def withheld_names(v: Vault, values: Mapping[str, Any], into: TermSet) -> None:
                 into.add_value(item, EntityInfo("name", "public"))
 
 
-def case_terms(policy: Policy, values: Mapping[str, Any]) -> list[tuple[str, EntityInfo]]:
-    """(term, info) for every protected value of a case (no I/O)."""
+def case_terms(
+    policy: Policy, values: Mapping[str, Any], *, indexed: bool = False
+) -> list[tuple[str, EntityInfo]]:
+    """(term, info) for every protected value of a case (no I/O): every term a check about
+    this case looks for (:func:`value_terms`), or with ``indexed`` those the vault-wide leak
+    index holds (:func:`indexed_terms`)."""
+    read = indexed_terms if indexed else value_terms
     out: list[tuple[str, EntityInfo]] = []
     for value, info in protected_values(
         values,
@@ -113,8 +118,13 @@ def case_terms(policy: Policy, values: Mapping[str, Any]) -> list[tuple[str, Ent
         policy.levels[0],
         name_is_public=consented(policy, values),
     ):
-        out.extend((term, info) for term in sorted(value_terms(value, info.kind)))
+        out.extend((term, info) for term in sorted(read(value, info.kind)))
     return out
+
+
+def own_terms(policy: Policy, values: Mapping[str, Any]) -> TermSet:
+    """Every term a check about this case looks for, with what it is (no I/O)."""
+    return TermSet(dict(case_terms(policy, values)))
 
 
 # --- the keys of one level ----------------------------------------------------------------------
@@ -255,7 +265,7 @@ def case_leak_terms_with(
     core, :mod:`vault.services.import_pool`)."""
     rows: list[tuple[LeakKey, bytes, str]] = []
     lengths: dict[str, set[int]] = {}
-    for term, info in case_terms(policy, values):
+    for term, info in case_terms(policy, values, indexed=True):
         key = keys.get(info.level)
         if key is None:
             raise IntegrityError(f"this session has no {info.level} level key; cannot index")
@@ -392,14 +402,18 @@ def _open_lengths(v: Vault, key: LeakKey, sealed: bytes | None) -> set[int]:
 
 class VaultKnownValues:
     """KnownValues backed by the vault's leak index: hashed lookups under every level key this
-    session holds; no value is decrypted, and a level this role does not read is not seen."""
+    session holds; no value is decrypted, and a level this role does not read is not seen.
 
-    def __init__(self, v: Vault, scope: Collection[str] | None = None) -> None:
+    The index holds what finds a value of *any* case (:func:`indexed_terms`). A check about
+    some cases (a draft's, the case being saved) also gives their every term in ``own`` (case
+    -> its :func:`own_terms`, read from the values the check has: their signed versions, the
+    case as saved): the forms a writer makes up and the parts of a value, which count for those
+    cases only. A part of a value (:data:`vault.redact.readings.CASE_SCOPED`, a date's weak
+    terms) never counts from the index, whoever's it is: an index made by an earlier casevault
+    holds them."""
+
+    def __init__(self, v: Vault, own: Mapping[str, TermSet] | None = None) -> None:
         self._v = v
-        #: The cases a check is about: a case-scoped reading (a part of a name,
-        #: :data:`vault.redact.readings.CASE_SCOPED`) counts only when it is one of theirs.
-        #: None: no case-scoped reading counts (a vault-wide check).
-        self.scope: frozenset[str] = frozenset(scope or ())
         self._keys = held_keys(v)
         if not self._keys:
             raise AccessDeniedError(f"{v.user} ({v.role}) holds no level key to check text with")
@@ -407,12 +421,21 @@ class VaultKnownValues:
         self._lengths: set[int] = set()
         for key in self._keys:
             self._lengths |= _open_lengths(v, key, stored.get(key.slot))
+        #: term -> (what it is, the cases of ``own`` that hold it)
+        self._own_terms: dict[str, tuple[EntityInfo, set[str]]] = {}
+        for case_id, mine in (own or {}).items():
+            self._lengths |= mine.lengths()
+            for term, info in mine.items():
+                prev = self._own_terms.get(term)
+                if prev is None or v.policy.rank(info.level) > v.policy.rank(prev[0].level):
+                    prev = self._own_terms[term] = (info, prev[1] if prev else set())
+                prev[1].add(case_id)
         self.levels = checked_levels(v, self._keys)  # the levels a lookup covers in full
         #: For each term a lookup found, cases whose protected value it is (so a refusal can
-        #: name a case, never the value): up to OWNERS_NAMED of them, and those in scope.
+        #: name a case, never the value): up to OWNERS_NAMED of them from the index, and the
+        #: cases of ``own`` that hold it.
         self.owners: dict[str, set[str]] = {}
         self._memo: dict[str, tuple[EntityInfo, set[str]] | None] = {}
-        self._memo_scope = self.scope
         self._cases: dict[str, LeakCaseRow] = {}  # the leak rows of cases a lookup found
         self._parts: dict[tuple[str, bytes], dict[bytes, int]] = {}  # their opened kinds
 
@@ -421,45 +444,39 @@ class VaultKnownValues:
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
         # Each term is hashed and looked up once per session: a text scanned in many forms (a
-        # publication's every part) asks for the same terms again and again. A part of a name
-        # was read for the cases then in scope: asked again under another scope, it is read again.
-        if self.scope != self._memo_scope:
-            self._memo = {t: hit for t, hit in self._memo.items() if not _scoped(t)}
-            self._memo_scope = self.scope
+        # publication's every part) asks for the same terms again and again. A part of a value
+        # is not asked of the index at all.
         fresh = [t for t in terms if t not in self._memo]
         if fresh:
             self._memo.update(dict.fromkeys(fresh))
-            for term, (info, cases) in self._lookup(fresh).items():
+            for term, (info, cases) in self._lookup([t for t in fresh if not is_case_scoped(t)]):
                 self._memo[term] = (info, cases)
+        rank = self._v.policy.rank
         found: dict[str, EntityInfo] = {}
         for term in terms:
-            hit = self._memo.get(term)
-            if (
-                hit is not None
-                and not hit[1] & self.scope
-                and (is_case_scoped(term) or is_weak_date_term(term, hit[0].kind))
-            ):
-                continue  # a part of another case's value: a name's, a number's, a date's
-            if hit is not None:
-                found[term] = hit[0]
-                self.owners.setdefault(term, set()).update(hit[1])
+            index = self._memo.get(term)
+            if index is not None and is_weak_date_term(term, index[0].kind):
+                index = None  # a date's weak term counts only for the cases of ``own``
+            hits = [h for h in (self._own_terms.get(term), index) if h is not None]
+            if not hits:
+                continue
+            found[term] = max((h[0] for h in hits), key=lambda info: rank(info.level))
+            self.owners.setdefault(term, set()).update(*(h[1] for h in hits))
         return found
 
-    def _lookup(self, terms: Collection[str]) -> dict[str, tuple[EntityInfo, set[str]]]:
+    def _lookup(self, terms: Collection[str]) -> Iterable[tuple[str, tuple[EntityInfo, set[str]]]]:
         want: dict[bytes, tuple[str, LeakKey]] = {}
         for key in self._keys:
             for term in terms:
                 want[key.term(term)] = (term, key)
+        if not want:
+            return []
         store = self._v.store
         # a term held vault-wide counts whoever holds it: a few of its rows say so (and name a
-        # few cases); a part of a name counts only for the cases in scope: their rows, all
+        # few cases)
         hashes = list(want)
         rows = store.find_leak_terms(hashes, per_term=OWNERS_NAMED)
         old = store.find_leak_terms_v1(hashes, per_term=OWNERS_NAMED)
-        scoped = [h for h, (term, _) in want.items() if _scoped(term)]
-        if scoped and self.scope:
-            rows += store.find_leak_terms(scoped, cases=sorted(self.scope))
-            old += store.find_leak_terms_v1(scoped, cases=sorted(self.scope))
         hits = [
             (h, case_id, self._kind(case_id, want[h][1], h)) for h, case_id in rows if h in want
         ]
@@ -477,7 +494,7 @@ class VaultKnownValues:
             cases.add(case_id)
             if prev is None or rank(key.level) > rank(prev[0].level):
                 found[term] = (EntityInfo(kind, key.level), cases)
-        return found
+        return found.items()
 
     def _kind(self, case_id: str, key: LeakKey, hashed: bytes) -> str:
         """The kind of a term a row says ``case_id`` holds, from that case's sealed kinds."""
@@ -517,12 +534,6 @@ class VaultKnownValues:
         except DecryptionError:
             raise _damaged(case_id) from None
         return _decode_kind(raw)
-
-
-def _scoped(term: str) -> bool:
-    """Whether a term may count only for the cases in scope: a part of a value, or what may be a
-    date's weak term (its kind is known only from the rows read)."""
-    return is_case_scoped(term) or is_weak_shape(term)
 
 
 def _damaged(case_id: str) -> IntegrityError:

@@ -27,9 +27,8 @@ from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
 from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
-from vault.services.cases import open_version
 from vault.services.leaks import VaultKnownValues, case_terms, withheld_names
-from vault.services.provenance import case_head
+from vault.services.own_values import head_values
 from vault.services.publication import Edition, OutputFile, render_files
 from vault.services.session import Vault
 from vault.store import AuditFilter
@@ -122,11 +121,7 @@ def _own_values(v: Vault, cases: Iterable[str]) -> _OwnValues:
     names = TermSet()
     values: dict[str, EntityInfo] = {}
     each: dict[str, TermSet] = {}
-    for cid in sorted(set(cases)):
-        head = case_head(v, cid)
-        if head is None:
-            continue
-        opened = open_version(v, cid, head).values
+    for cid, opened in head_values(v, cases):
         withheld_names(v, opened, names)
         mine = dict(case_terms(v.policy, opened))
         each[cid] = TermSet(mine)
@@ -189,7 +184,7 @@ def scan_edition(v: Vault, edition: Edition, files: Iterable[OutputFile]) -> lis
     require_every_level(v)
     # a part of a name (a given name alone) counts for the edition's own cases only
     scope = {cid for a in edition.inputs for d in a.drafts for cid in d.versions}
-    known = VaultKnownValues(v, scope=scope)
+    known = VaultKnownValues(v)  # the edition's own cases: ``own``, from their signed versions
     with v.store.read():
         own = _own_values(v, scope | {d.subject for a in edition.inputs for d in a.cases})
     released = _released(edition)

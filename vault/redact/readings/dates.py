@@ -125,7 +125,7 @@ def weekdays() -> frozenset[str]:
     from babel import Locale
 
     out: set[str] = set()
-    for loc in LOCALES:
+    for loc in (*LOCALES, "zh"):  # 星期四, 周四
         data = Locale.parse(loc).days
         for ctx in ("format", "stand-alone"):
             for width in ("wide", "abbreviated"):
@@ -167,11 +167,14 @@ FILLERS = frozenset(
         "jylgy",
         "жылы",
         "жылғы",
+        "ж",  # CLDR's Kazakh year mark: "1987 ж. 5 наурыз"
+        "zh",
         "yil",
     ]
 )
 ARTICLES = frozenset(["the", "le", "la", "den"])  # taken into a date's span when just before it
-AFTER = frozenset(["года", "г", "goda", "g", "yili", "jyly", "жылы"])
+YEAR_MARKS = frozenset(["г", "g", "ж", "zh"])  # a year's abbreviated word, with its dot
+AFTER = frozenset(["года", "г", "goda", "g", "yili", "jyly", "жылы", "ж"])
 
 #: Fixed feast days (month, day), en/fr/de, as folded phrases.
 FEASTS: dict[str, tuple[int, int]] = {
@@ -663,8 +666,14 @@ def _near_year(
             continue
         if any(q.kind in ("M", "Y", "F") and lo <= q.start < hi for q in parts):
             continue
-        if any(c in ".;:!?" for c in text[toks[lo - 1].end : toks[hi].start]):
-            continue  # not across a sentence
+        gaps = (
+            text[toks[k - 1].end : toks[k].start].removeprefix(
+                "." if toks[k - 1].word in YEAR_MARKS else ""
+            )
+            for k in range(lo, hi + 1)
+        )
+        if any(c in ".;:!?" for gap in gaps for c in gap):
+            continue  # not across a sentence (the dot of "1987 г." or "1987 ж." is no end)
         for yy in _year_values(y):
             d = _date(yy, month, day)
             if d:
@@ -740,11 +749,33 @@ def text_readings(text: str) -> Iterator[Reading]:
         found += _cjk(t)
     found += _word_dates(t, _tokens(t))
     for s, e, iso in found:
+        s, e = _with_weekday(t, s, e)
         if (s, e, iso) in seen:
             continue
         seen.add((s, e, iso))
         a, b = norm.span(s, e)
         yield Reading(a, b, TAG + iso)
+
+
+_WEEKDAY_BEFORE = re.compile(r"([^\W\d_]+)\.?[ ,،]{0,2}$")
+_WEEKDAY_AFTER = re.compile(r"\.?[ ,،]{0,2}([^\W\d_]+)\.?")
+
+
+def _is_weekday(word: str) -> bool:
+    return word.lower() in weekdays() or fold(word) in weekdays()
+
+
+def _with_weekday(t: str, s: int, e: int) -> tuple[int, int]:
+    """A date's span with the name of its weekday just before or after it taken in ("Do.,
+    5.3.1987", "1987年3月5日星期四", "21 Kasım 1992 Cumartesi"): CLDR's full and weekday
+    patterns write it there, and it is part of the date a reader sees."""
+    before = _WEEKDAY_BEFORE.search(t, max(0, s - 24), s)
+    if before and _is_weekday(before.group(1)):
+        s = before.start(1)
+    after = _WEEKDAY_AFTER.match(t, e)
+    if after and _is_weekday(after.group(1)):
+        e = after.end()
+    return s, e
 
 
 def dates_in(text: str) -> set[str]:

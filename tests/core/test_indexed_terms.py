@@ -1,0 +1,76 @@
+"""What the vault-wide leak index holds of a value (``indexed_terms``), against every term a check
+about the value's own case looks for (``value_terms``). Invented values only."""
+
+from __future__ import annotations
+
+import pytest
+
+from vault.redact.entities import (
+    MIN_DATE_DIGITS,
+    SORTED_PREFIX,
+    indexed_terms,
+    is_weak_date_term,
+    value_terms,
+    words,
+)
+from vault.redact.readings import is_case_scoped
+
+VALUES = [
+    ("Ormanjan Tashpolatova", "name"),
+    ("Орманжан Ташполатова", "name"),
+    ("阿依古丽·吐尔逊", "name"),
+    ("Nurbek Qasymuly", "name"),
+    ("+7 701 452 3778", "phone"),
+    ("ilmira.q@example.org", "email"),
+    ("652901199301203290", "id_number"),
+    ("No. 41, Qizilgul Boulevard, Ghulja", "address"),
+    ("12 Main St, Almaty", "address"),
+    ("1961-11-04", "date_of_birth"),
+    ("HERON-3", "codename"),
+    ("Aksu bus station", "place"),
+]
+
+
+@pytest.mark.parametrize(("value", "kind"), VALUES)
+def test_the_index_holds_a_part_of_what_a_check_of_the_case_looks_for(
+    value: str, kind: str
+) -> None:
+    every, held = value_terms(value, kind), indexed_terms(value, kind)
+    assert held and held <= every
+    assert not any(is_case_scoped(t) for t in held)  # a part of a value: two people share it
+    assert not any(is_weak_date_term(t, kind) for t in held)
+
+
+@pytest.mark.parametrize(("value", "kind"), VALUES)
+def test_the_value_as_written_is_held(value: str, kind: str) -> None:
+    joined = "".join(words(value))
+    assert joined in indexed_terms(value, kind) or kind == "date_of_birth"
+
+
+def test_forms_only_a_writer_makes_up_are_left_to_the_own_case() -> None:
+    name = indexed_terms("Ormanjan Tashpolatova", "name")
+    assert "avotalophsatnajnamro" in value_terms("Ormanjan Tashpolatova", "name")
+    assert "avotalophsatnajnamro" not in name  # backwards
+    address = indexed_terms("No. 41, Qizilgul Boulevard, Ghulja", "address")
+    every = value_terms("No. 41, Qizilgul Boulevard, Ghulja", "address")
+    assert "qizilgulblvd" in every and "qizilgulblvd" not in address  # abbreviated
+    assert "qizilgulboulevard" in address and "qizilgulboulevardghulja" in address  # turned
+    mail = indexed_terms("ilmira.q@example.org", "email")
+    spelled = "ilmiraqsobakaexampletochkaorg"
+    assert spelled in value_terms("ilmira.q@example.org", "email") and spelled not in mail
+    assert "#mail:iirnira.q@exarnpie.org" in mail  # what a spelled-out one reads as (its skeleton)
+
+
+def test_a_date_is_held_by_its_reading_and_its_eight_digits_only() -> None:
+    held = indexed_terms("1961-11-04", "date_of_birth")
+    assert held == {"#date:1961-11-04", "04111961", "11041961", "19611104"}
+    assert all(len(t) >= MIN_DATE_DIGITS for t in held if t.isdigit())
+    every = value_terms("1961-11-04", "date_of_birth")
+    assert "4november1961" in every and "4november1961" not in held
+    assert any(t.startswith(SORTED_PREFIX) for t in every)
+
+
+def test_a_names_spellings_in_other_scripts_and_its_typos_are_held() -> None:
+    held = indexed_terms("Орманжан Ташполатова", "name")
+    assert "ormanzhantashpolatova" in held or "ormanjantashpolatova" in held
+    assert sum(t.startswith("#name:") for t in held) > 5  # one-letter deletions, for typos

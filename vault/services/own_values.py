@@ -1,0 +1,34 @@
+"""The values of the cases a check is about, read from their signed versions.
+
+A check about some cases (a draft of a case or of an action, an edition of an Urgent Action)
+looks for every term of their own values (:func:`vault.services.leaks.own_terms`): the forms a
+writer makes up and the parts of a value, which the vault-wide leak index does not hold. They
+are read from each case's current version, whose signature and place in the audit log are
+checked (:func:`vault.services.provenance.case_head`, :func:`vault.services.cases.open_version`),
+never from the leak index, whose rows any member holding a level key can rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from vault.redact.entities import TermSet
+from vault.services.cases import open_version
+from vault.services.leaks import own_terms
+from vault.services.provenance import case_head
+from vault.services.session import Vault
+
+
+def head_values(v: Vault, case_ids: Iterable[str]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """(case, its current signed version's values, as far as this session reads them) for each
+    case of ``case_ids`` the vault holds, in case order."""
+    for cid in sorted(set(case_ids)):
+        head = case_head(v, cid)
+        if head is not None:
+            yield cid, open_version(v, cid, head).values
+
+
+def own_terms_of(v: Vault, case_ids: Iterable[str]) -> dict[str, TermSet]:
+    """Each case's :func:`~vault.services.leaks.own_terms`, read from its signed version."""
+    return {cid: own_terms(v.policy, values) for cid, values in head_values(v, case_ids)}
