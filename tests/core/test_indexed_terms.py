@@ -74,3 +74,31 @@ def test_a_names_spellings_in_other_scripts_and_its_typos_are_held() -> None:
     held = indexed_terms("Орманжан Ташполатова", "name")
     assert "ormanzhantashpolatova" in held or "ormanjantashpolatova" in held
     assert sum(t.startswith("#name:") for t in held) > 5  # one-letter deletions, for typos
+
+
+def test_candidates_made_once_find_what_a_lookup_of_its_own_lengths_finds() -> None:
+    """An import makes a public field's candidates once, for any lengths, on a worker; looked up
+    against the index (other lengths) they must find exactly what ``find_known`` finds."""
+    from vault.redact.entities import (
+        EntityInfo,
+        TermSet,
+        find_known,
+        find_known_in,
+        text_candidates,
+    )
+
+    known = TermSet()
+    for value, kind in VALUES:
+        known.add_value(value, EntityInfo(kind, "secret"))
+    texts = [
+        "Ormanjan Tashpolatova (born 4 Nov 1961) called +7 701 452 3778.",
+        "Write to ilmira dot q at example dot org or to HERON 3 at the Aksu bus station.",
+        "Nothing here: the court of Urumqi, 12 May, case 4471.",
+        "Орманжан Ташполатова, 12 Main Street, Almaty; avotalophsaT najnamrO.",
+    ]
+    for text in texts:
+        assert find_known_in(text, text_candidates(text), known) == find_known(text, known)
+    assert find_known(texts[0], known) and not find_known(texts[2], known)
+    small = TermSet({"heron3": EntityInfo("codename", "secret")})  # one length only
+    assert find_known_in(texts[1], text_candidates(texts[1]), small) == find_known(texts[1], small)
+    assert [h.info.kind for h in find_known(texts[1], small)] == ["codename"]

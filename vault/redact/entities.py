@@ -703,6 +703,28 @@ def _spelling_candidates(text: str, lengths: Collection[int]) -> list[Candidate]
     return cands
 
 
+#: Every length a run-together term can have: candidates made for all of them serve any lookup
+#: (:func:`text_candidates`, :func:`find_known_in`).
+EVERY_LENGTH = range(MIN_TERM, MAX_TERM + 1)
+
+
+def text_candidates(text: str, *, readings: bool = True) -> list[Candidate]:
+    """Every candidate of ``text`` for a lookup of any lengths: made once (an import makes them
+    on another core) and looked up against several known values (:func:`find_known_in`)."""
+    return _all_candidates(text, EVERY_LENGTH, readings)
+
+
+def find_known_in(text: str, cands: Sequence[Candidate], known: KnownValues) -> list[Hit]:
+    """:func:`find_known` of ``text`` from its :func:`text_candidates`: those of a length
+    ``known`` holds, and every sorted-words and reading term, as :func:`find_known` makes them."""
+    lengths = set(known.lengths())
+    mine = [c for c in cands if len(c.term) in lengths or not is_run_together(c.term)]
+    found = known.lookup({c.term for c in mine})
+    return [
+        Hit(c.start, _abbreviation_end(text, c.end), found[c.term]) for c in mine if c.term in found
+    ]
+
+
 def find_known(text: str, known: KnownValues) -> list[Hit]:
     """Every span of ``text`` that spells a known protected value: candidates of its ordinary
     skeleton, of its look-alike skeleton (UTS #39), and runs of digits read as phone numbers."""

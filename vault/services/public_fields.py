@@ -11,7 +11,7 @@ kind of value, never the value; saving anyway needs an explicit override with a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vault.audit.log import AuditEvent
@@ -19,7 +19,16 @@ from vault.errors import ValidationError
 from vault.models import FieldKind, ValueKind
 from vault.policy import Policy
 from vault.redact.detectors import detect
-from vault.redact.entities import EntityInfo, Hit, TermSet, find_known, protected_values
+from vault.redact.entities import (
+    Candidate,
+    EntityInfo,
+    Hit,
+    TermSet,
+    find_known,
+    find_known_in,
+    protected_values,
+    text_candidates,
+)
 from vault.services.leaks import VaultKnownValues
 from vault.services.session import Vault
 
@@ -62,6 +71,9 @@ class OwnCheck:
 
     findings: list[Finding]
     own_names: dict[str, list[tuple[int, int]]]
+    #: Each public text field's candidates for a lookup of any lengths (made once, here, and
+    #: looked up again in the leak index by the writer: :func:`protected_in_public_fields`).
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
 
 
 def own_check(policy: Policy, values: Mapping[str, Any]) -> OwnCheck:
@@ -78,11 +90,13 @@ def own_check(policy: Policy, values: Mapping[str, Any]) -> OwnCheck:
             subject.add_value(str(item), EntityInfo("name", lowest))
     findings: list[Finding] = []
     names: dict[str, list[tuple[int, int]]] = {}
+    cands: dict[str, list[Candidate]] = {}
     for fname, text in _public_texts(policy, values):
-        names[fname] = [(h.start, h.end) for h in find_known(text, subject)]
-        findings += _leaks(fname, find_known(text, own), names[fname], lowest)
+        cands[fname] = text_candidates(text)
+        names[fname] = [(h.start, h.end) for h in find_known_in(text, cands[fname], subject)]
+        findings += _leaks(fname, find_known_in(text, cands[fname], own), names[fname], lowest)
         findings += [Finding(fname, f.kind, None) for f in detect(text)]
-    return OwnCheck(findings, names)
+    return OwnCheck(findings, names, cands)
 
 
 def _leaks(
@@ -109,7 +123,9 @@ def protected_in_public_fields(
     lowest = v.policy.levels[0]
     out = list(own.findings)
     for fname, text in _public_texts(v.policy, values):
-        out += _leaks(fname, find_known(text, known), own.own_names.get(fname, []), lowest)
+        made = own.candidates.get(fname)
+        hits = find_known(text, known) if made is None else find_known_in(text, made, known)
+        out += _leaks(fname, hits, own.own_names.get(fname, []), lowest)
     unique = {(f.field, f.kind, f.level): f for f in out}
     return list(unique.values())
 
