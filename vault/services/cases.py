@@ -271,6 +271,7 @@ def edit_case(
     other's update: the second waits, then builds on the first's version.
     """
     from vault.redact.entities import terms_remembered
+    from vault.services.leaks import VaultKnownValues, own_terms
     from vault.services.public_fields import check_public_fields
 
     v.require(v.policy.can_write_cases(v.role), "edit cases")
@@ -302,7 +303,10 @@ def edit_case(
         if not changed:
             return replace(_view(current), changed=[])
         with terms_remembered():
-            check_public_fields(v, case_id, values, changed, allow_leak)
+            # the values the edit takes out are still the case's: typed into a public field in
+            # the same edit (a relative removed, her given name in the summary), they are found
+            earlier = VaultKnownValues(v, own={case_id: own_terms(v.policy, before)})
+            check_public_fields(v, case_id, values, changed, allow_leak, known=earlier)
             prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         store_versions(v, [replace(prepared, fields=tuple(changed))])
         return replace(_view(open_version(v, case_id, head + 1)), changed=changed)

@@ -123,8 +123,14 @@ def case_terms(
 
 
 def own_terms(policy: Policy, values: Mapping[str, Any]) -> TermSet:
-    """Every term a check about this case looks for, with what it is (no I/O)."""
-    return TermSet(dict(case_terms(policy, values)))
+    """Every term a check about this case looks for, with what it is (no I/O): a term two of
+    its values give is of the higher level, whatever order the policy lists their fields in."""
+    terms: dict[str, EntityInfo] = {}
+    for term, info in case_terms(policy, values):
+        prev = terms.get(term)
+        if prev is None or policy.rank(info.level) > policy.rank(prev.level):
+            terms[term] = info
+    return TermSet(terms)
 
 
 # --- the keys of one level ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from vault.errors import IntegrityError
 from vault.redact.entities import TermSet
 from vault.services.cases import open_version
 from vault.services.leaks import own_terms
@@ -22,11 +23,14 @@ from vault.services.session import Vault
 
 def head_values(v: Vault, case_ids: Iterable[str]) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """(case, its current signed version's values, as far as this session reads them) for each
-    case of ``case_ids`` the vault holds, in case order."""
+    case of ``case_ids``, in case order. A case a check is about is never left out: casevault
+    removes no case, so one with no current version (its row in ``cases`` deleted with the
+    database key, while the check runs) is refused, not skipped."""
     for cid in sorted(set(case_ids)):
         head = case_head(v, cid)
-        if head is not None:
-            yield cid, open_version(v, cid, head).values
+        if head is None:
+            raise IntegrityError(f"case {cid} has no current version; the vault was changed")
+        yield cid, open_version(v, cid, head).values
 
 
 def own_terms_of(v: Vault, case_ids: Iterable[str]) -> dict[str, TermSet]:

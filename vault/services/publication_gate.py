@@ -27,7 +27,7 @@ from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
 from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
-from vault.services.leaks import VaultKnownValues, case_terms, withheld_names
+from vault.services.leaks import VaultKnownValues, own_terms, withheld_names
 from vault.services.own_values import head_values
 from vault.services.publication import Edition, OutputFile, render_files
 from vault.services.session import Vault
@@ -123,10 +123,11 @@ def _own_values(v: Vault, cases: Iterable[str]) -> _OwnValues:
     each: dict[str, TermSet] = {}
     for cid, opened in head_values(v, cases):
         withheld_names(v, opened, names)
-        mine = dict(case_terms(v.policy, opened))
-        each[cid] = TermSet(mine)
+        each[cid] = mine = own_terms(v.policy, opened)
         for term, info in mine.items():
-            values.setdefault(term, info)
+            prev = values.get(term)
+            if prev is None or v.policy.rank(info.level) > v.policy.rank(prev.level):
+                values[term] = info
     return _OwnValues(names, TermSet(values), each)
 
 
