@@ -58,6 +58,8 @@ def test_forms_only_a_writer_makes_up_are_left_to_the_own_case() -> None:
     mail = indexed_terms("ilmira.q@example.org", "email")
     spelled = "ilmiraqsobakaexampletochkaorg"
     assert spelled in value_terms("ilmira.q@example.org", "email") and spelled not in mail
+    assert not any("at" in t and "dot" in t for t in mail)  # no spelling with the words
+    assert "qiziiguibouievardghuija" in address  # a turned part, in its look-alike fold too
     assert "#mail:iirnira.q@exarnpie.org" in mail  # what a spelled-out one reads as (its skeleton)
 
 
@@ -102,3 +104,6 @@ def test_candidates_made_once_find_what_a_lookup_of_its_own_lengths_finds() -> N
     small = TermSet({"heron3": EntityInfo("codename", "secret")})  # one length only
     assert find_known_in(texts[1], text_candidates(texts[1]), small) == find_known(texts[1], small)
     assert [h.info.kind for h in find_known(texts[1], small)] == ["codename"]
+    words_only = TermSet({"~bb cc": EntityInfo("name", "secret")})  # no run-together length
+    hits = find_known_in("Cc Bb met.", text_candidates("Cc Bb met."), words_only)
+    assert hits == find_known("Cc Bb met.", words_only) and len(hits) == 1

@@ -562,7 +562,11 @@ def test_a_weekday_just_before_or_after_a_date_is_part_of_it_and_nothing_further
     "…, бейсенбі", zh "…星期四"): it is part of the date a reader sees. A word after it, a
     weekday further off, or a word that is no weekday is not."""
     assert readings("28 January 1964, Tuesday") == {("28 January 1964, Tuesday", "1964-01-28")}
+    assert readings("On 28 January 1964, Tuesday, in Aksu") == {
+        ("28 January 1964, Tuesday", "1964-01-28")
+    }
     assert readings("Di., 28.01.1964 und") == {("Di., 28.01.1964", "1964-01-28")}
+    assert readings("Am Di., 28.01.1964 und") == {("Di., 28.01.1964", "1964-01-28")}
     assert readings("1964年1月28日星期二") == {("1964年1月28日星期二", "1964-01-28")}
     assert readings("28 January 1964 le") == {("28 January 1964", "1964-01-28")}
     assert readings("28 January 1964, then Tuesday") == {("28 January 1964", "1964-01-28")}
@@ -789,3 +793,22 @@ def test_a_year_passed_over_does_not_stop_the_next() -> None:
 )
 def test_the_birthday_reads_its_own_ordinal_and_date(text: str, want: set[str]) -> None:
     assert dates_in(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Records list 1987 ж. 5 наурыз as the day", "1987 ж. 5 наурыз"),  # CLDR kk: y 'ж'. d MMMM
+        ("Records list 1987 г. 5 марта as the day", "1987 г. 5 марта"),
+        ("Records list 1987\u202fж. 05 нау. as the day", "1987\u202fж. 05 нау"),
+    ],
+)
+def test_a_years_abbreviated_word_and_its_dot_stand_between_year_and_day(
+    text: str, span: str
+) -> None:
+    """The dot after "ж" or "г" (the year's word, abbreviated) is no end of a sentence."""
+    assert readings(text) == {(span, "1987-03-05")}
+
+
+def test_a_sentences_end_between_year_and_day_still_parts_them() -> None:
+    assert readings("Records list 1987. On 5 March she left.") == set()
