@@ -107,3 +107,23 @@ def test_candidates_made_once_find_what_a_lookup_of_its_own_lengths_finds() -> N
     words_only = TermSet({"~bb cc": EntityInfo("name", "secret")})  # no run-together length
     hits = find_known_in("Cc Bb met.", text_candidates("Cc Bb met."), words_only)
     assert hits == find_known("Cc Bb met.", words_only) and len(hits) == 1
+
+
+def test_candidates_made_once_still_find_a_term_longer_than_today_makes() -> None:
+    """An index written by an earlier casevault can hold run-together terms longer than
+    :data:`MAX_TERM` (found by a second reader): they are still looked for."""
+    from vault.redact.entities import (
+        MAX_TERM,
+        EntityInfo,
+        TermSet,
+        find_known,
+        find_known_in,
+        text_candidates,
+    )
+
+    long = "ormanjantashpolatovaqizilgulbekovna"
+    assert len(long) > MAX_TERM
+    old = TermSet({long: EntityInfo("name", "secret")})
+    text = "Signed: OrmanjanTashpolatovaQizilgulbekovna, in Aksu."
+    hits = find_known_in(text, text_candidates(text), old)
+    assert hits == find_known(text, old) and len(hits) == 1

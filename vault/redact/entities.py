@@ -718,6 +718,14 @@ def find_known_in(text: str, cands: Sequence[Candidate], known: KnownValues) -> 
     """:func:`find_known` of ``text`` from its :func:`text_candidates`: those of a length
     ``known`` holds, and every sorted-words and reading term, as :func:`find_known` makes them."""
     lengths = set(known.lengths())
+    longer = {n for n in lengths if n not in EVERY_LENGTH}  # held by an index of an earlier layout
+    if longer:
+        cands = [*cands, *_spelling_candidates(text, longer)]
+        for view in disguised_views(text):
+            cands += (
+                Candidate(c.term, *view.span(c.start, c.end))
+                for c in _spelling_candidates(view.text, longer)
+            )
     mine = [c for c in cands if len(c.term) in lengths or not is_run_together(c.term)]
     found = known.lookup({c.term for c in mine})
     return [
