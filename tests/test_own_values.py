@@ -159,3 +159,27 @@ def test_a_term_two_values_share_is_of_the_higher_level(monkeypatch: pytest.Monk
         monkeypatch.setattr(Policy, "value_sources", lambda self, s=sources: s)
         held = dict(leaks.own_terms(policy, values).items())
         assert held["ormanjantashpolat"].level == sister
+
+
+def test_a_value_taken_out_by_an_earlier_edit_is_still_the_cases(open_as: OpenAs) -> None:
+    """Two edits: the first removes the sister, the second types her given name into the
+    summary (each saved: neither holds both). A draft of the case, and its check, read every
+    signed version, so the name is still found (second reader of bbbe626)."""
+    cara = open_as("cara")
+    case_id = "UA-782-26-001"
+    cases.add_case(
+        cara,
+        {
+            "case_id": case_id,
+            "full_name": "Invented Holder",
+            "consent": {"publish_name": True},
+            "family_contacts": [SISTER],
+        },
+    )
+    cases.edit_case(cara, case_id, {"family_contacts": None})
+    cases.edit_case(cara, case_id, {"public_summary": "Her sister Ormanjan was questioned."})
+    assert "Ormanjan" not in drafts.create_draft(cara, case_id, "en").text
+    draft = drafts.create_draft(open_as("rui"), case_id, "en")  # reads no secret value
+    assert "Ormanjan" in draft.text
+    with pytest.raises(ValidationError, match="secret"):
+        draft_check.check_draft(cara, draft.draft_id)

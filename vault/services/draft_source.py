@@ -16,7 +16,8 @@ from vault.redact.engine import RedactionResult, redact
 from vault.redact.entities import TermSet
 from vault.services import actions as actions_svc
 from vault.services.cases import open_version
-from vault.services.leaks import VaultKnownValues, has_consent, own_terms, withheld_names
+from vault.services.leaks import VaultKnownValues, has_consent, withheld_names
+from vault.services.own_values import own_terms_of
 from vault.services.provenance import case_head
 from vault.services.session import Vault
 
@@ -112,7 +113,6 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
     if case_head(v, subject) is not None:
         head, values = _case_values(v, subject)
         versions = {subject: head}
-        own = {subject: own_terms(v.policy, values)}
         action_version = None
         consented = (
             str(values.get(layout.name_field) or "") or None
@@ -134,16 +134,16 @@ def build(v: Vault, subject: str, lang: str, manual: list[Manual], unredact: lis
         action = view.action
         if action is None:
             raise AccessDeniedError(f"{v.user} ({v.role}) cannot read action {subject}")
-        versions, own = {}, {}
+        versions = {}
         for cid in action.case_ids:
             head, values = _case_values(v, cid)
             versions[cid] = head
-            own[cid] = own_terms(v.policy, values)
             withheld_names(v, values, names)
         action_version = view.version
         consented = None
         source = action_text(action.model_dump(mode="json"), lang)
-    known = VaultKnownValues(v, own=own)  # every form of these cases' own values
+    # every form of these cases' own values, in every version of them
+    known = VaultKnownValues(v, own=own_terms_of(v, versions))
     result = redact(
         source,
         lang=lang,

@@ -105,31 +105,38 @@ def withheld_names(v: Vault, values: Mapping[str, Any], into: TermSet) -> None:
 
 
 def case_terms(
-    policy: Policy, values: Mapping[str, Any], *, indexed: bool = False
+    policy: Policy,
+    values: Mapping[str, Any],
+    *,
+    indexed: bool = False,
+    name_is_public: bool | None = None,
 ) -> list[tuple[str, EntityInfo]]:
     """(term, info) for every protected value of a case (no I/O): every term a check about
     this case looks for (:func:`value_terms`), or with ``indexed`` those the vault-wide leak
-    index holds (:func:`indexed_terms`)."""
+    index holds (:func:`indexed_terms`). The person's own name is public when ``values``
+    record their consent, or as ``name_is_public`` says."""
     read = indexed_terms if indexed else value_terms
+    public = consented(policy, values) if name_is_public is None else name_is_public
     out: list[tuple[str, EntityInfo]] = []
     for value, info in protected_values(
-        values,
-        policy.value_sources(),
-        policy.levels[0],
-        name_is_public=consented(policy, values),
+        values, policy.value_sources(), policy.levels[0], name_is_public=public
     ):
         out.extend((term, info) for term in sorted(read(value, info.kind)))
     return out
 
 
-def own_terms(policy: Policy, values: Mapping[str, Any]) -> TermSet:
-    """Every term a check about this case looks for, with what it is (no I/O): a term two of
-    its values give is of the higher level, whatever order the policy lists their fields in."""
+def own_terms(
+    policy: Policy, *versions: Mapping[str, Any], name_is_public: bool | None = None
+) -> TermSet:
+    """Every term a check about this case looks for in the values of each of ``versions``,
+    with what it is (no I/O): a term two values give is of the higher level, whatever order the
+    policy lists their fields in."""
     terms: dict[str, EntityInfo] = {}
-    for term, info in case_terms(policy, values):
-        prev = terms.get(term)
-        if prev is None or policy.rank(info.level) > policy.rank(prev.level):
-            terms[term] = info
+    for values in versions:
+        for term, info in case_terms(policy, values, name_is_public=name_is_public):
+            prev = terms.get(term)
+            if prev is None or policy.rank(info.level) > policy.rank(prev.level):
+                terms[term] = info
     return TermSet(terms)
 
 

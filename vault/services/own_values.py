@@ -16,7 +16,7 @@ from typing import Any
 from vault.errors import IntegrityError
 from vault.redact.entities import TermSet
 from vault.services.cases import open_version
-from vault.services.leaks import own_terms
+from vault.services.leaks import consented, own_terms
 from vault.services.provenance import case_head
 from vault.services.session import Vault
 
@@ -34,5 +34,15 @@ def head_values(v: Vault, case_ids: Iterable[str]) -> Iterator[tuple[str, Mappin
 
 
 def own_terms_of(v: Vault, case_ids: Iterable[str]) -> dict[str, TermSet]:
-    """Each case's :func:`~vault.services.leaks.own_terms`, read from its signed version."""
-    return {cid: own_terms(v.policy, values) for cid, values in head_values(v, case_ids)}
+    """Each case's :func:`~vault.services.leaks.own_terms`, read from every signed version of
+    it: a value an edit took out (a relative removed, a number corrected) is still the case's,
+    and typed into a public field by a later edit it is still found. The person's own name is
+    public as the current version's consent says."""
+    out: dict[str, TermSet] = {}
+    for cid, current in head_values(v, case_ids):
+        head = v.store.case_head(cid) or 0
+        earlier = [open_version(v, cid, n).values for n in range(1, head)]
+        out[cid] = own_terms(
+            v.policy, *earlier, current, name_is_public=consented(v.policy, current)
+        )
+    return out

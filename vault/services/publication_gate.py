@@ -27,8 +27,8 @@ from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
 from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
-from vault.services.leaks import VaultKnownValues, own_terms, withheld_names
-from vault.services.own_values import head_values
+from vault.services.leaks import VaultKnownValues, withheld_names
+from vault.services.own_values import head_values, own_terms_of
 from vault.services.publication import Edition, OutputFile, render_files
 from vault.services.session import Vault
 from vault.store import AuditFilter
@@ -120,10 +120,11 @@ class _OwnValues:
 def _own_values(v: Vault, cases: Iterable[str]) -> _OwnValues:
     names = TermSet()
     values: dict[str, EntityInfo] = {}
-    each: dict[str, TermSet] = {}
-    for cid, opened in head_values(v, cases):
+    cases = sorted(set(cases))
+    for _, opened in head_values(v, cases):
         withheld_names(v, opened, names)
-        each[cid] = mine = own_terms(v.policy, opened)
+    each = own_terms_of(v, cases)  # every version's values: one an edit took out is still theirs
+    for mine in each.values():
         for term, info in mine.items():
             prev = values.get(term)
             if prev is None or v.policy.rank(info.level) > v.policy.rank(prev.level):
