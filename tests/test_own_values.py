@@ -20,19 +20,24 @@ from vault.services.session import Vault
 SISTER = {"name": "Ormanjan Tashpolatova", "relation": "sister"}
 
 
+def _consenting_holder(case_id: str, **more: Any) -> dict[str, Any]:
+    """An invented person who consented to be named, with a secret sister."""
+    return {
+        "case_id": case_id,
+        "full_name": "Invented Holder",
+        "consent": {"publish_name": True},
+        "family_contacts": [SISTER],
+        **more,
+    }
+
+
 def _draft_with_a_planted_given_name(open_as: OpenAs, case_id: str) -> tuple[Vault, str]:
     """A case whose public summary holds its secret sister's given name alone (saved with an
     override), drafted by a reviewer, who reads no secret value and so cannot redact it."""
     cara = open_as("cara")
     cases.add_case(
         cara,
-        {
-            "case_id": case_id,
-            "full_name": "Invented Holder",
-            "consent": {"publish_name": True},
-            "family_contacts": [SISTER],
-            "public_summary": "Her sister Ormanjan was questioned twice.",
-        },
+        _consenting_holder(case_id, public_summary="Her sister Ormanjan was questioned twice."),
         allow_leak="planted on purpose, to test the draft check",
     )
     draft = drafts.create_draft(open_as("rui"), case_id, "en")
@@ -167,15 +172,7 @@ def test_a_value_taken_out_by_an_earlier_edit_is_still_the_cases(open_as: OpenAs
     signed version, so the name is still found (second reader of bbbe626)."""
     cara = open_as("cara")
     case_id = "UA-782-26-001"
-    cases.add_case(
-        cara,
-        {
-            "case_id": case_id,
-            "full_name": "Invented Holder",
-            "consent": {"publish_name": True},
-            "family_contacts": [SISTER],
-        },
-    )
+    cases.add_case(cara, _consenting_holder(case_id))
     cases.edit_case(cara, case_id, {"family_contacts": None})
     cases.edit_case(cara, case_id, {"public_summary": "Her sister Ormanjan was questioned."})
     assert "Ormanjan" not in drafts.create_draft(cara, case_id, "en").text
