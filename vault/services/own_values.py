@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from vault.errors import IntegrityError
-from vault.redact.entities import TermSet
+from vault.redact.entities import TermSet, terms_remembered
 from vault.services.cases import open_version
 from vault.services.leaks import consented, own_terms
 from vault.services.provenance import case_head
@@ -42,7 +42,8 @@ def own_terms_of(v: Vault, case_ids: Iterable[str]) -> dict[str, TermSet]:
     for cid, current in head_values(v, case_ids):
         head = v.store.case_head(cid) or 0
         earlier = [open_version(v, cid, n).values for n in range(1, head)]
-        out[cid] = own_terms(
-            v.policy, *earlier, current, name_is_public=consented(v.policy, current)
-        )
+        with terms_remembered():  # a value the versions share is read into terms once
+            out[cid] = own_terms(
+                v.policy, *earlier, current, name_is_public=consented(v.policy, current)
+            )
     return out
