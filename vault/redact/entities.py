@@ -527,8 +527,8 @@ MIN_DATE_DIGITS = 8
 def is_weak_shape(term: str) -> bool:
     """Whether ``term`` has the shape of a weak date term, whatever its kind: digits run together,
     fewer than :data:`MIN_DATE_DIGITS`, or digit groups in any order. (A leak-index lookup
-    learns a term's kind only from the rows it reads: it reads such terms for the cases in scope
-    too.)"""
+    learns a term's kind only from the rows it reads, so it asks about such terms and drops
+    those of a date, :func:`is_weak_date_term`.)"""
     if term.startswith(SORTED_PREFIX):
         return term[len(SORTED_PREFIX) :].replace(" ", "").isdigit()
     return term.isdigit() and len(term) < MIN_DATE_DIGITS
@@ -687,12 +687,18 @@ def _all_candidates(text: str, lengths: Collection[int], readings: bool) -> list
     cands = _spelling_candidates(text, lengths)
     if readings:
         cands += (Candidate(r.term, r.start, r.end) for r in text_readings(text))
-        for view in disguised_views(text):
-            cands += (
-                Candidate(c.term, *view.span(c.start, c.end))
-                for c in _spelling_candidates(view.text, lengths)
-            )
+        cands += _view_candidates(text, lengths)
     return cands
+
+
+def _view_candidates(text: str, lengths: Collection[int]) -> list[Candidate]:
+    """The spelling candidates of each disguised view of ``text`` (backwards, ROT13, ...), at
+    the offsets of ``text`` they come from."""
+    return [
+        Candidate(c.term, *view.span(c.start, c.end))
+        for view in disguised_views(text)
+        for c in _spelling_candidates(view.text, lengths)
+    ]
 
 
 def _spelling_candidates(text: str, lengths: Collection[int]) -> list[Candidate]:
@@ -720,12 +726,7 @@ def find_known_in(text: str, cands: Sequence[Candidate], known: KnownValues) -> 
     lengths = set(known.lengths())
     longer = {n for n in lengths if n not in EVERY_LENGTH}  # held by an index of an earlier layout
     if longer:
-        cands = [*cands, *_spelling_candidates(text, longer)]
-        for view in disguised_views(text):
-            cands += (
-                Candidate(c.term, *view.span(c.start, c.end))
-                for c in _spelling_candidates(view.text, longer)
-            )
+        cands = [*cands, *_spelling_candidates(text, longer), *_view_candidates(text, longer)]
     mine = [c for c in cands if len(c.term) in lengths or not is_run_together(c.term)]
     found = known.lookup({c.term for c in mine})
     return [

@@ -125,6 +125,12 @@ def case_terms(
     return out
 
 
+def outranks(policy: Policy, info: EntityInfo, than: EntityInfo | None) -> bool:
+    """Whether ``info`` is of a higher level than ``than`` (or there is none): a term two
+    values give counts at the higher one's level."""
+    return than is None or policy.rank(info.level) > policy.rank(than.level)
+
+
 def own_terms(
     policy: Policy, *versions: Mapping[str, Any], name_is_public: bool | None = None
 ) -> TermSet:
@@ -134,8 +140,7 @@ def own_terms(
     terms: dict[str, EntityInfo] = {}
     for values in versions:
         for term, info in case_terms(policy, values, name_is_public=name_is_public):
-            prev = terms.get(term)
-            if prev is None or policy.rank(info.level) > policy.rank(prev.level):
+            if outranks(policy, info, terms.get(term)):
                 terms[term] = info
     return TermSet(terms)
 
@@ -440,9 +445,10 @@ class VaultKnownValues:
             self._lengths |= mine.lengths()
             for term, info in mine.items():
                 prev = self._own_terms.get(term)
-                if prev is None or v.policy.rank(info.level) > v.policy.rank(prev[0].level):
-                    prev = self._own_terms[term] = (info, prev[1] if prev else set())
-                prev[1].add(case_id)
+                holders = prev[1] if prev else set()
+                if outranks(v.policy, info, prev[0] if prev else None):
+                    self._own_terms[term] = (info, holders)
+                holders.add(case_id)
         self.levels = checked_levels(v, self._keys)  # the levels a lookup covers in full
         #: For each term a lookup found, cases whose protected value it is (so a refusal can
         #: name a case, never the value): up to OWNERS_NAMED of them from the index, and the

@@ -27,7 +27,7 @@ from vault.errors import AccessDeniedError, IntegrityError, UsageError
 from vault.publish.parts import text_parts
 from vault.redact.detectors import detect
 from vault.redact.entities import EntityInfo, TermSet, find_known, find_known_each
-from vault.services.leaks import VaultKnownValues, withheld_names
+from vault.services.leaks import VaultKnownValues, outranks, withheld_names
 from vault.services.own_values import head_values, own_terms_of
 from vault.services.publication import Edition, OutputFile, render_files
 from vault.services.session import Vault
@@ -126,8 +126,7 @@ def _own_values(v: Vault, cases: Iterable[str]) -> _OwnValues:
     each = own_terms_of(v, cases)  # every version's values: one an edit took out is still theirs
     for mine in each.values():
         for term, info in mine.items():
-            prev = values.get(term)
-            if prev is None or v.policy.rank(info.level) > v.policy.rank(prev.level):
+            if outranks(v.policy, info, values.get(term)):
                 values[term] = info
     return _OwnValues(names, TermSet(values), each)
 
