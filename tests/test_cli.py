@@ -443,3 +443,19 @@ def test_ui_on_a_busy_port_says_so_before_asking_anything(demo_path: Path) -> No
         code, out, err = run(demo_path, "cara", "ui", "--no-browser", "--port", port)
     assert_one_line_error(code, out, err, f"cannot listen on 127.0.0.1 port {port}")
     assert code == 2 and out == ""
+
+
+def test_an_edit_that_clears_the_relatives_and_types_one_backwards_is_refused(
+    demo_path: Path,
+) -> None:
+    """The values an edit takes out are still the case's: a niece removed in the same edit
+    that writes her name backwards into the summary is found (one line, nothing written)."""
+    before = _state(demo_path)
+    niece = DEMO[CASE]["family_contacts"][0]["name"]
+    summary = f"public_summary=A letter came, signed {niece[::-1]}."
+    code, out, err = run(
+        demo_path, "cara", "case", "edit", CASE, "--clear", "family_contacts", "--set", summary
+    )
+    assert_one_line_error(code, out, err, "public_summary: name (secret)")
+    assert niece not in err and niece[::-1] not in err
+    assert _state(demo_path) == before

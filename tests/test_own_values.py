@@ -142,6 +142,8 @@ def test_an_edit_that_removes_a_value_and_types_it_into_the_summary_is_refused(
         cases.edit_case(v, case_id, {"family_contacts": None, "public_summary": text})
     with pytest.raises(ValidationError, match="public_summary"):  # and keeping it, as before
         cases.edit_case(v, case_id, {"public_summary": text})
+    with v.store.read():
+        assert v.store.case_head(case_id) == 1  # nothing written
     cases.edit_case(v, case_id, {"family_contacts": None, "public_summary": "No news."})
 
 
