@@ -103,11 +103,44 @@ def _ascii_table(fold_one: Callable[[str], str]) -> dict[int, str] | None:
     return table
 
 
+class _Unsplittable(Exception):
+    """A character folds to something other than letters and digits: split it by hand."""
+
+
+class _SplitTable(dict[int, str]):
+    """What each character becomes by the splitting rule, as :meth:`str.translate` reads it,
+    filled in as characters are first met: its folded form (a CJK character's with a space
+    each side when it is a word of its own), nothing, or a space (a separator)."""
+
+    def __init__(self, fold_one: Callable[[str], str], split_cjk: bool) -> None:
+        super().__init__()
+        self.fold_one, self.split_cjk = fold_one, split_cjk
+
+    def __missing__(self, code: int) -> str:
+        kind, folded = _classify(chr(code), self.fold_one)
+        if kind in (_Kind.WORD, _Kind.CJK) and not folded.isalnum():
+            raise _Unsplittable
+        if kind is _Kind.CJK and self.split_cjk:
+            folded = f" {folded} "
+        elif kind is _Kind.SEPARATOR:
+            folded = " "
+        self[code] = folded
+        return folded
+
+
+@lru_cache(maxsize=16)
+def _split_table(fold_one: Callable[[str], str], split_cjk: bool) -> _SplitTable:
+    return _SplitTable(fold_one, split_cjk)
+
+
 def _split(text: str, *, split_cjk: bool, fold_one: Callable[[str], str] = fold_char) -> list[str]:
     table = _ascii_table(fold_one) if text.isascii() else None
     if table is not None:  # most text: the same words as character by character, at str's speed
         return text.translate(table).split()
-    return _split_chars(text, split_cjk=split_cjk, fold_one=fold_one)
+    try:  # the same words again, each character's part looked up once per process
+        return text.translate(_split_table(fold_one, split_cjk)).split()
+    except _Unsplittable:
+        return _split_chars(text, split_cjk=split_cjk, fold_one=fold_one)
 
 
 def _split_chars(text: str, *, split_cjk: bool, fold_one: Callable[[str], str]) -> list[str]:

@@ -27,12 +27,13 @@ from typing import Any, Protocol
 
 import phonenumbers
 from babel import Locale
-from babel.dates import DateTimePattern, parse_pattern
+from babel.dates import DateTimeFormat, DateTimePattern, parse_pattern
 
 from vault.models.case import ValueKind, ValueSource
 from vault.redact.disguises import disguised_views
 from vault.redact.meanings import wordings
 from vault.redact.readings import READING_PREFIX, is_case_scoped, text_readings, value_readings
+from vault.redact.readings.names import han_pinyin
 from vault.redact.text import (
     Skeleton,
     has_lookalike,
@@ -180,10 +181,51 @@ def _parsed_date_patterns(locale: str) -> tuple[tuple[Locale, DateTimePattern], 
     return tuple((loc, parse_pattern(p)) for p in _date_patterns(locale))
 
 
+#: A CLDR date field's letter, and the one part of a date it is written from (Babel's
+#: DateTimeFormat: the year's number, the month's number or name, the day's number, the
+#: weekday's name); a pattern with any other field is written by Babel whole.
+_FIELD_PART = {"y": "year", "M": "month", "L": "month", "d": "day", "E": "wd", "c": "wd", "e": "wd"}
+_FIELD = re.compile(r"%\((\w+)\)s")
+
+
+@lru_cache(maxsize=len(DATE_LOCALES))
+def _pattern_fields(locale: str) -> tuple[str, ...] | None:
+    """The fields :func:`_date_patterns` of ``locale`` write, or None if one is written from
+    more than one part of a date."""
+    names = {n for _, p in _parsed_date_patterns(locale) for n in _FIELD.findall(str(p.format))}
+    return tuple(sorted(names)) if all(n[0] in _FIELD_PART for n in names) else None
+
+
+@lru_cache(maxsize=4096)
+def _date_field(locale: str, name: str, part: int) -> str:
+    """Field ``name`` of a date whose :data:`_FIELD_PART` is ``part``, as Babel writes it: the
+    same for every date with that part, so worked out once for all of them."""
+    which = _FIELD_PART[name[0]]
+    if which == "year":
+        d = datetime.date(part, 1, 1)
+    elif which == "month":
+        d = datetime.date(2001, part, 1)
+    elif which == "day":
+        d = datetime.date(2001, 1, part)
+    else:
+        d = datetime.date(2001, 1, 1 + part)  # 2001-01-01 was a Monday (weekday 0)
+    return str(DateTimeFormat(d, Locale.parse(locale))[name])
+
+
+def _date_fields(locale: str, names: tuple[str, ...], d: datetime.date) -> dict[str, str]:
+    parts = {"year": d.year, "month": d.month, "day": d.day, "wd": d.weekday()}
+    return {n: _date_field(locale, n, parts[_FIELD_PART[n[0]]]) for n in names}
+
+
 def _cldr_dates(d: datetime.date) -> list[str]:
     out: list[str] = []
     for locale in DATE_LOCALES:  # what babel.dates.format_date(d, pattern, locale) gives
-        out += [pattern.apply(d, loc) for loc, pattern in _parsed_date_patterns(locale)]
+        names = _pattern_fields(locale)
+        if names is None:
+            out += [pattern.apply(d, loc) for loc, pattern in _parsed_date_patterns(locale)]
+            continue
+        fields = _date_fields(locale, names, d)
+        out += [str(pattern.format) % fields for _, pattern in _parsed_date_patterns(locale)]
     out.append(
         f"{d.year}".translate(_CN_DIGITS) + f"年{_cn_number(d.month)}月{_cn_number(d.day)}日"
     )
@@ -424,7 +466,13 @@ def name_spellings(value: str) -> list[str]:
     return out
 
 
+_HAN_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+(?:[ ·・]+[\u3400-\u9fff\uf900-\ufaff]+)*")
+
+
 def _pinyin(value: str) -> str:
+    if _HAN_NAME.fullmatch(value):  # Han words apart: each read once per process (names.py)
+        runs = re.split(r"[ ·・]+", value)
+        return " ".join(s for run in runs for s in han_pinyin(run))
     from pypinyin import lazy_pinyin  # its dictionaries take 0.2 s: only Chinese values need it
 
     return " ".join(w for w in lazy_pinyin(value) if w.strip(" ·・"))

@@ -194,6 +194,13 @@ _CLASS_OF = {
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+#: Words a process remembers the readings of (each cache below): a name word comes back in
+#: many cases (a common given name in thousands), and reading it is most of a name's cost.
+#: A process holds them as long as it lives; an import's workers end with the import.
+WORDS_REMEMBERED = 65536
+
+
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def _latin_key(latin: str) -> str:
     s = latin.lower().translate(_LATIN_LETTERS)
     s = "".join(c for c in unicodedata.normalize("NFD", s) if c.isascii() and c.isalpha())
@@ -220,7 +227,7 @@ def _script(ch: str) -> str:
     return "other"
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def to_latin(word: str) -> str:
     """One word read in Latin letters (its script's usual reading)."""
     script = _script(word[0]) if word else "latin"
@@ -231,17 +238,19 @@ def to_latin(word: str) -> str:
     if script == "arabic":
         return "".join(fold_char(c) for c in word)
     if script == "han":
-        return "".join(_pinyin(word))
+        return "".join(han_pinyin(word))
     return str(_transliterator("Any-Latin; Latin-ASCII").transliterate(word))
 
 
-def _pinyin(han: str) -> list[str]:
+@lru_cache(maxsize=WORDS_REMEMBERED)
+def han_pinyin(han: str) -> tuple[str, ...]:
+    """Han characters in pinyin, a syllable each (pypinyin's reading, tones dropped)."""
     from pypinyin import lazy_pinyin
 
-    return [str(p) for p in lazy_pinyin(han)]
+    return tuple(str(p) for p in lazy_pinyin(han))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def word_key(word: str) -> str:
     """The coarse phonetic key of one word in any script."""
     return _latin_key(to_latin(word))
@@ -288,7 +297,7 @@ def _one_terms(key: str, fuzzy: bool = True, tag: str = ONE) -> Iterator[str]:
 # ---------------------------------------------------------------- protected values
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def _is_rare(word: str, below: float = RARE_ZIPF) -> bool:
     from wordfreq import zipf_frequency
 
@@ -302,7 +311,7 @@ TITLES = frozenset(
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=WORDS_REMEMBERED)
 def _is_common(word: str) -> bool:
     """A word, not a name: a title, or a word of 4 letters or more common in en/fr/de (a
     capitalised German noun, a sentence's first word). A short common word (Ma, Li, Chen) may
@@ -330,7 +339,8 @@ def _syllables() -> frozenset[str]:
     return frozenset(s for s in out if s.isascii() and s.isalpha())
 
 
-def _pinyin_split(word: str) -> list[str] | None:
+@lru_cache(maxsize=WORDS_REMEMBERED)
+def _pinyin_split(word: str) -> tuple[str, ...] | None:
     """``word`` (lower-case Latin) cut into pinyin syllables, longest first, or None."""
     syl = _syllables()
     w = word.lower().replace("-", "").replace("'", "")
@@ -344,7 +354,7 @@ def _pinyin_split(word: str) -> list[str] | None:
                 break
         else:
             return None
-    return out
+    return tuple(out)
 
 
 def _pinyin_rest_ok(rest: str, syl: frozenset[str]) -> bool:
@@ -401,7 +411,7 @@ def _chinese_forms(words: list[str]) -> list[list[str]]:
     if len(words) < 2 or any(c is None for c in cuts) or len(cuts[0] or []) != 1:
         return []
     out: list[list[str]] = []
-    sylls = [c or [] for c in cuts]
+    sylls = [c or () for c in cuts]
     for conv in (_wade_giles, _efeo):
         out.append(["".join(conv(s) for s in c) for c in sylls])
     out.append([s for c in sylls for s in c])
@@ -445,22 +455,32 @@ def _spellings(value: str) -> list[list[str]]:
         han = "".join(c for c in value if is_cjk(c))
         if len(ws) >= 2 or re.search(r"[·・•]", value):  # given·family, written apart
             parts = [p for p in re.split(r"[·・•\s]+", value) if p]
-            return [["".join(_pinyin(p)) for p in parts]]
+            return [["".join(han_pinyin(p)) for p in parts]]
         for cut in (1, 2) if len(han) >= 4 else (1,):
             if len(han) > cut:
-                out.append(["".join(_pinyin(han[:cut])), "".join(_pinyin(han[cut:]))])
+                out.append(["".join(han_pinyin(han[:cut])), "".join(han_pinyin(han[cut:]))])
         return out
     out.append([to_latin(w) for w in ws])
     if any(_script(c) == "cyrillic" for c in value):
-        import iuliia
-
-        for name in iuliia.schemas.names():
-            schema = iuliia.schemas.get(name)
-            out.append(str(schema.translate(value.translate(_KAZAKH))).split())
-        out.append(str(_transliterator("Cyrillic-Latin").transliterate(value)).split())
+        # each scheme's spelling of the name, word by word (a scheme reads a word alone)
+        each = [_cyrillic_spellings(w) for w in value.split()]
+        for n in range(len(each[0]) if each else 0):
+            out.append([w for forms in each for w in forms[n].split()])
     else:
         out.extend(_chinese_forms([w.lower() for w in ws]))
     return out
+
+
+@lru_cache(maxsize=WORDS_REMEMBERED)
+def _cyrillic_spellings(word: str) -> tuple[str, ...]:
+    """A Cyrillic word (no spaces) in Latin letters by each iuliia scheme, then by ICU's
+    Cyrillic-Latin: :func:`_spellings` joins them word by word into a name's spellings."""
+    import iuliia
+
+    kazakh = word.translate(_KAZAKH)
+    forms = [str(iuliia.schemas.get(name).translate(kazakh)) for name in iuliia.schemas.names()]
+    forms.append(str(_transliterator("Cyrillic-Latin").transliterate(word)))
+    return tuple(forms)
 
 
 def _name_terms(value: str) -> set[str]:
@@ -522,7 +542,7 @@ def _name_terms(value: str) -> set[str]:
             if _is_rare(short):
                 terms.update(_one_terms(short, fuzzy=False))
     if chinese:
-        cut = _pinyin_split(first[-1].lower()) or []  # the given name, in pinyin
+        cut = _pinyin_split(first[-1].lower()) or ()  # the given name, in pinyin
         if len(cut) >= 2:
             dim = _latin_key(cut[-1] * 2)
             if len(dim) >= ALONE_MIN - 1:
@@ -749,7 +769,7 @@ def _combos(forms: list[tuple[str, ...]]) -> Iterator[list[str]]:
 def _han_readings(text: str) -> Iterator[tuple[int, int, str]]:
     for m in _HAN_RUN.finditer(text):
         run = m.group(0)
-        syl = [_pinyin(c)[0] for c in run]
+        syl = [han_pinyin(c)[0] for c in run]
         for i in range(len(run)):
             for j in range(i + 2, min(len(run), i + 4) + 1):
                 s, e = m.start() + i, m.start() + j
