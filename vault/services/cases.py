@@ -181,8 +181,12 @@ def prepare_version(
     return PreparedVersion(row, fields, index_terms(v, values), leaks, wraps)
 
 
-def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
+def store_versions(
+    v: Vault, prepared: Iterable[PreparedVersion], *, staged_leaks: bool = False
+) -> int:
     """Write prepared versions and log each, in the current transaction; returns how many.
+    ``staged_leaks``: their leak term rows wait for the caller's
+    :meth:`~vault.store.interface.Store.merge_staged_leak_terms` (an import's end).
 
     Every version gets its own audit entry (``case.create`` for version 1, else
     ``case.edit``) naming the version and its body's hash, and its row names that entry: a
@@ -195,7 +199,7 @@ def store_versions(v: Vault, prepared: Iterable[PreparedVersion]) -> int:
         store_index_terms(v, p.row.case_id, p.index_terms)
     from vault.services.leaks import store_case_leaks
 
-    store_case_leaks(v, [p.leaks for p in batch])
+    store_case_leaks(v, [p.leaks for p in batch], staged=staged_leaks)
     v.log(*(_version_event(p) for p in batch))
     return len(batch)
 

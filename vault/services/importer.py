@@ -5,6 +5,12 @@ schema, encrypted and written in batches inside a single write transaction: a ba
 import with the file, line and field named, and *nothing* from that file is written. A dry run
 reads and validates the same way inside a read transaction, and writes and logs nothing.
 
+Each case's public fields are checked against its own values and against the leak index as it
+stood before the import: the file's leak term rows are held aside as its cases are written and
+go into the index, in key order, at its end (each page of a large index written once, not once
+a batch: docs/performance.md). So a public field naming *another* case of the same file is not
+refused here; the draft check and the publication gate, which read the whole index, find it.
+
 Text is UTF-8, with or without a byte-order mark; any other encoding is refused with the advice
 to save the file as CSV UTF-8 (a spreadsheet's own name for it).
 
@@ -281,15 +287,18 @@ def import_file(
                     prepare_version(v, case_id, 1, "", values, leaks=reading.case_leaks(keys))
                 )
                 if len(batch) >= BATCH:
-                    count += store_versions(v, batch)
+                    count += store_versions(v, batch, staged_leaks=True)
                     batch.clear()
         if batch:
-            count += store_versions(v, batch)
+            count += store_versions(v, batch, staged_leaks=True)
         if count == 0:
             raise ValidationError(f"{name}: no records in the file")
         digest = reader.digest.hexdigest()
         if dry_run:
             return ImportResult(str(path), kind, count, digest, dry_run=True)
+        # The file's leak term rows, held aside as its cases were written, go into the index
+        # in key order, once (each page of a large index written once, not once a batch).
+        v.store.merge_staged_leak_terms()
         v.log(
             AuditEvent(
                 "case.import",

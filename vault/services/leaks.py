@@ -384,17 +384,17 @@ def case_leaks(vault_id: str, case_id: str, terms: LeakTerms) -> CaseLeaks:
     return CaseLeaks(leak_case_row(vault_id, case_id, terms), terms.lengths)
 
 
-def store_case_leaks(v: Vault, cases: Sequence[CaseLeaks]) -> None:
+def store_case_leaks(v: Vault, cases: Sequence[CaseLeaks], *, staged: bool = False) -> None:
     """Make each row its case's whole leak index and add the lengths to their levels' sealed
     lengths, in the caller's write transaction: the rows go to the store together (in key
-    order), each level's lengths are opened and rewritten once. A case named twice keeps its
-    last row."""
+    order, or ``staged`` until the caller merges them: an import), each level's lengths are
+    opened and rewritten once. A case named twice keeps its last row."""
     latest = {c.row.case_id: c for c in cases}
     lengths: dict[bytes, tuple[LeakKey, set[int]]] = {}
     for leaks in latest.values():
         for key, lens in leaks.lengths:
             lengths.setdefault(key.slot, (key, set()))[1].update(lens)
-    v.store.replace_leak_cases([c.row for c in latest.values()])
+    v.store.replace_leak_cases([c.row for c in latest.values()], staged=staged)
     stored = v.store.leak_lengths(list(lengths))
     changed: list[tuple[bytes, bytes]] = []
     for key, lens in lengths.values():

@@ -97,6 +97,11 @@ class _GuardedCursor:
         except sqlcipher3.DatabaseError as e:
             raise _store_error(e) from e
 
+    @property
+    def rowcount(self) -> int:
+        """Rows the statement changed (an INSERT, UPDATE or DELETE run to its end)."""
+        return int(self._cursor.rowcount)
+
     def __iter__(self) -> Iterator[Any]:
         while True:
             row = self.fetchone()

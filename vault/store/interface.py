@@ -326,10 +326,16 @@ class Store(Protocol):
 
     # --- leak index ----------------------------------------------------------------------------
 
-    def replace_leak_cases(self, rows: Sequence[LeakCaseRow]) -> None:
+    def replace_leak_cases(self, rows: Sequence[LeakCaseRow], *, staged: bool = False) -> None:
         """Make each row its case's whole leak index: the case's earlier term rows removed (of
         this layout, by the terms its earlier row lists, and of the earlier layout), a term row
-        for each of ``row.terms`` written, all the cases' rows together in key order."""
+        for each of ``row.terms`` written, all the cases' rows together in key order. With
+        ``staged`` the term rows are held aside (in the write transaction) until
+        :meth:`merge_staged_leak_terms`: a lookup does not find them before."""
+
+    def merge_staged_leak_terms(self) -> int:
+        """Move every staged term row into the leak index, in key order; returns how many rows
+        the index gained. Called in the write transaction that staged them."""
 
     def find_leak_terms(
         self,

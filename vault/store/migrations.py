@@ -200,4 +200,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0008_staged_leak_terms",
+        # An import's leak term rows, held until its end (docs/performance.md): written in the
+        # order they come, in 256 parts by their first byte, then moved into leak_terms a part
+        # at a time in key order, so each page of leak_terms is written once per import and
+        # not once per batch. Empty outside an import's transaction.
+        """
+        CREATE TABLE leak_terms_staged (
+            part INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            term BLOB NOT NULL,
+            no INTEGER NOT NULL,
+            PRIMARY KEY (part, seq)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]

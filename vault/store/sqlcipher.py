@@ -6,6 +6,7 @@ its values as parameters; no SQL is built from values.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +28,11 @@ from vault.store.interface import (
 from vault.store.state_tables import StateTables, blob, integer
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+#: Numbers of staged leak term rows (:meth:`SqlCipherStore.merge_staged_leak_terms`): only
+#: growing, in this process, so each part's rows are written at its end.
+_STAGED_SEQ = itertools.count(1)
 
 
 class SqlCipherStore(StateTables):
@@ -368,7 +374,7 @@ class SqlCipherStore(StateTables):
 
     # --- leak index ------------------------------------------------------------------------------
 
-    def replace_leak_cases(self, rows: Sequence[LeakCaseRow]) -> None:
+    def replace_leak_cases(self, rows: Sequence[LeakCaseRow], *, staged: bool = False) -> None:
         if not rows:
             return
         ids = [r.case_id for r in rows]
@@ -390,10 +396,17 @@ class SqlCipherStore(StateTables):
                 (r.case_id, r.terms, r.kinds),
             ).fetchall()
             numbers[r.case_id] = integer(row[0])
+        n = LEAK_TERM_BYTES
+        if staged:
+            self._stage_leak_terms(
+                (r.terms[i : i + n], numbers[r.case_id])
+                for r in rows
+                for i in range(0, len(r.terms), n)
+            )
+            return
         # In key order: a batch's rows fall at random places in a large B-tree; sorted, each
         # page is visited once per batch instead of once per row. SQLite sorts them (from a
         # table in memory), in less memory than as Python objects, so a batch can be larger.
-        n = LEAK_TERM_BYTES
         self._conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS leak_terms_staged(term BLOB NOT NULL, no INTEGER)"
         )
@@ -410,6 +423,30 @@ class SqlCipherStore(StateTables):
             "SELECT term, no FROM temp.leak_terms_staged ORDER BY term, no"
         )
         self._conn.execute("DELETE FROM temp.leak_terms_staged")
+
+    def _stage_leak_terms(self, rows: Iterable[tuple[bytes, int]]) -> None:
+        # Each row goes to the end of its part (part, then a number that only grows): 256
+        # places written in turn, where the index itself would be written all over.
+        # The table is empty between imports; a number in it twice would be refused, never
+        # overwritten.
+        self._conn.executemany(
+            "INSERT INTO leak_terms_staged(part, seq, term, no) VALUES (?, ?, ?, ?)",
+            ((term[0], next(_STAGED_SEQ), term, no) for term, no in rows),
+        )
+
+    def merge_staged_leak_terms(self) -> int:
+        # A part at a time, in the order of the parts: each part's rows are sorted (in memory:
+        # 1/256 of an import's rows) and added in key order, so the index is written from its
+        # first page to its last once; a part's pages are freed for the next part's.
+        moved = 0
+        for part in range(256):
+            moved += self._conn.execute(
+                "INSERT OR IGNORE INTO leak_terms(term, no) SELECT term, no "
+                "FROM leak_terms_staged WHERE part = ? ORDER BY term, no",
+                (part,),
+            ).rowcount
+            self._conn.execute("DELETE FROM leak_terms_staged WHERE part = ?", (part,))
+        return moved
 
     def find_leak_terms(
         self,

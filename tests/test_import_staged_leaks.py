@@ -1,0 +1,107 @@
+"""An import's leak term rows are held aside while its cases are written and go into the leak
+index, in key order, at its end (vault.store.sqlcipher.merge_staged_leak_terms): the index it
+leaves is the one writing each case on its own leaves, nothing stays staged, and an import that
+fails leaves neither."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import OpenAs
+from vault.errors import ValidationError
+from vault.services import importer
+from vault.services.importer import import_file
+from vault.services.leak_check import check_leak_index
+from vault.services.session import Vault
+
+
+def _rows(n: int, first: int = 1) -> list[dict[str, object]]:
+    return [
+        {
+            "case_id": f"UA-300-26-{i:03d}",
+            "full_name": f"Invented Staged{i}",
+            "status": "missing",
+            "family_contacts": [
+                {
+                    "name": f"Sister Number{i}",
+                    "relation": "sister",
+                    "phone": f"+7 701 555 {2000 + i}",
+                }
+            ],
+        }
+        for i in range(first, first + n)
+    ]
+
+
+def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def _counts(v: Vault) -> tuple[int, int]:
+    conn = v.store._conn  # the raw tables: what no service reads
+    (staged,) = conn.execute("SELECT count(*) FROM leak_terms_staged").fetchone()
+    (rows,) = conn.execute("SELECT count(*) FROM leak_terms").fetchone()
+    return int(staged), int(rows)
+
+
+def test_an_import_in_many_batches_leaves_the_index_whole_and_nothing_staged(
+    open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BATCH", 7)  # 40 cases: six batches, then the rest
+    v = open_as("cara")
+    _, before = _counts(v)
+    import_file(v, _jsonl(tmp_path / "cases.jsonl", _rows(40)))
+    staged, after = _counts(v)
+    assert staged == 0
+    lists = v.store.leak_cases([f"UA-300-26-{i:03d}" for i in range(1, 41)])
+    assert len(lists) == 40
+    # every term a case's row lists has its term row (check_leak_index looks each one up)
+    assert after - before == sum(len(row.term_list()) for row in lists.values())
+    found = check_leak_index(v)
+    assert found.ok, found.problems
+
+
+def test_an_imported_value_is_found_by_a_later_check_of_another_case(
+    open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vault.redact.entities import find_known
+    from vault.services.leaks import VaultKnownValues
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    v = open_as("cara")
+    import_file(v, _jsonl(tmp_path / "cases.jsonl", _rows(10)))
+    text = "We spoke to Sister Number4 last week; her phone is +7 701 555 2009."
+    found = {text[f.start : f.end] for f in find_known(text, VaultKnownValues(v))}
+    assert {"Sister Number4", "+7 701 555 2009"} <= found
+
+
+def test_a_failed_import_leaves_no_staged_row_and_no_term_row(
+    open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BATCH", 4)
+    v = open_as("cara")
+    before = _counts(v)
+    rows: list[dict[str, object]] = [*_rows(12), {"case_id": "UA-300-26-999", "status": "??"}]
+    with pytest.raises(ValidationError):
+        import_file(v, _jsonl(tmp_path / "bad.jsonl", rows))
+    assert _counts(v) == before
+    assert v.store.leak_cases(["UA-300-26-001"]) == {}
+
+
+def test_a_term_staged_twice_is_one_row(open_as: OpenAs) -> None:
+    from vault.store.interface import LeakCaseRow
+
+    v = open_as("cara")
+    term = bytes(range(16))
+    with v.store.write():
+        v.store.replace_leak_cases([LeakCaseRow("CASE-A", term, b"k")], staged=True)
+        v.store.replace_leak_cases([LeakCaseRow("CASE-B", term + term[::-1], b"k")], staged=True)
+        assert v.store.find_leak_terms([term]) == []  # held aside until the merge
+        assert v.store.merge_staged_leak_terms() == 3
+        assert sorted(c for _, c in v.store.find_leak_terms([term])) == ["CASE-A", "CASE-B"]
+        assert v.store.find_leak_terms([term[::-1]]) == [(term[::-1], "CASE-B")]
+    assert _counts(v)[0] == 0
