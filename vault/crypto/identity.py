@@ -92,11 +92,12 @@ class PublicIdentity:
 class Identity:
     """An unsealed identity. Holds private keys; never printable."""
 
-    __slots__ = ("_kem", "_sign", "public")
+    __slots__ = ("_kem", "_sign", "_signer", "public")
 
     def __init__(self, name: str, sign_private: SecretBytes, kem_private: SecretBytes) -> None:
         self._sign = sign_private
         self._kem = kem_private
+        self._signer: _primitives.Signer | None = None  # the key parsed once, at first use
         self.public = PublicIdentity(
             name,
             _primitives.sign_public(sign_private.reveal()),
@@ -117,8 +118,11 @@ class Identity:
 
     def sign(self, message: bytes) -> bytes:
         """Ed25519 signature of ``message``; the caller binds the purpose into the message
-        (see :mod:`vault.crypto.hierarchy`)."""
-        return _primitives.sign(self._sign.reveal(), message)
+        (see :mod:`vault.crypto.hierarchy`). The key is parsed once per identity: an import
+        signs two messages a case."""
+        if self._signer is None:
+            self._signer = _primitives.Signer(self._sign.reveal())
+        return self._signer.sign(message)
 
     def open_wrapped(self, ciphertext: bytes, info: bytes, what: str) -> SecretBytes:
         """Open an HPKE ciphertext addressed to this identity (see :func:`wrap_to`). ``info``

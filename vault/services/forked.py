@@ -32,7 +32,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Chunks out at once per worker: enough to keep each busy while this process uses results.
-AHEAD = 2
+AHEAD = 10
 
 #: The function a worker runs, installed in it by the fork (never pickled).
 _WORK: Callable[[Any], Any] | None = None
