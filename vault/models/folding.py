@@ -107,10 +107,16 @@ class _Unsplittable(Exception):
     """A character folds to something other than letters and digits: split it by hand."""
 
 
+#: Characters a split table remembers at most (a text may hold every code point: past this,
+#: a character's part is worked out each time, from :func:`_classify`'s own cache).
+SPLIT_TABLE_SIZE = 16384
+
+
 class _SplitTable(dict[int, str]):
     """What each character becomes by the splitting rule, as :meth:`str.translate` reads it,
-    filled in as characters are first met: its folded form (a CJK character's with a space
-    each side when it is a word of its own), nothing, or a space (a separator)."""
+    filled in as characters are first met (up to :data:`SPLIT_TABLE_SIZE`): its folded form
+    (a CJK character's with a space each side when it is a word of its own), nothing, or a
+    space (a separator)."""
 
     def __init__(self, fold_one: Callable[[str], str], split_cjk: bool) -> None:
         super().__init__()
@@ -124,7 +130,8 @@ class _SplitTable(dict[int, str]):
             folded = f" {folded} "
         elif kind is _Kind.SEPARATOR:
             folded = " "
-        self[code] = folded
+        if len(self) < SPLIT_TABLE_SIZE:
+            self[code] = folded
         return folded
 
 

@@ -33,7 +33,7 @@ from vault.models.case import ValueKind, ValueSource
 from vault.redact.disguises import disguised_views
 from vault.redact.meanings import wordings
 from vault.redact.readings import READING_PREFIX, is_case_scoped, text_readings, value_readings
-from vault.redact.readings.names import han_pinyin
+from vault.redact.readings.names import forget_words, han_pinyin
 from vault.redact.text import (
     Skeleton,
     has_lookalike,
@@ -531,6 +531,13 @@ def terms_remembered() -> Iterator[None]:
         yield
     finally:
         _REMEMBERED.reset(token)
+
+
+def forget_values() -> None:
+    """Forget the words and values this process has read into terms (the readers' caches): a
+    session that closes leaves none of its values behind in a process that lives on."""
+    forget_words()
+    wordings.cache_clear()
 
 
 def _read(value: str, kind: str) -> ValueTerms:

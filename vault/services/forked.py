@@ -32,7 +32,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 #: Chunks out at once per worker: enough to keep each busy while this process uses results.
-AHEAD = 10
+AHEAD = 2
+#: Chunks out at once however few the workers: enough to keep them reading while this process
+#: writes a batch (an import writes 1,000 cases at a time, 20 chunks of 50; with 4 chunks out
+#: on two cores the workers stood idle through each batch's write, 1.64 of 2 cores busy).
+AHEAD_AT_LEAST = 20
 
 #: The function a worker runs, installed in it by the fork (never pickled).
 _WORK: Callable[[Any], Any] | None = None
@@ -109,7 +113,8 @@ def ordered_map(
         initargs=(work,),
     )  # fmt: skip
     try:
-        yield from _pipelined(pool, first, failure, source, chunk, workers * AHEAD)
+        ahead = max(workers * AHEAD, AHEAD_AT_LEAST)
+        yield from _pipelined(pool, first, failure, source, chunk, ahead)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -13,6 +13,7 @@ import base64
 import functools
 import json
 import secrets
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -307,6 +308,11 @@ class Vault:
             self.remember_seen()
         finally:
             self.store.close()
+            # the names and values its checks read, remembered by word; loaded (and so to be
+            # forgotten) only by a command that read values into terms
+            readers = sys.modules.get("vault.redact.entities")
+            if readers is not None:
+                readers.forget_values()
 
     def __enter__(self) -> Vault:
         return self

@@ -333,6 +333,13 @@ class Store(Protocol):
         ``staged`` the term rows are held aside (in the write transaction) until
         :meth:`merge_staged_leak_terms`: a lookup does not find them before."""
 
+    def drop_pending_leak_terms(self) -> int:
+        """Remove every staged term row (an import's first step: a finished import leaves none,
+        so any there are no import's); returns how many."""
+
+    def count_pending_leak_terms(self) -> int:
+        """How many staged term rows there are (none outside an import's transaction)."""
+
     def merge_staged_leak_terms(self) -> int:
         """Move every staged term row into the leak index, in key order; returns how many rows
         the index gained. Called in the write transaction that staged them."""

@@ -201,13 +201,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
-        "0008_staged_leak_terms",
+        "0008_pending_leak_terms",
         # An import's leak term rows, held until its end (docs/performance.md): written in the
         # order they come, in 256 parts by their first byte, then moved into leak_terms a part
         # at a time in key order, so each page of leak_terms is written once per import and
         # not once per batch. Empty outside an import's transaction.
         """
-        CREATE TABLE leak_terms_staged (
+        CREATE TABLE leak_terms_pending (
             part INTEGER NOT NULL,
             seq INTEGER NOT NULL,
             term BLOB NOT NULL,

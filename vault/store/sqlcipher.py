@@ -408,10 +408,10 @@ class SqlCipherStore(StateTables):
         # page is visited once per batch instead of once per row. SQLite sorts them (from a
         # table in memory), in less memory than as Python objects, so a batch can be larger.
         self._conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS leak_terms_staged(term BLOB NOT NULL, no INTEGER)"
+            "CREATE TEMP TABLE IF NOT EXISTS leak_terms_sorting(term BLOB NOT NULL, no INTEGER)"
         )
         self._conn.executemany(
-            "INSERT INTO temp.leak_terms_staged(term, no) VALUES (?, ?)",
+            "INSERT INTO temp.leak_terms_sorting(term, no) VALUES (?, ?)",
             (
                 (r.terms[i : i + n], numbers[r.case_id])
                 for r in rows
@@ -420,19 +420,25 @@ class SqlCipherStore(StateTables):
         )
         self._conn.execute(
             "INSERT OR IGNORE INTO leak_terms(term, no) "
-            "SELECT term, no FROM temp.leak_terms_staged ORDER BY term, no"
+            "SELECT term, no FROM temp.leak_terms_sorting ORDER BY term, no"
         )
-        self._conn.execute("DELETE FROM temp.leak_terms_staged")
+        self._conn.execute("DELETE FROM temp.leak_terms_sorting")
 
     def _stage_leak_terms(self, rows: Iterable[tuple[bytes, int]]) -> None:
         # Each row goes to the end of its part (part, then a number that only grows): 256
         # places written in turn, where the index itself would be written all over.
-        # The table is empty between imports; a number in it twice would be refused, never
-        # overwritten.
+        # The table is emptied as an import starts (:meth:`drop_pending_leak_terms`); a number
+        # in it twice would be refused, never overwritten.
         self._conn.executemany(
-            "INSERT INTO leak_terms_staged(part, seq, term, no) VALUES (?, ?, ?, ?)",
+            "INSERT INTO main.leak_terms_pending(part, seq, term, no) VALUES (?, ?, ?, ?)",
             ((term[0], next(_STAGED_SEQ), term, no) for term, no in rows),
         )
+
+    def drop_pending_leak_terms(self) -> int:
+        return int(self._conn.execute("DELETE FROM main.leak_terms_pending").rowcount)
+
+    def count_pending_leak_terms(self) -> int:
+        return int(self._one("SELECT count(*) FROM main.leak_terms_pending", ())[0])
 
     def merge_staged_leak_terms(self) -> int:
         # A part at a time, in the order of the parts: each part's rows are sorted (in memory:
@@ -442,10 +448,10 @@ class SqlCipherStore(StateTables):
         for part in range(256):
             moved += self._conn.execute(
                 "INSERT OR IGNORE INTO leak_terms(term, no) SELECT term, no "
-                "FROM leak_terms_staged WHERE part = ? ORDER BY term, no",
+                "FROM main.leak_terms_pending WHERE part = ? ORDER BY term, no",
                 (part,),
             ).rowcount
-            self._conn.execute("DELETE FROM leak_terms_staged WHERE part = ?", (part,))
+            self._conn.execute("DELETE FROM main.leak_terms_pending WHERE part = ?", (part,))
         return moved
 
     def find_leak_terms(

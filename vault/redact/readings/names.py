@@ -471,16 +471,28 @@ def _spellings(value: str) -> list[list[str]]:
     return out
 
 
-@lru_cache(maxsize=WORDS_REMEMBERED)
+@lru_cache(maxsize=WORDS_REMEMBERED // 4)
 def _cyrillic_spellings(word: str) -> tuple[str, ...]:
     """A Cyrillic word (no spaces) in Latin letters by each iuliia scheme, then by ICU's
-    Cyrillic-Latin: :func:`_spellings` joins them word by word into a name's spellings."""
+    Cyrillic-Latin: :func:`_spellings` joins them word by word into a name's spellings. The
+    29 forms are about 5 distinct strings, each held once."""
     import iuliia
 
     kazakh = word.translate(_KAZAKH)
     forms = [str(iuliia.schemas.get(name).translate(kazakh)) for name in iuliia.schemas.names()]
     forms.append(str(_transliterator("Cyrillic-Latin").transliterate(word)))
-    return tuple(forms)
+    one: dict[str, str] = {}
+    return tuple(one.setdefault(f, f) for f in forms)
+
+
+def forget_words() -> None:
+    """Forget every name word this process has read (the caches above): a session that ends
+    leaves none of its names behind in a process that lives on (the web interface)."""
+    for remembered in (
+        _latin_key, to_latin, han_pinyin, word_key, _is_rare, _is_common, _pinyin_split,
+        _cyrillic_spellings, _forms, _group_terms,
+    ):  # fmt: skip
+        remembered.cache_clear()
 
 
 def _name_terms(value: str) -> set[str]:
