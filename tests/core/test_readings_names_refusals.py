@@ -410,7 +410,7 @@ def test_pinyin_syllables() -> None:
     ],
 )
 def test_pinyin_split(word: str, cut: list[str]) -> None:
-    assert N._pinyin_split(word) == cut
+    assert N._pinyin_split(word) == tuple(cut)  # a tuple: remembered, so never changed
 
 
 @pytest.mark.parametrize("word", ["gulnar", "zhouv", "aigerimz", "xyz", "abdurahman"])
@@ -432,10 +432,13 @@ def test_pinyin_rest() -> None:
 
 
 def test_pinyin_split_looks_at_six_letters_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    N._pinyin_split.cache_clear()  # a word's cut is remembered: forget it with the syllables
     monkeypatch.setattr(N, "_syllables", lambda: frozenset({"abcdefg", "abcdef", "g"}))
-    assert N._pinyin_split("abcdefg") == ["abcdef", "g"]
+    assert N._pinyin_split("abcdefg") == ("abcdef", "g")
+    N._pinyin_split.cache_clear()
     monkeypatch.setattr(N, "_syllables", lambda: frozenset({"abcdefg"}))
     assert N._pinyin_split("abcdefg") is None
+    N._pinyin_split.cache_clear()
 
 
 @pytest.mark.parametrize(
