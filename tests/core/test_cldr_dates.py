@@ -37,6 +37,21 @@ def test_every_locale_is_written_field_by_field() -> None:
     assert all(entities._pattern_fields(loc) is not None for loc in entities.DATE_LOCALES)
 
 
+def test_each_locale_is_written_without_babel_formatting_the_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the fields are worked out once per part; writing a date then only fills its patterns
+    from babel.dates import DateTimePattern
+
+    want = entities._cldr_dates(datetime.date(1991, 7, 14))
+
+    def refused(*_args: object) -> str:
+        raise AssertionError("a date written by Babel whole")
+
+    monkeypatch.setattr(DateTimePattern, "apply", refused)
+    assert entities._cldr_dates(datetime.date(1991, 7, 14)) == want
+
+
 def test_a_pattern_with_another_field_is_written_by_babel_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

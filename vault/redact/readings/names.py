@@ -463,8 +463,8 @@ def _spellings(value: str) -> list[list[str]]:
     out.append([to_latin(w) for w in ws])
     if any(_script(c) == "cyrillic" for c in value):
         # each scheme's spelling of the name, word by word (a scheme reads a word alone)
-        each = [_cyrillic_spellings(w) for w in value.split()]
-        for n in range(len(each[0]) if each else 0):
+        each = [_cyrillic_spellings(w) for w in value.split()]  # not empty: ws is not
+        for n in range(len(each[0])):
             out.append([w for forms in each for w in forms[n].split()])
     else:
         out.extend(_chinese_forms([w.lower() for w in ws]))
