@@ -43,7 +43,7 @@ def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
 
 def _counts(v: Vault) -> tuple[int, int]:
     conn = v.store._conn  # the raw tables: what no service reads
-    (staged,) = conn.execute("SELECT count(*) FROM main.leak_terms_pending").fetchone()
+    (staged,) = conn.execute("SELECT count(*) FROM main.leak_terms_pending").fetchone()  # rows
     (rows,) = conn.execute("SELECT count(*) FROM leak_terms").fetchone()
     return int(staged), int(rows)
 
@@ -112,16 +112,32 @@ def test_rows_left_staged_by_hand_are_named_by_the_check_and_dropped_by_an_impor
     (no,) = v.store._conn.execute("SELECT min(no) FROM leak_cases").fetchone()
     with v.store.write():  # an insider with the database key plants rows for the next import
         v.store._conn.executemany(
-            "INSERT INTO main.leak_terms_pending(part, seq, term, no) VALUES (?, ?, ?, ?)",
-            [(p, s, bytes([p]) + planted[1:], no) for p in range(256) for s in (1, 2)],
-        )
+            "INSERT INTO main.leak_terms_pending(part, seq, pairs) VALUES (?, ?, ?)",
+            [(p, s, (bytes([p]) + planted[1:] + no.to_bytes(8, "big")) * 2) for p in range(256)
+             for s in (1, 2)],
+        )  # fmt: skip
     found = check_leak_index(v)
     assert not found.ok
-    assert "512 leak term rows wait for an import that is not running" in found.problems
+    assert "1024 leak term rows wait for an import that is not running" in found.problems
     import_file(v, _jsonl(tmp_path / "cases.jsonl", _rows(3)))
     assert _counts(v)[0] == 0
     assert v.store.find_leak_terms([planted]) == []  # dropped, never merged
     assert check_leak_index(v).ok
+
+
+def test_a_malformed_row_left_by_hand_is_counted_and_dropped(
+    open_as: OpenAs, tmp_path: Path
+) -> None:
+    v = open_as("cara")
+    with v.store.write():
+        v.store._conn.execute(
+            "INSERT INTO main.leak_terms_pending(part, seq, pairs) VALUES (7, 1, x'0102')"
+        )
+    assert "1 leak term rows wait for an import that is not running" in (
+        check_leak_index(v).problems
+    )
+    assert import_file(v, _jsonl(tmp_path / "cases.jsonl", _rows(2))).count == 2
+    assert _counts(v)[0] == 0 and check_leak_index(v).ok
 
 
 def test_a_term_staged_twice_is_one_row(open_as: OpenAs) -> None:

@@ -129,9 +129,10 @@ class _GuardedConnection:
         except sqlcipher3.DatabaseError as e:
             raise _store_error(e) from e
 
-    def executemany(self, sql: str, rows: Any) -> None:
+    def executemany(self, sql: str, rows: Any) -> int:
+        """Runs ``sql`` once for each of ``rows``; returns how many rows they changed."""
         try:
-            self._conn.executemany(sql, rows)
+            return int(self._conn.executemany(sql, rows).rowcount)
         except sqlcipher3.IntegrityError:
             raise
         except sqlcipher3.DatabaseError as e:

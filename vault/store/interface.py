@@ -335,7 +335,7 @@ class Store(Protocol):
 
     def drop_pending_leak_terms(self) -> int:
         """Remove every staged term row (an import's first step: a finished import leaves none,
-        so any there are no import's); returns how many."""
+        so any there are no import's); returns how many (:meth:`count_pending_leak_terms`)."""
 
     def count_pending_leak_terms(self) -> int:
         """How many staged term rows there are (none outside an import's transaction)."""

@@ -202,16 +202,16 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
     (
         "0008_pending_leak_terms",
-        # An import's leak term rows, held until its end (docs/performance.md): written in the
-        # order they come, in 256 parts by their first byte, then moved into leak_terms a part
-        # at a time in key order, so each page of leak_terms is written once per import and
-        # not once per batch. Empty outside an import's transaction.
+        # An import's leak term rows, held until its end (docs/performance.md): a batch's rows
+        # of each of 256 parts (by a term's first byte) as one row, its (term, case number)
+        # pairs run together, then moved into leak_terms a part at a time in key order, so
+        # each page of leak_terms is written once per import and not once per batch. Empty
+        # outside an import's transaction.
         """
         CREATE TABLE leak_terms_pending (
             part INTEGER NOT NULL,
             seq INTEGER NOT NULL,
-            term BLOB NOT NULL,
-            no INTEGER NOT NULL,
+            pairs BLOB NOT NULL,
             PRIMARY KEY (part, seq)
         ) WITHOUT ROWID;
         """,

@@ -33,6 +33,8 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Numbers of staged leak term rows (:meth:`SqlCipherStore.merge_staged_leak_terms`): only
 #: growing, in this process, so each part's rows are written at its end.
 _STAGED_SEQ = itertools.count(1)
+#: Bytes of one held-aside (term, case number) pair: the keyed term, the number in 8 bytes.
+_PAIR = LEAK_TERM_BYTES + 8
 
 
 class SqlCipherStore(StateTables):
@@ -398,11 +400,7 @@ class SqlCipherStore(StateTables):
             numbers[r.case_id] = integer(row[0])
         n = LEAK_TERM_BYTES
         if staged:
-            self._stage_leak_terms(
-                (r.terms[i : i + n], numbers[r.case_id])
-                for r in rows
-                for i in range(0, len(r.terms), n)
-            )
+            self._stage_leak_terms(rows, numbers)
             return
         # In key order: a batch's rows fall at random places in a large B-tree; sorted, each
         # page is visited once per batch instead of once per row. SQLite sorts them (from a
@@ -424,34 +422,60 @@ class SqlCipherStore(StateTables):
         )
         self._conn.execute("DELETE FROM temp.leak_terms_sorting")
 
-    def _stage_leak_terms(self, rows: Iterable[tuple[bytes, int]]) -> None:
-        # Each row goes to the end of its part (part, then a number that only grows): 256
-        # places written in turn, where the index itself would be written all over.
-        # The table is emptied as an import starts (:meth:`drop_pending_leak_terms`); a number
-        # in it twice would be refused, never overwritten.
+    def _stage_leak_terms(self, rows: Sequence[LeakCaseRow], numbers: dict[str, int]) -> None:
+        # A batch's pairs of each part go in as one row, at the end of that part (part, then a
+        # number that only grows): 256 rows a batch, where the index itself would be written
+        # all over. The table is emptied as an import starts (:meth:`drop_pending_leak_terms`);
+        # a number in it twice would be refused, never overwritten.
+        n = LEAK_TERM_BYTES
+        parts: dict[int, bytearray] = {}
+        for r in rows:
+            no = numbers[r.case_id].to_bytes(_PAIR - n, "big")
+            for i in range(0, len(r.terms), n):
+                part = parts.get(r.terms[i])
+                if part is None:
+                    part = parts[r.terms[i]] = bytearray()
+                part += r.terms[i : i + n]
+                part += no
         self._conn.executemany(
-            "INSERT INTO main.leak_terms_pending(part, seq, term, no) VALUES (?, ?, ?, ?)",
-            ((term[0], next(_STAGED_SEQ), term, no) for term, no in rows),
+            "INSERT INTO main.leak_terms_pending(part, seq, pairs) VALUES (?, ?, ?)",
+            [(p, next(_STAGED_SEQ), bytes(pairs)) for p, pairs in sorted(parts.items())],
         )
 
     def drop_pending_leak_terms(self) -> int:
-        return int(self._conn.execute("DELETE FROM main.leak_terms_pending").rowcount)
+        held = self.count_pending_leak_terms()
+        self._conn.execute("DELETE FROM main.leak_terms_pending")
+        return held
 
     def count_pending_leak_terms(self) -> int:
-        return int(self._one("SELECT count(*) FROM main.leak_terms_pending", ())[0])
+        # pairs, a row's part of one counted whole: rows put there by hand need not be pairs
+        (size,) = self._one(
+            "SELECT coalesce(sum(length(pairs)), 0) FROM main.leak_terms_pending", ()
+        )
+        return -(-integer(size) // _PAIR)
+
+    def _pending_pairs(self, sql: str, args: tuple[Any, ...]) -> list[bytes]:
+        """The (term, case number) pairs the rows ``sql`` reads hold, each ``_PAIR`` bytes."""
+        data = b"".join(blob(row[0]) for row in self._conn.execute(sql, args).fetchall())
+        if len(data) % _PAIR:
+            raise IntegrityError("a row of the import's held-aside leak terms is malformed")
+        return [data[i : i + _PAIR] for i in range(0, len(data), _PAIR)]
 
     def merge_staged_leak_terms(self) -> int:
-        # A part at a time, in the order of the parts: each part's rows are sorted (in memory:
-        # 1/256 of an import's rows) and added in key order, so the index is written from its
-        # first page to its last once; a part's pages are freed for the next part's.
-        moved = 0
+        # A part at a time, in the order of the parts: each part's pairs are sorted (in memory:
+        # 1/256 of an import's) and added in key order, so the index is written from its first
+        # page to its last once; a part's pages are freed for the next part's. A pair sorts by
+        # its term, then by its case number (big-endian, fixed width): the index's own order.
+        n, moved = LEAK_TERM_BYTES, 0
         for part in range(256):
-            moved += self._conn.execute(
-                "INSERT OR IGNORE INTO leak_terms(term, no) SELECT term, no "
-                "FROM main.leak_terms_pending WHERE part = ? ORDER BY term, no",
-                (part,),
-            ).rowcount
-            self._conn.execute("DELETE FROM main.leak_terms_pending WHERE part = ?", (part,))
+            pairs = self._pending_pairs(
+                "DELETE FROM main.leak_terms_pending WHERE part = ? RETURNING pairs", (part,)
+            )
+            pairs.sort()
+            moved += self._conn.executemany(
+                "INSERT OR IGNORE INTO leak_terms(term, no) VALUES (?, ?)",
+                ((p[:n], int.from_bytes(p[n:], "big")) for p in pairs),
+            )
         return moved
 
     def find_leak_terms(
