@@ -83,12 +83,20 @@ def matching_cases(v: Vault, text: str) -> set[str]:
     groups = query_terms(text)
     if not groups:
         raise UsageError("give at least one word to search for")
+    asked = [
+        [(fname, [blind_index(key, fname, f) for f in sorted(forms)]) for fname, key in keys]
+        for forms in groups
+    ]
+    # The rarest word first: its rows are read; each other word is looked up only for the
+    # cases it named, so a common given name beside a rare family name costs as little as
+    # the family name (a lookup need not grow with the vault).
+    asked.sort(key=lambda group: sum(v.store.count_index_terms(f, d) for f, d in group))
     matched: set[str] | None = None
-    for forms in groups:
+    for group in asked:
+        within = None if matched is None else sorted(matched)
         hits: set[str] = set()
-        for fname, key in keys:
-            digests = [blind_index(key, fname, f) for f in sorted(forms)]
-            hits |= {cid for _, cid in v.store.find_index_terms(fname, digests)}
+        for fname, digests in group:
+            hits |= {cid for _, cid in v.store.find_index_terms(fname, digests, cases=within)}
         matched = hits if matched is None else matched & hits
         if not matched:
             break

@@ -275,9 +275,14 @@ class Store(Protocol):
         """Make ``terms`` the whole set of a case's blind-index terms in one namespace."""
 
     def find_index_terms(
-        self, namespace: str, terms: Sequence[bytes]
+        self, namespace: str, terms: Sequence[bytes], *, cases: Sequence[str] | None = None
     ) -> Iterator[tuple[bytes, str]]:
-        """(term, case id) for every indexed term of ``terms`` in a namespace."""
+        """(term, case id) for every indexed term of ``terms`` in a namespace; only rows of
+        ``cases`` if given (each looked up by its key, not read among the term's rows)."""
+
+    def count_index_terms(self, namespace: str, terms: Sequence[bytes]) -> int:
+        """How many (term, case) rows ``terms`` have in a namespace, counted where they are
+        stored (none read out)."""
 
     # --- audit log -----------------------------------------------------------------------------
 

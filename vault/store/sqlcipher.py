@@ -248,15 +248,28 @@ class SqlCipherStore(StateTables):
         )
 
     def find_index_terms(
-        self, namespace: str, terms: Sequence[bytes]
+        self, namespace: str, terms: Sequence[bytes], *, cases: Sequence[str] | None = None
     ) -> Iterator[tuple[bytes, str]]:
+        listed = None if cases is None else json.dumps(list(cases))
         for term in terms:
             cur = self._conn.execute(
-                "SELECT term, case_id FROM search_index WHERE namespace = ? AND term = ?",
-                (namespace, term),
+                "SELECT term, case_id FROM search_index WHERE namespace = ?1 AND term = ?2 "
+                "AND (?3 IS NULL OR case_id IN (SELECT value FROM json_each(?3)))",
+                (namespace, term, listed),
             )
             for r in cur:
                 yield blob(r[0]), r[1]
+
+    def count_index_terms(self, namespace: str, terms: Sequence[bytes]) -> int:
+        return sum(
+            integer(
+                self._one(
+                    "SELECT count(*) FROM search_index WHERE namespace = ? AND term = ?",
+                    (namespace, term),
+                )[0]
+            )
+            for term in terms
+        )
 
     # --- audit log ----------------------------------------------------------------------------
 
