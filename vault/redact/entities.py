@@ -466,11 +466,8 @@ def name_spellings(value: str) -> list[str]:
     return out
 
 
-_HAN_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+(?:[ ·・]+[\u3400-\u9fff\uf900-\ufaff]+)*")
-
-
 def _pinyin(value: str) -> str:
-    if _HAN_NAME.fullmatch(value):  # Han words apart: each read once per process (names.py)
+    if all(is_cjk(c) or c in " ·・" for c in value):  # Han words: each read once (names.py)
         runs = re.split(r"[ ·・]+", value)
         return " ".join(s for run in runs for s in han_pinyin(run))
     from pypinyin import lazy_pinyin  # its dictionaries take 0.2 s: only Chinese values need it

@@ -411,7 +411,6 @@ class SqlCipherStore(StateTables):
                 (r.case_id, r.terms, r.kinds),
             ).fetchall()
             numbers[r.case_id] = integer(row[0])
-        n = LEAK_TERM_BYTES
         if staged:
             self._stage_leak_terms(rows, numbers)
             return
@@ -423,11 +422,7 @@ class SqlCipherStore(StateTables):
         )
         self._conn.executemany(
             "INSERT INTO temp.leak_terms_sorting(term, no) VALUES (?, ?)",
-            (
-                (r.terms[i : i + n], numbers[r.case_id])
-                for r in rows
-                for i in range(0, len(r.terms), n)
-            ),
+            ((term, numbers[r.case_id]) for r in rows for term in r.term_list()),
         )
         self._conn.execute(
             "INSERT OR IGNORE INTO leak_terms(term, no) "
@@ -440,15 +435,12 @@ class SqlCipherStore(StateTables):
         # number that only grows): 256 rows a batch, where the index itself would be written
         # all over. The table is emptied as an import starts (:meth:`drop_pending_leak_terms`);
         # a number in it twice would be refused, never overwritten.
-        n = LEAK_TERM_BYTES
         parts: dict[int, bytearray] = {}
         for r in rows:
-            no = numbers[r.case_id].to_bytes(_PAIR - n, "big")
-            for i in range(0, len(r.terms), n):
-                part = parts.get(r.terms[i])
-                if part is None:
-                    part = parts[r.terms[i]] = bytearray()
-                part += r.terms[i : i + n]
+            no = numbers[r.case_id].to_bytes(_PAIR - LEAK_TERM_BYTES, "big")
+            for term in r.term_list():
+                part = parts.setdefault(term[0], bytearray())
+                part += term
                 part += no
         self._conn.executemany(
             "INSERT INTO main.leak_terms_pending(part, seq, pairs) VALUES (?, ?, ?)",
@@ -467,9 +459,12 @@ class SqlCipherStore(StateTables):
         )
         return -(-integer(size) // _PAIR)
 
-    def _pending_pairs(self, sql: str, args: tuple[Any, ...]) -> list[bytes]:
-        """The (term, case number) pairs the rows ``sql`` reads hold, each ``_PAIR`` bytes."""
-        data = b"".join(blob(row[0]) for row in self._conn.execute(sql, args).fetchall())
+    def _take_pending_part(self, part: int) -> list[bytes]:
+        """A part's held-aside (term, case number) pairs, each ``_PAIR`` bytes, its rows removed."""
+        rows = self._conn.execute(
+            "DELETE FROM main.leak_terms_pending WHERE part = ? RETURNING pairs", (part,)
+        ).fetchall()
+        data = b"".join(blob(row[0]) for row in rows)
         if len(data) % _PAIR:
             raise IntegrityError("a row of the import's held-aside leak terms is malformed")
         return [data[i : i + _PAIR] for i in range(0, len(data), _PAIR)]
@@ -481,10 +476,7 @@ class SqlCipherStore(StateTables):
         # its term, then by its case number (big-endian, fixed width): the index's own order.
         n, moved = LEAK_TERM_BYTES, 0
         for part in range(256):
-            pairs = self._pending_pairs(
-                "DELETE FROM main.leak_terms_pending WHERE part = ? RETURNING pairs", (part,)
-            )
-            pairs.sort()
+            pairs = sorted(self._take_pending_part(part))
             moved += self._conn.executemany(
                 "INSERT OR IGNORE INTO leak_terms(term, no) VALUES (?, ?)",
                 ((p[:n], int.from_bytes(p[n:], "big")) for p in pairs),
