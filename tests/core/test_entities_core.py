@@ -938,3 +938,22 @@ def test_cldr_dates_are_what_babels_format_date_writes() -> None:
             for p in E._date_patterns(locale)
         ]
         assert E._cldr_dates(d)[:-2] == want
+
+
+def test_a_term_set_keeps_the_first_values_info_and_every_run_together_length():
+    """A term two values share keeps the first value's kind and level (the own check names the
+    first); the lengths are those of every value's run-together terms, and only those."""
+    known = TermSet()
+    known.add_value("Nurlan Qasym", EntityInfo("name", "restricted"))
+    known.add_value("Qasym Nurlan", EntityInfo("codename", "secret"))  # the same words
+    shared = value_terms("Nurlan Qasym", "name") & value_terms("Qasym Nurlan", "codename")
+    assert "~nurlan qasym" in shared
+    found = known.lookup(shared)
+    assert found and all(info == EntityInfo("name", "restricted") for info in found.values())
+    later = value_terms("Qasym Nurlan", "codename") - value_terms("Nurlan Qasym", "name")
+    assert later and all(
+        info == EntityInfo("codename", "secret") for info in known.lookup(later).values()
+    )
+    every = value_terms("Nurlan Qasym", "name") | value_terms("Qasym Nurlan", "codename")
+    assert known.lengths() == {len(t) for t in every if is_run_together(t)}
+    assert len(known) == len(every)

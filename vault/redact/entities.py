@@ -23,7 +23,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import phonenumbers
 from babel import Locale
@@ -80,10 +80,10 @@ class TermSet:
         self._lengths = {len(t) for t in self._terms if is_run_together(t)}
 
     def add_value(self, value: str, info: EntityInfo) -> None:
-        for term in value_terms(value, info.kind):
-            self._terms.setdefault(term, info)
-            if is_run_together(term):
-                self._lengths.add(len(term))
+        read = _read(value, info.kind)
+        # a term held already keeps its first value's info, as setdefault would
+        self._terms.update(dict.fromkeys(read.every - self._terms.keys(), info))
+        self._lengths |= read.lengths
 
     def lengths(self) -> set[int]:
         return set(self._lengths)
@@ -509,6 +509,7 @@ class ValueTerms:
 
     every: frozenset[str]  # every term it is looked for under, in a check about its own case
     indexed: frozenset[str]  # those the vault-wide leak index holds (a subset)
+    lengths: frozenset[int]  # the lengths of its run-together terms among ``every``
 
 
 #: The terms of each (value, kind) already read, inside :func:`terms_remembered`; None outside.
@@ -625,7 +626,10 @@ def _read_value(value: str, kind: str) -> ValueTerms:
     else:
         for s in _indexed_spellings(value, kind, spellings):
             indexed |= each[s] if s in each else _spelling_terms(s, lookalike)
-    return ValueTerms(frozenset(every | indexed), frozenset(indexed))
+    every |= indexed
+    return ValueTerms(
+        frozenset(every), frozenset(indexed), frozenset(len(t) for t in every if is_run_together(t))
+    )
 
 
 #: Kinds of value a writer disguises by writing them backwards or in ROT13.
@@ -646,8 +650,11 @@ def disguised_terms(value: str, kind: str) -> set[str]:
 # --- candidates from text --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A term a text could hold a value under, and the span of the text it spells. A named
+    tuple: an import makes a case's candidates on a worker and sends them to the writer, and a
+    tuple is made and unpickled at a fraction of a frozen dataclass's cost."""
+
     term: str
     start: int  # original offsets
     end: int
