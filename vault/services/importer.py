@@ -245,7 +245,9 @@ def import_file(
     except OSError as e:
         raise UsageError(f"cannot open {path}") from e
     count = 0
-    transaction: AbstractContextManager[None] = v.store.read() if dry_run else v.store.write()
+    # all or nothing, under a rollback journal when it can be (free disk of about what the
+    # import adds, not twice that: :meth:`~vault.store.interface.Store.bulk_write`)
+    transaction: AbstractContextManager[None] = v.store.read() if dry_run else v.store.bulk_write()
     with raw, transaction:
         reader = _HashingReader(raw, progress)
         stream = cast(BinaryIO, io.BufferedReader(reader, buffer_size=1 << 16))

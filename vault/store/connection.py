@@ -9,7 +9,9 @@ timeout, so a second process waits for the first instead of losing an update: it
 a moment, and if another process holds the write lock it calls the ``on_wait`` hook (the CLI says
 "waiting…" on stderr; the store never prints) and then waits the full timeout. Reads do not take
 the write lock (WAL lets them read beside a writer), and opening takes it only when a migration is
-due, so a command that only reads never queues behind an import.
+due, so a command that only reads never queues behind an ordinary write. An import is the
+exception (:meth:`SqlCipherConnection.bulk_write`): it runs under a rollback journal so that it
+does not need twice the disk it adds, and other processes wait for it to end.
 """
 
 from __future__ import annotations
@@ -274,6 +276,8 @@ class SqlCipherConnection:
             conn.execute("PRAGMA synchronous = FULL")
         except _DbError as e:
             conn.close()
+            if _is_busy(e):  # an import holds the vault (:meth:`bulk_write`)
+                raise _store_error(e) from e
             raise StoreError(
                 f"{path} could not be opened: not a vault database, or the key is wrong"
             ) from e
@@ -357,6 +361,46 @@ class SqlCipherConnection:
                 raise StoreError(f"could not commit the write; nothing was changed ({e})") from e
         finally:
             self._in_txn = False
+
+    @contextmanager
+    def bulk_write(self) -> Iterator[None]:
+        """:meth:`write` for a transaction that adds much (an import): under a rollback journal
+        when no other connection has the vault open, so the free disk it needs is about what it
+        adds, not twice that. In WAL mode every page a transaction writes goes first into the
+        write-ahead log and is copied into the database only after the commit; under a rollback
+        journal new pages go into the database file directly, and only the pages it changes
+        that were there before are copied aside (``vault.db-journal``, encrypted as every page
+        is). All or nothing either way: a crash leaves a hot journal that the next opening of
+        the vault rolls back before reading anything (SQLite's atomic commit). While it runs,
+        other processes cannot read the vault (they wait, then are told it is busy): in WAL
+        mode they could. With another connection open the mode cannot change, and the
+        transaction runs in WAL mode."""
+        if self._in_txn:
+            raise StoreError("nested write transaction")
+        rollback = self._leave_wal()
+        try:
+            with self.write():
+                yield
+        finally:
+            if rollback:
+                self._enter_wal()
+
+    def _leave_wal(self) -> bool:
+        """Switch to a rollback journal if no other connection has the vault open; whether it
+        did."""
+        self._conn.execute(f"PRAGMA busy_timeout = {FIRST_TRY_MS:d}")
+        try:
+            mode = self._conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+        except StoreError:
+            return False  # another connection holds it open: stay in WAL mode
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        return bool(mode) and str(mode[0]).lower() == "delete"
+
+    def _enter_wal(self) -> None:
+        mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        if not mode or str(mode[0]).lower() != "wal":
+            raise StoreError("could not switch the vault database back to WAL mode")
 
     @contextmanager
     def read(self) -> Iterator[None]:

@@ -160,6 +160,11 @@ class Store(Protocol):
         """One write transaction, exclusive against other writers; rolls back on any error.
         Nested write blocks are refused (StoreError)."""
 
+    def bulk_write(self) -> AbstractContextManager[None]:
+        """:meth:`write` for a transaction that adds much (an import), made to need as little
+        free disk as it can beyond what it adds; other processes may have to wait to read
+        while it runs."""
+
     def read(self) -> AbstractContextManager[None]:
         """A consistent read snapshot (inside a write block: that block's own view)."""
 

@@ -1,0 +1,162 @@
+"""An import's transaction under a rollback journal (issue 23: all or nothing without a
+write-ahead log the size of what it adds). In WAL mode a transaction writes every page to the
+log and copies it into the database after the commit, so an import needed free disk of twice
+what it added; under a rollback journal its new pages go into the database file directly. A
+crash must still leave the vault as it was: the next opening rolls the hot journal back.
+Invented cases only (the scale benchmark's)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import passphrase_for
+from vault.bench.run import write_cases
+from vault.errors import StoreError
+from vault.services import layout
+from vault.services.importer import import_file
+from vault.services.session import Vault
+from vault.store import connection
+
+
+def _open(root: Path) -> Vault:
+    return Vault.open(root, "cara", lambda _n: passphrase_for("cara"))
+
+
+def _folder_bytes(root: Path) -> int:
+    total = 0
+    for p in root.iterdir():
+        with contextlib.suppress(FileNotFoundError):  # a journal removed after the listing
+            total += p.stat().st_size
+    return total
+
+
+def _journal_mode(v: Vault) -> str:
+    return str(v.store._conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+
+
+def test_an_import_needs_free_disk_of_about_what_it_adds(demo_path: Path, tmp_path: Path) -> None:
+    """The vault folder's size, sampled while 400 cases are imported, never exceeds what it
+    was by more than 1.2 times what the import adds (in WAL mode: 2.0 times, measured); no
+    write-ahead log grows beside the database while the import writes, its journal does."""
+    source = tmp_path / "cases.jsonl"
+    write_cases(source, 400, first=7_000_000)
+    db = demo_path / layout.DB_NAME
+    before = _folder_bytes(demo_path)
+    peak, seen = before, set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not stop.wait(0.01):
+            peak = max(peak, _folder_bytes(demo_path))
+            seen.update(p.name for p in demo_path.iterdir())
+
+    watcher = threading.Thread(target=watch)
+    with _open(demo_path) as v:
+        watcher.start()
+        try:
+            assert import_file(v, source).count == 400
+        finally:
+            stop.set()
+            watcher.join()
+        assert _journal_mode(v) == "wal"  # back to WAL for everything after it
+    after = _folder_bytes(demo_path)
+    assert after - before > 2_000_000  # it did add something worth measuring
+    assert peak - before <= 1.2 * (after - before)
+    assert f"{db.name}-journal" in seen
+    assert not (demo_path / f"{db.name}-journal").exists()
+
+
+_IMPORTER = """
+import sys
+from pathlib import Path
+from vault.crypto import Passphrase
+from vault.services.session import Vault
+from vault.services.importer import import_file
+v = Vault.open(Path(sys.argv[1]), "cara", lambda _n: Passphrase.from_text("demo-cara-not-secret"))
+import_file(v, Path(sys.argv[2]))
+print("done", flush=True)
+"""
+
+
+def test_an_import_killed_after_writing_into_the_file_leaves_the_vault_as_before(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Killed once the import's pages are in the database file itself (the file has grown,
+    its journal beside it), the vault opens as it was: the same cases, a sound file of its
+    old size, WAL mode again, no journal left; and the same file then imports whole."""
+    source = tmp_path / "cases.jsonl"
+    write_cases(source, 3000, first=7_000_000)
+    db = demo_path / layout.DB_NAME
+    with _open(demo_path) as v:
+        count = v.store.count_cases()
+    size = db.stat().st_size
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _IMPORTER, str(demo_path), str(source)],
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    journal = demo_path / f"{db.name}-journal"
+    deadline = time.monotonic() + 300
+    while not (journal.exists() and db.stat().st_size > size + 4_000_000):
+        assert proc.poll() is None, "the import ended before it wrote into the file"
+        assert time.monotonic() < deadline, "the import never wrote into the file"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL
+    assert journal.exists()  # a hot journal: the crash really left the file half-written
+    with _open(demo_path) as v:
+        assert v.store.count_cases() == count
+        assert v.store.case_head("UA-900-26-7000000") is None
+        assert v.store.integrity_check() == []
+        assert _journal_mode(v) == "wal"
+    assert not journal.exists()
+    assert db.stat().st_size == size
+    with _open(demo_path) as v:
+        assert import_file(v, source).count == 3000
+        assert v.store.count_cases() == count + 3000
+
+
+def test_an_import_beside_another_open_session_still_commits_whole(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """Another connection open on the vault keeps it in WAL mode (the journal mode cannot
+    change under it): the import runs as before, and the other session reads its cases."""
+    source = tmp_path / "cases.jsonl"
+    write_cases(source, 30, first=7_000_000)
+    with _open(demo_path) as other, _open(demo_path) as v:
+        before = other.store.count_cases()
+        assert import_file(v, source).count == 30
+        assert _journal_mode(v) == "wal"
+        assert other.store.count_cases() == before + 30
+    assert not (demo_path / f"{layout.DB_NAME}-journal").exists()
+
+
+def test_opening_a_vault_an_import_holds_says_it_is_busy(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a writer holds the vault under a rollback journal (an import, once its pages spill
+    into the file, holds SQLite's exclusive lock until it commits), opening it fails with the
+    one line that says the vault is busy, not that the key is wrong."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 300)
+    with _open(demo_path) as v:
+        raw = v.store._conn._conn
+        assert str(raw.execute("PRAGMA journal_mode = DELETE").fetchone()[0]) == "delete"
+        raw.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(StoreError, match="the vault is busy") as caught:
+                _open(demo_path)
+            assert "key is wrong" not in str(caught.value)
+        finally:
+            raw.execute("ROLLBACK")
