@@ -116,6 +116,10 @@ def test_an_import_killed_after_writing_into_the_file_leaves_the_vault_as_before
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait() == -signal.SIGKILL
     assert journal.exists()  # a hot journal: the crash really left the file half-written
+    held = journal.read_bytes()  # the old pages, copied aside: encrypted as the file is
+    assert len(held) > 4096
+    for clear in (b"SQLite format 3", b"UA-061-21", b"case_versions", b"cara"):
+        assert clear not in held
     with _open(demo_path) as v:
         assert v.store.count_cases() == count
         assert v.store.case_head("UA-900-26-7000000") is None
