@@ -6,7 +6,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +75,42 @@ def test_an_error_in_the_work_comes_after_the_items_before_it_in_its_chunk() -> 
                 out.append(n)
         assert out == list(range(33))
     assert multiprocessing.active_children() == []
+
+
+_PARENT = """
+import os, sys, time
+from vault.services.forked import ordered_map
+seen = set()
+for _, pid in ordered_map(lambda n: (time.sleep(0.01), os.getpid())[1], range(10**6),
+                          chunk=5, workers=2):
+    if pid not in seen:
+        seen.add(pid)
+        print(pid, flush=True)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"  # a zombie has died
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_workers_die_with_a_parent_that_is_killed() -> None:
+    """A parent killed outright runs no clean-up; its workers, forked copies of an unlocked
+    session, must not live on waiting for work: they die with it."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert proc.stdout is not None
+    workers = [int(proc.stdout.readline()) for _ in range(2)]
+    assert all(_alive(pid) for pid in workers) and os.getpid() not in workers
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived its killed parent"
+        time.sleep(0.05)

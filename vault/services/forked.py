@@ -10,16 +10,19 @@ database key and the person's identity among it) and its open files (the databas
 write-ahead log, an import file). The work must be pure: it opens no file and never touches
 the database connection or the files it inherits (a forked worker ends with ``os._exit``,
 running no finaliser, so its copies are never closed or flushed). A worker ignores Ctrl-C
-(this process stops it), and a worker that dies ends the map with a one-line
+(this process stops it) and dies with this process, however it dies; a worker that dies ends
+the map with a one-line
 :class:`~vault.errors.WorkerError`. With one core, or fewer items than one chunk, nothing is
 forked and the function runs here.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -42,12 +45,31 @@ AHEAD_AT_LEAST = 20
 _WORK: Callable[[Any], Any] | None = None
 
 
-def _install(work: Callable[[Any], Any]) -> None:
+#: Linux's prctl option that has the kernel send a signal to a process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _install(work: Callable[[Any], Any], parent: int) -> None:
     global _WORK
     _WORK = work
     # Ctrl-C reaches the whole process group: this process's parent stops the work (and
     # says so in one line); a worker only waits to be told, with no traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that forked it dies, however it dies. A parent killed
+    (SIGKILL, the out-of-memory killer) runs no clean-up, and its workers would wait forever
+    for work from it, each holding a copy of the unlocked session's memory (its level keys
+    among it): the kernel kills them instead (Linux's ``PR_SET_PDEATHSIG``). A parent that
+    died before the call was made is caught by the check after it."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            os._exit(1)  # no promise to die with the parent: do no work
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 class _Raised:
@@ -110,7 +132,7 @@ def ordered_map(
     # breaks the pool: every result still awaited raises BrokenProcessPool instead of hanging.
     pool = ProcessPoolExecutor(
         workers, mp_context=multiprocessing.get_context("fork"), initializer=_install,
-        initargs=(work,),
+        initargs=(work, os.getpid()),
     )  # fmt: skip
     try:
         ahead = max(workers * AHEAD, AHEAD_AT_LEAST)
