@@ -4,7 +4,8 @@
     python benchmarks/crash_loop.py --cases 1000000 --kills 4 --keep DIR   # issue 23's scale
 
 It makes a demo vault, writes ``--cases`` of the scale benchmark's invented cases, and first
-imports them whole into a copy (a separate process, timed: T, and the vault it ends with).
+imports them whole into a copy (a separate process, timed: T, and the vault it ends with;
+the free disk it needed: the vault folder's largest size, sampled, over what it added).
 Then, ``--kills`` times, it copies the vault as it was before, starts the same import in a new
 process and kills it with SIGKILL at an instant spread over T: evenly over the import, then
 the last ones in its final percent (the leak terms merged into the index, the commit). After
@@ -60,7 +61,7 @@ def main() -> int:
 
 
 def _loop(work: Path, n: int, kills: int) -> int:
-    from vault.bench.run import write_cases
+    from vault.bench.run import _DiskWatch, _folder_bytes, write_cases
     from vault.services.demo import create_demo
 
     before = work / "before"
@@ -72,9 +73,16 @@ def _loop(work: Path, n: int, kills: int) -> int:
     start_count, start_size = _state(before)
     whole = work / "whole"
     _fresh_copy(before, whole)
-    took, _ = _run_import(whole, source, None)
+    at_start = _folder_bytes(whole)
+    with _DiskWatch(whole) as watch:  # the vault folder's size, every 0.2 s
+        took, _ = _run_import(whole, source, None)
     whole_count, _ = _state(whole)
-    print(f"{n:,} cases imported whole in {took:.1f} s: {start_count:,} -> {whole_count:,} cases")
+    added = _folder_bytes(whole) - at_start
+    print(
+        f"{n:,} cases imported whole in {took:.1f} s ({n / took:.0f} cases/s): "
+        f"{start_count:,} -> {whole_count:,} cases; the folder grew by {added:,} bytes and "
+        f"at its largest by {watch.peak - at_start:,} ({(watch.peak - at_start) / added:.2f}x)"
+    )
     failed = 0
     for k in range(kills):
         # evenly over the import, then the last ones in its final percent (merge and commit)
