@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import passphrase_for
 from vault.bench.run import write_cases
-from vault.errors import StoreError
+from vault.errors import StoreError, ValidationError
 from vault.services import layout
 from vault.services.importer import import_file
 from vault.services.session import Vault
@@ -164,3 +164,21 @@ def test_opening_a_vault_an_import_holds_says_it_is_busy(
             assert "key is wrong" not in str(caught.value)
         finally:
             raw.execute("ROLLBACK")
+
+
+def test_an_import_refused_part_way_leaves_wal_mode_and_no_journal(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """A bad row after many good ones: nothing is written, the vault is back in WAL mode for
+    the writes after it, and no journal is left beside it."""
+    source = tmp_path / "cases.jsonl"
+    write_cases(source, 120, first=7_000_000)
+    with source.open("a", encoding="utf-8") as fh:
+        fh.write('{"case_id": "UA-900-26-7999999", "date_of_birth": "not a date"}\n')
+    with _open(demo_path) as v:
+        before = v.store.count_cases()
+        with pytest.raises(ValidationError, match=r"cases\.jsonl:121: "):
+            import_file(v, source)
+        assert v.store.count_cases() == before
+        assert _journal_mode(v) == "wal"
+    assert not (demo_path / f"{layout.DB_NAME}-journal").exists()
