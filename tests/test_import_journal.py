@@ -20,11 +20,17 @@ import pytest
 
 from tests.conftest import passphrase_for
 from vault.bench.run import write_cases
-from vault.errors import StoreError, ValidationError
+from vault.errors import (
+    BusyStoreError,
+    DamagedStoreError,
+    DiskFullError,
+    StoreError,
+    ValidationError,
+)
 from vault.services import layout
 from vault.services.importer import import_file
 from vault.services.session import Vault
-from vault.store import connection
+from vault.store import SqlCipherStore, connection
 
 
 def _open(root: Path) -> Vault:
@@ -169,8 +175,8 @@ def test_opening_a_vault_an_import_holds_says_it_is_busy(
 def test_an_import_refused_part_way_leaves_wal_mode_and_no_journal(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    """A bad row after many good ones: nothing is written, the vault is back in WAL mode for
-    the writes after it, and no journal is left beside it."""
+    """A bad row after many good ones: nothing is written, and the vault is back in WAL mode
+    for the writes after it."""
     source = tmp_path / "cases.jsonl"
     write_cases(source, 120, first=7_000_000)
     with source.open("a", encoding="utf-8") as fh:
@@ -181,4 +187,100 @@ def test_an_import_refused_part_way_leaves_wal_mode_and_no_journal(
             import_file(v, source)
         assert v.store.count_cases() == before
         assert _journal_mode(v) == "wal"
-    assert not (demo_path / f"{layout.DB_NAME}-journal").exists()
+
+
+def test_a_full_disk_says_so_and_leaves_the_vault_as_it_was(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    """The disk fills part-way through an import (SQLite's page limit stands in for it): one
+    line says the disk is full and nothing was written, not that the vault is damaged; the
+    vault is as it was, sound, back in WAL mode."""
+    source = tmp_path / "cases.jsonl"
+    write_cases(source, 400, first=7_000_000)
+    with _open(demo_path) as v:
+        before = v.store.count_cases()
+        pages = int(v.store._conn.execute("PRAGMA page_count").fetchone()[0])
+        v.store._conn.execute(f"PRAGMA max_page_count = {pages + 200}")
+        with pytest.raises(DiskFullError) as caught:
+            import_file(v, source)
+        assert caught.value.diagnostics().startswith("the disk is full: nothing was written")
+        assert not isinstance(caught.value, DamagedStoreError)
+        assert v.store.count_cases() == before
+        assert _journal_mode(v) == "wal"
+        assert v.store.integrity_check() == []
+
+
+def test_the_bulk_write_syncs_its_folder_and_returns_to_full_sync(demo_path: Path) -> None:
+    """Under the rollback journal the commit syncs the folder too (``EXTRA``: a power cut just
+    after it cannot bring the journal back); after it, WAL mode and ``FULL`` as every write."""
+    with _open(demo_path) as v:
+        sync = v.store._conn.execute
+        with v.store.bulk_write():
+            assert _journal_mode(v) == "delete"
+            assert int(sync("PRAGMA synchronous").fetchone()[0]) == 3  # EXTRA
+        assert _journal_mode(v) == "wal"
+        assert int(sync("PRAGMA synchronous").fetchone()[0]) == 2  # FULL
+
+
+def test_switching_back_to_wal_never_hides_an_error_nor_fails_a_commit(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If WAL mode cannot be had back: a committed write stays committed and is not reported as
+    failed (a retry would find its cases already there), and an error that ended the write is
+    the one raised."""
+
+    def refuse(self: object) -> None:
+        raise StoreError("the vault is busy")
+
+    monkeypatch.setattr(SqlCipherStore, "_enter_wal", refuse)
+    with _open(demo_path) as v:
+        with v.store.bulk_write():
+            assert _journal_mode(v) == "delete"  # alone on the vault: it did switch
+            v.store.put_meta("journal-test", b"committed")
+        assert v.store.get_meta("journal-test") == b"committed"
+        with pytest.raises(ValueError, match=r"sheet\.csv:7"), v.store.bulk_write():
+            v.store.put_meta("journal-test", b"rolled back")
+            raise ValueError("sheet.csv:7: field date_of_birth: not a date")
+        assert v.store.get_meta("journal-test") == b"committed"
+
+
+def test_leaving_wal_fails_loudly_unless_another_connection_is_the_reason(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only another connection (busy) sends the import on in WAL mode; any other failure of the
+    switch (a damaged page, a full disk in the checkpoint it runs) is raised, not hidden."""
+    with _open(demo_path) as v:
+        guarded = v.store._conn
+        real = guarded.execute
+
+        def damaged(sql: str, args: tuple[object, ...] = ()) -> object:
+            if sql == "PRAGMA journal_mode = DELETE":
+                raise DamagedStoreError("the vault database is damaged")
+            return real(sql, args)
+
+        monkeypatch.setattr(guarded, "execute", damaged)
+        with pytest.raises(DamagedStoreError), v.store.bulk_write():
+            pass
+        monkeypatch.undo()
+        assert _journal_mode(v) == "wal"
+
+
+def test_an_opening_held_back_by_an_import_does_not_try_a_staged_key(
+    demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy vault is not a re-key cut short: the staged key is not tried (it would wait as
+    long again, then say the key is wrong)."""
+    from vault.services import session
+
+    tried: list[str] = []
+
+    def busy(*_a: object, **_k: object) -> object:
+        raise BusyStoreError("the vault is busy")
+
+    monkeypatch.setattr(session.SqlCipherStore, "open", busy)
+    monkeypatch.setattr(
+        session.layout, "staged_db_key_wrap", lambda *_a: tried.append("staged") or "x"
+    )
+    with pytest.raises(BusyStoreError):
+        _open(demo_path)
+    assert tried == []

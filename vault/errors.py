@@ -60,6 +60,15 @@ class DamagedStoreError(StoreError):
     """The database file is damaged or was changed outside casevault (a page fails its check)."""
 
 
+class BusyStoreError(StoreError):
+    """Another casevault process has held the vault's lock past the busy timeout (an import)."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or the file system's quota) was full: the write was rolled back, the vault is
+    as it was."""
+
+
 class ConflictError(StoreError):
     """Another writer changed the same record first; nothing was written."""
 

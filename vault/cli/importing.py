@@ -13,6 +13,13 @@ from vault.cli import render
 from vault.cli.main import open_vault, output_options, print_result, wants_json
 from vault.models.fieldtext import DateOrder
 
+#: Said when another process has the vault open as an import starts (docs/import.md).
+SHARED = (
+    "casevault: note: another casevault process has this vault open (the web interface?), so "
+    "this import goes through the write-ahead log and needs free disk of about twice what it "
+    "adds"
+)
+
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
@@ -63,6 +70,7 @@ def import_(
             progress=lambda done: bar.update(task, completed=done),
             date_order=DateOrder(date_order) if date_order else None,
             dry_run=dry_run,
+            on_shared=lambda: bar.console.print(SHARED, markup=False, highlight=False),
         )
     if dry_run:
         text = (

@@ -153,7 +153,10 @@ def _pipelined(
 
     def submit(part: list[T]) -> None:
         if part:
-            pending.append((part, pool.submit(_run_chunk, part)))
+            try:
+                pending.append((part, pool.submit(_run_chunk, part)))
+            except BrokenProcessPool:  # a worker died before this chunk went out
+                raise _worker_died() from None
 
     submit(first)
     done = failure is not None or len(first) < size
@@ -166,16 +169,20 @@ def _pipelined(
         try:
             results = result.result()
         except BrokenProcessPool:
-            raise WorkerError(
-                "a worker process ended before its work was done (killed, or out of memory); "
-                "nothing was written"
-            ) from None
+            raise _worker_died() from None
         for item, out in zip(part, results, strict=False):
             if isinstance(out, _Raised):
                 raise out.error
             yield item, out
     if failure is not None:
         raise failure  # after every item before it, as one by one
+
+
+def _worker_died() -> WorkerError:
+    return WorkerError(
+        "a worker process ended before its work was done (killed, or out of memory); "
+        "nothing was written"
+    )
 
 
 def _take(source: Iterator[T], n: int) -> tuple[list[T], Exception | None]:

@@ -230,12 +230,16 @@ def import_file(
     progress: ProgressCallback | None = None,
     date_order: DateOrder | None = None,
     dry_run: bool = False,
+    on_shared: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Import every row of ``path`` as a new case, or none.
 
     ``date_order`` reads CSV dates with the year last (``12/03/1980``); JSON Lines dates are ISO.
     ``dry_run`` validates every row and checks case ids against the vault, but encrypts, writes
     and logs nothing; the result's ``count`` is how many cases the import would add.
+    ``on_shared`` is called if another connection has the vault open, so that the import goes
+    through the write-ahead log and needs free disk of about twice what it adds
+    (:meth:`~vault.store.interface.Store.bulk_write`).
     """
     v.require(v.policy.can_write_cases(v.role), "import cases")
     kind = detect_format(path, fmt)
@@ -247,7 +251,9 @@ def import_file(
     count = 0
     # all or nothing, under a rollback journal when it can be (free disk of about what the
     # import adds, not twice that: :meth:`~vault.store.interface.Store.bulk_write`)
-    transaction: AbstractContextManager[None] = v.store.read() if dry_run else v.store.bulk_write()
+    transaction: AbstractContextManager[None] = (
+        v.store.read() if dry_run else v.store.bulk_write(on_shared)
+    )
     with raw, transaction:
         reader = _HashingReader(raw, progress)
         stream = cast(BinaryIO, io.BufferedReader(reader, buffer_size=1 << 16))

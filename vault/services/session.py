@@ -41,6 +41,7 @@ from vault.crypto.hierarchy import db_key_info
 from vault.errors import (
     AccessDeniedError,
     AuthenticationError,
+    BusyStoreError,
     DamagedStoreError,
     DecryptionError,
     IntegrityError,
@@ -484,6 +485,8 @@ class Vault:
         re-encrypted, the staged new key opens it, and the staged wraps are made final."""
         try:
             return SqlCipherStore.open(layout.db_path(root), db_key, on_wait=on_wait), db_key
+        except BusyStoreError:
+            raise  # held by an import, not a key cut short: the staged key would wait again
         except StoreError:
             staged = layout.staged_db_key_wrap(keyring, identity.name)
             if staged is None:

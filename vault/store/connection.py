@@ -16,6 +16,7 @@ does not need twice the disk it adds, and other processes wait for it to end.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -26,7 +27,13 @@ from typing import Any, Self
 
 import sqlcipher3
 
-from vault.errors import ConflictError, DamagedStoreError, StoreError
+from vault.errors import (
+    BusyStoreError,
+    ConflictError,
+    DamagedStoreError,
+    DiskFullError,
+    StoreError,
+)
 from vault.models.secret import SecretBytes
 from vault.store.migrations import MIGRATIONS
 
@@ -69,11 +76,21 @@ def _is_busy(e: Exception) -> bool:
     return isinstance(e, sqlcipher3.OperationalError) and ("locked" in text or "busy" in text)
 
 
+#: SQLite's result code for a full disk (SQLITE_FULL): the statement and its transaction were
+#: rolled back, and nothing else is wrong with the file.
+_SQLITE_FULL = 13
+
+
 def _store_error(e: Exception) -> StoreError:
     """SQLite's error as a StoreError that says what a person can do. SQLite's own text is not
     shown: the person cannot act on it, and it is no place for a value."""
+    if getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL:
+        return DiskFullError(
+            "the disk is full: nothing was written, and the vault is as it was; free some disk "
+            "(an import needs about what it adds) and try again"
+        )
     if _is_busy(e):
-        return StoreError(
+        return BusyStoreError(
             f"the vault is busy: another casevault process has been writing for over "
             f"{BUSY_TIMEOUT_MS // 1000} seconds; try again when it has finished"
         )
@@ -351,19 +368,25 @@ class SqlCipherConnection:
         try:
             yield
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            # SQLite has rolled some failures back itself (a full disk): a second rollback
+            # would fail and hide the error that matters
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             raise
         else:
             try:
                 self._conn.execute("COMMIT")
             except StoreError as e:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(e, DiskFullError):
+                    raise
                 raise StoreError(f"could not commit the write; nothing was changed ({e})") from e
         finally:
             self._in_txn = False
 
     @contextmanager
-    def bulk_write(self) -> Iterator[None]:
+    def bulk_write(self, on_shared: WaitHook | None = None) -> Iterator[None]:
         """:meth:`write` for a transaction that adds much (an import): under a rollback journal
         when no other connection has the vault open, so the free disk it needs is about what it
         adds, not twice that. In WAL mode every page a transaction writes goes first into the
@@ -371,36 +394,54 @@ class SqlCipherConnection:
         journal new pages go into the database file directly, and only the pages it changes
         that were there before are copied aside (``vault.db-journal``, encrypted as every page
         is). All or nothing either way: a crash leaves a hot journal that the next opening of
-        the vault rolls back before reading anything (SQLite's atomic commit). While it runs,
-        other processes cannot read the vault (they wait, then are told it is busy): in WAL
-        mode they could. With another connection open the mode cannot change, and the
-        transaction runs in WAL mode."""
+        the vault rolls back before reading anything (SQLite's atomic commit). Its commit syncs
+        the folder too (``synchronous = EXTRA``): a power cut just after it cannot bring the
+        journal back. While it runs, other processes cannot read the vault (they wait, then are
+        told it is busy): in WAL mode they could. With another connection open the mode cannot
+        change: ``on_shared`` is called, and the transaction runs in WAL mode."""
         if self._in_txn:
             raise StoreError("nested write transaction")
-        rollback = self._leave_wal()
-        try:
+        try:  # the switch inside: an interruption just after it still switches back
+            if not self._leave_wal() and on_shared is not None:
+                on_shared()
             with self.write():
                 yield
-        finally:
-            if rollback:
+        except BaseException:
+            with contextlib.suppress(StoreError):  # the error that ended the write matters more
+                self._enter_wal()
+            raise
+        else:
+            # committed: the import is in the vault whatever follows. Back in WAL mode if the
+            # vault lets this connection switch now; if not, the next opening of it does.
+            with contextlib.suppress(StoreError):
                 self._enter_wal()
 
     def _leave_wal(self) -> bool:
         """Switch to a rollback journal if no other connection has the vault open; whether it
-        did."""
+        did. Busy (another connection): False. Any other failure is raised."""
         self._conn.execute(f"PRAGMA busy_timeout = {FIRST_TRY_MS:d}")
         try:
             mode = self._conn.execute("PRAGMA journal_mode = DELETE").fetchone()
-        except StoreError:
+        except BusyStoreError:
             return False  # another connection holds it open: stay in WAL mode
         finally:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-        return bool(mode) and str(mode[0]).lower() == "delete"
+        if not mode or str(mode[0]).lower() != "delete":
+            return False
+        self._conn.execute("PRAGMA synchronous = EXTRA")
+        return True
 
     def _enter_wal(self) -> None:
+        """Back to WAL mode and ``synchronous = FULL``, if this connection left them (asked of
+        SQLite, not remembered: an interruption may have come between a switch and its
+        record)."""
+        mode = self._conn.execute("PRAGMA journal_mode").fetchone()
+        if mode and str(mode[0]).lower() == "wal":
+            return
         mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()
         if not mode or str(mode[0]).lower() != "wal":
             raise StoreError("could not switch the vault database back to WAL mode")
+        self._conn.execute("PRAGMA synchronous = FULL")
 
     @contextmanager
     def read(self) -> Iterator[None]:

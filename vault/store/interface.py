@@ -6,7 +6,7 @@ the methods named here. Every write happens inside :meth:`Store.write`, one tran
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,10 +160,12 @@ class Store(Protocol):
         """One write transaction, exclusive against other writers; rolls back on any error.
         Nested write blocks are refused (StoreError)."""
 
-    def bulk_write(self) -> AbstractContextManager[None]:
+    def bulk_write(
+        self, on_shared: Callable[[], None] | None = None
+    ) -> AbstractContextManager[None]:
         """:meth:`write` for a transaction that adds much (an import), made to need as little
         free disk as it can beyond what it adds; other processes may have to wait to read
-        while it runs."""
+        while it runs. ``on_shared`` is called when another connection keeps it from that."""
 
     def read(self) -> AbstractContextManager[None]:
         """A consistent read snapshot (inside a write block: that block's own view)."""
