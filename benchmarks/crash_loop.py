@@ -8,7 +8,7 @@ imports them whole into a copy (a separate process, timed: T, and the vault it e
 the free disk it needed: the vault folder's largest size, sampled, over what it added).
 Then, ``--kills`` times, it copies the vault as it was before, starts the same import in a new
 process and kills it with SIGKILL at an instant spread over T: evenly over the import, then
-the last ones in its final percent (the leak terms merged into the index, the commit). After
+the last ones over its final tenth (the leak terms merged into the index, the commit). After
 each kill it opens the vault and checks: the same number of cases as before, none of the
 file's, SQLite's and SQLCipher's checks of every page sound, no journal left, WAL mode again,
 the file cut back to its old length, and no worker of the import left running; or, killed
@@ -85,9 +85,13 @@ def _loop(work: Path, n: int, kills: int) -> int:
     )
     failed = 0
     for k in range(kills):
-        # evenly over the import, then the last ones in its final percent (merge and commit)
+        # evenly over the import, then the last ones over its final tenth (the leak terms
+        # merged into the index, the commit; a killed run may be a little faster than T)
         tail = min(2, kills)
-        at = (k + 0.5) / (kills - tail) if k < kills - tail else 0.99 + 0.01 * (k - kills + tail)
+        if k < kills - tail:
+            at = (k + 0.5) / (kills - tail)
+        else:
+            at = 0.90 + 0.09 * (k - kills + tail + 1) / tail
         at *= took
         target = work / "killed"
         _fresh_copy(before, target)
