@@ -954,6 +954,14 @@ def test_a_term_set_keeps_the_first_values_info_and_every_run_together_length():
     assert later and all(
         info == EntityInfo("codename", "secret") for info in known.lookup(later).values()
     )
-    every = value_terms("Nurlan Qasym", "name") | value_terms("Qasym Nurlan", "codename")
+    known.add_value("+7 701 387 3893", PHONE)  # lengths of its own: each value's are kept
+    every = (
+        value_terms("Nurlan Qasym", "name")
+        | value_terms("Qasym Nurlan", "codename")
+        | value_terms("+7 701 387 3893", "phone")
+    )
+    first = {len(t) for t in value_terms("Nurlan Qasym", "name") if is_run_together(t)}
+    last = {len(t) for t in value_terms("+7 701 387 3893", "phone") if is_run_together(t)}
+    assert first - last and last - first  # neither value's lengths hold the other's
     assert known.lengths() == {len(t) for t in every if is_run_together(t)}
     assert len(known) == len(every)
