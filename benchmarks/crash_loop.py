@@ -96,9 +96,9 @@ def _loop(work: Path, n: int, kills: int) -> int:
         target = work / "killed"
         _fresh_copy(before, target)
         _, ended = _run_import(target, source, at)
-        problems = _check(target, start_count, start_size, whole_count, ended)
+        problems, outcome = _check(target, start_count, start_size, whole_count, ended)
         failed += bool(problems)
-        what = "ended before the kill" if ended else f"killed: {_outcome(target, whole_count)}"
+        what = "ended before the kill" if ended else f"killed: {outcome}"
         verdict = "ok" if not problems else "FAILED: " + "; ".join(problems)
         print(f"kill {k + 1}/{kills} at {at:7.1f} s ({at / took:6.1%}): {what}; {verdict}")
     return 1 if failed else 0
@@ -160,7 +160,8 @@ def _state(root: Path) -> tuple[int, int]:
     return count, (root / layout.DB_NAME).stat().st_size
 
 
-def _check(root: Path, count: int, size: int, whole: int, ended: bool) -> list[str]:
+def _check(root: Path, count: int, size: int, whole: int, ended: bool) -> tuple[list[str], str]:
+    """The problems found, and what the vault holds: the import "whole" or "as before"."""
     from vault.bench.run import _open
     from vault.services import layout
 
@@ -182,14 +183,7 @@ def _check(root: Path, count: int, size: int, whole: int, ended: bool) -> list[s
         problems.append("a journal left beside the file")
     if not ended and db.stat().st_size != size:
         problems.append(f"the file is {db.stat().st_size:,} bytes, not {size:,}")
-    return problems
-
-
-def _outcome(root: Path, whole: int) -> str:
-    from vault.bench.run import _open
-
-    with _open(root) as v:
-        return "whole" if v.store.count_cases() == whole else "as before"
+    return problems, "whole" if got == whole else "as before"
 
 
 if __name__ == "__main__":

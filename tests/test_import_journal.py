@@ -7,7 +7,6 @@ Invented cases only (the scale benchmark's)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import passphrase_for
-from vault.bench.run import write_cases
+from vault.bench.run import _folder_bytes, write_cases
 from vault.errors import (
     BusyStoreError,
     DamagedStoreError,
@@ -35,14 +34,6 @@ from vault.store import SqlCipherStore, connection
 
 def _open(root: Path) -> Vault:
     return Vault.open(root, "cara", lambda _n: passphrase_for("cara"))
-
-
-def _folder_bytes(root: Path) -> int:
-    total = 0
-    for p in root.iterdir():
-        with contextlib.suppress(FileNotFoundError):  # a journal removed after the listing
-            total += p.stat().st_size
-    return total
 
 
 def _journal_mode(v: Vault) -> str:
@@ -82,15 +73,14 @@ def test_an_import_needs_free_disk_of_about_what_it_adds(demo_path: Path, tmp_pa
     assert not (demo_path / f"{db.name}-journal").exists()
 
 
+# the caseworker's demo passphrase comes from the benchmark's code, not the command line
 _IMPORTER = """
 import sys
 from pathlib import Path
-from vault.crypto import Passphrase
-from vault.services.session import Vault
+from vault.bench.run import _open
 from vault.services.importer import import_file
-v = Vault.open(Path(sys.argv[1]), "cara", lambda _n: Passphrase.from_text("demo-cara-not-secret"))
-import_file(v, Path(sys.argv[2]))
-print("done", flush=True)
+with _open(Path(sys.argv[1])) as v:
+    import_file(v, Path(sys.argv[2]))
 """
 
 
@@ -145,9 +135,11 @@ def test_an_import_beside_another_open_session_still_commits_whole(
     change under it): the import runs as before, and the other session reads its cases."""
     source = tmp_path / "cases.jsonl"
     write_cases(source, 30, first=7_000_000)
+    told: list[bool] = []
     with _open(demo_path) as other, _open(demo_path) as v:
         before = other.store.count_cases()
-        assert import_file(v, source).count == 30
+        assert import_file(v, source, on_shared=lambda: told.append(True)).count == 30
+        assert told == [True]  # the person is told it needs about twice the free disk
         assert _journal_mode(v) == "wal"
         assert other.store.count_cases() == before + 30
     assert not (demo_path / f"{layout.DB_NAME}-journal").exists()

@@ -157,18 +157,26 @@ class _GuardedConnection:
         except sqlcipher3.DatabaseError as e:
             raise _store_error(e) from e
 
+    @contextmanager
+    def first_try(self) -> Iterator[None]:
+        """Inside it, a statement that finds the vault locked waits only a moment
+        (:data:`FIRST_TRY_MS`), not the full busy timeout."""
+        self._conn.execute(f"PRAGMA busy_timeout = {FIRST_TRY_MS:d}")
+        try:
+            yield
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+
     def begin_immediate(self, on_wait: WaitHook | None) -> None:
         """``BEGIN IMMEDIATE``: try for a moment; if another process holds the write lock, call
         ``on_wait`` once, then wait up to the full busy timeout."""
-        self._conn.execute(f"PRAGMA busy_timeout = {FIRST_TRY_MS:d}")
         try:
-            self._conn.execute("BEGIN IMMEDIATE")
+            with self.first_try():
+                self._conn.execute("BEGIN IMMEDIATE")
             return
         except sqlcipher3.DatabaseError as e:
             if not _is_busy(e):
                 raise _store_error(e) from e
-        finally:
-            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         if on_wait is not None:
             on_wait()
         self.execute("BEGIN IMMEDIATE")
@@ -419,13 +427,11 @@ class SqlCipherConnection:
     def _leave_wal(self) -> bool:
         """Switch to a rollback journal if no other connection has the vault open; whether it
         did. Busy (another connection): False. Any other failure is raised."""
-        self._conn.execute(f"PRAGMA busy_timeout = {FIRST_TRY_MS:d}")
         try:
-            mode = self._conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+            with self._conn.first_try():
+                mode = self._conn.execute("PRAGMA journal_mode = DELETE").fetchone()
         except BusyStoreError:
             return False  # another connection holds it open: stay in WAL mode
-        finally:
-            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         if not mode or str(mode[0]).lower() != "delete":
             return False
         self._conn.execute("PRAGMA synchronous = EXTRA")
