@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from vault.cli import cli
 from vault.crypto import Identity, unseal_identity
 from vault.crypto.hierarchy import db_key_info
 from vault.services import layout
+from vault.store import leak_runs as runs
 
 
 def db_key(root: Path, name: str) -> bytes:
@@ -61,3 +62,30 @@ def run_as(root: Path, name: str, *args: str) -> Result:
         "CASEVAULT_PASSPHRASE": PASSPHRASES[name],
     }
     return CliRunner().invoke(cli, list(args), env=env)
+
+
+def leak_pairs(db: Any) -> list[tuple[bytes, int]]:
+    """Every (keyed term, case number) pair of the leak index's runs, in their order."""
+    out: list[tuple[bytes, int]] = []
+    for (data,) in db.execute("SELECT pairs FROM leak_runs ORDER BY key"):
+        out += [(runs.term_of(p), runs.number_of(p)) for p in runs.split(bytes(data))]
+    return out
+
+
+def rewrite_leak_pairs(
+    db: Any,
+    drop: Callable[[bytes, int], bool] = lambda _term, _no: False,
+    add: Iterable[tuple[bytes, int]] = (),
+) -> int:
+    """What an insider with the database key can do to the leak index: every run rewritten,
+    well formed, without the pairs ``drop`` picks and with ``add``; returns how many dropped."""
+    pairs = leak_pairs(db)
+    kept = sorted(
+        {runs.pair(t, n) for t, n in pairs if not drop(t, n)} | {runs.pair(t, n) for t, n in add}
+    )
+    db.execute("DELETE FROM leak_runs")
+    db.executemany(
+        "INSERT INTO leak_runs(key, pairs) VALUES (?, ?)",
+        [(run[0], runs.joined(run)) for run in runs.cut(kept) if run],
+    )
+    return sum(1 for t, n in pairs if drop(t, n))

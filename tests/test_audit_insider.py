@@ -318,7 +318,7 @@ def test_attack_flipped_byte_in_an_unread_page_is_named_by_check(
 ) -> None:
     # The leak index is read only when a draft is built or exported: no unlock, list or verify
     # reads its pages, so only the page check can find the flip.
-    page = _root_page(demo_path, "leak_terms")
+    page = _root_page(demo_path, "leak_runs")
     _flip_a_byte(demo_path, page)
     assert _run(demo_path, "cara", "audit", "verify").exit_code == 0
     r = _run(demo_path, "cara", "check")

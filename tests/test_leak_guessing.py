@@ -21,7 +21,7 @@ import pytest
 import sqlcipher3
 
 from tests.conftest import PASSPHRASES, OpenAs
-from tests.insider import db_key, raw_db
+from tests.insider import db_key, leak_pairs, raw_db, rewrite_leak_pairs
 from vault.crypto import (
     SEAL_OVERHEAD,
     Passphrase,
@@ -69,7 +69,7 @@ def _hashings(keys: Iterable[SecretBytes], term: str) -> set[bytes]:
 
 def _stored_leak_terms(path: Path) -> set[bytes]:
     with raw_db(path, "rui") as db:
-        return {bytes(r[0]) for r in db.execute("SELECT term FROM leak_terms")}
+        return {term for term, _no in leak_pairs(db)}
 
 
 def _readable_terms(levels: set[str]) -> set[str]:
@@ -209,13 +209,15 @@ def test_reviewer_lookup_sees_only_the_levels_he_reads(open_as: OpenAs) -> None:
 
 def test_no_kind_level_or_length_is_readable_from_the_rows(demo_path: Path) -> None:
     with raw_db(demo_path, "pia") as db:
-        columns = [r[1] for r in db.execute("PRAGMA table_info(leak_terms)")]
-        rows = list(db.execute("SELECT term, no FROM leak_terms"))
+        columns = [r[1] for r in db.execute("PRAGMA table_info(leak_runs)")]
+        runs = [bytes(r[0]) for r in db.execute("SELECT pairs FROM leak_runs")]
+        rows = leak_pairs(db)
         case_columns = [r[1] for r in db.execute("PRAGMA table_info(leak_cases)")]
         cases_rows = list(db.execute("SELECT no, case_id, terms, kinds FROM leak_cases"))
         length_columns = [r[1] for r in db.execute("PRAGMA table_info(leak_lengths)")]
         length_rows = list(db.execute("SELECT slot, sealed FROM leak_lengths"))
-    assert columns == ["term", "no"]
+    assert columns == ["key", "pairs"]  # a run: (keyed term, case number) pairs, nothing more
+    assert all(len(run) % 20 == 0 for run in runs)
     assert case_columns == ["no", "case_id", "terms", "kinds"]
     assert length_columns == ["slot", "sealed"]
     assert len(rows) > 1000
@@ -261,7 +263,8 @@ def test_attack_leak_row_moved_to_another_case_is_refused(demo_path: Path, open_
         (other,) = db.execute(
             "SELECT no FROM leak_cases WHERE case_id = 'UA-061-21-001'"
         ).fetchone()
-        db.execute("UPDATE OR REPLACE leak_terms SET no = ? WHERE no = ?", (other, no))
+        moved = [(t, other) for t, n in leak_pairs(db) if n == no]
+        rewrite_leak_pairs(db, drop=lambda _t, n: n == no, add=moved)
     _refused_as_damaged(open_as, f"call {phone}", "UA-061-21-001")
 
 
@@ -294,7 +297,7 @@ def test_attack_a_cases_leak_row_rewritten_is_refused(
             extra = bytes(other_terms)[:16]
             new = b"".join(sorted([*(terms[i : i + 16] for i in range(0, len(terms), 16)), extra]))
             db.execute("UPDATE leak_cases SET terms = ? WHERE no = ?", (new, no))
-            db.execute("INSERT OR IGNORE INTO leak_terms VALUES (?, ?)", (extra, no))
+            rewrite_leak_pairs(db, add=[(extra, no)])
         elif attack == "the case's kinds cut short":
             db.execute("UPDATE leak_cases SET kinds = ? WHERE no = ?", (kinds[:-1], no))
         elif attack == "the case's kinds swapped with another case's":
@@ -302,10 +305,8 @@ def test_attack_a_cases_leak_row_rewritten_is_refused(
                 "UPDATE leak_cases SET terms = ?, kinds = ? WHERE no = ?",
                 (other_terms, other_kinds, no),
             )
-            db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
-            db.execute(
-                "INSERT INTO leak_terms SELECT term, ? FROM leak_terms WHERE no = ?", (no, other_no)
-            )
+            copied = [(t, no) for t, n in leak_pairs(db) if n == other_no]
+            rewrite_leak_pairs(db, drop=lambda _t, n: n == no, add=copied)
             phone = DEMO[0]["family_contacts"][0]["phone"]  # now listed under both cases
         elif attack == "the case's kinds row gone":
             db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))

@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import passphrase_for
-from tests.insider import raw_db, run_as
+from tests.insider import leak_pairs, raw_db, rewrite_leak_pairs, run_as
 from vault.crypto import SEAL_OVERHEAD, Passphrase
 from vault.services import audit
 from vault.services.leak_check import MAX_NAMED, check_leak_index
@@ -56,7 +56,8 @@ def test_a_member_who_does_not_read_every_level_is_told_it_was_not_checked(
     demo_path: Path, who: str
 ) -> None:
     with raw_db(demo_path, "pia") as db:
-        db.execute("DELETE FROM leak_terms WHERE no = ?", (_number(demo_path, CASE),))
+        no = _number(demo_path, CASE)
+        assert rewrite_leak_pairs(db, drop=lambda _t, n: n == no) > 100
     r = _run(demo_path, who, "check")
     assert r.exit_code == 0, r.stderr
     assert r.stdout.rstrip().endswith("does not read every level")
@@ -66,14 +67,20 @@ def test_a_member_who_does_not_read_every_level_is_told_it_was_not_checked(
 def _rows(path: Path) -> tuple[int, ...]:
     with raw_db(path, "pia") as db:
         return tuple(
-            int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
-            for t in ("audit_entries", "cases", "leak_cases", "leak_terms")
+            [
+                *(
+                    int(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+                    for t in ("audit_entries", "cases", "leak_cases", "leak_runs")
+                ),
+                len(leak_pairs(db)),
+            ]
         )
 
 
 def test_attack_a_cases_term_rows_deleted(demo_path: Path) -> None:
+    no = _number(demo_path, CASE)
     with raw_db(demo_path, "pia") as db:
-        db.execute("DELETE FROM leak_terms WHERE no = ?", (_number(demo_path, CASE),))
+        assert rewrite_leak_pairs(db, drop=lambda _t, n: n == no) > 100
     before = _rows(demo_path)
     (problem,) = _problems(demo_path)
     assert problem.startswith(f"case {CASE}: ")
@@ -84,11 +91,8 @@ def test_attack_a_cases_term_rows_deleted(demo_path: Path) -> None:
 def test_attack_one_term_row_deleted(demo_path: Path) -> None:
     no = _number(demo_path, CASE)
     with raw_db(demo_path, "pia") as db:
-        db.execute(
-            "DELETE FROM leak_terms WHERE no = ? AND term = "
-            "(SELECT min(term) FROM leak_terms WHERE no = ?)",
-            (no, no),
-        )
+        first = min(t for t, n in leak_pairs(db) if n == no)
+        assert rewrite_leak_pairs(db, drop=lambda t, n: (t, n) == (first, no)) == 1
     assert _problems(demo_path) == [
         f"case {CASE}: 1 of its term rows are missing: a lookup would not find them"
     ]
@@ -97,7 +101,7 @@ def test_attack_one_term_row_deleted(demo_path: Path) -> None:
 def test_attack_a_cases_whole_leak_index_deleted(demo_path: Path) -> None:
     no = _number(demo_path, CASE)
     with raw_db(demo_path, "pia") as db:
-        db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+        rewrite_leak_pairs(db, drop=lambda _t, n: n == no)
         db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
     assert _problems(demo_path) == [f"case {CASE}: it has no leak index"]
 
@@ -133,12 +137,11 @@ def test_an_earlier_layout_case_is_compared_by_its_rows(demo_path: Path) -> None
     sound; with one row gone, it is named."""
     no = _number(demo_path, CASE)
     with raw_db(demo_path, "pia") as db:
-        db.execute(
-            "INSERT INTO leak_terms_v1(term, case_id, sealed) "
-            "SELECT term, ?, x'00' FROM leak_terms WHERE no = ?",
-            (CASE, no),
+        db.executemany(
+            "INSERT INTO leak_terms_v1(term, case_id, sealed) VALUES (?, ?, x'00')",
+            [(t, CASE) for t, n in leak_pairs(db) if n == no],
         )
-        db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+        rewrite_leak_pairs(db, drop=lambda _t, n: n == no)
         db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
     assert _run(demo_path, "cara", "check").exit_code == 0
     with raw_db(demo_path, "pia") as db:
@@ -154,7 +157,7 @@ def test_an_earlier_layout_case_is_compared_by_its_rows(demo_path: Path) -> None
 
 def test_many_damaged_cases_are_counted_past_those_named(demo_path: Path) -> None:
     with raw_db(demo_path, "pia") as db:
-        db.execute("DELETE FROM leak_terms")
+        db.execute("DELETE FROM leak_runs")
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         found = check_leak_index(v)
         total = v.store.count_cases()
@@ -230,7 +233,7 @@ def test_attack_a_case_unlisted_with_its_leak_index(demo_path: Path) -> None:
     stored (and logged), so check walks the versions, not the list, and names it."""
     no = _number(demo_path, CASE)
     with raw_db(demo_path, "pia") as db:
-        db.execute("DELETE FROM leak_terms WHERE no = ?", (no,))
+        rewrite_leak_pairs(db, drop=lambda _t, n: n == no)
         db.execute("DELETE FROM leak_cases WHERE no = ?", (no,))
         db.execute("DELETE FROM cases WHERE case_id = ?", (CASE,))
     assert f"case {CASE}: its versions are stored but it is not listed" in _problems(demo_path)

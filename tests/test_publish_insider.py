@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from tests.insider import identity, raw_db
+from tests.insider import identity, raw_db, rewrite_leak_pairs
 from vault.audit.log import AuditEvent
 from vault.crypto import Passphrase, sshsig
 from vault.errors import IntegrityError, UsageError, VaultError
@@ -396,10 +396,8 @@ def _roll_back_cara_tail(path: Path) -> None:
                 "DELETE FROM audit_nodes WHERE level = ? AND (idx + 1) << ? > ?",
                 (level, level, seq),
             )
-        db.execute(
-            "DELETE FROM leak_terms WHERE no IN (SELECT no FROM leak_cases WHERE case_id = ?)",
-            (case_id,),
-        )
+        (no,) = db.execute("SELECT no FROM leak_cases WHERE case_id = ?", (case_id,)).fetchone()
+        rewrite_leak_pairs(db, drop=lambda _term, n: n == no)
         for table in ("case_versions", "cases", "leak_cases", "search_index"):
             db.execute(f"DELETE FROM {table} WHERE case_id = ?", (case_id,))  # noqa: S608
 
@@ -771,10 +769,8 @@ def test_a_publication_that_never_went_out_is_not_logged(
 
 def _delete_leak_index_of(path: Path, case_id: str) -> None:
     with raw_db(path, "pia") as db:
-        db.execute(
-            "DELETE FROM leak_terms WHERE no IN (SELECT no FROM leak_cases WHERE case_id = ?)",
-            (case_id,),
-        )
+        (no,) = db.execute("SELECT no FROM leak_cases WHERE case_id = ?", (case_id,)).fetchone()
+        rewrite_leak_pairs(db, drop=lambda _term, n: n == no)
         db.execute("DELETE FROM leak_cases WHERE case_id = ?", (case_id,))
         db.execute("DELETE FROM leak_terms_v1 WHERE case_id = ?", (case_id,))
 

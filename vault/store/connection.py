@@ -35,7 +35,7 @@ from vault.errors import (
     StoreError,
 )
 from vault.models.secret import SecretBytes
-from vault.store.migrations import MIGRATIONS
+from vault.store.migrations import MIGRATIONS, STEPS
 
 _PLAINTEXT_HEADER = b"SQLite format 3\x00"
 _HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -219,6 +219,9 @@ def _apply_migrations(conn: Any) -> None:
         for statement in (part.strip() for part in sql.split(";")):
             if statement:
                 conn.execute(statement)
+        step = STEPS.get(name)
+        if step is not None:
+            step(conn)
         conn.execute("INSERT INTO schema_migrations(name) VALUES (?)", (name,))
 
 

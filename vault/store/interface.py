@@ -95,7 +95,7 @@ LEAK_TERM_BYTES = 16
 @dataclass(frozen=True)
 class LeakCaseRow:
     """One case's leak index: its keyed terms, each LEAK_TERM_BYTES, concatenated in byte
-    order (the same terms a row of leak_terms holds each, in the clear as they are), and per
+    order (the same terms the index's runs pair with its number, as they are), and per
     level key the kind of each of them, sealed (:mod:`vault.services.leaks`)."""
 
     case_id: str
@@ -339,10 +339,11 @@ class Store(Protocol):
     # --- leak index ----------------------------------------------------------------------------
 
     def replace_leak_cases(self, rows: Sequence[LeakCaseRow], *, staged: bool = False) -> None:
-        """Make each row its case's whole leak index: the case's earlier term rows removed (of
-        this layout, by the terms its earlier row lists, and of the earlier layout), a term row
-        for each of ``row.terms`` written, all the cases' rows together in key order. With
-        ``staged`` the term rows are held aside (in the write transaction) until
+        """Make each row its case's whole leak index: the case's earlier (term, case number)
+        pairs removed (of this layout, by the terms its earlier row lists, and of the layout
+        before 0007), a pair for each of ``row.terms`` added to the index's runs
+        (:mod:`vault.store.leak_runs`), all the cases' pairs together in key order. With
+        ``staged`` the pairs are held aside (in the write transaction) until
         :meth:`merge_staged_leak_terms`: a lookup does not find them before."""
 
     def drop_pending_leak_terms(self) -> int:
@@ -353,8 +354,8 @@ class Store(Protocol):
         """How many staged term rows there are (none outside an import's transaction)."""
 
     def merge_staged_leak_terms(self) -> int:
-        """Move every staged term row into the leak index, in key order; returns how many rows
-        the index gained. Called in the write transaction that staged them."""
+        """Move every staged pair into the leak index's runs, in key order; returns how many
+        pairs the index gained. Called in the write transaction that staged them."""
 
     def find_leak_terms(
         self,

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from vault.errors import IntegrityError
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "0001_core",
@@ -216,4 +221,55 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0009_leak_index_runs",
+        # The leak index's (keyed term, case number) pairs in rows of about 96, not a row each
+        # (ADR 0010, vault.store.leak_runs): a pair is the term then the number in 4 bytes,
+        # big-endian; a run's key is its first pair. A million cases hold 220 million pairs,
+        # and SQLite's cost was per row. The rows of leak_terms become runs before it is
+        # dropped (STEPS: in Python, streamed in the table's order; a sort in SQL would hold
+        # every row in memory, temp_store being MEMORY so that no temporary file holds any).
+        """
+        CREATE TABLE leak_runs (
+            key BLOB NOT NULL UNIQUE,
+            pairs BLOB NOT NULL
+        );
+        DELETE FROM leak_terms_pending;
+        """,
+    ),
 ]
+
+
+def _leak_terms_to_runs(conn: Any) -> None:
+    """Migration 0009's data: leak_terms' rows, read in key order (its primary key's: no sort),
+    written as runs of RUN_PAIRS pairs, then leak_terms dropped. Memory holds one run."""
+    from vault.store import leak_runs as runs
+
+    def made() -> Iterator[tuple[bytes, bytes]]:
+        run: list[bytes] = []
+        for term, no in conn.execute("SELECT term, no FROM leak_terms ORDER BY term, no"):
+            try:
+                run.append(runs.pair(bytes(term), int(no)))
+            except ValueError:
+                raise IntegrityError("the leak index is damaged (a row's case number)") from None
+            if len(run) == runs.RUN_PAIRS:
+                yield run[0], runs.joined(run)
+                run = []
+        if run:
+            yield run[0], runs.joined(run)
+
+    conn.executemany("INSERT INTO leak_runs(key, pairs) VALUES (?, ?)", made())
+    # Dropped without overwriting its pages: overwritten (secure_delete, SQLCipher's default),
+    # the statement's undo copy of each page is held in memory, 670 MiB at 100,000 cases. Left
+    # as they are, the freed pages (encrypted, as every page) hold the pairs leak_runs now holds
+    # and nothing more; they are overwritten as they are used again.
+    (secure,) = conn.execute("PRAGMA secure_delete").fetchone()
+    conn.execute("PRAGMA secure_delete = OFF")
+    try:
+        conn.execute("DROP TABLE leak_terms")
+    finally:
+        conn.execute(f"PRAGMA secure_delete = {int(secure):d}")
+
+
+#: Steps in Python, run after the SQL of the migration they are named by (in its transaction).
+STEPS: dict[str, Callable[[Any], None]] = {"0009_leak_index_runs": _leak_terms_to_runs}

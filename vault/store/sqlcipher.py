@@ -6,6 +6,7 @@ its values as parameters; no SQL is built from values.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from vault.errors import ConflictError, IntegrityError
+from vault.store import leak_runs as runs
 from vault.store.interface import (
     LEAK_TERM_BYTES,
     ActionRow,
@@ -33,8 +35,9 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Numbers of staged leak term rows (:meth:`SqlCipherStore.merge_staged_leak_terms`): only
 #: growing, in this process, so each part's rows are written at its end.
 _STAGED_SEQ = itertools.count(1)
-#: Bytes of one held-aside (term, case number) pair: the keyed term, the number in 8 bytes.
-_PAIR = LEAK_TERM_BYTES + 8
+
+#: A run of the leak index as read: (rowid, key, pairs, the next run's key or None).
+_Run = tuple[int, bytes, bytes, bytes | None]
 
 
 class SqlCipherStore(StateTables):
@@ -394,14 +397,12 @@ class SqlCipherStore(StateTables):
             return
         ids = [r.case_id for r in rows]
         earlier = self.leak_cases(ids)
-        numbers: dict[str, int] = {}
-        stale: list[tuple[bytes, int]] = []
-        for old in earlier.values():
-            stale.extend((term, old.no) for term in old.term_list())
-        self._conn.executemany("DELETE FROM leak_terms WHERE term = ? AND no = ?", sorted(stale))
+        stale = sorted({_pair(t, old.no) for old in earlier.values() for t in old.term_list()})
+        self._edit_runs(stale, add=False)
         self._conn.executemany(
             "DELETE FROM leak_terms_v1 WHERE case_id = ?", [(case_id,) for case_id in ids]
         )
+        numbers: dict[str, int] = {}
         for r in rows:
             # fetchall: a RETURNING statement has done its write only once stepped to its end
             (row,) = self._conn.execute(
@@ -411,40 +412,24 @@ class SqlCipherStore(StateTables):
                 (r.case_id, r.terms, r.kinds),
             ).fetchall()
             numbers[r.case_id] = integer(row[0])
+        fresh = {_pair(t, numbers[r.case_id]) for r in rows for t in r.term_list()}
         if staged:
-            self._stage_leak_terms(rows, numbers)
-            return
-        # In key order: a batch's rows fall at random places in a large B-tree; sorted, each
-        # page is visited once per batch instead of once per row. SQLite sorts them (from a
-        # table in memory), in less memory than as Python objects, so a batch can be larger.
-        self._conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS leak_terms_sorting(term BLOB NOT NULL, no INTEGER)"
-        )
-        self._conn.executemany(
-            "INSERT INTO temp.leak_terms_sorting(term, no) VALUES (?, ?)",
-            ((term, numbers[r.case_id]) for r in rows for term in r.term_list()),
-        )
-        self._conn.execute(
-            "INSERT OR IGNORE INTO leak_terms(term, no) "
-            "SELECT term, no FROM temp.leak_terms_sorting ORDER BY term, no"
-        )
-        self._conn.execute("DELETE FROM temp.leak_terms_sorting")
+            self._stage_leak_terms(fresh)
+        else:
+            # In key order: each run the batch's pairs fall in is read and written once.
+            self._edit_runs(sorted(fresh), add=True)
 
-    def _stage_leak_terms(self, rows: Sequence[LeakCaseRow], numbers: dict[str, int]) -> None:
+    def _stage_leak_terms(self, pairs: Iterable[bytes]) -> None:
         # A batch's pairs of each part go in as one row, at the end of that part (part, then a
         # number that only grows): 256 rows a batch, where the index itself would be written
         # all over. The table is emptied as an import starts (:meth:`drop_pending_leak_terms`);
         # a number in it twice would be refused, never overwritten.
         parts: dict[int, bytearray] = {}
-        for r in rows:
-            no = numbers[r.case_id].to_bytes(_PAIR - LEAK_TERM_BYTES, "big")
-            for term in r.term_list():
-                part = parts.setdefault(term[0], bytearray())
-                part += term
-                part += no
+        for p in pairs:
+            parts.setdefault(p[0], bytearray()).extend(p)
         self._conn.executemany(
             "INSERT INTO main.leak_terms_pending(part, seq, pairs) VALUES (?, ?, ?)",
-            [(p, next(_STAGED_SEQ), bytes(pairs)) for p, pairs in sorted(parts.items())],
+            [(n, next(_STAGED_SEQ), bytes(data)) for n, data in sorted(parts.items())],
         )
 
     def drop_pending_leak_terms(self) -> int:
@@ -457,31 +442,82 @@ class SqlCipherStore(StateTables):
         (size,) = self._one(
             "SELECT coalesce(sum(length(pairs)), 0) FROM main.leak_terms_pending", ()
         )
-        return -(-integer(size) // _PAIR)
+        return -(-integer(size) // runs.PAIR)
 
     def _take_pending_part(self, part: int) -> list[bytes]:
-        """A part's held-aside (term, case number) pairs, each ``_PAIR`` bytes, its rows removed."""
+        """A part's held-aside (term, case number) pairs, its rows removed."""
         rows = self._conn.execute(
             "DELETE FROM main.leak_terms_pending WHERE part = ? RETURNING pairs", (part,)
         ).fetchall()
-        data = b"".join(blob(row[0]) for row in rows)
-        if len(data) % _PAIR:
-            raise IntegrityError("a row of the import's held-aside leak terms is malformed")
-        return [data[i : i + _PAIR] for i in range(0, len(data), _PAIR)]
+        try:
+            return runs.split_pairs(b"".join(blob(row[0]) for row in rows))
+        except ValueError:
+            raise IntegrityError(
+                "a row of the import's held-aside leak terms is malformed"
+            ) from None
 
     def merge_staged_leak_terms(self) -> int:
         # A part at a time, in the order of the parts: each part's pairs are sorted (in memory:
-        # 1/256 of an import's) and added in key order, so the index is written from its first
-        # page to its last once; a part's pages are freed for the next part's. A pair sorts by
-        # its term, then by its case number (big-endian, fixed width): the index's own order.
-        n, moved = LEAK_TERM_BYTES, 0
-        for part in range(256):
-            pairs = sorted(self._take_pending_part(part))
-            moved += self._conn.executemany(
-                "INSERT OR IGNORE INTO leak_terms(term, no) VALUES (?, ?)",
-                ((p[:n], int.from_bytes(p[n:], "big")) for p in pairs),
-            )
-        return moved
+        # 1/256 of an import's) and merged into the runs in key order, so each run is read and
+        # written once per import, and a part's memory is freed for the next part's.
+        return sum(
+            self._edit_runs(sorted(set(self._take_pending_part(part))), add=True)
+            for part in range(256)
+        )
+
+    # The runs (vault.store.leak_runs): rows of (key, pairs), the pairs of all of them in
+    # ascending order, a run's key at most its first pair and above every pair before it.
+
+    _RUN = "SELECT rowid, key, pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) FROM "
+
+    def _run_at(self, p: bytes) -> _Run | None:
+        """The run that holds ``p`` or would: the last whose key is not above it; None when
+        every run's key is above it (or there is none)."""
+        return _run(
+            self._one(self._RUN + "leak_runs AS r WHERE key <= ? ORDER BY key DESC LIMIT 1", (p,))
+        )
+
+    def _first_run(self) -> _Run | None:
+        return _run(self._one(self._RUN + "leak_runs AS r ORDER BY key LIMIT 1", ()))
+
+    def _edit_runs(self, pairs: list[bytes], *, add: bool) -> int:
+        """Add (or remove) ``pairs`` (ascending, each once) to the runs: each run one of them
+        falls in is read and written once. Returns how many pairs the index gained (or lost)."""
+        i, changed = 0, 0
+        while i < len(pairs):
+            run = self._run_at(pairs[i])
+            if run is None:  # below every run's key, or no run at all
+                run = self._first_run()
+                if run is None:
+                    if add:
+                        self._insert_runs(runs.cut(pairs[i:]))
+                        changed += len(pairs) - i
+                    return changed
+                if not add:  # pairs below every key are in no run
+                    i = bisect.bisect_left(pairs, run[1], i)
+                    continue
+            rowid, key, data, after = run
+            j = len(pairs) if after is None else bisect.bisect_left(pairs, after, i)
+            have = _run_pairs(data)
+            made = runs.merged(have, pairs[i:j]) if add else runs.without(have, pairs[i:j])
+            changed += abs(len(made) - len(have))
+            if not made:
+                self._conn.execute("DELETE FROM leak_runs WHERE rowid = ?", (rowid,))
+            elif made != have:
+                first, *rest = runs.cut(made)
+                self._conn.execute(
+                    "UPDATE leak_runs SET key = ?, pairs = ? WHERE rowid = ?",
+                    (min(key, first[0]), runs.joined(first), rowid),
+                )
+                self._insert_runs(rest)
+            i = j
+        return changed
+
+    def _insert_runs(self, cut: Iterable[list[bytes]]) -> None:
+        self._conn.executemany(
+            "INSERT INTO leak_runs(key, pairs) VALUES (?, ?)",
+            ((run[0], runs.joined(run)) for run in cut if run),
+        )
 
     def find_leak_terms(
         self,
@@ -490,20 +526,84 @@ class SqlCipherStore(StateTables):
         per_term: int | None = None,
         cases: Sequence[str] | None = None,
     ) -> list[tuple[bytes, str]]:
-        """Which of these hashed terms are indexed (one query; the lists are bound JSON arrays)."""
+        """Which of these hashed terms are indexed (one query for the runs they fall in; a term
+        held by more cases than its run has, a query more for each run it goes on in)."""
+        wanted = sorted({t for t in terms if len(t) == LEAK_TERM_BYTES})
+        if not wanted or (per_term is not None and per_term < 1):
+            return []
+        if cases is not None:
+            found = self._find_held(wanted, cases)
+        else:
+            found = self._find_any(wanted, per_term)
+        if per_term is not None:
+            found = {t: nos[:per_term] for t, nos in found.items()}
+        names = self._case_numbers([no for nos in found.values() for no in nos])
+        out: list[tuple[bytes, str]] = []
+        for term, nos in found.items():
+            for no in nos:
+                case_id = names.get(no)
+                if case_id is None:
+                    raise IntegrityError("the leak index is damaged (a term's row names no case)")
+                out.append((term, case_id))
+        return out
+
+    def _find_any(self, terms: list[bytes], per_term: int | None) -> dict[bytes, list[int]]:
         cur = self._conn.execute(
-            "SELECT term, case_id FROM (SELECT t.term, c.case_id, "
-            "row_number() OVER (PARTITION BY t.term) AS n "
-            "FROM leak_terms AS t LEFT JOIN leak_cases AS c ON c.no = t.no "
-            "WHERE t.term IN (SELECT unhex(value) FROM json_each(?1)) "
-            "AND (?2 IS NULL OR c.case_id IN (SELECT value FROM json_each(?2)))) "
-            "WHERE ?3 IS NULL OR n <= ?3",
-            _term_lookup(terms, cases, per_term),
+            "SELECT j.value, r.key, r.pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) "
+            "FROM json_each(?) AS j JOIN leak_runs AS r ON r.rowid = coalesce("
+            "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) ORDER BY key DESC LIMIT 1), "
+            "(SELECT rowid FROM leak_runs ORDER BY key LIMIT 1))",
+            (json.dumps([runs.first_pair(t).hex() for t in terms]),),
         )
-        out = [(blob(r[0]), r[1]) for r in cur]
-        if any(case_id is None for _, case_id in out):
-            raise IntegrityError("the leak index is damaged (a term's row names no case)")
-        return [(term, str(case_id)) for term, case_id in out]
+        found: dict[bytes, list[int]] = {}
+        for probe, _key, data, after in cur.fetchall():
+            term = runs.term_of(bytes.fromhex(str(probe)))
+            nos = runs.numbers_of(_run_pairs(blob(data)), term)
+            last = runs.last_pair(term)
+            # the term's pairs go on in the next runs while their keys are within its range
+            while (
+                after is not None
+                and blob(after) <= last
+                and (per_term is None or len(nos) < per_term)
+            ):
+                more = self._one(
+                    "SELECT pairs, (SELECT min(key) FROM leak_runs WHERE key > ?1) "
+                    "FROM leak_runs WHERE key = ?1",
+                    (blob(after),),
+                )
+                nos += runs.numbers_of(_run_pairs(blob(more[0])), term)
+                after = more[1]
+            if nos:
+                found[term] = nos
+        return found
+
+    def _find_held(self, terms: list[bytes], cases: Sequence[str]) -> dict[bytes, list[int]]:
+        cur = self._conn.execute(
+            "SELECT no FROM leak_cases WHERE case_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(cases)),),
+        )
+        numbers = sorted(integer(r[0]) for r in cur)
+        probes = [_pair(t, no) for t in terms for no in numbers]
+        if not probes:
+            return {}
+        cur = self._conn.execute(
+            "SELECT j.value, r.pairs FROM json_each(?) AS j JOIN leak_runs AS r ON r.rowid = "
+            "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) ORDER BY key DESC LIMIT 1)",
+            (json.dumps([p.hex() for p in probes]),),
+        )
+        found: dict[bytes, list[int]] = {}
+        for probe, data in cur.fetchall():
+            p = bytes.fromhex(str(probe))
+            if runs.holds(_run_pairs(blob(data)), p):
+                found.setdefault(runs.term_of(p), []).append(runs.number_of(p))
+        return found
+
+    def _case_numbers(self, numbers: Sequence[int]) -> dict[int, str]:
+        cur = self._conn.execute(
+            "SELECT no, case_id FROM leak_cases WHERE no IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(numbers))),),
+        )
+        return {integer(r[0]): str(r[1]) for r in cur}
 
     def leak_cases(self, case_ids: Sequence[str]) -> dict[str, LeakCaseRow]:
         cur = self._conn.execute(
@@ -660,3 +760,23 @@ def _term_lookup(
         None if cases is None else json.dumps(list(cases)),
         per_term,
     )
+
+
+def _pair(term: bytes, no: int) -> bytes:
+    try:
+        return runs.pair(term, no)
+    except ValueError as e:
+        raise IntegrityError(f"the leak index is damaged ({e})") from None
+
+
+def _run_pairs(data: bytes) -> list[bytes]:
+    try:
+        return runs.split(data)
+    except ValueError:
+        raise IntegrityError("the leak index is damaged (a run of it is malformed)") from None
+
+
+def _run(row: Any) -> _Run | None:
+    if row is None:
+        return None
+    return (integer(row[0]), blob(row[1]), blob(row[2]), None if row[3] is None else blob(row[3]))

@@ -1,0 +1,184 @@
+"""The leak index's runs (vault.store.leak_runs, migration 0009): pairs kept in rows of many,
+edited a run at a time, found where their order says; and the rows of the layout before it
+turned into runs that hold the same pairs."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.insider import leak_pairs
+from vault.errors import IntegrityError
+from vault.models.secret import SecretBytes
+from vault.store import SqlCipherStore
+from vault.store import leak_runs as runs
+from vault.store.connection import _apply_migrations
+from vault.store.interface import LeakCaseRow
+from vault.store.migrations import MIGRATIONS
+
+TERMS = [bytes([i * 17 % 256]) * 15 + bytes([i]) for i in range(10)]  # a small universe
+CASES = [f"CASE-{i}" for i in range(6)]
+
+
+def _sound(db: object) -> list[bytes]:
+    """Every pair of the runs, after checking what a reader relies on: each run whole pairs,
+    ascending, no longer than RUN_MAX, its key at most its first pair and above every pair
+    of the run before."""
+    out: list[bytes] = []
+    for key, data in db.execute("SELECT key, pairs FROM leak_runs ORDER BY key"):  # type: ignore[attr-defined]
+        pairs = runs.split(bytes(data))
+        assert len(pairs) <= runs.RUN_MAX
+        assert bytes(key) <= pairs[0]
+        assert not out or out[-1] < bytes(key)
+        out += pairs
+    return out
+
+
+def test_a_pair_is_the_term_then_the_number_big_endian() -> None:
+    p = runs.pair(TERMS[1], 258)
+    assert p == TERMS[1] + b"\x00\x00\x01\x02"
+    assert (runs.term_of(p), runs.number_of(p)) == (TERMS[1], 258)
+    with pytest.raises(ValueError, match="too large"):
+        runs.pair(TERMS[1], 2**32)
+    with pytest.raises(ValueError, match="too large"):
+        runs.pair(TERMS[1], -1)
+    with pytest.raises(ValueError, match="size"):
+        runs.pair(TERMS[1][:15], 1)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [b"", b"\x01" * 19, runs.pair(TERMS[2], 1) + runs.pair(TERMS[1], 1),
+     runs.pair(TERMS[1], 1) * 2],
+)  # fmt: skip
+def test_a_run_not_whole_ascending_pairs_is_refused(run: bytes) -> None:
+    with pytest.raises(ValueError, match="malformed"):
+        runs.split(run)
+
+
+def test_cut_keeps_a_run_to_its_max_then_cuts_it_to_its_size() -> None:
+    pairs = [runs.pair(TERMS[0], n) for n in range(runs.RUN_MAX + 1)]
+    assert runs.cut(pairs[:-1]) == [pairs[:-1]]
+    pieces = runs.cut(pairs)
+    assert [len(p) for p in pieces] == [runs.RUN_PAIRS, runs.RUN_PAIRS, 1]
+    assert [p for piece in pieces for p in piece] == pairs
+
+
+def test_numbers_of_and_holds_read_only_the_term_asked() -> None:
+    run = sorted(runs.pair(t, n) for t in TERMS[:3] for n in (5, 1, 9))
+    assert runs.numbers_of(run, TERMS[1]) == [1, 5, 9]
+    assert runs.numbers_of(run, TERMS[5]) == []
+    assert runs.holds(run, runs.pair(TERMS[2], 9))
+    assert not runs.holds(run, runs.pair(TERMS[2], 8))
+    assert runs.merged(run[:3], run[3:]) == run
+    assert runs.merged(run[3:], run[:4]) == run
+    assert runs.without(run, run[1:]) == run[:1]
+
+
+def _store(tmp: Path) -> SqlCipherStore:
+    return SqlCipherStore.create(tmp / "v.db", SecretBytes(bytes(range(32))))
+
+
+_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(CASES),
+        st.sets(st.sampled_from(TERMS), max_size=8),
+        st.booleans(),  # staged (an import's batch), merged at the op's end
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=_OPS, size=st.sampled_from([1, 2, 3, runs.RUN_PAIRS]))
+def test_the_runs_hold_what_each_case_was_last_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ops: list[tuple[str, set[bytes], bool]],
+    size: int,
+) -> None:  # fmt: skip
+    """Against a model (case -> its terms): after every replace, each term is found in exactly
+    the cases that hold it, at most per_term of them, and only in a case asked about; the runs
+    stay sound. Small runs make a common term span many, and every split and merge run."""
+    monkeypatch.setattr(runs, "RUN_PAIRS", size)
+    monkeypatch.setattr(runs, "RUN_MAX", 2 * size)
+    model: dict[str, set[bytes]] = {}
+    with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
+        store = _store(Path(tmp))
+        try:
+            for case_id, terms, staged in ops:
+                row = LeakCaseRow(case_id, b"".join(sorted(terms)), b"k")
+                with store.write():
+                    store.replace_leak_cases([row], staged=staged)
+                    model[case_id] = set(terms)
+                    if staged:
+                        assert store.merge_staged_leak_terms() == len(terms)
+                with store.read():
+                    held = _sound(store._conn)
+                    assert len(held) == sum(len(t) for t in model.values())
+                    for term in TERMS:
+                        holders = {c for c, t in model.items() if term in t}
+                        found = store.find_leak_terms([term, term])
+                        assert sorted(c for _, c in found) == sorted(holders)
+                        few = store.find_leak_terms([term], per_term=2)
+                        assert len(few) == min(2, len(holders))
+                        assert {c for _, c in few} <= holders
+                        for c in (case_id, "CASE-NONE"):
+                            mine = store.find_leak_terms([term], cases=[c])
+                            assert mine == ([(term, c)] if c in holders else [])
+        finally:
+            store.close()
+
+
+def test_a_run_rewritten_out_of_order_is_refused_as_damage(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    try:
+        with store.write():
+            store.replace_leak_cases([LeakCaseRow("CASE-0", b"".join(TERMS[:3]), b"k")])
+            (data,) = store._conn.execute("SELECT pairs FROM leak_runs").fetchone()
+            pairs = runs.split(bytes(data))
+            store._conn.execute("UPDATE leak_runs SET pairs = ?", (b"".join(pairs[::-1]),))
+        with store.read(), pytest.raises(IntegrityError, match="leak index is damaged"):
+            store.find_leak_terms([TERMS[0]])
+    finally:
+        store.close()
+
+
+def test_migration_0009_turns_each_row_into_a_pair_of_a_run() -> None:
+    """A vault of the layout before (a row a pair): after the migration its runs hold the same
+    pairs in order, cut at 96, each keyed by its first pair, and leak_terms is gone."""
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    names = [name for name, _ in MIGRATIONS]
+    before = MIGRATIONS[: names.index("0009_leak_index_runs")]
+    import vault.store.connection as connection
+
+    original = connection.MIGRATIONS
+    connection.MIGRATIONS = before  # type: ignore[attr-defined]
+    try:
+        _apply_migrations(conn)
+    finally:
+        connection.MIGRATIONS = original  # type: ignore[attr-defined]
+    rows = [(t, n) for t in TERMS for n in (1, 7, 300, 70_000, 2**32 - 1)]
+    rows += [(bytes([200]) * 16, n) for n in range(2, 500)]  # a common term: many runs
+    conn.executemany("INSERT INTO leak_terms(term, no) VALUES (?, ?)", rows)
+    _apply_migrations(conn)
+    assert _sound(conn) == sorted(runs.pair(t, n) for t, n in rows)
+    keys = [bytes(r[0]) for r in conn.execute("SELECT key FROM leak_runs ORDER BY key")]
+    sizes = [
+        len(bytes(r[0])) // runs.PAIR
+        for r in conn.execute("SELECT pairs FROM leak_runs ORDER BY key")
+    ]
+    assert sizes == [96] * (len(rows) // 96) + [len(rows) % 96]
+    assert all(
+        k == bytes(d)[: runs.PAIR] for k, d in conn.execute("SELECT key, pairs FROM leak_runs")
+    )
+    assert len(keys) == len(sizes)
+    table = conn.execute("SELECT name FROM sqlite_master WHERE name = 'leak_terms'").fetchone()
+    assert table is None
+    assert sorted(leak_pairs(conn)) == sorted(rows)

@@ -1,0 +1,118 @@
+"""Runs of the leak index: its (keyed term, case number) pairs in byte order, cut into rows of
+about :data:`RUN_PAIRS` pairs each (migration 0009, ADR 0010). No I/O.
+
+A pair is the keyed term (:data:`LEAK_TERM_BYTES`) then the case's number in the store, big-
+endian in :data:`NUMBER_BYTES`, so pairs sort by term, then by case. A run is the pairs of one
+row run together; its key is at most its first pair, and more than every pair of the run before
+it, so the run that holds (or would hold) a pair is the last one whose key is not above it.
+
+One row a run instead of one a pair: a million cases hold about 220 million pairs, and SQLite's
+cost is per row (each one a B-tree insert): written a run at a time, the index costs about what
+its bytes cost (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+
+from vault.store.interface import LEAK_TERM_BYTES
+
+NUMBER_BYTES = 4  # a case's number in a pair
+PAIR = LEAK_TERM_BYTES + NUMBER_BYTES
+#: Pairs a run is cut to: two runs (1,920 bytes each) fill a 4 KiB page of SQLCipher's.
+RUN_PAIRS = 96
+#: A run that grows past this many pairs (a case saved adds to the runs its terms fall in) is
+#: cut again into runs of RUN_PAIRS; it still fits one page.
+RUN_MAX = 2 * RUN_PAIRS
+LAST_NUMBER = 2 ** (8 * NUMBER_BYTES) - 1
+MALFORMED = "a row of the leak index is malformed"
+
+
+def pair(term: bytes, no: int) -> bytes:
+    """The pair of a keyed term and a case number. ValueError if either does not fit."""
+    if len(term) != LEAK_TERM_BYTES:
+        raise ValueError("a keyed leak term is not the size the index stores")
+    if not 0 <= no <= LAST_NUMBER:
+        raise ValueError("a case number too large for the leak index")
+    return term + no.to_bytes(NUMBER_BYTES, "big")
+
+
+def term_of(p: bytes) -> bytes:
+    return p[:LEAK_TERM_BYTES]
+
+
+def number_of(p: bytes) -> int:
+    return int.from_bytes(p[LEAK_TERM_BYTES:PAIR], "big")
+
+
+def first_pair(term: bytes) -> bytes:
+    """The smallest pair a term can have (its lowest case number)."""
+    return term + bytes(NUMBER_BYTES)
+
+
+def last_pair(term: bytes) -> bytes:
+    """The largest pair a term can have."""
+    return term + b"\xff" * NUMBER_BYTES
+
+
+def split(run: bytes) -> list[bytes]:
+    """A run's pairs. ValueError if it is not whole pairs in strictly ascending order: a reader
+    that bisects a run must find each pair where its order says."""
+    if not run or len(run) % PAIR:
+        raise ValueError(MALFORMED)
+    pairs = [run[i : i + PAIR] for i in range(0, len(run), PAIR)]
+    if any(a >= b for a, b in itertools.pairwise(pairs)):
+        raise ValueError(MALFORMED)
+    return pairs
+
+
+def split_pairs(data: bytes) -> list[bytes]:
+    """Pairs run together in any order (an import's held-aside ones). ValueError if they are
+    not whole pairs."""
+    if len(data) % PAIR:
+        raise ValueError(MALFORMED)
+    return [data[i : i + PAIR] for i in range(0, len(data), PAIR)]
+
+
+def joined(pairs: Sequence[bytes]) -> bytes:
+    return b"".join(pairs)
+
+
+def merged(run: Sequence[bytes], more: Sequence[bytes]) -> list[bytes]:
+    """The pairs of both, ascending, each once (both ascending, each once, already). All of
+    ``more`` after the run's last (an import into runs it makes as it goes) is appended."""
+    if not run or (more and run[-1] < more[0]):
+        return [*run, *more]
+    return sorted(set(run).union(more))
+
+
+def without(run: Sequence[bytes], fewer: Sequence[bytes]) -> list[bytes]:
+    """The pairs of ``run`` not among ``fewer``, in their order."""
+    gone = set(fewer)
+    return [p for p in run if p not in gone]
+
+
+def cut(pairs: list[bytes]) -> list[list[bytes]]:
+    """``pairs`` as the runs to store: itself while it is at most :data:`RUN_MAX`, else runs of
+    :data:`RUN_PAIRS` (the last may be shorter)."""
+    if len(pairs) <= RUN_MAX:
+        return [pairs]
+    return [pairs[i : i + RUN_PAIRS] for i in range(0, len(pairs), RUN_PAIRS)]
+
+
+def numbers_of(run: Sequence[bytes], term: bytes) -> list[int]:
+    """The case numbers ``term`` has in an ascending run."""
+    at = bisect.bisect_left(run, first_pair(term))
+    out: list[int] = []
+    while at < len(run) and run[at][:LEAK_TERM_BYTES] == term:
+        out.append(number_of(run[at]))
+        at += 1
+    return out
+
+
+def holds(run: Sequence[bytes], p: bytes) -> bool:
+    """Whether an ascending run holds the pair."""
+    at = bisect.bisect_left(run, p)
+    return at < len(run) and run[at] == p
