@@ -71,10 +71,18 @@ def test_cut_keeps_a_run_to_its_max_then_cuts_it_to_its_size() -> None:
 
 def test_numbers_of_and_holds_read_only_the_term_asked() -> None:
     run = sorted(runs.pair(t, n) for t in TERMS[:3] for n in (5, 1, 9))
-    assert runs.numbers_of(run, TERMS[1]) == [1, 5, 9]
-    assert runs.numbers_of(run, TERMS[5]) == []
-    assert runs.holds(run, runs.pair(TERMS[2], 9))
-    assert not runs.holds(run, runs.pair(TERMS[2], 8))
+    stored = runs.joined(run)
+    for term in TERMS[:3]:
+        assert runs.numbers_in(stored, term) == [1, 5, 9]
+    assert runs.numbers_in(stored, TERMS[5]) == []
+    assert runs.numbers_in(stored, TERMS[0][:15] + b"\xff") == []
+    for p in run:
+        assert runs.holds_in(stored, p)
+    assert not runs.holds_in(stored, runs.pair(TERMS[2], 8))
+    assert not runs.holds_in(stored, runs.pair(TERMS[9], 1))  # after the last pair
+    assert runs.check_whole(stored) == stored
+    with pytest.raises(ValueError, match="malformed"):
+        runs.check_whole(stored[:-1])
     assert runs.merged(run[:3], run[3:]) == run
     assert runs.merged(run[3:], run[:4]) == run
     assert runs.without(run, run[1:]) == run[:1]
@@ -136,16 +144,28 @@ def test_the_runs_hold_what_each_case_was_last_given(
             store.close()
 
 
-def test_a_run_rewritten_out_of_order_is_refused_as_damage(tmp_path: Path) -> None:
+def test_a_run_damaged_by_hand_is_refused_or_found_by_the_cases_own_probe(
+    tmp_path: Path,
+) -> None:
+    """A run cut short is refused as damage by any lookup. A run put out of order reads as
+    whole pairs, and may hide a pair from a lookup as deleting it would: the probe of a case's
+    own pairs (what `casevault check` runs for every case) then misses it."""
     store = _store(tmp_path)
     try:
         with store.write():
-            store.replace_leak_cases([LeakCaseRow("CASE-0", b"".join(TERMS[:3]), b"k")])
+            store.replace_leak_cases([LeakCaseRow("CASE-0", b"".join(TERMS[:5]), b"k")])
             (data,) = store._conn.execute("SELECT pairs FROM leak_runs").fetchone()
             pairs = runs.split(bytes(data))
             store._conn.execute("UPDATE leak_runs SET pairs = ?", (b"".join(pairs[::-1]),))
+        with store.read():
+            held = store.find_leak_terms(TERMS[:5], cases=["CASE-0"])
+        assert len(held) < 5
+        with store.write():
+            store._conn.execute("UPDATE leak_runs SET pairs = ?", (bytes(data)[:-1],))
         with store.read(), pytest.raises(IntegrityError, match="leak index is damaged"):
             store.find_leak_terms([TERMS[0]])
+        with store.write(), pytest.raises(IntegrityError, match="leak index is damaged"):
+            store.replace_leak_cases([LeakCaseRow("CASE-1", TERMS[0], b"k")])
     finally:
         store.close()
 

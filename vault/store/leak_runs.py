@@ -13,7 +13,6 @@ its bytes cost (docs/performance.md).
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Sequence
 
@@ -102,17 +101,40 @@ def cut(pairs: list[bytes]) -> list[list[bytes]]:
     return [pairs[i : i + RUN_PAIRS] for i in range(0, len(pairs), RUN_PAIRS)]
 
 
-def numbers_of(run: Sequence[bytes], term: bytes) -> list[int]:
-    """The case numbers ``term`` has in an ascending run."""
-    at = bisect.bisect_left(run, first_pair(term))
+def _at(run: bytes, p: bytes) -> int:
+    """Where ``p`` is, or would be, among the pairs of an ascending run as stored (bisected in
+    place: a lookup reads thousands of runs, and splitting each into pairs cost more than the
+    query that read it)."""
+    lo, hi = 0, len(run) // PAIR
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if run[mid * PAIR : mid * PAIR + PAIR] < p:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def numbers_in(run: bytes, term: bytes) -> list[int]:
+    """The case numbers ``term`` has in a run as stored (whole pairs: :func:`check_whole`)."""
+    at = _at(run, first_pair(term)) * PAIR
     out: list[int] = []
-    while at < len(run) and run[at][:LEAK_TERM_BYTES] == term:
-        out.append(number_of(run[at]))
-        at += 1
+    while at < len(run) and run[at : at + LEAK_TERM_BYTES] == term:
+        out.append(int.from_bytes(run[at + LEAK_TERM_BYTES : at + PAIR], "big"))
+        at += PAIR
     return out
 
 
-def holds(run: Sequence[bytes], p: bytes) -> bool:
-    """Whether an ascending run holds the pair."""
-    at = bisect.bisect_left(run, p)
-    return at < len(run) and run[at] == p
+def holds_in(run: bytes, p: bytes) -> bool:
+    """Whether a run as stored (whole pairs) holds the pair."""
+    at = _at(run, p) * PAIR
+    return run[at : at + PAIR] == p
+
+
+def check_whole(run: bytes) -> bytes:
+    """``run`` if it is whole pairs; ValueError if not. A lookup reads a run only this far: a
+    run out of order can hide a pair from it, as a pair deleted can, and `casevault check`
+    finds both (each case's pairs probed where their order says they are)."""
+    if not run or len(run) % PAIR:
+        raise ValueError(MALFORMED)
+    return run

@@ -558,7 +558,7 @@ class SqlCipherStore(StateTables):
         found: dict[bytes, list[int]] = {}
         for probe, _key, data, after in cur.fetchall():
             term = runs.term_of(bytes.fromhex(str(probe)))
-            nos = runs.numbers_of(_run_pairs(blob(data)), term)
+            nos = runs.numbers_in(_whole_run(blob(data)), term)
             last = runs.last_pair(term)
             # the term's pairs go on in the next runs while their keys are within its range
             while (
@@ -571,7 +571,7 @@ class SqlCipherStore(StateTables):
                     "FROM leak_runs WHERE key = ?1",
                     (blob(after),),
                 )
-                nos += runs.numbers_of(_run_pairs(blob(more[0])), term)
+                nos += runs.numbers_in(_whole_run(blob(more[0])), term)
                 after = more[1]
             if nos:
                 found[term] = nos
@@ -594,7 +594,7 @@ class SqlCipherStore(StateTables):
         found: dict[bytes, list[int]] = {}
         for probe, data in cur.fetchall():
             p = bytes.fromhex(str(probe))
-            if runs.holds(_run_pairs(blob(data)), p):
+            if runs.holds_in(_whole_run(blob(data)), p):
                 found.setdefault(runs.term_of(p), []).append(runs.number_of(p))
         return found
 
@@ -780,3 +780,10 @@ def _run(row: Any) -> _Run | None:
     if row is None:
         return None
     return (integer(row[0]), blob(row[1]), blob(row[2]), None if row[3] is None else blob(row[3]))
+
+
+def _whole_run(data: bytes) -> bytes:
+    try:
+        return runs.check_whole(data)
+    except ValueError:
+        raise IntegrityError("the leak index is damaged (a run of it is malformed)") from None
