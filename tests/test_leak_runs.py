@@ -106,16 +106,17 @@ _OPS = st.lists(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ops=_OPS, size=st.sampled_from([1, 2, 3, runs.RUN_PAIRS]))
+@given(ops=_OPS, size=st.sampled_from([1, 2, 3, runs.RUN_PAIRS]), few=st.sampled_from([0, 2, 8]))
 def test_the_runs_hold_what_each_case_was_last_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ops: list[tuple[str, set[bytes], bool]],
-    size: int,
+    size: int, few: int,
 ) -> None:  # fmt: skip
     """Against a model (case -> its terms): after every replace, each term is found in exactly
     the cases that hold it, at most per_term of them, and only in a case asked about; the runs
     stay sound. Small runs make a common term span many, and every split and merge run."""
     monkeypatch.setattr(runs, "RUN_PAIRS", size)
     monkeypatch.setattr(runs, "RUN_MAX", 2 * size)
+    monkeypatch.setattr(runs, "FEW", few)  # pairs put in one by one up to this many, or merged
     model: dict[str, set[bytes]] = {}
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
         store = _store(Path(tmp))

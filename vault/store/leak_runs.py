@@ -26,6 +26,9 @@ RUN_PAIRS = 96
 #: cut again into runs of RUN_PAIRS; it still fits one page.
 RUN_MAX = 2 * RUN_PAIRS
 LAST_NUMBER = 2 ** (8 * NUMBER_BYTES) - 1
+#: Up to this many pairs go into (or out of) a run each where its order says (a case saved puts
+#: one pair in most runs it touches); more, and the run is split into pairs and merged.
+FEW = 8
 MALFORMED = "a row of the leak index is malformed"
 
 
@@ -138,3 +141,29 @@ def check_whole(run: bytes) -> bytes:
     if not run or len(run) % PAIR:
         raise ValueError(MALFORMED)
     return run
+
+
+def pieces(pairs: list[bytes]) -> list[bytes]:
+    """Ascending pairs as the runs to store them in, each as stored (:func:`cut`)."""
+    return [joined(run) for run in cut(pairs) if run]
+
+
+def edit(run: bytes, pairs: Sequence[bytes], *, add: bool) -> tuple[list[bytes], int]:
+    """A run as stored (whole pairs) after ``pairs`` (ascending, each once) are added to it or
+    removed from it: the runs to store in its place (none when it is left empty; more than one
+    when it grew past :data:`RUN_MAX`), and how many pairs it gained or lost."""
+    if len(pairs) > FEW:
+        have = split_pairs(run)
+        made = merged(have, pairs) if add else without(have, pairs)
+        return pieces(made), abs(len(made) - len(have))
+    changed = 0
+    for p in pairs:
+        at = _at(run, p) * PAIR
+        there = run[at : at + PAIR] == p
+        if add and not there:
+            run, changed = run[:at] + p + run[at:], changed + 1
+        elif there and not add:
+            run, changed = run[:at] + run[at + PAIR :], changed + 1
+    if len(run) > RUN_MAX * PAIR:
+        return pieces(split_pairs(run)), changed
+    return ([run] if run else []), changed

@@ -6,7 +6,6 @@ its values as parameters; no SQL is built from values.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import re
@@ -468,7 +467,9 @@ class SqlCipherStore(StateTables):
     # The runs (vault.store.leak_runs): rows of (key, pairs), the pairs of all of them in
     # ascending order, a run's key at most its first pair and above every pair before it.
 
-    _RUN = "SELECT rowid, key, pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) FROM "
+    _RUN = (
+        "SELECT r.rowid, r.key, r.pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) FROM "
+    )
 
     def _run_at(self, p: bytes) -> _Run | None:
         """The run that holds ``p`` or would: the last whose key is not above it; None when
@@ -481,42 +482,59 @@ class SqlCipherStore(StateTables):
         return _run(self._one(self._RUN + "leak_runs AS r ORDER BY key LIMIT 1", ()))
 
     def _edit_runs(self, pairs: list[bytes], *, add: bool) -> int:
-        """Add (or remove) ``pairs`` (ascending, each once) to the runs: each run one of them
-        falls in is read and written once. Returns how many pairs the index gained (or lost)."""
-        i, changed = 0, 0
-        while i < len(pairs):
-            run = self._run_at(pairs[i])
-            if run is None:  # below every run's key, or no run at all
-                run = self._first_run()
-                if run is None:
-                    if add:
-                        self._insert_runs(runs.cut(pairs[i:]))
-                        changed += len(pairs) - i
-                    return changed
-                if not add:  # pairs below every key are in no run
-                    i = bisect.bisect_left(pairs, run[1], i)
-                    continue
-            rowid, key, data, after = run
-            j = len(pairs) if after is None else bisect.bisect_left(pairs, after, i)
-            have = _run_pairs(data)
-            made = runs.merged(have, pairs[i:j]) if add else runs.without(have, pairs[i:j])
-            changed += abs(len(made) - len(have))
-            if not made:
-                self._conn.execute("DELETE FROM leak_runs WHERE rowid = ?", (rowid,))
-            elif made != have:
-                first, *rest = runs.cut(made)
-                self._conn.execute(
-                    "UPDATE leak_runs SET key = ?, pairs = ? WHERE rowid = ?",
-                    (min(key, first[0]), runs.joined(first), rowid),
-                )
-                self._insert_runs(rest)
-            i = j
+        """Add (or remove) ``pairs`` (ascending, each once) to the runs: the run each falls in
+        is found for all of them in one query, and each such run is rewritten once. Returns how
+        many pairs the index gained (or lost)."""
+        if not pairs:
+            return 0
+        found = self._conn.execute(
+            "SELECT r.rowid, r.key, r.pairs, NULL "
+            "FROM json_each(?1) AS j LEFT JOIN leak_runs AS r ON r.rowid = "
+            "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) ORDER BY key DESC LIMIT 1) "
+            "ORDER BY j.key",
+            (json.dumps([p.hex() for p in pairs]),),
+        ).fetchall()
+        at = [None if row[0] is None else _run(row) for row in found]
+        if at[0] is None:  # pairs below every run's key (or there is no run)
+            first = self._first_run()
+            if first is None:
+                if add:
+                    self._insert_runs(runs.pieces(pairs))
+                return len(pairs) if add else 0
+            below = sum(1 for run in at if run is None)  # they come first: pairs ascend
+            at[:below] = [first if add else None] * below
+        changed = 0
+        # a run's pairs are side by side (pairs ascend); grouped by its rowid, as the first run
+        # may be named twice (read again for the pairs below every key)
+        rowids = [None if run is None else run[0] for run in at]
+        for _rowid, group in itertools.groupby(range(len(pairs)), key=rowids.__getitem__):
+            start, *more = group
+            run = at[start]
+            if run is not None:
+                changed += self._edit_run(run, pairs[start : (more or [start])[-1] + 1], add=add)
         return changed
 
-    def _insert_runs(self, cut: Iterable[list[bytes]]) -> None:
+    def _edit_run(self, run: _Run, pairs: list[bytes], *, add: bool) -> int:
+        rowid, key, data, _after = run
+        made, delta = runs.edit(_whole_run(data), pairs, add=add)
+        if not made:
+            self._conn.execute("DELETE FROM leak_runs WHERE rowid = ?", (rowid,))
+        elif delta:
+            first, *rest = made
+            if first[: runs.PAIR] < key:  # only the first run's: a pair below every key
+                self._conn.execute(
+                    "UPDATE leak_runs SET key = ?, pairs = ? WHERE rowid = ?",
+                    (first[: runs.PAIR], first, rowid),
+                )
+            else:  # the key as it was: its index entry is not rewritten
+                self._conn.execute("UPDATE leak_runs SET pairs = ? WHERE rowid = ?", (first, rowid))
+            self._insert_runs(rest)
+        return delta
+
+    def _insert_runs(self, stored: Iterable[bytes]) -> None:
         self._conn.executemany(
             "INSERT INTO leak_runs(key, pairs) VALUES (?, ?)",
-            ((run[0], runs.joined(run)) for run in cut if run),
+            ((run[: runs.PAIR], run) for run in stored),
         )
 
     def find_leak_terms(
@@ -767,13 +785,6 @@ def _pair(term: bytes, no: int) -> bytes:
         return runs.pair(term, no)
     except ValueError as e:
         raise IntegrityError(f"the leak index is damaged ({e})") from None
-
-
-def _run_pairs(data: bytes) -> list[bytes]:
-    try:
-        return runs.split(data)
-    except ValueError:
-        raise IntegrityError("the leak index is damaged (a run of it is malformed)") from None
 
 
 def _run(row: Any) -> _Run | None:
