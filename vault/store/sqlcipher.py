@@ -35,9 +35,6 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: growing, in this process, so each part's rows are written at its end.
 _STAGED_SEQ = itertools.count(1)
 
-#: A run of the leak index as read: (rowid, key, pairs, the next run's key or None).
-_Run = tuple[int, bytes, bytes, bytes | None]
-
 
 class SqlCipherStore(StateTables):
     """The vault's tables over one SQLCipher connection (implements :class:`Store`)."""
@@ -467,69 +464,55 @@ class SqlCipherStore(StateTables):
     # The runs (vault.store.leak_runs): rows of (key, pairs), the pairs of all of them in
     # ascending order, a run's key at most its first pair and above every pair before it.
 
-    _RUN = (
-        "SELECT r.rowid, r.key, r.pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) FROM "
-    )
-
-    def _run_at(self, p: bytes) -> _Run | None:
-        """The run that holds ``p`` or would: the last whose key is not above it; None when
-        every run's key is above it (or there is none)."""
-        return _run(
-            self._one(self._RUN + "leak_runs AS r WHERE key <= ? ORDER BY key DESC LIMIT 1", (p,))
-        )
-
-    def _first_run(self) -> _Run | None:
-        return _run(self._one(self._RUN + "leak_runs AS r ORDER BY key LIMIT 1", ()))
+    def _first_run(self) -> int | None:
+        """The rowid of the run of the lowest key (None: there is no run)."""
+        row = self._one("SELECT rowid FROM leak_runs ORDER BY key LIMIT 1", ())
+        return None if row is None else integer(row[0])
 
     def _edit_runs(self, pairs: list[bytes], *, add: bool) -> int:
         """Add (or remove) ``pairs`` (ascending, each once) to the runs: the run each falls in
-        is found for all of them in one query, and each such run is rewritten once. Returns how
-        many pairs the index gained (or lost)."""
+        is found for all of them in one query, each such run read once in another, rewritten
+        once, and the writes made together. Returns how many pairs the index gained (or lost)."""
         if not pairs:
             return 0
         found = self._conn.execute(
-            "SELECT r.rowid, r.key, r.pairs, NULL "
-            "FROM json_each(?1) AS j LEFT JOIN leak_runs AS r ON r.rowid = "
-            "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) ORDER BY key DESC LIMIT 1) "
-            "ORDER BY j.key",
+            "SELECT (SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) "
+            "ORDER BY key DESC LIMIT 1) FROM json_each(?) AS j ORDER BY j.key",
             (json.dumps([p.hex() for p in pairs]),),
         ).fetchall()
-        at = [None if row[0] is None else _run(row) for row in found]
+        at: list[int | None] = [None if r[0] is None else integer(r[0]) for r in found]
         if at[0] is None:  # pairs below every run's key (or there is no run)
             first = self._first_run()
             if first is None:
                 if add:
                     self._insert_runs(runs.pieces(pairs))
                 return len(pairs) if add else 0
-            below = sum(1 for run in at if run is None)  # they come first: pairs ascend
+            below = sum(1 for rowid in at if rowid is None)  # they come first: pairs ascend
             at[:below] = [first if add else None] * below
-        changed = 0
-        # a run's pairs are side by side (pairs ascend); grouped by its rowid, as the first run
-        # may be named twice (read again for the pairs below every key)
-        rowids = [None if run is None else run[0] for run in at]
-        for _rowid, group in itertools.groupby(range(len(pairs)), key=rowids.__getitem__):
+        stored = self._runs_by_rowid({rowid for rowid in at if rowid is not None})
+        edits = _RunEdits()
+        # a run's pairs are side by side, as pairs ascend
+        for rowid, group in itertools.groupby(range(len(pairs)), key=at.__getitem__):
             start, *more = group
-            run = at[start]
-            if run is not None:
-                changed += self._edit_run(run, pairs[start : (more or [start])[-1] + 1], add=add)
-        return changed
+            if rowid is not None:
+                key, data = stored[rowid]
+                edits.add(rowid, key, pairs[start : (more or [start])[-1] + 1], data, add=add)
+        self._conn.executemany("DELETE FROM leak_runs WHERE rowid = ?", edits.deleted)
+        self._conn.executemany(
+            "UPDATE leak_runs SET key = ?, pairs = ? WHERE rowid = ?", edits.rekeyed
+        )
+        # the key as it was: its index entry is not rewritten
+        self._conn.executemany("UPDATE leak_runs SET pairs = ? WHERE rowid = ?", edits.updated)
+        self._insert_runs(edits.added)
+        return edits.changed
 
-    def _edit_run(self, run: _Run, pairs: list[bytes], *, add: bool) -> int:
-        rowid, key, data, _after = run
-        made, delta = runs.edit(_whole_run(data), pairs, add=add)
-        if not made:
-            self._conn.execute("DELETE FROM leak_runs WHERE rowid = ?", (rowid,))
-        elif delta:
-            first, *rest = made
-            if first[: runs.PAIR] < key:  # only the first run's: a pair below every key
-                self._conn.execute(
-                    "UPDATE leak_runs SET key = ?, pairs = ? WHERE rowid = ?",
-                    (first[: runs.PAIR], first, rowid),
-                )
-            else:  # the key as it was: its index entry is not rewritten
-                self._conn.execute("UPDATE leak_runs SET pairs = ? WHERE rowid = ?", (first, rowid))
-            self._insert_runs(rest)
-        return delta
+    def _runs_by_rowid(self, rowids: set[int]) -> dict[int, tuple[bytes, bytes]]:
+        cur = self._conn.execute(
+            "SELECT rowid, key, pairs FROM leak_runs "
+            "WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(rowids)),),
+        )
+        return {integer(r[0]): (blob(r[1]), blob(r[2])) for r in cur}
 
     def _insert_runs(self, stored: Iterable[bytes]) -> None:
         self._conn.executemany(
@@ -787,14 +770,32 @@ def _pair(term: bytes, no: int) -> bytes:
         raise IntegrityError(f"the leak index is damaged ({e})") from None
 
 
-def _run(row: Any) -> _Run | None:
-    if row is None:
-        return None
-    return (integer(row[0]), blob(row[1]), blob(row[2]), None if row[3] is None else blob(row[3]))
-
-
 def _whole_run(data: bytes) -> bytes:
     try:
         return runs.check_whole(data)
     except ValueError:
         raise IntegrityError("the leak index is damaged (a run of it is malformed)") from None
+
+
+class _RunEdits:
+    """The writes an edit of the runs makes, gathered to be made together."""
+
+    def __init__(self) -> None:
+        self.deleted: list[tuple[int]] = []
+        self.rekeyed: list[tuple[bytes, bytes, int]] = []
+        self.updated: list[tuple[bytes, int]] = []
+        self.added: list[bytes] = []
+        self.changed = 0
+
+    def add(self, rowid: int, key: bytes, pairs: list[bytes], data: bytes, *, add: bool) -> None:
+        made, delta = runs.edit(_whole_run(data), pairs, add=add)
+        self.changed += delta
+        if not made:
+            self.deleted.append((rowid,))
+        elif delta:
+            first, *rest = made
+            if first[: runs.PAIR] < key:  # only the first run's: a pair below every key
+                self.rekeyed.append((first[: runs.PAIR], first, rowid))
+            else:
+                self.updated.append((first, rowid))
+            self.added += rest
