@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.insider import leak_pairs
 from vault.errors import IntegrityError
 from vault.models.secret import SecretBytes
-from vault.store import SqlCipherStore
+from vault.store import SqlCipherStore, sqlcipher
 from vault.store import leak_runs as runs
 from vault.store.connection import _apply_migrations
 from vault.store.interface import LeakCaseRow
@@ -117,6 +117,7 @@ def test_the_runs_hold_what_each_case_was_last_given(
     monkeypatch.setattr(runs, "RUN_PAIRS", size)
     monkeypatch.setattr(runs, "RUN_MAX", 2 * size)
     monkeypatch.setattr(runs, "FEW", few)  # pairs put in one by one up to this many, or merged
+    monkeypatch.setattr(sqlcipher, "_LOOKUP_CHUNK", 3)  # a lookup of TERMS in four chunks
     model: dict[str, set[bytes]] = {}
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
         store = _store(Path(tmp))
@@ -131,6 +132,8 @@ def test_the_runs_hold_what_each_case_was_last_given(
                 with store.read():
                     held = _sound(store._conn)
                     assert len(held) == sum(len(t) for t in model.values())
+                    every = store.find_leak_terms(TERMS)
+                    assert sorted(every) == sorted((t, c) for c, ts in model.items() for t in ts)
                     for term in TERMS:
                         holders = {c for c, t in model.items() if term in t}
                         found = store.find_leak_terms([term, term])

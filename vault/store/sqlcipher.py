@@ -34,6 +34,10 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Numbers of staged leak term rows (:meth:`SqlCipherStore.merge_staged_leak_terms`): only
 #: growing, in this process, so each part's rows are written at its end.
 _STAGED_SEQ = itertools.count(1)
+#: Terms a lookup of the leak index reads the runs of at a time (a run is 2 KB).
+_LOOKUP_CHUNK = 10_000
+#: A run as read: its key, its pairs, the next run's key (None: it is the last).
+_StoredRun = tuple[bytes, bytes, bytes | None]
 
 
 class SqlCipherStore(StateTables):
@@ -495,7 +499,7 @@ class SqlCipherStore(StateTables):
         for rowid, group in itertools.groupby(range(len(pairs)), key=at.__getitem__):
             start, *more = group
             if rowid is not None:
-                key, data = stored[rowid]
+                key, data, _after = stored[rowid]
                 edits.add(rowid, key, pairs[start : (more or [start])[-1] + 1], data, add=add)
         self._conn.executemany("DELETE FROM leak_runs WHERE rowid = ?", edits.deleted)
         self._conn.executemany(
@@ -506,13 +510,17 @@ class SqlCipherStore(StateTables):
         self._insert_runs(edits.added)
         return edits.changed
 
-    def _runs_by_rowid(self, rowids: set[int]) -> dict[int, tuple[bytes, bytes]]:
+    def _runs_by_rowid(self, rowids: set[int]) -> dict[int, _StoredRun]:
+        """(key, pairs, the next run's key) of each run of these rowids."""
         cur = self._conn.execute(
-            "SELECT rowid, key, pairs FROM leak_runs "
-            "WHERE rowid IN (SELECT value FROM json_each(?))",
+            "SELECT rowid, key, pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) "
+            "FROM leak_runs AS r WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(rowids)),),
         )
-        return {integer(r[0]): (blob(r[1]), blob(r[2])) for r in cur}
+        return {
+            integer(r[0]): (blob(r[1]), blob(r[2]), None if r[3] is None else blob(r[3]))
+            for r in cur
+        }
 
     def _insert_runs(self, stored: Iterable[bytes]) -> None:
         self._conn.executemany(
@@ -549,34 +557,45 @@ class SqlCipherStore(StateTables):
         return out
 
     def _find_any(self, terms: list[bytes], per_term: int | None) -> dict[bytes, list[int]]:
-        cur = self._conn.execute(
-            "SELECT j.value, r.key, r.pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) "
-            "FROM json_each(?) AS j JOIN leak_runs AS r ON r.rowid = coalesce("
-            "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) ORDER BY key DESC LIMIT 1), "
-            "(SELECT rowid FROM leak_runs ORDER BY key LIMIT 1))",
-            (json.dumps([runs.first_pair(t).hex() for t in terms]),),
-        )
+        # A chunk of terms at a time: the run each term's first pair falls in, by rowid (a
+        # publication's check asks about hundreds of thousands of terms; a run's bytes for each
+        # was 600 MiB), then each of those runs read once.
         found: dict[bytes, list[int]] = {}
-        for probe, _key, data, after in cur.fetchall():
-            term = runs.term_of(bytes.fromhex(str(probe)))
-            nos = runs.numbers_in(_whole_run(blob(data)), term)
-            last = runs.last_pair(term)
-            # the term's pairs go on in the next runs while their keys are within its range
-            while (
-                after is not None
-                and blob(after) <= last
-                and (per_term is None or len(nos) < per_term)
-            ):
-                more = self._one(
-                    "SELECT pairs, (SELECT min(key) FROM leak_runs WHERE key > ?1) "
-                    "FROM leak_runs WHERE key = ?1",
-                    (blob(after),),
-                )
-                nos += runs.numbers_in(_whole_run(blob(more[0])), term)
-                after = more[1]
-            if nos:
-                found[term] = nos
+        for at in range(0, len(terms), _LOOKUP_CHUNK):
+            chunk = terms[at : at + _LOOKUP_CHUNK]
+            rowids = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT coalesce((SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) "
+                    "ORDER BY key DESC LIMIT 1), "
+                    "(SELECT rowid FROM leak_runs ORDER BY key LIMIT 1)) "
+                    "FROM json_each(?) AS j ORDER BY j.key",
+                    (json.dumps([runs.first_pair(t).hex() for t in chunk]),),
+                ).fetchall()
+            ]
+            stored = self._runs_by_rowid({integer(r) for r in rowids if r is not None})
+            for term, rowid in zip(chunk, rowids, strict=True):
+                if rowid is not None:
+                    nos = self._numbers_from(term, stored[integer(rowid)], per_term)
+                    if nos:
+                        found[term] = nos
         return found
+
+    def _numbers_from(self, term: bytes, run: _StoredRun, per_term: int | None) -> list[int]:
+        """The numbers ``term`` has in ``run`` and, while their keys are within the term, the
+        runs after it (a common term spans many; a lookup stops at ``per_term``)."""
+        _key, data, after = run
+        nos = runs.numbers_in(_whole_run(data), term)
+        last = runs.last_pair(term)
+        while after is not None and after <= last and (per_term is None or len(nos) < per_term):
+            more = self._one(
+                "SELECT pairs, (SELECT min(key) FROM leak_runs WHERE key > ?1) "
+                "FROM leak_runs WHERE key = ?1",
+                (after,),
+            )
+            nos += runs.numbers_in(_whole_run(blob(more[0])), term)
+            after = None if more[1] is None else blob(more[1])
+        return nos
 
     def _find_held(self, terms: list[bytes], cases: Sequence[str]) -> dict[bytes, list[int]]:
         cur = self._conn.execute(
