@@ -106,10 +106,15 @@ _OPS = st.lists(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(ops=_OPS, size=st.sampled_from([1, 2, 3, runs.RUN_PAIRS]), few=st.sampled_from([0, 2, 8]))
+@given(
+    ops=_OPS,
+    size=st.sampled_from([1, 2, 3, runs.RUN_PAIRS]),
+    few=st.sampled_from([0, 2, 8]),
+    sought=st.sampled_from([0, 3, 2000]),
+)
 def test_the_runs_hold_what_each_case_was_last_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ops: list[tuple[str, set[bytes], bool]],
-    size: int, few: int,
+    size: int, few: int, sought: int,
 ) -> None:  # fmt: skip
     """Against a model (case -> its terms): after every replace, each term is found in exactly
     the cases that hold it, at most per_term of them, and only in a case asked about; the runs
@@ -118,6 +123,7 @@ def test_the_runs_hold_what_each_case_was_last_given(
     monkeypatch.setattr(runs, "RUN_MAX", 2 * size)
     monkeypatch.setattr(runs, "FEW", few)  # pairs put in one by one up to this many, or merged
     monkeypatch.setattr(sqlcipher, "_LOOKUP_CHUNK", 3)  # a lookup of TERMS in four chunks
+    monkeypatch.setattr(sqlcipher, "_SOUGHT_PAIRS", sought)  # runs found by seek or by range
     model: dict[str, set[bytes]] = {}
     with tempfile.TemporaryDirectory(dir=tmp_path) as tmp:
         store = _store(Path(tmp))

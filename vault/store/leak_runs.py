@@ -14,6 +14,7 @@ its bytes cost (docs/performance.md).
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 
 from vault.store.interface import LEAK_TERM_BYTES
@@ -30,6 +31,7 @@ LAST_NUMBER = 2 ** (8 * NUMBER_BYTES) - 1
 #: one pair in most runs it touches); more, and the run is split into pairs and merged.
 FEW = 8
 MALFORMED = "a row of the leak index is malformed"
+_WHOLE_PAIRS = re.compile(b".{%d}" % PAIR, re.DOTALL)
 
 
 def pair(term: bytes, no: int) -> bytes:
@@ -75,7 +77,7 @@ def split_pairs(data: bytes) -> list[bytes]:
     not whole pairs."""
     if len(data) % PAIR:
         raise ValueError(MALFORMED)
-    return [data[i : i + PAIR] for i in range(0, len(data), PAIR)]
+    return _WHOLE_PAIRS.findall(data)  # cut in C: an import's end cuts 220 million
 
 
 def joined(pairs: Sequence[bytes]) -> bytes:
@@ -87,7 +89,10 @@ def merged(run: Sequence[bytes], more: Sequence[bytes]) -> list[bytes]:
     ``more`` after the run's last (an import into runs it makes as it goes) is appended."""
     if not run or (more and run[-1] < more[0]):
         return [*run, *more]
-    return sorted(set(run).union(more))
+    both = sorted([*run, *more])  # two ascending runs: sorted merges them in linear time
+    if set(run).isdisjoint(more):
+        return both
+    return [p for i, p in enumerate(both) if not i or p != both[i - 1]]
 
 
 def without(run: Sequence[bytes], fewer: Sequence[bytes]) -> list[bytes]:

@@ -6,6 +6,7 @@ its values as parameters; no SQL is built from values.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import re
@@ -36,6 +37,9 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 _STAGED_SEQ = itertools.count(1)
 #: Terms a lookup of the leak index reads the runs of at a time (a run is 2 KB).
 _LOOKUP_CHUNK = 10_000
+#: Up to this many pairs, an edit of the runs seeks each pair's run; more, it reads the keys of
+#: the runs between its first and last pair (an import's merge: a 256th of the key space).
+_SOUGHT_PAIRS = 2_000
 #: A run as read: its key, its pairs, the next run's key (None: it is the last).
 _StoredRun = tuple[bytes, bytes, bytes | None]
 
@@ -479,12 +483,7 @@ class SqlCipherStore(StateTables):
         once, and the writes made together. Returns how many pairs the index gained (or lost)."""
         if not pairs:
             return 0
-        found = self._conn.execute(
-            "SELECT (SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) "
-            "ORDER BY key DESC LIMIT 1) FROM json_each(?) AS j ORDER BY j.key",
-            (json.dumps([p.hex() for p in pairs]),),
-        ).fetchall()
-        at: list[int | None] = [None if r[0] is None else integer(r[0]) for r in found]
+        at = self._runs_at(pairs)
         if at[0] is None:  # pairs below every run's key (or there is no run)
             first = self._first_run()
             if first is None:
@@ -509,6 +508,35 @@ class SqlCipherStore(StateTables):
         self._conn.executemany("UPDATE leak_runs SET pairs = ? WHERE rowid = ?", edits.updated)
         self._insert_runs(edits.added)
         return edits.changed
+
+    def _runs_at(self, pairs: list[bytes]) -> list[int | None]:
+        """The rowid of the run each of ``pairs`` (ascending) falls in (None: below every key).
+        A few pairs are sought one by one in one query; many (an import's, a 256th of them at
+        a time) by reading the keys of the runs between the first and the last pair."""
+        if len(pairs) <= _SOUGHT_PAIRS:
+            found = self._conn.execute(
+                "SELECT (SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) "
+                "ORDER BY key DESC LIMIT 1) FROM json_each(?) AS j ORDER BY j.key",
+                (json.dumps([p.hex() for p in pairs]),),
+            ).fetchall()
+            return [None if r[0] is None else integer(r[0]) for r in found]
+        below = self._one("SELECT max(key) FROM leak_runs WHERE key <= ?", (pairs[0],))[0]
+        cur = self._conn.execute(
+            "SELECT rowid, key FROM leak_runs WHERE key >= ? AND key <= ? ORDER BY key",
+            (pairs[0] if below is None else blob(below), pairs[-1]),
+        )
+        ids, keys = [], []
+        for rowid, key in cur:
+            ids.append(integer(rowid))
+            keys.append(blob(key))
+        # where each run's key falls among the pairs: the pairs from there to the next are its
+        at: list[int | None] = []
+        bounds = [bisect.bisect_left(pairs, key) for key in keys]
+        at += [None] * (bounds[0] if bounds else len(pairs))
+        for n, rowid in enumerate(ids):
+            end = bounds[n + 1] if n + 1 < len(bounds) else len(pairs)
+            at += [rowid] * (end - bounds[n])
+        return at
 
     def _runs_by_rowid(self, rowids: set[int]) -> dict[int, _StoredRun]:
         """(key, pairs, the next run's key) of each run of these rowids."""
