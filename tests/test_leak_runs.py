@@ -61,6 +61,60 @@ def test_a_run_not_whole_ascending_pairs_is_refused(run: bytes) -> None:
         runs.split(run)
 
 
+def test_the_messages_and_the_widest_pair() -> None:
+    with pytest.raises(ValueError) as e:
+        runs.pair(TERMS[1], 2**32)
+    assert str(e.value) == "a case number too large for the leak index"
+    with pytest.raises(ValueError) as e:
+        runs.pair(TERMS[1][:15], 1)
+    assert str(e.value) == "a keyed leak term is not the size the index stores"
+    with pytest.raises(ValueError) as e:
+        runs.split_pairs(b"\x01" * 21)
+    assert str(e.value) == runs.MALFORMED == "a row of the leak index is malformed"
+    assert runs.last_pair(TERMS[3]) == TERMS[3] + b"\xff\xff\xff\xff"
+    assert runs.first_pair(TERMS[3]) == TERMS[3] + bytes(4)
+    assert runs.numbers_in(runs.pair(TERMS[3], 2**32 - 1), TERMS[3]) == [2**32 - 1]
+
+
+@pytest.mark.parametrize("few", [0, 8])  # pairs put in one by one, or the run merged
+def test_edit_adds_only_what_is_missing_and_removes_only_what_is_there(
+    monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    monkeypatch.setattr(runs, "FEW", few)
+    run = [runs.pair(TERMS[0], n) for n in (2, 4, 6)]
+    stored = runs.joined(run)
+    gone = runs.pair(TERMS[0], 3)
+    assert runs.edit(stored, [run[1]], add=True) == ([stored], 0)  # there already
+    assert runs.edit(stored, [gone], add=False) == ([stored], 0)  # not there
+    assert runs.edit(stored, [gone], add=True) == ([runs.joined(sorted([*run, gone]))], 1)
+    assert runs.edit(stored, run[:2], add=False) == ([run[2]], 2)
+    assert runs.edit(stored, run, add=False) == ([], 3)
+    below = runs.pair(TERMS[0], 1)
+    assert runs.edit(stored, [below, run[0]], add=True) == ([below + stored], 1)
+
+
+@pytest.mark.parametrize("few", [0, runs.RUN_MAX])
+def test_edit_cuts_a_run_only_past_its_max(monkeypatch: pytest.MonkeyPatch, few: int) -> None:
+    monkeypatch.setattr(runs, "FEW", few)
+    pairs = [runs.pair(TERMS[0], n) for n in range(0, 2 * runs.RUN_MAX + 4, 2)]
+    full = runs.joined(pairs[: runs.RUN_MAX - 1])
+    made, gained = runs.edit(full, [pairs[runs.RUN_MAX - 1]], add=True)
+    assert (made, gained) == ([runs.joined(pairs[: runs.RUN_MAX])], 1)  # at its max: whole
+    made, gained = runs.edit(made[0], [pairs[runs.RUN_MAX]], add=True)
+    assert gained == 1
+    assert [len(m) // runs.PAIR for m in made] == [runs.RUN_PAIRS, runs.RUN_PAIRS, 1]
+    assert b"".join(made) == runs.joined(pairs[: runs.RUN_MAX + 1])
+
+
+def test_merged_keeps_each_pair_once() -> None:
+    a, b, c = (runs.pair(TERMS[0], n) for n in (1, 2, 3))
+    assert runs.merged([], [a, b]) == [a, b]
+    assert runs.merged([a], [b, c]) == [a, b, c]
+    assert runs.merged([a, b], [b, c]) == [a, b, c]  # the run's last is the first added
+    assert runs.merged([a, c], [b]) == [a, b, c]
+    assert runs.merged([b], [a, b]) == [a, b]
+
+
 def test_cut_keeps_a_run_to_its_max_then_cuts_it_to_its_size() -> None:
     pairs = [runs.pair(TERMS[0], n) for n in range(runs.RUN_MAX + 1)]
     assert runs.cut(pairs[:-1]) == [pairs[:-1]]
