@@ -131,7 +131,10 @@ def _headword(index: mmap.mmap, start: int, sep: bytes) -> bytes:
     line_end = index.find(b"\n", start)
     if end < 0 or 0 <= line_end < end:
         end = line_end if line_end >= 0 else len(index)
-    return index[start:end].decode("utf-8", "replace").lower().encode("utf-8")
+    word = index[start:end]
+    if word.isascii():  # most headwords: lower-cased as bytes, the same as through str
+        return word.lower()
+    return word.decode("utf-8", "replace").lower().encode("utf-8")
 
 
 def _lines_of(index: mmap.mmap, key: bytes, sep: bytes) -> Iterator[bytes]:
@@ -225,9 +228,16 @@ def synonyms(phrase: str) -> list[str]:
         return []  # a damaged word net gives no synonym
 
 
+@lru_cache(maxsize=4)
+def _mapped(path: Path) -> mmap.mmap:
+    """A word net file mapped once per process (read only; a codename or place asks it for
+    each value, and opening and mapping it cost more than the search)."""
+    with path.open("rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+
 def _synonyms(index: Path, data: Path, lemma: str) -> list[str]:
-    with index.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        found = next(_lines_of(m, lemma.encode("utf-8"), b" "), None)
+    found = next(_lines_of(_mapped(index), lemma.encode("utf-8"), b" "), None)
     if found is None:
         return []
     line = found.decode("utf-8").split()
