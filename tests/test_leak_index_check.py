@@ -18,6 +18,7 @@ from vault.services import audit
 from vault.services.leak_check import MAX_NAMED, check_leak_index
 from vault.services.leaks import case_leak_terms, store_leak_terms
 from vault.services.session import Vault
+from vault.store import leak_runs as runs
 
 CASE = "UA-061-21-004"
 OTHER = "UA-061-21-005"
@@ -263,3 +264,86 @@ def test_a_lookup_refuses_a_repeated_kinds_part(demo_path: Path) -> None:
         pytest.raises(IntegrityError, match=damaged),
     ):
         find_known(f"Call {phone}.", VaultKnownValues(v))
+
+
+# --- the runs' shape (ADR 0010): found by an insider review in session 12 ---------------------
+
+
+def _runs(path: Path) -> list[tuple[bytes, bytes]]:
+    with raw_db(path, "pia") as db:
+        return [(bytes(k), bytes(d)) for k, d in db.execute("SELECT key, pairs FROM leak_runs")]
+
+
+def _put_runs(path: Path, stored: list[tuple[bytes, bytes]]) -> None:
+    with raw_db(path, "pia") as db:
+        db.execute("DELETE FROM leak_runs")
+        db.executemany("INSERT INTO leak_runs(key, pairs) VALUES (?, ?)", stored)
+
+
+def _hiding(path: Path, no: int) -> list[tuple[bytes, bytes]]:
+    """Every pair kept, but each term of case ``no`` in a run of its own laid out [Z, (T, its
+    numbers)...] keyed by its first pair, Z a pair above every term: bisecting for (T, n) still
+    finds each pair, bisecting for the term's smallest pair (a lookup's start) lands on Z."""
+    with raw_db(path, "pia") as db:
+        pairs = sorted(runs.pair(t, n) for t, n in leak_pairs(db))
+    mine = {runs.term_of(p) for p in pairs if runs.number_of(p) == no}
+    out: list[tuple[bytes, bytes]] = []
+    rest = [p for p in pairs if runs.term_of(p) not in mine]
+    out += [(run[0], runs.joined(run)) for run in runs.cut(rest) if run]
+    for term in sorted(mine):
+        held = [p for p in pairs if runs.term_of(p) == term]
+        out.append((held[0], runs.pair(b"\xff" * 16, 0) + runs.joined(held)))
+    return out
+
+
+def test_attack_a_run_out_of_order_hides_values_from_lookups_and_check_names_it(
+    demo_path: Path,
+) -> None:
+    """Each pair is still where an exact probe finds it, but a lookup no longer finds the case's
+    values; check reads every run and names the disorder (before, it said the index was OK)."""
+    from vault.redact.entities import find_known
+    from vault.services.demo_data import demo_cases
+    from vault.services.leaks import VaultKnownValues
+
+    phone = next(c for c in demo_cases() if c["case_id"] == CASE)["family_contacts"][0]["phone"]
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v, v.store.read():
+        assert find_known(f"call {phone}", VaultKnownValues(v))
+    _put_runs(demo_path, _hiding(demo_path, _number(demo_path, CASE)))
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v, v.store.read():
+        assert not find_known(f"call {phone}", VaultKnownValues(v))  # what the attack does
+    problems = _problems(demo_path)
+    assert any(p.endswith("runs are with pairs out of order or repeated: a lookup may not find "
+                          "a value") for p in problems), problems  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "attack, named",
+    [
+        ("a run keyed above its first pair", "runs are keyed above their first pair"),
+        ("a run overlapping the one before", "runs are overlapping the run before"),
+        ("a pair repeated in another run", "pairs more than the cases list"),
+        ("a pair under a number no case has", "pairs more than the cases list"),
+        ("a run of no pairs", "runs are not whole pairs"),
+    ],
+)
+def test_attack_the_runs_reshaped_is_named_by_check(
+    demo_path: Path, attack: str, named: str
+) -> None:
+    stored = sorted(_runs(demo_path))
+    assert len(stored) >= 3
+    (_k0, d0), (k1, d1) = stored[0], stored[1]
+    if attack == "a run keyed above its first pair":
+        stored[1] = (d1[runs.PAIR : 2 * runs.PAIR], d1)
+    elif attack == "a run overlapping the one before":
+        stored[1] = (d0[-runs.PAIR :], d1)  # keyed at the last pair of the run before
+    elif attack == "a pair repeated in another run":
+        stored[1] = (k1, runs.joined(sorted({*runs.split(d1), runs.split(d0)[-1]})))
+        stored[1] = (min(stored[1][1][: runs.PAIR], k1), stored[1][1])
+    elif attack == "a pair under a number no case has":
+        extra = runs.pair(runs.term_of(d1[: runs.PAIR]), 2**32 - 2)
+        stored[1] = (k1, runs.joined(sorted({*runs.split(d1), extra})))
+    else:
+        stored[1] = (k1, b"")
+    _put_runs(demo_path, stored)
+    problems = _problems(demo_path)
+    assert any(named in p for p in problems), problems

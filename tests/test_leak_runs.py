@@ -266,3 +266,49 @@ def test_migration_0009_turns_each_row_into_a_pair_of_a_run() -> None:
     table = conn.execute("SELECT name FROM sqlite_master WHERE name = 'leak_terms'").fetchone()
     assert table is None
     assert sorted(leak_pairs(conn)) == sorted(rows)
+
+
+@pytest.mark.parametrize(
+    "term, no", [("text", 1), (5, 1), (TERMS[0], 5.5), (TERMS[0][:15], 1), (TERMS[0], 2**32)]
+)
+def test_migration_0009_refuses_a_row_it_cannot_make_a_pair_of(term: object, no: object) -> None:
+    """A vault damaged before the upgrade: refused as a damaged leak index, never a TypeError,
+    an allocation of ``term`` bytes, or a number rounded into another case's."""
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    names = [name for name, _ in MIGRATIONS]
+    import vault.store.connection as connection
+
+    original = connection.MIGRATIONS
+    connection.MIGRATIONS = MIGRATIONS[: names.index("0009_leak_index_runs")]  # type: ignore[attr-defined]
+    try:
+        _apply_migrations(conn)
+    finally:
+        connection.MIGRATIONS = original  # type: ignore[attr-defined]
+    conn.execute("INSERT INTO leak_terms(term, no) VALUES (?, ?)", (term, no))
+    with pytest.raises(
+        IntegrityError, match=r"^the leak index is damaged \(a row of it is malformed\)$"
+    ):
+        _apply_migrations(conn)
+
+
+def test_the_runs_check_names_each_shape_a_lookup_would_misread() -> None:
+    a, b, c, d = (runs.pair(TERMS[0], n) for n in (1, 2, 3, 4))
+    sound = runs.RunsCheck()
+    for key, run in [(a, a + b), (c, c + d)]:
+        sound.feed(key, run)
+    assert (sound.problems, sound.pairs, sound.runs) == ({}, 4, 2)
+    cases = {
+        "with pairs out of order or repeated": [(a, b + a)],
+        "keyed above their first pair": [(b, a + c)],
+        "overlapping the run before": [(a, a + c), (b, b + d)],
+        "not whole pairs": [(a, a[:-1])],
+        "keyed by what is not a pair": [(a[:16], a + b)],
+    }
+    for why, fed in cases.items():
+        check = runs.RunsCheck()
+        for key, run in fed:
+            check.feed(key, run)
+        assert check.problems == {why: 1}, why
+    repeated = runs.RunsCheck()
+    repeated.feed(a, a + a)
+    assert repeated.problems == {"with pairs out of order or repeated": 1}

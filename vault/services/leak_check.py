@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vault.errors import DecryptionError, VaultError
+from vault.errors import DecryptionError, IntegrityError, VaultError
 from vault.policy import Policy
 from vault.redact.entities import terms_remembered
 from vault.services.cases import open_version
@@ -35,6 +35,7 @@ from vault.services.leaks import (
 from vault.services.provenance import case_head
 from vault.services.session import Vault
 from vault.store.interface import LEAK_TERM_BYTES, LeakCaseRow
+from vault.store.leak_runs import RunsCheck
 
 #: Cases read and handed to the workers at a time.
 CHUNK = 50
@@ -167,7 +168,10 @@ def _compare(
         kind_of = dict(zip(stored, opened, strict=True))
         if any(kind_of[term] != code for term, code in zip(mine, codes, strict=True)):
             return "the kinds of its terms are not its values' kinds"
-    found = v.store.find_leak_terms(mine, cases=[case_id])
+    try:
+        found = v.store.find_leak_terms(mine, cases=[case_id])
+    except IntegrityError:  # a run it falls in is not whole pairs: named once, below, as well
+        return "a run holding its terms is malformed: a lookup would refuse"
     missing = len(mine) - len({t for t, _ in found})
     if missing:
         return f"{missing} of its term rows are missing: a lookup would not find them"
@@ -193,6 +197,7 @@ def check_leak_index(v: Vault) -> LeakIndexCheck:
         pending = v.store.count_pending_leak_terms()
         if pending:  # a finished import leaves none: rows put there by hand, for the next one
             result.add(f"{pending} leak term rows wait for an import that is not running")
+        _check_runs(v, result)
         done = ordered_map(reader.read, _heads(v, result), chunk=CHUNK, workers=workers, warm=True)
         try:
             batch: list[tuple[str, _Expected]] = []
@@ -207,6 +212,23 @@ def check_leak_index(v: Vault) -> LeakIndexCheck:
         finally:
             done.close()
     return result
+
+
+def _check_runs(v: Vault, result: LeakIndexCheck) -> None:
+    """The runs' shape (:class:`vault.store.leak_runs.RunsCheck`), and as many pairs as the
+    cases list: a pair more (a stale copy, a pair under a number no case has) makes lookups
+    refuse, a pair fewer is named by its case below."""
+    shape = RunsCheck()
+    for key, data in v.store.leak_runs_in_order():
+        shape.feed(key, data)
+    for why, count in sorted(shape.problems.items()):
+        result.add(f"{count} of its {shape.runs} runs are {why}: a lookup may not find a value")
+    listed = v.store.count_listed_leak_terms()
+    if shape.pairs > listed:
+        result.add(
+            f"its runs hold {shape.pairs - listed} pairs more than the cases list: "
+            "a lookup that meets one refuses"
+        )
 
 
 def _compare_batch(

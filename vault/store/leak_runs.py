@@ -142,7 +142,7 @@ def holds_in(run: bytes, p: bytes) -> bool:
 def check_whole(run: bytes) -> bytes:
     """``run`` if it is whole pairs; ValueError if not. A lookup reads a run only this far: a
     run out of order can hide a pair from it, as a pair deleted can, and `casevault check`
-    finds both (each case's pairs probed where their order says they are)."""
+    finds both (:class:`RunsCheck` reads every run; each case's pairs are probed)."""
     if not run or len(run) % PAIR:
         raise ValueError(MALFORMED)
     return run
@@ -172,3 +172,36 @@ def edit(run: bytes, pairs: Sequence[bytes], *, add: bool) -> tuple[list[bytes],
     if len(run) > RUN_MAX * PAIR:
         return pieces(split_pairs(run)), changed
     return ([run] if run else []), changed
+
+
+class RunsCheck:
+    """What a pass over every run, in key order, finds wrong with their shape (no I/O: fed one
+    run at a time). A lookup bisects a run and trusts its order; a run out of order, keyed above
+    its first pair, or overlapping the run before can hide a pair from every lookup while the
+    pair is still there for an exact probe, so `casevault check` reads every run this way."""
+
+    def __init__(self) -> None:
+        self.pairs = 0
+        self.runs = 0
+        self.problems: dict[str, int] = {}
+        self._last: bytes | None = None
+
+    def _bad(self, why: str) -> None:
+        self.problems[why] = self.problems.get(why, 0) + 1
+
+    def feed(self, key: bytes, run: bytes) -> None:
+        self.runs += 1
+        if len(key) != PAIR:
+            self._bad("keyed by what is not a pair")
+        if not run or len(run) % PAIR:
+            self._bad("not whole pairs")
+            return
+        pairs = split_pairs(run)
+        self.pairs += len(pairs)
+        if any(a >= b for a, b in itertools.pairwise(pairs)):
+            self._bad("with pairs out of order or repeated")
+        if key > pairs[0]:
+            self._bad("keyed above their first pair")
+        if self._last is not None and key <= self._last:
+            self._bad("overlapping the run before")
+        self._last = max(self._last or pairs[-1], pairs[-1])

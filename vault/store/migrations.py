@@ -248,10 +248,14 @@ def _leak_terms_to_runs(conn: Any) -> None:
     def made() -> Iterator[tuple[bytes, bytes]]:
         run: list[bytes] = []
         for term, no in conn.execute("SELECT term, no FROM leak_terms ORDER BY term, no"):
+            if not isinstance(term, bytes) or type(no) is not int:  # bytes(5) is 5 zero bytes
+                raise IntegrityError("the leak index is damaged (a row of it is malformed)")
             try:
-                run.append(runs.pair(bytes(term), int(no)))
+                run.append(runs.pair(term, no))
             except ValueError:
-                raise IntegrityError("the leak index is damaged (a row's case number)") from None
+                raise IntegrityError(
+                    "the leak index is damaged (a row of it is malformed)"
+                ) from None
             if len(run) == runs.RUN_PAIRS:
                 yield run[0], runs.joined(run)
                 run = []

@@ -646,6 +646,17 @@ class SqlCipherStore(StateTables):
                 found.setdefault(runs.term_of(p), []).append(runs.number_of(p))
         return found
 
+    def leak_runs_in_order(self) -> Iterator[tuple[bytes, bytes]]:
+        for key, data in self._conn.execute("SELECT key, pairs FROM leak_runs ORDER BY key"):
+            yield (
+                (key if isinstance(key, bytes) else b""),
+                (data if isinstance(data, bytes) else b""),
+            )
+
+    def count_listed_leak_terms(self) -> int:
+        (size,) = self._one("SELECT coalesce(sum(length(terms)), 0) FROM leak_cases", ())
+        return integer(size) // LEAK_TERM_BYTES
+
     def _case_numbers(self, numbers: Sequence[int]) -> dict[int, str]:
         cur = self._conn.execute(
             "SELECT no, case_id FROM leak_cases WHERE no IN (SELECT value FROM json_each(?))",
