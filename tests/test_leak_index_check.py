@@ -312,7 +312,7 @@ def test_attack_a_run_out_of_order_hides_values_from_lookups_and_check_names_it(
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v, v.store.read():
         assert not find_known(f"call {phone}", VaultKnownValues(v))  # what the attack does
     problems = _problems(demo_path)
-    assert any(p.endswith("runs are with pairs out of order or repeated: a lookup may not find "
+    assert any(p.endswith("runs have pairs out of order or repeated: a lookup may not find "
                           "a value") for p in problems), problems  # fmt: skip
 
 
@@ -320,7 +320,7 @@ def test_attack_a_run_out_of_order_hides_values_from_lookups_and_check_names_it(
     "attack, named",
     [
         ("a run keyed above its first pair", "runs are keyed above their first pair"),
-        ("a run overlapping the one before", "runs are overlapping the run before"),
+        ("a run overlapping the one before", "runs overlap the run before"),
         ("a pair repeated in another run", "pairs more than the cases list"),
         ("a pair under a number no case has", "pairs more than the cases list"),
         ("a run of no pairs", "runs are not whole pairs"),

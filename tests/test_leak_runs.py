@@ -298,11 +298,11 @@ def test_the_runs_check_names_each_shape_a_lookup_would_misread() -> None:
         sound.feed(key, run)
     assert (sound.problems, sound.pairs, sound.runs) == ({}, 4, 2)
     cases = {
-        "with pairs out of order or repeated": [(a, b + a)],
-        "keyed above their first pair": [(b, a + c)],
-        "overlapping the run before": [(a, a + c), (b, b + d)],
-        "not whole pairs": [(a, a[:-1])],
-        "keyed by what is not a pair": [(a[:16], a + b)],
+        "have pairs out of order or repeated": [(a, b + a)],
+        "are keyed above their first pair": [(b, a + c)],
+        "overlap the run before": [(a, a + c), (b, b + d)],
+        "are not whole pairs": [(a, a[:-1])],
+        "are keyed by what is not a pair": [(a[:16], a + b)],
     }
     for why, fed in cases.items():
         check = runs.RunsCheck()
@@ -311,4 +311,4 @@ def test_the_runs_check_names_each_shape_a_lookup_would_misread() -> None:
         assert check.problems == {why: 1}, why
     repeated = runs.RunsCheck()
     repeated.feed(a, a + a)
-    assert repeated.problems == {"with pairs out of order or repeated": 1}
+    assert repeated.problems == {"have pairs out of order or repeated": 1}

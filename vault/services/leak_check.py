@@ -222,7 +222,7 @@ def _check_runs(v: Vault, result: LeakIndexCheck) -> None:
     for key, data in v.store.leak_runs_in_order():
         shape.feed(key, data)
     for why, count in sorted(shape.problems.items()):
-        result.add(f"{count} of its {shape.runs} runs are {why}: a lookup may not find a value")
+        result.add(f"{count} of its {shape.runs} runs {why}: a lookup may not find a value")
     listed = v.store.count_listed_leak_terms()
     if shape.pairs > listed:
         result.add(

@@ -192,16 +192,16 @@ class RunsCheck:
     def feed(self, key: bytes, run: bytes) -> None:
         self.runs += 1
         if len(key) != PAIR:
-            self._bad("keyed by what is not a pair")
+            self._bad("are keyed by what is not a pair")
         if not run or len(run) % PAIR:
-            self._bad("not whole pairs")
+            self._bad("are not whole pairs")
             return
         pairs = split_pairs(run)
         self.pairs += len(pairs)
         if any(a >= b for a, b in itertools.pairwise(pairs)):
-            self._bad("with pairs out of order or repeated")
+            self._bad("have pairs out of order or repeated")
         if key > pairs[0]:
-            self._bad("keyed above their first pair")
+            self._bad("are keyed above their first pair")
         if self._last is not None and key <= self._last:
-            self._bad("overlapping the run before")
+            self._bad("overlap the run before")
         self._last = max(self._last or pairs[-1], pairs[-1])
