@@ -345,5 +345,7 @@ def test_attack_the_runs_reshaped_is_named_by_check(
     else:
         stored[1] = (k1, b"")
     _put_runs(demo_path, stored)
-    problems = _problems(demo_path)
+    before = sorted(_runs(demo_path))
+    problems = _problems(demo_path)  # one line each, exit 5, no traceback
     assert any(named in p for p in problems), problems
+    assert sorted(_runs(demo_path)) == before  # check changes nothing

@@ -38,7 +38,8 @@ _STAGED_SEQ = itertools.count(1)
 #: Terms a lookup of the leak index reads the runs of at a time (a run is 2 KB).
 _LOOKUP_CHUNK = 10_000
 #: Up to this many pairs, an edit of the runs seeks each pair's run; more, it reads the keys of
-#: the runs between its first and last pair (an import's merge: a 256th of the key space).
+#: the runs between its first and last pair (an import's merge: a 256th of the key space),
+#: unless those runs outnumber the pairs.
 _SOUGHT_PAIRS = 2_000
 #: A run as read: its key, its pairs, the next run's key (None: it is the last).
 _StoredRun = tuple[bytes, bytes, bytes | None]
@@ -513,14 +514,22 @@ class SqlCipherStore(StateTables):
         """The rowid of the run each of ``pairs`` (ascending) falls in (None: below every key).
         A few pairs are sought one by one in one query; many (an import's, a 256th of them at
         a time) by reading the keys of the runs between the first and the last pair."""
-        if len(pairs) <= _SOUGHT_PAIRS:
+        below = None
+        if len(pairs) > _SOUGHT_PAIRS:
+            below = self._one("SELECT max(key) FROM leak_runs WHERE key <= ?", (pairs[0],))[0]
+            (spanned,) = self._one(  # the keys the range way would read: index entries only
+                "SELECT count(*) FROM leak_runs WHERE key >= ? AND key <= ?",
+                (pairs[0] if below is None else blob(below), pairs[-1]),
+            )
+        if len(pairs) <= _SOUGHT_PAIRS or integer(spanned) > len(pairs):
+            # few pairs, or pairs spread thin over many runs (a batch's stale pairs in a large
+            # vault): each pair's run sought
             found = self._conn.execute(
                 "SELECT (SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) "
                 "ORDER BY key DESC LIMIT 1) FROM json_each(?) AS j ORDER BY j.key",
                 (json.dumps([p.hex() for p in pairs]),),
             ).fetchall()
             return [None if r[0] is None else integer(r[0]) for r in found]
-        below = self._one("SELECT max(key) FROM leak_runs WHERE key <= ?", (pairs[0],))[0]
         cur = self._conn.execute(
             "SELECT rowid, key FROM leak_runs WHERE key >= ? AND key <= ? ORDER BY key",
             (pairs[0] if below is None else blob(below), pairs[-1]),
@@ -631,18 +640,14 @@ class SqlCipherStore(StateTables):
             (json.dumps(list(cases)),),
         )
         numbers = sorted(integer(r[0]) for r in cur)
-        probes = [_pair(t, no) for t in terms for no in numbers]
+        probes = sorted(_pair(t, no) for t in terms for no in numbers)
         if not probes:
             return {}
-        cur = self._conn.execute(
-            "SELECT j.value, r.pairs FROM json_each(?) AS j JOIN leak_runs AS r ON r.rowid = "
-            "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) ORDER BY key DESC LIMIT 1)",
-            (json.dumps([p.hex() for p in probes]),),
-        )
+        at = self._runs_at(probes)  # the same way an edit finds them, each run read once
+        stored = self._runs_by_rowid({rowid for rowid in at if rowid is not None})
         found: dict[bytes, list[int]] = {}
-        for probe, data in cur.fetchall():
-            p = bytes.fromhex(str(probe))
-            if runs.holds_in(_whole_run(blob(data)), p):
+        for p, rowid in zip(probes, at, strict=True):
+            if rowid is not None and runs.holds_in(_whole_run(stored[rowid][1]), p):
                 found.setdefault(runs.term_of(p), []).append(runs.number_of(p))
         return found
 
