@@ -153,3 +153,32 @@ def test_a_term_staged_twice_is_one_row(open_as: OpenAs) -> None:
         assert sorted(c for _, c in v.store.find_leak_terms([term])) == ["CASE-A", "CASE-B"]
         assert v.store.find_leak_terms([term[::-1]]) == [(term[::-1], "CASE-B")]
     assert _counts(v)[0] == 0
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_id_repeated_batches_apart_is_refused_and_nothing_is_written(
+    open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool
+) -> None:
+    # the importer remembers only the ids of the batch not yet written; an id of an earlier
+    # batch is found in the store, inside the import's own transaction
+    monkeypatch.setattr(importer, "BATCH", 4)
+    v = open_as("cara")
+    before = _counts(v)
+    rows = _rows(10)
+    rows.append({**rows[1], "full_name": "Invented Again"})  # line 11 repeats line 2's id
+    with pytest.raises(ValidationError, match=r"^cases\.jsonl:11: case UA-300-26-002 already"):
+        import_file(v, _jsonl(tmp_path / "cases.jsonl", rows), dry_run=dry_run)
+    assert _counts(v) == before
+    assert v.store.case_head("UA-300-26-001") is None
+
+
+def test_an_id_repeated_within_the_batch_not_yet_written_is_refused(
+    open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "BATCH", 4)
+    v = open_as("cara")
+    rows = _rows(6)
+    rows.insert(6, {**rows[4], "full_name": "Invented Again"})  # line 7 repeats line 5's
+    with pytest.raises(ValidationError, match=r"^cases\.jsonl:7: case UA-300-26-005 already"):
+        import_file(v, _jsonl(tmp_path / "cases.jsonl", rows))
+    assert v.store.case_head("UA-300-26-001") is None

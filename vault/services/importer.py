@@ -279,6 +279,9 @@ def import_file(
                 case_id = values["case_id"]
                 if case_id in seen or v.store.case_head(case_id) is not None:
                     raise ValidationError(f"{where}case {case_id} already exists")
+                # ``seen``: the ids read and not yet written (a dry run's: all of them); the
+                # store answers for the rest, this transaction's batches included (a set of
+                # every id held about 100 MB at a million cases)
                 seen.add(case_id)
                 check_public_fields(
                     v,
@@ -299,6 +302,7 @@ def import_file(
                 if len(batch) >= BATCH:
                     count += store_versions(v, batch, staged_leaks=True)
                     batch.clear()
+                    seen.clear()
         if batch:
             count += store_versions(v, batch, staged_leaks=True)
         if count == 0:
