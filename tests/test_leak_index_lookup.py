@@ -309,3 +309,31 @@ def test_a_dates_short_digits_count_for_the_case_in_scope_only(open_as: OpenAs, 
         assert mine and {h.info.kind for h in mine} == {"date_of_birth"}
         whole = find_known("Born 23.07.1958.", VaultKnownValues(v))  # a whole date: vault-wide
         assert whole
+
+
+def test_a_check_that_forgets_its_lookups_still_finds_a_value_asked_again(
+    open_as: OpenAs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One VaultKnownValues checks every case of an import; it remembers a bounded number of
+    lookups and then forgets them all. A text that makes it forget is checked whole: a value it
+    had found before is found again, in that text and after it."""
+    from vault.services import cases, leaks
+
+    v = open_as("cara")
+    contact = {"name": "Qorlan Emetbaqiy", "relation": "son"}
+    cases.add_case(v, {"case_id": "UA-300-26-811", "family_contacts": [contact]})
+    known = VaultKnownValues(v)
+    leak = "We met Qorlan Emetbaqiy in May."
+    more = leak + " Invented text about Zebulon Harrowgate."
+    with v.store.read():
+        assert {leak[h.start : h.end] for h in find_known(leak, known)} == {"Qorlan Emetbaqiy"}
+        assert not find_known("An invented note on Xylophone Quartz.", known)
+        assert "xylophone" in " ".join(known._memo)
+        monkeypatch.setattr(leaks, "REMEMBERED_LOOKUPS", len(known._memo) + 1)
+        # the leak's terms are remembered; the text's new ones are more than it may remember
+        assert {more[h.start : h.end] for h in find_known(more, known)} == {"Qorlan Emetbaqiy"}
+        asked = " ".join(known._memo)
+        assert "harrowgate" in asked and "xylophone" not in asked  # forgot, then asked anew
+        for n in range(6):  # other texts, each making it forget
+            assert not find_known(f"Invented text number {n} about Zebulon{n} Harrowgate.", known)
+        assert {leak[h.start : h.end] for h in find_known(leak, known)} == {"Qorlan Emetbaqiy"}

@@ -152,6 +152,11 @@ def own_terms(
 #: held by thousands of cases at a million, and a check needs only to know that it is held.
 OWNERS_NAMED = 8
 
+#: How many terms' lookups a :class:`VaultKnownValues` remembers before it forgets them all: an
+#: import checks every case's public fields with one, and a million cases' texts ask for
+#: millions of different terms (a term remembered is about 200 bytes).
+REMEMBERED_LOOKUPS = 200_000
+
 
 @dataclass(frozen=True)
 class LeakKey:
@@ -466,6 +471,11 @@ class VaultKnownValues:
         # publication's every part) asks for the same terms again and again. A part of a value
         # is not asked of the index at all.
         fresh = [t for t in terms if t not in self._memo]
+        if fresh and len(self._memo) + len(fresh) > REMEMBERED_LOOKUPS:
+            self._memo.clear()  # and each term of this text asked again
+            self._cases.clear()
+            self._parts.clear()
+            fresh = list(dict.fromkeys(terms))
         if fresh:
             self._memo.update(dict.fromkeys(fresh))
             for term, (info, cases) in self._lookup([t for t in fresh if not is_case_scoped(t)]):
