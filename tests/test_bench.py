@@ -95,6 +95,17 @@ def test_disk_and_audit_figures(results: dict[str, Any]) -> None:
     assert one["publish"]["files"] == 12  # en, fr, de × docx, pdf, html, md
 
 
+def test_a_public_text_of_its_own_is_checked_each_different(results: dict[str, Any]) -> None:
+    from vault.bench.cases import public_summary
+
+    check = results["runs"][0]["public_text_check"]
+    assert check["vault"]["runs"] >= 5 and check["vault"]["p50_ms"] > 0
+    assert check["candidate_terms_mean"] > check["words"]  # runs of words, sorted windows, ...
+    texts = [public_summary(i) for i in range(50)]
+    assert len(set(texts)) == 50 and all(len(t.split()) == 40 for t in texts)
+    assert public_summary(7) == public_summary(7)  # the same for the same case
+
+
 def test_each_ns_results_are_handed_over_as_it_ends(results: dict[str, Any]) -> None:
     assert len(_SO_FAR) == 1 and _SO_FAR[0]["runs"][0]["n"] == N
 
@@ -110,7 +121,7 @@ def test_a_refused_publication_is_a_row_of_the_table(results: dict[str, Any]) ->
 def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:
     text = report.table(results["runs"][0])
     assert text.startswith(f"| at {N:,} cases | casevault | plain SQLCipher | floor |")
-    assert text.count("\n") == 13
+    assert text.count("\n") == 14
     assert "| import |" in text and "| bytes on disk per case |" in text
     report.plot(results, tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

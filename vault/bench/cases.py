@@ -156,3 +156,28 @@ def bench_cases(n: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
     """The first ``n`` invented cases, one at a time."""
     for i in range(n):
         yield bench_case(i, seed)[0]
+
+
+#: Common words a public summary is mostly made of (the invented words are the rest).
+_SUMMARY_WORDS = (
+    "the", "family", "was", "told", "that", "he", "had", "been", "taken", "to", "a", "camp",
+    "near", "city", "in", "and", "no", "one", "has", "heard", "from", "her", "since",
+    "relatives", "abroad", "were", "questioned", "about", "their", "work",
+)  # fmt: skip
+
+
+def public_summary(i: int, seed: int = 2026, words: int = 40) -> str:
+    """An invented public summary of ``words`` words, different for each ``i``: common words and
+    words of the invented syllables. Every bench case shares one summary (so an import asks the
+    leak index about its terms once); these measure a check of a text of its own."""
+    rng = random.Random(seed * 7_000_003 + i)  # noqa: S311  # nosec B311 - invented data
+    out = []
+    for _ in range(words):
+        if rng.random() < 0.6:
+            out.append(rng.choice(_SUMMARY_WORDS))
+        else:
+            parts = [
+                SYLLABLES[rng.randrange(len(SYLLABLES))][0] for _ in range(rng.randrange(1, 4))
+            ]
+            out.append("".join(parts))
+    return " ".join(out).capitalize() + "."

@@ -24,6 +24,16 @@ def _published(publish: dict[str, Any] | None) -> str:
     return f"{publish['vault_s']:,.1f} s, after its leak check again ({publish['check_s']:,.1f} s)"
 
 
+def _public_check(check: dict[str, Any] | None) -> str:
+    if check is None:  # a run made before it was measured
+        return "not measured"
+    vault = check["vault"]
+    return (
+        f"{_ms(vault['p50_ms'])} / {_ms(vault['p99_ms'])}; "
+        f"{check['candidate_terms_mean']:,.0f} candidate terms a text"
+    )
+
+
 def table(run: dict[str, Any]) -> str:
     """One N's figures: casevault, plain SQLCipher and the floor, side by side."""
     n = run["n"]
@@ -70,6 +80,13 @@ def table(run: dict[str, Any]) -> str:
             f"Argon2id {_ms(sp['argon2id_ms'])}",
         ),
         ("draft of one case (p50)", _ms(run["draft"]["vault"]["p50_ms"]), "—", "—"),
+        (
+            "a public text of its own checked against the leak index, as an import checks each "
+            "case's (40 words; p50 / p99)",
+            _public_check(run.get("public_text_check")),
+            "—",
+            "—",
+        ),
         (
             "publish the demo's Urgent Action (8 cases; 3 languages × 4 formats)",
             _published(run.get("publish")),

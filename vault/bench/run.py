@@ -43,15 +43,17 @@ from pathlib import Path
 from typing import Any
 
 from vault.bench import floor
-from vault.bench.cases import SCRIPTS, bench_case, case_id
+from vault.bench.cases import SCRIPTS, bench_case, case_id, public_summary
 from vault.bench.plain import PlainDb
 from vault.bench.usage import usage
 from vault.crypto import KdfParams, Passphrase, _primitives
+from vault.redact.entities import find_known_in, text_candidates
 from vault.services import audit, cases, drafts, publisher
 from vault.services.clock import today
 from vault.services.demo import DEMO_PEOPLE, create_demo
 from vault.services.demo_data import demo_action
 from vault.services.importer import import_file
+from vault.services.leaks import VaultKnownValues
 from vault.services.publication import gather
 from vault.services.publication_gate import LeakFoundError, check_edition
 from vault.services.session import Vault
@@ -161,6 +163,21 @@ def _stats(times: list[float]) -> dict[str, float]:
         "mean_ms": statistics.fmean(ordered) * 1e3,
         "runs": len(ordered),
     }
+
+
+def _public_text_checks(v: Vault, picks: list[int]) -> dict[str, Any]:
+    """The writer's vault-wide check of a public text of its own, as an import makes it for
+    each case (one check for the whole import; the text's candidates made beforehand, as the
+    workers make them): lookups only, each text different (:func:`public_summary`)."""
+    known = VaultKnownValues(v)
+    texts = [public_summary(i) for i in picks]
+    made = [text_candidates(t) for t in texts]
+    times, terms = [], []
+    with v.store.read():
+        for text, cands in zip(texts, made, strict=True):
+            times.append(_timed(partial(find_known_in, text, cands, known))[0])
+            terms.append(len({c.term for c in cands}))
+    return {"vault": _stats(times), "words": 40, "candidate_terms_mean": statistics.fmean(terms)}
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -306,6 +323,7 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
             _timed(partial(drafts.create_draft, v, case_id(i), "en"))[0] for i in picks[:20]
         ]
         out["draft"] = {"vault": _stats(draft_times)}
+        out["public_text_check"] = _public_text_checks(v, picks[:20])
         progress(f"N={n:,}: audit verify")
         entries = v.audit.size()
         verify_s, _ = _timed(lambda: audit.verify(v))
