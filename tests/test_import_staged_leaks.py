@@ -169,15 +169,6 @@ def test_a_pair_staged_twice_goes_into_the_index_once(open_as: OpenAs) -> None:
     assert _counts(v) == (0, before + 1)
 
 
-def test_a_parts_pairs_are_sorted_in_place_and_each_kept_once() -> None:
-    from vault.store.sqlcipher import _sorted_once
-
-    a, b, c = (bytes([n]) * 20 for n in (1, 2, 3))
-    held = [c, a, b]
-    assert _sorted_once(held) == [a, b, c] and held == [a, b, c]  # no copy made
-    assert _sorted_once([b, a, b, c, a]) == [a, b, c]
-
-
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_an_id_repeated_batches_apart_is_refused_and_nothing_is_written(
     open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool

@@ -115,6 +115,13 @@ def test_merged_keeps_each_pair_once() -> None:
     assert runs.merged([b], [a, b]) == [a, b]
 
 
+def test_a_parts_pairs_are_sorted_in_place_and_each_kept_once() -> None:
+    a, b, c = (bytes([n]) * 20 for n in (1, 2, 3))
+    held = [c, a, b]
+    assert runs.sorted_once(held) == [a, b, c] and held == [a, b, c]  # no copy made
+    assert runs.sorted_once([b, a, b, c, a]) == [a, b, c]
+
+
 def test_cut_keeps_a_run_to_its_max_then_cuts_it_to_its_size() -> None:
     pairs = [runs.pair(TERMS[0], n) for n in range(runs.RUN_MAX + 1)]
     assert runs.cut(pairs[:-1]) == [pairs[:-1]]

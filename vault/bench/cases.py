@@ -166,7 +166,11 @@ _SUMMARY_WORDS = (
 )  # fmt: skip
 
 
-def public_summary(i: int, seed: int = 2026, words: int = 40) -> str:
+#: The words of an invented public summary (:func:`public_summary`).
+SUMMARY_WORDS = 40
+
+
+def public_summary(i: int, seed: int = 2026, words: int = SUMMARY_WORDS) -> str:
     """An invented public summary of ``words`` words, different for each ``i``: common words and
     words of the invented syllables. Every bench case shares one summary (so an import asks the
     leak index about its terms once); these measure a check of a text of its own."""

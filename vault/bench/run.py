@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from vault.bench import floor
-from vault.bench.cases import SCRIPTS, bench_case, case_id, public_summary
+from vault.bench.cases import SCRIPTS, SUMMARY_WORDS, bench_case, case_id, public_summary
 from vault.bench.plain import PlainDb
 from vault.bench.usage import usage
 from vault.crypto import KdfParams, Passphrase, _primitives
@@ -177,7 +177,11 @@ def _public_text_checks(v: Vault, picks: list[int]) -> dict[str, Any]:
         for text, cands in zip(texts, made, strict=True):
             times.append(_timed(partial(find_known_in, text, cands, known))[0])
             terms.append(len({c.term for c in cands}))
-    return {"vault": _stats(times), "words": 40, "candidate_terms_mean": statistics.fmean(terms)}
+    return {
+        "vault": _stats(times),
+        "words": SUMMARY_WORDS,
+        "candidate_terms_mean": statistics.fmean(terms),
+    }
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -14,6 +14,7 @@ its bytes cost (docs/performance.md).
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 
@@ -89,10 +90,19 @@ def merged(run: Sequence[bytes], more: Sequence[bytes]) -> list[bytes]:
     ``more`` after the run's last (an import into runs it makes as it goes) is appended."""
     if not run or (more and run[-1] < more[0]):
         return [*run, *more]
-    both = sorted([*run, *more])  # two ascending runs: sorted merges them in linear time
-    if set(run).isdisjoint(more):
-        return both
-    return [p for i, p in enumerate(both) if not i or p != both[i - 1]]
+    return sorted_once([*run, *more])  # two ascending runs: sort merges them in linear time
+
+
+def sorted_once(pairs: list[bytes]) -> list[bytes]:
+    """``pairs`` sorted in place, each once. In place: a part of a million cases' import is
+    870,000 pairs, and ``sorted(set(...))`` of them peaked 31 MiB higher and took half as long
+    again (tracemalloc, an inline script). Pairs are rarely repeated (an import's never: a
+    case's terms are each listed once, and every case is new), so a copy without repeats is
+    rarely made."""
+    pairs.sort()
+    if any(map(operator.eq, pairs, itertools.islice(pairs, 1, None))):
+        return list(dict.fromkeys(pairs))
+    return pairs
 
 
 def without(run: Sequence[bytes], fewer: Sequence[bytes]) -> list[bytes]:

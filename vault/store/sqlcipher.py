@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -36,17 +35,6 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Numbers of staged leak term rows (:meth:`SqlCipherStore.merge_staged_leak_terms`): only
 #: growing, in this process, so each part's rows are written at its end.
 _STAGED_SEQ = itertools.count(1)
-
-
-def _sorted_once(pairs: list[bytes]) -> list[bytes]:
-    """``pairs`` sorted in place, each once. In place: a part of a million cases' import is
-    870,000 pairs, and ``sorted(set(...))`` of them peaked 31 MiB higher and took half as long
-    again (tracemalloc, an inline script). An import holds no pair twice (a case's terms are
-    each listed once, and every case is new), so the copy without repeats is rarely made."""
-    pairs.sort()
-    if any(map(operator.eq, pairs, itertools.islice(pairs, 1, None))):
-        return list(dict.fromkeys(pairs))
-    return pairs
 
 
 #: Terms a lookup of the leak index reads the runs of at a time (a run is 2 KB).
@@ -480,7 +468,7 @@ class SqlCipherStore(StateTables):
         # 1/256 of an import's) and merged into the runs in key order, so each run is read and
         # written once per import, and a part's memory is freed for the next part's.
         return sum(
-            self._edit_runs(_sorted_once(self._take_pending_part(part)), add=True)
+            self._edit_runs(runs.sorted_once(self._take_pending_part(part)), add=True)
             for part in range(256)
         )
 
