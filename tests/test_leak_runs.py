@@ -219,8 +219,9 @@ def test_a_run_damaged_by_hand_is_refused_or_found_by_the_cases_own_probe(
     tmp_path: Path,
 ) -> None:
     """A run cut short is refused as damage by any lookup. A run put out of order reads as
-    whole pairs, and may hide a pair from a lookup as deleting it would: the probe of a case's
-    own pairs (what `casevault check` runs for every case) then misses it."""
+    whole pairs: lookups and the probe of a case's own pairs still find each pair in it (they
+    find a pair, they do not bisect for it), and the pass over every run that `casevault check`
+    makes names the disorder."""
     store = _store(tmp_path)
     try:
         with store.write():
@@ -230,7 +231,12 @@ def test_a_run_damaged_by_hand_is_refused_or_found_by_the_cases_own_probe(
             store._conn.execute("UPDATE leak_runs SET pairs = ?", (b"".join(pairs[::-1]),))
         with store.read():
             held = store.find_leak_terms(TERMS[:5], cases=["CASE-0"])
-        assert len(held) < 5
+            anyone = store.find_leak_terms(TERMS[:5])
+            check = runs.RunsCheck()
+            for key, run in store.leak_runs_in_order():
+                check.feed(key, run)
+        assert sorted(held) == sorted(anyone) == sorted((t, "CASE-0") for t in TERMS[:5])
+        assert check.problems == {"have pairs out of order or repeated": 1}
         with store.write():
             store._conn.execute("UPDATE leak_runs SET pairs = ?", (bytes(data)[:-1],))
         with store.read(), pytest.raises(IntegrityError, match="leak index is damaged"):

@@ -169,7 +169,7 @@ def _public_text_checks(v: Vault, picks: list[int]) -> dict[str, Any]:
     """The writer's vault-wide check of a public text of its own, as an import makes it for
     each case (one check for the whole import; the text's candidates made beforehand, as the
     workers make them): lookups only, each text different (:func:`public_summary`)."""
-    known = VaultKnownValues(v)
+    known = VaultKnownValues(v, above_lowest=True)
     texts = [public_summary(i) for i in picks]
     made = [text_candidates(t) for t in texts]
     times, terms = [], []

@@ -309,7 +309,9 @@ def edit_case(
         with terms_remembered():
             # the values the edit takes out are still the case's: typed into a public field in
             # the same edit (a relative removed, her given name in the summary), they are found
-            earlier = VaultKnownValues(v, own={case_id: own_terms(v.policy, before)})
+            earlier = VaultKnownValues(
+                v, own={case_id: own_terms(v.policy, before)}, above_lowest=True
+            )
             check_public_fields(v, case_id, values, changed, allow_leak, known=earlier)
             prepared = prepare_version(v, case_id, head + 1, current.body_hash, values)
         store_versions(v, [replace(prepared, fields=tuple(changed))])

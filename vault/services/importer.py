@@ -264,7 +264,7 @@ def import_file(
         )
         seen: set[str] = set()
         batch: list[PreparedVersion] = []
-        known = VaultKnownValues(v)  # one leak-index lookup for the whole file
+        known = VaultKnownValues(v, above_lowest=True)  # one for the whole file
         if not dry_run:
             v.store.drop_pending_leak_terms()  # no import's: a finished one leaves none
         keys = writing_keys(v)

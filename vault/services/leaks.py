@@ -435,15 +435,22 @@ class VaultKnownValues:
     terms) never counts from the index, whoever's it is: an index made by an earlier casevault
     holds them."""
 
-    def __init__(self, v: Vault, own: Mapping[str, TermSet] | None = None) -> None:
+    def __init__(
+        self, v: Vault, own: Mapping[str, TermSet] | None = None, *, above_lowest: bool = False
+    ) -> None:
         self._v = v
         self._keys = held_keys(v)
         if not self._keys:
             raise AccessDeniedError(f"{v.user} ({v.role}) holds no level key to check text with")
+        if above_lowest:
+            # a check of public fields counts no value of the lowest level (every role reads
+            # it): the index is not asked under that level's keys at all
+            self._keys = [k for k in self._keys if k.level != v.policy.levels[0]]
         stored = v.store.leak_lengths([k.slot for k in self._keys])
-        self._lengths: set[int] = set()
-        for key in self._keys:
-            self._lengths |= _open_lengths(v, key, stored.get(key.slot))
+        #: each key's lengths of run-together terms: a term of another length is not asked
+        #: under it (no value of its level was that long when run together)
+        self._key_lengths = {k.slot: _open_lengths(v, k, stored.get(k.slot)) for k in self._keys}
+        self._lengths: set[int] = set().union(*self._key_lengths.values())
         #: term -> (what it is, the cases of ``own`` that hold it)
         self._own_terms: dict[str, tuple[EntityInfo, set[str]]] = {}
         for case_id, mine in (own or {}).items():
@@ -494,9 +501,12 @@ class VaultKnownValues:
         return found
 
     def _lookup(self, terms: Collection[str]) -> Iterable[tuple[str, tuple[EntityInfo, set[str]]]]:
+        spaced = [t for t in terms if not is_run_together(t)]
+        joined = [t for t in terms if is_run_together(t)]
         want: dict[bytes, tuple[str, LeakKey]] = {}
         for key in self._keys:
-            for term in terms:
+            lengths = self._key_lengths[key.slot]
+            for term in [*spaced, *(t for t in joined if len(t) in lengths)]:
                 want[key.term(term)] = (term, key)
         if not want:
             return []

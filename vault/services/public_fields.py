@@ -119,7 +119,7 @@ def protected_in_public_fields(
     ``known`` is the leak-index lookup, made once for many cases (an import); ``own`` the
     case's :func:`own_check`, if made already."""
     own = own or own_check(v.policy, values)
-    known = known or VaultKnownValues(v)  # the case's own values: ``own``
+    known = known or VaultKnownValues(v, above_lowest=True)  # its own values: ``own``
     lowest = v.policy.levels[0]
     out = list(own.findings)
     for fname, text in _public_texts(v.policy, values):

@@ -43,8 +43,8 @@ _LOOKUP_CHUNK = 10_000
 #: the runs between its first and last pair (an import's merge: a 256th of the key space),
 #: unless those runs outnumber the pairs.
 _SOUGHT_PAIRS = 2_000
-#: A run as read: its key, its pairs, the next run's key (None: it is the last).
-_StoredRun = tuple[bytes, bytes, bytes | None]
+#: A run as read: its key, its pairs.
+_StoredRun = tuple[bytes, bytes]
 
 
 class SqlCipherStore(StateTables):
@@ -501,7 +501,7 @@ class SqlCipherStore(StateTables):
         for rowid, group in itertools.groupby(range(len(pairs)), key=at.__getitem__):
             start, *more = group
             if rowid is not None:
-                key, data, _after = stored[rowid]
+                key, data = stored[rowid]
                 edits.add(rowid, key, pairs[start : (more or [start])[-1] + 1], data, add=add)
         self._conn.executemany("DELETE FROM leak_runs WHERE rowid = ?", edits.deleted)
         self._conn.executemany(
@@ -550,16 +550,13 @@ class SqlCipherStore(StateTables):
         return at
 
     def _runs_by_rowid(self, rowids: set[int]) -> dict[int, _StoredRun]:
-        """(key, pairs, the next run's key) of each run of these rowids."""
+        """(key, pairs) of each run of these rowids."""
         cur = self._conn.execute(
-            "SELECT rowid, key, pairs, (SELECT min(key) FROM leak_runs WHERE key > r.key) "
-            "FROM leak_runs AS r WHERE rowid IN (SELECT value FROM json_each(?))",
+            "SELECT rowid, key, pairs FROM leak_runs "
+            "WHERE rowid IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(rowids)),),
         )
-        return {
-            integer(r[0]): (blob(r[1]), blob(r[2]), None if r[3] is None else blob(r[3]))
-            for r in cur
-        }
+        return {integer(r[0]): (blob(r[1]), blob(r[2])) for r in cur}
 
     def _insert_runs(self, stored: Iterable[bytes]) -> None:
         self._conn.executemany(
@@ -596,44 +593,47 @@ class SqlCipherStore(StateTables):
         return out
 
     def _find_any(self, terms: list[bytes], per_term: int | None) -> dict[bytes, list[int]]:
-        # A chunk of terms at a time: the run each term's first pair falls in, by rowid (a
-        # publication's check asks about hundreds of thousands of terms; a run's bytes for each
-        # was 600 MiB), then each of those runs read once.
+        # A chunk of terms at a time: for each term the run its first pair falls in and the run
+        # its last pair falls in, by rowid, both sought in one query (a publication's check asks
+        # about hundreds of thousands of terms; a run's bytes for each was 600 MiB). A term
+        # within one run (nearly all) is read from that run alone, each such run read once; a
+        # term across runs (a common one), from those runs in order.
         found: dict[bytes, list[int]] = {}
         for at in range(0, len(terms), _LOOKUP_CHUNK):
             chunk = terms[at : at + _LOOKUP_CHUNK]
-            rowids = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT coalesce((SELECT rowid FROM leak_runs WHERE key <= unhex(j.value) "
-                    "ORDER BY key DESC LIMIT 1), "
-                    "(SELECT rowid FROM leak_runs ORDER BY key LIMIT 1)) "
-                    "FROM json_each(?) AS j ORDER BY j.key",
-                    (json.dumps([runs.first_pair(t).hex() for t in chunk]),),
-                ).fetchall()
-            ]
-            stored = self._runs_by_rowid({integer(r) for r in rowids if r is not None})
-            for term, rowid in zip(chunk, rowids, strict=True):
-                if rowid is not None:
-                    nos = self._numbers_from(term, stored[integer(rowid)], per_term)
-                    if nos:
-                        found[term] = nos
+            ends = self._conn.execute(
+                "SELECT (SELECT rowid FROM leak_runs WHERE key <= unhex(j.value || '00000000') "
+                "ORDER BY key DESC LIMIT 1), "
+                "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value || 'ffffffff') "
+                "ORDER BY key DESC LIMIT 1) FROM json_each(?) AS j ORDER BY j.key",
+                (json.dumps([t.hex() for t in chunk]),),
+            ).fetchall()
+            within = {integer(lo) for lo, hi in ends if lo is not None and lo == hi}
+            stored = self._runs_by_rowid(within)
+            for term, (lo, hi) in zip(chunk, ends, strict=True):
+                if hi is None:
+                    continue  # every run's key is above the term's last pair: none holds it
+                if lo == hi:
+                    nos = runs.numbers_in(_whole_run(stored[integer(lo)][1]), term)
+                else:
+                    nos = self._numbers_across(term, per_term)
+                if nos:
+                    found[term] = nos
         return found
 
-    def _numbers_from(self, term: bytes, run: _StoredRun, per_term: int | None) -> list[int]:
-        """The numbers ``term`` has in ``run`` and, while their keys are within the term, the
-        runs after it (a common term spans many; a lookup stops at ``per_term``)."""
-        _key, data, after = run
-        nos = runs.numbers_in(_whole_run(data), term)
-        last = runs.last_pair(term)
-        while after is not None and after <= last and (per_term is None or len(nos) < per_term):
-            more = self._one(
-                "SELECT pairs, (SELECT min(key) FROM leak_runs WHERE key > ?1) "
-                "FROM leak_runs WHERE key = ?1",
-                (after,),
-            )
-            nos += runs.numbers_in(_whole_run(blob(more[0])), term)
-            after = None if more[1] is None else blob(more[1])
+    def _numbers_across(self, term: bytes, per_term: int | None) -> list[int]:
+        """The numbers ``term`` has in the runs from the one its first pair falls in (or the
+        first) to the one its last pair falls in, in order; a lookup stops at ``per_term``."""
+        cur = self._conn.execute(
+            "SELECT pairs FROM leak_runs WHERE key >= coalesce("
+            "(SELECT max(key) FROM leak_runs WHERE key <= ?1), x'') AND key <= ?2 ORDER BY key",
+            (runs.first_pair(term), runs.last_pair(term)),
+        )
+        nos: list[int] = []
+        for (data,) in cur:
+            nos += runs.numbers_in(_whole_run(blob(data)), term)
+            if per_term is not None and len(nos) >= per_term:
+                break
         return nos
 
     def _find_held(self, terms: list[bytes], cases: Sequence[str]) -> dict[bytes, list[int]]:
