@@ -83,9 +83,17 @@ def rewrite_leak_pairs(
     kept = sorted(
         {runs.pair(t, n) for t, n in pairs if not drop(t, n)} | {runs.pair(t, n) for t, n in add}
     )
-    db.execute("DELETE FROM leak_runs")
-    db.executemany(
-        "INSERT INTO leak_runs(key, pairs) VALUES (?, ?)",
-        [(run[0], runs.joined(run)) for run in runs.cut(kept) if run],
-    )
+    put_leak_runs(db, [(run[0], runs.joined(run)) for run in runs.cut(kept) if run])
     return sum(1 for t, n in pairs if drop(t, n))
+
+
+def put_leak_runs(db: Any, stored: list[tuple[bytes, bytes]]) -> None:
+    """Every run of the leak index replaced by ``stored`` (key, pairs), each with the marks of
+    its pairs, as casevault would write them: an insider who knows the layout."""
+    db.execute("DELETE FROM leak_runs")
+    db.execute("DELETE FROM leak_marks")
+    db.executemany("INSERT INTO leak_runs(key, pairs) VALUES (?, ?)", stored)
+    db.executemany(
+        "INSERT INTO leak_marks(key, marks) VALUES (?, ?)",
+        [(key, runs.marks(run)) for key, run in stored],
+    )

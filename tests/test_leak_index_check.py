@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import passphrase_for
-from tests.insider import leak_pairs, raw_db, rewrite_leak_pairs, run_as
+from tests.insider import leak_pairs, put_leak_runs, raw_db, rewrite_leak_pairs, run_as
 from vault.crypto import SEAL_OVERHEAD, Passphrase
 from vault.services import audit
 from vault.services.leak_check import MAX_NAMED, check_leak_index
@@ -158,7 +158,7 @@ def test_an_earlier_layout_case_is_compared_by_its_rows(demo_path: Path) -> None
 
 def test_many_damaged_cases_are_counted_past_those_named(demo_path: Path) -> None:
     with raw_db(demo_path, "pia") as db:
-        db.execute("DELETE FROM leak_runs")
+        put_leak_runs(db, [])
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v:
         found = check_leak_index(v)
         total = v.store.count_cases()
@@ -276,8 +276,7 @@ def _runs(path: Path) -> list[tuple[bytes, bytes]]:
 
 def _put_runs(path: Path, stored: list[tuple[bytes, bytes]]) -> None:
     with raw_db(path, "pia") as db:
-        db.execute("DELETE FROM leak_runs")
-        db.executemany("INSERT INTO leak_runs(key, pairs) VALUES (?, ?)", stored)
+        put_leak_runs(db, stored)
 
 
 def _hiding(path: Path, no: int) -> list[tuple[bytes, bytes]]:
@@ -296,11 +295,12 @@ def _hiding(path: Path, no: int) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def test_attack_a_run_out_of_order_hides_values_from_lookups_and_check_names_it(
+def test_attack_a_run_out_of_order_hides_no_value_and_check_names_it(
     demo_path: Path,
 ) -> None:
-    """Each pair is still where an exact probe finds it, but a lookup no longer finds the case's
-    values; check reads every run and names the disorder (before, it said the index was OK)."""
+    """A lookup finds a term in its run with ``bytes.find``, not by bisecting: the disorder
+    that hid the case's values from a bisecting lookup hides nothing, and check reads every run
+    and names the disorder."""
     from vault.redact.entities import find_known
     from vault.services.demo_data import demo_cases
     from vault.services.leaks import VaultKnownValues
@@ -310,10 +310,60 @@ def test_attack_a_run_out_of_order_hides_values_from_lookups_and_check_names_it(
         assert find_known(f"call {phone}", VaultKnownValues(v))
     _put_runs(demo_path, _hiding(demo_path, _number(demo_path, CASE)))
     with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v, v.store.read():
-        assert not find_known(f"call {phone}", VaultKnownValues(v))  # what the attack does
+        assert find_known(f"call {phone}", VaultKnownValues(v))  # what the attack did not do
     problems = _problems(demo_path)
     assert any(p.endswith("runs have pairs out of order or repeated: a lookup may not find "
                           "a value") for p in problems), problems  # fmt: skip
+
+
+def _unmark(path: Path, no: int, how: str) -> None:
+    """An insider hides case ``no``'s terms from lookups through the runs' marks alone: the
+    runs that hold its pairs keep them."""
+    with raw_db(path, "pia") as db:
+        held = [
+            bytes(key)
+            for key, data in db.execute("SELECT key, pairs FROM leak_runs")
+            if any(runs.number_of(p) == no for p in runs.split(bytes(data)))
+        ]
+        if how == "emptied":
+            db.executemany("UPDATE leak_marks SET marks = x'' WHERE key = ?", [(k,) for k in held])
+        elif how == "deleted":
+            db.executemany("DELETE FROM leak_marks WHERE key = ?", [(k,) for k in held])
+        else:  # a stray row just above each run's key: it stands for the run's whole range
+            db.executemany(
+                "INSERT INTO leak_marks(key, marks) VALUES (?, x'')",
+                [(k[:-1] + bytes([k[-1] + 1]),) for k in held if k[-1] < 255],
+            )
+
+
+@pytest.mark.parametrize(
+    "how, named",
+    [
+        ("emptied", "runs have marks that are not their pairs'"),
+        ("deleted", "runs have marks that are not their pairs'"),
+        ("stray", "rows of its marks name no run"),
+    ],
+)
+def test_attack_the_marks_rewritten_hide_values_from_lookups_and_check_names_it(
+    demo_path: Path, how: str, named: str
+) -> None:
+    """A lookup reads a run only when its marks say the term may be there: marks emptied,
+    deleted, or a stray row standing for a run's range hide the case's values from every
+    lookup, as deleting its pairs would, and check names what was done to the marks."""
+    from vault.redact.entities import find_known
+    from vault.services.demo_data import demo_cases
+    from vault.services.leaks import VaultKnownValues
+
+    phone = next(c for c in demo_cases() if c["case_id"] == CASE)["family_contacts"][0]["phone"]
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v, v.store.read():
+        assert find_known(f"call {phone}", VaultKnownValues(v))
+    _unmark(demo_path, _number(demo_path, CASE), how)
+    with Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara")) as v, v.store.read():
+        assert not find_known(f"call {phone}", VaultKnownValues(v))  # what the attack does
+    problems = _problems(demo_path)
+    assert any(named in p and p.endswith("a lookup may not find a value") for p in problems), (
+        problems
+    )
 
 
 @pytest.mark.parametrize(

@@ -337,3 +337,54 @@ def test_a_check_that_forgets_its_lookups_still_finds_a_value_asked_again(
         for n in range(6):  # other texts, each making it forget
             assert not find_known(f"Invented text number {n} about Zebulon{n} Harrowgate.", known)
         assert {leak[h.start : h.end] for h in find_known(leak, known)} == {"Qorlan Emetbaqiy"}
+
+
+def test_a_public_field_check_asks_no_lowest_level_key_and_a_key_only_its_lengths(
+    open_as: OpenAs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check of public fields counts no lowest-level value, so it does not ask the index
+    under that level's keys; and a run-together term is asked under a key only when that key's
+    level holds a value of its length. What it finds above the lowest level is the same."""
+    from vault.redact.entities import is_run_together, text_candidates
+    from vault.services import cases, leaks
+
+    v = open_as("cara")
+    contact = {"name": "Qorlan Emetbaqiy", "relation": "son"}
+    cases.add_case(
+        v, {"case_id": "UA-300-26-812", "full_name": "Zarifa Tuyghun", "family_contacts": [contact]}
+    )
+    text = "Zarifa Tuyghun and her son Qorlan Emetbaqiy were seen in an invented town."
+    asked: list[bytes] = []
+    find = v.store.find_leak_terms
+
+    def recording(terms: list[bytes], **kw: object) -> object:
+        asked.extend(terms)
+        return find(terms, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(v.store, "find_leak_terms", recording)
+    lowest = v.policy.levels[0]
+    with v.store.read():
+        every = {
+            (text[h.start : h.end], h.info.level) for h in find_known(text, VaultKnownValues(v))
+        }
+        assert ("Zarifa Tuyghun", lowest) in every  # her name, unpublished, at the lowest level
+        asked.clear()
+        above = VaultKnownValues(v, above_lowest=True)
+        found = {(text[h.start : h.end], h.info.level) for h in find_known(text, above)}
+    assert found == {(s, level) for s, level in every if level != lowest}
+    assert any(s == "Qorlan Emetbaqiy" for s, _ in found)
+    terms = {c.term for c in text_candidates(text)}
+    keys = leaks.held_keys(v)
+    stored = v.store.leak_lengths([k.slot for k in keys])
+    skipped = kept = 0
+    for key in keys:
+        lengths = leaks._open_lengths(v, key, stored.get(key.slot))
+        for term in terms:
+            hashed = key.term(term)
+            if key.level == lowest or (is_run_together(term) and len(term) not in lengths):
+                assert hashed not in asked, (key.level, len(term))
+                skipped += key.level != lowest
+            elif is_run_together(term):
+                assert hashed in asked
+                kept += 1
+    assert skipped and kept  # the text has run-together terms of both kinds

@@ -4,6 +4,7 @@ turned into runs that hold the same pairs."""
 
 from __future__ import annotations
 
+import random
 import tempfile
 from pathlib import Path
 
@@ -28,7 +29,7 @@ CASES = [f"CASE-{i}" for i in range(6)]
 def _sound(db: object) -> list[bytes]:
     """Every pair of the runs, after checking what a reader relies on: each run whole pairs,
     ascending, no longer than RUN_MAX, its key at most its first pair and above every pair
-    of the run before."""
+    of the run before, and its marks by its key (and no other marks)."""
     out: list[bytes] = []
     for key, data in db.execute("SELECT key, pairs FROM leak_runs ORDER BY key"):  # type: ignore[attr-defined]
         pairs = runs.split(bytes(data))
@@ -36,6 +37,9 @@ def _sound(db: object) -> list[bytes]:
         assert bytes(key) <= pairs[0]
         assert not out or out[-1] < bytes(key)
         out += pairs
+    marked = dict(db.execute("SELECT key, marks FROM leak_marks"))  # type: ignore[attr-defined]
+    stored = dict(db.execute("SELECT key, pairs FROM leak_runs"))  # type: ignore[attr-defined]
+    assert marked == {key: runs.marks(data) for key, data in stored.items()}  # each run's own
     return out
 
 
@@ -228,13 +232,15 @@ def test_a_run_damaged_by_hand_is_refused_or_found_by_the_cases_own_probe(
             store.replace_leak_cases([LeakCaseRow("CASE-0", b"".join(TERMS[:5]), b"k")])
             (data,) = store._conn.execute("SELECT pairs FROM leak_runs").fetchone()
             pairs = runs.split(bytes(data))
-            store._conn.execute("UPDATE leak_runs SET pairs = ?", (b"".join(pairs[::-1]),))
+            disordered = b"".join(pairs[::-1])
+            store._conn.execute("UPDATE leak_runs SET pairs = ?", (disordered,))
+            store._conn.execute("UPDATE leak_marks SET marks = ?", (runs.marks(disordered),))
         with store.read():
             held = store.find_leak_terms(TERMS[:5], cases=["CASE-0"])
             anyone = store.find_leak_terms(TERMS[:5])
             check = runs.RunsCheck()
-            for key, run in store.leak_runs_in_order():
-                check.feed(key, run)
+            for key, run, marks in store.leak_runs_in_order():
+                check.feed(key, run, marks)
         assert sorted(held) == sorted(anyone) == sorted((t, "CASE-0") for t in TERMS[:5])
         assert check.problems == {"have pairs out of order or repeated": 1}
         with store.write():
@@ -243,8 +249,43 @@ def test_a_run_damaged_by_hand_is_refused_or_found_by_the_cases_own_probe(
             store.find_leak_terms([TERMS[0]])
         with store.write(), pytest.raises(IntegrityError, match="leak index is damaged"):
             store.replace_leak_cases([LeakCaseRow("CASE-1", TERMS[0], b"k")])
+        with store.write():  # the run gone, its marks left: what they say it may hold, refused
+            store._conn.execute("DELETE FROM leak_runs")
+        within = max(TERMS[:5])  # not the run's first: its marks alone say where it may be
+        with store.read(), pytest.raises(IntegrityError, match=r"damaged \(marks of no run\)"):
+            store.find_leak_terms([within])
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("pairs", [None, b"", TERMS[0] + b"\0\0\0"])
+def test_migration_0010_marks_every_run_and_refuses_one_not_whole_pairs(
+    pairs: bytes | None,
+) -> None:
+    """Runs written before the marks: after migration 0010 each has the marks of its pairs by
+    its key; a run that is not whole pairs is refused as a damaged leak index."""
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    names = [name for name, _ in MIGRATIONS]
+    import vault.store.connection as connection
+
+    original = connection.MIGRATIONS
+    connection.MIGRATIONS = MIGRATIONS[: names.index("0010_leak_run_marks")]  # type: ignore[attr-defined]
+    try:
+        _apply_migrations(conn)
+    finally:
+        connection.MIGRATIONS = original  # type: ignore[attr-defined]
+    made = sorted(runs.pair(t, n) for t in TERMS for n in (1, 9, 70_000))
+    stored = [(run[0], runs.joined(run)) for run in runs.cut(made)]
+    if pairs is not None:
+        stored.append((b"\xff" * runs.PAIR, pairs))
+    conn.executemany("INSERT INTO leak_runs(key, pairs) VALUES (?, ?)", stored)
+    if pairs is not None:
+        with pytest.raises(IntegrityError, match=r"^the leak index is damaged \(a row of"):
+            _apply_migrations(conn)
+        return
+    _apply_migrations(conn)
+    assert _sound(conn) == made
+    assert conn.execute("SELECT count(*) FROM leak_marks").fetchone()[0] == len(stored)
 
 
 def test_migration_0009_turns_each_row_into_a_pair_of_a_run() -> None:
@@ -308,7 +349,7 @@ def test_the_runs_check_names_each_shape_a_lookup_would_misread() -> None:
     a, b, c, d = (runs.pair(TERMS[0], n) for n in (1, 2, 3, 4))
     sound = runs.RunsCheck()
     for key, run in [(a, a + b), (c, c + d)]:
-        sound.feed(key, run)
+        sound.feed(key, run, runs.marks(run))
     assert (sound.problems, sound.pairs, sound.runs) == ({}, 4, 2)
     cases = {
         "have pairs out of order or repeated": [(a, b + a)],
@@ -320,8 +361,39 @@ def test_the_runs_check_names_each_shape_a_lookup_would_misread() -> None:
     for why, fed in cases.items():
         check = runs.RunsCheck()
         for key, run in fed:
-            check.feed(key, run)
+            check.feed(key, run, runs.marks(run))
         assert check.problems == {why: 1}, why
     repeated = runs.RunsCheck()
-    repeated.feed(a, a + a)
+    repeated.feed(a, a + a, runs.marks(a + a))
     assert repeated.problems == {"have pairs out of order or repeated": 1}
+    other = runs.pair(TERMS[1], 1)
+    flipped = bytes(x ^ 1 for x in runs.marks(a + b))
+    for marks in (None, b"", runs.marks(a), runs.marks(a + other), flipped):
+        wrong = runs.RunsCheck()
+        wrong.feed(a, a + b, marks)
+        assert wrong.problems == {"have marks that are not their pairs'": 1}, marks
+
+
+def test_marks_say_a_run_may_hold_each_of_its_terms_and_rarely_one_it_does_not() -> None:
+    """A run's marks are two bytes of each pair's term: every term of the run may be there;
+    of terms not there, only those sharing both bytes with one of its pairs (about one in 680
+    for a run of 96 pairs)."""
+    rng = random.Random(11)  # noqa: S311  # invented keyed terms
+    pairs = sorted(runs.pair(rng.randbytes(16), n) for n in range(runs.RUN_PAIRS))
+    run = runs.joined(pairs)
+    marks = runs.marks(run)
+    assert len(marks) == 2 * runs.RUN_PAIRS
+    assert all(runs.may_hold(marks, runs.term_of(p)) for p in pairs)
+    absent = [rng.randbytes(16) for _ in range(20_000)]
+    said = sum(runs.may_hold(marks, t) for t in absent)
+    assert said < 200  # 29 expected (20,000 x 96 / 65,536)
+    at = runs.MARK_AT
+    for p in pairs[:8]:  # the first byte alike is not enough
+        term = runs.term_of(p)
+        seconds = {q[at + 1] for q in pairs if q[at] == term[at]}
+        free = next(x for x in range(256) if x not in seconds)
+        assert not runs.may_hold(marks, term[: at + 1] + bytes([free]) + term[at + 2 :])
+    both = {(q[at], q[at + 1]) for q in pairs}  # nor both bytes, each in a different pair
+    apart = next((q[at], r[at + 1]) for q in pairs for r in pairs if (q[at], r[at + 1]) not in both)
+    assert not runs.may_hold(marks, bytes(at) + bytes(apart) + bytes(16 - at - 2))
+    assert not runs.may_hold(b"", pairs[0][:16])

@@ -219,10 +219,13 @@ def _check_runs(v: Vault, result: LeakIndexCheck) -> None:
     cases list: a pair more (a stale copy, a pair under a number no case has) makes lookups
     refuse, a pair fewer is named by its case below."""
     shape = RunsCheck()
-    for key, data in v.store.leak_runs_in_order():
-        shape.feed(key, data)
+    for key, data, marks in v.store.leak_runs_in_order():
+        shape.feed(key, data, marks)
     for why, count in sorted(shape.problems.items()):
         result.add(f"{count} of its {shape.runs} runs {why}: a lookup may not find a value")
+    stray = v.store.count_stray_leak_marks()
+    if stray:
+        result.add(f"{stray} rows of its marks name no run: a lookup may not find a value")
     listed = v.store.count_listed_leak_terms()
     if shape.pairs > listed:
         result.add(

@@ -371,9 +371,14 @@ class Store(Protocol):
     def leak_cases(self, case_ids: Sequence[str]) -> dict[str, LeakCaseRow]:
         """The leak-index row of each of these cases that has one."""
 
-    def leak_runs_in_order(self) -> Iterator[tuple[bytes, bytes]]:
-        """Every run of the leak index as (key, pairs), in key order, streamed (a value not of
-        bytes as b""): what `check` reads to find a run a lookup would misread."""
+    def leak_runs_in_order(self) -> Iterator[tuple[bytes, bytes, bytes | None]]:
+        """Every run of the leak index as (key, pairs, the marks stored for its key or None),
+        in key order, streamed (a value not of bytes as b""): what `check` reads to find a run
+        a lookup would misread."""
+
+    def count_stray_leak_marks(self) -> int:
+        """How many rows of marks name no run's key: a lookup trusts the marks' keys to be the
+        runs' (a stray one can stand for a run's range and hide its terms)."""
 
     def count_listed_leak_terms(self) -> int:
         """How many keyed terms the cases' leak rows list in all: as many pairs as the runs

@@ -9,6 +9,12 @@ it, so the run that holds (or would hold) a pair is the last one whose key is no
 One row a run instead of one a pair: a million cases hold about 220 million pairs, and SQLite's
 cost is per row (each one a B-tree insert): written a run at a time, the index costs about what
 its bytes cost (docs/performance.md).
+
+Each run has its marks (migration 0010, ADR 0011): two bytes of each pair's term, kept in a
+table of their own by the run's key, a tenth of the runs' bytes. A lookup reads a run's marks
+first and the run only when they show the term may be in it: a term is rarely in the index, and
+a run is a random page read of a table too large to cache (a text's check asks about a thousand
+terms, each in a different run).
 """
 
 from __future__ import annotations
@@ -33,6 +39,9 @@ LAST_NUMBER = 2 ** (8 * NUMBER_BYTES) - 1
 FEW = 8
 MALFORMED = "a row of the leak index is malformed"
 _WHOLE_PAIRS = re.compile(b".{%d}" % PAIR, re.DOTALL)
+#: Where in a keyed term the two bytes of its mark are: past the bytes the terms of one run
+#: share (the runs of a million cases share about 21 bits), so the marks of a run differ.
+MARK_AT = 8
 
 
 def pair(term: bytes, no: int) -> bytes:
@@ -158,11 +167,37 @@ def holds_in(run: bytes, p: bytes) -> bool:
     return next(_aligned(run, p), None) is not None
 
 
+def marks(run: bytes) -> bytes:
+    """The marks of a run as stored (whole pairs): byte :data:`MARK_AT` of each pair's term in
+    the run's order, then the byte after it of each (sliced in C: an import writes millions)."""
+    return run[MARK_AT::PAIR] + run[MARK_AT + 1 :: PAIR]
+
+
+def may_hold(marks: bytes, term: bytes) -> bool:
+    """Whether a run of these :func:`marks` may hold ``term``: False only when no pair's two
+    bytes are the term's (a run of 96 pairs says True of a term it does not hold about once in
+    680 lookups; the run is then read)."""
+    half = len(marks) // 2
+    first, second = term[MARK_AT], term[MARK_AT + 1]
+    at = marks.find(first, 0, half)
+    while at != -1:
+        if marks[half + at] == second:
+            return True
+        at = marks.find(first, at + 1, half)
+    return False
+
+
+def whole(run: bytes) -> bool:
+    """Whether a run as stored is whole pairs, at least one."""
+    return bool(run) and not len(run) % PAIR
+
+
 def check_whole(run: bytes) -> bytes:
     """``run`` if it is whole pairs; ValueError if not. A lookup reads a run only this far: a
-    run out of order can hide a pair from it, as a pair deleted can, and `casevault check`
-    finds both (:class:`RunsCheck` reads every run; each case's pairs are probed)."""
-    if not run or len(run) % PAIR:
+    run keyed out of place or marks not its own can hide a pair from it, as a pair deleted can,
+    and `casevault check` finds each (:class:`RunsCheck` reads every run and its marks; each
+    case's pairs are probed)."""
+    if not whole(run):
         raise ValueError(MALFORMED)
     return run
 
@@ -195,9 +230,11 @@ def edit(run: bytes, pairs: Sequence[bytes], *, add: bool) -> tuple[list[bytes],
 
 class RunsCheck:
     """What a pass over every run, in key order, finds wrong with their shape (no I/O: fed one
-    run at a time). A lookup bisects a run and trusts its order; a run out of order, keyed above
-    its first pair, or overlapping the run before can hide a pair from every lookup while the
-    pair is still there for an exact probe, so `casevault check` reads every run this way."""
+    run at a time). A lookup finds the run a term falls in by the runs' keys, and asks that
+    run's marks before reading it; an edit bisects a run. A run keyed above its first pair or
+    overlapping the run before, or marks that are not the run's, can hide a pair from every
+    lookup while it is still there for an exact probe, so `casevault check` reads every run
+    this way (and a run out of order misleads an edit)."""
 
     def __init__(self) -> None:
         self.pairs = 0
@@ -208,13 +245,16 @@ class RunsCheck:
     def _bad(self, why: str) -> None:
         self.problems[why] = self.problems.get(why, 0) + 1
 
-    def feed(self, key: bytes, run: bytes) -> None:
+    def feed(self, key: bytes, run: bytes, run_marks: bytes | None) -> None:
+        """One run: its key, its pairs, and the marks stored for its key (None: none are)."""
         self.runs += 1
         if len(key) != PAIR:
             self._bad("are keyed by what is not a pair")
         if not run or len(run) % PAIR:
             self._bad("are not whole pairs")
             return
+        if run_marks is None or run_marks != marks(run):
+            self._bad("have marks that are not their pairs'")
         pairs = split_pairs(run)
         self.pairs += len(pairs)
         if any(a >= b for a, b in itertools.pairwise(pairs)):

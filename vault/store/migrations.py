@@ -237,6 +237,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         DELETE FROM leak_terms_pending;
         """,
     ),
+    (
+        "0010_leak_run_marks",
+        # Each run's marks by its key (ADR 0011, vault.store.leak_runs.marks): two bytes of each
+        # pair's term, a tenth of the run's bytes, so that a lookup of a term the index does not
+        # hold reads them and not the run. Made from the runs in key order (STEPS).
+        """
+        CREATE TABLE leak_marks (
+            key BLOB PRIMARY KEY,
+            marks BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 
@@ -276,4 +288,21 @@ def _leak_terms_to_runs(conn: Any) -> None:
 
 
 #: Steps in Python, run after the SQL of the migration they are named by (in its transaction).
-STEPS: dict[str, Callable[[Any], None]] = {"0009_leak_index_runs": _leak_terms_to_runs}
+def _marks_of_runs(conn: Any) -> None:
+    """Migration 0010's data: the marks of every run, read in key order (its index's: no sort),
+    written in that order (each page of the marks written once)."""
+    from vault.store import leak_runs as runs
+
+    def made() -> Iterator[tuple[bytes, bytes]]:
+        for key, data in conn.execute("SELECT key, pairs FROM leak_runs ORDER BY key"):
+            if not isinstance(key, bytes) or not isinstance(data, bytes) or not runs.whole(data):
+                raise IntegrityError("the leak index is damaged (a row of it is malformed)")
+            yield key, runs.marks(data)
+
+    conn.executemany("INSERT INTO leak_marks(key, marks) VALUES (?, ?)", made())
+
+
+STEPS: dict[str, Callable[[Any], None]] = {
+    "0009_leak_index_runs": _leak_terms_to_runs,
+    "0010_leak_run_marks": _marks_of_runs,
+}

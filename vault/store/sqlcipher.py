@@ -509,6 +509,13 @@ class SqlCipherStore(StateTables):
         )
         # the key as it was: its index entry is not rewritten
         self._conn.executemany("UPDATE leak_runs SET pairs = ? WHERE rowid = ?", edits.updated)
+        # each run's marks as its pairs now are, by its key
+        self._conn.executemany("DELETE FROM leak_marks WHERE key = ?", edits.unmarked)
+        self._conn.executemany(
+            "INSERT INTO leak_marks(key, marks) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET marks = excluded.marks",
+            edits.marked,
+        )
         self._insert_runs(edits.added)
         return edits.changed
 
@@ -559,9 +566,14 @@ class SqlCipherStore(StateTables):
         return {integer(r[0]): (blob(r[1]), blob(r[2])) for r in cur}
 
     def _insert_runs(self, stored: Iterable[bytes]) -> None:
+        made = list(stored)
         self._conn.executemany(
             "INSERT INTO leak_runs(key, pairs) VALUES (?, ?)",
-            ((run[: runs.PAIR], run) for run in stored),
+            ((run[: runs.PAIR], run) for run in made),
+        )
+        self._conn.executemany(
+            "INSERT INTO leak_marks(key, marks) VALUES (?, ?)",
+            ((run[: runs.PAIR], runs.marks(run)) for run in made),
         )
 
     def find_leak_terms(
@@ -593,33 +605,53 @@ class SqlCipherStore(StateTables):
         return out
 
     def _find_any(self, terms: list[bytes], per_term: int | None) -> dict[bytes, list[int]]:
-        # A chunk of terms at a time: for each term the run its first pair falls in and the run
-        # its last pair falls in, by rowid, both sought in one query (a publication's check asks
-        # about hundreds of thousands of terms; a run's bytes for each was 600 MiB). A term
-        # within one run (nearly all) is read from that run alone, each such run read once; a
-        # term across runs (a common one), from those runs in order.
+        # A chunk of terms at a time, from the runs' marks (ADR 0011): for each term, the key
+        # and marks of the run its first pair falls in and the key of the run its last pair
+        # falls in, sought in one query. A term within one run (nearly all) whose marks it is
+        # not in is not there: its run is not read. The runs the rest fall in are read once
+        # each (a publication's check asks about hundreds of thousands of terms; a run's bytes
+        # for each was 600 MiB); a term across runs (a common one) is read from them in order.
         found: dict[bytes, list[int]] = {}
         for at in range(0, len(terms), _LOOKUP_CHUNK):
             chunk = terms[at : at + _LOOKUP_CHUNK]
             ends = self._conn.execute(
-                "SELECT (SELECT rowid FROM leak_runs WHERE key <= unhex(j.value || '00000000') "
-                "ORDER BY key DESC LIMIT 1), "
-                "(SELECT rowid FROM leak_runs WHERE key <= unhex(j.value || 'ffffffff') "
-                "ORDER BY key DESC LIMIT 1) FROM json_each(?) AS j ORDER BY j.key",
+                "SELECT lo.key, lo.marks, (SELECT key FROM leak_marks "
+                "WHERE key <= unhex(j.value || 'ffffffff') ORDER BY key DESC LIMIT 1) "
+                "FROM json_each(?) AS j LEFT JOIN leak_marks AS lo ON lo.key = (SELECT key "
+                "FROM leak_marks WHERE key <= unhex(j.value || '00000000') "
+                "ORDER BY key DESC LIMIT 1) ORDER BY j.key",
                 (json.dumps([t.hex() for t in chunk]),),
             ).fetchall()
-            within = {integer(lo) for lo, hi in ends if lo is not None and lo == hi}
-            stored = self._runs_by_rowid(within)
-            for term, (lo, hi) in zip(chunk, ends, strict=True):
+            within: dict[bytes, bytes] = {}  # term -> the key of the run that may hold it
+            across: list[bytes] = []
+            for term, (lo, marks, hi) in zip(chunk, ends, strict=True):
                 if hi is None:
                     continue  # every run's key is above the term's last pair: none holds it
-                if lo == hi:
-                    nos = runs.numbers_in(_whole_run(stored[integer(lo)][1]), term)
-                else:
-                    nos = self._numbers_across(term, per_term)
+                if lo != hi:
+                    across.append(term)
+                elif runs.may_hold(blob(marks), term):
+                    within[term] = blob(lo)
+            stored = self._runs_by_key(set(within.values()))
+            for term, key in within.items():
+                run = stored.get(key)
+                if run is None:
+                    raise IntegrityError("the leak index is damaged (marks of no run)")
+                nos = runs.numbers_in(_whole_run(run), term)
+                if nos:
+                    found[term] = nos
+            for term in across:
+                nos = self._numbers_across(term, per_term)
                 if nos:
                     found[term] = nos
         return found
+
+    def _runs_by_key(self, keys: set[bytes]) -> dict[bytes, bytes]:
+        """The pairs of each run of these keys, as stored."""
+        cur = self._conn.execute(
+            "SELECT key, pairs FROM leak_runs WHERE key IN (SELECT unhex(value) FROM json_each(?))",
+            (json.dumps(sorted(k.hex() for k in keys)),),
+        )
+        return {blob(r[0]): blob(r[1]) for r in cur}
 
     def _numbers_across(self, term: bytes, per_term: int | None) -> list[int]:
         """The numbers ``term`` has in the runs from the one its first pair falls in (or the
@@ -653,12 +685,22 @@ class SqlCipherStore(StateTables):
                 found.setdefault(runs.term_of(p), []).append(runs.number_of(p))
         return found
 
-    def leak_runs_in_order(self) -> Iterator[tuple[bytes, bytes]]:
-        for key, data in self._conn.execute("SELECT key, pairs FROM leak_runs ORDER BY key"):
+    def leak_runs_in_order(self) -> Iterator[tuple[bytes, bytes, bytes | None]]:
+        for key, data, marks in self._conn.execute(
+            "SELECT r.key, r.pairs, m.marks FROM leak_runs AS r "
+            "LEFT JOIN leak_marks AS m ON m.key = r.key ORDER BY r.key"
+        ):
             yield (
                 (key if isinstance(key, bytes) else b""),
                 (data if isinstance(data, bytes) else b""),
+                (marks if isinstance(marks, bytes) or marks is None else b""),
             )
+
+    def count_stray_leak_marks(self) -> int:
+        (count,) = self._one(
+            "SELECT count(*) FROM leak_marks WHERE key NOT IN (SELECT key FROM leak_runs)", ()
+        )
+        return integer(count)
 
     def count_listed_leak_terms(self) -> int:
         (size,) = self._one("SELECT coalesce(sum(length(terms)), 0) FROM leak_cases", ())
@@ -850,6 +892,8 @@ class _RunEdits:
         self.rekeyed: list[tuple[bytes, bytes, int]] = []
         self.updated: list[tuple[bytes, int]] = []
         self.added: list[bytes] = []
+        self.unmarked: list[tuple[bytes]] = []  # the keys whose marks go
+        self.marked: list[tuple[bytes, bytes]] = []  # (key, its run's marks now)
         self.changed = 0
 
     def add(self, rowid: int, key: bytes, pairs: list[bytes], data: bytes, *, add: bool) -> None:
@@ -857,10 +901,14 @@ class _RunEdits:
         self.changed += delta
         if not made:
             self.deleted.append((rowid,))
+            self.unmarked.append((key,))
         elif delta:
             first, *rest = made
             if first[: runs.PAIR] < key:  # only the first run's: a pair below every key
                 self.rekeyed.append((first[: runs.PAIR], first, rowid))
+                self.unmarked.append((key,))
+                self.marked.append((first[: runs.PAIR], runs.marks(first)))
             else:
                 self.updated.append((first, rowid))
+                self.marked.append((key, runs.marks(first)))
             self.added += rest
