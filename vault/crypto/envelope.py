@@ -108,13 +108,11 @@ class BlindIndexer:
     per term — a draft's check hashes thousands of candidate terms)."""
 
     def __init__(self, key: SecretBytes, namespace: str) -> None:
-        self._state = _primitives.hmac_sha256_after(key.reveal(), _index_prefix(namespace))
+        self._mac = _primitives.hmac_sha256_after(key.reveal(), _index_prefix(namespace))
 
     def __call__(self, term: str) -> bytes:
         encoded = term.encode("utf-8")
-        h = self._state.copy()
-        h.update(len(encoded).to_bytes(4, "big") + encoded)
-        return h.digest()[:16]
+        return self._mac(len(encoded).to_bytes(4, "big") + encoded)[:16]
 
 
 @functools.lru_cache(maxsize=64)

@@ -606,31 +606,30 @@ class SqlCipherStore(StateTables):
 
     def _find_any(self, terms: list[bytes], per_term: int | None) -> dict[bytes, list[int]]:
         # A chunk of terms at a time, from the runs' marks (ADR 0011): for each term, the key
-        # and marks of the run its first pair falls in and the key of the run its last pair
-        # falls in, sought in one query. A term within one run (nearly all) whose marks it is
-        # not in is not there: its run is not read. The runs the rest fall in are read once
-        # each (a publication's check asks about hundreds of thousands of terms; a run's bytes
-        # for each was 600 MiB); a term across runs (a common one) is read from them in order.
+        # and marks of the run its last pair falls in, sought in one query. A key not above the
+        # term's first pair is of the one run that can hold the term (nearly all), and a term
+        # its marks do not show is not there: its run is not read. The runs the rest fall in are
+        # read once each (a publication's check asks about hundreds of thousands of terms; a
+        # run's bytes for each was 600 MiB). A key within the term (a common one, or a run that
+        # starts with it) may have the term in runs before it too: read from them in order.
         found: dict[bytes, list[int]] = {}
         for at in range(0, len(terms), _LOOKUP_CHUNK):
             chunk = terms[at : at + _LOOKUP_CHUNK]
             ends = self._conn.execute(
-                "SELECT lo.key, lo.marks, (SELECT key FROM leak_marks "
-                "WHERE key <= unhex(j.value || 'ffffffff') ORDER BY key DESC LIMIT 1) "
-                "FROM json_each(?) AS j LEFT JOIN leak_marks AS lo ON lo.key = (SELECT key "
-                "FROM leak_marks WHERE key <= unhex(j.value || '00000000') "
+                "SELECT m.key, m.marks FROM json_each(?) AS j LEFT JOIN leak_marks AS m "
+                "ON m.key = (SELECT key FROM leak_marks WHERE key <= unhex(j.value || 'ffffffff') "
                 "ORDER BY key DESC LIMIT 1) ORDER BY j.key",
                 (json.dumps([t.hex() for t in chunk]),),
             ).fetchall()
             within: dict[bytes, bytes] = {}  # term -> the key of the run that may hold it
             across: list[bytes] = []
-            for term, (lo, marks, hi) in zip(chunk, ends, strict=True):
-                if hi is None:
+            for term, (key, marks) in zip(chunk, ends, strict=True):
+                if key is None:
                     continue  # every run's key is above the term's last pair: none holds it
-                if lo != hi:
+                if blob(key) > runs.first_pair(term):
                     across.append(term)
                 elif runs.may_hold(blob(marks), term):
-                    within[term] = blob(lo)
+                    within[term] = blob(key)
             stored = self._runs_by_key(set(within.values()))
             for term, key in within.items():
                 run = stored.get(key)
