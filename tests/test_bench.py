@@ -96,6 +96,7 @@ def test_disk_and_audit_figures(results: dict[str, Any]) -> None:
 
 
 def test_a_public_text_of_its_own_is_checked_each_different(results: dict[str, Any]) -> None:
+    from vault.bench import cases
     from vault.bench.cases import public_summary
 
     check = results["runs"][0]["public_text_check"]
@@ -104,6 +105,15 @@ def test_a_public_text_of_its_own_is_checked_each_different(results: dict[str, A
     texts = [public_summary(i) for i in range(50)]
     assert len(set(texts)) == 50 and all(len(t.split()) == 40 for t in texts)
     assert public_summary(7) == public_summary(7)  # the same for the same case
+    # every word common, or spelt with a consonant no invented name has: no summary names one
+    words = {w.strip(".").lower() for t in texts for w in t.split()}
+    invented = words - set(cases._SUMMARY_WORDS)
+    assert invented and all(set(w) & set(cases._SUMMARY_CONSONANTS) for w in invented)
+    syllables = "".join(s for s, *_ in cases.SYLLABLES)
+    assert not set(cases._SUMMARY_CONSONANTS) & set(syllables)
+    # imported into the vault as a real file's cases are, none refused as naming a case
+    imported = results["runs"][0]["import_own_summaries"]
+    assert imported["count"] == N and imported["seconds"] > 0
 
 
 def test_each_ns_results_are_handed_over_as_it_ends(results: dict[str, Any]) -> None:
@@ -121,7 +131,7 @@ def test_a_refused_publication_is_a_row_of_the_table(results: dict[str, Any]) ->
 def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:
     text = report.table(results["runs"][0])
     assert text.startswith(f"| at {N:,} cases | casevault | plain SQLCipher | floor |")
-    assert text.count("\n") == 14
+    assert text.count("\n") == 15
     assert "| import |" in text and "| bytes on disk per case |" in text
     report.plot(results, tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

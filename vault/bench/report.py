@@ -34,6 +34,13 @@ def _public_check(check: dict[str, Any] | None) -> str:
     )
 
 
+def _own_summaries(imported: dict[str, Any] | None) -> str:
+    if imported is None:  # a run made before it was measured
+        return "not measured"
+    n, seconds = imported["count"], imported["seconds"]
+    return f"{_rate(n, seconds)} ({n:,} cases in {seconds:,.1f} s)"
+
+
 def table(run: dict[str, Any]) -> str:
     """One N's figures: casevault, plain SQLCipher and the floor, side by side."""
     n = run["n"]
@@ -84,6 +91,12 @@ def table(run: dict[str, Any]) -> str:
             "a public text of its own checked against the leak index, as an import checks each "
             "case's (40 words; p50 / p99)",
             _public_check(run.get("public_text_check")),
+            "—",
+            "—",
+        ),
+        (
+            "import of more cases into it, each with a public summary of its own (40 words)",
+            _own_summaries(run.get("import_own_summaries")),
             "—",
             "—",
         ),

@@ -63,6 +63,9 @@ Progress = Callable[[str], None]
 CASEWORKER = next(p for p in DEMO_PEOPLE if p[1] == "caseworker")
 #: How many cases the primitive calls of an import are counted over.
 COUNT_SAMPLE = 200
+#: Cases imported into each N's vault with a public summary each of its own (the main import's
+#: cases share one, so its writer asks the leak index about that summary's terms once)
+OWN_SUMMARIES = 1000
 
 
 def _passphrase(_name: str) -> Passphrase:
@@ -73,11 +76,15 @@ def _open(root: Path) -> Vault:
     return Vault.open(root, CASEWORKER[0], _passphrase)
 
 
-def write_cases(path: Path, n: int, first: int = 0) -> int:
-    """Write invented cases ``first`` .. ``first + n - 1`` as JSON Lines; returns the bytes."""
+def write_cases(path: Path, n: int, first: int = 0, *, own_summaries: bool = False) -> int:
+    """Write invented cases ``first`` .. ``first + n - 1`` as JSON Lines; returns the bytes.
+    ``own_summaries``: each with a public summary of its own (:func:`public_summary`)."""
     with path.open("w", encoding="utf-8") as fh:
         for i in range(first, first + n):
-            fh.write(json.dumps(bench_case(i)[0], ensure_ascii=False) + "\n")
+            case = bench_case(i)[0]
+            if own_summaries:
+                case["public_summary"] = public_summary(i)
+            fh.write(json.dumps(case, ensure_ascii=False) + "\n")
     return path.stat().st_size
 
 
@@ -328,6 +335,12 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
         ]
         out["draft"] = {"vault": _stats(draft_times)}
         out["public_text_check"] = _public_text_checks(v, picks[:20])
+        more = min(OWN_SUMMARIES, n)
+        progress(f"N={n:,}: importing {more:,} more cases, each with a summary of its own")
+        own = work / "own-summaries.jsonl"
+        write_cases(own, more, first=9_000_000, own_summaries=True)
+        seconds, _ = _timed(partial(import_file, v, own))
+        out["import_own_summaries"] = {"count": more, "seconds": seconds}
         progress(f"N={n:,}: audit verify")
         entries = v.audit.size()
         verify_s, _ = _timed(lambda: audit.verify(v))

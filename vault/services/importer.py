@@ -31,7 +31,7 @@ import hashlib
 import io
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +47,7 @@ from vault.services.cases import (
     store_versions,
     validate_record,
 )
-from vault.services.import_pool import read_all
+from vault.services.import_pool import Reading, read_all
 from vault.services.leaks import VaultKnownValues, writing_keys
 from vault.services.public_fields import check_public_fields
 from vault.services.session import Vault
@@ -56,6 +56,9 @@ from vault.services.session import Vault
 #: larger the batch the fewer times each page of the index is visited (2,000 cases were 5% faster
 #: again than 1,000, and 80 MiB more at the peak).
 BATCH = 1000
+#: Cases whose public texts' terms are asked of the leak index together (about 400 terms a
+#: 40-word text: within what a check remembers, :data:`~vault.services.leaks.REMEMBERED_LOOKUPS`)
+ASKED_TOGETHER = 200
 MAX_LINE_BYTES = 16 * 1024 * 1024
 csv.field_size_limit(MAX_LINE_BYTES)
 
@@ -222,6 +225,38 @@ def _csv_rows(
         yield start, record
 
 
+def _asked_together(
+    readings: Iterator[tuple[Any, Mapping[str, Any], Reading]], known: VaultKnownValues
+) -> Iterator[tuple[Any, Mapping[str, Any], Reading]]:
+    """``readings`` as they come, :data:`ASKED_TOGETHER` at a time, the leak index asked about
+    all their public texts' terms first, in one lookup: each case's check then finds its
+    answers remembered. Asked one case at a time, each term read a page of the index at random
+    (a case's thousand terms, a thousand pages); asked for many cases together, in key order,
+    each page is read once for all of them. A line that fails as it is read fails after the
+    lines before it are checked: the error is the first bad line's, as one by one."""
+    while True:
+        chunk: list[tuple[Any, Mapping[str, Any], Reading]] = []
+        failed: Exception | None = None
+        try:
+            for item in itertools.islice(readings, ASKED_TOGETHER):
+                chunk.append(item)  # one at a time: those read before a failure are kept
+        except Exception as e:  # raised again below, once the lines before it are checked
+            failed = e
+        known.ask(
+            {
+                c.term
+                for *_, reading in chunk
+                for made in reading.own.candidates.values()
+                for c in made
+            }
+        )
+        yield from chunk
+        if failed is not None:
+            raise failed
+        if len(chunk) < ASKED_TOGETHER:
+            return
+
+
 def import_file(
     v: Vault,
     path: Path,
@@ -273,8 +308,8 @@ def import_file(
         )
         # Each case's values are read into its terms on the other cores, in chunks, while
         # this process checks, encrypts and writes the cases already read, in file order.
-        with contextlib.closing(read_all(v.policy, keys, v.vault_id, validated)) as readings:
-            for lineno, values, reading in readings:
+        with contextlib.closing(read_all(v.policy, keys, v.vault_id, validated)) as read:
+            for lineno, values, reading in _asked_together(read, known):
                 where = f"{name}:{lineno}: "
                 case_id = values["case_id"]
                 if case_id in seen or v.store.case_head(case_id) is not None:

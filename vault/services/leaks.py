@@ -20,6 +20,7 @@ each) are still read until their case is saved again.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -473,7 +474,13 @@ class VaultKnownValues:
     def lengths(self) -> Collection[int]:
         return self._lengths
 
-    def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
+    def ask(self, terms: Collection[str]) -> None:
+        """Ask the index about ``terms`` now, in one lookup, for the checks that follow to find
+        remembered (many texts' terms together: the index is read in key order once for all of
+        them, not once for each text). Within the memory of :data:`REMEMBERED_LOOKUPS`."""
+        self._remember(terms)
+
+    def _remember(self, terms: Collection[str]) -> None:
         # Each term is hashed and looked up once per session: a text scanned in many forms (a
         # publication's every part) asks for the same terms again and again. A part of a value
         # is not asked of the index at all.
@@ -487,6 +494,9 @@ class VaultKnownValues:
             self._memo.update(dict.fromkeys(fresh))
             for term, (info, cases) in self._lookup([t for t in fresh if not is_case_scoped(t)]):
                 self._memo[term] = (info, cases)
+
+    def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
+        self._remember(terms)
         rank = self._v.policy.rank
         found: dict[str, EntityInfo] = {}
         for term in terms:
@@ -506,8 +516,8 @@ class VaultKnownValues:
         want: dict[bytes, tuple[str, LeakKey]] = {}
         for key in self._keys:
             lengths = self._key_lengths[key.slot]
-            for term in [*spaced, *(t for t in joined if len(t) in lengths)]:
-                want[key.term(term)] = (term, key)
+            asked = [*spaced, *(t for t in joined if len(t) in lengths)]
+            want.update(zip(map(key.term, asked), zip(asked, itertools.repeat(key)), strict=True))
         if not want:
             return []
         store = self._v.store

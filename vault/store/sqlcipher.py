@@ -729,6 +729,8 @@ class SqlCipherStore(StateTables):
         per_term: int | None = None,
         cases: Sequence[str] | None = None,
     ) -> list[tuple[bytes, str, bytes]]:
+        if self._one("SELECT 1 FROM leak_terms_v1 LIMIT 1", ()) is None:
+            return []  # no row of the earlier layout (a vault made since, or all saved again)
         cur = self._conn.execute(
             "SELECT term, case_id, sealed FROM (SELECT term, case_id, sealed, "
             "row_number() OVER (PARTITION BY term) AS n FROM leak_terms_v1 "
