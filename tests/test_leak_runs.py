@@ -122,7 +122,7 @@ def test_merged_keeps_each_pair_once() -> None:
 def test_a_parts_pairs_are_sorted_in_place_and_each_kept_once() -> None:
     a, b, c = (bytes([n]) * 20 for n in (1, 2, 3))
     held = [c, a, b]
-    assert runs.sorted_once(held) == [a, b, c] and held == [a, b, c]  # no copy made
+    assert runs.sorted_once(held) is held and held == [a, b, c]  # no copy made
     assert runs.sorted_once([b, a, b, c, a]) == [a, b, c]
 
 
@@ -132,6 +132,19 @@ def test_cut_keeps_a_run_to_its_max_then_cuts_it_to_its_size() -> None:
     pieces = runs.cut(pairs)
     assert [len(p) for p in pieces] == [runs.RUN_PAIRS, runs.RUN_PAIRS, 1]
     assert [p for piece in pieces for p in piece] == pairs
+
+
+def test_a_term_is_found_only_where_a_pair_starts() -> None:
+    """A run's bytes can spell a term across two pairs: that is no pair of the term. Here the
+    term (16 bytes of 7) is spelt from the last byte of the first pair's number on, one byte
+    before the second pair, whose term it is, and again in the third."""
+    term = bytes([7]) * 16
+    stored = runs.joined([runs.pair(bytes(16), 7), runs.pair(term, 9), runs.pair(term, 11)])
+    assert stored.find(term) == runs.PAIR - 1  # spelt across the first two pairs
+    assert runs.numbers_in(stored, term) == [9, 11]
+    assert runs.holds_in(stored, runs.pair(term, 11))
+    assert runs.numbers_in(stored, bytes([7]) * 15 + b"\x00") == []  # across the 2nd and 3rd
+    assert not runs.holds_in(stored, bytes([7]) * 15 + bytes(4) + b"\x0b")
 
 
 def test_numbers_of_and_holds_read_only_the_term_asked() -> None:
@@ -358,11 +371,20 @@ def test_the_runs_check_names_each_shape_a_lookup_would_misread() -> None:
         "are not whole pairs": [(a, a[:-1])],
         "are keyed by what is not a pair": [(a[:16], a + b)],
     }
+    e = runs.pair(TERMS[0], 5)
+    cases["overlap the run before"] += [(c, c + d)]  # a key equal to the last pair before it
     for why, fed in cases.items():
         check = runs.RunsCheck()
         for key, run in fed:
             check.feed(key, run, runs.marks(run))
-        assert check.problems == {why: 1}, why
+        assert check.problems == {why: len(fed) - (why == "overlap the run before")}, why
+    # the last pair of a run of three, not its second, is what the next run must be above
+    f = runs.pair(TERMS[0], 6)
+    for fed in ([(a, a + b + c), (c, c + d + e)], [(a, a + b), (c, c + d + e), (e, e + f)]):
+        after = runs.RunsCheck()
+        for key, run in fed:
+            after.feed(key, run, runs.marks(run))
+        assert after.problems == {"overlap the run before": 1}, len(fed)
     repeated = runs.RunsCheck()
     repeated.feed(a, a + a, runs.marks(a + a))
     assert repeated.problems == {"have pairs out of order or repeated": 1}
