@@ -140,7 +140,11 @@ def test_report_table_and_plot(results: dict[str, Any], tmp_path: Path) -> None:
     assert json.loads(written[0].read_text("utf-8")) == results
     assert written[1].read_text("utf-8") == text + "\n"
     data = report.series(results)
-    assert set(data["import, µs per case"]) == {"casevault", "plain SQLCipher", "floor"}
+    assert set(data["import, µs per case"]) == {"casevault", "plain SQLCipher", "floor", report.OWN}
+    earlier = {"runs": [{k: v for k, v in r.items() if k != "import_own_summaries"}
+                        for r in results["runs"]]}  # fmt: skip
+    assert report.OWN not in report.series(earlier)["import, µs per case"]
+    assert "not measured" in report.table(earlier["runs"][0])
 
 
 def test_counting_counts_and_restores_even_after_an_error() -> None:

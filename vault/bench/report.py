@@ -168,6 +168,9 @@ def series(results: dict[str, Any]) -> dict[str, dict[str, list[tuple[int, float
             n,
             (fl["crypto_s_per_case"] + fl["write_s_per_case"]) * 1e6,
         )
+        own = run.get("import_own_summaries")  # not in runs made before it was measured
+        if own is not None:
+            add("import, µs per case", OWN, n, own["seconds"] / own["count"] * 1e6)
         for op, key in (("full-name lookup p50, µs", "lookup_full"), ("show p50, µs", "show")):
             add(op, "casevault", n, run[key]["vault"]["p50_ms"] * 1e3)
             add(op, "plain SQLCipher", n, run[key]["plain"]["p50_ms"] * 1e3)
@@ -178,8 +181,10 @@ def series(results: dict[str, Any]) -> dict[str, dict[str, list[tuple[int, float
     return out
 
 
+#: The import of cases each with a public summary of its own, as a contender in the plot.
+OWN = "casevault, a summary of its own a case"
 #: One colour per contender in every panel.
-_COLOURS = {"casevault": "C0", "plain SQLCipher": "C1", "floor": "C2"}
+_COLOURS = {"casevault": "C0", "plain SQLCipher": "C1", "floor": "C2", OWN: "C3"}
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
