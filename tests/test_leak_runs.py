@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlcipher3
@@ -277,16 +278,7 @@ def test_migration_0010_marks_every_run_and_refuses_one_not_whole_pairs(
 ) -> None:
     """Runs written before the marks: after migration 0010 each has the marks of its pairs by
     its key; a run that is not whole pairs is refused as a damaged leak index."""
-    conn = sqlcipher3.connect(":memory:", isolation_level=None)
-    names = [name for name, _ in MIGRATIONS]
-    import vault.store.connection as connection
-
-    original = connection.MIGRATIONS
-    connection.MIGRATIONS = MIGRATIONS[: names.index("0010_leak_run_marks")]  # type: ignore[attr-defined]
-    try:
-        _apply_migrations(conn)
-    finally:
-        connection.MIGRATIONS = original  # type: ignore[attr-defined]
+    conn = _migrated_before("0010_leak_run_marks")
     made = sorted(runs.pair(t, n) for t in TERMS for n in (1, 9, 70_000))
     stored = [(run[0], runs.joined(run)) for run in runs.cut(made)]
     if pairs is not None:
@@ -301,20 +293,26 @@ def test_migration_0010_marks_every_run_and_refuses_one_not_whole_pairs(
     assert conn.execute("SELECT count(*) FROM leak_marks").fetchone()[0] == len(stored)
 
 
-def test_migration_0009_turns_each_row_into_a_pair_of_a_run() -> None:
-    """A vault of the layout before (a row a pair): after the migration its runs hold the same
-    pairs in order, cut at 96, each keyed by its first pair, and leak_terms is gone."""
-    conn = sqlcipher3.connect(":memory:", isolation_level=None)
-    names = [name for name, _ in MIGRATIONS]
-    before = MIGRATIONS[: names.index("0009_leak_index_runs")]
+def _migrated_before(name: str) -> Any:
+    """An in-memory database with every migration before ``name`` applied: a vault of the
+    layout before it."""
     import vault.store.connection as connection
 
+    conn = sqlcipher3.connect(":memory:", isolation_level=None)
+    names = [n for n, _ in MIGRATIONS]
     original = connection.MIGRATIONS
-    connection.MIGRATIONS = before  # type: ignore[attr-defined]
+    connection.MIGRATIONS = MIGRATIONS[: names.index(name)]  # type: ignore[attr-defined]
     try:
         _apply_migrations(conn)
     finally:
         connection.MIGRATIONS = original  # type: ignore[attr-defined]
+    return conn
+
+
+def test_migration_0009_turns_each_row_into_a_pair_of_a_run() -> None:
+    """A vault of the layout before (a row a pair): after the migration its runs hold the same
+    pairs in order, cut at 96, each keyed by its first pair, and leak_terms is gone."""
+    conn = _migrated_before("0009_leak_index_runs")
     rows = [(t, n) for t in TERMS for n in (1, 7, 300, 70_000, 2**32 - 1)]
     rows += [(bytes([200]) * 16, n) for n in range(2, 500)]  # a common term: many runs
     conn.executemany("INSERT INTO leak_terms(term, no) VALUES (?, ?)", rows)
@@ -341,16 +339,7 @@ def test_migration_0009_turns_each_row_into_a_pair_of_a_run() -> None:
 def test_migration_0009_refuses_a_row_it_cannot_make_a_pair_of(term: object, no: object) -> None:
     """A vault damaged before the upgrade: refused as a damaged leak index, never a TypeError,
     an allocation of ``term`` bytes, or a number rounded into another case's."""
-    conn = sqlcipher3.connect(":memory:", isolation_level=None)
-    names = [name for name, _ in MIGRATIONS]
-    import vault.store.connection as connection
-
-    original = connection.MIGRATIONS
-    connection.MIGRATIONS = MIGRATIONS[: names.index("0009_leak_index_runs")]  # type: ignore[attr-defined]
-    try:
-        _apply_migrations(conn)
-    finally:
-        connection.MIGRATIONS = original  # type: ignore[attr-defined]
+    conn = _migrated_before("0009_leak_index_runs")
     conn.execute("INSERT INTO leak_terms(term, no) VALUES (?, ?)", (term, no))
     with pytest.raises(
         IntegrityError, match=r"^the leak index is damaged \(a row of it is malformed\)$"
