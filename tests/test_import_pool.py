@@ -145,3 +145,92 @@ def test_the_reader_is_left_only_in_the_forks(open_as: OpenAs) -> None:
     assert forked._WORK is None
     gen.close()
     assert multiprocessing.active_children() == []
+
+
+def test_a_lookup_asked_for_many_cases_that_fails_leaves_errors_in_file_order(
+    open_as: OpenAs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An import asks the index about many cases' texts at once; if that lookup fails (a
+    damaged index), each case's own check asks again, in file order: the first bad line's
+    error is the one given, and nothing the failed lookup asked is remembered as absent."""
+    from vault.errors import IntegrityError
+    from vault.redact.entities import find_known
+    from vault.services import leaks
+
+    v = open_as("cara")
+    existing = v.store.case_ids(limit=1)[0]
+    records = _records(5)
+    records[0]["case_id"] = existing  # line 1: a case that exists
+    path = tmp_path / "few.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+
+    def damaged(self: leaks.VaultKnownValues, terms: object) -> None:
+        raise IntegrityError("the leak index of case X is damaged")
+
+    monkeypatch.setattr(leaks.VaultKnownValues, "ask", damaged)
+    with pytest.raises(ValidationError, match=rf"^few\.jsonl:1: case {existing} already exists"):
+        import_file(v, path, dry_run=True)
+    monkeypatch.undo()
+    # a lookup that fails remembers nothing: asked again, the value is found
+    phone = records[1]["family_contacts"][0]["phone"]
+    v2 = open_as("cara")
+    import_file(v2, _written(tmp_path / "ok.jsonl", records[1:]))
+    known = leaks.VaultKnownValues(v2)
+    find = v2.store.find_leak_terms
+    calls = []
+
+    def once(*args: Any, **kw: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("the leak index of case X is damaged")
+        return find(*args, **kw)
+
+    monkeypatch.setattr(v2.store, "find_leak_terms", once)
+    with v2.store.read():
+        with pytest.raises(IntegrityError):
+            find_known(f"call {phone}", known)
+        assert find_known(f"call {phone}", known)
+
+
+def _written(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n")
+    return path
+
+
+def test_cases_are_asked_about_together_up_to_a_count_of_cases_or_of_terms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lookup made for many cases at once ends at ASKED_TOGETHER cases or, for long texts,
+    at ASKED_TERMS terms (a 2,000-word summary gives 18,000): its memory is bounded by terms,
+    not by cases alone. Run-together terms of a length the index holds no value of are not
+    asked. Every reading comes out, in order."""
+    from types import SimpleNamespace
+
+    from vault.redact.entities import Candidate
+    from vault.services import importer
+
+    monkeypatch.setattr(importer, "ASKED_TOGETHER", 4)
+    monkeypatch.setattr(importer, "ASKED_TERMS", 25)
+
+    class Known:
+        def __init__(self) -> None:
+            self.asked: list[set[str]] = []
+
+        def lengths(self) -> set[int]:
+            return {6}
+
+        def ask(self, terms: set[str]) -> None:
+            self.asked.append(set(terms))
+
+    def reading(i: int, words: int) -> Any:
+        made = [Candidate(f"~w{i} n{n}", 0, 1) for n in range(words)]  # sorted words: asked
+        made += [Candidate("abcdef", 0, 1), Candidate("abcdefg", 0, 1)]  # run together
+        return SimpleNamespace(own=SimpleNamespace(candidates={"public_summary": made}))
+
+    sizes = [1, 1, 1, 1, 1, 30, 20, 3]  # four cases; two past 25 terms; two at 25
+    readings = [(n, {}, reading(n, w)) for n, w in enumerate(sizes)]
+    known = Known()
+    out = list(importer._asked_together(iter(readings), known))  # type: ignore[arg-type]
+    assert out == readings
+    assert [len(a) for a in known.asked] == [4 + 1, 1 + 30 + 1, 20 + 3 + 1]
+    assert all("abcdef" in a and "abcdefg" not in a for a in known.asked)

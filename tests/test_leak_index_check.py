@@ -6,6 +6,7 @@ product's own ``check`` runs. All data is invented."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -314,6 +315,44 @@ def test_attack_a_run_out_of_order_hides_no_value_and_check_names_it(
     problems = _problems(demo_path)
     assert any(p.endswith("runs have pairs out of order or repeated: a lookup may not find "
                           "a value") for p in problems), problems  # fmt: skip
+
+
+@pytest.mark.parametrize("how", ["deleted", "an older copy put back"])
+def test_attack_a_level_keys_lengths_taken_back_hide_values_and_check_names_it(
+    demo_path: Path, how: str
+) -> None:
+    """A run-together term is asked only under the keys whose sealed lengths hold its length:
+    the secret key's row deleted, or put back as it was before a case added a length, hides a
+    one-word secret value from every lookup; check recomputes every case's lengths and names
+    the key's row that lacks one."""
+    from vault.redact.entities import find_known
+    from vault.services import cases
+    from vault.services.leaks import VaultKnownValues, open_lengths, writing_keys
+
+    def opened() -> Vault:
+        return Vault.open(demo_path, "cara", lambda _n: passphrase_for("cara"))
+
+    with opened() as v:
+        key = writing_keys(v)["secret"]
+        (old,) = v.store.leak_lengths([key.slot]).values()
+        had = open_lengths(v, key, old)
+        # one word, of a length no secret value had: its every index term is run together
+        name = "Qorlanbekjanulyzadehmamatkulovas"[: next(n for n in range(12, 33) if n not in had)]
+        contact = {"name": name, "relation": "brother"}
+        cases.add_case(v, {"case_id": "UA-300-26-812", "family_contacts": [contact]})
+        with v.store.read():
+            assert find_known(f"Invented: {name} here.", VaultKnownValues(v))
+    with raw_db(demo_path, "pia") as db:
+        if how == "deleted":
+            db.execute("DELETE FROM leak_lengths WHERE slot = ?", (key.slot,))
+        else:
+            db.execute("UPDATE leak_lengths SET sealed = ? WHERE slot = ?", (old, key.slot))
+    with opened() as v, v.store.read():
+        assert not find_known(f"Invented: {name} here.", VaultKnownValues(v))
+    problems = _problems(demo_path)
+    named = re.compile(r"the lengths kept for a level key lack (\d+) of the lengths its cases'")
+    lacking = [int(m[1]) for p in problems if (m := named.match(p))]
+    assert lacking and (lacking[0] > len(had) if how == "deleted" else lacking[0] < 5), problems
 
 
 def _unmark(path: Path, no: int, how: str) -> None:

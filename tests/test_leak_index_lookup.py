@@ -378,7 +378,7 @@ def test_a_public_field_check_asks_no_lowest_level_key_and_a_key_only_its_length
     stored = v.store.leak_lengths([k.slot for k in keys])
     skipped = kept = 0
     for key in keys:
-        lengths = leaks._open_lengths(v, key, stored.get(key.slot))
+        lengths = leaks.open_lengths(v, key, stored.get(key.slot))
         for term in terms:
             hashed = key.term(term)
             if key.level == lowest or (is_run_together(term) and len(term) not in lengths):

@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from vault.audit.log import AuditEvent
-from vault.errors import UsageError, ValidationError
+from vault.errors import UsageError, ValidationError, VaultError
 from vault.models import FieldKind
 from vault.models.fieldtext import DateOrder, DateOrderError, parse_field_text
+from vault.redact.entities import is_run_together
 from vault.services.cases import (
     PreparedVersion,
     prepare_version,
@@ -59,6 +60,8 @@ BATCH = 1000
 #: Cases whose public texts' terms are asked of the leak index together (about 400 terms a
 #: 40-word text: within what a check remembers, :data:`~vault.services.leaks.REMEMBERED_LOOKUPS`)
 ASKED_TOGETHER = 200
+#: ... or as many cases as give this many terms (long texts: a 2,000-word summary gives 18,000)
+ASKED_TERMS = 100_000
 MAX_LINE_BYTES = 16 * 1024 * 1024
 csv.field_size_limit(MAX_LINE_BYTES)
 
@@ -228,32 +231,38 @@ def _csv_rows(
 def _asked_together(
     readings: Iterator[tuple[Any, Mapping[str, Any], Reading]], known: VaultKnownValues
 ) -> Iterator[tuple[Any, Mapping[str, Any], Reading]]:
-    """``readings`` as they come, :data:`ASKED_TOGETHER` at a time, the leak index asked about
-    all their public texts' terms first, in one lookup: each case's check then finds its
-    answers remembered. Asked one case at a time, each term read a page of the index at random
-    (a case's thousand terms, a thousand pages); asked for many cases together, in key order,
-    each page is read once for all of them. A line that fails as it is read fails after the
-    lines before it are checked: the error is the first bad line's, as one by one."""
+    """``readings`` as they come, up to :data:`ASKED_TOGETHER` cases or :data:`ASKED_TERMS`
+    terms at a time, the leak index asked about all their public texts' terms first, in one
+    lookup: each case's check then finds its answers remembered. Asked one case at a time, each
+    term read a page of the index at random (a case's thousand terms, a thousand pages); asked
+    for many cases together, in key order, each page is read once for all of them.
+
+    Errors come as one by one: a line that fails as it is read fails after the lines before it
+    are checked, and a lookup that fails (a damaged index) is left for each case's own check to
+    make again, in file order."""
     while True:
         chunk: list[tuple[Any, Mapping[str, Any], Reading]] = []
+        terms: set[str] = set()
         failed: Exception | None = None
+        ended = False
         try:
-            for item in itertools.islice(readings, ASKED_TOGETHER):
+            for item in readings:
                 chunk.append(item)  # one at a time: those read before a failure are kept
+                terms.update(c.term for made in item[2].own.candidates.values() for c in made)
+                if len(chunk) >= ASKED_TOGETHER or len(terms) >= ASKED_TERMS:
+                    break
+            else:
+                ended = True
         except Exception as e:  # raised again below, once the lines before it are checked
             failed = e
-        known.ask(
-            {
-                c.term
-                for *_, reading in chunk
-                for made in reading.own.candidates.values()
-                for c in made
-            }
-        )
+        lengths = known.lengths()
+        with contextlib.suppress(VaultError):
+            if asked := {t for t in terms if len(t) in lengths or not is_run_together(t)}:
+                known.ask(asked)
         yield from chunk
         if failed is not None:
             raise failed
-        if len(chunk) < ASKED_TOGETHER:
+        if ended:
             return
 
 

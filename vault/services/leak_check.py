@@ -30,6 +30,7 @@ from vault.services.leaks import (
     kind_codes,
     kinds_ad,
     kinds_parts,
+    open_lengths,
     writing_keys,
 )
 from vault.services.provenance import case_head
@@ -80,6 +81,8 @@ class _Expected:
 
     terms: bytes
     codes: dict[bytes, bytes]
+    #: per level key (by its lengths slot) the lengths of its run-together terms
+    lengths: dict[bytes, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,13 @@ class _Reader:
         if values is None:
             return None
         with terms_remembered():
-            made = kind_codes(case_leak_terms_with(self.policy, self.keys, values))
-        return _Expected(made.listed, {slot: bytes(c) for slot, (_, c) in made.codes.items()})
+            terms = case_leak_terms_with(self.policy, self.keys, values)
+            made = kind_codes(terms)
+        return _Expected(
+            made.listed,
+            {slot: bytes(c) for slot, (_, c) in made.codes.items()},
+            {key.slot: frozenset(lens) for key, lens in terms.lengths},
+        )
 
 
 def _heads(v: Vault, result: LeakIndexCheck) -> Iterator[tuple[str, Mapping[str, Any] | None]]:
@@ -193,6 +201,7 @@ def check_leak_index(v: Vault) -> LeakIndexCheck:
     current = {k.kinds_slot for k in keys.values()}
     earlier = {k.kinds_slot for k in held_keys(v)} - current
     workers = cores() if cores() > 1 else 0
+    needed: dict[bytes, set[int]] = {}  # per lengths slot, the lengths its cases' terms have
     with v.store.read():
         pending = v.store.count_pending_leak_terms()
         if pending:  # a finished import leaves none: rows put there by hand, for the next one
@@ -206,12 +215,35 @@ def check_leak_index(v: Vault) -> LeakIndexCheck:
                     continue
                 batch.append((case_id, want))
                 if len(batch) >= CHUNK:
-                    _compare_batch(v, list(keys.values()), earlier, batch, result)
+                    _compare_batch(v, list(keys.values()), earlier, batch, result, needed)
                     batch.clear()
-            _compare_batch(v, list(keys.values()), earlier, batch, result)
+            _compare_batch(v, list(keys.values()), earlier, batch, result, needed)
         finally:
             done.close()
+        _check_lengths(v, list(keys.values()), needed, result)
     return result
+
+
+def _check_lengths(
+    v: Vault, keys: list[LeakKey], needed: Mapping[bytes, set[int]], result: LeakIndexCheck
+) -> None:
+    """Each level key's sealed lengths hold every length of its cases' run-together terms: a
+    lookup asks a run-together term only under the keys whose lengths hold its length, so a
+    length taken out (the row deleted, or an older sealed copy put back) hides every value of
+    that length and level from every check."""
+    stored = v.store.leak_lengths([k.slot for k in keys])
+    for key in keys:
+        try:
+            have = open_lengths(v, key, stored.get(key.slot))
+        except IntegrityError as e:
+            result.add(str(e))
+            continue
+        lacking = needed.get(key.slot, set()) - have
+        if lacking:
+            result.add(
+                f"the lengths kept for a level key lack {len(lacking)} of the lengths its "
+                "cases' terms have: a lookup would not ask for those terms"
+            )
 
 
 def _check_runs(v: Vault, result: LeakIndexCheck) -> None:
@@ -240,6 +272,7 @@ def _compare_batch(
     earlier: set[bytes],
     batch: list[tuple[str, _Expected]],
     result: LeakIndexCheck,
+    needed: dict[bytes, set[int]],
 ) -> None:
     rows = v.store.leak_cases([case_id for case_id, _ in batch])
     for case_id, want in batch:
@@ -247,3 +280,6 @@ def _compare_batch(
         why = _compare(v, keys, earlier, case_id, rows.get(case_id), want)
         if why is not None:
             result.add(f"case {case_id}: {why}")
+            continue
+        for slot, lengths in want.lengths.items():  # a case whose terms are as its version's
+            needed.setdefault(slot, set()).update(lengths)

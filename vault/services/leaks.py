@@ -404,14 +404,15 @@ def store_case_leaks(v: Vault, cases: Sequence[CaseLeaks], *, staged: bool = Fal
     stored = v.store.leak_lengths(list(lengths))
     changed: list[tuple[bytes, bytes]] = []
     for key, lens in lengths.values():
-        known = _open_lengths(v, key, stored.get(key.slot))
+        known = open_lengths(v, key, stored.get(key.slot))
         if not lens <= known:
             ad = lengths_ad(v.vault_id, key.slot)
             changed.append((key.slot, seal(key.sealing, _encode_lengths(known | lens), ad)))
     v.store.put_leak_lengths(changed)
 
 
-def _open_lengths(v: Vault, key: LeakKey, sealed: bytes | None) -> set[int]:
+def open_lengths(v: Vault, key: LeakKey, sealed: bytes | None) -> set[int]:
+    """The run-together lengths a level key's sealed row holds (none: no row)."""
     if sealed is None:
         return set()
     try:
@@ -450,7 +451,7 @@ class VaultKnownValues:
         stored = v.store.leak_lengths([k.slot for k in self._keys])
         #: each key's lengths of run-together terms: a term of another length is not asked
         #: under it (no value of its level was that long when run together)
-        self._key_lengths = {k.slot: _open_lengths(v, k, stored.get(k.slot)) for k in self._keys}
+        self._key_lengths = {k.slot: open_lengths(v, k, stored.get(k.slot)) for k in self._keys}
         self._lengths: set[int] = set().union(*self._key_lengths.values())
         #: term -> (what it is, the cases of ``own`` that hold it)
         self._own_terms: dict[str, tuple[EntityInfo, set[str]]] = {}
@@ -491,9 +492,11 @@ class VaultKnownValues:
             self._parts.clear()
             fresh = list(dict.fromkeys(terms))
         if fresh:
+            # looked up before any is remembered: a lookup that fails (a damaged index)
+            # leaves none of them remembered as absent
+            found = dict(self._lookup([t for t in fresh if not is_case_scoped(t)]))
             self._memo.update(dict.fromkeys(fresh))
-            for term, (info, cases) in self._lookup([t for t in fresh if not is_case_scoped(t)]):
-                self._memo[term] = (info, cases)
+            self._memo.update(found)
 
     def lookup(self, terms: Collection[str]) -> dict[str, EntityInfo]:
         self._remember(terms)
