@@ -5,6 +5,8 @@ for the cases a check is about, read from their signed versions, never from the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.conftest import OpenAs
@@ -388,3 +390,33 @@ def test_a_public_field_check_asks_no_lowest_level_key_and_a_key_only_its_length
                 assert hashed in asked
                 kept += 1
     assert skipped and kept  # the text has run-together terms of both kinds
+
+
+def test_asking_for_many_texts_at_once_leaves_out_what_a_check_leaves_out(
+    open_as: OpenAs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ask`` looks terms up ahead of the checks that will want them: a run-together term of a
+    length no key holds is not asked (no check would ask it), every other term is, once."""
+    from vault.redact.entities import is_run_together
+
+    v = open_as("cara")
+    known = VaultKnownValues(v)
+    lengths = set(known.lengths())
+    short = next(n for n in range(1, 64) if n not in lengths)
+    unheld = "q" * short  # run together, of a length no level holds
+    held = "q" * min(lengths)
+    assert is_run_together(unheld) and is_run_together(held)
+    asked: list[list[bytes]] = []
+    find = v.store.find_leak_terms
+
+    def recording(terms: list[bytes], **kw: Any) -> Any:
+        asked.append(list(terms))
+        return find(terms, **kw)
+
+    monkeypatch.setattr(v.store, "find_leak_terms", recording)
+    with v.store.read():
+        known.ask([unheld, held, "~qq ww"])
+        assert len(asked) == 1
+        assert set(known._memo) == {held, "~qq ww"}
+        known.lookup([held, "~qq ww"])
+    assert len(asked) == 1  # remembered: not asked again

@@ -41,7 +41,6 @@ from vault.audit.log import AuditEvent
 from vault.errors import UsageError, ValidationError, VaultError
 from vault.models import FieldKind
 from vault.models.fieldtext import DateOrder, DateOrderError, parse_field_text
-from vault.redact.entities import is_run_together
 from vault.services.cases import (
     PreparedVersion,
     prepare_version,
@@ -255,10 +254,9 @@ def _asked_together(
                 ended = True
         except Exception as e:  # raised again below, once the lines before it are checked
             failed = e
-        lengths = known.lengths()
-        with contextlib.suppress(VaultError):
-            if asked := {t for t in terms if len(t) in lengths or not is_run_together(t)}:
-                known.ask(asked)
+        if terms:
+            with contextlib.suppress(VaultError):
+                known.ask(terms)
         yield from chunk
         if failed is not None:
             raise failed

@@ -20,7 +20,6 @@ each) are still read until their case is saved again.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -478,8 +477,10 @@ class VaultKnownValues:
     def ask(self, terms: Collection[str]) -> None:
         """Ask the index about ``terms`` now, in one lookup, for the checks that follow to find
         remembered (many texts' terms together: the index is read in key order once for all of
-        them, not once for each text). Within the memory of :data:`REMEMBERED_LOOKUPS`."""
-        self._remember(terms)
+        them, not once for each text). A run-together term of a length no key holds is left
+        out, as a check leaves it out (:func:`~vault.redact.entities.find_known_in`). Within
+        the memory of :data:`REMEMBERED_LOOKUPS`."""
+        self._remember([t for t in terms if len(t) in self._lengths or not is_run_together(t)])
 
     def _remember(self, terms: Collection[str]) -> None:
         # Each term is hashed and looked up once per session: a text scanned in many forms (a
@@ -519,8 +520,8 @@ class VaultKnownValues:
         want: dict[bytes, tuple[str, LeakKey]] = {}
         for key in self._keys:
             lengths = self._key_lengths[key.slot]
-            asked = [*spaced, *(t for t in joined if len(t) in lengths)]
-            want.update(zip(map(key.term, asked), zip(asked, itertools.repeat(key)), strict=True))
+            for term in [*spaced, *(t for t in joined if len(t) in lengths)]:
+                want[key.term(term)] = (term, key)
         if not want:
             return []
         store = self._v.store

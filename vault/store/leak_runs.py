@@ -74,7 +74,7 @@ def last_pair(term: bytes) -> bytes:
 def split(run: bytes) -> list[bytes]:
     """A run's pairs. ValueError if it is not whole pairs in strictly ascending order: a reader
     that bisects a run must find each pair where its order says."""
-    if not run or len(run) % PAIR:
+    if not whole(run):
         raise ValueError(MALFORMED)
     pairs = [run[i : i + PAIR] for i in range(0, len(run), PAIR)]
     if any(a >= b for a, b in itertools.pairwise(pairs)):
@@ -250,7 +250,7 @@ class RunsCheck:
         self.runs += 1
         if len(key) != PAIR:
             self._bad("are keyed by what is not a pair")
-        if not run or len(run) % PAIR:
+        if not whole(run):
             self._bad("are not whole pairs")
             return
         if run_marks is None or run_marks != marks(run):

@@ -35,8 +35,6 @@ _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Numbers of staged leak term rows (:meth:`SqlCipherStore.merge_staged_leak_terms`): only
 #: growing, in this process, so each part's rows are written at its end.
 _STAGED_SEQ = itertools.count(1)
-
-
 #: Terms a lookup of the leak index reads the runs of at a time (a run is 2 KB).
 _LOOKUP_CHUNK = 10_000
 #: Up to this many pairs, an edit of the runs seeks each pair's run; more, it reads the keys of
