@@ -438,3 +438,27 @@ def test_attack_the_runs_reshaped_is_named_by_check(
     problems = _problems(demo_path)  # one line each, exit 5, no traceback
     assert any(named in p for p in problems), problems
     assert sorted(_runs(demo_path)) == before  # check changes nothing
+
+
+def test_a_vault_with_a_run_cut_short_before_migration_0010_is_refused_in_one_line(
+    demo_path: Path,
+) -> None:
+    """A vault of the layout before the marks, one of whose runs is not whole pairs: opening it
+    (to migrate) refuses it as a damaged leak index, in one line with no traceback, and leaves
+    it as it was: no marks table, migration 0010 not recorded, the run as damaged as before."""
+    with raw_db(demo_path, "pia") as db:
+        db.execute("DROP TABLE leak_marks")
+        db.execute("DELETE FROM schema_migrations WHERE name = '0010_leak_run_marks'")
+        (rowid, data) = db.execute("SELECT rowid, pairs FROM leak_runs LIMIT 1").fetchone()
+        db.execute("UPDATE leak_runs SET pairs = ? WHERE rowid = ?", (bytes(data)[:-1], rowid))
+    r = _run(demo_path, "cara", "case", "list")
+    assert r.exit_code != 0
+    assert "Traceback" not in r.stderr
+    assert r.stderr.strip().count("\n") == 0, r.stderr
+    assert "the leak index is damaged (a row of it is malformed)" in r.stderr
+    with raw_db(demo_path, "pia") as db:
+        tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        done = {n for (n,) in db.execute("SELECT name FROM schema_migrations")}
+        (after,) = db.execute("SELECT pairs FROM leak_runs WHERE rowid = ?", (rowid,)).fetchone()
+    assert "leak_marks" not in tables and "0010_leak_run_marks" not in done
+    assert bytes(after) == bytes(data)[:-1]
