@@ -205,7 +205,6 @@ def test_cases_are_asked_about_together_up_to_a_count_of_cases_or_of_terms(
     not by cases alone. Every reading comes out, in order."""
     from types import SimpleNamespace
 
-    from vault.redact.entities import Candidate
     from vault.services import importer
 
     monkeypatch.setattr(importer, "ASKED_TOGETHER", 4)
@@ -219,9 +218,9 @@ def test_cases_are_asked_about_together_up_to_a_count_of_cases_or_of_terms(
             self.asked.append(set(terms))
 
     def reading(i: int, words: int) -> Any:
-        made = [Candidate(f"~w{i} n{n}", 0, 1) for n in range(words)]  # sorted words: asked
-        made += [Candidate("abcdef", 0, 1), Candidate("abcdefg", 0, 1)]  # run together
-        return SimpleNamespace(own=SimpleNamespace(candidates={"public_summary": made}))
+        made = {f"~w{i} n{n}" for n in range(words)}  # sorted words: asked
+        made |= {"abcdef", "abcdefg"}  # run together
+        return SimpleNamespace(own=SimpleNamespace(terms={"public_summary": frozenset(made)}))
 
     sizes = [1, 1, 1, 1, 1, 30, 20, 3]  # four cases; two past 25 terms; two at 25
     readings = [(n, {}, reading(n, w)) for n, w in enumerate(sizes)]

@@ -420,3 +420,67 @@ def test_asking_for_many_texts_at_once_leaves_out_what_a_check_leaves_out(
         assert set(known._memo) == {held, "~qq ww"}
         known.lookup([held, "~qq ww"])
     assert len(asked) == 1  # remembered: not asked again
+
+
+_AMONG = [
+    "Nobody of the file is named here; the family asked for news in 2019.",
+    "Qorlan Emetbaqiy was seen at the station.",
+    "QORLAN, Emetbaqiy",
+    "yiqabtemE nalroQ",  # backwards
+    "Dbeyna Rzrgondvl",  # ROT13
+    "Call him on 8 701 555 0199 after dark.",
+    "Қорлан Еметбақий",
+]
+
+
+@pytest.mark.parametrize("text", _AMONG)
+def test_a_check_given_a_texts_terms_alone_finds_what_its_candidates_find(text: str) -> None:
+    """An import's writer gets each public text's candidate terms, not its candidates, and
+    makes the candidates again only when the index holds one of them: the hits are the same."""
+    from vault.redact.entities import (
+        EntityInfo,
+        TermSet,
+        find_known_among,
+        find_known_in,
+        text_candidates,
+    )
+
+    known = TermSet()
+    known.add_value("Qorlan Emetbaqiy", EntityInfo("name", "confidential"))
+    known.add_value("+7 701 555 0199", EntityInfo("phone", "secret"))
+    cands = text_candidates(text)
+    expected = find_known_in(text, cands, known)
+    assert find_known_among(text, {c.term for c in cands}, known) == expected
+    assert bool(expected) == (text != _AMONG[0])  # every text but the first names a value
+
+
+def test_a_check_given_a_texts_terms_makes_candidates_only_on_a_hit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vault.redact import entities
+
+    known = entities.TermSet()
+    known.add_value("Qorlan Emetbaqiy", entities.EntityInfo("name", "confidential"))
+    clean, leak = _AMONG[0], _AMONG[1]
+    terms = {t: {c.term for c in entities.text_candidates(t)} for t in (clean, leak)}
+    made: list[str] = []
+    real = entities.text_candidates
+
+    def counted(text: str, **kw: bool) -> list[entities.Candidate]:
+        made.append(text)
+        return real(text, **kw)
+
+    monkeypatch.setattr(entities, "text_candidates", counted)
+    assert entities.find_known_among(clean, terms[clean], known) == []
+    assert made == []
+    assert entities.find_known_among(leak, terms[leak], known)
+    assert made == [leak]
+
+    class Longer(entities.TermSet):  # an index of an earlier layout: terms of more lengths
+        def lengths(self) -> set[int]:
+            return super().lengths() | {entities.MAX_TERM + 8}
+
+    longer = Longer(dict(known.items()))
+    made.clear()
+    assert entities.find_known_among(clean, terms[clean], longer) == []
+    assert made == [clean]  # made again whole, for the lengths a text's terms lack

@@ -247,7 +247,7 @@ def _asked_together(
         try:
             for item in readings:
                 chunk.append(item)  # one at a time: those read before a failure are kept
-                terms.update(c.term for made in item[2].own.candidates.values() for c in made)
+                terms.update(t for made in item[2].own.terms.values() for t in made)
                 if len(chunk) >= ASKED_TOGETHER or len(terms) >= ASKED_TERMS:
                     break
             else:

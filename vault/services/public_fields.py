@@ -20,11 +20,11 @@ from vault.models import FieldKind, ValueKind
 from vault.policy import Policy
 from vault.redact.detectors import detect
 from vault.redact.entities import (
-    Candidate,
     EntityInfo,
     Hit,
     TermSet,
     find_known,
+    find_known_among,
     find_known_in,
     protected_values,
     text_candidates,
@@ -71,9 +71,10 @@ class OwnCheck:
 
     findings: list[Finding]
     own_names: dict[str, list[tuple[int, int]]]
-    #: Each public text field's candidates for a lookup of any lengths (made once, here, and
-    #: looked up again in the leak index by the writer: :func:`protected_in_public_fields`).
-    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    #: Each public text field's candidates' terms, for a lookup of any lengths (made once,
+    #: here, and looked up again in the leak index by the writer:
+    #: :func:`protected_in_public_fields`; the candidates themselves only on a hit).
+    terms: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def own_check(policy: Policy, values: Mapping[str, Any]) -> OwnCheck:
@@ -90,13 +91,14 @@ def own_check(policy: Policy, values: Mapping[str, Any]) -> OwnCheck:
             subject.add_value(str(item), EntityInfo("name", lowest))
     findings: list[Finding] = []
     names: dict[str, list[tuple[int, int]]] = {}
-    cands: dict[str, list[Candidate]] = {}
+    terms: dict[str, frozenset[str]] = {}
     for fname, text in _public_texts(policy, values):
-        cands[fname] = text_candidates(text)
-        names[fname] = [(h.start, h.end) for h in find_known_in(text, cands[fname], subject)]
-        findings += _leaks(fname, find_known_in(text, cands[fname], own), names[fname], lowest)
+        cands = text_candidates(text)
+        terms[fname] = frozenset(c.term for c in cands)
+        names[fname] = [(h.start, h.end) for h in find_known_in(text, cands, subject)]
+        findings += _leaks(fname, find_known_in(text, cands, own), names[fname], lowest)
         findings += [Finding(fname, f.kind, None) for f in detect(text)]
-    return OwnCheck(findings, names, cands)
+    return OwnCheck(findings, names, terms)
 
 
 def _leaks(
@@ -123,8 +125,8 @@ def protected_in_public_fields(
     lowest = v.policy.levels[0]
     out = list(own.findings)
     for fname, text in _public_texts(v.policy, values):
-        made = own.candidates.get(fname)
-        hits = find_known(text, known) if made is None else find_known_in(text, made, known)
+        made = own.terms.get(fname)
+        hits = find_known(text, known) if made is None else find_known_among(text, made, known)
         out += _leaks(fname, hits, own.own_names.get(fname, []), lowest)
     unique = {(f.field, f.kind, f.level): f for f in out}
     return list(unique.values())
