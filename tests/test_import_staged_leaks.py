@@ -169,6 +169,29 @@ def test_a_pair_staged_twice_goes_into_the_index_once(open_as: OpenAs) -> None:
     assert _counts(v) == (0, before + 1)
 
 
+def test_a_staged_row_with_a_cut_term_is_refused_and_a_term_twice_in_a_row_is_one_pair(
+    open_as: OpenAs,
+) -> None:
+    """Staging makes each pair straight into its part: a row whose terms end in part of a term
+    is refused whole (nothing staged), and a term a row lists twice is one pair once merged."""
+    from vault.errors import IntegrityError
+    from vault.store.interface import LeakCaseRow
+
+    v = open_as("cara")
+    term, other = bytes(range(16)), bytes(range(1, 17))
+    for cut in (term[:5], term + other[:15]):
+        with pytest.raises(IntegrityError, match="not the size the index stores"), v.store.write():
+            v.store.replace_leak_cases([LeakCaseRow("CASE-A", cut, b"k")], staged=True)
+        assert _counts(v)[0] == 0
+    with v.store.write():
+        v.store.replace_leak_cases([LeakCaseRow("CASE-A", term + other + term, b"k")], staged=True)
+        assert v.store.count_pending_leak_terms() == 3  # as the row lists them
+        assert v.store.merge_staged_leak_terms() == 2
+        found = v.store.find_leak_terms([term, other])
+        assert sorted(found) == [(term, "CASE-A"), (other, "CASE-A")]
+    assert _counts(v)[0] == 0
+
+
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_an_id_repeated_batches_apart_is_refused_and_nothing_is_written(
     open_as: OpenAs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool

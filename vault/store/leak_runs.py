@@ -44,10 +44,14 @@ _WHOLE_PAIRS = re.compile(b".{%d}" % PAIR, re.DOTALL)
 MARK_AT = 8
 
 
+#: Why a keyed term cannot be paired (:func:`pair`).
+TERM_SIZE = "a keyed leak term is not the size the index stores"
+
+
 def pair(term: bytes, no: int) -> bytes:
     """The pair of a keyed term and a case number. ValueError if either does not fit."""
     if len(term) != LEAK_TERM_BYTES:
-        raise ValueError("a keyed leak term is not the size the index stores")
+        raise ValueError(TERM_SIZE)
     if not 0 <= no <= LAST_NUMBER:
         raise ValueError("a case number too large for the leak index")
     return term + no.to_bytes(NUMBER_BYTES, "big")

@@ -10,7 +10,8 @@ import bisect
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from vault.errors import ConflictError, IntegrityError
@@ -417,21 +418,29 @@ class SqlCipherStore(StateTables):
                 (r.case_id, r.terms, r.kinds),
             ).fetchall()
             numbers[r.case_id] = integer(row[0])
-        fresh = {_pair(t, numbers[r.case_id]) for r in rows for t in r.term_list()}
         if staged:
-            self._stage_leak_terms(fresh)
+            self._stage_leak_terms(rows, numbers)
         else:
             # In key order: each run the batch's pairs fall in is read and written once.
+            fresh = {_pair(t, numbers[r.case_id]) for r in rows for t in r.term_list()}
             self._edit_runs(sorted(fresh), add=True)
 
-    def _stage_leak_terms(self, pairs: Iterable[bytes]) -> None:
+    def _stage_leak_terms(self, rows: Sequence[LeakCaseRow], numbers: Mapping[str, int]) -> None:
         # A batch's pairs of each part go in as one row, at the end of that part (part, then a
         # number that only grows): 256 rows a batch, where the index itself would be written
         # all over. The table is emptied as an import starts (:meth:`drop_pending_leak_terms`);
-        # a number in it twice would be refused, never overwritten.
-        parts: dict[int, bytearray] = {}
-        for p in pairs:
-            parts.setdefault(p[0], bytearray()).extend(p)
+        # a number in it twice would be refused, never overwritten. Each pair is made straight
+        # into its part (a case's 250 pairs: no set of them, no list of its terms); a pair held
+        # twice is kept once by the merge (:func:`~vault.store.leak_runs.sorted_once`).
+        parts: defaultdict[int, bytearray] = defaultdict(bytearray)
+        size = LEAK_TERM_BYTES
+        for r in rows:
+            number = _pair(bytes(size), numbers[r.case_id])[size:]  # a number the index holds
+            terms = r.terms
+            if len(terms) % size:
+                raise IntegrityError(f"the leak index is damaged ({runs.TERM_SIZE})")
+            for at in range(0, len(terms), size):
+                parts[terms[at]] += terms[at : at + size] + number
         self._conn.executemany(
             "INSERT INTO main.leak_terms_pending(part, seq, pairs) VALUES (?, ?, ?)",
             [(n, next(_STAGED_SEQ), bytes(data)) for n, data in sorted(parts.items())],
