@@ -120,6 +120,21 @@ def test_each_ns_results_are_handed_over_as_it_ends(results: dict[str, Any]) -> 
     assert len(_SO_FAR) == 1 and _SO_FAR[0]["runs"][0]["n"] == N
 
 
+def test_each_step_of_a_run_is_timed(results: dict[str, Any]) -> None:
+    """Where a run's time goes: every step, by its progress line, each a time of its own."""
+    steps = results["runs"][0]["steps_s"]
+    assert "importing into casevault (child process)" in steps and "audit verify" in steps
+    assert len(steps) >= 10 and all(s >= 0 for s in steps.values())
+
+
+def test_step_times_run_from_each_line_to_the_next() -> None:
+    from vault.bench.run import step_seconds
+
+    lines = [("N=300: writing", 10.0), ("N=300: importing", 12.5), ("N=300: audit verify", 20.0)]
+    assert step_seconds(lines, 21.0) == {"writing": 2.5, "importing": 7.5, "audit verify": 1.0}
+    assert step_seconds([], 5.0) == {}
+
+
 def test_a_refused_publication_is_a_row_of_the_table(results: dict[str, Any]) -> None:
     refused = dict(results["runs"][0])
     refused["publish"] = {"refused": "UA 061/21: a protected value would be published: case X"}
@@ -198,3 +213,57 @@ def test_bench_refuses_a_sample_it_cannot_use(given: str, tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "--sample" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_bench_refuses_an_n_the_disk_has_no_room_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A million cases need about 30 GB: a run the disk cannot hold is refused before it
+    starts, in one line, not an hour in."""
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**12, 0, 2 * 10**9))
+    out, keep = tmp_path / "out", tmp_path / "keep"
+    args = ["bench", "--n", "1000000", "--out", str(out), "--keep", str(keep)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "N=1,000,000 needs about 30.0 GB of free disk" in result.output
+    assert "2.0 GB are free" in result.output
+    assert list(keep.iterdir()) == [] and not (out / "tables.md").exists()
+
+
+def test_a_step_that_fails_keeps_what_was_measured_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The floor's database fills the disk after the import: the run says so in one line, and
+    the import's figures are written, the run marked failed at that step."""
+    import errno
+
+    from vault.bench import run as bench_run
+    from vault.errors import VaultError
+
+    def full(*_a: object) -> float:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(floor, "write_floor", full)
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
+    handed: list[dict[str, Any]] = []
+    with pytest.raises(VaultError) as e:
+        bench_run.run([100], tmp_path / "work", progress=lambda _l: None, after_each=handed.append)
+    assert str(e.value).startswith("N=100: the import's floor: the disk is full")
+    (failed,) = handed[-1]["runs"]
+    assert failed["failed"] == {"step": "the import's floor", "error": "OSError"}
+    assert failed["import"]["vault"]["count"] == 100 and failed["import"]["plain"]["count"] == 100
+    assert "the import's floor" in failed["steps_s"]
+    written = report.write(handed[-1], tmp_path / "out")
+    assert json.loads(written[0].read_text("utf-8"))["runs"][0]["failed"]
+    assert written[1].read_text("utf-8").strip() == ""  # no table of a run cut short
+
+
+def test_the_floor_writes_each_table_and_leaves_no_file(tmp_path: Path) -> None:
+    tables = {"a": (2_000, 400_000), "b": (0, 0), "c": (500, 20_000)}
+    took = floor.write_floor(tmp_path / "floor.db", tables)
+    assert took > 0
+    assert list(tmp_path.iterdir()) == []  # each table's database removed once timed

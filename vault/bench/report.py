@@ -213,13 +213,17 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
 def write(results: dict[str, Any], out: Path) -> list[Path]:
     """Write ``results.json``, ``tables.md`` and, when matplotlib is installed,
-    ``cost-per-case.png`` into folder ``out``; returns the paths written."""
+    ``cost-per-case.png`` into folder ``out``; returns the paths written. A run that failed
+    part-way (``"failed"``: what it measured before) is in the JSON only."""
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "results.json", out / "tables.md"]
     written[0].write_text(json.dumps(results, indent=1) + "\n", "utf-8")
-    written[1].write_text("\n\n".join(table(r) for r in results["runs"]) + "\n", "utf-8")
+    whole = {**results, "runs": [r for r in results["runs"] if "failed" not in r]}  # JSON only
+    written[1].write_text("\n\n".join(table(r) for r in whole["runs"]) + "\n", "utf-8")
+    if not whole["runs"]:
+        return written
     try:
-        plot(results, out / "cost-per-case.png")
+        plot(whole, out / "cost-per-case.png")
     except ImportError:
         return written
     return [*written, out / "cost-per-case.png"]

@@ -26,6 +26,7 @@ Every time is wall-clock on this machine; nothing here asserts a time.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import platform
@@ -47,6 +48,7 @@ from vault.bench.cases import SCRIPTS, SUMMARY_WORDS, bench_case, case_id, publi
 from vault.bench.plain import PlainDb
 from vault.bench.usage import usage
 from vault.crypto import KdfParams, Passphrase, _primitives
+from vault.errors import VaultError
 from vault.redact.entities import find_known_in, text_candidates
 from vault.services import audit, cases, drafts, publisher
 from vault.services.clock import today
@@ -59,6 +61,12 @@ from vault.services.publication_gate import LeakFoundError, check_edition
 from vault.services.session import Vault
 
 Progress = Callable[[str], None]
+
+
+class BenchError(VaultError):
+    """The benchmark cannot run, or a step of it failed (what it measured before is kept)."""
+
+
 #: The caseworker of the demo's people: imports, finds, shows and drafts.
 CASEWORKER = next(p for p in DEMO_PEOPLE if p[1] == "caseworker")
 #: How many cases the primitive calls of an import are counted over.
@@ -155,8 +163,8 @@ def _in_child(module: str, function: str, *args: Any) -> dict[str, Any]:
         check=False,
     )
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"benchmark child exited {done.returncode}: {last}")
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]  # invented cases only
+        raise BenchError(f"benchmark child exited {done.returncode}: {last}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
@@ -258,12 +266,21 @@ def _argon2id_seconds() -> float:
     return time.perf_counter() - start
 
 
-def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dict[str, Any]:
-    """Every figure at one N, in folder ``work`` (made empty first)."""
+def measure(
+    n: int,
+    work: Path,
+    *,
+    sample: int = 200,
+    progress: Progress,
+    out: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every figure at one N, in folder ``work`` (made empty first), put into ``out`` as each is
+    measured (what a step that fails leaves there was measured before it)."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     rng = random.Random(n)  # noqa: S311  # nosec B311 - which cases to look up
-    out: dict[str, Any] = {"n": n}
+    out = {} if out is None else out
+    out["n"] = n
     source = work / "cases.jsonl"
     progress(f"N={n:,}: writing {n:,} invented cases")
     out["file_bytes"] = write_cases(source, n)
@@ -286,6 +303,7 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
     after = _folder_bytes(root)
     vault_import["disk_before"], vault_import["disk_after"] = before, after
     vault_import["disk_peak"] = watch.peak
+    out["import"] = {"vault": vault_import}  # kept if a later step fails
     progress(f"N={n:,}: importing into plain SQLCipher (child process)")
     plain_path = work / "plain.db"
     plain_key = os.urandom(32)
@@ -293,18 +311,15 @@ def measure(n: int, work: Path, *, sample: int = 200, progress: Progress) -> dic
         "vault.bench.plain", "import_in_child", str(plain_path), plain_key.hex(), str(source)
     )
     plain_import["disk_after"] = sum(p.stat().st_size for p in work.glob("plain.db*"))
+    out["import"]["plain"] = plain_import
 
     progress(f"N={n:,}: the import's floor")
     costs = floor.unit_costs()
     with _open(root) as v, v.store.read():
         tables = v.store.table_sizes()
     write_s = floor.write_floor(work / "floor.db", tables)
-    out["import"] = {
-        "vault": vault_import,
-        "plain": plain_import,
-        "floor": {"write_s_per_case": write_s / n},
-        "tables": {t: {"rows": r, "bytes": b} for t, (r, b) in sorted(tables.items())},
-    }
+    out["import"]["floor"] = {"write_s_per_case": write_s / n}
+    out["import"]["tables"] = {t: {"rows": r, "bytes": b} for t, (r, b) in sorted(tables.items())}
     out["unit_costs_us"] = {k: c * 1e6 for k, c in costs.items()}
 
     picks = [rng.randrange(n) for _ in range(sample)]
@@ -425,6 +440,48 @@ def machine() -> dict[str, Any]:
     }
 
 
+#: SQLite's result code for a full disk.
+_SQLITE_FULL = 13
+
+
+def _why(e: Exception) -> str:
+    """One line on why a step failed: the benchmark's databases are its own (plain SQLCipher's,
+    the floor's), not the vault's, so their errors come here raw."""
+    if isinstance(e, VaultError):
+        return str(e) or type(e).__name__
+    full = isinstance(e, OSError) and e.errno == errno.ENOSPC
+    if full or getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL:
+        return "the disk is full (see 'casevault bench --help' for the free disk each N needs)"
+    return type(e).__name__
+
+
+#: Free disk a run at N needs, a case: the vault (about 18 KB a case), plain SQLCipher's
+#: database (5 KB), the case file (1.2 KB) and the floor's largest table (5 KB), with room.
+DISK_A_CASE = 30_000
+
+
+def _check_disk(n: int, folder: Path) -> None:
+    """Refuse a run at N before it starts when ``folder``'s disk has too little free for it: a
+    million cases need about 30 GB, and a run that fills the disk fails an hour in."""
+    folder.mkdir(parents=True, exist_ok=True)
+    free, needed = shutil.disk_usage(folder).free, n * DISK_A_CASE
+    if free < needed:
+        raise BenchError(
+            f"N={n:,} needs about {needed / 1e9:,.1f} GB of free disk in {folder}, and "
+            f"{free / 1e9:,.1f} GB are free: free some, or give --keep a folder on a larger disk"
+        )
+
+
+def step_seconds(steps: list[tuple[str, float]], end: float) -> dict[str, float]:
+    """How long each step of one N took, by its progress line (without its "N=...: "), from
+    ``(line, when it began)`` in order and when the last ended: where a run's time goes."""
+    ends = [when for _, when in steps[1:]] + [end] if steps else []
+    return {
+        line.split(": ", 1)[-1]: stop - start
+        for (line, start), stop in zip(steps, ends, strict=True)
+    }
+
+
 def run(
     ns: list[int],
     work: Path | None,
@@ -443,7 +500,28 @@ def run(
     os.environ["CASEVAULT_STATE_DIR"] = str(base / "state")
     try:
         for n in ns:
-            results["runs"].append(measure(n, base / f"n{n}", sample=sample, progress=progress))
+            steps: list[tuple[str, float]] = []
+
+            def noted(line: str, steps: list[tuple[str, float]] = steps) -> None:
+                steps.append((line, time.perf_counter()))
+                progress(line)
+
+            _check_disk(n, base)
+            figures: dict[str, Any] = {}
+            results["runs"].append(figures)
+            try:
+                measure(n, base / f"n{n}", sample=sample, progress=noted, out=figures)
+            except Exception as e:
+                # an hour's figures are not lost to its last step: kept, and the step named
+                step = steps[-1][0].split(": ", 1)[-1] if steps else "its start"
+                figures["failed"] = {"step": step, "error": type(e).__name__}
+                figures["steps_s"] = step_seconds(steps, time.perf_counter())
+                if after_each is not None:
+                    after_each(results)
+                raise BenchError(
+                    f"N={n:,}: {step}: {_why(e)}; what it measured before that step is written"
+                ) from e
+            figures["steps_s"] = step_seconds(steps, time.perf_counter())
             if after_each is not None:
                 after_each(results)
             if work is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 
@@ -19,6 +20,11 @@ def _sizes(text: str) -> list[int]:
     if not sizes or min(sizes) < 100:
         raise UsageError("--n takes case counts of 100 or more, e.g. 10000,100000")
     return sizes
+
+
+def _elapsed(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
 
 
 @click.command()
@@ -59,10 +65,15 @@ def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: 
     from vault.bench.run import run
 
     ns = _sizes(sizes)
+    began = time.monotonic()
+
+    def say(line: str) -> None:
+        click.echo(f"[{_elapsed(time.monotonic() - began)}] {line}", err=True)
+
     results = run(
         ns,
         keep,
-        progress=lambda line: click.echo(line, err=True),
+        progress=say,
         sample=sample,
         after_each=partial(report.write, out=out),  # each N's figures kept as it ends
     )
