@@ -223,15 +223,38 @@ def test_bench_refuses_an_n_the_disk_has_no_room_for(
     import shutil
     from collections import namedtuple
 
+    from vault.bench import run as bench_run
+
+    def started(*_a: object, **_k: object) -> None:
+        raise AssertionError("a run the disk has no room for was started")
+
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10**12, 0, 2 * 10**9))
+    monkeypatch.setattr(bench_run, "measure", started)
     out, keep = tmp_path / "out", tmp_path / "keep"
-    args = ["bench", "--n", "1000000", "--out", str(out), "--keep", str(keep)]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code != 0 and "Traceback" not in result.output
-    assert "N=1,000,000 needs about 30.0 GB of free disk" in result.output
-    assert "2.0 GB are free" in result.output
-    assert list(keep.iterdir()) == [] and not (out / "tables.md").exists()
+    for sizes, what in (("1000000", "1,000,000"), ("1000,1000000", "1,000 and 1,000,000")):
+        args = ["bench", "--n", sizes, "--out", str(out), "--keep", str(keep)]
+        result = CliRunner().invoke(cli, args)  # refused before the first N, for the whole run
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert f"a run at N={what}, its folders kept, needs about 30.0 GB" in result.output
+        assert "2.0 GB are free" in result.output
+        assert list(keep.iterdir()) == [] and not (out / "tables.md").exists()
+
+
+def test_a_failed_step_is_named_in_one_line_whatever_failed() -> None:
+    import errno
+
+    import sqlcipher3
+
+    from vault.bench.run import _why
+    from vault.errors import IntegrityError
+
+    full = sqlcipher3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+    assert _why(full).startswith("the disk is full")
+    assert _why(OSError(errno.ENOSPC, "No space left on device")).startswith("the disk is full")
+    assert _why(IntegrityError("a damaged page")) == "a damaged page"
+    assert _why(sqlcipher3.OperationalError("a message that may hold data")) == "OperationalError"
 
 
 def test_a_step_that_fails_keeps_what_was_measured_before_it(

@@ -186,6 +186,9 @@ def test_a_staged_row_with_a_cut_term_is_refused_and_a_term_twice_in_a_row_is_on
     with v.store.write():
         v.store.replace_leak_cases([LeakCaseRow("CASE-A", term + other + term, b"k")], staged=True)
         assert v.store.count_pending_leak_terms() == 3  # as the row lists them
+        held = v.store._conn.execute("SELECT part, pairs FROM main.leak_terms_pending").fetchall()
+        assert sorted(part for part, _ in held) == [0, 1]  # each pair in its term's part
+        assert all(pairs[i] == part for part, pairs in held for i in range(0, len(pairs), 20))
         assert v.store.merge_staged_leak_terms() == 2
         found = v.store.find_leak_terms([term, other])
         assert sorted(found) == [(term, "CASE-A"), (other, "CASE-A")]

@@ -426,6 +426,7 @@ _AMONG = [
     "Nobody of the file is named here; the family asked for news in 2019.",
     "Qorlan Emetbaqiy was seen at the station.",
     "QORLAN, Emetbaqiy",
+    "Emetbaqiy Qorlan",  # found by its sorted words alone
     "yiqabtemE nalroQ",  # backwards
     "Dbeyna Rzrgondvl",  # ROT13
     "Call him on 8 701 555 0199 after dark.",
@@ -484,3 +485,17 @@ def test_a_check_given_a_texts_terms_makes_candidates_only_on_a_hit(
     made.clear()
     assert entities.find_known_among(clean, terms[clean], longer) == []
     assert made == [clean]  # made again whole, for the lengths a text's terms lack
+
+
+def test_an_own_check_keeps_every_candidate_term_of_each_public_text(open_as: OpenAs) -> None:
+    """What the writer asks the index about is every term the text's candidates hold, so that
+    a check from the terms alone misses nothing (:func:`find_known_among`)."""
+    from vault.redact.entities import text_candidates
+    from vault.services.public_fields import own_check
+
+    v = open_as("cara")
+    text = "Qorlan Emetbaqiy (b. 12.03.1984) called +7 701 555 0199; yiqabtemE nalroQ."
+    own = own_check(v.policy, {"case_id": "UA-300-26-900", "public_summary": text})
+    made = {c.term for c in text_candidates(text)}
+    assert own.terms == {"public_summary": made}
+    assert any(t.startswith("~") for t in made) and any(t.isdigit() for t in made)

@@ -460,14 +460,15 @@ def _why(e: Exception) -> str:
 DISK_A_CASE = 30_000
 
 
-def _check_disk(n: int, folder: Path) -> None:
-    """Refuse a run at N before it starts when ``folder``'s disk has too little free for it: a
-    million cases need about 30 GB, and a run that fills the disk fails an hour in."""
+def _check_disk(cases: int, what: str, folder: Path) -> None:
+    """Refuse ``what`` (a run, an N of it) before it starts when ``folder``'s disk has too
+    little free for ``cases``: a million need about 30 GB, and a run that fills the disk
+    fails an hour in."""
     folder.mkdir(parents=True, exist_ok=True)
-    free, needed = shutil.disk_usage(folder).free, n * DISK_A_CASE
+    free, needed = shutil.disk_usage(folder).free, cases * DISK_A_CASE
     if free < needed:
         raise BenchError(
-            f"N={n:,} needs about {needed / 1e9:,.1f} GB of free disk in {folder}, and "
+            f"{what} needs about {needed / 1e9:,.1f} GB of free disk in {folder}, and "
             f"{free / 1e9:,.1f} GB are free: free some, or give --keep a folder on a larger disk"
         )
 
@@ -499,6 +500,12 @@ def run(
     state_before = os.environ.get("CASEVAULT_STATE_DIR")
     os.environ["CASEVAULT_STATE_DIR"] = str(base / "state")
     try:
+        # up front, for the whole run: each N's folder is removed after it, unless kept
+        sizes = " and ".join(f"{n:,}" for n in ns)
+        if work is not None:  # every N's folder kept: room for them all
+            _check_disk(sum(ns), f"a run at N={sizes}, its folders kept,", base)
+        else:
+            _check_disk(max(ns), f"a run at N={sizes}", base)
         for n in ns:
             steps: list[tuple[str, float]] = []
 
@@ -506,7 +513,7 @@ def run(
                 steps.append((line, time.perf_counter()))
                 progress(line)
 
-            _check_disk(n, base)
+            _check_disk(n, f"N={n:,}", base)  # what is free now, after the Ns before
             figures: dict[str, Any] = {}
             results["runs"].append(figures)
             try:
@@ -516,11 +523,15 @@ def run(
                 step = steps[-1][0].split(": ", 1)[-1] if steps else "its start"
                 figures["failed"] = {"step": step, "error": type(e).__name__}
                 figures["steps_s"] = step_seconds(steps, time.perf_counter())
-                if after_each is not None:
-                    after_each(results)
-                raise BenchError(
-                    f"N={n:,}: {step}: {_why(e)}; what it measured before that step is written"
-                ) from e
+                if work is None:  # room for the figures, when the disk is what failed
+                    shutil.rmtree(base / f"n{n}", ignore_errors=True)
+                kept = "what it measured before that step is written"
+                try:
+                    if after_each is not None:
+                        after_each(results)
+                except OSError:
+                    kept = "what it measured could not be written either"
+                raise BenchError(f"N={n:,}: {step}: {_why(e)}; {kept}") from e
             figures["steps_s"] = step_seconds(steps, time.perf_counter())
             if after_each is not None:
                 after_each(results)

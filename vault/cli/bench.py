@@ -60,7 +60,9 @@ def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: 
     """Measure casevault at N invented cases beside plain SQLCipher and beside its floor.
 
     Import, name lookup, show, draft, audit verify, unlock, bytes on disk, peak RSS and the
-    free disk an import needs, at each N in turn (a million cases take a long time)."""
+    free disk an import needs, at each N in turn (a million cases take a long time). Each N
+    needs about 30 KB of free disk a case in the work folder (--keep's, else a temporary
+    one): 30 GB for a million; a run is refused before it starts without it."""
     from vault.bench import report
     from vault.bench.run import run
 

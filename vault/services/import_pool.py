@@ -9,9 +9,10 @@ chunk (encrypted, signed, logged) as its results come back, in the file's order.
 What crosses between the processes: a chunk's validated values going out (the import file
 holds them in the clear already), and coming back each case's findings (field, kind, level)
 and its leak-index row as it is stored (keyed hashes in byte order, their kinds sealed), with
-its term lengths per level, never a term or a value. A worker holds the level keys because
-it is a fork of the session that holds them (with the rest of its memory and its open files,
-unused: :mod:`vault.services.forked`). With one core,
+its term lengths per level, and the candidate terms of its public text fields (public text,
+folded: what the writer asks the whole index about), never a protected value or its terms.
+A worker holds the level keys because it is a fork of the session that holds them (with the
+rest of its memory and its open files, unused: :mod:`vault.services.forked`). With one core,
 or a chunk the file never fills, nothing is forked and the same functions run in this
 process.
 """
