@@ -218,7 +218,7 @@ def test_bench_refuses_a_sample_it_cannot_use(given: str, tmp_path: Path) -> Non
 def test_bench_refuses_an_n_the_disk_has_no_room_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A million cases need about 30 GB: a run the disk cannot hold is refused before it
+    """A million cases need about 35 GB: a run the disk cannot hold is refused before it
     starts, in one line, not an hour in."""
     import shutil
     from collections import namedtuple
@@ -236,7 +236,7 @@ def test_bench_refuses_an_n_the_disk_has_no_room_for(
         args = ["bench", "--n", sizes, "--out", str(out), "--keep", str(keep)]
         result = CliRunner().invoke(cli, args)  # refused before the first N, for the whole run
         assert result.exit_code != 0 and "Traceback" not in result.output
-        assert f"a run at N={what}, its folders kept, needs about 30.0 GB" in result.output
+        assert f"a run at N={what}, its folders kept, needs about 35.0 GB" in result.output
         assert "2.0 GB are free" in result.output
         assert list(keep.iterdir()) == [] and not (out / "tables.md").exists()
 
@@ -290,3 +290,56 @@ def test_the_floor_writes_each_table_and_leaves_no_file(tmp_path: Path) -> None:
     took = floor.write_floor(tmp_path / "floor.db", tables)
     assert took > 0
     assert list(tmp_path.iterdir()) == []  # each table's database removed once timed
+
+
+def test_ctrl_c_during_a_step_keeps_what_was_measured_and_ends_as_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vault.bench import run as bench_run
+
+    def interrupted(*_a: object) -> float:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(floor, "write_floor", interrupted)
+    monkeypatch.setenv("CASEVAULT_STATE_DIR", str(tmp_path / "state"))
+    handed: list[dict[str, Any]] = []
+    with pytest.raises(KeyboardInterrupt):
+        bench_run.run([100], tmp_path / "work", progress=lambda _l: None, after_each=handed.append)
+    (failed,) = handed[-1]["runs"]
+    assert failed["failed"] == {"step": "the import's floor", "error": "KeyboardInterrupt"}
+    assert failed["n"] == 100 and failed["import"]["vault"]["count"] == 100
+
+
+def test_the_floor_writes_under_the_rollback_journal_and_leaves_no_file_when_it_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The floor writes as an import does (a rollback journal: each page once), and a table
+    that fails leaves no database behind (at a million, 5 GB)."""
+    import sqlcipher3
+
+    said: list[str] = []
+    real = sqlcipher3.connect
+
+    class Recorded:
+        def __init__(self, conn: Any) -> None:
+            self._conn = conn
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            said.append(sql)
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._conn, name)
+
+    monkeypatch.setattr(floor.sqlcipher3, "connect", lambda *a, **k: Recorded(real(*a, **k)))
+    assert floor.write_floor(tmp_path / "floor.db", {"a": (100, 10_000)}) > 0
+    assert "PRAGMA journal_mode = DELETE" in said and not any("WAL" in s for s in said)
+
+    def half_written(path: Path, rows: int, width: int) -> float:
+        path.write_bytes(b"part of a table")
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(floor, "_write_table", half_written)
+    with pytest.raises(OSError):
+        floor.write_floor(tmp_path / "floor.db", {"a": (100, 10_000)})
+    assert list(tmp_path.iterdir()) == []

@@ -456,8 +456,9 @@ def _why(e: Exception) -> str:
 
 
 #: Free disk a run at N needs, a case: the vault (about 18 KB a case), plain SQLCipher's
-#: database (5 KB), the case file (1.2 KB) and the floor's largest table (5 KB), with room.
-DISK_A_CASE = 30_000
+#: database (5 KB), the case file (1.2 KB) and the floor's largest table (5 KB): 28.5 KB, and
+#: room for the rest (the cases of their own, the publication, SQLite's temporary files).
+DISK_A_CASE = 35_000
 
 
 def _check_disk(cases: int, what: str, folder: Path) -> None:
@@ -514,11 +515,11 @@ def run(
                 progress(line)
 
             _check_disk(n, f"N={n:,}", base)  # what is free now, after the Ns before
-            figures: dict[str, Any] = {}
+            figures: dict[str, Any] = {"n": n}
             results["runs"].append(figures)
             try:
                 measure(n, base / f"n{n}", sample=sample, progress=noted, out=figures)
-            except Exception as e:
+            except BaseException as e:  # Ctrl-C an hour in keeps what was measured too
                 # an hour's figures are not lost to its last step: kept, and the step named
                 step = steps[-1][0].split(": ", 1)[-1] if steps else "its start"
                 figures["failed"] = {"step": step, "error": type(e).__name__}
@@ -531,6 +532,8 @@ def run(
                         after_each(results)
                 except OSError:
                     kept = "what it measured could not be written either"
+                if not isinstance(e, Exception):
+                    raise  # Ctrl-C: ends the command as it always did, the figures written
                 raise BenchError(f"N={n:,}: {step}: {_why(e)}; {kept}") from e
             figures["steps_s"] = step_seconds(steps, time.perf_counter())
             if after_each is not None:

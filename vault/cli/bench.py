@@ -61,8 +61,8 @@ def bench(ctx: click.Context, sizes: str, out: Path, keep: Path | None, sample: 
 
     Import, name lookup, show, draft, audit verify, unlock, bytes on disk, peak RSS and the
     free disk an import needs, at each N in turn (a million cases take a long time). Each N
-    needs about 30 KB of free disk a case in the work folder (--keep's, else a temporary
-    one): 30 GB for a million; a run is refused before it starts without it."""
+    needs about 35 KB of free disk a case in the work folder (--keep's, else a temporary
+    one): 35 GB for a million; a run is refused before it starts without it."""
     from vault.bench import report
     from vault.bench.run import run
 
