@@ -59,6 +59,7 @@ from vault.services.leaks import VaultKnownValues
 from vault.services.publication import gather
 from vault.services.publication_gate import LeakFoundError, check_edition
 from vault.services.session import Vault
+from vault.store.connection import SQLITE_FULL
 
 Progress = Callable[[str], None]
 
@@ -440,17 +441,13 @@ def machine() -> dict[str, Any]:
     }
 
 
-#: SQLite's result code for a full disk.
-_SQLITE_FULL = 13
-
-
 def _why(e: Exception) -> str:
     """One line on why a step failed: the benchmark's databases are its own (plain SQLCipher's,
     the floor's), not the vault's, so their errors come here raw."""
     if isinstance(e, VaultError):
         return str(e) or type(e).__name__
     full = isinstance(e, OSError) and e.errno == errno.ENOSPC
-    if full or getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL:
+    if full or getattr(e, "sqlite_errorcode", None) == SQLITE_FULL:
         return "the disk is full (see 'casevault bench --help' for the free disk each N needs)"
     return type(e).__name__
 
@@ -463,8 +460,8 @@ DISK_A_CASE = 35_000
 
 def _check_disk(cases: int, what: str, folder: Path) -> None:
     """Refuse ``what`` (a run, an N of it) before it starts when ``folder``'s disk has too
-    little free for ``cases``: a million need about 30 GB, and a run that fills the disk
-    fails an hour in."""
+    little free for ``cases`` (:data:`DISK_A_CASE`): a run that fills the disk fails an hour
+    in."""
     folder.mkdir(parents=True, exist_ok=True)
     free, needed = shutil.disk_usage(folder).free, cases * DISK_A_CASE
     if free < needed:
@@ -478,10 +475,12 @@ def step_seconds(steps: list[tuple[str, float]], end: float) -> dict[str, float]
     """How long each step of one N took, by its progress line (without its "N=...: "), from
     ``(line, when it began)`` in order and when the last ended: where a run's time goes."""
     ends = [when for _, when in steps[1:]] + [end] if steps else []
-    return {
-        line.split(": ", 1)[-1]: stop - start
-        for (line, start), stop in zip(steps, ends, strict=True)
-    }
+    return {_step(line): stop - start for (line, start), stop in zip(steps, ends, strict=True)}
+
+
+def _step(line: str) -> str:
+    """A progress line without its "N=...: ": the step's name."""
+    return line.split(": ", 1)[-1]
 
 
 def run(
@@ -521,7 +520,7 @@ def run(
                 measure(n, base / f"n{n}", sample=sample, progress=noted, out=figures)
             except BaseException as e:  # Ctrl-C an hour in keeps what was measured too
                 # an hour's figures are not lost to its last step: kept, and the step named
-                step = steps[-1][0].split(": ", 1)[-1] if steps else "its start"
+                step = _step(steps[-1][0]) if steps else "its start"
                 figures["failed"] = {"step": step, "error": type(e).__name__}
                 figures["steps_s"] = step_seconds(steps, time.perf_counter())
                 if work is None:  # room for the figures, when the disk is what failed

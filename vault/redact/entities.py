@@ -771,12 +771,19 @@ def _spelling_candidates(text: str, lengths: Collection[int]) -> list[Candidate]
 #: Every length a run-together term can have: candidates made for all of them serve any lookup
 #: (:func:`text_candidates`, :func:`find_known_in`).
 EVERY_LENGTH = range(MIN_TERM, MAX_TERM + 1)
+_EVERY_LENGTH = frozenset(EVERY_LENGTH)
 
 
 def text_candidates(text: str, *, readings: bool = True) -> list[Candidate]:
     """Every candidate of ``text`` for a lookup of any lengths: made once (an import makes them
     on another core) and looked up against several known values (:func:`find_known_in`)."""
     return _all_candidates(text, EVERY_LENGTH, readings)
+
+
+def asked(terms: Iterable[str], lengths: Collection[int]) -> list[str]:
+    """The terms a lookup asks: every sorted-words and reading term, and a run-together term
+    only of a length the known values hold (no value of another length was run together)."""
+    return [t for t in terms if len(t) in lengths or not is_run_together(t)]
 
 
 def find_known_in(text: str, cands: Sequence[Candidate], known: KnownValues) -> list[Hit]:
@@ -786,10 +793,11 @@ def find_known_in(text: str, cands: Sequence[Candidate], known: KnownValues) -> 
     longer = {n for n in lengths if n not in EVERY_LENGTH}  # held by an index of an earlier layout
     if longer:
         cands = [*cands, *_spelling_candidates(text, longer), *_view_candidates(text, longer)]
-    mine = [c for c in cands if len(c.term) in lengths or not is_run_together(c.term)]
-    found = known.lookup({c.term for c in mine})
+    found = known.lookup(set(asked((c.term for c in cands), lengths)))
     return [
-        Hit(c.start, _abbreviation_end(text, c.end), found[c.term]) for c in mine if c.term in found
+        Hit(c.start, _abbreviation_end(text, c.end), found[c.term])
+        for c in cands
+        if c.term in found
     ]
 
 
@@ -800,9 +808,8 @@ def find_known_among(text: str, terms: Collection[str], known: KnownValues) -> l
     its candidates: unpickling a text's candidates cost the writer about 0.2 ms a case, and the
     index holds none of a text's terms but for a leak."""
     lengths = set(known.lengths())
-    if not lengths <= set(EVERY_LENGTH):  # an index of an earlier layout: terms of more lengths
-        return find_known_in(text, text_candidates(text), known)
-    if not known.lookup({t for t in terms if len(t) in lengths or not is_run_together(t)}):
+    # an index of an earlier layout holds terms of more lengths: its candidates made whole
+    if lengths <= _EVERY_LENGTH and not known.lookup(set(asked(terms, lengths))):
         return []
     return find_known_in(text, text_candidates(text), known)
 

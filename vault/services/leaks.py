@@ -41,6 +41,7 @@ from vault.policy import KeyKind, Policy
 from vault.redact.entities import (
     EntityInfo,
     TermSet,
+    asked,
     indexed_terms,
     is_run_together,
     is_weak_date_term,
@@ -49,6 +50,7 @@ from vault.redact.entities import (
 )
 from vault.redact.readings import is_case_scoped
 from vault.services.session import Vault
+from vault.store import leak_runs as runs
 from vault.store.interface import LEAK_TERM_BYTES, LeakCaseRow
 
 #: HKDF purposes of a level's leak-index keys (from the level key): one keys the terms (HMAC),
@@ -315,7 +317,7 @@ def kind_codes(terms: LeakTerms) -> KindCodes:
     first: dict[bytes, tuple[LeakKey, str]] = {}
     for key, term, kind in terms.terms:
         if len(term) != LEAK_TERM_BYTES:
-            raise ValueError("a keyed leak term is not the size the index stores")
+            raise ValueError(runs.TERM_SIZE)
         first.setdefault(term, (key, kind))
     order = sorted(first)
     codes: dict[bytes, tuple[LeakKey, bytearray]] = {
@@ -480,7 +482,7 @@ class VaultKnownValues:
         them, not once for each text). A run-together term of a length no key holds is left
         out, as a check leaves it out (:func:`~vault.redact.entities.find_known_in`). Within
         the memory of :data:`REMEMBERED_LOOKUPS`."""
-        self._remember([t for t in terms if len(t) in self._lengths or not is_run_together(t)])
+        self._remember(asked(terms, self._lengths))
 
     def _remember(self, terms: Collection[str]) -> None:
         # Each term is hashed and looked up once per session: a text scanned in many forms (a

@@ -52,9 +52,14 @@ def pair(term: bytes, no: int) -> bytes:
     """The pair of a keyed term and a case number. ValueError if either does not fit."""
     if len(term) != LEAK_TERM_BYTES:
         raise ValueError(TERM_SIZE)
+    return term + number_bytes(no)
+
+
+def number_bytes(no: int) -> bytes:
+    """A case number as a pair holds it. ValueError if it does not fit."""
     if not 0 <= no <= LAST_NUMBER:
         raise ValueError("a case number too large for the leak index")
-    return term + no.to_bytes(NUMBER_BYTES, "big")
+    return no.to_bytes(NUMBER_BYTES, "big")
 
 
 def term_of(p: bytes) -> bytes:

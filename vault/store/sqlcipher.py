@@ -435,7 +435,10 @@ class SqlCipherStore(StateTables):
         parts: defaultdict[int, bytearray] = defaultdict(bytearray)
         size = LEAK_TERM_BYTES
         for r in rows:
-            number = _pair(bytes(size), numbers[r.case_id])[size:]  # a number the index holds
+            try:
+                number = runs.number_bytes(numbers[r.case_id])
+            except ValueError as e:
+                raise IntegrityError(f"the leak index is damaged ({e})") from None
             terms = r.terms
             if len(terms) % size:
                 raise IntegrityError(f"the leak index is damaged ({runs.TERM_SIZE})")
