@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from vault.bench.run import _in_child, write_cases
+from vault.bench.run import in_child, write_cases
 from vault.services.demo import create_demo
 
 
@@ -38,7 +38,7 @@ def main() -> None:
             copy = work / f"run{run}"
             shutil.copytree(work / "made", copy / "vault")
             os.environ["CASEVAULT_STATE_DIR"] = str(copy / "state")  # the child inherits it
-            done = _in_child("vault.bench.run", "import_vault", str(copy / "vault"), str(source))
+            done = in_child("vault.bench.run", "import_vault", str(copy / "vault"), str(source))
             shutil.rmtree(copy)
             cpu = done["cpu_s"] - done["cpu_open_s"]  # the import's, its unlock left out
             print(

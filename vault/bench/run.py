@@ -59,7 +59,7 @@ from vault.services.leaks import VaultKnownValues
 from vault.services.publication import gather
 from vault.services.publication_gate import LeakFoundError, check_edition
 from vault.services.session import Vault
-from vault.store.connection import SQLITE_FULL
+from vault.store.connection import is_disk_full
 
 Progress = Callable[[str], None]
 
@@ -155,7 +155,9 @@ _CHILD = (
 )
 
 
-def _in_child(module: str, function: str, *args: Any) -> dict[str, Any]:
+def in_child(module: str, function: str, *args: Any) -> dict[str, Any]:
+    """``module.function(*args)`` in a fresh interpreter (:data:`_CHILD`), its JSON result.
+    BenchError, with the child's last line, when it fails."""
     done = subprocess.run(  # noqa: S603  # nosec B603 - this interpreter, fixed code
         [sys.executable, "-c", _CHILD],
         input=json.dumps([module, function, list(args)]),
@@ -300,7 +302,7 @@ def measure(
     progress(f"N={n:,}: importing into casevault (child process)")
     before = _folder_bytes(root)
     with _DiskWatch(root) as watch:
-        vault_import = _in_child("vault.bench.run", "import_vault", str(root), str(source))
+        vault_import = in_child("vault.bench.run", "import_vault", str(root), str(source))
     after = _folder_bytes(root)
     vault_import["disk_before"], vault_import["disk_after"] = before, after
     vault_import["disk_peak"] = watch.peak
@@ -308,7 +310,7 @@ def measure(
     progress(f"N={n:,}: importing into plain SQLCipher (child process)")
     plain_path = work / "plain.db"
     plain_key = os.urandom(32)
-    plain_import = _in_child(
+    plain_import = in_child(
         "vault.bench.plain", "import_in_child", str(plain_path), plain_key.hex(), str(source)
     )
     plain_import["disk_after"] = sum(p.stat().st_size for p in work.glob("plain.db*"))
@@ -446,8 +448,7 @@ def _why(e: Exception) -> str:
     the floor's), not the vault's, so their errors come here raw."""
     if isinstance(e, VaultError):
         return str(e) or type(e).__name__
-    full = isinstance(e, OSError) and e.errno == errno.ENOSPC
-    if full or getattr(e, "sqlite_errorcode", None) == SQLITE_FULL:
+    if (isinstance(e, OSError) and e.errno == errno.ENOSPC) or is_disk_full(e):
         return "the disk is full (see 'casevault bench --help' for the free disk each N needs)"
     return type(e).__name__
 

@@ -78,13 +78,19 @@ def _is_busy(e: Exception) -> bool:
 
 #: SQLite's result code for a full disk (SQLITE_FULL): the statement and its transaction were
 #: rolled back, and nothing else is wrong with the file.
-SQLITE_FULL = 13
+_SQLITE_FULL = 13
+
+
+def is_disk_full(e: BaseException) -> bool:
+    """Whether SQLite refused a write for want of disk (any SQLCipher connection's error: the
+    vault's, and the benchmark's own databases)."""
+    return getattr(e, "sqlite_errorcode", None) == _SQLITE_FULL
 
 
 def _store_error(e: Exception) -> StoreError:
     """SQLite's error as a StoreError that says what a person can do. SQLite's own text is not
     shown: the person cannot act on it, and it is no place for a value."""
-    if getattr(e, "sqlite_errorcode", None) == SQLITE_FULL:
+    if is_disk_full(e):
         return DiskFullError(
             "the disk is full: nothing was written, and the vault is as it was; free some disk "
             "(an import needs about what it adds) and try again"
