@@ -1,0 +1,246 @@
+"""What a case may cost for `casevault bench --n 1000000` to finish within 30 minutes, beside
+what reading a case's values costs on this machine: the arithmetic behind issue 23's criterion.
+
+    python benchmarks/import_budget.py --floor-s 143    # about 6 minutes
+    python benchmarks/import_budget.py --reading-only   # the values' reading alone: 3 minutes
+
+**The budget.** 30 minutes, less the seconds every other step of a million-case run took (the
+``steps_s`` of a ``casevault bench`` results file; by default the committed session-16 run, with
+``--floor-s`` standing for its floor step if that was measured again: 143 s with the floor
+written as it is since session 16, docs/performance.md), is what the import may
+take; over a million cases, times the cores, it is the CPU a case may cost with every core busy
+for the whole import (the import's writer and its workers share them).
+
+**What a case costs**, measured here after ``--warm`` cases have filled the per-word caches (a
+million-case import runs with them full), each over the next ``--cases`` of the bench's invented
+cases (those a million-case import reads, from its middle):
+
+- each kind of protected value read into its terms, as an import reads it (every term: those a
+  check of the case's own public text looks for, and those the leak index holds);
+- the same values read into only the terms the leak index holds (for a date its numeric forms,
+  for an e-mail address the address and its local part, for a postal address its parts as
+  written): what reading would cost if a case's own public text were checked some other way;
+- the rest of a worker's work a case (the own check of its public text fields, its leak-index
+  row keyed and sealed), from the same reader an import forks;
+- the writer's CPU a case, from an import of ``--import-cases`` cases into a new demo vault.
+
+Every figure is CPU time on this machine; nothing here asserts one. Everything it writes is in a
+temporary folder, removed after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SESSION16 = HERE / "results" / "2026-12-05-n1m-session16-76b3875.json"
+IMPORT_STEP = "importing into casevault (child process)"
+FLOOR_STEP = "the import's floor"
+LIMIT_S = 30 * 60
+
+
+def budget_ms(results: Path, floor_s: float | None) -> tuple[float, float, int, dict[str, float]]:
+    """(import seconds allowed, CPU ms a case allowed, cases, the other steps' seconds)."""
+    run = json.loads(results.read_text())["runs"][-1]
+    cores = json.loads(results.read_text())["machine"]["cpus"]
+    steps = {k: v for k, v in run["steps_s"].items() if k != IMPORT_STEP}
+    if floor_s is not None:
+        steps[FLOOR_STEP] = floor_s
+    allowed = LIMIT_S - sum(steps.values())
+    return allowed, allowed / run["n"] * cores * 1e3, run["n"], steps
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+def reading_costs(warm: int, cases: int) -> dict[str, tuple[float, float, float]]:
+    """Per kind: (values a case, CPU µs a value with every term, CPU µs a value with only the
+    leak index's terms)."""
+    from vault.bench.cases import bench_case
+    from vault.policy.loader import default_policy_text, parse_policy
+    from vault.redact import entities as e
+    from vault.redact.readings import is_case_scoped, value_readings
+
+    policy = parse_policy(default_policy_text())
+    lowest = policy.levels[0]
+
+    def values(first: int, n: int) -> list[tuple[str, str]]:
+        out = []
+        for i in range(first, first + n):
+            found = e.protected_values(
+                bench_case(i)[0], policy.value_sources(), lowest, name_is_public=False
+            )
+            out += [(v, info.kind) for v, info in found]
+        return out
+
+    def indexed_only(value: str, kind: str) -> set[str]:
+        # the spellings whose terms the leak index holds (entities._indexed_spellings), made
+        # without the forms only a check of the case's own text looks for
+        lookalike = kind in e.LOOKALIKE_KINDS
+        if kind == "date_of_birth":
+            y, m, d = value.split("-")
+            spellings = [value, f"{d}.{m}.{y}", f"{m}/{d}/{y}", f"{d}{m}{y}"]
+        elif kind == "email":
+            spellings = [value, value.partition("@")[0]]
+        elif kind == "address":
+            spellings = e.address_written(value)
+        else:
+            spellings = e._value_spellings(value, kind)
+        terms = {r for r in value_readings(value, kind) if not is_case_scoped(r)}
+        for s in spellings:
+            terms |= e._spelling_terms(s, lookalike)
+        return terms
+
+    for value, kind in values(0, warm):
+        e._read_value(value, kind)
+        indexed_only(value, kind)
+    measured = values(500_000, cases)
+    every: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    count: Counter[str] = Counter()
+    for value, kind in measured:
+        start = _cpu()
+        e._read_value(value, kind)
+        mid = _cpu()
+        indexed_only(value, kind)
+        every[kind] += mid - start
+        alone[kind] += _cpu() - mid
+        count[kind] += 1
+    return {
+        k: (count[k] / cases, every[k] / count[k] * 1e6, alone[k] / count[k] * 1e6) for k in count
+    }
+
+
+def worker_costs(warm: int, cases: int) -> tuple[float, float]:
+    """(CPU ms a case of a worker's whole read, of that its values read into every term)."""
+    from vault.bench.cases import bench_case
+    from vault.models.secret import SecretBytes
+    from vault.policy.loader import default_policy_text, parse_policy
+    from vault.redact import entities as e
+    from vault.services.import_pool import _Reader
+    from vault.services.leaks import LeakKey
+
+    policy = parse_policy(default_policy_text())
+    keys = {level: LeakKey.of(level, 1, SecretBytes(os.urandom(32))) for level in policy.levels}
+    read = _Reader(policy, keys, "budget-vault").read  # what an import's workers run
+    for i in range(warm):
+        read(bench_case(i)[0])
+    batch = [bench_case(500_000 + i)[0] for i in range(cases)]
+    start = _cpu()
+    for values in batch:
+        read(values)
+    whole = (_cpu() - start) / cases
+    lowest = policy.levels[0]
+    pairs = [
+        (v, info.kind)
+        for values in batch
+        for v, info in e.protected_values(
+            values, policy.value_sources(), lowest, name_is_public=False
+        )
+    ]
+    e.forget_values()  # the words read again, then warm again: as the whole read found them
+    for i in range(warm):
+        read(bench_case(i)[0])
+    start = _cpu()
+    for value, kind in pairs:
+        e._read_value(value, kind)
+    return whole * 1e3, (_cpu() - start) / cases * 1e3
+
+
+def writer_cost(n: int) -> tuple[float, float]:
+    """(writer CPU ms a case, workers' CPU ms a case) of an import of ``n`` invented cases into
+    a new demo vault."""
+    with tempfile.TemporaryDirectory(prefix="casevault-import-budget-") as tmp:
+        work = Path(tmp)
+        os.environ["CASEVAULT_STATE_DIR"] = str(work / "state")  # never the person's own
+        from vault.bench.run import _open, write_cases
+        from vault.services.demo import create_demo
+        from vault.services.importer import import_file
+
+        create_demo(work / "vault", count=8, publication=False)
+        source = work / "cases.jsonl"
+        write_cases(source, n, first=5_000_000)
+        with _open(work / "vault") as v:
+            mine = resource.getrusage(resource.RUSAGE_SELF)
+            theirs = resource.getrusage(resource.RUSAGE_CHILDREN)
+            import_file(v, source)
+            writer = _used(mine, resource.getrusage(resource.RUSAGE_SELF))
+            workers = _used(theirs, resource.getrusage(resource.RUSAGE_CHILDREN))
+    return writer / n * 1e3, workers / n * 1e3
+
+
+def _used(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def _line(what: str, ms: float, allowed: float) -> str:
+    return f"| {what} | {ms:.2f} | {ms / allowed:.0%} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--results", type=Path, default=SESSION16)
+    parser.add_argument("--floor-s", type=float, help="the floor step's seconds, measured again")
+    parser.add_argument("--warm", type=int, default=20_000)
+    parser.add_argument("--cases", type=int, default=2_000)
+    parser.add_argument("--import-cases", type=int, default=4_000)
+    parser.add_argument(
+        "--reading-only", action="store_true", help="only the values' reading (the first table)"
+    )
+    args = parser.parse_args()
+    allowed_s, allowed, n, steps = budget_ms(args.results, args.floor_s)
+    print(f"From {args.results.name}: every other step took {sum(steps.values()):,.0f} s,")
+    print(f"so the import may take {allowed_s:,.0f} s for {n:,} cases: {n / allowed_s:,.0f}")
+    print(f"cases/s, or {allowed:.2f} ms of CPU a case with every core busy.\n")
+    costs = reading_costs(args.warm, args.cases)
+    every = sum(per * us for per, us, _ in costs.values()) / 1e3
+    alone = sum(per * us for per, _, us in costs.values()) / 1e3
+    print("| kind | values a case | µs a value, every term | µs, the index's terms only |")
+    print("| --- | ---: | ---: | ---: |")
+    for kind, (per, us_every, us_alone) in sorted(
+        costs.items(), key=lambda kv: -kv[1][0] * kv[1][1]
+    ):
+        print(f"| {kind} | {per:.2f} | {us_every:.1f} | {us_alone:.1f} |")
+    print()
+    print("| a case's CPU, measured here | ms | of the budget |")
+    print("| --- | ---: | ---: |")
+    print(_line("its values read into every term (as an import reads them)", every, allowed))
+    print(_line("… into only the terms the leak index holds", alone, allowed))
+    if args.reading_only:
+        return
+    whole, read_every = worker_costs(args.warm, args.cases)
+    writer, workers = writer_cost(args.import_cases)
+    print(
+        _line(
+            "a worker's whole read (the own check, the leak row keyed and sealed)", whole, allowed
+        )
+    )
+    print(_line("… of which its values read into every term", read_every, allowed))
+    print(_line(f"the writer, importing {args.import_cases:,} cases", writer, allowed))
+    print(_line(f"the workers, importing {args.import_cases:,} cases", workers, allowed))
+    print(
+        _line(
+            "a worker's read but its values' reading, and the writer",
+            whole - read_every + writer,
+            allowed,
+        )
+    )
+    print(
+        _line(
+            "a worker's read, reading only the index's terms, and the writer",
+            whole - read_every + alone + writer,
+            allowed,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
