@@ -561,8 +561,9 @@ def indexed_terms(value: str, kind: str) -> set[str]:
     """The terms of :func:`value_terms` the vault-wide leak index holds: what finds a value of
     *another* case in a text. Left out, and looked for only in a check about the value's own
     case (whose values the check reads from their signed versions): the forms a writer makes
-    up (an address's abbreviations and parts in another order, an e-mail address's '@' and '.'
-    spelled out, a date in every locale's pattern, a value backwards or in ROT13), since the
+    up (an address's street and house words abbreviated or spelled out and its number moved,
+    an e-mail address's '@' and '.' spelled out, a date in every locale's pattern, a value
+    backwards or in ROT13; an address's parts as written are held, in every turn), since the
     text's own readings meet the address's street and number, the spelled-out e-mail address
     and the date; and the parts of a value (:func:`is_case_scoped`, a date's weak terms),
     which two people share. A new set each call."""
