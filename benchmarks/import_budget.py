@@ -13,10 +13,10 @@ them). That is an upper bound: an import ends with a merge on one core. ``--floo
 other seconds for the floor's step: 143 is session 16's step reckoned with its tables written
 as they are since then (271.7 s, less the 243.5 its tables took, plus the 114.7 they take now).
 
-**What a case costs**, CPU time in this process, each pass over ``--cases`` of the bench's
-invented cases that no other pass reads (from past the middle of a million), after the readers'
-caches are emptied and filled again by ``--warm`` cases (a million-case import runs with them
-full):
+**What a case costs**, CPU time, each pass over ``--cases`` of the bench's invented cases that
+no other pass reads (from past the middle of a million), after the name-word and wording caches
+are emptied (``forget_values``) and every cache is filled by ``--warm`` cases (a million-case
+import runs with them full); in this process, but for the import's workers:
 
 - each kind of protected value read into its terms as an import reads it (every term: those a
   check of the case's own public fields looks for, and those the leak index holds);
@@ -29,7 +29,8 @@ full):
   leak-index row keyed and sealed: what an import's workers run), and the values of as many
   other cases read alone;
 - the writer's and the workers' CPU a case in an import of ``--import-cases`` cases into a new
-  demo vault, its workers forked from this process once its caches are full.
+  demo vault, its workers forked from this process once ``--warm`` cases have filled its caches
+  again.
 
 Then the rest of a case's import, its values' reading left out, reckoned both ways (the read in
 this process, or the import's workers with their pipes and forked pages). Every figure is CPU
@@ -48,6 +49,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vault.policy import Policy
 
 HERE = Path(__file__).resolve().parent
 SESSION16 = HERE / "results" / "2026-12-05-n1m-session16-76b3875.json"
@@ -56,7 +61,10 @@ FLOOR_STEP = "the import's floor"
 LIMIT_S = 30 * 60
 #: The first case of each measured pass: each pass reads cases no other pass has read, all from
 #: past the middle of a million (what a million-case import reads, with its caches full).
-EVERY_FROM, INDEXED_FROM, WORKER_FROM, WORKER_READING_FROM = 500_000, 600_000, 700_000, 800_000
+PASS_APART = 100_000
+EVERY_FROM, INDEXED_FROM, WORKER_FROM, WORKER_READING_FROM = (
+    500_000 + k * PASS_APART for k in range(4)
+)
 
 
 def budget_ms(results: Path, floor_s: float | None) -> tuple[float, float, int, dict[str, float]]:
@@ -151,8 +159,7 @@ def worker_costs(warm: int, cases: int) -> tuple[float, float]:
     keys = {level: LeakKey.of(level, 1, SecretBytes(os.urandom(32))) for level in policy.levels}
     read = _Reader(policy, keys, "budget-vault").read  # what an import's workers run
     e.forget_values()
-    for i in range(warm):
-        read(bench_case(i)[0])
+    _warm_reader(policy, warm)
     batch = [bench_case(WORKER_FROM + i)[0] for i in range(cases)]
     start = _cpu()
     for values in batch:
@@ -170,17 +177,17 @@ def worker_costs(warm: int, cases: int) -> tuple[float, float]:
         )
     ]
     e.forget_values()
-    for i in range(warm):
-        read(bench_case(i)[0])
+    _warm_reader(policy, warm)
     start = _cpu()
     for value, kind in pairs:
         e._read_value(value, kind)
     return whole * 1e3, (_cpu() - start) / cases * 1e3
 
 
-def writer_cost(n: int) -> tuple[float, float]:
+def writer_cost(n: int, warm: int) -> tuple[float, float]:
     """(writer CPU ms a case, workers' CPU ms a case) of an import of ``n`` invented cases into
-    a new demo vault."""
+    a new demo vault, its workers forked once ``warm`` cases have filled this process's caches
+    again (closing a vault empties them: the demo's making closes two)."""
     with tempfile.TemporaryDirectory(prefix="casevault-import-budget-") as tmp:
         work = Path(tmp)
         os.environ["CASEVAULT_STATE_DIR"] = str(work / "state")  # never the person's own
@@ -192,12 +199,26 @@ def writer_cost(n: int) -> tuple[float, float]:
         source = work / "cases.jsonl"
         write_cases(source, n, first=5_000_000)
         with _open(work / "vault") as v:
+            _warm_reader(v.policy, warm)
             mine = resource.getrusage(resource.RUSAGE_SELF)
             theirs = resource.getrusage(resource.RUSAGE_CHILDREN)
             import_file(v, source)
             writer = _used(mine, resource.getrusage(resource.RUSAGE_SELF))
             workers = _used(theirs, resource.getrusage(resource.RUSAGE_CHILDREN))
     return writer / n * 1e3, workers / n * 1e3
+
+
+def _warm_reader(policy: Policy, warm: int) -> None:
+    """The readers' caches filled by ``warm`` cases read as an import's workers read them."""
+    from vault.bench.cases import bench_case
+    from vault.models.secret import SecretBytes
+    from vault.services.import_pool import _Reader
+    from vault.services.leaks import LeakKey
+
+    keys = {level: LeakKey.of(level, 1, SecretBytes(os.urandom(32))) for level in policy.levels}
+    read = _Reader(policy, keys, "budget-vault").read
+    for i in range(warm):
+        read(bench_case(i)[0])
 
 
 def _used(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
@@ -216,9 +237,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2_000)
     parser.add_argument("--import-cases", type=int, default=4_000)
     parser.add_argument(
-        "--reading-only", action="store_true", help="only the values' reading (the first table)"
+        "--reading-only",
+        action="store_true",
+        help="only the values' reading (the table by kind and its two rows)",
     )
     args = parser.parse_args()
+    if not 0 < args.cases <= PASS_APART:
+        parser.error(f"--cases must be 1 to {PASS_APART:,}: each pass reads cases of its own")
     allowed_s, allowed, n, steps = budget_ms(args.results, args.floor_s)
     print(f"From {args.results.name}: every other step took {sum(steps.values()):,.0f} s,")
     print(f"so the import may take {allowed_s:,.0f} s for {n:,} cases: {n / allowed_s:,.0f}")
@@ -240,9 +265,7 @@ def main() -> None:
     if args.reading_only:
         return
     whole, read_every = worker_costs(args.warm, args.cases)
-    # last: the import's workers fork from this process, its readers' caches full, as a
-    # million-case import's are after its first cases
-    writer, workers = writer_cost(args.import_cases)
+    writer, workers = writer_cost(args.import_cases, args.warm)
     print(_line("a worker's whole read, in this process (own check, leak row)", whole, allowed))
     print(_line("its values read into every term, as many other cases", read_every, allowed))
     print(_line(f"the writer, importing {args.import_cases:,} cases", writer, allowed))
