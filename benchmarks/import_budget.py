@@ -28,9 +28,9 @@ import runs with them full); in this process, but for the import's workers:
 - a worker's whole read of a case (the values read, the own check of its public fields, its
   leak-index row keyed and sealed: what an import's workers run), and the values of as many
   other cases read alone;
-- the writer's and the workers' CPU a case in an import of ``--import-cases`` cases into a new
-  demo vault, its workers forked from this process once ``--warm`` cases have filled its caches
-  again.
+- the writer's and the workers' CPU a case in an import of ``--import-cases`` cases (from case
+  5,000,000) into a new demo vault, its workers forked from this process once ``--warm`` cases
+  have filled its caches again.
 
 Then the rest of a case's import, its values' reading left out, reckoned both ways (the read in
 this process, or the import's workers with their pipes and forked pages). Every figure is CPU
@@ -233,9 +233,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, default=SESSION16)
     parser.add_argument("--floor-s", type=float, help="seconds to count for the floor's step")
-    parser.add_argument("--warm", type=int, default=20_000)
-    parser.add_argument("--cases", type=int, default=2_000)
-    parser.add_argument("--import-cases", type=int, default=4_000)
+    parser.add_argument(
+        "--warm", type=int, default=20_000, help="cases read to fill the caches before each pass"
+    )
+    parser.add_argument("--cases", type=int, default=2_000, help="cases each pass times")
+    parser.add_argument(
+        "--import-cases", type=int, default=4_000, help="cases of the import the writer is timed in"
+    )
     parser.add_argument(
         "--reading-only",
         action="store_true",
@@ -244,6 +248,10 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.cases <= PASS_APART:
         parser.error(f"--cases must be 1 to {PASS_APART:,}: each pass reads cases of its own")
+    if not 0 <= args.warm <= EVERY_FROM:
+        parser.error(f"--warm must be 0 to {EVERY_FROM:,}: the passes time the cases after it")
+    if args.import_cases < 1:
+        parser.error("--import-cases must be 1 or more")
     allowed_s, allowed, n, steps = budget_ms(args.results, args.floor_s)
     print(f"From {args.results.name}: every other step took {sum(steps.values()):,.0f} s,")
     print(f"so the import may take {allowed_s:,.0f} s for {n:,} cases: {n / allowed_s:,.0f}")
