@@ -49,7 +49,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vault.policy import Policy
@@ -69,8 +69,8 @@ EVERY_FROM, INDEXED_FROM, WORKER_FROM, WORKER_READING_FROM = (
 
 def budget_ms(results: Path, floor_s: float | None) -> tuple[float, float, int, dict[str, float]]:
     """(import seconds allowed, CPU ms a case allowed, cases, the other steps' seconds)."""
-    run = json.loads(results.read_text())["runs"][-1]
-    cores = json.loads(results.read_text())["machine"]["cpus"]
+    made = json.loads(results.read_text())
+    run, cores = made["runs"][-1], made["machine"]["cpus"]
     steps = {k: v for k, v in run["steps_s"].items() if k != IMPORT_STEP}
     if floor_s is not None:
         steps[FLOOR_STEP] = floor_s
@@ -82,25 +82,55 @@ def _cpu() -> float:
     return time.process_time()
 
 
+def _policy() -> Policy:
+    from vault.policy.loader import default_policy_text, parse_policy
+
+    return parse_policy(default_policy_text())
+
+
+def _values(policy: Policy, first: int, n: int) -> list[tuple[str, str]]:
+    """(value, kind) of each protected value of the bench's cases ``first`` to ``first + n - 1``."""
+    from vault.bench.cases import bench_case
+    from vault.redact.entities import protected_values
+
+    sources, lowest = policy.value_sources(), policy.levels[0]
+    return [
+        (value, info.kind)
+        for i in range(first, first + n)
+        for value, info in protected_values(bench_case(i)[0], sources, lowest, name_is_public=False)
+    ]
+
+
+def _reader(policy: Policy) -> Callable[[dict[str, Any]], object]:
+    """What an import's workers run on each case (its values read, its own check, its leak
+    row), under leak keys of its own."""
+    from vault.models.secret import SecretBytes
+    from vault.services.import_pool import _Reader
+    from vault.services.leaks import LeakKey
+
+    keys = {level: LeakKey.of(level, 1, SecretBytes(os.urandom(32))) for level in policy.levels}
+    return _Reader(policy, keys, "budget-vault").read
+
+
+def _warm(policy: Policy, warm: int) -> None:
+    """The readers' caches emptied (``forget_values``: the name words and wordings), then
+    filled by ``warm`` cases read as an import's workers read them."""
+    from vault.bench.cases import bench_case
+    from vault.redact.entities import forget_values
+
+    forget_values()
+    read = _reader(policy)
+    for i in range(warm):
+        read(bench_case(i)[0])
+
+
 def reading_costs(warm: int, cases: int) -> dict[str, tuple[float, float, float]]:
     """Per kind: (values a case, CPU µs a value with every term, CPU µs a value with only the
     leak index's terms)."""
-    from vault.bench.cases import bench_case
-    from vault.policy.loader import default_policy_text, parse_policy
     from vault.redact import entities as e
     from vault.redact.readings import is_case_scoped, value_readings
 
-    policy = parse_policy(default_policy_text())
-    lowest = policy.levels[0]
-
-    def values(first: int, n: int) -> list[tuple[str, str]]:
-        out = []
-        for i in range(first, first + n):
-            found = e.protected_values(
-                bench_case(i)[0], policy.value_sources(), lowest, name_is_public=False
-            )
-            out += [(v, info.kind) for v, info in found]
-        return out
+    policy = _policy()
 
     def indexed_only(value: str, kind: str) -> set[str]:
         # the spellings whose terms the leak index holds (entities._indexed_spellings), made
@@ -125,11 +155,11 @@ def reading_costs(warm: int, cases: int) -> dict[str, tuple[float, float, float]
         # ``cases`` cases no earlier pass has read (a value read before would find its parts
         # remembered: measured so, the index's terms of a codename cost an eighth of their due)
         e.forget_values()
-        for value, kind in values(0, warm):
+        for value, kind in _values(policy, 0, warm):
             read(value, kind)
         took: Counter[str] = Counter()
         count: Counter[str] = Counter()
-        for value, kind in values(first, cases):
+        for value, kind in _values(policy, first, cases):
             start = _cpu()
             read(value, kind)
             took[kind] += _cpu() - start
@@ -146,41 +176,23 @@ def reading_costs(warm: int, cases: int) -> dict[str, tuple[float, float, float]
 
 def worker_costs(warm: int, cases: int) -> tuple[float, float]:
     """(CPU ms a case of a worker's whole read, CPU ms a case of reading the values of as many
-    other cases into every term), each after the readers' caches are emptied and ``warm``
-    cases read."""
+    other cases into every term), each after :func:`_warm`."""
     from vault.bench.cases import bench_case
-    from vault.models.secret import SecretBytes
-    from vault.policy.loader import default_policy_text, parse_policy
-    from vault.redact import entities as e
-    from vault.services.import_pool import _Reader
-    from vault.services.leaks import LeakKey
+    from vault.redact.entities import _read_value
 
-    policy = parse_policy(default_policy_text())
-    keys = {level: LeakKey.of(level, 1, SecretBytes(os.urandom(32))) for level in policy.levels}
-    read = _Reader(policy, keys, "budget-vault").read  # what an import's workers run
-    e.forget_values()
-    _warm_reader(policy, warm)
+    policy = _policy()
+    read = _reader(policy)
+    _warm(policy, warm)
     batch = [bench_case(WORKER_FROM + i)[0] for i in range(cases)]
     start = _cpu()
     for values in batch:
         read(values)
     whole = (_cpu() - start) / cases
-    lowest = policy.levels[0]
-    pairs = [
-        (v, info.kind)
-        for i in range(cases)
-        for v, info in e.protected_values(
-            bench_case(WORKER_READING_FROM + i)[0],
-            policy.value_sources(),
-            lowest,
-            name_is_public=False,
-        )
-    ]
-    e.forget_values()
-    _warm_reader(policy, warm)
+    pairs = _values(policy, WORKER_READING_FROM, cases)
+    _warm(policy, warm)
     start = _cpu()
     for value, kind in pairs:
-        e._read_value(value, kind)
+        _read_value(value, kind)
     return whole * 1e3, (_cpu() - start) / cases * 1e3
 
 
@@ -199,26 +211,13 @@ def writer_cost(n: int, warm: int) -> tuple[float, float]:
         source = work / "cases.jsonl"
         write_cases(source, n, first=5_000_000)
         with _open(work / "vault") as v:
-            _warm_reader(v.policy, warm)
+            _warm(v.policy, warm)
             mine = resource.getrusage(resource.RUSAGE_SELF)
             theirs = resource.getrusage(resource.RUSAGE_CHILDREN)
             import_file(v, source)
             writer = _used(mine, resource.getrusage(resource.RUSAGE_SELF))
             workers = _used(theirs, resource.getrusage(resource.RUSAGE_CHILDREN))
     return writer / n * 1e3, workers / n * 1e3
-
-
-def _warm_reader(policy: Policy, warm: int) -> None:
-    """The readers' caches filled by ``warm`` cases read as an import's workers read them."""
-    from vault.bench.cases import bench_case
-    from vault.models.secret import SecretBytes
-    from vault.services.import_pool import _Reader
-    from vault.services.leaks import LeakKey
-
-    keys = {level: LeakKey.of(level, 1, SecretBytes(os.urandom(32))) for level in policy.levels}
-    read = _Reader(policy, keys, "budget-vault").read
-    for i in range(warm):
-        read(bench_case(i)[0])
 
 
 def _used(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
